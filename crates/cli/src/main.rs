@@ -1,0 +1,513 @@
+//! `rapport`: Rapport's headless command line. A contract for scripts: flags, JSON shapes and
+//! exit codes stay stable (see `rapport help`).
+//!
+//! Exit codes: 0 success; 2 bad input (one line on stderr naming the problem); 1 any other
+//! failure (also one line on stderr).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rapport_core::accounts::{self, AccountInput, AccountQuery, AccountSort, Address};
+use rapport_core::contacts::{self, ContactInput, ContactQuery, ContactSort, EmailEntry, PhoneEntry};
+use rapport_core::list::SortDirection;
+use rapport_core::money::MoneyInput;
+use rapport_core::{Db, Error};
+use serde::Serialize;
+
+mod output;
+
+const AFTER_HELP: &str = "\
+DATABASE
+  The database is --db PATH, else $RAPPORT_DB, else rapport.db in the user's data folder
+  (~/.local/share/rapport/ on Linux). Every command creates or upgrades it as needed.
+
+EXIT CODES
+  0  success
+  2  bad input: a missing or invalid flag, a value that fails validation, an unknown id.
+     One line on stderr names the problem.
+  1  any other failure (the file is not a Rapport database, is damaged, cannot be written).
+
+JSON OUTPUT (--format json), stable: fields are only ever added, never renamed or removed.
+  accounts list  -> [Account summary]   {id, name, industry, website, phone, city, country,
+                                          contact_count, updated_at}
+  accounts get   -> Account             {id, name, industry, website, phone,
+                                          address: {street, city, region, postal_code, country},
+                                          annual_revenue: null | {amount_minor, currency},
+                                          employee_count, notes, contact_count,
+                                          created_at, updated_at}
+  contacts list  -> [Contact summary]   {id, first_name, last_name, title, account_id,
+                                          account_name, email, phone, updated_at}
+  contacts get   -> Contact             {id, first_name, last_name, title, account_id,
+                                          account_name, emails: [{label, address}],
+                                          phones: [{label, number}], notes,
+                                          created_at, updated_at}
+  Missing values are null. Times are UTC, RFC 3339 with milliseconds. Money is an integer
+  amount in the currency's minor unit (cents) plus an ISO 4217 code. Ids are UUID v7 text.
+
+  `add` commands print the new id alone on stdout.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rapport",
+    version,
+    about = "Rapport, the local-first CRM, from the command line.",
+    after_long_help = AFTER_HELP
+)]
+struct Cli {
+    /// The database file (default: $RAPPORT_DB, else the user's data folder).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create the database, or bring an existing one up to this version's schema.
+    Init,
+    /// Companies and organisations.
+    #[command(subcommand)]
+    Accounts(AccountsCmd),
+    /// People.
+    #[command(subcommand)]
+    Contacts(ContactsCmd),
+}
+
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+enum Format {
+    #[default]
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum AccountsCmd {
+    /// Add an account; prints its id.
+    Add(AccountFields),
+    /// List accounts.
+    List {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        #[arg(long, value_enum, default_value_t)]
+        sort: AccountSortArg,
+        /// Sort in descending order.
+        #[arg(long)]
+        desc: bool,
+        /// Only accounts whose name contains this text.
+        #[arg(long)]
+        search: Option<String>,
+        /// At most this many rows (default 500, max 5000).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Show one account.
+    Get {
+        id: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Change an account: only the flags given are changed ("" clears a field).
+    Update {
+        id: String,
+        #[command(flatten)]
+        fields: AccountFields,
+    },
+    /// Delete an account; its contacts are kept, unlinked.
+    Delete { id: String },
+}
+
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+enum AccountSortArg {
+    #[default]
+    Name,
+    Industry,
+    City,
+    Contacts,
+    Created,
+    Updated,
+}
+
+#[derive(Debug, Args)]
+struct AccountFields {
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    industry: Option<String>,
+    #[arg(long)]
+    website: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    street: Option<String>,
+    #[arg(long)]
+    city: Option<String>,
+    #[arg(long)]
+    region: Option<String>,
+    #[arg(long)]
+    postal_code: Option<String>,
+    #[arg(long)]
+    country: Option<String>,
+    /// Annual revenue as a decimal amount, e.g. 1250000.50 (needs --currency).
+    #[arg(long, requires = "currency")]
+    annual_revenue: Option<String>,
+    /// ISO 4217 currency code of --annual-revenue, e.g. EUR.
+    #[arg(long)]
+    currency: Option<String>,
+    #[arg(long)]
+    employees: Option<i64>,
+    #[arg(long)]
+    notes: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum ContactsCmd {
+    /// Add a contact; prints its id.
+    Add {
+        #[command(flatten)]
+        fields: ContactFields,
+    },
+    /// List contacts.
+    List {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        #[arg(long, value_enum, default_value_t)]
+        sort: ContactSortArg,
+        /// Sort in descending order.
+        #[arg(long)]
+        desc: bool,
+        /// Only contacts whose name, e-mail or account contains this text.
+        #[arg(long)]
+        search: Option<String>,
+        /// Only the contacts of this account.
+        #[arg(long)]
+        account_id: Option<String>,
+        /// At most this many rows (default 500, max 5000).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Show one contact.
+    Get {
+        id: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Change a contact: only the flags given are changed ("" clears a field; --email and
+    /// --phone replace the whole list).
+    Update {
+        id: String,
+        #[command(flatten)]
+        fields: ContactFields,
+    },
+    /// Delete a contact with its e-mail addresses and phone numbers.
+    Delete { id: String },
+}
+
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+enum ContactSortArg {
+    #[default]
+    Name,
+    Account,
+    Email,
+    Title,
+    Created,
+    Updated,
+}
+
+#[derive(Debug, Args)]
+struct ContactFields {
+    #[arg(long)]
+    first_name: Option<String>,
+    #[arg(long)]
+    last_name: Option<String>,
+    #[arg(long)]
+    title: Option<String>,
+    /// E-mail address; repeat for several (the first is the primary one).
+    #[arg(long)]
+    email: Vec<String>,
+    /// Phone number; repeat for several.
+    #[arg(long)]
+    phone: Vec<String>,
+    /// The account, by name: linked if one exists, created if none does.
+    #[arg(long, value_name = "NAME", conflicts_with = "account_id")]
+    account: Option<String>,
+    /// The account, by id ("" unlinks).
+    #[arg(long, value_name = "ID")]
+    account_id: Option<String>,
+    #[arg(long)]
+    notes: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return output::usage_error(&e),
+    };
+    let db_path = cli
+        .db
+        .clone()
+        .unwrap_or_else(rapport_core::paths::default_db_path);
+    let result = Db::open(&db_path).and_then(|db| run(db.with_origin("cli"), cli.command));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => output::failure(&err),
+    }
+}
+
+fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
+    match command {
+        Command::Init => {
+            let path = db.path().map(|p| p.display().to_string()).unwrap_or_default();
+            output::line(&format!(
+                "{path}: ready (schema version {})",
+                db.schema_version()?
+            ))
+        }
+        Command::Accounts(cmd) => run_accounts(&mut db, cmd),
+        Command::Contacts(cmd) => run_contacts(&mut db, cmd),
+    }
+}
+
+fn run_accounts(db: &mut Db, cmd: AccountsCmd) -> rapport_core::Result<()> {
+    match cmd {
+        AccountsCmd::Add(fields) => {
+            if fields.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
+                return Err(Error::invalid("--name", "is required"));
+            }
+            let mut input = AccountInput::default();
+            fields.apply(&mut input);
+            let account = accounts::create(db, &input)?;
+            output::line(&account.id)
+        }
+        AccountsCmd::List {
+            format,
+            sort,
+            desc,
+            search,
+            limit,
+        } => {
+            let query = AccountQuery {
+                sort: match sort {
+                    AccountSortArg::Name => AccountSort::Name,
+                    AccountSortArg::Industry => AccountSort::Industry,
+                    AccountSortArg::City => AccountSort::City,
+                    AccountSortArg::Contacts => AccountSort::ContactCount,
+                    AccountSortArg::Created => AccountSort::CreatedAt,
+                    AccountSortArg::Updated => AccountSort::UpdatedAt,
+                },
+                direction: direction(desc),
+                search,
+                limit,
+            };
+            let page = accounts::list(db.conn(), &query)?;
+            emit(format, &page.items, || {
+                output::table(
+                    &["ID", "NAME", "INDUSTRY", "CITY", "CONTACTS"],
+                    page.items.iter().map(|a| {
+                        vec![
+                            a.id.clone(),
+                            a.name.clone(),
+                            a.industry.clone().unwrap_or_default(),
+                            a.city.clone().unwrap_or_default(),
+                            a.contact_count.to_string(),
+                        ]
+                    }),
+                )
+            })
+        }
+        AccountsCmd::Get { id, format } => {
+            let account = accounts::get(db.conn(), &id)?;
+            emit(format, &account, || output::record(&account))
+        }
+        AccountsCmd::Update { id, fields } => {
+            let current = accounts::get(db.conn(), &id)?;
+            let mut input = AccountInput::from(&current);
+            fields.apply(&mut input);
+            accounts::update(db, &id, &input)?;
+            Ok(())
+        }
+        AccountsCmd::Delete { id } => accounts::delete(db, &id),
+    }
+}
+
+fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
+    match cmd {
+        ContactsCmd::Add { fields } => {
+            let no_name = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+            if no_name(&fields.first_name) && no_name(&fields.last_name) {
+                return Err(Error::invalid(
+                    "--first-name",
+                    "give --first-name or --last-name (or both)",
+                ));
+            }
+            let mut input = ContactInput::default();
+            fields.apply(&mut input);
+            let id = db.write(|w| {
+                if let Some(name) = &fields.account {
+                    input.account_id = Some(accounts::find_or_create_by_name(w, name)?.0);
+                }
+                contacts::create_in(w, &input)
+            })?;
+            output::line(&id)
+        }
+        ContactsCmd::List {
+            format,
+            sort,
+            desc,
+            search,
+            account_id,
+            limit,
+        } => {
+            let query = ContactQuery {
+                sort: match sort {
+                    ContactSortArg::Name => ContactSort::Name,
+                    ContactSortArg::Account => ContactSort::Account,
+                    ContactSortArg::Email => ContactSort::Email,
+                    ContactSortArg::Title => ContactSort::Title,
+                    ContactSortArg::Created => ContactSort::CreatedAt,
+                    ContactSortArg::Updated => ContactSort::UpdatedAt,
+                },
+                direction: direction(desc),
+                search,
+                account_id,
+                limit,
+            };
+            let page = contacts::list(db.conn(), &query)?;
+            emit(format, &page.items, || {
+                output::table(
+                    &["ID", "NAME", "ACCOUNT", "EMAIL", "PHONE"],
+                    page.items.iter().map(|c| {
+                        vec![
+                            c.id.clone(),
+                            format!("{} {}", c.first_name, c.last_name).trim().to_owned(),
+                            c.account_name.clone().unwrap_or_default(),
+                            c.email.clone().unwrap_or_default(),
+                            c.phone.clone().unwrap_or_default(),
+                        ]
+                    }),
+                )
+            })
+        }
+        ContactsCmd::Get { id, format } => {
+            let contact = contacts::get(db.conn(), &id)?;
+            emit(format, &contact, || output::record(&contact))
+        }
+        ContactsCmd::Update { id, fields } => {
+            let current = contacts::get(db.conn(), &id)?;
+            let mut input = ContactInput::from(&current);
+            fields.apply(&mut input);
+            db.write(|w| {
+                if let Some(name) = &fields.account {
+                    input.account_id = Some(accounts::find_or_create_by_name(w, name)?.0);
+                }
+                contacts::update_in(w, &id, &input)
+            })
+        }
+        ContactsCmd::Delete { id } => contacts::delete(db, &id),
+    }
+}
+
+fn direction(desc: bool) -> SortDirection {
+    if desc {
+        SortDirection::Desc
+    } else {
+        SortDirection::Asc
+    }
+}
+
+fn emit<T: Serialize>(
+    format: Format,
+    value: &T,
+    table: impl FnOnce() -> rapport_core::Result<()>,
+) -> rapport_core::Result<()> {
+    match format {
+        Format::Json => output::json(value),
+        Format::Table => table(),
+    }
+}
+
+/// `Some("")` clears a field; `None` leaves it as it is.
+fn set(target: &mut Option<String>, value: &Option<String>) {
+    if let Some(v) = value {
+        *target = Some(v.clone()).filter(|s| !s.trim().is_empty());
+    }
+}
+
+impl AccountFields {
+    fn apply(&self, input: &mut AccountInput) {
+        if let Some(name) = &self.name {
+            input.name = name.clone();
+        }
+        set(&mut input.industry, &self.industry);
+        set(&mut input.website, &self.website);
+        set(&mut input.phone, &self.phone);
+        let Address {
+            street,
+            city,
+            region,
+            postal_code,
+            country,
+        } = &mut input.address;
+        set(street, &self.street);
+        set(city, &self.city);
+        set(region, &self.region);
+        set(postal_code, &self.postal_code);
+        set(country, &self.country);
+        match (&self.annual_revenue, &self.currency) {
+            (Some(amount), _) if amount.trim().is_empty() => input.annual_revenue = None,
+            (Some(amount), Some(currency)) => {
+                input.annual_revenue = Some(MoneyInput {
+                    amount: amount.clone(),
+                    currency: currency.clone(),
+                });
+            }
+            (None, Some(currency)) => {
+                if let Some(money) = &mut input.annual_revenue {
+                    money.currency = currency.clone();
+                }
+            }
+            _ => {}
+        }
+        if let Some(n) = self.employees {
+            input.employee_count = Some(n);
+        }
+        set(&mut input.notes, &self.notes);
+    }
+}
+
+impl ContactFields {
+    fn apply(&self, input: &mut ContactInput) {
+        if let Some(v) = &self.first_name {
+            input.first_name = v.clone();
+        }
+        if let Some(v) = &self.last_name {
+            input.last_name = v.clone();
+        }
+        set(&mut input.title, &self.title);
+        set(&mut input.account_id, &self.account_id);
+        set(&mut input.notes, &self.notes);
+        if !self.email.is_empty() {
+            input.emails = self
+                .email
+                .iter()
+                .filter(|e| !e.trim().is_empty())
+                .map(|address| EmailEntry {
+                    label: "work".into(),
+                    address: address.clone(),
+                })
+                .collect();
+        }
+        if !self.phone.is_empty() {
+            input.phones = self
+                .phone
+                .iter()
+                .filter(|p| !p.trim().is_empty())
+                .map(|number| PhoneEntry {
+                    label: "work".into(),
+                    number: number.clone(),
+                })
+                .collect();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Everything the CLI prints: results on stdout, one-line problems on stderr.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use rapport_core::Error;
+use serde::Serialize;
+
+fn stdout(text: &str) -> rapport_core::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        // The reader went away (`rapport ... | head`): not our failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(Error::Io {
+            action: "write to",
+            path: "standard output".into(),
+            source,
+        }),
+    }
+}
+
+fn stderr(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+pub fn line(text: &str) -> rapport_core::Result<()> {
+    stdout(&format!("{text}\n"))
+}
+
+pub fn json<T: Serialize>(value: &T) -> rapport_core::Result<()> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Error::Internal(format!("could not write JSON: {e}")))?;
+    line(&text)
+}
+
+/// Aligned columns for people; scripts use `--format json`.
+pub fn table(
+    headers: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> rapport_core::Result<()> {
+    let rows: Vec<Vec<String>> = rows.collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let render = |cells: Vec<&str>| {
+        let mut text = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ");
+        text.truncate(text.trim_end().len());
+        text.push('\n');
+        text
+    };
+    let mut text = render(headers.to_vec());
+    for row in &rows {
+        text.push_str(&render(row.iter().map(String::as_str).collect()));
+    }
+    stdout(&text)
+}
+
+/// One record as `key: value` lines, nested objects flattened with dots.
+pub fn record<T: Serialize>(value: &T) -> rapport_core::Result<()> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| Error::Internal(format!("could not render the record: {e}")))?;
+    let mut lines = Vec::new();
+    flatten("", &value, &mut lines);
+    let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let text: String = lines
+        .iter()
+        .map(|(k, v)| format!("{k:<width$}  {v}\n"))
+        .collect();
+    stdout(&text)
+}
+
+fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    use serde_json::Value as J;
+    let key = |k: &str| {
+        if prefix.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    };
+    match value {
+        J::Object(map) => map.iter().for_each(|(k, v)| flatten(&key(k), v, out)),
+        J::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| flatten(&key(&i.to_string()), v, out)),
+        J::Null => out.push((prefix.to_owned(), String::new())),
+        J::String(s) => out.push((prefix.to_owned(), s.clone())),
+        other => out.push((prefix.to_owned(), other.to_string())),
+    }
+}
+
+/// A usage mistake caught by the argument parser: exit 2 with one line. Help and version
+/// requests print as usual and succeed.
+pub fn usage_error(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = err.print();
+        return if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    let rendered = err.render().to_string();
+    let message = rendered
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    stderr(&message);
+    ExitCode::from(2)
+}
+
+/// A failed command: exit 2 when the user can fix their input, 1 otherwise; one line.
+pub fn failure(err: &Error) -> ExitCode {
+    let message = match err {
+        Error::Validation(fields) => fields
+            .iter()
+            .map(|f| format!("{} {}", flag_name(&f.field), f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    };
+    stderr(&format!("error: {}", message.replace('\n', " ")));
+    if err.is_user_error() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// The CLI flag that carries a core input field (`emails.1.address` -> `--email #2`).
+fn flag_name(field: &str) -> String {
+    if field.starts_with("--") {
+        return field.to_owned();
+    }
+    let parts: Vec<&str> = field.split('.').collect();
+    match parts.as_slice() {
+        ["emails", i, _] | ["phones", i, _] => {
+            let n = i.parse::<usize>().map_or(0, |n| n + 1);
+            let flag = if parts[0] == "emails" { "email" } else { "phone" };
+            format!("--{flag} #{n}")
+        }
+        ["annual_revenue", "currency"] => "--currency".into(),
+        ["annual_revenue", _] => "--annual-revenue".into(),
+        ["address", part] => format!("--{}", part.replace('_', "-")),
+        ["employee_count"] => "--employees".into(),
+        _ => format!("--{}", field.replace('_', "-")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::flag_name;
+
+    #[test]
+    fn core_fields_are_named_by_their_flags() {
+        assert_eq!(flag_name("first_name"), "--first-name");
+        assert_eq!(flag_name("emails.1.address"), "--email #2");
+        assert_eq!(flag_name("phones.0.number"), "--phone #1");
+        assert_eq!(flag_name("annual_revenue.amount"), "--annual-revenue");
+        assert_eq!(flag_name("address.postal_code"), "--postal-code");
+        assert_eq!(flag_name("--name"), "--name");
+    }
+}

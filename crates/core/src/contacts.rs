@@ -1,0 +1,397 @@
+//! Contacts: the people the business deals with, each optionally working at an account.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::list::{Page, SortDirection, like_pattern};
+use crate::store::{Writer, text};
+use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+
+pub(crate) const TABLE: &str = "contacts";
+const EMAILS: &str = "contact_emails";
+const PHONES: &str = "contact_phones";
+const LABEL_MAX: usize = 40;
+
+/// A labelled e-mail address ("work", "home", ...). The first one is the primary address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EmailEntry {
+    pub label: String,
+    pub address: String,
+}
+
+/// A labelled phone number ("work", "mobile", ...), as the user typed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PhoneEntry {
+    pub label: String,
+    pub number: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Contact {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub title: Option<String>,
+    pub account_id: Option<String>,
+    pub account_name: Option<String>,
+    pub emails: Vec<EmailEntry>,
+    pub phones: Vec<PhoneEntry>,
+    pub notes: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// What the user enters to create a contact or to save an edited one. Emails and phones
+/// replace the stored lists, position by position.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct ContactInput {
+    pub first_name: String,
+    pub last_name: String,
+    pub title: Option<String>,
+    pub account_id: Option<String>,
+    pub emails: Vec<EmailEntry>,
+    pub phones: Vec<PhoneEntry>,
+    pub notes: Option<String>,
+}
+
+/// One row of the contacts list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ContactSummary {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub title: Option<String>,
+    pub account_id: Option<String>,
+    pub account_name: Option<String>,
+    /// The primary (first) e-mail address.
+    pub email: Option<String>,
+    /// The primary (first) phone number.
+    pub phone: Option<String>,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ContactSort {
+    /// Last name, then first name.
+    #[default]
+    Name,
+    Account,
+    Email,
+    Title,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct ContactQuery {
+    pub sort: ContactSort,
+    pub direction: SortDirection,
+    /// Keeps contacts whose name, e-mail or account name contains this text (any case).
+    pub search: Option<String>,
+    /// Only the contacts of this account.
+    pub account_id: Option<String>,
+    /// At most this many rows (default 500, at most 5000).
+    pub limit: Option<u32>,
+}
+
+struct Valid {
+    fields: Vec<(&'static str, Value)>,
+    emails: Vec<EmailEntry>,
+    phones: Vec<PhoneEntry>,
+}
+
+fn label(c: &mut Checker, field: String, value: &str) -> String {
+    let label = c
+        .text(&field, &Some(value.to_owned()), LABEL_MAX)
+        .unwrap_or_else(|| "work".to_owned());
+    label.to_lowercase()
+}
+
+fn check(conn: &Connection, input: &ContactInput) -> Result<Valid> {
+    let mut c = Checker::default();
+    let first = c
+        .text("first_name", &Some(input.first_name.clone()), SHORT_TEXT_MAX)
+        .unwrap_or_default();
+    let last = c
+        .text("last_name", &Some(input.last_name.clone()), SHORT_TEXT_MAX)
+        .unwrap_or_default();
+    if first.is_empty() && last.is_empty() {
+        c.fail("first_name", "enter a first or a last name");
+    }
+    let title = c.text("title", &input.title, SHORT_TEXT_MAX);
+    let account_id = input
+        .account_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if let Some(id) = account_id {
+        let exists: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?1)")?
+            .query_row([id], |r| r.get(0))?;
+        if !exists {
+            c.fail("account_id", format!("no account with id {id} exists"));
+        }
+    }
+    let mut emails = Vec::with_capacity(input.emails.len());
+    for (i, e) in input.emails.iter().enumerate() {
+        let address = c.email(&format!("emails.{i}.address"), &e.address);
+        let duplicate = emails
+            .iter()
+            .any(|x: &EmailEntry| x.address.eq_ignore_ascii_case(&address));
+        if duplicate && !address.is_empty() {
+            c.fail(
+                format!("emails.{i}.address"),
+                format!("{address} is listed twice"),
+            );
+        }
+        emails.push(EmailEntry {
+            label: label(&mut c, format!("emails.{i}.label"), &e.label),
+            address,
+        });
+    }
+    let mut phones = Vec::with_capacity(input.phones.len());
+    for (i, p) in input.phones.iter().enumerate() {
+        phones.push(PhoneEntry {
+            label: label(&mut c, format!("phones.{i}.label"), &p.label),
+            number: c.phone(&format!("phones.{i}.number"), &p.number),
+        });
+    }
+    let notes = c.text("notes", &input.notes, NOTES_MAX);
+    c.finish()?;
+    Ok(Valid {
+        fields: vec![
+            ("first_name", Value::Text(first)),
+            ("last_name", Value::Text(last)),
+            ("title", text(&title)),
+            ("account_id", text(&account_id.map(str::to_owned))),
+            ("notes", text(&notes)),
+        ],
+        emails,
+        phones,
+    })
+}
+
+/// Creates a contact inside a larger write; returns its id.
+pub fn create_in(w: &Writer<'_>, input: &ContactInput) -> Result<String> {
+    let valid = check(w.conn(), input)?;
+    let id = crate::new_id();
+    w.insert(TABLE, &id, &valid.fields)?;
+    sync_children(w, &id, &valid)?;
+    Ok(id)
+}
+
+pub fn create(db: &mut Db, input: &ContactInput) -> Result<Contact> {
+    let id = db.write(|w| create_in(w, input))?;
+    get(db.conn(), &id)
+}
+
+/// Saves an edited contact inside a larger write.
+pub fn update_in(w: &Writer<'_>, id: &str, input: &ContactInput) -> Result<()> {
+    let valid = check(w.conn(), input)?;
+    w.update(TABLE, id, &valid.fields)?;
+    sync_children(w, id, &valid)
+}
+
+pub fn update(db: &mut Db, id: &str, input: &ContactInput) -> Result<Contact> {
+    db.write(|w| update_in(w, id, input))?;
+    get(db.conn(), id)
+}
+
+/// Deletes the contact with its e-mail addresses and phone numbers (all logged).
+pub fn delete(db: &mut Db, id: &str) -> Result<()> {
+    db.write(|w| {
+        for table in [EMAILS, PHONES] {
+            for child in child_ids(w.conn(), table, id)? {
+                w.delete(table, &child)?;
+            }
+        }
+        w.delete(TABLE, id)
+    })
+}
+
+fn child_ids(conn: &Connection, table: &'static str, contact_id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id FROM {table} WHERE contact_id = ?1 ORDER BY position"
+    ))?;
+    let ids = stmt
+        .query_map([contact_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+/// Makes the stored e-mail and phone rows match the input, position by position: existing
+/// rows are updated in place, extra ones deleted, new ones inserted.
+fn sync_children(w: &Writer<'_>, contact_id: &str, valid: &Valid) -> Result<()> {
+    let emails = valid
+        .emails
+        .iter()
+        .map(|e| [("label", e.label.as_str()), ("address", e.address.as_str())]);
+    sync_list(w, EMAILS, contact_id, emails.collect())?;
+    let phones = valid
+        .phones
+        .iter()
+        .map(|p| [("label", p.label.as_str()), ("number", p.number.as_str())]);
+    sync_list(w, PHONES, contact_id, phones.collect())
+}
+
+fn sync_list(
+    w: &Writer<'_>,
+    table: &'static str,
+    contact_id: &str,
+    wanted: Vec<[(&'static str, &str); 2]>,
+) -> Result<()> {
+    let existing = child_ids(w.conn(), table, contact_id)?;
+    for (position, values) in wanted.iter().enumerate() {
+        let mut fields = vec![("position", Value::Integer(position as i64))];
+        fields.extend(values.iter().map(|(c, v)| (*c, Value::Text((*v).to_owned()))));
+        match existing.get(position) {
+            Some(child) => {
+                w.update(table, child, &fields)?;
+            }
+            None => {
+                fields.push(("contact_id", Value::Text(contact_id.to_owned())));
+                w.insert(table, &crate::new_id(), &fields)?;
+            }
+        }
+    }
+    for child in existing.iter().skip(wanted.len()) {
+        w.delete(table, child)?;
+    }
+    Ok(())
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
+    let contact = conn
+        .prepare_cached(
+            "SELECT c.id, c.first_name, c.last_name, c.title, c.account_id, a.name, c.notes,
+                    c.created_at, c.updated_at
+               FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
+              WHERE c.id = ?1",
+        )?
+        .query_row([id], |row| {
+            Ok(Contact {
+                id: row.get(0)?,
+                first_name: row.get(1)?,
+                last_name: row.get(2)?,
+                title: row.get(3)?,
+                account_id: row.get(4)?,
+                account_name: row.get(5)?,
+                notes: row.get(6)?,
+                created_at: row.get(7)?,
+                updated_at: row.get(8)?,
+                emails: Vec::new(),
+                phones: Vec::new(),
+            })
+        })
+        .optional()?;
+    let mut contact = contact.ok_or_else(|| Error::not_found("contact", id))?;
+    contact.emails = conn
+        .prepare_cached(
+            "SELECT label, address FROM contact_emails WHERE contact_id = ?1 ORDER BY position",
+        )?
+        .query_map([id], |r| {
+            Ok(EmailEntry {
+                label: r.get(0)?,
+                address: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    contact.phones = conn
+        .prepare_cached(
+            "SELECT label, number FROM contact_phones WHERE contact_id = ?1 ORDER BY position",
+        )?
+        .query_map([id], |r| {
+            Ok(PhoneEntry {
+                label: r.get(0)?,
+                number: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(contact)
+}
+
+pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSummary>> {
+    let order = match query.sort {
+        ContactSort::Name => "c.last_name COLLATE NOCASE {dir}, c.first_name COLLATE NOCASE {dir}",
+        ContactSort::Account => "a.name IS NULL, a.name COLLATE NOCASE {dir}",
+        ContactSort::Email => "email IS NULL, email COLLATE NOCASE {dir}",
+        ContactSort::Title => "c.title IS NULL, c.title COLLATE NOCASE {dir}",
+        ContactSort::CreatedAt => "c.created_at {dir}",
+        ContactSort::UpdatedAt => "c.updated_at {dir}",
+    }
+    .replace("{dir}", query.direction.sql());
+    let filter = "(?1 IS NULL OR c.first_name || ' ' || c.last_name LIKE ?1 ESCAPE '\\'
+                    OR a.name LIKE ?1 ESCAPE '\\'
+                    OR EXISTS (SELECT 1 FROM contact_emails e
+                                WHERE e.contact_id = c.id AND e.address LIKE ?1 ESCAPE '\\'))
+              AND (?2 IS NULL OR c.account_id = ?2)";
+    let sql = format!(
+        "SELECT c.id, c.first_name, c.last_name, c.title, c.account_id, a.name,
+                (SELECT address FROM contact_emails e WHERE e.contact_id = c.id
+                  ORDER BY position LIMIT 1) AS email,
+                (SELECT number FROM contact_phones p WHERE p.contact_id = c.id
+                  ORDER BY position LIMIT 1) AS phone,
+                c.updated_at
+           FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
+          WHERE {filter}
+          ORDER BY {order}, c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id
+          LIMIT ?3"
+    );
+    let pattern = like_pattern(query.search.as_deref());
+    let account = query.account_id.as_deref();
+    let items = conn
+        .prepare_cached(&sql)?
+        .query_map(
+            (&pattern, account, crate::list::limit(query.limit)),
+            |row| {
+                Ok(ContactSummary {
+                    id: row.get(0)?,
+                    first_name: row.get(1)?,
+                    last_name: row.get(2)?,
+                    title: row.get(3)?,
+                    account_id: row.get(4)?,
+                    account_name: row.get(5)?,
+                    email: row.get(6)?,
+                    phone: row.get(7)?,
+                    updated_at: row.get(8)?,
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
+              WHERE {filter}"
+        ))?
+        .query_row((&pattern, account), |r| r.get(0))?;
+    Ok(Page { items, total })
+}
+
+impl From<&Contact> for ContactInput {
+    /// The contact's values as they would be entered in the edit form.
+    fn from(c: &Contact) -> Self {
+        ContactInput {
+            first_name: c.first_name.clone(),
+            last_name: c.last_name.clone(),
+            title: c.title.clone(),
+            account_id: c.account_id.clone(),
+            emails: c.emails.clone(),
+            phones: c.phones.clone(),
+            notes: c.notes.clone(),
+        }
+    }
+}

@@ -1,0 +1,365 @@
+//! Opening the database file: connection settings, the "is this really ours?" checks and
+//! schema migrations.
+//!
+//! Every connection Rapport opens goes through [`Db::open`] or [`Db::open_in_memory`], so the
+//! pragmas below hold everywhere. Reads use [`Db::conn`]; writes go through [`Db::write`],
+//! which is the only way to get a [`Writer`](crate::store::Writer).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode as SqliteCode, OpenFlags, TransactionBehavior};
+
+use crate::error::{Error, Result};
+use crate::store::Writer;
+
+/// A numbered schema migration, applied once, in order, inside one transaction with all the
+/// other pending ones. Shipped migrations are never edited (a test pins their contents).
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every migration this build knows, oldest first.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sql: include_str!("../migrations/0001_foundation.sql"),
+}];
+
+/// How long a writer waits for another connection's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An open Rapport database.
+#[derive(Debug)]
+pub struct Db {
+    conn: Connection,
+    path: Option<PathBuf>,
+    origin: &'static str,
+}
+
+impl Db {
+    /// Opens (creating it if missing) the database at `path` and brings its schema up to date.
+    ///
+    /// A file that is not SQLite, is damaged, belongs to another program or comes from a newer
+    /// Rapport is refused with an error that says so, and is never modified.
+    pub fn open(path: impl AsRef<Path>) -> Result<Db> {
+        Self::open_with(path.as_ref(), MIGRATIONS)
+    }
+
+    /// An empty, fully migrated database in memory, for tests and previews.
+    pub fn open_in_memory() -> Result<Db> {
+        let conn = Connection::open_in_memory()?;
+        Self::setup(conn, None, MIGRATIONS)
+    }
+
+    pub(crate) fn open_with(path: &Path, migrations: &[Migration]) -> Result<Db> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                action: "create the folder",
+                path: parent.to_owned(),
+                source,
+            })?;
+        }
+        if path.is_dir() {
+            return Err(Error::NotADatabase {
+                path: path.to_owned(),
+                detail: "it is a folder".into(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+        Self::setup(conn, Some(path.to_owned()), migrations)
+    }
+
+    fn setup(
+        mut conn: Connection,
+        path: Option<PathBuf>,
+        migrations: &[Migration],
+    ) -> Result<Db> {
+        let shown = path.clone().unwrap_or_else(|| PathBuf::from(":memory:"));
+        configure(&conn).map_err(|e| classify(&shown, e))?;
+        ensure_ours(&conn, &shown)?;
+        migrate(&mut conn, &shown, migrations)?;
+        Ok(Db {
+            conn,
+            path,
+            origin: "app",
+        })
+    }
+
+    /// Names who writes through this handle (`app`, `cli`, `import`, ...); recorded with every
+    /// change-log entry.
+    pub fn with_origin(mut self, origin: &'static str) -> Db {
+        self.origin = origin;
+        self
+    }
+
+    /// The file this database lives in; `None` in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The connection, for reads. Writes go through [`Db::write`].
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one immediate transaction: all of its writes land together, with their
+    /// change-log entries, or none do.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let writer = Writer::new(tx, self.origin);
+        let value = f(&writer)?;
+        writer.commit()?;
+        Ok(value)
+    }
+
+    /// The newest schema version applied to this database.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(max(version), 0) FROM schema_migrations",
+            [],
+            |row| row.get(0),
+        )?)
+    }
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    // journal_mode answers with the mode it ended in ("memory" for in-memory databases).
+    let _mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+/// Refuses an SQLite file that some other program made: it has tables, but not ours.
+fn ensure_ours(conn: &Connection, path: &Path) -> Result<()> {
+    let (tables, has_bookkeeping): (i64, bool) = conn
+        .query_row(
+            "SELECT count(*), coalesce(sum(name = 'schema_migrations'), 0) > 0
+               FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .map_err(|e| classify(path, e))?;
+    if tables > 0 && !has_bookkeeping {
+        return Err(Error::NotADatabase {
+            path: path.to_owned(),
+            detail: format!("it is an SQLite database of another program ({tables} tables)"),
+        });
+    }
+    Ok(())
+}
+
+/// Applies every pending migration in one transaction; on any failure nothing is applied.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY,
+             name       TEXT NOT NULL,
+             applied_at TEXT NOT NULL
+         ) STRICT;",
+    )?;
+    let current: i64 = tx.query_row(
+        "SELECT coalesce(max(version), 0) FROM schema_migrations",
+        [],
+        |row| row.get(0),
+    )?;
+    let supported = migrations.last().map_or(0, |m| m.version);
+    if current > supported {
+        return Err(Error::SchemaTooNew {
+            path: path.to_owned(),
+            found: current,
+            supported,
+        });
+    }
+    let now = crate::time::now();
+    for m in migrations.iter().filter(|m| m.version > current) {
+        let failed = |e: rusqlite::Error| Error::MigrationFailed {
+            version: m.version,
+            name: m.name.to_owned(),
+            detail: e.to_string(),
+        };
+        tx.execute_batch(m.sql).map_err(failed)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            (m.version, m.name, &now),
+        )
+        .map_err(failed)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Turns SQLite's "not a database" and "corrupt" answers into errors that name the file.
+fn classify(path: &Path, e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(SqliteCode::NotADatabase) => Error::NotADatabase {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        },
+        Some(SqliteCode::DatabaseCorrupt) => Error::CorruptDatabase {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        },
+        Some(SqliteCode::CannotOpen) | Some(SqliteCode::ReadOnly) => Error::Io {
+            action: "open",
+            path: path.to_owned(),
+            source: std::io::Error::other(e.to_string()),
+        },
+        _ => Error::Database(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(db: &Db) -> Vec<String> {
+        let mut stmt = db
+            .conn()
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    const GOOD: Migration = Migration {
+        version: 1,
+        name: "one",
+        sql: "CREATE TABLE one (id TEXT PRIMARY KEY) STRICT;",
+    };
+
+    #[test]
+    fn a_failing_migration_leaves_the_schema_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        Db::open_with(&path, &[GOOD]).unwrap();
+
+        // Two pending migrations; the second fails half-way through its own statements.
+        let two = Migration {
+            version: 2,
+            name: "two",
+            sql: "CREATE TABLE two (id TEXT PRIMARY KEY) STRICT;",
+        };
+        let three = Migration {
+            version: 3,
+            name: "three",
+            sql: "CREATE TABLE three (id TEXT) STRICT; INSERT INTO no_such_table VALUES (1);",
+        };
+        let err = Db::open_with(&path, &[GOOD, two, three]).unwrap_err();
+        assert!(
+            matches!(err, Error::MigrationFailed { version: 3, .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("no_such_table"), "{err}");
+
+        let db = Db::open_with(&path, &[GOOD]).unwrap();
+        assert_eq!(tables(&db), ["one", "schema_migrations"]);
+        assert_eq!(db.schema_version().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        let two = Migration {
+            version: 2,
+            name: "two",
+            sql: "CREATE TABLE two (id TEXT PRIMARY KEY) STRICT;",
+        };
+        Db::open_with(&path, &[GOOD, two]).unwrap();
+        let err = Db::open_with(&path, &[GOOD]).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::SchemaTooNew);
+        assert!(err.to_string().contains("Update Rapport"), "{err}");
+        let db = Db::open_with(&path, &[GOOD, two]).unwrap();
+        assert_eq!(db.schema_version().unwrap(), 2);
+    }
+
+    #[test]
+    fn migrations_are_numbered_in_order_and_hold_no_transaction_control() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1, "{}", m.name);
+            let upper = m.sql.to_uppercase();
+            for word in ["BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT"] {
+                assert!(
+                    !upper.lines().any(|l| l.trim_start().starts_with(word)),
+                    "migration {} contains {word}: it would break the all-or-nothing upgrade",
+                    m.name
+                );
+            }
+        }
+    }
+
+    /// A shipped migration is never edited. Each one's FNV-1a hash is pinned here when it
+    /// ships; to change the schema, add a new migration instead.
+    #[test]
+    fn shipped_migrations_are_never_edited() {
+        const SHIPPED: &[(i64, u64)] = &[(1, 0xaa4e_5020_9170_7a5e)];
+        for (version, pinned) in SHIPPED {
+            let m = &MIGRATIONS[*version as usize - 1];
+            let hash = m.sql.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+            });
+            assert_eq!(
+                hash, *pinned,
+                "migration {version} ({}) changed after it shipped (hash {hash:#x}); add a new migration instead",
+                m.name
+            );
+        }
+    }
+
+    #[test]
+    fn pragmas_hold_on_every_file_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path().join("p.db")).unwrap();
+        let conn = db.conn();
+        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        let sync: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
+        let busy: i64 = conn.pragma_query_value(None, "busy_timeout", |r| r.get(0)).unwrap();
+        assert_eq!((fk, mode.as_str(), sync, busy), (1, "wal", 1, 5000));
+    }
+
+    #[test]
+    fn files_that_are_not_ours_are_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases: [(&str, &[u8]); 3] = [
+            ("contacts.db", b"first_name,last_name\nAda,Lovelace\n"),
+            ("garbage.db", &[0xde; 8192]),
+            ("truncated.db", b"SQLite format 3\0\x10\0\x01\x01"),
+        ];
+        for (name, bytes) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let err = Db::open(&path).unwrap_err();
+            assert!(
+                matches!(err.code(), crate::ErrorCode::NotADatabase | crate::ErrorCode::CorruptDatabase),
+                "{name}: {err:?}"
+            );
+            assert!(err.to_string().contains(name), "{name}: message names the file: {err}");
+            assert_eq!(std::fs::read(&path).unwrap(), bytes, "{name} was modified");
+        }
+
+        let foreign = dir.path().join("other-app.sqlite");
+        let conn = Connection::open(&foreign).unwrap();
+        conn.execute_batch("CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('x');")
+            .unwrap();
+        drop(conn);
+        let err = Db::open(&foreign).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::NotADatabase);
+        assert!(err.to_string().contains("another program"), "{err}");
+    }
+}

@@ -1,0 +1,25 @@
+//! Rapport's core: domain types, storage and services.
+//!
+//! The core knows nothing of Tauri, IPC or the UI. Front ends (the `rapport` CLI and the
+//! desktop shell) open a [`Db`] and call domain functions such as [`contacts::create`];
+//! every write goes through [`store::Writer`], which logs it in the change log.
+
+pub mod accounts;
+pub mod changelog;
+pub mod contacts;
+pub mod db;
+pub mod error;
+pub mod list;
+pub mod money;
+pub mod paths;
+pub mod store;
+pub mod time;
+mod validate;
+
+pub use db::Db;
+pub use error::{Error, ErrorCode, FieldError, Result};
+
+/// A new row id: a UUID v7 (time-ordered) as lower-case text.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,214 @@
+//! The one write path. Every insert, update and delete of a domain row goes through a
+//! [`Writer`], which stamps `created_at`/`updated_at` and appends a change-log entry
+//! (entity, id, operation, `{field: [old, new]}`) in the same transaction.
+//!
+//! Child rows are written through the writer too (never by `ON DELETE CASCADE`), so the log
+//! holds everything needed to show history and to undo a whole batch.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Transaction, params_from_iter};
+use serde_json::{Map, Value as Json};
+
+use crate::error::{Error, Result};
+use crate::time;
+
+/// A write transaction with its change-log context. Obtained from [`crate::Db::write`].
+#[derive(Debug)]
+pub struct Writer<'c> {
+    tx: Transaction<'c>,
+    batch_id: String,
+    origin: &'static str,
+    now: String,
+}
+
+/// A column and the value to store in it.
+pub type Field = (&'static str, Value);
+
+impl<'c> Writer<'c> {
+    pub(crate) fn new(tx: Transaction<'c>, origin: &'static str) -> Self {
+        Writer {
+            tx,
+            batch_id: crate::new_id(),
+            origin,
+            now: time::now(),
+        }
+    }
+
+    pub(crate) fn commit(self) -> Result<()> {
+        Ok(self.tx.commit()?)
+    }
+
+    /// The connection inside the transaction, for reads that must see this batch's writes.
+    pub fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    /// The id shared by every change-log entry of this transaction.
+    pub fn batch_id(&self) -> &str {
+        &self.batch_id
+    }
+
+    /// The time stamped on every row this transaction writes (UTC, RFC 3339).
+    pub fn now(&self) -> &str {
+        &self.now
+    }
+
+    /// Inserts a row with `id`, the given fields, and `created_at`/`updated_at` set to now.
+    pub fn insert(&self, table: &'static str, id: &str, fields: &[Field]) -> Result<()> {
+        let mut columns = String::from("id, created_at, updated_at");
+        let mut marks = String::from("?1, ?2, ?2");
+        for (i, (column, _)) in fields.iter().enumerate() {
+            columns.push_str(", ");
+            columns.push_str(column);
+            marks.push_str(&format!(", ?{}", i + 3));
+        }
+        let sql = format!("INSERT INTO {table} ({columns}) VALUES ({marks})");
+        let params = [Value::Text(id.to_owned()), Value::Text(self.now.clone())]
+            .into_iter()
+            .chain(fields.iter().map(|(_, v)| v.clone()));
+        self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
+
+        let changes = fields
+            .iter()
+            .filter(|(_, v)| *v != Value::Null)
+            .map(|(c, v)| (*c, Value::Null, v.clone()));
+        self.log(table, id, "insert", changes)
+    }
+
+    /// Sets the given fields of row `id`. Only fields whose value really changes are written
+    /// and logged; returns whether anything changed. A missing row is [`Error::NotFound`].
+    pub fn update(&self, table: &'static str, id: &str, fields: &[Field]) -> Result<bool> {
+        if fields.is_empty() {
+            return Ok(false);
+        }
+        let columns = fields.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ");
+        let old: Option<Vec<Value>> = self
+            .tx
+            .prepare_cached(&format!("SELECT {columns} FROM {table} WHERE id = ?1"))?
+            .query_row([id], |row| {
+                (0..fields.len()).map(|i| row.get::<_, Value>(i)).collect()
+            })
+            .optional()?;
+        let Some(old) = old else {
+            return Err(Error::not_found(entity_name(table), id));
+        };
+        let changed: Vec<(&'static str, Value, Value)> = fields
+            .iter()
+            .zip(old)
+            .filter(|((_, new), old)| new != old)
+            .map(|((c, new), old)| (*c, old, new.clone()))
+            .collect();
+        if changed.is_empty() {
+            return Ok(false);
+        }
+        let sets = changed
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _, _))| format!("{c} = ?{}", i + 3))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("UPDATE {table} SET updated_at = ?2, {sets} WHERE id = ?1");
+        let params = [Value::Text(id.to_owned()), Value::Text(self.now.clone())]
+            .into_iter()
+            .chain(changed.iter().map(|(_, _, new)| new.clone()));
+        self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
+        self.log(table, id, "update", changed.into_iter())?;
+        Ok(true)
+    }
+
+    /// Deletes row `id`, logging every field it held so the delete can be undone.
+    pub fn delete(&self, table: &'static str, id: &str) -> Result<()> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
+        let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+        let old: Option<Vec<Value>> = stmt
+            .query_row([id], |row| {
+                (0..names.len()).map(|i| row.get::<_, Value>(i)).collect()
+            })
+            .optional()?;
+        let Some(old) = old else {
+            return Err(Error::not_found(entity_name(table), id));
+        };
+        self.tx
+            .prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
+            .execute([id])?;
+        let mut changes = Map::new();
+        for (name, value) in names.iter().zip(old) {
+            if name != "id" && value != Value::Null {
+                changes.insert(name.clone(), Json::Array(vec![to_json(&value), Json::Null]));
+            }
+        }
+        self.append(table, id, "delete", &Json::Object(changes))
+    }
+
+    fn log(
+        &self,
+        table: &'static str,
+        id: &str,
+        op: &'static str,
+        changes: impl Iterator<Item = (&'static str, Value, Value)>,
+    ) -> Result<()> {
+        let map: Map<String, Json> = changes
+            .map(|(c, old, new)| {
+                (
+                    c.to_owned(),
+                    Json::Array(vec![to_json(&old), to_json(&new)]),
+                )
+            })
+            .collect();
+        self.append(table, id, op, &Json::Object(map))
+    }
+
+    fn append(&self, table: &'static str, id: &str, op: &'static str, changes: &Json) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO change_log (batch_id, origin, entity, entity_id, op, changes, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute((
+                &self.batch_id,
+                self.origin,
+                table,
+                id,
+                op,
+                changes.to_string(),
+                &self.now,
+            ))?;
+        Ok(())
+    }
+}
+
+/// The singular, human name of a table's rows, for messages.
+fn entity_name(table: &'static str) -> &'static str {
+    match table {
+        "accounts" => "account",
+        "contacts" => "contact",
+        "contact_emails" => "e-mail address",
+        "contact_phones" => "phone number",
+        other => other,
+    }
+}
+
+fn to_json(value: &Value) -> Json {
+    match value {
+        Value::Null => Json::Null,
+        Value::Integer(i) => Json::from(*i),
+        Value::Real(f) => Json::from(*f),
+        Value::Text(s) => Json::from(s.as_str()),
+        Value::Blob(b) => Json::from(b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
+    }
+}
+
+/// Converts an optional string into a SQL value, empty strings becoming NULL.
+pub(crate) fn text(value: &Option<String>) -> Value {
+    match value {
+        Some(s) if !s.is_empty() => Value::Text(s.clone()),
+        _ => Value::Null,
+    }
+}
+
+/// Converts an optional integer into a SQL value.
+pub(crate) fn int(value: Option<i64>) -> Value {
+    value.map_or(Value::Null, Value::Integer)
+}

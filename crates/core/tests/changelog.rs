@@ -1,0 +1,91 @@
+//! Every write leaves the right change-log entry, in the same transaction.
+
+use rapport_core::accounts::{self, AccountInput};
+use rapport_core::changelog;
+use rapport_core::contacts::{self, ContactInput, EmailEntry};
+use rapport_core::{Db, Error};
+use serde_json::json;
+
+fn acme() -> AccountInput {
+    AccountInput {
+        name: "Acme Tools".into(),
+        industry: Some("Manufacturing".into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn create_update_and_delete_each_leave_one_entry_with_old_and_new_values() {
+    let mut db = Db::open_in_memory().unwrap().with_origin("test");
+    let account = accounts::create(&mut db, &acme()).unwrap();
+
+    let mut edit = acme();
+    edit.industry = Some("Retail".into());
+    accounts::update(&mut db, &account.id, &edit).unwrap();
+    // Saving the same values again changes nothing and logs nothing.
+    accounts::update(&mut db, &account.id, &edit).unwrap();
+    accounts::delete(&mut db, &account.id).unwrap();
+
+    let log = changelog::for_entity(db.conn(), "accounts", &account.id).unwrap();
+    let ops: Vec<&str> = log.iter().map(|c| c.op.as_str()).collect();
+    assert_eq!(ops, ["insert", "update", "delete"]);
+
+    assert_eq!(log[0].changes["name"], (json!(null), json!("Acme Tools")));
+    assert_eq!(log[0].changes["industry"], (json!(null), json!("Manufacturing")));
+    assert!(!log[0].changes.contains_key("website"), "empty fields are not logged");
+
+    assert_eq!(log[1].changes.len(), 1, "only the changed field: {:?}", log[1].changes);
+    assert_eq!(log[1].changes["industry"], (json!("Manufacturing"), json!("Retail")));
+
+    assert_eq!(log[2].changes["name"], (json!("Acme Tools"), json!(null)));
+    assert_eq!(log[2].changes["industry"], (json!("Retail"), json!(null)));
+    assert!(log.iter().all(|c| c.origin == "test" && c.entity == "accounts"));
+    assert!(log[0].at <= log[1].at && log[1].at <= log[2].at);
+}
+
+#[test]
+fn one_save_is_one_batch_covering_the_contact_and_its_child_rows() {
+    let mut db = Db::open_in_memory().unwrap();
+    let contact = contacts::create(
+        &mut db,
+        &ContactInput {
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            emails: vec![EmailEntry {
+                label: "work".into(),
+                address: "ada@example.com".into(),
+            }],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let first = &changelog::for_entity(db.conn(), "contacts", &contact.id).unwrap()[0];
+    let batch = changelog::for_batch(db.conn(), &first.batch_id).unwrap();
+    let entities: Vec<&str> = batch.iter().map(|c| c.entity.as_str()).collect();
+    assert_eq!(entities, ["contacts", "contact_emails"]);
+    assert_eq!(batch[1].changes["address"].1, json!("ada@example.com"));
+
+    contacts::delete(&mut db, &contact.id).unwrap();
+    let deleted = changelog::for_entity(db.conn(), "contacts", &contact.id).unwrap();
+    let last = deleted.last().unwrap();
+    let batch = changelog::for_batch(db.conn(), &last.batch_id).unwrap();
+    assert_eq!(batch.len(), 2, "the e-mail row's delete is logged with the contact's");
+}
+
+#[test]
+fn a_failed_write_leaves_neither_rows_nor_log_entries() {
+    let mut db = Db::open_in_memory().unwrap();
+    let result: Result<(), Error> = db.write(|w| {
+        accounts::create_in(w, &acme())?;
+        // Fails: the name is required. The account created above must roll back too.
+        accounts::create_in(w, &AccountInput::default())?;
+        Ok(())
+    });
+    assert_eq!(result.unwrap_err().code(), rapport_core::ErrorCode::Validation);
+    let count = |table: &str| -> i64 {
+        db.conn()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!((count("accounts"), count("change_log")), (0, 0));
+}

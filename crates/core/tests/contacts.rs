@@ -1,0 +1,216 @@
+//! The accounts and contacts slice: create, list, get, update, delete, with validation.
+
+use rapport_core::accounts::{self, AccountInput, AccountQuery, AccountSort, Address};
+use rapport_core::contacts::{self, ContactInput, ContactQuery, ContactSort, EmailEntry, PhoneEntry};
+use rapport_core::list::SortDirection;
+use rapport_core::money::MoneyInput;
+use rapport_core::{Db, ErrorCode};
+
+fn email(label: &str, address: &str) -> EmailEntry {
+    EmailEntry {
+        label: label.into(),
+        address: address.into(),
+    }
+}
+
+fn person(first: &str, last: &str) -> ContactInput {
+    ContactInput {
+        first_name: first.into(),
+        last_name: last.into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_contact_round_trips_with_its_emails_phones_and_account() {
+    let mut db = Db::open_in_memory().unwrap();
+    let account = accounts::create(
+        &mut db,
+        &AccountInput {
+            name: "  Initech ".into(),
+            website: Some("initech.example".into()),
+            annual_revenue: Some(MoneyInput {
+                amount: "1250000.50".into(),
+                currency: "usd".into(),
+            }),
+            employee_count: Some(42),
+            address: Address {
+                city: Some("Austin".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(account.name, "Initech", "trimmed");
+    assert_eq!(account.website.as_deref(), Some("https://initech.example"));
+    let revenue = account.annual_revenue.clone().unwrap();
+    assert_eq!((revenue.amount_minor, revenue.currency.as_str()), (125_000_050, "USD"));
+
+    let input = ContactInput {
+        title: Some("Engineer".into()),
+        account_id: Some(account.id.clone()),
+        emails: vec![email("Work", "peter@initech.example"), email("home", "peter@home.example")],
+        phones: vec![PhoneEntry {
+            label: "mobile".into(),
+            number: "+1 (512) 555-0199".into(),
+        }],
+        ..person("Peter", "Gibbons")
+    };
+    let created = contacts::create(&mut db, &input).unwrap();
+    let fetched = contacts::get(db.conn(), &created.id).unwrap();
+    assert_eq!(created, fetched);
+    assert_eq!(fetched.account_name.as_deref(), Some("Initech"));
+    assert_eq!(fetched.emails[0], email("work", "peter@initech.example"), "labels lower-cased");
+    assert_eq!(fetched.emails[1].address, "peter@home.example");
+    assert_eq!(fetched.phones[0].number, "+1 (512) 555-0199");
+    assert_eq!(accounts::get(db.conn(), &account.id).unwrap().contact_count, 1);
+
+    // Edit: drop the home address, change the work one, add a second phone.
+    let edit = ContactInput {
+        emails: vec![email("work", "pgibbons@initech.example")],
+        phones: vec![
+            input.phones[0].clone(),
+            PhoneEntry {
+                label: "work".into(),
+                number: "512-555-0100".into(),
+            },
+        ],
+        ..input.clone()
+    };
+    let updated = contacts::update(&mut db, &created.id, &edit).unwrap();
+    assert_eq!(updated.emails, vec![email("work", "pgibbons@initech.example")]);
+    assert_eq!(updated.phones.len(), 2);
+    assert!(updated.updated_at >= created.updated_at);
+    assert_eq!(updated.created_at, created.created_at);
+
+    contacts::delete(&mut db, &created.id).unwrap();
+    let err = contacts::get(db.conn(), &created.id).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+    let orphans: i64 = db
+        .conn()
+        .query_row(
+            "SELECT (SELECT count(*) FROM contact_emails) + (SELECT count(*) FROM contact_phones)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(orphans, 0);
+}
+
+#[test]
+fn validation_names_every_bad_field_and_writes_nothing() {
+    let mut db = Db::open_in_memory().unwrap();
+    let bad = ContactInput {
+        emails: vec![email("work", "not-an-address"), email("home", "")],
+        phones: vec![PhoneEntry {
+            label: "work".into(),
+            number: "call me".into(),
+        }],
+        account_id: Some("no-such-account".into()),
+        notes: Some("x".repeat(100_001)),
+        ..person(" ", "")
+    };
+    let err = contacts::create(&mut db, &bad).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation);
+    let fields: Vec<&str> = err.field_errors().iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "first_name",
+            "account_id",
+            "emails.0.address",
+            "emails.1.address",
+            "phones.0.number",
+            "notes"
+        ]
+    );
+    assert!(err.to_string().contains("\"not-an-address\" is not an e-mail address"), "{err}");
+    let rows: i64 = db.conn().query_row("SELECT count(*) FROM contacts", [], |r| r.get(0)).unwrap();
+    assert_eq!(rows, 0);
+
+    let err = accounts::create(
+        &mut db,
+        &AccountInput {
+            name: "".into(),
+            website: Some("not a site".into()),
+            employee_count: Some(-3),
+            annual_revenue: Some(MoneyInput {
+                amount: "12,50".into(),
+                currency: "EUR".into(),
+            }),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    let fields: Vec<&str> = err.field_errors().iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["name", "website", "annual_revenue.amount", "employee_count"]);
+}
+
+#[test]
+fn lists_sort_and_filter() {
+    let mut db = Db::open_in_memory().unwrap();
+    let acme = accounts::create(&mut db, &AccountInput { name: "acme".into(), ..Default::default() }).unwrap();
+    let zeta = accounts::create(&mut db, &AccountInput { name: "Zeta".into(), ..Default::default() }).unwrap();
+    for (first, last, account, mail) in [
+        ("Grace", "Hopper", &zeta.id, "grace@navy.example"),
+        ("Ada", "Lovelace", &acme.id, "ada@engine.example"),
+        ("Alan", "Turing", &acme.id, "alan@bletchley.example"),
+        ("Edsger", "dijkstra", &zeta.id, "ewd@tue.example"),
+    ] {
+        contacts::create(
+            &mut db,
+            &ContactInput {
+                account_id: Some(account.clone()),
+                emails: vec![email("work", mail)],
+                ..person(first, last)
+            },
+        )
+        .unwrap();
+    }
+    let names = |q: ContactQuery| -> Vec<String> {
+        contacts::list(db.conn(), &q)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|c| c.last_name)
+            .collect()
+    };
+    assert_eq!(names(ContactQuery::default()), ["dijkstra", "Hopper", "Lovelace", "Turing"]);
+    assert_eq!(
+        names(ContactQuery { direction: SortDirection::Desc, ..Default::default() }),
+        ["Turing", "Lovelace", "Hopper", "dijkstra"]
+    );
+    assert_eq!(
+        names(ContactQuery { sort: ContactSort::Account, ..Default::default() }),
+        ["Lovelace", "Turing", "dijkstra", "Hopper"]
+    );
+    assert_eq!(
+        names(ContactQuery { sort: ContactSort::Email, ..Default::default() }),
+        ["Lovelace", "Turing", "dijkstra", "Hopper"]
+    );
+    assert_eq!(names(ContactQuery { search: Some("ACME".into()), ..Default::default() }), ["Lovelace", "Turing"]);
+    assert_eq!(names(ContactQuery { search: Some("bletchley".into()), ..Default::default() }), ["Turing"]);
+    assert_eq!(names(ContactQuery { search: Some("%".into()), ..Default::default() }), Vec::<String>::new());
+    let page = contacts::list(db.conn(), &ContactQuery { account_id: Some(zeta.id.clone()), limit: Some(1), ..Default::default() }).unwrap();
+    assert_eq!((page.items.len(), page.total), (1, 2));
+
+    let accounts_by_count = accounts::list(
+        db.conn(),
+        &AccountQuery { sort: AccountSort::ContactCount, direction: SortDirection::Desc, ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(accounts_by_count.items[0].contact_count, 2);
+    assert_eq!(accounts_by_count.total, 2);
+}
+
+#[test]
+fn deleting_an_account_keeps_its_contacts_unlinked() {
+    let mut db = Db::open_in_memory().unwrap();
+    let acme = accounts::create(&mut db, &AccountInput { name: "Acme".into(), ..Default::default() }).unwrap();
+    let c = contacts::create(&mut db, &ContactInput { account_id: Some(acme.id.clone()), ..person("Wile", "Coyote") }).unwrap();
+    accounts::delete(&mut db, &acme.id).unwrap();
+    let c = contacts::get(db.conn(), &c.id).unwrap();
+    assert_eq!((c.account_id, c.account_name), (None, None));
+    assert_eq!(accounts::delete(&mut db, &acme.id).unwrap_err().code(), ErrorCode::NotFound);
+}

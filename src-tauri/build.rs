@@ -1,0 +1,22 @@
+fn main() {
+    // Every command the UI may call is listed here; tauri-build turns each into an
+    // `allow-<name>` permission, and capabilities/default.json grants exactly these.
+    let commands = &[
+        "app_status",
+        "accounts_list",
+        "accounts_get",
+        "accounts_create",
+        "accounts_update",
+        "accounts_delete",
+        "contacts_list",
+        "contacts_get",
+        "contacts_create",
+        "contacts_update",
+        "contacts_delete",
+    ];
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(commands)),
+    )
+    .expect("failed to run tauri-build");
+}

@@ -1,0 +1,94 @@
+//! The commands the UI calls. Each: state in, one core call, error mapped.
+
+use rapport_core::accounts::{self, Account, AccountInput, AccountQuery, AccountSummary};
+use rapport_core::contacts::{self, Contact, ContactInput, ContactQuery, ContactSummary};
+use rapport_core::list::Page;
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::AppState;
+
+/// What the window shows in its title and status line, and whether the file opened.
+#[derive(Debug, Serialize, TS)]
+#[ts(export)]
+pub struct AppStatus {
+    pub db_path: String,
+    pub version: String,
+    /// Why the database could not be opened; every other command fails with the same error.
+    pub open_error: Option<CommandError>,
+}
+
+#[tauri::command(async)]
+pub fn app_status(state: State<'_, AppState>) -> AppStatus {
+    AppStatus {
+        db_path: state.path().display().to_string(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        open_error: state.open_error().cloned(),
+    }
+}
+
+#[tauri::command(async)]
+pub fn accounts_list(
+    state: State<'_, AppState>,
+    query: AccountQuery,
+) -> CommandResult<Page<AccountSummary>> {
+    state.with(|db| accounts::list(db.conn(), &query))
+}
+
+#[tauri::command(async)]
+pub fn accounts_get(state: State<'_, AppState>, id: String) -> CommandResult<Account> {
+    state.with(|db| accounts::get(db.conn(), &id))
+}
+
+#[tauri::command(async)]
+pub fn accounts_create(state: State<'_, AppState>, input: AccountInput) -> CommandResult<Account> {
+    state.with(|db| accounts::create(db, &input))
+}
+
+#[tauri::command(async)]
+pub fn accounts_update(
+    state: State<'_, AppState>,
+    id: String,
+    input: AccountInput,
+) -> CommandResult<Account> {
+    state.with(|db| accounts::update(db, &id, &input))
+}
+
+#[tauri::command(async)]
+pub fn accounts_delete(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+    state.with(|db| accounts::delete(db, &id))
+}
+
+#[tauri::command(async)]
+pub fn contacts_list(
+    state: State<'_, AppState>,
+    query: ContactQuery,
+) -> CommandResult<Page<ContactSummary>> {
+    state.with(|db| contacts::list(db.conn(), &query))
+}
+
+#[tauri::command(async)]
+pub fn contacts_get(state: State<'_, AppState>, id: String) -> CommandResult<Contact> {
+    state.with(|db| contacts::get(db.conn(), &id))
+}
+
+#[tauri::command(async)]
+pub fn contacts_create(state: State<'_, AppState>, input: ContactInput) -> CommandResult<Contact> {
+    state.with(|db| contacts::create(db, &input))
+}
+
+#[tauri::command(async)]
+pub fn contacts_update(
+    state: State<'_, AppState>,
+    id: String,
+    input: ContactInput,
+) -> CommandResult<Contact> {
+    state.with(|db| contacts::update(db, &id, &input))
+}
+
+#[tauri::command(async)]
+pub fn contacts_delete(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+    state.with(|db| contacts::delete(db, &id))
+}

@@ -1,0 +1,44 @@
+//! Rapport's desktop shell. Each command unpacks the state, calls one core function and maps
+//! its error to [`CommandError`]; no domain logic lives here.
+
+mod commands;
+mod error;
+mod state;
+
+use tauri::Manager;
+
+pub use error::CommandError;
+
+pub fn run() {
+    let db_path = rapport_core::paths::default_db_path();
+    let state = state::AppState::open(db_path.clone());
+
+    let mut builder = tauri::Builder::default();
+    if let Some(plugin) = state::single_instance(&db_path) {
+        builder = builder.plugin(plugin);
+    }
+    builder
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::accounts_list,
+            commands::accounts_get,
+            commands::accounts_create,
+            commands::accounts_update,
+            commands::accounts_delete,
+            commands::contacts_list,
+            commands::contacts_get,
+            commands::contacts_create,
+            commands::contacts_update,
+            commands::contacts_delete,
+        ])
+        .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                let title = format!("Rapport — {}", app.state::<state::AppState>().file_name());
+                let _ = window.set_title(&title);
+            }
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("error while running the Rapport window");
+}

@@ -1,0 +1,76 @@
+//! The state every command reaches: the open database (or why it could not be opened).
+
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rapport_core::Db;
+use tauri::{Manager, Runtime, plugin::TauriPlugin};
+
+use crate::error::{CommandError, CommandResult};
+
+#[derive(Debug)]
+pub struct AppState {
+    path: PathBuf,
+    db: Result<Mutex<Db>, CommandError>,
+}
+
+impl AppState {
+    /// Opens the database; a failure is kept and shown by the UI instead of crashing.
+    pub fn open(path: PathBuf) -> AppState {
+        let db = Db::open(&path)
+            .map(|db| Mutex::new(db.with_origin("app")))
+            .map_err(CommandError::from);
+        AppState { path, db }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    }
+
+    /// Runs `f` with the database, mapping the core error to the UI's shape.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Db) -> rapport_core::Result<T>) -> CommandResult<T> {
+        let lock = self.db.as_ref().map_err(Clone::clone)?;
+        let mut db = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&mut db).map_err(CommandError::from)
+    }
+
+    pub fn open_error(&self) -> Option<&CommandError> {
+        self.db.as_ref().err()
+    }
+}
+
+/// One window per database file: a second launch on the same file focuses the first window.
+/// Linux signals the first instance over the D-Bus session bus; without one (a bare X server
+/// in tests) there is nothing to coordinate through, so the check is skipped.
+pub fn single_instance<R: Runtime>(db_path: &Path) -> Option<TauriPlugin<R>> {
+    let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+        || std::env::var_os("XDG_RUNTIME_DIR")
+            .is_some_and(|dir| Path::new(&dir).join("bus").exists());
+    if !bus && cfg!(target_os = "linux") {
+        return None;
+    }
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::fs::canonicalize(db_path)
+        .unwrap_or_else(|_| db_path.to_owned())
+        .hash(&mut hasher);
+    let id = format!("app.rapport.desktop.db{:016x}", hasher.finish());
+    Some(
+        tauri_plugin_single_instance::Builder::new()
+            .dbus_id(id)
+            .callback(|app, _args, _cwd| {
+                if let Some(window) = app.get_webview_window("main") {
+                    let _ = window.unminimize();
+                    let _ = window.show();
+                    let _ = window.set_focus();
+                }
+            })
+            .build(),
+    )
+}
