@@ -1,0 +1,103 @@
+import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { Link, Redirect, Route, Router, Switch, useRoute } from "wouter";
+import { useHashLocation } from "wouter/use-hash-location";
+
+import { ToastProvider } from "./components/Toasts";
+import { api } from "./lib/api";
+import logo from "./logo.svg";
+import { AccountDetail } from "./screens/AccountDetail";
+import { AccountFormPage } from "./screens/AccountForm";
+import { AccountsList } from "./screens/AccountsList";
+import { ContactDetail } from "./screens/ContactDetail";
+import { ContactFormPage } from "./screens/ContactForm";
+import { ContactsList } from "./screens/ContactsList";
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    // Data is local: refetch after writes (by invalidation), never on focus or by timer.
+    queries: { staleTime: Infinity, refetchOnWindowFocus: false, retry: false },
+    mutations: { retry: false },
+  },
+});
+
+function NavLink({ href, children, testId }: { href: string; children: ReactNode; testId: string }) {
+  const [active] = useRoute(`${href}/*?`);
+  return (
+    <Link href={href} className={`nav-link${active ? " active" : ""}`} data-testid={testId}>
+      {children}
+    </Link>
+  );
+}
+
+function Shell() {
+  const status = useQuery({ queryKey: ["app-status"], queryFn: api.appStatus });
+  if (status.data?.open_error) {
+    const e = status.data.open_error;
+    return (
+      <div className="fatal" data-testid="open-error">
+        <div className="card">
+          <h2>Rapport could not open your data file</h2>
+          <p>{e.message}</p>
+          <p className="muted">
+            File: <code>{status.data.db_path}</code>
+            <br />
+            Nothing was changed. Restore a backup, or start Rapport with another file (RAPPORT_DB=/path/to/file.db).
+          </p>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">
+          <img src={logo} alt="" />
+          Rapport
+        </div>
+        <NavLink href="/contacts" testId="nav-contacts">
+          Contacts
+        </NavLink>
+        <NavLink href="/accounts" testId="nav-accounts">
+          Accounts
+        </NavLink>
+        <div className="sidebar-foot" title={status.data?.db_path}>
+          {status.data && (
+            <>
+              {status.data.db_path}
+              <br />
+              Rapport {status.data.version}
+            </>
+          )}
+        </div>
+      </nav>
+      <main className="main">
+        <Switch>
+          <Route path="/contacts" component={ContactsList} />
+          <Route path="/contacts/new">{() => <ContactFormPage />}</Route>
+          <Route path="/contacts/:id/edit">{(p) => <ContactFormPage id={p.id} />}</Route>
+          <Route path="/contacts/:id">{(p) => <ContactDetail key={p.id} id={p.id} />}</Route>
+          <Route path="/accounts" component={AccountsList} />
+          <Route path="/accounts/new">{() => <AccountFormPage />}</Route>
+          <Route path="/accounts/:id/edit">{(p) => <AccountFormPage id={p.id} />}</Route>
+          <Route path="/accounts/:id">{(p) => <AccountDetail key={p.id} id={p.id} />}</Route>
+          <Route>
+            <Redirect to="/contacts" />
+          </Route>
+        </Switch>
+      </main>
+    </div>
+  );
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <ToastProvider>
+        <Router hook={useHashLocation}>
+          <Shell />
+        </Router>
+      </ToastProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,87 @@
+// The one module that talks to the Rust backend. Screens import `api` and the generated
+// types from here; nothing else calls `invoke` (an ESLint rule enforces it).
+import { invoke } from "@tauri-apps/api/core";
+
+import type { Account } from "./bindings/Account";
+import type { AccountInput } from "./bindings/AccountInput";
+import type { AccountQuery } from "./bindings/AccountQuery";
+import type { AccountSummary } from "./bindings/AccountSummary";
+import type { AppStatus } from "./bindings/AppStatus";
+import type { CommandError } from "./bindings/CommandError";
+import type { Contact } from "./bindings/Contact";
+import type { ContactInput } from "./bindings/ContactInput";
+import type { ContactQuery } from "./bindings/ContactQuery";
+import type { ContactSummary } from "./bindings/ContactSummary";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { FieldError } from "./bindings/FieldError";
+import type { Page } from "./bindings/Page";
+
+export type * from "./types";
+
+/** A failed command, as the backend reported it: branch on `code`, show `message`. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: FieldError[];
+
+  constructor(error: CommandError) {
+    super(error.message);
+    this.name = "ApiError";
+    this.code = error.code;
+    this.fields = error.fields;
+  }
+
+  /** The message for one input field, if the backend named it. */
+  field(name: string): string | undefined {
+    return this.fields.find((f) => f.field === name)?.message;
+  }
+}
+
+function isCommandError(value: unknown): value is CommandError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as CommandError).code === "string" &&
+    typeof (value as CommandError).message === "string"
+  );
+}
+
+/** Turns whatever a rejected `invoke` carried into an ApiError. */
+export function toApiError(reason: unknown): ApiError {
+  if (reason instanceof ApiError) return reason;
+  if (isCommandError(reason)) {
+    return new ApiError({ ...reason, fields: reason.fields ?? [] });
+  }
+  const message =
+    typeof reason === "string" ? reason : reason instanceof Error ? reason.message : String(reason);
+  return new ApiError({ code: "internal", message, fields: [] });
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (reason) {
+    throw toApiError(reason);
+  }
+}
+
+export const api = {
+  appStatus: () => call<AppStatus>("app_status"),
+  accounts: {
+    list: (query: Partial<AccountQuery> = {}) =>
+      call<Page<AccountSummary>>("accounts_list", { query }),
+    get: (id: string) => call<Account>("accounts_get", { id }),
+    create: (input: AccountInput) => call<Account>("accounts_create", { input }),
+    update: (id: string, input: AccountInput) => call<Account>("accounts_update", { id, input }),
+    remove: (id: string) => call<null>("accounts_delete", { id }),
+  },
+  contacts: {
+    list: (query: Partial<ContactQuery> = {}) =>
+      call<Page<ContactSummary>>("contacts_list", { query }),
+    get: (id: string) => call<Contact>("contacts_get", { id }),
+    create: (input: ContactInput) => call<Contact>("contacts_create", { input }),
+    update: (id: string, input: ContactInput) => call<Contact>("contacts_update", { id, input }),
+    remove: (id: string) => call<null>("contacts_delete", { id }),
+  },
+};
+
+export type Api = typeof api;

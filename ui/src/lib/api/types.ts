@@ -1,0 +1,22 @@
+// Re-exports of the generated bindings, so screens import every type from "lib/api".
+export type { Account } from "./bindings/Account";
+export type { AccountInput } from "./bindings/AccountInput";
+export type { AccountQuery } from "./bindings/AccountQuery";
+export type { AccountSort } from "./bindings/AccountSort";
+export type { AccountSummary } from "./bindings/AccountSummary";
+export type { Address } from "./bindings/Address";
+export type { AppStatus } from "./bindings/AppStatus";
+export type { CommandError } from "./bindings/CommandError";
+export type { Contact } from "./bindings/Contact";
+export type { ContactInput } from "./bindings/ContactInput";
+export type { ContactQuery } from "./bindings/ContactQuery";
+export type { ContactSort } from "./bindings/ContactSort";
+export type { ContactSummary } from "./bindings/ContactSummary";
+export type { EmailEntry } from "./bindings/EmailEntry";
+export type { ErrorCode } from "./bindings/ErrorCode";
+export type { FieldError } from "./bindings/FieldError";
+export type { Money } from "./bindings/Money";
+export type { MoneyInput } from "./bindings/MoneyInput";
+export type { Page } from "./bindings/Page";
+export type { PhoneEntry } from "./bindings/PhoneEntry";
+export type { SortDirection } from "./bindings/SortDirection";

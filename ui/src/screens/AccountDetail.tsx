@@ -1,0 +1,155 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link, useLocation } from "wouter";
+
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { ErrorBanner, PageHead } from "../components/PageHead";
+import { useNotify } from "../components/Toasts";
+import { api, type Address } from "../lib/api";
+import { formatDateTime, formatMoney, fullName, initials } from "../lib/format";
+import { useShortcut } from "../lib/useShortcut";
+
+function addressLines(a: Address): string[] {
+  const cityLine = [a.postal_code, a.city].filter(Boolean).join(" ");
+  return [a.street, cityLine, a.region, a.country].filter((x): x is string => Boolean(x));
+}
+
+export function AccountDetail({ id }: { id: string }) {
+  const [, navigate] = useLocation();
+  const notify = useNotify();
+  const client = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const { data: a, error } = useQuery({ queryKey: ["accounts", id], queryFn: () => api.accounts.get(id) });
+  const people = useQuery({
+    queryKey: ["contacts", "of-account", id],
+    queryFn: () => api.contacts.list({ account_id: id, limit: 200 }),
+  });
+  const remove = useMutation({
+    mutationFn: () => api.accounts.remove(id),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ["accounts"] });
+      await client.invalidateQueries({ queryKey: ["contacts"] });
+      notify(`Deleted ${a?.name ?? "the account"}`);
+      navigate("/accounts");
+    },
+  });
+  useShortcut("e", () => navigate(`/accounts/${id}/edit`));
+
+  if (error) {
+    return (
+      <div className="page-body">
+        <ErrorBanner error={error} />
+        <Link href="/accounts">← Back to accounts</Link>
+      </div>
+    );
+  }
+  if (!a) return <div className="page-body muted">Loading…</div>;
+  const address = addressLines(a.address);
+  const dash = <span className="muted">—</span>;
+
+  return (
+    <>
+      <PageHead
+        title={
+          <span className="detail-head">
+            <span className="avatar lg square">{initials(a.name)}</span>
+            <span data-testid="account-name">{a.name}</span>
+          </span>
+        }
+        sub={a.industry ?? undefined}
+      >
+        <Link className="btn" href="/accounts">
+          ← All accounts
+        </Link>
+        <Link className="btn" href={`/contacts/new?account=${a.id}`} data-testid="add-contact-here">
+          + Contact here
+        </Link>
+        <Link className="btn" href={`/accounts/${id}/edit`} data-testid="edit-account">
+          Edit
+        </Link>
+        <button className="btn danger" onClick={() => setConfirming(true)} data-testid="delete-account">
+          Delete
+        </button>
+      </PageHead>
+      <div className="page-body">
+        <ErrorBanner error={remove.error} />
+        <div className="cards">
+          <section className="card">
+            <h2>Company</h2>
+            <dl className="props">
+              <dt>Website</dt>
+              <dd>
+                {a.website ? (
+                  <a href={a.website} target="_blank" rel="noreferrer noopener">
+                    {a.website.replace(/^https?:\/\//, "")}
+                  </a>
+                ) : (
+                  dash
+                )}
+              </dd>
+              <dt>Phone</dt>
+              <dd>{a.phone ?? dash}</dd>
+              <dt>Address</dt>
+              <dd>{address.length ? address.map((l) => <div key={l}>{l}</div>) : dash}</dd>
+              <dt>Annual revenue</dt>
+              <dd>{a.annual_revenue ? formatMoney(a.annual_revenue) : dash}</dd>
+              <dt>Employees</dt>
+              <dd>{a.employee_count?.toLocaleString() ?? dash}</dd>
+            </dl>
+          </section>
+          <section className="card">
+            <h2>Record</h2>
+            <dl className="props">
+              <dt>Created</dt>
+              <dd>{formatDateTime(a.created_at)}</dd>
+              <dt>Last changed</dt>
+              <dd>{formatDateTime(a.updated_at)}</dd>
+            </dl>
+          </section>
+          <section className="card wide" data-testid="account-contacts">
+            <h2>People ({a.contact_count})</h2>
+            {people.data?.items.length ? (
+              <table className="list">
+                <tbody>
+                  {people.data.items.map((c) => (
+                    <tr key={c.id} tabIndex={0} onClick={() => navigate(`/contacts/${c.id}`)}>
+                      <td>
+                        <span className="name-cell">
+                          <span className="avatar">{initials(fullName(c))}</span>
+                          {fullName(c)}
+                        </span>
+                      </td>
+                      <td>{c.title ?? dash}</td>
+                      <td>{c.email ?? dash}</td>
+                      <td>{c.phone ?? dash}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              <span className="muted">Nobody from {a.name} yet.</span>
+            )}
+          </section>
+          <section className="card wide">
+            <h2>Notes</h2>
+            {a.notes ? <p className="notes">{a.notes}</p> : <span className="muted">No notes yet.</span>}
+          </section>
+        </div>
+      </div>
+      {confirming && (
+        <ConfirmDialog
+          title={`Delete ${a.name}?`}
+          confirmLabel="Delete account"
+          busy={remove.isPending}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => remove.mutate()}
+        >
+          {a.contact_count > 0
+            ? `Its ${a.contact_count} contact(s) are kept, no longer linked to an account. `
+            : ""}
+          The change log keeps a record of what was deleted.
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,49 @@
+import { ListScreen } from "../components/ListScreen";
+import type { Column } from "../components/SortableTable";
+import { api, type AccountSort, type AccountSummary } from "../lib/api";
+import { formatRelative, initials } from "../lib/format";
+
+const dash = <span className="muted">—</span>;
+
+const columns: Column<AccountSummary, AccountSort>[] = [
+  {
+    id: "name",
+    sort: "name",
+    label: "Name",
+    render: (a) => (
+      <span className="name-cell">
+        <span className="avatar square">{initials(a.name)}</span>
+        {a.name}
+      </span>
+    ),
+  },
+  { id: "industry", sort: "industry", label: "Industry", render: (a) => a.industry ?? dash },
+  {
+    id: "city",
+    sort: "city",
+    label: "City",
+    render: (a) => [a.city, a.country].filter(Boolean).join(", ") || dash,
+  },
+  { id: "phone", label: "Phone", render: (a) => a.phone ?? dash },
+  { id: "contacts", sort: "contact_count", label: "Contacts", render: (a) => a.contact_count },
+  { id: "updated", sort: "updated_at", label: "Updated", render: (a) => formatRelative(a.updated_at) },
+];
+
+export function AccountsList() {
+  return (
+    <ListScreen
+      entity="accounts"
+      title="Accounts"
+      countLabel={(n) => `${n.toLocaleString()} ${n === 1 ? "company" : "companies"}`}
+      columns={columns}
+      defaultSort="name"
+      load={(q) => api.accounts.list(q)}
+      filterPlaceholder="Filter by name"
+      newLabel="New account"
+      empty={{
+        title: "No accounts yet",
+        text: "Accounts are the companies you sell to, buy from or work with.",
+      }}
+    />
+  );
+}

@@ -1,0 +1,131 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link, useLocation } from "wouter";
+
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { ErrorBanner, PageHead } from "../components/PageHead";
+import { useNotify } from "../components/Toasts";
+import { api } from "../lib/api";
+import { formatDateTime, fullName, initials } from "../lib/format";
+import { useShortcut } from "../lib/useShortcut";
+
+export function ContactDetail({ id }: { id: string }) {
+  const [, navigate] = useLocation();
+  const notify = useNotify();
+  const client = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const { data: c, error } = useQuery({ queryKey: ["contacts", id], queryFn: () => api.contacts.get(id) });
+  const remove = useMutation({
+    mutationFn: () => api.contacts.remove(id),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ["contacts"] });
+      await client.invalidateQueries({ queryKey: ["accounts"] });
+      notify(`Deleted ${c ? fullName(c) : "the contact"}`);
+      navigate("/contacts");
+    },
+  });
+  useShortcut("e", () => navigate(`/contacts/${id}/edit`));
+
+  if (error) {
+    return (
+      <div className="page-body">
+        <ErrorBanner error={error} />
+        <Link href="/contacts">← Back to contacts</Link>
+      </div>
+    );
+  }
+  if (!c) return <div className="page-body muted">Loading…</div>;
+  const name = fullName(c);
+  const children = c.emails.length + c.phones.length;
+
+  return (
+    <>
+      <PageHead
+        title={
+          <span className="detail-head">
+            <span className="avatar lg">{initials(name)}</span>
+            <span data-testid="contact-name">{name}</span>
+          </span>
+        }
+        sub={[c.title, c.account_name].filter(Boolean).join(" at ")}
+      >
+        <Link className="btn" href="/contacts">
+          ← All contacts
+        </Link>
+        <Link className="btn" href={`/contacts/${id}/edit`} data-testid="edit-contact">
+          Edit
+        </Link>
+        <button className="btn danger" onClick={() => setConfirming(true)} data-testid="delete-contact">
+          Delete
+        </button>
+      </PageHead>
+      <div className="page-body">
+        <ErrorBanner error={remove.error} />
+        <div className="cards">
+          <section className="card">
+            <h2>Contact details</h2>
+            <dl className="props">
+              <dt>E-mail</dt>
+              <dd data-testid="contact-emails">
+                {c.emails.length === 0 && <span className="muted">None</span>}
+                {c.emails.map((e) => (
+                  <div key={e.address}>
+                    <a href={`mailto:${e.address}`}>{e.address}</a>
+                    <span className="tag">{e.label}</span>
+                  </div>
+                ))}
+              </dd>
+              <dt>Phone</dt>
+              <dd data-testid="contact-phones">
+                {c.phones.length === 0 && <span className="muted">None</span>}
+                {c.phones.map((p, i) => (
+                  <div key={`${p.number}-${i}`}>
+                    {p.number}
+                    <span className="tag">{p.label}</span>
+                  </div>
+                ))}
+              </dd>
+              <dt>Title</dt>
+              <dd>{c.title ?? <span className="muted">—</span>}</dd>
+              <dt>Account</dt>
+              <dd data-testid="contact-account">
+                {c.account_id ? (
+                  <Link href={`/accounts/${c.account_id}`}>{c.account_name}</Link>
+                ) : (
+                  <span className="muted">Not linked to an account</span>
+                )}
+              </dd>
+            </dl>
+          </section>
+          <section className="card">
+            <h2>Record</h2>
+            <dl className="props">
+              <dt>Created</dt>
+              <dd>{formatDateTime(c.created_at)}</dd>
+              <dt>Last changed</dt>
+              <dd>{formatDateTime(c.updated_at)}</dd>
+            </dl>
+          </section>
+          <section className="card wide">
+            <h2>Notes</h2>
+            {c.notes ? <p className="notes">{c.notes}</p> : <span className="muted">No notes yet.</span>}
+          </section>
+        </div>
+      </div>
+      {confirming && (
+        <ConfirmDialog
+          title={`Delete ${name}?`}
+          confirmLabel="Delete contact"
+          busy={remove.isPending}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => remove.mutate()}
+        >
+          {children > 0
+            ? `Their ${c.emails.length} e-mail address(es) and ${c.phones.length} phone number(s) go too. `
+            : ""}
+          The change log keeps a record of what was deleted.
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

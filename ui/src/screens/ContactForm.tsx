@@ -1,0 +1,282 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Link, useLocation, useSearchParams } from "wouter";
+
+import { Field, TextField } from "../components/Field";
+import { ErrorBanner, PageHead } from "../components/PageHead";
+import { useNotify } from "../components/Toasts";
+import { api, ApiError, type Contact, type ContactInput } from "../lib/api";
+import { fullName } from "../lib/format";
+import { useShortcut } from "../lib/useShortcut";
+
+const LABELS = ["work", "home", "mobile", "other"];
+
+function toInput(c: Contact | undefined, accountId: string | null): ContactInput {
+  return {
+    first_name: c?.first_name ?? "",
+    last_name: c?.last_name ?? "",
+    title: c?.title ?? null,
+    account_id: c ? c.account_id : accountId,
+    emails: c?.emails ?? [{ label: "work", address: "" }],
+    phones: c?.phones ?? [{ label: "work", number: "" }],
+    notes: c?.notes ?? null,
+  };
+}
+
+/** Blank rows are the form's spare slots, not values: they are not sent. */
+function cleaned(input: ContactInput): ContactInput {
+  return {
+    ...input,
+    emails: input.emails.filter((e) => e.address.trim() !== ""),
+    phones: input.phones.filter((p) => p.number.trim() !== ""),
+  };
+}
+
+export function ContactFormPage({ id }: { id?: string }) {
+  const { data: contact, error } = useQuery({
+    queryKey: ["contacts", id],
+    queryFn: () => api.contacts.get(id as string),
+    enabled: Boolean(id),
+  });
+  if (error) return <div className="page-body"><ErrorBanner error={error} /></div>;
+  if (id && !contact) return <div className="page-body muted">Loading…</div>;
+  return <ContactForm key={id ?? "new"} contact={contact} />;
+}
+
+function ContactForm({ contact }: { contact: Contact | undefined }) {
+  const [, navigate] = useLocation();
+  const [params] = useSearchParams();
+  const notify = useNotify();
+  const client = useQueryClient();
+  const [input, setInput] = useState<ContactInput>(() => toInput(contact, params.get("account")));
+  const accounts = useQuery({
+    queryKey: ["accounts", "list", "picker"],
+    queryFn: () => api.accounts.list({ limit: 5000 }),
+  });
+  const save = useMutation({
+    mutationFn: (value: ContactInput) =>
+      contact ? api.contacts.update(contact.id, value) : api.contacts.create(value),
+    onSuccess: async (saved) => {
+      await client.invalidateQueries({ queryKey: ["contacts"] });
+      await client.invalidateQueries({ queryKey: ["accounts"] });
+      notify(contact ? `Saved ${fullName(saved)}` : `Added ${fullName(saved)}`);
+      navigate(`/contacts/${saved.id}`, { replace: Boolean(contact) });
+    },
+  });
+  const apiError = save.error instanceof ApiError ? save.error : undefined;
+  const fieldError = (name: string) => apiError?.field(name);
+  const set = <K extends keyof ContactInput>(key: K, value: ContactInput[K]) =>
+    setInput((prev) => ({ ...prev, [key]: value }));
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault();
+    if (!save.isPending) save.mutate(cleaned(input));
+  };
+  const cancelTo = contact ? `/contacts/${contact.id}` : "/contacts";
+  useShortcut("s", submit);
+
+  return (
+    <>
+      <PageHead title={contact ? `Edit ${fullName(contact)}` : "New contact"} sub="Ctrl+S saves, Esc cancels">
+        <Link className="btn" href={cancelTo}>
+          Cancel
+        </Link>
+        <button className="btn primary" onClick={() => submit()} disabled={save.isPending} data-testid="save">
+          {save.isPending ? "Saving…" : "Save"}
+        </button>
+      </PageHead>
+      <div className="page-body" onKeyDown={(e) => e.key === "Escape" && navigate(cancelTo)}>
+        <form className="form" onSubmit={submit} noValidate data-testid="contact-form">
+          {apiError && apiError.code !== "validation" && <ErrorBanner error={apiError} />}
+          {apiError?.code === "validation" && (
+            <div className="banner" role="alert">
+              Please correct the highlighted fields.
+            </div>
+          )}
+          <section className="form-section">
+            <h2>Person</h2>
+            <div className="grid-2">
+              <TextField
+                label="First name"
+                name="first_name"
+                autoFocus
+                value={input.first_name}
+                error={fieldError("first_name")}
+                onChange={(v) => set("first_name", v)}
+              />
+              <TextField
+                label="Last name"
+                name="last_name"
+                value={input.last_name}
+                error={fieldError("last_name")}
+                onChange={(v) => set("last_name", v)}
+              />
+              <TextField
+                label="Title"
+                name="title"
+                placeholder="e.g. Purchasing manager"
+                value={input.title}
+                error={fieldError("title")}
+                onChange={(v) => set("title", v || null)}
+              />
+              <Field label="Account" error={fieldError("account_id")}>
+                {(a11y) => (
+                  <select
+                    {...a11y}
+                    name="account_id"
+                    className="input"
+                    value={input.account_id ?? ""}
+                    onChange={(e) => set("account_id", e.target.value || null)}
+                  >
+                    <option value="">— No account —</option>
+                    {accounts.data?.items.map((a) => (
+                      <option key={a.id} value={a.id}>
+                        {a.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            </div>
+          </section>
+
+          <section className="form-section">
+            <h2>E-mail addresses</h2>
+            {input.emails.map((e, i) => (
+              <div className="multi-row" key={i}>
+                <select
+                  className="input"
+                  aria-label={`Label of e-mail ${i + 1}`}
+                  value={e.label}
+                  onChange={(ev) =>
+                    set("emails", input.emails.map((x, j) => (j === i ? { ...x, label: ev.target.value } : x)))
+                  }
+                >
+                  {[...new Set([...LABELS, e.label])].map((l) => (
+                    <option key={l}>{l}</option>
+                  ))}
+                </select>
+                <div>
+                  <input
+                    className="input"
+                    type="email"
+                    name={`emails.${i}.address`}
+                    aria-label={`E-mail ${i + 1}`}
+                    aria-invalid={Boolean(fieldError(`emails.${i}.address`))}
+                    placeholder="name@company.com"
+                    value={e.address}
+                    onChange={(ev) =>
+                      set(
+                        "emails",
+                        input.emails.map((x, j) => (j === i ? { ...x, address: ev.target.value } : x)),
+                      )
+                    }
+                  />
+                  {fieldError(`emails.${i}.address`) && (
+                    <span className="field-error" role="alert">
+                      {fieldError(`emails.${i}.address`)}
+                    </span>
+                  )}
+                </div>
+                <button
+                  type="button"
+                  className="btn ghost"
+                  aria-label={`Remove e-mail ${i + 1}`}
+                  onClick={() => set("emails", input.emails.filter((_, j) => j !== i))}
+                >
+                  ✕
+                </button>
+              </div>
+            ))}
+            <button
+              type="button"
+              className="btn ghost add-row"
+              onClick={() => set("emails", [...input.emails, { label: "work", address: "" }])}
+            >
+              + Add e-mail
+            </button>
+          </section>
+
+          <section className="form-section">
+            <h2>Phone numbers</h2>
+            {input.phones.map((p, i) => (
+              <div className="multi-row" key={i}>
+                <select
+                  className="input"
+                  aria-label={`Label of phone ${i + 1}`}
+                  value={p.label}
+                  onChange={(ev) =>
+                    set("phones", input.phones.map((x, j) => (j === i ? { ...x, label: ev.target.value } : x)))
+                  }
+                >
+                  {[...new Set([...LABELS, p.label])].map((l) => (
+                    <option key={l}>{l}</option>
+                  ))}
+                </select>
+                <div>
+                  <input
+                    className="input"
+                    type="tel"
+                    name={`phones.${i}.number`}
+                    aria-label={`Phone ${i + 1}`}
+                    aria-invalid={Boolean(fieldError(`phones.${i}.number`))}
+                    placeholder="+44 20 7946 0958"
+                    value={p.number}
+                    onChange={(ev) =>
+                      set(
+                        "phones",
+                        input.phones.map((x, j) => (j === i ? { ...x, number: ev.target.value } : x)),
+                      )
+                    }
+                  />
+                  {fieldError(`phones.${i}.number`) && (
+                    <span className="field-error" role="alert">
+                      {fieldError(`phones.${i}.number`)}
+                    </span>
+                  )}
+                </div>
+                <button
+                  type="button"
+                  className="btn ghost"
+                  aria-label={`Remove phone ${i + 1}`}
+                  onClick={() => set("phones", input.phones.filter((_, j) => j !== i))}
+                >
+                  ✕
+                </button>
+              </div>
+            ))}
+            <button
+              type="button"
+              className="btn ghost add-row"
+              onClick={() => set("phones", [...input.phones, { label: "mobile", number: "" }])}
+            >
+              + Add phone
+            </button>
+          </section>
+
+          <section className="form-section">
+            <h2>Notes</h2>
+            <Field label="Notes" error={fieldError("notes")}>
+              {(a11y) => (
+                <textarea
+                  {...a11y}
+                  name="notes"
+                  className="input"
+                  value={input.notes ?? ""}
+                  onChange={(e) => set("notes", e.target.value || null)}
+                />
+              )}
+            </Field>
+          </section>
+          <div className="form-actions">
+            <Link className="btn" href={cancelTo}>
+              Cancel
+            </Link>
+            <button type="submit" className="btn primary" disabled={save.isPending}>
+              {contact ? "Save changes" : "Add contact"}
+            </button>
+          </div>
+        </form>
+      </div>
+    </>
+  );
+}

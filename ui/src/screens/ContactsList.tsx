@@ -1,0 +1,46 @@
+import { ListScreen } from "../components/ListScreen";
+import type { Column } from "../components/SortableTable";
+import { api, type ContactSort, type ContactSummary } from "../lib/api";
+import { formatRelative, fullName, initials } from "../lib/format";
+
+const dash = <span className="muted">—</span>;
+
+const columns: Column<ContactSummary, ContactSort>[] = [
+  {
+    id: "name",
+    sort: "name",
+    label: "Name",
+    render: (c) => (
+      <span className="name-cell">
+        <span className="avatar">{initials(fullName(c))}</span>
+        <span>
+          {fullName(c)}
+          {c.title && <span className="muted"> · {c.title}</span>}
+        </span>
+      </span>
+    ),
+  },
+  { id: "account", sort: "account", label: "Account", render: (c) => c.account_name ?? dash },
+  { id: "email", sort: "email", label: "E-mail", render: (c) => c.email ?? dash },
+  { id: "phone", label: "Phone", render: (c) => c.phone ?? dash },
+  { id: "updated", sort: "updated_at", label: "Updated", render: (c) => formatRelative(c.updated_at) },
+];
+
+export function ContactsList() {
+  return (
+    <ListScreen
+      entity="contacts"
+      title="Contacts"
+      countLabel={(n) => `${n.toLocaleString()} ${n === 1 ? "person" : "people"}`}
+      columns={columns}
+      defaultSort="name"
+      load={(q) => api.contacts.list(q)}
+      filterPlaceholder="Filter by name, e-mail or account"
+      newLabel="New contact"
+      empty={{
+        title: "No contacts yet",
+        text: "Add the people you work with; link them to their company as you go.",
+      }}
+    />
+  );
+}
