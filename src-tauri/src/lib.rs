@@ -10,7 +10,8 @@ use tauri::Manager;
 pub use error::CommandError;
 
 pub fn run() {
-    let db_path = rapport_core::paths::default_db_path();
+    let db_path = state::db_path_from_args(std::env::args().skip(1))
+        .unwrap_or_else(rapport_core::paths::default_db_path);
     let state = state::AppState::open(db_path.clone());
 
     let mut builder = tauri::Builder::default();

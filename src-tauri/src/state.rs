@@ -46,6 +46,21 @@ impl AppState {
     }
 }
 
+/// `--db PATH` (or `--db=PATH`) among the launch arguments; other arguments are ignored, since
+/// desktop launchers and the WebDriver harness may add their own.
+pub fn db_path_from_args(args: impl Iterator<Item = String>) -> Option<PathBuf> {
+    let mut args = args;
+    while let Some(arg) = args.next() {
+        if arg == "--db" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(path) = arg.strip_prefix("--db=") {
+            return Some(PathBuf::from(path));
+        }
+    }
+    None
+}
+
 /// One window per database file: a second launch on the same file focuses the first window.
 /// Linux signals the first instance over the D-Bus session bus; without one (a bare X server
 /// in tests) there is nothing to coordinate through, so the check is skipped.
@@ -73,4 +88,21 @@ pub fn single_instance<R: Runtime>(db_path: &Path) -> Option<TauriPlugin<R>> {
             })
             .build(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Option<PathBuf> {
+        db_path_from_args(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn the_database_can_be_chosen_on_the_command_line() {
+        assert_eq!(parse(&["--db", "/tmp/a.db"]), Some(PathBuf::from("/tmp/a.db")));
+        assert_eq!(parse(&["--automation", "--db=/tmp/b.db"]), Some(PathBuf::from("/tmp/b.db")));
+        assert_eq!(parse(&["--automation"]), None);
+        assert_eq!(parse(&["--db"]), None);
+    }
 }

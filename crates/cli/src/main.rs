@@ -336,10 +336,7 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
         ContactsCmd::Add { fields } => {
             let no_name = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
             if no_name(&fields.first_name) && no_name(&fields.last_name) {
-                return Err(Error::invalid(
-                    "--first-name",
-                    "give --first-name or --last-name (or both)",
-                ));
+                return Err(Error::invalid("--first-name", "or --last-name is required"));
             }
             let mut input = ContactInput::default();
             fields.apply(&mut input);

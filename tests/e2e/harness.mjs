@@ -1,0 +1,161 @@
+// Drives the real Rapport window: Xvfb (when no display is set), tauri-driver and
+// WebKitWebDriver, a fresh database per test, screenshots of what a person would see.
+import { spawn, execFileSync } from "node:child_process";
+import { createServer } from "node:net";
+import { mkdirSync, mkdtempSync, openSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+import { remote } from "webdriverio";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = resolve(here, "../..");
+export const APP = resolve(process.env.RAPPORT_APP ?? join(ROOT, "target/debug/rapport-desktop"));
+export const CLI = resolve(process.env.RAPPORT_CLI ?? join(ROOT, "target/debug/rapport"));
+export const SHOTS = join(here, "screenshots");
+const LOGS = join(here, "logs");
+
+let xvfb;
+let driver;
+let port;
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port: p } = srv.address();
+      srv.close(() => ok(p));
+    });
+  });
+}
+
+async function waitFor(what, check, ms = 20000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check().catch(() => false)) return;
+    await sleep(150);
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+}
+
+/** Starts the display (if needed) and tauri-driver; call once per test file. */
+export async function startDriver() {
+  mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(LOGS, { recursive: true });
+  const env = { ...process.env };
+  if (!env.DISPLAY) {
+    const display = `:${90 + Math.floor(Math.random() * 9)}`;
+    xvfb = spawn("Xvfb", [display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], { stdio: "ignore" });
+    env.DISPLAY = display;
+    await sleep(500);
+  }
+  port = await freePort();
+  const nativePort = await freePort();
+  const log = openSync(join(LOGS, `tauri-driver-${port}.log`), "a");
+  driver = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    env,
+    stdio: ["ignore", log, log],
+  });
+  driver.once("error", (e) => {
+    throw new Error(`could not start tauri-driver (${e.message}); run \`make test\`, which installs it`);
+  });
+  await waitFor("tauri-driver to be ready", async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/status`);
+    return (await res.json()).value?.ready ?? false;
+  });
+}
+
+export async function stopDriver() {
+  driver?.kill();
+  xvfb?.kill();
+  await sleep(200);
+}
+
+/** A fresh, empty database path in its own temporary folder. */
+export function freshDb() {
+  return join(mkdtempSync(join(tmpdir(), "rapport-e2e-")), "rapport.db");
+}
+
+/** Runs the `rapport` CLI on `db` (for seeding data); returns stdout. */
+export function cli(db, ...args) {
+  return execFileSync(CLI, ["--db", db, ...args], { encoding: "utf8" }).trim();
+}
+
+/** Opens the app window on `db`; resolves once the UI has rendered. */
+export async function launch(db) {
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "error",
+    connectionRetryCount: 0,
+    capabilities: {
+      browserName: "wry",
+      // WebKitWebDriver speaks classic WebDriver only; no BiDi session upgrade.
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: APP, args: ["--db", db] },
+    },
+  });
+  await browser.setTimeout({ implicit: 0 });
+  await (await browser.$(".shell, [data-testid=open-error]")).waitForExist({ timeout: 20000 });
+  return browser;
+}
+
+/** A named step: on failure the error names the step and a screenshot is saved. */
+export async function step(browser, name, fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    const file = join(SHOTS, `FAILED-${name.replace(/\W+/g, "-")}.png`);
+    await browser?.saveScreenshot(file).catch(() => {});
+    err.message = `step "${name}" failed: ${err.message} (screenshot: ${file})`;
+    throw err;
+  }
+}
+
+export async function shot(browser, name) {
+  await sleep(250); // let transitions and toasts settle
+  await browser.saveScreenshot(join(SHOTS, `${name}.png`));
+}
+
+export const byTest = (id) => `[data-testid="${id}"]`;
+
+/** Clicks the element with this data-testid once it is there. */
+export async function click(browser, testId) {
+  const el = await browser.$(byTest(testId));
+  await el.waitForClickable({ timeout: 10000 });
+  await el.click();
+}
+
+/** Replaces the value of the input named `name`. */
+export async function fill(browser, name, value) {
+  const el = await browser.$(`[name="${name}"]`);
+  await el.waitForDisplayed({ timeout: 10000 });
+  await el.clearValue();
+  await el.setValue(value);
+}
+
+/** Waits until the element's text contains `text`. */
+export async function waitText(browser, testId, text, timeout = 10000) {
+  const el = await browser.$(byTest(testId));
+  await el.waitUntil(async () => (await el.getText()).includes(text), {
+    timeout,
+    timeoutMsg: `${testId} never showed "${text}"`,
+  });
+}
+
+/** Every row of a list table, as its cells' texts joined by " | " (avatars left out). */
+export async function rows(browser, testId) {
+  return browser.execute((selector) => {
+    return [...document.querySelectorAll(`${selector} tbody tr`)].map((tr) =>
+      [...tr.querySelectorAll("td")]
+        .map((td) => {
+          const copy = td.cloneNode(true);
+          copy.querySelectorAll(".avatar").forEach((a) => a.remove());
+          return copy.textContent.trim();
+        })
+        .join(" | "),
+    );
+  }, byTest(testId));
+}
