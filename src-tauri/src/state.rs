@@ -29,9 +29,10 @@ impl AppState {
     }
 
     pub fn file_name(&self) -> String {
-        self.path
-            .file_name()
-            .map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
+        self.path.file_name().map_or_else(
+            || self.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
     }
 
     /// Runs `f` with the database, mapping the core error to the UI's shape.
@@ -100,8 +101,14 @@ mod tests {
 
     #[test]
     fn the_database_can_be_chosen_on_the_command_line() {
-        assert_eq!(parse(&["--db", "/tmp/a.db"]), Some(PathBuf::from("/tmp/a.db")));
-        assert_eq!(parse(&["--automation", "--db=/tmp/b.db"]), Some(PathBuf::from("/tmp/b.db")));
+        assert_eq!(
+            parse(&["--db", "/tmp/a.db"]),
+            Some(PathBuf::from("/tmp/a.db"))
+        );
+        assert_eq!(
+            parse(&["--automation", "--db=/tmp/b.db"]),
+            Some(PathBuf::from("/tmp/b.db"))
+        );
         assert_eq!(parse(&["--automation"]), None);
         assert_eq!(parse(&["--db"]), None);
     }

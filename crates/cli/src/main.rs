@@ -9,7 +9,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rapport_core::accounts::{self, AccountInput, AccountQuery, AccountSort, Address};
-use rapport_core::contacts::{self, ContactInput, ContactQuery, ContactSort, EmailEntry, PhoneEntry};
+use rapport_core::contacts::{
+    self, ContactInput, ContactQuery, ContactSort, EmailEntry, PhoneEntry,
+};
 use rapport_core::list::SortDirection;
 use rapport_core::money::MoneyInput;
 use rapport_core::{Db, Error};
@@ -258,7 +260,10 @@ fn main() -> ExitCode {
 fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
     match command {
         Command::Init => {
-            let path = db.path().map(|p| p.display().to_string()).unwrap_or_default();
+            let path = db
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
             output::line(&format!(
                 "{path}: ready (schema version {})",
                 db.schema_version()?
@@ -377,7 +382,9 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
                     page.items.iter().map(|c| {
                         vec![
                             c.id.clone(),
-                            format!("{} {}", c.first_name, c.last_name).trim().to_owned(),
+                            format!("{} {}", c.first_name, c.last_name)
+                                .trim()
+                                .to_owned(),
                             c.account_name.clone().unwrap_or_default(),
                             c.email.clone().unwrap_or_default(),
                             c.phone.clone().unwrap_or_default(),

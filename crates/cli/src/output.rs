@@ -155,7 +155,11 @@ fn flag_name(field: &str) -> String {
     match parts.as_slice() {
         ["emails", i, _] | ["phones", i, _] => {
             let n = i.parse::<usize>().map_or(0, |n| n + 1);
-            let flag = if parts[0] == "emails" { "email" } else { "phone" };
+            let flag = if parts[0] == "emails" {
+                "email"
+            } else {
+                "phone"
+            };
             format!("--{flag} #{n}")
         }
         ["annual_revenue", "currency"] => "--currency".into(),

@@ -1,5 +1,8 @@
 //! The `rapport` command as scripts see it: stdout, one-line stderr, exit codes.
 
+// A failed unwrap in a test helper fails the test with its location, which is what we want.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -19,7 +22,10 @@ impl Sandbox {
 
     fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("rapport").unwrap();
-        cmd.env_remove("RAPPORT_DB").arg("--db").arg(&self.db).args(args);
+        cmd.env_remove("RAPPORT_DB")
+            .arg("--db")
+            .arg(&self.db)
+            .args(args);
         cmd
     }
 
@@ -39,8 +45,15 @@ impl Sandbox {
         let out = self.cmd(args).output().unwrap();
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
-        assert_eq!(stderr.trim_end().lines().count(), 1, "one line on stderr: {stderr:?}");
-        assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
+        assert_eq!(
+            stderr.trim_end().lines().count(),
+            1,
+            "one line on stderr: {stderr:?}"
+        );
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+            "{stderr}"
+        );
         assert!(out.stdout.is_empty(), "nothing on stdout when failing");
         stderr
     }
@@ -51,7 +64,9 @@ impl Sandbox {
 }
 
 fn is_uuid_v7(id: &str) -> bool {
-    id.len() == 36 && id.as_bytes()[14] == b'7' && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+    id.len() == 36
+        && id.as_bytes()[14] == b'7'
+        && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
 
 #[test]
@@ -66,18 +81,42 @@ fn init_creates_the_database_and_is_idempotent() {
 #[test]
 fn contacts_and_accounts_round_trip_as_json() {
     let s = Sandbox::new();
-    let acme = s.ok(&["accounts", "add", "--name", "Acme Tools", "--industry", "Manufacturing"]);
+    let acme = s.ok(&[
+        "accounts",
+        "add",
+        "--name",
+        "Acme Tools",
+        "--industry",
+        "Manufacturing",
+    ]);
     let acme = acme.trim();
     assert!(is_uuid_v7(acme), "prints the new id alone: {acme:?}");
 
     let ada = s.ok(&[
-        "contacts", "add", "--first-name", "Ada", "--last-name", "Lovelace",
-        "--email", "ada@acme.example", "--account", "acme tools",
+        "contacts",
+        "add",
+        "--first-name",
+        "Ada",
+        "--last-name",
+        "Lovelace",
+        "--email",
+        "ada@acme.example",
+        "--account",
+        "acme tools",
     ]);
     let ada = ada.trim().to_owned();
     assert!(is_uuid_v7(&ada));
     // An account named for the first time is created and linked.
-    s.ok(&["contacts", "add", "--first-name", "Grace", "--last-name", "Hopper", "--account", "Navy"]);
+    s.ok(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Grace",
+        "--last-name",
+        "Hopper",
+        "--account",
+        "Navy",
+    ]);
 
     let contacts = s.json(&["contacts", "list", "--format", "json"]);
     let contacts = contacts.as_array().unwrap();
@@ -93,27 +132,61 @@ fn contacts_and_accounts_round_trip_as_json() {
     assert!(first["updated_at"].as_str().unwrap().ends_with('Z'));
 
     let accounts = s.json(&["accounts", "list", "--format", "json"]);
-    let names: Vec<&str> = accounts.as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["Acme Tools", "Navy"]);
     assert_eq!(accounts[0]["contact_count"], 1);
 
     let full = s.json(&["contacts", "get", &ada, "--format", "json"]);
-    assert_eq!(full["emails"], serde_json::json!([{"label": "work", "address": "ada@acme.example"}]));
+    assert_eq!(
+        full["emails"],
+        serde_json::json!([{"label": "work", "address": "ada@acme.example"}])
+    );
 
-    s.ok(&["contacts", "update", &ada, "--title", "Analyst", "--phone", "+44 20 7946 0958"]);
+    s.ok(&[
+        "contacts",
+        "update",
+        &ada,
+        "--title",
+        "Analyst",
+        "--phone",
+        "+44 20 7946 0958",
+    ]);
     let full = s.json(&["contacts", "get", &ada, "--format", "json"]);
     assert_eq!(full["title"], "Analyst");
     assert_eq!(full["phones"][0]["number"], "+44 20 7946 0958");
-    assert_eq!(full["emails"][0]["address"], "ada@acme.example", "untouched flags keep their values");
+    assert_eq!(
+        full["emails"][0]["address"], "ada@acme.example",
+        "untouched flags keep their values"
+    );
 
     s.ok(&["contacts", "delete", &ada]);
-    assert_eq!(s.json(&["contacts", "list", "--format", "json"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        s.json(&["contacts", "list", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
 fn the_table_format_is_for_people() {
     let s = Sandbox::new();
-    s.ok(&["contacts", "add", "--first-name", "Ada", "--last-name", "Lovelace", "--email", "ada@x.example"]);
+    s.ok(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Ada",
+        "--last-name",
+        "Lovelace",
+        "--email",
+        "ada@x.example",
+    ]);
     let table = s.ok(&["contacts", "list"]);
     let mut lines = table.lines();
     assert!(lines.next().unwrap().starts_with("ID "));
@@ -126,13 +199,48 @@ fn bad_input_exits_2_with_one_line_naming_the_problem() {
     let err = s.fails(2, &["contacts", "add", "--email", "ada@x.example"]);
     assert!(err.contains("--first-name"), "{err}");
 
-    let err = s.fails(2, &["contacts", "add", "--first-name", "Ada", "--email", "not-an-email"]);
-    assert!(err.contains("--email #1") && err.contains("not-an-email"), "{err}");
+    let err = s.fails(
+        2,
+        &[
+            "contacts",
+            "add",
+            "--first-name",
+            "Ada",
+            "--email",
+            "not-an-email",
+        ],
+    );
+    assert!(
+        err.contains("--email #1") && err.contains("not-an-email"),
+        "{err}"
+    );
 
-    let err = s.fails(2, &["accounts", "add", "--name", "X", "--annual-revenue", "12,50", "--currency", "EUR"]);
+    let err = s.fails(
+        2,
+        &[
+            "accounts",
+            "add",
+            "--name",
+            "X",
+            "--annual-revenue",
+            "12,50",
+            "--currency",
+            "EUR",
+        ],
+    );
     assert!(err.contains("--annual-revenue"), "{err}");
 
-    let err = s.fails(2, &["contacts", "add", "--first-name", "Ada", "--shoe-size", "38"]);
+    let err = s.fails(
+        2,
+        &[
+            "contacts",
+            "add",
+            "--first-name",
+            "Ada",
+            "--shoe-size",
+            "38",
+        ],
+    );
     assert!(err.contains("--shoe-size"), "{err}");
 
     let err = s.fails(2, &["contacts", "get", "0190-nope"]);
@@ -144,7 +252,10 @@ fn bad_input_exits_2_with_one_line_naming_the_problem() {
     // Ambiguous account names are refused rather than guessed.
     s.ok(&["accounts", "add", "--name", "Twin"]);
     s.ok(&["accounts", "add", "--name", "twin"]);
-    let err = s.fails(2, &["contacts", "add", "--first-name", "A", "--account", "Twin"]);
+    let err = s.fails(
+        2,
+        &["contacts", "add", "--first-name", "A", "--account", "Twin"],
+    );
     assert!(err.contains("2 accounts are named"), "{err}");
 }
 
@@ -154,7 +265,10 @@ fn a_file_that_is_not_a_database_exits_1_and_is_left_alone() {
     let bytes = b"first,last\nAda,Lovelace\n".repeat(400);
     std::fs::write(&s.db, &bytes).unwrap();
     let err = s.fails(1, &["contacts", "list"]);
-    assert!(err.contains("is not a Rapport database") && err.contains("crm.db"), "{err}");
+    assert!(
+        err.contains("is not a Rapport database") && err.contains("crm.db"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&s.db).unwrap(), bytes);
 }
 
@@ -162,7 +276,8 @@ fn a_file_that_is_not_a_database_exits_1_and_is_left_alone() {
 fn the_database_comes_from_rapport_db_when_no_flag_is_given() {
     let s = Sandbox::new();
     let mut cmd = Command::cargo_bin("rapport").unwrap();
-    cmd.env("RAPPORT_DB", &s.db).args(["accounts", "add", "--name", "Env Corp"]);
+    cmd.env("RAPPORT_DB", &s.db)
+        .args(["accounts", "add", "--name", "Env Corp"]);
     cmd.assert().success();
     let listed = s.ok(&["accounts", "list", "--format", "json"]);
     assert!(listed.contains("Env Corp"));

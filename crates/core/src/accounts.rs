@@ -290,7 +290,9 @@ pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSumma
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let total = conn
-        .prepare_cached("SELECT count(*) FROM accounts a WHERE ?1 IS NULL OR a.name LIKE ?1 ESCAPE '\\'")?
+        .prepare_cached(
+            "SELECT count(*) FROM accounts a WHERE ?1 IS NULL OR a.name LIKE ?1 ESCAPE '\\'",
+        )?
         .query_row([&pattern], |r| r.get(0))?;
     Ok(Page { items, total })
 }

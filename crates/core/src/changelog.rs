@@ -57,8 +57,12 @@ fn query<P: rusqlite::Params>(conn: &Connection, filter: &str, params: P) -> Res
     })?;
     rows.map(|row| {
         let (mut change, json) = row?;
-        change.changes = serde_json::from_str(&json)
-            .map_err(|e| Error::Internal(format!("change log entry {} is unreadable: {e}", change.seq)))?;
+        change.changes = serde_json::from_str(&json).map_err(|e| {
+            Error::Internal(format!(
+                "change log entry {} is unreadable: {e}",
+                change.seq
+            ))
+        })?;
         Ok(change)
     })
     .collect()

@@ -124,7 +124,11 @@ fn label(c: &mut Checker, field: String, value: &str) -> String {
 fn check(conn: &Connection, input: &ContactInput) -> Result<Valid> {
     let mut c = Checker::default();
     let first = c
-        .text("first_name", &Some(input.first_name.clone()), SHORT_TEXT_MAX)
+        .text(
+            "first_name",
+            &Some(input.first_name.clone()),
+            SHORT_TEXT_MAX,
+        )
         .unwrap_or_default();
     let last = c
         .text("last_name", &Some(input.last_name.clone()), SHORT_TEXT_MAX)
@@ -257,7 +261,11 @@ fn sync_list(
     let existing = child_ids(w.conn(), table, contact_id)?;
     for (position, values) in wanted.iter().enumerate() {
         let mut fields = vec![("position", Value::Integer(position as i64))];
-        fields.extend(values.iter().map(|(c, v)| (*c, Value::Text((*v).to_owned()))));
+        fields.extend(
+            values
+                .iter()
+                .map(|(c, v)| (*c, Value::Text((*v).to_owned()))),
+        );
         match existing.get(position) {
             Some(child) => {
                 w.update(table, child, &fields)?;

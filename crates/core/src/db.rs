@@ -77,11 +77,7 @@ impl Db {
         Self::setup(conn, Some(path.to_owned()), migrations)
     }
 
-    fn setup(
-        mut conn: Connection,
-        path: Option<PathBuf>,
-        migrations: &[Migration],
-    ) -> Result<Db> {
+    fn setup(mut conn: Connection, path: Option<PathBuf>, migrations: &[Migration]) -> Result<Db> {
         let shown = path.clone().unwrap_or_else(|| PathBuf::from(":memory:"));
         configure(&conn).map_err(|e| classify(&shown, e))?;
         ensure_ours(&conn, &shown)?;
@@ -326,10 +322,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(dir.path().join("p.db")).unwrap();
         let conn = db.conn();
-        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
-        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
-        let sync: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
-        let busy: i64 = conn.pragma_query_value(None, "busy_timeout", |r| r.get(0)).unwrap();
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        let sync: i64 = conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        let busy: i64 = conn
+            .pragma_query_value(None, "busy_timeout", |r| r.get(0))
+            .unwrap();
         assert_eq!((fk, mode.as_str(), sync, busy), (1, "wal", 1, 5000));
     }
 
@@ -346,14 +350,21 @@ mod tests {
             std::fs::write(&path, bytes).unwrap();
             let err = Db::open(&path).unwrap_err();
             assert!(
-                matches!(err.code(), crate::ErrorCode::NotADatabase | crate::ErrorCode::CorruptDatabase),
+                matches!(
+                    err.code(),
+                    crate::ErrorCode::NotADatabase | crate::ErrorCode::CorruptDatabase
+                ),
                 "{name}: {err:?}"
             );
-            assert!(err.to_string().contains(name), "{name}: message names the file: {err}");
+            assert!(
+                err.to_string().contains(name),
+                "{name}: message names the file: {err}"
+            );
             assert_eq!(std::fs::read(&path).unwrap(), bytes, "{name} was modified");
         }
 
         let foreign = dir.path().join("other-app.sqlite");
+        #[allow(clippy::disallowed_methods)] // making a foreign database on purpose
         let conn = Connection::open(&foreign).unwrap();
         conn.execute_batch("CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('x');")
             .unwrap();

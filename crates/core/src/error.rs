@@ -57,10 +57,14 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
-    #[error("{path} is not a Rapport database (SQLite says: {detail}). The file was left untouched.")]
+    #[error(
+        "{path} is not a Rapport database (SQLite says: {detail}). The file was left untouched."
+    )]
     NotADatabase { path: PathBuf, detail: String },
 
-    #[error("The database {path} is damaged: {detail}. The file was left untouched; restore a backup.")]
+    #[error(
+        "The database {path} is damaged: {detail}. The file was left untouched; restore a backup."
+    )]
     CorruptDatabase { path: PathBuf, detail: String },
 
     #[error(

@@ -59,7 +59,10 @@ mod tests {
 
     #[test]
     fn like_pattern_takes_wildcards_literally() {
-        assert_eq!(like_pattern(Some(" 50%_off\\ ")).as_deref(), Some("%50\\%\\_off\\\\%"));
+        assert_eq!(
+            like_pattern(Some(" 50%_off\\ ")).as_deref(),
+            Some("%50\\%\\_off\\\\%")
+        );
         assert_eq!(like_pattern(Some("   ")), None);
         assert_eq!(like_pattern(None), None);
     }

@@ -29,7 +29,10 @@ pub fn currency(code: &str, field: &str) -> Result<iso_currency::Currency> {
     iso_currency::Currency::from_code(&code.trim().to_ascii_uppercase()).ok_or_else(|| {
         Error::invalid(
             field,
-            format!("\"{}\" is not an ISO 4217 currency code (for example EUR, USD, GBP)", code.trim()),
+            format!(
+                "\"{}\" is not an ISO 4217 currency code (for example EUR, USD, GBP)",
+                code.trim()
+            ),
         )
     })
 }
@@ -134,7 +137,16 @@ mod tests {
 
     #[test]
     fn refuses_what_it_cannot_store_exactly() {
-        for bad in ["12.345", "1,234.50", "1e3", "", "12.", ".5", "abc", "99999999999999999999"] {
+        for bad in [
+            "12.345",
+            "1,234.50",
+            "1e3",
+            "",
+            "12.",
+            ".5",
+            "abc",
+            "99999999999999999999",
+        ] {
             let err = parse(bad, "EUR").unwrap_err();
             assert_eq!(err.field_errors()[0].field, "revenue.amount", "{bad}");
         }
@@ -145,7 +157,12 @@ mod tests {
 
     #[test]
     fn formats_back_to_the_same_text() {
-        for (text, cur) in [("1234.50", "EUR"), ("-0.05", "USD"), ("1500", "JPY"), ("1.234", "BHD")] {
+        for (text, cur) in [
+            ("1234.50", "EUR"),
+            ("-0.05", "USD"),
+            ("1500", "JPY"),
+            ("1.234", "BHD"),
+        ] {
             let money = parse(text, cur).unwrap();
             assert_eq!(format_plain(&money), text);
         }

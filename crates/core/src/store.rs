@@ -66,7 +66,9 @@ impl<'c> Writer<'c> {
         let params = [Value::Text(id.to_owned()), Value::Text(self.now.clone())]
             .into_iter()
             .chain(fields.iter().map(|(_, v)| v.clone()));
-        self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
+        self.tx
+            .prepare_cached(&sql)?
+            .execute(params_from_iter(params))?;
 
         let changes = fields
             .iter()
@@ -81,7 +83,11 @@ impl<'c> Writer<'c> {
         if fields.is_empty() {
             return Ok(false);
         }
-        let columns = fields.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ");
+        let columns = fields
+            .iter()
+            .map(|(c, _)| *c)
+            .collect::<Vec<_>>()
+            .join(", ");
         let old: Option<Vec<Value>> = self
             .tx
             .prepare_cached(&format!("SELECT {columns} FROM {table} WHERE id = ?1"))?
@@ -111,7 +117,9 @@ impl<'c> Writer<'c> {
         let params = [Value::Text(id.to_owned()), Value::Text(self.now.clone())]
             .into_iter()
             .chain(changed.iter().map(|(_, _, new)| new.clone()));
-        self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
+        self.tx
+            .prepare_cached(&sql)?
+            .execute(params_from_iter(params))?;
         self.log(table, id, "update", changed.into_iter())?;
         Ok(true)
     }
@@ -121,7 +129,7 @@ impl<'c> Writer<'c> {
         let mut stmt = self
             .tx
             .prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
-        let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+        let names: Vec<String> = stmt.column_names().map(String::from).collect();
         let old: Option<Vec<Value>> = stmt
             .query_row([id], |row| {
                 (0..names.len()).map(|i| row.get::<_, Value>(i)).collect()
@@ -160,7 +168,13 @@ impl<'c> Writer<'c> {
         self.append(table, id, op, &Json::Object(map))
     }
 
-    fn append(&self, table: &'static str, id: &str, op: &'static str, changes: &Json) -> Result<()> {
+    fn append(
+        &self,
+        table: &'static str,
+        id: &str,
+        op: &'static str,
+        changes: &Json,
+    ) -> Result<()> {
         self.tx
             .prepare_cached(
                 "INSERT INTO change_log (batch_id, origin, entity, entity_id, op, changes, at)

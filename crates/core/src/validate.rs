@@ -23,7 +23,10 @@ impl Checker {
         let trimmed = value.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
         let len = trimmed.chars().count();
         if len > max {
-            self.fail(field, format!("is {len} characters long; the limit is {max}"));
+            self.fail(
+                field,
+                format!("is {len} characters long; the limit is {max}"),
+            );
         }
         Some(trimmed.to_owned())
     }

@@ -31,15 +31,32 @@ fn create_update_and_delete_each_leave_one_entry_with_old_and_new_values() {
     assert_eq!(ops, ["insert", "update", "delete"]);
 
     assert_eq!(log[0].changes["name"], (json!(null), json!("Acme Tools")));
-    assert_eq!(log[0].changes["industry"], (json!(null), json!("Manufacturing")));
-    assert!(!log[0].changes.contains_key("website"), "empty fields are not logged");
+    assert_eq!(
+        log[0].changes["industry"],
+        (json!(null), json!("Manufacturing"))
+    );
+    assert!(
+        !log[0].changes.contains_key("website"),
+        "empty fields are not logged"
+    );
 
-    assert_eq!(log[1].changes.len(), 1, "only the changed field: {:?}", log[1].changes);
-    assert_eq!(log[1].changes["industry"], (json!("Manufacturing"), json!("Retail")));
+    assert_eq!(
+        log[1].changes.len(),
+        1,
+        "only the changed field: {:?}",
+        log[1].changes
+    );
+    assert_eq!(
+        log[1].changes["industry"],
+        (json!("Manufacturing"), json!("Retail"))
+    );
 
     assert_eq!(log[2].changes["name"], (json!("Acme Tools"), json!(null)));
     assert_eq!(log[2].changes["industry"], (json!("Retail"), json!(null)));
-    assert!(log.iter().all(|c| c.origin == "test" && c.entity == "accounts"));
+    assert!(
+        log.iter()
+            .all(|c| c.origin == "test" && c.entity == "accounts")
+    );
     assert!(log[0].at <= log[1].at && log[1].at <= log[2].at);
 }
 
@@ -69,7 +86,11 @@ fn one_save_is_one_batch_covering_the_contact_and_its_child_rows() {
     let deleted = changelog::for_entity(db.conn(), "contacts", &contact.id).unwrap();
     let last = deleted.last().unwrap();
     let batch = changelog::for_batch(db.conn(), &last.batch_id).unwrap();
-    assert_eq!(batch.len(), 2, "the e-mail row's delete is logged with the contact's");
+    assert_eq!(
+        batch.len(),
+        2,
+        "the e-mail row's delete is logged with the contact's"
+    );
 }
 
 #[test]
@@ -81,7 +102,10 @@ fn a_failed_write_leaves_neither_rows_nor_log_entries() {
         accounts::create_in(w, &AccountInput::default())?;
         Ok(())
     });
-    assert_eq!(result.unwrap_err().code(), rapport_core::ErrorCode::Validation);
+    assert_eq!(
+        result.unwrap_err().code(),
+        rapport_core::ErrorCode::Validation
+    );
     let count = |table: &str| -> i64 {
         db.conn()
             .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))

@@ -1,7 +1,9 @@
 //! The accounts and contacts slice: create, list, get, update, delete, with validation.
 
 use rapport_core::accounts::{self, AccountInput, AccountQuery, AccountSort, Address};
-use rapport_core::contacts::{self, ContactInput, ContactQuery, ContactSort, EmailEntry, PhoneEntry};
+use rapport_core::contacts::{
+    self, ContactInput, ContactQuery, ContactSort, EmailEntry, PhoneEntry,
+};
 use rapport_core::list::SortDirection;
 use rapport_core::money::MoneyInput;
 use rapport_core::{Db, ErrorCode};
@@ -45,12 +47,18 @@ fn a_contact_round_trips_with_its_emails_phones_and_account() {
     assert_eq!(account.name, "Initech", "trimmed");
     assert_eq!(account.website.as_deref(), Some("https://initech.example"));
     let revenue = account.annual_revenue.clone().unwrap();
-    assert_eq!((revenue.amount_minor, revenue.currency.as_str()), (125_000_050, "USD"));
+    assert_eq!(
+        (revenue.amount_minor, revenue.currency.as_str()),
+        (125_000_050, "USD")
+    );
 
     let input = ContactInput {
         title: Some("Engineer".into()),
         account_id: Some(account.id.clone()),
-        emails: vec![email("Work", "peter@initech.example"), email("home", "peter@home.example")],
+        emails: vec![
+            email("Work", "peter@initech.example"),
+            email("home", "peter@home.example"),
+        ],
         phones: vec![PhoneEntry {
             label: "mobile".into(),
             number: "+1 (512) 555-0199".into(),
@@ -61,10 +69,17 @@ fn a_contact_round_trips_with_its_emails_phones_and_account() {
     let fetched = contacts::get(db.conn(), &created.id).unwrap();
     assert_eq!(created, fetched);
     assert_eq!(fetched.account_name.as_deref(), Some("Initech"));
-    assert_eq!(fetched.emails[0], email("work", "peter@initech.example"), "labels lower-cased");
+    assert_eq!(
+        fetched.emails[0],
+        email("work", "peter@initech.example"),
+        "labels lower-cased"
+    );
     assert_eq!(fetched.emails[1].address, "peter@home.example");
     assert_eq!(fetched.phones[0].number, "+1 (512) 555-0199");
-    assert_eq!(accounts::get(db.conn(), &account.id).unwrap().contact_count, 1);
+    assert_eq!(
+        accounts::get(db.conn(), &account.id).unwrap().contact_count,
+        1
+    );
 
     // Edit: drop the home address, change the work one, add a second phone.
     let edit = ContactInput {
@@ -79,7 +94,10 @@ fn a_contact_round_trips_with_its_emails_phones_and_account() {
         ..input.clone()
     };
     let updated = contacts::update(&mut db, &created.id, &edit).unwrap();
-    assert_eq!(updated.emails, vec![email("work", "pgibbons@initech.example")]);
+    assert_eq!(
+        updated.emails,
+        vec![email("work", "pgibbons@initech.example")]
+    );
     assert_eq!(updated.phones.len(), 2);
     assert!(updated.updated_at >= created.updated_at);
     assert_eq!(updated.created_at, created.created_at);
@@ -113,7 +131,11 @@ fn validation_names_every_bad_field_and_writes_nothing() {
     };
     let err = contacts::create(&mut db, &bad).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Validation);
-    let fields: Vec<&str> = err.field_errors().iter().map(|f| f.field.as_str()).collect();
+    let fields: Vec<&str> = err
+        .field_errors()
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
     assert_eq!(
         fields,
         [
@@ -125,8 +147,15 @@ fn validation_names_every_bad_field_and_writes_nothing() {
             "notes"
         ]
     );
-    assert!(err.to_string().contains("\"not-an-address\" is not an e-mail address"), "{err}");
-    let rows: i64 = db.conn().query_row("SELECT count(*) FROM contacts", [], |r| r.get(0)).unwrap();
+    assert!(
+        err.to_string()
+            .contains("\"not-an-address\" is not an e-mail address"),
+        "{err}"
+    );
+    let rows: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(rows, 0);
 
     let err = accounts::create(
@@ -143,15 +172,36 @@ fn validation_names_every_bad_field_and_writes_nothing() {
         },
     )
     .unwrap_err();
-    let fields: Vec<&str> = err.field_errors().iter().map(|f| f.field.as_str()).collect();
-    assert_eq!(fields, ["name", "website", "annual_revenue.amount", "employee_count"]);
+    let fields: Vec<&str> = err
+        .field_errors()
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
+    assert_eq!(
+        fields,
+        ["name", "website", "annual_revenue.amount", "employee_count"]
+    );
 }
 
 #[test]
 fn lists_sort_and_filter() {
     let mut db = Db::open_in_memory().unwrap();
-    let acme = accounts::create(&mut db, &AccountInput { name: "acme".into(), ..Default::default() }).unwrap();
-    let zeta = accounts::create(&mut db, &AccountInput { name: "Zeta".into(), ..Default::default() }).unwrap();
+    let acme = accounts::create(
+        &mut db,
+        &AccountInput {
+            name: "acme".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let zeta = accounts::create(
+        &mut db,
+        &AccountInput {
+            name: "Zeta".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     for (first, last, account, mail) in [
         ("Grace", "Hopper", &zeta.id, "grace@navy.example"),
         ("Ada", "Lovelace", &acme.id, "ada@engine.example"),
@@ -176,28 +226,70 @@ fn lists_sort_and_filter() {
             .map(|c| c.last_name)
             .collect()
     };
-    assert_eq!(names(ContactQuery::default()), ["dijkstra", "Hopper", "Lovelace", "Turing"]);
     assert_eq!(
-        names(ContactQuery { direction: SortDirection::Desc, ..Default::default() }),
+        names(ContactQuery::default()),
+        ["dijkstra", "Hopper", "Lovelace", "Turing"]
+    );
+    assert_eq!(
+        names(ContactQuery {
+            direction: SortDirection::Desc,
+            ..Default::default()
+        }),
         ["Turing", "Lovelace", "Hopper", "dijkstra"]
     );
     assert_eq!(
-        names(ContactQuery { sort: ContactSort::Account, ..Default::default() }),
+        names(ContactQuery {
+            sort: ContactSort::Account,
+            ..Default::default()
+        }),
         ["Lovelace", "Turing", "dijkstra", "Hopper"]
     );
     assert_eq!(
-        names(ContactQuery { sort: ContactSort::Email, ..Default::default() }),
+        names(ContactQuery {
+            sort: ContactSort::Email,
+            ..Default::default()
+        }),
         ["Lovelace", "Turing", "dijkstra", "Hopper"]
     );
-    assert_eq!(names(ContactQuery { search: Some("ACME".into()), ..Default::default() }), ["Lovelace", "Turing"]);
-    assert_eq!(names(ContactQuery { search: Some("bletchley".into()), ..Default::default() }), ["Turing"]);
-    assert_eq!(names(ContactQuery { search: Some("%".into()), ..Default::default() }), Vec::<String>::new());
-    let page = contacts::list(db.conn(), &ContactQuery { account_id: Some(zeta.id.clone()), limit: Some(1), ..Default::default() }).unwrap();
+    assert_eq!(
+        names(ContactQuery {
+            search: Some("ACME".into()),
+            ..Default::default()
+        }),
+        ["Lovelace", "Turing"]
+    );
+    assert_eq!(
+        names(ContactQuery {
+            search: Some("bletchley".into()),
+            ..Default::default()
+        }),
+        ["Turing"]
+    );
+    assert_eq!(
+        names(ContactQuery {
+            search: Some("%".into()),
+            ..Default::default()
+        }),
+        Vec::<String>::new()
+    );
+    let page = contacts::list(
+        db.conn(),
+        &ContactQuery {
+            account_id: Some(zeta.id),
+            limit: Some(1),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!((page.items.len(), page.total), (1, 2));
 
     let accounts_by_count = accounts::list(
         db.conn(),
-        &AccountQuery { sort: AccountSort::ContactCount, direction: SortDirection::Desc, ..Default::default() },
+        &AccountQuery {
+            sort: AccountSort::ContactCount,
+            direction: SortDirection::Desc,
+            ..Default::default()
+        },
     )
     .unwrap();
     assert_eq!(accounts_by_count.items[0].contact_count, 2);
@@ -207,10 +299,27 @@ fn lists_sort_and_filter() {
 #[test]
 fn deleting_an_account_keeps_its_contacts_unlinked() {
     let mut db = Db::open_in_memory().unwrap();
-    let acme = accounts::create(&mut db, &AccountInput { name: "Acme".into(), ..Default::default() }).unwrap();
-    let c = contacts::create(&mut db, &ContactInput { account_id: Some(acme.id.clone()), ..person("Wile", "Coyote") }).unwrap();
+    let acme = accounts::create(
+        &mut db,
+        &AccountInput {
+            name: "Acme".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let c = contacts::create(
+        &mut db,
+        &ContactInput {
+            account_id: Some(acme.id.clone()),
+            ..person("Wile", "Coyote")
+        },
+    )
+    .unwrap();
     accounts::delete(&mut db, &acme.id).unwrap();
     let c = contacts::get(db.conn(), &c.id).unwrap();
     assert_eq!((c.account_id, c.account_name), (None, None));
-    assert_eq!(accounts::delete(&mut db, &acme.id).unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(
+        accounts::delete(&mut db, &acme.id).unwrap_err().code(),
+        ErrorCode::NotFound
+    );
 }

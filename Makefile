@@ -1,0 +1,168 @@
+# Rapport: `make run` opens the app, `make test` runs the whole suite. Both install what is
+# missing first (system packages with apt, npm packages, tauri-driver), so a fresh Debian 12
+# or Ubuntu 22.04+ machine needs nothing else.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export CARGO_TERM_COLOR ?= never
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BUILD_PKGS := build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev \
+	libssl-dev libayatana-appindicator3-dev librsvg2-dev
+TEST_PKGS := xvfb xauth webkit2gtk-driver
+NODE_MIN := 20.19
+TAURI := ../ui/node_modules/.bin/tauri
+DEB_DEBUG := target/debug/bundle/deb/Rapport_0.1.0_amd64.deb
+
+.PHONY: help
+help:
+	@echo "make run       install what is missing, build, open Rapport on your data file"
+	@echo "make test      the whole suite: format, lints, unit, UI, bindings, package, real-window e2e"
+	@echo "make bundle    build the .deb installer (target/release/bundle/deb/)"
+	@echo "make install-launcher  add Rapport to your desktop's app menu (no root needed)"
+	@echo "make bindings  regenerate the TypeScript bindings from the Rust types"
+	@echo "make clean     remove build output"
+
+# ---------------------------------------------------------------- installing what is missing
+
+define apt_install
+	missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+.PHONY: deps-system deps-test-system deps-rust deps-node deps-ui deps-e2e deps-tauri-driver
+deps-system:
+	@$(call apt_install,$(BUILD_PKGS))
+
+deps-test-system: deps-system
+	@$(call apt_install,$(TEST_PKGS))
+
+deps-rust:
+	@if ! command -v cargo >/dev/null; then \
+	  echo "Installing the Rust toolchain (rustup)"; \
+	  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c clippy -c rustfmt; \
+	fi
+	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt 2>/dev/null || true
+
+deps-node:
+	@if ! command -v node >/dev/null; then $(call apt_install,nodejs npm); fi
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); const [x,y]="$(NODE_MIN)".split(".").map(Number); \
+	  if (a<x || (a===x && b<y)) { console.error("Node.js $(NODE_MIN) or newer is needed to build the UI (found " + process.version + "). Install it from your distribution backports or nodejs.org, then run make again."); process.exit(1); }'
+
+ui/node_modules/.install-stamp: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+tests/e2e/node_modules/.install-stamp: tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+deps-ui: deps-node ui/node_modules/.install-stamp
+deps-e2e: deps-node tests/e2e/node_modules/.install-stamp
+
+deps-tauri-driver: deps-rust
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version '^2'
+
+# ---------------------------------------------------------------- building
+
+.PHONY: ui app-release
+ui: deps-ui
+	cd ui && npm run --silent build
+
+app-release: deps-system deps-rust ui
+	cargo build --release -p rapport-desktop -p rapport-cli
+
+# ---------------------------------------------------------------- running
+
+.PHONY: run
+run: app-release
+	@echo "Opening Rapport on $${RAPPORT_DB:-$$HOME/.local/share/rapport/rapport.db}"
+	./target/release/rapport-desktop
+
+# ---------------------------------------------------------------- testing
+
+.PHONY: test check-fmt clippy test-rust bindings-check test-ui app-debug test-package test-e2e
+test: deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver
+	@$(MAKE) check-fmt
+	@$(MAKE) ui
+	@$(MAKE) clippy
+	@$(MAKE) test-rust
+	@$(MAKE) bindings-check
+	@$(MAKE) test-ui
+	@$(MAKE) app-debug
+	@$(MAKE) test-package
+	@$(MAKE) test-e2e
+	@echo "make test: all checks passed"
+
+check-fmt:
+	cargo fmt --all --check
+
+clippy:
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+# ts-rs rewrites ui/src/lib/api/bindings while the tests run; bindings-check then fails if
+# the committed copy differs (or a type's file went stale).
+test-rust:
+	rm -rf ui/src/lib/api/bindings
+	cargo test --workspace --locked
+
+bindings-check:
+	@if [ -n "$$(git status --porcelain -- ui/src/lib/api/bindings)" ]; then \
+	  git status --short -- ui/src/lib/api/bindings; \
+	  echo "The committed TypeScript bindings are stale: run 'make bindings' and commit ui/src/lib/api/bindings."; \
+	  exit 1; \
+	fi
+	@echo "TypeScript bindings match the Rust types."
+
+.PHONY: bindings
+bindings:
+	rm -rf ui/src/lib/api/bindings
+	cargo test --workspace --locked export_bindings
+
+test-ui: deps-ui
+	cd ui && npm run --silent typecheck
+	cd ui && npm run --silent lint
+	cd ui && npm test --silent
+
+# The debug app with the UI embedded, and its .deb (one debug build serves both).
+app-debug: ui
+	cd src-tauri && $(TAURI) build --debug --bundles deb --ci
+
+test-package:
+	tests/package/deb-contents.sh $(DEB_DEBUG)
+
+# Runs on its own X server (Xvfb), never on the desktop you are looking at.
+test-e2e: deps-e2e
+	cd tests/e2e && env -u DISPLAY -u WAYLAND_DISPLAY npm test
+
+# ---------------------------------------------------------------- packaging
+
+.PHONY: bundle install-launcher clean
+bundle: deps-system deps-rust ui
+	cd src-tauri && $(TAURI) build --bundles deb --ci
+	@ls -1 target/release/bundle/deb/*.deb
+
+# Adds the app menu entry and icon for the current user, pointing at the release build.
+install-launcher: app-release
+	install -Dm644 assets/icons/512x512.png $(HOME)/.local/share/icons/hicolor/512x512/apps/rapport-desktop.png
+	install -Dm644 assets/icons/128x128.png $(HOME)/.local/share/icons/hicolor/128x128/apps/rapport-desktop.png
+	mkdir -p $(HOME)/.local/share/applications
+	sed -e 's|{{name}}|Rapport|' -e 's|{{exec}}|$(CURDIR)/target/release/rapport-desktop|' \
+	    -e 's|{{icon}}|rapport-desktop|' assets/rapport.desktop \
+	    > $(HOME)/.local/share/applications/rapport.desktop
+	-update-desktop-database $(HOME)/.local/share/applications 2>/dev/null
+	@echo "Rapport is now in your applications menu."
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules tests/e2e/node_modules tests/e2e/screenshots tests/e2e/logs

@@ -1,0 +1,78 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { Router } from "wouter";
+import { memoryLocation } from "wouter/memory-location";
+
+import { ToastProvider } from "../components/Toasts";
+import { api, ApiError, type Contact } from "../lib/api";
+import { ContactFormPage } from "./ContactForm";
+
+vi.mock("../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../lib/api")>();
+  return {
+    ...real,
+    api: {
+      accounts: { list: vi.fn(async () => ({ items: [], total: 0 })) },
+      contacts: { create: vi.fn(), update: vi.fn(), get: vi.fn() },
+    },
+  };
+});
+
+function renderForm() {
+  const location = memoryLocation({ path: "/contacts/new", record: true });
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <ToastProvider>
+        <Router hook={location.hook}>
+          <ContactFormPage />
+        </Router>
+      </ToastProvider>
+    </QueryClientProvider>,
+  );
+  return location;
+}
+
+describe("the contact form", () => {
+  it("shows each backend validation message under its own field", async () => {
+    const invalid = new ApiError({
+        code: "validation",
+        message: "first_name: enter a first or a last name; emails.0.address: \"x\" is not an e-mail address",
+        fields: [
+          { field: "first_name", message: "enter a first or a last name" },
+          { field: "emails.0.address", message: '"x" is not an e-mail address' },
+        ],
+    });
+    vi.mocked(api.contacts.create).mockRejectedValueOnce(invalid);
+    renderForm();
+    await userEvent.type(screen.getByLabelText("E-mail 1"), "x");
+    await userEvent.click(screen.getByRole("button", { name: "Add contact" }));
+    expect(await screen.findByText("enter a first or a last name")).toBeInTheDocument();
+    expect(screen.getByText('"x" is not an e-mail address')).toBeInTheDocument();
+    expect(screen.getByLabelText("First name")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByLabelText("E-mail 1")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByLabelText("Last name")).toHaveAttribute("aria-invalid", "false");
+  });
+
+  it("sends what was typed, without the blank spare rows, and opens the new contact", async () => {
+    const saved = { id: "0193-c", first_name: "Ada", last_name: "Lovelace" } as Contact;
+    vi.mocked(api.contacts.create).mockResolvedValueOnce(saved);
+    const location = renderForm();
+    await userEvent.type(screen.getByLabelText("First name"), "Ada");
+    await userEvent.type(screen.getByLabelText("Last name"), "Lovelace");
+    await userEvent.type(screen.getByLabelText("E-mail 1"), "ada@example.com");
+    await userEvent.click(screen.getByRole("button", { name: "Add contact" }));
+
+    await waitFor(() => expect(location.history?.at(-1)).toBe("/contacts/0193-c"));
+    expect(api.contacts.create).toHaveBeenCalledWith({
+      first_name: "Ada",
+      last_name: "Lovelace",
+      title: null,
+      account_id: null,
+      emails: [{ label: "work", address: "ada@example.com" }],
+      phones: [],
+      notes: null,
+    });
+  });
+});
