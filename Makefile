@@ -56,8 +56,11 @@ deps-rust:
 
 deps-node:
 	@if ! command -v node >/dev/null; then $(call apt_install,nodejs npm); fi
-	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); const [x,y]="$(NODE_MIN)".split(".").map(Number); \
-	  if (a<x || (a===x && b<y)) { console.error("Node.js $(NODE_MIN) or newer is needed to build the UI (found " + process.version + "). Install it from your distribution backports or nodejs.org, then run make again."); process.exit(1); }'
+	@v=$$(node -p process.versions.node); \
+	if [ "$$(printf '%s\n' "$(NODE_MIN)" "$$v" | sort -V | head -n1)" != "$(NODE_MIN)" ]; then \
+	  echo "Node.js $(NODE_MIN) or newer is needed to build the UI (found $$v). Install a current Node.js, then run make again."; \
+	  exit 1; \
+	fi
 
 ui/node_modules/.install-stamp: ui/package.json ui/package-lock.json
 	cd ui && npm ci --no-audit --no-fund --ignore-scripts
