@@ -62,12 +62,14 @@ deps-node:
 	  exit 1; \
 	fi
 
+# `npm install` honours the lock file; `npm ci` would refuse it, because the lock cannot list
+# the Tauri CLI's binaries for other platforms when the registry does not serve them.
 ui/node_modules/.install-stamp: ui/package.json ui/package-lock.json
-	cd ui && npm ci --no-audit --no-fund --ignore-scripts
+	cd ui && npm install --no-audit --no-fund --ignore-scripts
 	touch $@
 
 tests/e2e/node_modules/.install-stamp: tests/e2e/package.json tests/e2e/package-lock.json
-	cd tests/e2e && npm ci --no-audit --no-fund --ignore-scripts
+	cd tests/e2e && npm install --no-audit --no-fund --ignore-scripts
 	touch $@
 
 deps-ui: deps-node ui/node_modules/.install-stamp
