@@ -12,7 +12,7 @@ use rapport_core::accounts::{self, AccountInput, AccountQuery, AccountSort, Addr
 use rapport_core::contacts::{
     self, ContactInput, ContactQuery, ContactSort, EmailEntry, PhoneEntry,
 };
-use rapport_core::list::SortDirection;
+use rapport_core::list::{Page, SortDirection};
 use rapport_core::money::MoneyInput;
 use rapport_core::{Db, Error};
 use serde::Serialize;
@@ -100,7 +100,7 @@ enum AccountsCmd {
         /// Only accounts whose name contains this text.
         #[arg(long)]
         search: Option<String>,
-        /// At most this many rows (default 500, max 5000).
+        /// At most this many rows (default: all).
         #[arg(long)]
         limit: Option<u32>,
     },
@@ -185,7 +185,7 @@ enum ContactsCmd {
         /// Only the contacts of this account.
         #[arg(long)]
         account_id: Option<String>,
-        /// At most this many rows (default 500, max 5000).
+        /// At most this many rows (default: all).
         #[arg(long)]
         limit: Option<u32>,
     },
@@ -303,13 +303,21 @@ fn run_accounts(db: &mut Db, cmd: AccountsCmd) -> rapport_core::Result<()> {
                 },
                 direction: direction(desc),
                 search,
+                after: None,
                 limit,
             };
-            let page = accounts::list(db.conn(), &query)?;
-            emit(format, &page.items, || {
+            let items = all_pages(
+                query,
+                limit,
+                |q| accounts::list(db.conn(), q),
+                |q, next| {
+                    q.after = Some(next);
+                },
+            )?;
+            emit(format, &items, || {
                 output::table(
                     &["ID", "NAME", "INDUSTRY", "CITY", "CONTACTS"],
-                    page.items.iter().map(|a| {
+                    items.iter().map(|a| {
                         vec![
                             a.id.clone(),
                             a.name.clone(),
@@ -373,13 +381,21 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
                 direction: direction(desc),
                 search,
                 account_id,
+                after: None,
                 limit,
             };
-            let page = contacts::list(db.conn(), &query)?;
-            emit(format, &page.items, || {
+            let items = all_pages(
+                query,
+                limit,
+                |q| contacts::list(db.conn(), q),
+                |q, next| {
+                    q.after = Some(next);
+                },
+            )?;
+            emit(format, &items, || {
                 output::table(
                     &["ID", "NAME", "ACCOUNT", "EMAIL", "PHONE"],
-                    page.items.iter().map(|c| {
+                    items.iter().map(|c| {
                         vec![
                             c.id.clone(),
                             format!("{} {}", c.first_name, c.last_name)
@@ -409,6 +425,24 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
             })
         }
         ContactsCmd::Delete { id } => contacts::delete(db, &id),
+    }
+}
+
+/// Every row of a list (or the first `limit` when one was given), page by page.
+fn all_pages<Q, T>(
+    mut query: Q,
+    limit: Option<u32>,
+    fetch: impl Fn(&Q) -> rapport_core::Result<Page<T>>,
+    continue_after: impl Fn(&mut Q, String),
+) -> rapport_core::Result<Vec<T>> {
+    let mut items = Vec::new();
+    loop {
+        let page = fetch(&query)?;
+        items.extend(page.items);
+        match page.next {
+            Some(next) if limit.is_none() => continue_after(&mut query, next),
+            _ => return Ok(items),
+        }
     }
 }
 

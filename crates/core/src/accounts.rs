@@ -7,8 +7,9 @@ use ts_rs::TS;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::list::{Page, SortDirection, like_pattern};
+use crate::list::{ListSql, Page, SortDirection};
 use crate::money::{Money, MoneyInput};
+use crate::search;
 use crate::store::{Writer, int, text};
 use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
 
@@ -97,8 +98,10 @@ pub enum AccountSort {
 pub struct AccountQuery {
     pub sort: AccountSort,
     pub direction: SortDirection,
-    /// Keeps accounts whose name contains this text (any case).
+    /// Keeps accounts found by this text (name, website, industry, city, phone).
     pub search: Option<String>,
+    /// The `next` cursor of the previous page.
+    pub after: Option<String>,
     /// At most this many rows (default 500, at most 5000).
     pub limit: Option<u32>,
 }
@@ -107,7 +110,7 @@ struct Valid {
     fields: Vec<(&'static str, Value)>,
 }
 
-fn check(input: &AccountInput) -> Result<Valid> {
+fn check(conn: &Connection, input: &AccountInput) -> Result<Valid> {
     let mut c = Checker::default();
     let name = c.required("name", &input.name, SHORT_TEXT_MAX);
     let industry = c.text("industry", &input.industry, SHORT_TEXT_MAX);
@@ -138,12 +141,21 @@ fn check(input: &AccountInput) -> Result<Valid> {
     }
     let notes = c.text("notes", &input.notes, NOTES_MAX);
     c.finish()?;
+    let phone_country = crate::settings::default_country(conn)?;
+    let normalized = phone
+        .as_deref()
+        .and_then(|p| crate::phone::normalize(p, phone_country.as_deref()));
     Ok(Valid {
         fields: vec![
             ("name", Value::Text(name)),
             ("industry", text(&industry)),
             ("website", text(&website)),
             ("phone", text(&phone)),
+            (
+                "phone_e164",
+                text(&normalized.as_ref().map(|n| n.e164.clone())),
+            ),
+            ("phone_national", text(&normalized.map(|n| n.national))),
             ("address_street", text(&street)),
             ("address_city", text(&city)),
             ("address_region", text(&region)),
@@ -165,9 +177,10 @@ fn check(input: &AccountInput) -> Result<Valid> {
 
 /// Creates an account inside a larger write; returns its id.
 pub fn create_in(w: &Writer<'_>, input: &AccountInput) -> Result<String> {
-    let valid = check(input)?;
+    let valid = check(w.conn(), input)?;
     let id = crate::new_id();
     w.insert(TABLE, &id, &valid.fields)?;
+    w.reindex_later(TABLE, &id);
     Ok(id)
 }
 
@@ -177,27 +190,44 @@ pub fn create(db: &mut Db, input: &AccountInput) -> Result<Account> {
 }
 
 pub fn update(db: &mut Db, id: &str, input: &AccountInput) -> Result<Account> {
-    let valid = check(input)?;
-    db.write(|w| w.update(TABLE, id, &valid.fields))?;
+    db.write(|w| {
+        let valid = check(w.conn(), input)?;
+        let old_name = get(w.conn(), id)?.name;
+        if w.update(TABLE, id, &valid.fields)? {
+            w.reindex_later(TABLE, id);
+            if get(w.conn(), id)?.name != old_name {
+                // Contacts show their account's name in search results.
+                for contact_id in contact_ids(w.conn(), id)? {
+                    w.reindex_later(crate::contacts::TABLE, &contact_id);
+                }
+            }
+        }
+        Ok(())
+    })?;
     get(db.conn(), id)
+}
+
+fn contact_ids(conn: &Connection, account_id: &str) -> Result<Vec<String>> {
+    let ids = conn
+        .prepare_cached("SELECT id FROM contacts WHERE account_id = ?1")?
+        .query_map([account_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
 }
 
 /// Deletes the account. Its contacts are kept and unlinked from it (both logged).
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
     db.write(|w| {
-        let contact_ids: Vec<String> = w
-            .conn()
-            .prepare("SELECT id FROM contacts WHERE account_id = ?1")?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for contact_id in contact_ids {
+        for contact_id in contact_ids(w.conn(), id)? {
             w.update(
                 crate::contacts::TABLE,
                 &contact_id,
                 &[("account_id", Value::Null)],
             )?;
+            w.reindex_later(crate::contacts::TABLE, &contact_id);
         }
-        w.delete(TABLE, id)
+        w.delete(TABLE, id)?;
+        search::remove(w.conn(), TABLE, id)
     })
 }
 
@@ -252,30 +282,42 @@ pub fn find_by_name(conn: &Connection, name: &str) -> Result<Vec<Account>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The list's columns (9 of them) and tables.
+const LIST_SQL: (&str, usize, &str) = (
+    "a.id, a.name, a.industry, a.website, a.phone, a.address_city, a.address_country,
+         (SELECT count(*) FROM contacts c WHERE c.account_id = a.id), a.updated_at",
+    9,
+    "accounts a",
+);
+
 pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSummary>> {
-    let order = match query.sort {
-        AccountSort::Name => "a.name COLLATE NOCASE",
-        AccountSort::Industry => "a.industry IS NULL, a.industry COLLATE NOCASE",
-        AccountSort::City => "a.address_city IS NULL, a.address_city COLLATE NOCASE",
-        AccountSort::ContactCount => "contact_count",
-        AccountSort::CreatedAt => "a.created_at",
-        AccountSort::UpdatedAt => "a.updated_at",
+    let keys: &[&str] = match query.sort {
+        AccountSort::Name => &["a.name COLLATE NOCASE"],
+        AccountSort::Industry => &["ifnull(a.industry, '') COLLATE NOCASE"],
+        AccountSort::City => &["ifnull(a.address_city, '') COLLATE NOCASE"],
+        AccountSort::ContactCount => {
+            &["(SELECT count(*) FROM contacts c WHERE c.account_id = a.id)"]
+        }
+        AccountSort::CreatedAt => &["a.created_at"],
+        AccountSort::UpdatedAt => &["a.updated_at"],
     };
-    let dir = query.direction.sql();
-    let pattern = like_pattern(query.search.as_deref());
-    let limit = crate::list::limit(query.limit);
-    let sql = format!(
-        "SELECT a.id, a.name, a.industry, a.website, a.phone, a.address_city, a.address_country,
-                (SELECT count(*) FROM contacts c WHERE c.account_id = a.id) AS contact_count,
-                a.updated_at
-           FROM accounts a
-          WHERE ?1 IS NULL OR a.name LIKE ?1 ESCAPE '\\'
-          ORDER BY {order} {dir}, a.name COLLATE NOCASE, a.id
-          LIMIT ?2"
-    );
-    let items = conn
-        .prepare_cached(&sql)?
-        .query_map((&pattern, limit), |row| {
+    let mut sql = ListSql::new(LIST_SQL, keys, "a.id", query.direction);
+    if let Some(fts) = query.search.as_deref().and_then(search::fts_query) {
+        sql.filter(
+            "a.id IN (SELECT d.entity_id FROM search_index
+                        JOIN search_docs d ON d.rowid = search_index.rowid
+                       WHERE search_index MATCH ? AND d.entity = 'accounts')",
+            [Value::Text(fts)],
+        );
+    }
+    if let Some(after) = &query.after {
+        sql.after(after)?;
+    }
+    sql.page(
+        conn,
+        crate::list::limit(query.limit),
+        query.after.is_none(),
+        |row| {
             Ok(AccountSummary {
                 id: row.get(0)?,
                 name: row.get(1)?,
@@ -287,14 +329,8 @@ pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSumma
                 contact_count: row.get(7)?,
                 updated_at: row.get(8)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let total = conn
-        .prepare_cached(
-            "SELECT count(*) FROM accounts a WHERE ?1 IS NULL OR a.name LIKE ?1 ESCAPE '\\'",
-        )?
-        .query_row([&pattern], |r| r.get(0))?;
-    Ok(Page { items, total })
+        },
+    )
 }
 
 /// Finds the one account named `name` (any case) or creates it; returns its id and whether it

@@ -7,9 +7,10 @@ use ts_rs::TS;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::list::{Page, SortDirection, like_pattern};
+use crate::list::{ListSql, Page, SortDirection};
 use crate::store::{Writer, text};
 use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::{phone, search};
 
 pub(crate) const TABLE: &str = "contacts";
 const EMAILS: &str = "contact_emails";
@@ -100,10 +101,13 @@ pub enum ContactSort {
 pub struct ContactQuery {
     pub sort: ContactSort,
     pub direction: SortDirection,
-    /// Keeps contacts whose name, e-mail or account name contains this text (any case).
+    /// Keeps contacts found by this text: every word must start a word of their name,
+    /// e-mail, phone, title or account (as in global search).
     pub search: Option<String>,
     /// Only the contacts of this account.
     pub account_id: Option<String>,
+    /// The `next` cursor of the previous page.
+    pub after: Option<String>,
     /// At most this many rows (default 500, at most 5000).
     pub limit: Option<u32>,
 }
@@ -195,6 +199,7 @@ pub fn create_in(w: &Writer<'_>, input: &ContactInput) -> Result<String> {
     let id = crate::new_id();
     w.insert(TABLE, &id, &valid.fields)?;
     sync_children(w, &id, &valid)?;
+    w.reindex_later(TABLE, &id);
     Ok(id)
 }
 
@@ -207,7 +212,9 @@ pub fn create(db: &mut Db, input: &ContactInput) -> Result<Contact> {
 pub fn update_in(w: &Writer<'_>, id: &str, input: &ContactInput) -> Result<()> {
     let valid = check(w.conn(), input)?;
     w.update(TABLE, id, &valid.fields)?;
-    sync_children(w, id, &valid)
+    sync_children(w, id, &valid)?;
+    w.reindex_later(TABLE, id);
+    Ok(())
 }
 
 pub fn update(db: &mut Db, id: &str, input: &ContactInput) -> Result<Contact> {
@@ -223,7 +230,8 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
                 w.delete(table, &child)?;
             }
         }
-        w.delete(TABLE, id)
+        w.delete(TABLE, id)?;
+        search::remove(w.conn(), TABLE, id)
     })
 }
 
@@ -240,15 +248,23 @@ fn child_ids(conn: &Connection, table: &'static str, contact_id: &str) -> Result
 /// Makes the stored e-mail and phone rows match the input, position by position: existing
 /// rows are updated in place, extra ones deleted, new ones inserted.
 fn sync_children(w: &Writer<'_>, contact_id: &str, valid: &Valid) -> Result<()> {
-    let emails = valid
-        .emails
-        .iter()
-        .map(|e| [("label", e.label.as_str()), ("address", e.address.as_str())]);
+    let emails = valid.emails.iter().map(|e| {
+        vec![
+            ("label", Value::Text(e.label.clone())),
+            ("address", Value::Text(e.address.clone())),
+        ]
+    });
     sync_list(w, EMAILS, contact_id, emails.collect())?;
-    let phones = valid
-        .phones
-        .iter()
-        .map(|p| [("label", p.label.as_str()), ("number", p.number.as_str())]);
+    let country = w.default_country()?;
+    let phones = valid.phones.iter().map(|p| {
+        let normalized = phone::normalize(&p.number, country.as_deref());
+        vec![
+            ("label", Value::Text(p.label.clone())),
+            ("number", Value::Text(p.number.clone())),
+            ("e164", text(&normalized.as_ref().map(|n| n.e164.clone()))),
+            ("national", text(&normalized.map(|n| n.national))),
+        ]
+    });
     sync_list(w, PHONES, contact_id, phones.collect())
 }
 
@@ -256,16 +272,13 @@ fn sync_list(
     w: &Writer<'_>,
     table: &'static str,
     contact_id: &str,
-    wanted: Vec<[(&'static str, &str); 2]>,
+    wanted: Vec<Vec<(&'static str, Value)>>,
 ) -> Result<()> {
     let existing = child_ids(w.conn(), table, contact_id)?;
-    for (position, values) in wanted.iter().enumerate() {
+    let count = wanted.len();
+    for (position, values) in wanted.into_iter().enumerate() {
         let mut fields = vec![("position", Value::Integer(position as i64))];
-        fields.extend(
-            values
-                .iter()
-                .map(|(c, v)| (*c, Value::Text((*v).to_owned()))),
-        );
+        fields.extend(values);
         match existing.get(position) {
             Some(child) => {
                 w.update(table, child, &fields)?;
@@ -276,7 +289,7 @@ fn sync_list(
             }
         }
     }
-    for child in existing.iter().skip(wanted.len()) {
+    for child in existing.iter().skip(count) {
         w.delete(table, child)?;
     }
     Ok(())
@@ -332,61 +345,67 @@ pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
     Ok(contact)
 }
 
+/// The list's columns (9 of them) and tables.
+const LIST_SQL: (&str, usize, &str) = (
+    "c.id, c.first_name, c.last_name, c.title, c.account_id, a.name,
+         (SELECT address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY position LIMIT 1),
+         (SELECT number FROM contact_phones p WHERE p.contact_id = c.id ORDER BY position LIMIT 1),
+         c.updated_at",
+    9,
+    "contacts c LEFT JOIN accounts a ON a.id = c.account_id",
+);
+
 pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSummary>> {
-    let order = match query.sort {
-        ContactSort::Name => "c.last_name COLLATE NOCASE {dir}, c.first_name COLLATE NOCASE {dir}",
-        ContactSort::Account => "a.name IS NULL, a.name COLLATE NOCASE {dir}",
-        ContactSort::Email => "email IS NULL, email COLLATE NOCASE {dir}",
-        ContactSort::Title => "c.title IS NULL, c.title COLLATE NOCASE {dir}",
-        ContactSort::CreatedAt => "c.created_at {dir}",
-        ContactSort::UpdatedAt => "c.updated_at {dir}",
+    let keys: &[&str] = match query.sort {
+        ContactSort::Name => &["c.last_name COLLATE NOCASE", "c.first_name COLLATE NOCASE"],
+        ContactSort::Account => &[
+            "ifnull(a.name, '') COLLATE NOCASE",
+            "c.last_name COLLATE NOCASE",
+            "c.first_name COLLATE NOCASE",
+        ],
+        ContactSort::Email => &["ifnull((SELECT e.address FROM contact_emails e
+               WHERE e.contact_id = c.id ORDER BY e.position LIMIT 1), '') COLLATE NOCASE"],
+        ContactSort::Title => &[
+            "ifnull(c.title, '') COLLATE NOCASE",
+            "c.last_name COLLATE NOCASE",
+            "c.first_name COLLATE NOCASE",
+        ],
+        ContactSort::CreatedAt => &["c.created_at"],
+        ContactSort::UpdatedAt => &["c.updated_at"],
+    };
+    let mut sql = ListSql::new(LIST_SQL, keys, "c.id", query.direction);
+    if let Some(fts) = query.search.as_deref().and_then(search::fts_query) {
+        sql.filter(
+            "c.id IN (SELECT d.entity_id FROM search_index
+                        JOIN search_docs d ON d.rowid = search_index.rowid
+                       WHERE search_index MATCH ? AND d.entity = 'contacts')",
+            [Value::Text(fts)],
+        );
     }
-    .replace("{dir}", query.direction.sql());
-    let filter = "(?1 IS NULL OR c.first_name || ' ' || c.last_name LIKE ?1 ESCAPE '\\'
-                    OR a.name LIKE ?1 ESCAPE '\\'
-                    OR EXISTS (SELECT 1 FROM contact_emails e
-                                WHERE e.contact_id = c.id AND e.address LIKE ?1 ESCAPE '\\'))
-              AND (?2 IS NULL OR c.account_id = ?2)";
-    let sql = format!(
-        "SELECT c.id, c.first_name, c.last_name, c.title, c.account_id, a.name,
-                (SELECT address FROM contact_emails e WHERE e.contact_id = c.id
-                  ORDER BY position LIMIT 1) AS email,
-                (SELECT number FROM contact_phones p WHERE p.contact_id = c.id
-                  ORDER BY position LIMIT 1) AS phone,
-                c.updated_at
-           FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
-          WHERE {filter}
-          ORDER BY {order}, c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id
-          LIMIT ?3"
-    );
-    let pattern = like_pattern(query.search.as_deref());
-    let account = query.account_id.as_deref();
-    let items = conn
-        .prepare_cached(&sql)?
-        .query_map(
-            (&pattern, account, crate::list::limit(query.limit)),
-            |row| {
-                Ok(ContactSummary {
-                    id: row.get(0)?,
-                    first_name: row.get(1)?,
-                    last_name: row.get(2)?,
-                    title: row.get(3)?,
-                    account_id: row.get(4)?,
-                    account_name: row.get(5)?,
-                    email: row.get(6)?,
-                    phone: row.get(7)?,
-                    updated_at: row.get(8)?,
-                })
-            },
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let total = conn
-        .prepare_cached(&format!(
-            "SELECT count(*) FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
-              WHERE {filter}"
-        ))?
-        .query_row((&pattern, account), |r| r.get(0))?;
-    Ok(Page { items, total })
+    if let Some(account) = query.account_id.as_deref().filter(|s| !s.is_empty()) {
+        sql.filter("c.account_id = ?", [Value::Text(account.to_owned())]);
+    }
+    if let Some(after) = &query.after {
+        sql.after(after)?;
+    }
+    sql.page(
+        conn,
+        crate::list::limit(query.limit),
+        query.after.is_none(),
+        |row| {
+            Ok(ContactSummary {
+                id: row.get(0)?,
+                first_name: row.get(1)?,
+                last_name: row.get(2)?,
+                title: row.get(3)?,
+                account_id: row.get(4)?,
+                account_name: row.get(5)?,
+                email: row.get(6)?,
+                phone: row.get(7)?,
+                updated_at: row.get(8)?,
+            })
+        },
+    )
 }
 
 impl From<&Contact> for ContactInput {

@@ -20,14 +20,26 @@ pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     pub sql: &'static str,
+    /// Work SQL cannot do (such as parsing phone numbers), run after `sql` in the same
+    /// transaction. Like the SQL, never changed once shipped.
+    pub then: Option<fn(&Connection) -> rusqlite::Result<()>>,
 }
 
 /// Every migration this build knows, oldest first.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sql: include_str!("../migrations/0001_foundation.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sql: include_str!("../migrations/0001_foundation.sql"),
+        then: None,
+    },
+    Migration {
+        version: 2,
+        name: "contacts_in_depth",
+        sql: include_str!("../migrations/0002_contacts_in_depth.sql"),
+        then: Some(normalize_stored_phones),
+    },
+];
 
 /// How long a writer waits for another connection's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -128,6 +140,53 @@ impl Db {
     }
 }
 
+/// Migration 2: phone numbers stored before normalisation existed get their E.164 and
+/// national forms, and their records are re-indexed for search.
+fn normalize_stored_phones(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, key, number, e164, national, entity, owner) in [
+        (
+            "contact_phones",
+            "id",
+            "number",
+            "e164",
+            "national",
+            "contacts",
+            "contact_id",
+        ),
+        (
+            "accounts",
+            "id",
+            "phone",
+            "phone_e164",
+            "phone_national",
+            "accounts",
+            "id",
+        ),
+    ] {
+        let rows: Vec<(String, String, String)> = conn
+            .prepare(&format!(
+                "SELECT {key}, {number}, {owner} FROM {table} WHERE {number} IS NOT NULL"
+            ))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, text, owner_id) in rows {
+            if let Some(n) = crate::phone::normalize(&text, None) {
+                conn.execute(
+                    &format!("UPDATE {table} SET {e164} = ?2, {national} = ?3 WHERE {key} = ?1"),
+                    (&id, &n.e164, &n.national),
+                )?;
+                crate::search::reindex(conn, entity, &owner_id).map_err(|e| match e {
+                    Error::Database(db) => db,
+                    other => rusqlite::Error::ToSqlConversionFailure(Box::new(
+                        std::io::Error::other(other.to_string()),
+                    )),
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", true)?;
@@ -187,6 +246,9 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, migrations: &[Migratio
             detail: e.to_string(),
         };
         tx.execute_batch(m.sql).map_err(failed)?;
+        if let Some(then) = m.then {
+            then(&tx).map_err(failed)?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
             (m.version, m.name, &now),
@@ -236,6 +298,7 @@ mod tests {
         version: 1,
         name: "one",
         sql: "CREATE TABLE one (id TEXT PRIMARY KEY) STRICT;",
+        then: None,
     };
 
     #[test]
@@ -249,11 +312,13 @@ mod tests {
             version: 2,
             name: "two",
             sql: "CREATE TABLE two (id TEXT PRIMARY KEY) STRICT;",
+            then: None,
         };
         let three = Migration {
             version: 3,
             name: "three",
             sql: "CREATE TABLE three (id TEXT) STRICT; INSERT INTO no_such_table VALUES (1);",
+            then: None,
         };
         let err = Db::open_with(&path, &[GOOD, two, three]).unwrap_err();
         assert!(
@@ -275,6 +340,7 @@ mod tests {
             version: 2,
             name: "two",
             sql: "CREATE TABLE two (id TEXT PRIMARY KEY) STRICT;",
+            then: None,
         };
         Db::open_with(&path, &[GOOD, two]).unwrap();
         let err = Db::open_with(&path, &[GOOD]).unwrap_err();
@@ -315,6 +381,36 @@ mod tests {
                 m.name
             );
         }
+    }
+
+    #[test]
+    fn upgrading_indexes_the_records_an_older_version_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let old = Db::open_with(&path, &MIGRATIONS[..1]).unwrap();
+        old.conn()
+            .execute_batch(
+                "INSERT INTO accounts (id, name, phone, created_at, updated_at)
+                   VALUES ('a1', 'Acme Rockets', '+1 (206) 555-0142', 't', 't');
+                 INSERT INTO contacts (id, first_name, last_name, account_id, created_at, updated_at)
+                   VALUES ('c1', 'Ada', 'Lovelace', 'a1', 't', 't');
+                 INSERT INTO contact_emails (id, contact_id, position, label, address, created_at, updated_at)
+                   VALUES ('e1', 'c1', 0, 'work', 'ada@engines.example', 't', 't');",
+            )
+            .unwrap();
+        drop(old);
+        let db = Db::open(&path).unwrap();
+        let found = |q: &str| -> Vec<String> {
+            crate::search::search(db.conn(), q, 5)
+                .unwrap()
+                .into_iter()
+                .flat_map(|g| g.hits.into_iter().map(|h| h.id))
+                .collect()
+        };
+        assert_eq!(found("lovelace"), ["c1"]);
+        assert_eq!(found("engines"), ["c1"]);
+        assert_eq!(found("rockets"), ["c1", "a1"]);
+        assert_eq!(found("2065550142"), ["a1"]);
     }
 
     #[test]

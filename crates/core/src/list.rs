@@ -1,15 +1,26 @@
-//! Pieces shared by every list query.
+//! Pieces shared by every list query: pages, sort direction, and keyset pagination.
+//!
+//! Lists never use OFFSET: a page ends with a cursor holding the sort key of its last row,
+//! and the next page starts strictly after it (`(k1, k2, id) > (?, ?, ?)`), so page 2,000 of
+//! 100,000 rows costs what page 1 costs when an index matches the sort.
 
+use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
 use ts_rs::TS;
 
-/// One page of a list, and how many rows match in all.
+use crate::error::{Error, Result};
+
+/// One page of a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Page<T> {
     pub items: Vec<T>,
-    #[ts(type = "number")]
-    pub total: i64,
+    /// How many rows match in all; counted for the first page only (`null` on later pages).
+    #[ts(type = "number | null")]
+    pub total: Option<i64>,
+    /// Pass as `after` to get the next page; `null` on the last page.
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -37,33 +48,191 @@ pub(crate) fn limit(requested: Option<u32>) -> u32 {
     requested.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
 }
 
-/// A `LIKE ... ESCAPE '\'` pattern matching text that contains `needle` literally;
-/// `None` when there is nothing to search for.
-pub(crate) fn like_pattern(needle: Option<&str>) -> Option<String> {
-    let needle = needle.map(str::trim).filter(|s| !s.is_empty())?;
-    let mut pattern = String::with_capacity(needle.len() + 2);
-    pattern.push('%');
-    for ch in needle.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(ch);
-    }
-    pattern.push('%');
-    Some(pattern)
+/// A list query under construction: conditions with their parameters, a keyset sort.
+#[derive(Debug)]
+pub(crate) struct ListSql {
+    /// The list's own result columns (`SELECT` list) and its `FROM` clause.
+    columns: &'static str,
+    column_count: usize,
+    from: &'static str,
+    conditions: Vec<String>,
+    params: Vec<Value>,
+    /// Sort key expressions, most significant first; the row id is always the last key.
+    keys: Vec<String>,
+    direction: SortDirection,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl ListSql {
+    /// A list of `column_count` result `columns` from `from`, sorted by `keys`: SQL expressions
+    /// that never yield NULL (wrap nullable ones in `ifnull`); `id` is the row's unique id
+    /// expression, the final tie-breaker.
+    pub fn new(
+        (columns, column_count, from): (&'static str, usize, &'static str),
+        keys: &[&str],
+        id: &str,
+        direction: SortDirection,
+    ) -> Self {
+        let mut keys: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+        keys.push(id.to_owned());
+        ListSql {
+            columns,
+            column_count,
+            from,
+            conditions: Vec::new(),
+            params: Vec::new(),
+            keys,
+            direction,
+        }
+    }
 
-    #[test]
-    fn like_pattern_takes_wildcards_literally() {
-        assert_eq!(
-            like_pattern(Some(" 50%_off\\ ")).as_deref(),
-            Some("%50\\%\\_off\\\\%")
+    /// Adds a condition; each `?` in it is bound to the next of `params`, in order.
+    pub fn filter(&mut self, condition: &str, params: impl IntoIterator<Item = Value>) {
+        let mut sql = String::with_capacity(condition.len() + 8);
+        let mut params = params.into_iter();
+        for ch in condition.chars() {
+            if ch == '?' {
+                let value = params.next().unwrap_or(Value::Null);
+                self.params.push(value);
+                sql.push_str(&format!("?{}", self.params.len()));
+            } else {
+                sql.push(ch);
+            }
+        }
+        self.conditions.push(format!("({sql})"));
+    }
+
+    /// Starts after the row a cursor points at.
+    pub fn after(&mut self, cursor: &str) -> Result<()> {
+        let values = decode_cursor(cursor, self.keys.len())?;
+        let op = match self.direction {
+            SortDirection::Asc => ">",
+            SortDirection::Desc => "<",
+        };
+        let marks = vec!["?"; values.len()].join(", ");
+        let condition = format!("({}) {op} ({marks})", self.keys.join(", "));
+        self.filter(&condition, values);
+        Ok(())
+    }
+
+    /// `WHERE ...` (or nothing).
+    pub fn where_clause(&self) -> String {
+        if self.conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.conditions.join(" AND "))
+        }
+    }
+
+    pub fn order_by(&self) -> String {
+        let dir = self.direction.sql();
+        let keys: Vec<String> = self.keys.iter().map(|k| format!("{k} {dir}")).collect();
+        format!("ORDER BY {}", keys.join(", "))
+    }
+
+    /// The key expressions as extra result columns, read back by [`ListSql::cursor_of`].
+    pub fn key_columns(&self) -> String {
+        self.keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{k} AS sort_key_{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub fn params(&self) -> &[Value] {
+        &self.params
+    }
+
+    /// The cursor of a row read with [`ListSql::key_columns`] starting at column `first`.
+    pub fn cursor_of(&self, row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<String> {
+        let values = (0..self.keys.len())
+            .map(|i| row.get::<_, Value>(first + i).map(|v| to_json(&v)))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Json::Array(values).to_string())
+    }
+}
+
+fn to_json(v: &Value) -> Json {
+    match v {
+        Value::Null => Json::Null,
+        Value::Integer(i) => Json::from(*i),
+        Value::Real(f) => Json::from(*f),
+        Value::Text(s) => Json::from(s.as_str()),
+        Value::Blob(_) => Json::Null,
+    }
+}
+
+fn decode_cursor(cursor: &str, keys: usize) -> Result<Vec<Value>> {
+    let bad = || {
+        Error::invalid(
+            "after",
+            "is not a cursor from this list; start from the first page",
+        )
+    };
+    let values: Vec<Json> = serde_json::from_str(cursor).map_err(|_| bad())?;
+    if values.len() != keys {
+        return Err(bad());
+    }
+    values
+        .into_iter()
+        .map(|v| match v {
+            Json::Null => Ok(Value::Null),
+            Json::String(s) => Ok(Value::Text(s)),
+            Json::Number(n) => n
+                .as_i64()
+                .map(Value::Integer)
+                .or_else(|| n.as_f64().map(Value::Real))
+                .ok_or_else(bad),
+            _ => Err(bad()),
+        })
+        .collect()
+}
+
+impl ListSql {
+    /// Runs one page of at most `limit` rows (and counts all matches when `count`). `map`
+    /// reads the list's own columns.
+    pub fn page<T>(
+        &self,
+        conn: &rusqlite::Connection,
+        limit: u32,
+        count: bool,
+        map: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Page<T>> {
+        let query = format!(
+            "SELECT {}, {} FROM {} {} {} LIMIT {}",
+            self.columns,
+            self.key_columns(),
+            self.from,
+            self.where_clause(),
+            self.order_by(),
+            limit + 1
         );
-        assert_eq!(like_pattern(Some("   ")), None);
-        assert_eq!(like_pattern(None), None);
+        let mut stmt = conn.prepare_cached(&query)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(self.params()))?;
+        let mut items = Vec::new();
+        let mut last_cursor = None;
+        let mut more = false;
+        while let Some(row) = rows.next()? {
+            if items.len() == limit as usize {
+                more = true;
+                break;
+            }
+            items.push(map(row)?);
+            last_cursor = Some(self.cursor_of(row, self.column_count)?);
+        }
+        let total = if count {
+            let query = format!("SELECT count(*) FROM {} {}", self.from, self.where_clause());
+            Some(
+                conn.prepare_cached(&query)?
+                    .query_row(rusqlite::params_from_iter(self.params()), |r| r.get(0))?,
+            )
+        } else {
+            None
+        };
+        Ok(Page {
+            items,
+            total,
+            next: if more { last_cursor } else { None },
+        })
     }
 }

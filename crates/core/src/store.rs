@@ -5,6 +5,8 @@
 //! Child rows are written through the writer too (never by `ON DELETE CASCADE`), so the log
 //! holds everything needed to show history and to undo a whole batch.
 
+use std::cell::{OnceCell, RefCell};
+
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, params_from_iter};
 use serde_json::{Map, Value as Json};
@@ -19,6 +21,9 @@ pub struct Writer<'c> {
     batch_id: String,
     origin: &'static str,
     now: String,
+    /// Records whose search documents are refreshed when the transaction commits.
+    search_dirty: RefCell<Vec<(&'static str, String)>>,
+    default_country: OnceCell<Option<String>>,
 }
 
 /// A column and the value to store in it.
@@ -31,11 +36,30 @@ impl<'c> Writer<'c> {
             batch_id: crate::new_id(),
             origin,
             now: time::now(),
+            search_dirty: RefCell::new(Vec::new()),
+            default_country: OnceCell::new(),
         }
     }
 
     pub(crate) fn commit(self) -> Result<()> {
+        let dirty = self.search_dirty.take();
+        crate::search::reindex_many(&self.tx, &dirty)?;
         Ok(self.tx.commit()?)
+    }
+
+    /// Marks a record's search document stale; it is rebuilt once, when the write commits,
+    /// together with every other record this transaction touched.
+    pub(crate) fn reindex_later(&self, kind: &'static str, id: &str) {
+        self.search_dirty.borrow_mut().push((kind, id.to_owned()));
+    }
+
+    /// The default country for phone numbers, read once per transaction.
+    pub(crate) fn default_country(&self) -> Result<Option<String>> {
+        if let Some(country) = self.default_country.get() {
+            return Ok(country.clone());
+        }
+        let country = crate::settings::default_country(&self.tx)?;
+        Ok(self.default_country.get_or_init(|| country).clone())
     }
 
     /// The connection inside the transaction, for reads that must see this batch's writes.
@@ -55,7 +79,18 @@ impl<'c> Writer<'c> {
 
     /// Inserts a row with `id`, the given fields, and `created_at`/`updated_at` set to now.
     pub fn insert(&self, table: &'static str, id: &str, fields: &[Field]) -> Result<()> {
-        let mut columns = String::from("id, created_at, updated_at");
+        self.insert_keyed(table, "id", id, fields)
+    }
+
+    /// [`Writer::insert`] for a table whose key column is not `id` (such as `settings.key`).
+    pub fn insert_keyed(
+        &self,
+        table: &'static str,
+        key_column: &'static str,
+        id: &str,
+        fields: &[Field],
+    ) -> Result<()> {
+        let mut columns = format!("{key_column}, created_at, updated_at");
         let mut marks = String::from("?1, ?2, ?2");
         for (i, (column, _)) in fields.iter().enumerate() {
             columns.push_str(", ");
@@ -80,6 +115,17 @@ impl<'c> Writer<'c> {
     /// Sets the given fields of row `id`. Only fields whose value really changes are written
     /// and logged; returns whether anything changed. A missing row is [`Error::NotFound`].
     pub fn update(&self, table: &'static str, id: &str, fields: &[Field]) -> Result<bool> {
+        self.update_by_key(table, "id", id, fields)
+    }
+
+    /// [`Writer::update`] for a table whose key column is not `id`.
+    pub fn update_by_key(
+        &self,
+        table: &'static str,
+        key_column: &'static str,
+        id: &str,
+        fields: &[Field],
+    ) -> Result<bool> {
         if fields.is_empty() {
             return Ok(false);
         }
@@ -90,7 +136,9 @@ impl<'c> Writer<'c> {
             .join(", ");
         let old: Option<Vec<Value>> = self
             .tx
-            .prepare_cached(&format!("SELECT {columns} FROM {table} WHERE id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {columns} FROM {table} WHERE {key_column} = ?1"
+            ))?
             .query_row([id], |row| {
                 (0..fields.len()).map(|i| row.get::<_, Value>(i)).collect()
             })
@@ -113,7 +161,7 @@ impl<'c> Writer<'c> {
             .map(|(i, (c, _, _))| format!("{c} = ?{}", i + 3))
             .collect::<Vec<_>>()
             .join(", ");
-        let sql = format!("UPDATE {table} SET updated_at = ?2, {sets} WHERE id = ?1");
+        let sql = format!("UPDATE {table} SET updated_at = ?2, {sets} WHERE {key_column} = ?1");
         let params = [Value::Text(id.to_owned()), Value::Text(self.now.clone())]
             .into_iter()
             .chain(changed.iter().map(|(_, _, new)| new.clone()));

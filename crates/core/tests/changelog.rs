@@ -1,5 +1,8 @@
 //! Every write leaves the right change-log entry, in the same transaction.
 
+// A failed unwrap in a test helper fails the test with its location, which is what we want.
+#![allow(clippy::unwrap_used)]
+
 use rapport_core::accounts::{self, AccountInput};
 use rapport_core::changelog;
 use rapport_core::contacts::{self, ContactInput, EmailEntry};

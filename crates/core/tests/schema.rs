@@ -1,6 +1,9 @@
 //! The full schema, snapshotted: every schema change shows up in review as a diff of
 //! `snapshots/schema__schema.snap`.
 
+// A failed unwrap in a test helper fails the test with its location, which is what we want.
+#![allow(clippy::unwrap_used)]
+
 use rapport_core::Db;
 
 #[test]

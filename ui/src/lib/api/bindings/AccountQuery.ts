@@ -4,9 +4,13 @@ import type { SortDirection } from "./SortDirection";
 
 export type AccountQuery = { sort: AccountSort, direction: SortDirection, 
 /**
- * Keeps accounts whose name contains this text (any case).
+ * Keeps accounts found by this text (name, website, industry, city, phone).
  */
 search: string | null, 
+/**
+ * The `next` cursor of the previous page.
+ */
+after: string | null, 
 /**
  * At most this many rows (default 500, at most 5000).
  */

@@ -4,13 +4,18 @@ import type { SortDirection } from "./SortDirection";
 
 export type ContactQuery = { sort: ContactSort, direction: SortDirection, 
 /**
- * Keeps contacts whose name, e-mail or account name contains this text (any case).
+ * Keeps contacts found by this text: every word must start a word of their name,
+ * e-mail, phone, title or account (as in global search).
  */
 search: string | null, 
 /**
  * Only the contacts of this account.
  */
 account_id: string | null, 
+/**
+ * The `next` cursor of the previous page.
+ */
+after: string | null, 
 /**
  * At most this many rows (default 500, at most 5000).
  */
