@@ -24,6 +24,7 @@ help:
 	@echo "make test      the whole suite: format, lints, unit, UI, bindings, package, real-window e2e"
 	@echo "make bundle    build the .deb installer (target/release/bundle/deb/)"
 	@echo "make install-launcher  add Rapport to your desktop's app menu (no root needed)"
+	@echo "make bench     time every core operation on 100k generated contacts (release build)"
 	@echo "make bindings  regenerate the TypeScript bindings from the Rust types"
 	@echo "make clean     remove build output"
 
@@ -142,6 +143,7 @@ test-ui: deps-ui
 # The debug app with the UI embedded, and its .deb (one debug build serves both).
 app-debug: ui
 	cd src-tauri && $(TAURI) build --debug --bundles deb --ci
+	cargo build --locked -p rapport-devtools --bin rapport-bench
 
 test-package:
 	tests/package/deb-contents.sh $(DEB_DEBUG)
@@ -149,6 +151,14 @@ test-package:
 # Runs on its own X server (Xvfb), never on the desktop you are looking at.
 test-e2e: deps-e2e
 	cd tests/e2e && env -u DISPLAY -u WAYLAND_DISPLAY npm test
+
+# ---------------------------------------------------------------- measuring
+
+# Generates the 100k dataset and times each operation next to a raw-SQLite baseline;
+# updates docs/benchmarks.md (between its result markers) and docs/benchmarks.json.
+.PHONY: bench
+bench: deps-rust
+	cargo run --release --locked -p rapport-devtools --bin rapport-bench -- run
 
 # ---------------------------------------------------------------- packaging
 

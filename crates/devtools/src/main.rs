@@ -1,0 +1,686 @@
+//! `rapport-bench`: generates the benchmark dataset and times each operation a user feels,
+//! next to a raw-SQLite baseline doing the least equivalent work, in the same run.
+//!
+//! `make bench` runs `rapport-bench run` in release mode; results go to docs/benchmarks.md
+//! (between the result markers) and docs/benchmarks.json.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use rapport_core::Db;
+use rapport_core::contacts::{self, ContactInput, ContactQuery, ContactSort};
+use rapport_core::list::SortDirection;
+use rapport_core::{accounts, accounts::AccountQuery};
+use rusqlite::Connection;
+use serde::Serialize;
+
+mod generate;
+mod words;
+
+use generate::{Gen, Size};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rapport-bench",
+    about = "Rapport's dataset generator and benchmarks"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Fill a database with realistic seeded data (and optionally write the import CSV).
+    Generate {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        contacts: usize,
+        #[arg(long, default_value_t = 20_000)]
+        accounts: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Also write a CSV of this many contacts here (Outlook-style headers).
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
+    /// Run every benchmark and write the results.
+    Run {
+        #[arg(long, default_value_t = 100_000)]
+        contacts: usize,
+        #[arg(long, default_value_t = 20_000)]
+        accounts: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Folder for the generated databases (kept for inspection).
+        #[arg(long, default_value = "target/bench")]
+        work: PathBuf,
+        /// Markdown report to update (between the result markers).
+        #[arg(long, default_value = "docs/benchmarks.md")]
+        markdown: PathBuf,
+        #[arg(long, default_value = "docs/benchmarks.json")]
+        json: PathBuf,
+    },
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    match Cli::parse().command {
+        Command::Generate {
+            db,
+            contacts,
+            accounts,
+            seed,
+            csv,
+        } => {
+            let mut database = Db::open(&db)?.with_origin("generator");
+            let started = Instant::now();
+            generate::fill(&mut database, Size { accounts, contacts }, seed)?;
+            if let Some(csv) = csv {
+                generate::write_contacts_csv(&csv, contacts, seed)?;
+            }
+            report(&format!(
+                "generated {contacts} contacts and {accounts} accounts in {:.1} s into {}",
+                started.elapsed().as_secs_f64(),
+                db.display()
+            ));
+        }
+        Command::Run {
+            contacts,
+            accounts,
+            seed,
+            work,
+            markdown,
+            json,
+        } => {
+            let results = run(Size { accounts, contacts }, seed, &work)?;
+            write_reports(&results, &markdown, &json)?;
+            report(&format!(
+                "wrote {} and {}",
+                markdown.display(),
+                json.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn report(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// Timings of one side (ours or the baseline) of one case.
+#[derive(Debug, Clone, Serialize)]
+struct Stats {
+    runs: usize,
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+}
+
+impl Stats {
+    fn of(mut samples: Vec<Duration>) -> Stats {
+        samples.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let at = |q: f64| {
+            let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
+            ms(samples[i])
+        };
+        Stats {
+            runs: samples.len(),
+            p50_ms: at(0.50),
+            p99_ms: at(0.99),
+            max_ms: ms(*samples.last().unwrap_or(&Duration::ZERO)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Case {
+    name: String,
+    /// What Rapport does.
+    ours: Stats,
+    /// What raw SQLite does for the least equivalent work.
+    baseline: Stats,
+    baseline_does: String,
+    /// The budget from the benchmarks issue, on p99 (or the one-shot time).
+    budget_ms: Option<f64>,
+    note: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Results {
+    date: String,
+    machine: String,
+    command: String,
+    dataset: String,
+    db_size_mb: f64,
+    peak_rss_mb: f64,
+    cases: Vec<Case>,
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let value = f();
+    (value, start.elapsed())
+}
+
+fn samples<Q>(queries: &[Q], mut f: impl FnMut(&Q)) -> Vec<Duration> {
+    queries
+        .iter()
+        .map(|q| {
+            let start = Instant::now();
+            f(q);
+            start.elapsed()
+        })
+        .collect()
+}
+
+fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(work)?;
+    let ours_path = work.join("rapport-bench.db");
+    let base_path = work.join("baseline.db");
+    for p in [&ours_path, &base_path] {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+        }
+    }
+    let mut cases = Vec::new();
+
+    // ---- the data, generated up front so both sides write the same rows
+    report("generating inputs");
+    let mut g = Gen::new(seed);
+    let account_inputs: Vec<_> = (0..size.accounts).map(|_| g.account()).collect();
+    let mut pick = fastrand::Rng::with_seed(seed ^ 0x5eed);
+
+    // ---- bulk create through the core write path vs raw prepared inserts + one FTS load
+    report("bulk create: Rapport");
+    let mut db = Db::open(&ours_path)?.with_origin("bench");
+    let (account_ids, t_acc) = time(|| {
+        db.write(|w| {
+            account_inputs
+                .iter()
+                .map(|a| accounts::create_in(w, a))
+                .collect::<rapport_core::Result<Vec<_>>>()
+        })
+    });
+    let account_ids = account_ids?;
+    let contact_inputs: Vec<ContactInput> = (0..size.contacts)
+        .map(|_| {
+            if pick.u8(..100) < 85 {
+                let i = pick.usize(..account_ids.len());
+                let domain = account_inputs[i].website.clone().unwrap_or_default();
+                g.contact(Some((&account_ids[i], &domain)))
+            } else {
+                g.contact(None)
+            }
+        })
+        .collect();
+    let (created, t_con) = time(|| {
+        db.write(|w| {
+            for c in &contact_inputs {
+                contacts::create_in(w, c)?;
+            }
+            Ok(())
+        })
+    });
+    created?;
+
+    report("bulk create: raw SQLite baseline");
+    drop(Db::open(&base_path)?); // same schema, then raw inserts without validation or log
+    #[allow(clippy::disallowed_methods)] // the baseline is raw SQLite on purpose
+    let mut base = Connection::open(&base_path)?;
+    base.pragma_update(None, "journal_mode", "WAL")?;
+    base.pragma_update(None, "synchronous", "NORMAL")?;
+    let t_base = raw_insert(&mut base, &account_ids, &account_inputs, &contact_inputs)?;
+    cases.push(Case {
+        name: format!(
+            "create {} accounts + {} contacts (with e-mails, phones) in one transaction",
+            size.accounts, size.contacts
+        ),
+        ours: Stats::of(vec![t_acc + t_con]),
+        baseline: Stats::of(vec![t_base]),
+        baseline_does: "prepared INSERTs in one transaction, then one FTS5 load".into(),
+        budget_ms: Some(2000.0),
+        note: "Rapport validates every field and writes a change-log entry per row. The 2 s budget is for the CSV import of 100k rows (issue 10), which will use this path.".into(),
+    });
+
+    // ---- search as you type
+    let queries = search_queries(&mut pick, 1200);
+    report("search as you type");
+    let ours = samples(&queries, |q| {
+        assert!(rapport_core::search::search(db.conn(), q, 8).is_ok());
+    });
+    let mut stmt =
+        base.prepare("SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?1 LIMIT 20")?;
+    let baseline = samples(&queries, |q| {
+        let fts = format!("\"{}\"*", q.replace('"', "\"\""));
+        let rows: Vec<i64> = stmt
+            .query_map([fts], |r| r.get(0))
+            .and_then(|r| r.collect())
+            .unwrap_or_default();
+        std::hint::black_box(rows);
+    });
+    drop(stmt);
+    cases.push(Case {
+        name: format!(
+            "search as you type over contacts and accounts ({} queries: 2-5 letter prefixes and whole words), top 8 per kind",
+            queries.len()
+        ),
+        ours: Stats::of(ours),
+        baseline: Stats::of(baseline),
+        baseline_does: "unranked FTS5 prefix query, LIMIT 20".into(),
+        budget_ms: Some(10.0),
+        note: "Rapport fetches up to 300 unranked matches, names them and ranks them in Rust (exact name, name prefix, word prefix), grouped by kind.".into(),
+    });
+
+    let filter_queries: Vec<String> = queries.iter().step_by(4).cloned().collect();
+    let ours = samples(&filter_queries, |q| {
+        let page = contacts::list(
+            db.conn(),
+            &ContactQuery {
+                search: Some(q.clone()),
+                limit: Some(50),
+                ..Default::default()
+            },
+        );
+        assert!(page.is_ok());
+    });
+    let mut stmt = base.prepare(
+        "SELECT c.id FROM contacts c WHERE c.rowid IN
+           (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?1)
+          ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id LIMIT 50",
+    )?;
+    let baseline = samples(&filter_queries, |q| {
+        let fts = format!("\"{}\"*", q.replace('"', "\"\""));
+        let n = stmt
+            .query_map([fts], |r| r.get::<_, String>(0))
+            .map(|r| r.count());
+        std::hint::black_box(n.ok());
+    });
+    drop(stmt);
+    cases.push(Case {
+        name: format!(
+            "contacts list filtered by typed text, sorted by name, page of 50 with total ({} queries)",
+            filter_queries.len()
+        ),
+        ours: Stats::of(ours),
+        baseline: Stats::of(baseline),
+        baseline_does: "FTS5 prefix match, sorted by name, LIMIT 50 (no count)".into(),
+        budget_ms: Some(10.0),
+        note: "A 2-letter prefix can match tens of thousands of people; sorting all of them and counting them is the cost.".into(),
+    });
+
+    // ---- a list page of 50, sorted, with and without a filter
+    report("list pages");
+    let runs: Vec<usize> = (0..300).collect();
+    let ours = samples(&runs, |_| {
+        let page = contacts::list(
+            db.conn(),
+            &ContactQuery {
+                limit: Some(50),
+                ..Default::default()
+            },
+        );
+        assert!(page.is_ok());
+    });
+    let mut stmt = base.prepare(
+        "SELECT id, first_name, last_name FROM contacts
+          ORDER BY last_name COLLATE NOCASE, first_name COLLATE NOCASE, id LIMIT 50",
+    )?;
+    let baseline = samples(&runs, |_| {
+        let n = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map(|r| r.count());
+        std::hint::black_box(n.ok());
+    });
+    drop(stmt);
+    cases.push(Case {
+        name: "contacts list: first page of 50 sorted by name, with the total count".into(),
+        ours: Stats::of(ours),
+        baseline: Stats::of(baseline),
+        baseline_does: "keyset page of 50 on the name index".into(),
+        budget_ms: Some(2.0),
+        note: "Rapport also joins the account, the first e-mail and phone, and counts all matching rows.".into(),
+    });
+
+    let account_picks: Vec<String> = (0..300)
+        .map(|_| account_ids[pick.usize(..account_ids.len())].clone())
+        .collect();
+    let ours = samples(&account_picks, |id| {
+        let page = contacts::list(
+            db.conn(),
+            &ContactQuery {
+                account_id: Some(id.clone()),
+                sort: ContactSort::UpdatedAt,
+                direction: SortDirection::Desc,
+                limit: Some(50),
+                ..Default::default()
+            },
+        );
+        assert!(page.is_ok());
+    });
+    let mut stmt = base.prepare(
+        "SELECT id FROM contacts WHERE account_id = ?1 ORDER BY updated_at DESC LIMIT 50",
+    )?;
+    let baseline = samples(&account_picks, |id| {
+        let n = stmt
+            .query_map([id], |r| r.get::<_, String>(0))
+            .map(|r| r.count());
+        std::hint::black_box(n.ok());
+    });
+    drop(stmt);
+    cases.push(Case {
+        name: "contacts list filtered by account, sorted by last change".into(),
+        ours: Stats::of(ours),
+        baseline: Stats::of(baseline),
+        baseline_does: "indexed lookup by account, sorted, LIMIT 50".into(),
+        budget_ms: Some(2.0),
+        note: String::new(),
+    });
+
+    let ours = samples(&runs, |_| {
+        let page = accounts::list(
+            db.conn(),
+            &AccountQuery {
+                limit: Some(50),
+                ..Default::default()
+            },
+        );
+        assert!(page.is_ok());
+    });
+    let mut stmt =
+        base.prepare("SELECT id, name FROM accounts ORDER BY name COLLATE NOCASE, id LIMIT 50")?;
+    let baseline = samples(&runs, |_| {
+        let n = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map(|r| r.count());
+        std::hint::black_box(n.ok());
+    });
+    drop(stmt);
+    cases.push(Case {
+        name: "accounts list: first page of 50 sorted by name, with contact counts".into(),
+        ours: Stats::of(ours),
+        baseline: Stats::of(baseline),
+        baseline_does: "keyset page of 50 on the name index".into(),
+        budget_ms: Some(2.0),
+        note: String::new(),
+    });
+
+    // ---- opening one record
+    report("open a contact");
+    let ids: Vec<String> = {
+        let mut stmt = db.conn().prepare("SELECT id FROM contacts")?;
+        let all: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        (0..1000)
+            .map(|_| all[pick.usize(..all.len())].clone())
+            .collect()
+    };
+    let ours = samples(&ids, |id| {
+        assert!(contacts::get(db.conn(), id).is_ok());
+    });
+    let base_ids: Vec<String> = {
+        let mut stmt = base.prepare("SELECT id FROM contacts")?;
+        let all: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        (0..1000)
+            .map(|_| all[pick.usize(..all.len())].clone())
+            .collect()
+    };
+    let mut stmt = base.prepare(
+        "SELECT c.*, (SELECT group_concat(address) FROM contact_emails WHERE contact_id = c.id),
+                (SELECT group_concat(number) FROM contact_phones WHERE contact_id = c.id)
+           FROM contacts c WHERE c.id = ?1",
+    )?;
+    let baseline = samples(&base_ids, |id| {
+        let n = stmt
+            .query_map([id], |r| r.get::<_, String>(0))
+            .map(|r| r.count());
+        std::hint::black_box(n.ok());
+    });
+    drop(stmt);
+    cases.push(Case {
+        name: "open a contact (record with e-mails, phones, account name)".into(),
+        ours: Stats::of(ours),
+        baseline: Stats::of(baseline),
+        baseline_does: "one primary-key lookup with its child rows".into(),
+        budget_ms: Some(2.0),
+        note: String::new(),
+    });
+
+    let db_size_mb = std::fs::metadata(&ours_path)?.len() as f64 / 1e6
+        + std::fs::metadata(format!("{}-wal", ours_path.display()))
+            .map_or(0.0, |m| m.len() as f64 / 1e6);
+    Ok(Results {
+        date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        machine: machine(),
+        command: "make bench".into(),
+        dataset: format!(
+            "{} contacts, {} accounts (seed {seed})",
+            size.contacts, size.accounts
+        ),
+        db_size_mb,
+        peak_rss_mb: peak_rss_mb(),
+        cases,
+    })
+}
+
+fn raw_insert(
+    conn: &mut Connection,
+    account_ids: &[String],
+    accounts: &[rapport_core::accounts::AccountInput],
+    contacts: &[ContactInput],
+) -> rusqlite::Result<Duration> {
+    let start = Instant::now();
+    let tx = conn.transaction()?;
+    let now = rapport_core::time::now();
+    {
+        let mut acc = tx.prepare(
+            "INSERT INTO accounts (id, name, industry, website, phone, address_city, address_country, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        )?;
+        for (id, a) in account_ids.iter().zip(accounts) {
+            acc.execute((
+                id,
+                &a.name,
+                &a.industry,
+                &a.website,
+                &a.phone,
+                &a.address.city,
+                &a.address.country,
+                &now,
+            ))?;
+        }
+        let mut con = tx.prepare(
+            "INSERT INTO contacts (id, first_name, last_name, title, account_id, notes, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        )?;
+        let mut em = tx.prepare(
+            "INSERT INTO contact_emails (id, contact_id, position, label, address, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        )?;
+        let mut ph = tx.prepare(
+            "INSERT INTO contact_phones (id, contact_id, position, label, number, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        )?;
+        for c in contacts {
+            let id = rapport_core::new_id();
+            con.execute((
+                &id,
+                &c.first_name,
+                &c.last_name,
+                &c.title,
+                &c.account_id,
+                &c.notes,
+                &now,
+            ))?;
+            for (i, e) in c.emails.iter().enumerate() {
+                em.execute((
+                    rapport_core::new_id(),
+                    &id,
+                    i as i64,
+                    &e.label,
+                    &e.address,
+                    &now,
+                ))?;
+            }
+            for (i, p) in c.phones.iter().enumerate() {
+                ph.execute((
+                    rapport_core::new_id(),
+                    &id,
+                    i as i64,
+                    &p.label,
+                    &p.number,
+                    &now,
+                ))?;
+            }
+        }
+    }
+    tx.execute_batch(
+        "CREATE VIRTUAL TABLE contact_fts USING fts5(name, email, company, prefix='2 3');
+         INSERT INTO contact_fts (rowid, name, email, company)
+           SELECT c.rowid, c.first_name || ' ' || c.last_name,
+                  (SELECT group_concat(address, ' ') FROM contact_emails e WHERE e.contact_id = c.id),
+                  a.name
+             FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id;",
+    )?;
+    tx.commit()?;
+    Ok(start.elapsed())
+}
+
+/// What people type in a search box: 2-5 letter prefixes of names and companies, and whole words.
+fn search_queries(rng: &mut fastrand::Rng, n: usize) -> Vec<String> {
+    let pools: [&[&str]; 4] = [
+        words::LAST_NAMES,
+        words::FIRST_NAMES,
+        words::COMPANY_FIRST,
+        words::COMPANY_SECOND,
+    ];
+    (0..n)
+        .map(|i| {
+            let pool = pools[i % pools.len()];
+            let word = pool[rng.usize(..pool.len())];
+            if i % 5 == 4 {
+                word.to_lowercase()
+            } else {
+                let len = rng.usize(2..=5).min(word.len());
+                word[..len].to_lowercase()
+            }
+        })
+        .collect()
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("MemTotal"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or_else(String::new, |kb| {
+            format!(", {:.0} GiB RAM", kb / 1024.0 / 1024.0)
+        });
+    format!("{cpu}, {cores} cores{mem}, {}", std::env::consts::OS)
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+const START: &str = "<!-- bench:results:start -->";
+const END: &str = "<!-- bench:results:end -->";
+
+fn write_reports(r: &Results, markdown: &Path, json: &Path) -> std::io::Result<()> {
+    let mut table = format!(
+        "{START}\nMeasured {} on {} with `{}` ({}; database {:.0} MB; peak memory of the benchmark process {:.0} MB).\n\n",
+        r.date, r.machine, r.command, r.dataset, r.db_size_mb, r.peak_rss_mb
+    );
+    table.push_str("| operation | Rapport p50 | Rapport p99 | baseline p50 | baseline p99 | ratio (p99) | budget | holds | baseline does |\n");
+    table.push_str("| --- | ---: | ---: | ---: | ---: | ---: | ---: | :---: | --- |\n");
+    for c in &r.cases {
+        let ratio = if c.baseline.p99_ms > 0.0 {
+            c.ours.p99_ms / c.baseline.p99_ms
+        } else {
+            f64::NAN
+        };
+        let (budget, holds) = match c.budget_ms {
+            Some(b) => (fmt_ms(b), if c.ours.p99_ms <= b { "yes" } else { "**no**" }),
+            None => ("-".into(), "-"),
+        };
+        table.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {:.1}x | {} | {} | {} |\n",
+            c.name,
+            fmt_ms(c.ours.p50_ms),
+            fmt_ms(c.ours.p99_ms),
+            fmt_ms(c.baseline.p50_ms),
+            fmt_ms(c.baseline.p99_ms),
+            ratio,
+            budget,
+            holds,
+            c.baseline_does
+        ));
+    }
+    let notes: Vec<String> = r
+        .cases
+        .iter()
+        .filter(|c| !c.note.is_empty())
+        .map(|c| format!("- *{}*: {}", c.name, c.note))
+        .collect();
+    if !notes.is_empty() {
+        table.push('\n');
+        table.push_str(&notes.join("\n"));
+        table.push('\n');
+    }
+    table.push_str(END);
+
+    let existing = std::fs::read_to_string(markdown).unwrap_or_default();
+    let updated = match (existing.find(START), existing.find(END)) {
+        (Some(s), Some(e)) if e > s => {
+            format!("{}{table}{}", &existing[..s], &existing[e + END.len()..])
+        }
+        _ => format!("{existing}\n{table}\n"),
+    };
+    if let Some(parent) = markdown.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(markdown, updated)?;
+    let text = serde_json::to_string_pretty(r).map_err(std::io::Error::other)?;
+    std::fs::write(json, text + "\n")
+}
+
+fn fmt_ms(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else if ms >= 10.0 {
+        format!("{ms:.0} ms")
+    } else if ms >= 1.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{:.0} µs", ms * 1000.0)
+    }
+}
