@@ -159,3 +159,12 @@ export async function rows(browser, testId) {
     );
   }, byTest(testId));
 }
+
+export const BENCH = resolve(process.env.RAPPORT_BENCH ?? join(ROOT, "target/debug/rapport-bench"));
+
+/** Fills `db` with realistic generated data (seeded, so the same every run). */
+export function generate(db, contacts, accounts) {
+  execFileSync(BENCH, ["generate", "--db", db, "--contacts", String(contacts), "--accounts", String(accounts)], {
+    stdio: "ignore",
+  });
+}

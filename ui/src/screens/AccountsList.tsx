@@ -8,6 +8,7 @@ const dash = <span className="muted">—</span>;
 const columns: Column<AccountSummary, AccountSort>[] = [
   {
     id: "name",
+    width: "28%",
     sort: "name",
     label: "Name",
     render: (a) => (
@@ -17,16 +18,17 @@ const columns: Column<AccountSummary, AccountSort>[] = [
       </span>
     ),
   },
-  { id: "industry", sort: "industry", label: "Industry", render: (a) => a.industry ?? dash },
+  { id: "industry", width: "14%", sort: "industry", label: "Industry", render: (a) => a.industry ?? dash },
   {
     id: "city",
+    width: "18%",
     sort: "city",
     label: "City",
     render: (a) => [a.city, a.country].filter(Boolean).join(", ") || dash,
   },
-  { id: "phone", label: "Phone", render: (a) => a.phone ?? dash },
-  { id: "contacts", sort: "contact_count", label: "Contacts", render: (a) => a.contact_count },
-  { id: "updated", sort: "updated_at", label: "Updated", render: (a) => formatRelative(a.updated_at) },
+  { id: "phone", width: "16%", label: "Phone", render: (a) => a.phone ?? dash },
+  { id: "contacts", width: "9%", sort: "contact_count", label: "Contacts", render: (a) => a.contact_count },
+  { id: "updated", width: "15%", sort: "updated_at", label: "Updated", render: (a) => formatRelative(a.updated_at) },
 ];
 
 export function AccountsList() {

@@ -8,6 +8,7 @@ const dash = <span className="muted">—</span>;
 const columns: Column<ContactSummary, ContactSort>[] = [
   {
     id: "name",
+    width: "28%",
     sort: "name",
     label: "Name",
     render: (c) => (
@@ -20,10 +21,10 @@ const columns: Column<ContactSummary, ContactSort>[] = [
       </span>
     ),
   },
-  { id: "account", sort: "account", label: "Account", render: (c) => c.account_name ?? dash },
-  { id: "email", sort: "email", label: "E-mail", render: (c) => c.email ?? dash },
-  { id: "phone", label: "Phone", render: (c) => c.phone ?? dash },
-  { id: "updated", sort: "updated_at", label: "Updated", render: (c) => formatRelative(c.updated_at) },
+  { id: "account", width: "20%", sort: "account", label: "Account", render: (c) => c.account_name ?? dash },
+  { id: "email", width: "22%", sort: "email", label: "E-mail", render: (c) => c.email ?? dash },
+  { id: "phone", width: "15%", label: "Phone", render: (c) => c.phone ?? dash },
+  { id: "updated", width: "15%", sort: "updated_at", label: "Updated", render: (c) => formatRelative(c.updated_at) },
 ];
 
 export function ContactsList() {
