@@ -13,6 +13,11 @@ fn main() {
         "contacts_create",
         "contacts_update",
         "contacts_delete",
+        "contacts_likely_duplicates",
+        "contacts_merge",
+        "search",
+        "duplicates_scan",
+        "undo",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -1,8 +1,12 @@
 //! The commands the UI calls. Each: state in, one core call, error mapped.
 
 use rapport_core::accounts::{self, Account, AccountInput, AccountQuery, AccountSummary};
-use rapport_core::contacts::{self, Contact, ContactInput, ContactQuery, ContactSummary};
+use rapport_core::contacts::{
+    self, Contact, ContactInput, ContactQuery, ContactSummary, MergeChoices, MergeResult,
+};
+use rapport_core::duplicates::{self, DuplicateGroup, DuplicateMatch};
 use rapport_core::list::Page;
+use rapport_core::search::{self as global_search, SearchGroup};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -91,4 +95,39 @@ pub fn contacts_update(
 #[tauri::command(async)]
 pub fn contacts_delete(state: State<'_, AppState>, id: String) -> CommandResult<()> {
     state.with(|db| contacts::delete(db, &id))
+}
+
+#[tauri::command(async)]
+pub fn contacts_likely_duplicates(
+    state: State<'_, AppState>,
+    input: ContactInput,
+    except: Option<String>,
+) -> CommandResult<Vec<DuplicateMatch>> {
+    state.with(|db| duplicates::likely_contacts(db.conn(), &input, except.as_deref()))
+}
+
+#[tauri::command(async)]
+pub fn contacts_merge(
+    state: State<'_, AppState>,
+    survivor: String,
+    other: String,
+    choices: MergeChoices,
+) -> CommandResult<MergeResult> {
+    state.with(|db| contacts::merge(db, &survivor, &other, &choices))
+}
+
+#[tauri::command(async)]
+pub fn search(state: State<'_, AppState>, query: String) -> CommandResult<Vec<SearchGroup>> {
+    state.with(|db| global_search::search(db.conn(), &query, 6))
+}
+
+#[tauri::command(async)]
+pub fn duplicates_scan(state: State<'_, AppState>) -> CommandResult<Vec<DuplicateGroup>> {
+    state.with(|db| duplicates::scan(db.conn()))
+}
+
+/// Reverses an earlier action by its batch id; returns the undo's own batch id.
+#[tauri::command(async)]
+pub fn undo(state: State<'_, AppState>, batch: String) -> CommandResult<String> {
+    state.with(|db| rapport_core::changelog::undo(db, &batch))
 }

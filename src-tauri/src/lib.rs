@@ -32,6 +32,11 @@ pub fn run() {
             commands::contacts_create,
             commands::contacts_update,
             commands::contacts_delete,
+            commands::contacts_likely_duplicates,
+            commands::contacts_merge,
+            commands::search,
+            commands::duplicates_scan,
+            commands::undo,
         ])
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {

@@ -10,11 +10,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rapport_core::accounts::{self, AccountInput, AccountQuery, AccountSort, Address};
 use rapport_core::contacts::{
-    self, ContactInput, ContactQuery, ContactSort, EmailEntry, PhoneEntry,
+    self, ContactInput, ContactQuery, ContactSort, EmailEntry, MergeChoices, MergeSide, PhoneEntry,
 };
 use rapport_core::list::{Page, SortDirection};
 use rapport_core::money::MoneyInput;
-use rapport_core::{Db, Error};
+use rapport_core::{Db, Error, changelog, duplicates};
 use serde::Serialize;
 
 mod output;
@@ -47,7 +47,13 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   Missing values are null. Times are UTC, RFC 3339 with milliseconds. Money is an integer
   amount in the currency's minor unit (cents) plus an ISO 4217 code. Ids are UUID v7 text.
 
-  `add` commands print the new id alone on stdout.";
+  contacts search -> [Contact summary], sorted by name
+  duplicates     -> [{entity, records: [{entity, id, title, subtitle}], reasons: [text]}]
+  contacts merge -> {survivor: Contact, merged_id, batch_id}
+
+  `add` commands print the new id alone on stdout. `contacts merge` prints the batch id
+  (or the JSON above with --format json); `rapport undo BATCH` reverses that merge and prints
+  the undo's own batch id.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -75,6 +81,13 @@ enum Command {
     /// People.
     #[command(subcommand)]
     Contacts(ContactsCmd),
+    /// Find likely duplicate contacts and accounts (groups, with the reasons).
+    Duplicates {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Reverse one earlier action (a merge, a save) by the batch id it printed.
+    Undo { batch: String },
 }
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
@@ -204,6 +217,27 @@ enum ContactsCmd {
     },
     /// Delete a contact with its e-mail addresses and phone numbers.
     Delete { id: String },
+    /// Find contacts by any word of their name, e-mail, phone, title or account.
+    Search {
+        query: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// At most this many rows (default: all matches).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Merge OTHER into SURVIVOR: OTHER's e-mails, phones, tags and links move over, then
+    /// OTHER is deleted. Prints the batch id that `rapport undo` takes.
+    Merge {
+        survivor: String,
+        other: String,
+        /// Take this field from OTHER instead (first_name, last_name, title, account_id,
+        /// notes); repeat for several.
+        #[arg(long = "take", value_name = "FIELD")]
+        take: Vec<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
@@ -271,6 +305,26 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
         }
         Command::Accounts(cmd) => run_accounts(&mut db, cmd),
         Command::Contacts(cmd) => run_contacts(&mut db, cmd),
+        Command::Duplicates { format } => {
+            let groups = duplicates::scan(db.conn())?;
+            emit(format, &groups, || {
+                let mut text = String::new();
+                for g in &groups {
+                    text.push_str(&format!("{} ({}):\n", g.entity, g.reasons.join("; ")));
+                    for r in &g.records {
+                        text.push_str(&format!("  {}  {}\n", r.id, r.title));
+                    }
+                }
+                if groups.is_empty() {
+                    text.push_str("No likely duplicates.\n");
+                }
+                output::line(text.trim_end())
+            })
+        }
+        Command::Undo { batch } => {
+            let undo = changelog::undo(&mut db, &batch)?;
+            output::line(&undo)
+        }
     }
 }
 
@@ -392,22 +446,7 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
                     q.after = Some(next);
                 },
             )?;
-            emit(format, &items, || {
-                output::table(
-                    &["ID", "NAME", "ACCOUNT", "EMAIL", "PHONE"],
-                    items.iter().map(|c| {
-                        vec![
-                            c.id.clone(),
-                            format!("{} {}", c.first_name, c.last_name)
-                                .trim()
-                                .to_owned(),
-                            c.account_name.clone().unwrap_or_default(),
-                            c.email.clone().unwrap_or_default(),
-                            c.phone.clone().unwrap_or_default(),
-                        ]
-                    }),
-                )
-            })
+            emit(format, &items, || contacts_table(&items))
         }
         ContactsCmd::Get { id, format } => {
             let contact = contacts::get(db.conn(), &id)?;
@@ -425,7 +464,69 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
             })
         }
         ContactsCmd::Delete { id } => contacts::delete(db, &id),
+        ContactsCmd::Search {
+            query,
+            format,
+            limit,
+        } => {
+            let query = ContactQuery {
+                search: Some(query),
+                limit,
+                ..Default::default()
+            };
+            let items = all_pages(
+                query,
+                limit,
+                |q| contacts::list(db.conn(), q),
+                |q, next| {
+                    q.after = Some(next);
+                },
+            )?;
+            emit(format, &items, || contacts_table(&items))
+        }
+        ContactsCmd::Merge {
+            survivor,
+            other,
+            take,
+            format,
+        } => {
+            let mut choices = MergeChoices::default();
+            for field in take {
+                const FIELDS: &[&str] =
+                    &["first_name", "last_name", "title", "account_id", "notes"];
+                let field = field.replace('-', "_");
+                if !FIELDS.contains(&field.as_str()) {
+                    return Err(Error::invalid(
+                        "--take",
+                        format!(
+                            "\"{field}\" is not a field a merge can take; use one of {}",
+                            FIELDS.join(", ")
+                        ),
+                    ));
+                }
+                choices.fields.insert(field, MergeSide::Other);
+            }
+            let result = contacts::merge(db, &survivor, &other, &choices)?;
+            emit(format, &result, || output::line(&result.batch_id))
+        }
     }
+}
+
+fn contacts_table(items: &[contacts::ContactSummary]) -> rapport_core::Result<()> {
+    output::table(
+        &["ID", "NAME", "ACCOUNT", "EMAIL", "PHONE"],
+        items.iter().map(|c| {
+            vec![
+                c.id.clone(),
+                format!("{} {}", c.first_name, c.last_name)
+                    .trim()
+                    .to_owned(),
+                c.account_name.clone().unwrap_or_default(),
+                c.email.clone().unwrap_or_default(),
+                c.phone.clone().unwrap_or_default(),
+            ]
+        }),
+    )
 }
 
 /// Every row of a list (or the first `limit` when one was given), page by page.

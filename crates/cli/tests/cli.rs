@@ -292,3 +292,101 @@ fn help_documents_the_json_contract() {
         assert!(help.contains(needle), "help lacks {needle}");
     }
 }
+
+#[test]
+fn search_duplicates_merge_and_undo_from_the_command_line() {
+    let s = Sandbox::new();
+    let ada = s.ok(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Ada",
+        "--last-name",
+        "Lovelace",
+        "--email",
+        "ada@x.example",
+    ]);
+    let ada = ada.trim();
+    let king = s.ok(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Augusta",
+        "--last-name",
+        "King",
+        "--email",
+        "ADA@x.example",
+        "--title",
+        "Countess",
+    ]);
+    let king = king.trim();
+    s.ok(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Grace",
+        "--last-name",
+        "Hopper",
+    ]);
+
+    let found = s.json(&["contacts", "search", "lovel", "--format", "json"]);
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    assert_eq!(found[0]["id"], ada);
+    let found = s.json(&["contacts", "search", "\"(ada*", "--format", "json"]);
+    assert_eq!(
+        found.as_array().unwrap().len(),
+        2,
+        "hostile input is just words"
+    );
+
+    let groups = s.json(&["duplicates", "--format", "json"]);
+    assert_eq!(groups.as_array().unwrap().len(), 1);
+    assert_eq!(groups[0]["entity"], "contacts");
+    assert_eq!(groups[0]["reasons"][0], "same e-mail ada@x.example");
+    let ids: Vec<&str> = groups[0]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [ada, king]);
+
+    let merged = s.json(&[
+        "contacts",
+        "merge",
+        ada,
+        king,
+        "--take",
+        "last-name",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(merged["survivor"]["last_name"], "King");
+    assert_eq!(merged["survivor"]["title"], "Countess");
+    assert_eq!(merged["merged_id"], king);
+    let batch = merged["batch_id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        s.json(&["contacts", "list", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    s.ok(&["undo", &batch]);
+    assert_eq!(
+        s.json(&["contacts", "list", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        s.json(&["contacts", "get", ada, "--format", "json"])["last_name"],
+        "Lovelace"
+    );
+    let err = s.fails(2, &["undo", &batch]);
+    assert!(err.contains("Cannot undo"), "{err}");
+    let err = s.fails(2, &["contacts", "merge", ada, king, "--take", "shoe_size"]);
+    assert!(err.contains("--take"), "{err}");
+}

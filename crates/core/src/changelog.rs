@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -66,4 +66,50 @@ fn query<P: rusqlite::Params>(conn: &Connection, filter: &str, params: P) -> Res
         Ok(change)
     })
     .collect()
+}
+
+/// Reverses everything one transaction did (a merge, an import, a save), as a new logged
+/// transaction; returns the new batch's id. Refused, with nothing changed, when a row the
+/// batch touched was changed again afterwards: undoing would silently overwrite that.
+pub fn undo(db: &mut crate::Db, batch_id: &str) -> Result<String> {
+    let changes = for_batch(db.conn(), batch_id)?;
+    let Some(last) = changes.last() else {
+        return Err(Error::not_found("change batch", batch_id));
+    };
+    let later: Option<(String, String)> = db
+        .conn()
+        .prepare(
+            "SELECT l.entity, l.entity_id FROM change_log l
+              WHERE l.seq > ?1 AND EXISTS (SELECT 1 FROM change_log b
+                     WHERE b.batch_id = ?2 AND b.entity = l.entity AND b.entity_id = l.entity_id)
+              LIMIT 1",
+        )?
+        .query_row((last.seq, batch_id), |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some((entity, id)) = later {
+        return Err(Error::Conflict(format!(
+            "Cannot undo: {entity} {id} was changed again after that action (or it was already undone)."
+        )));
+    }
+    db.write(|w| {
+        for change in changes.iter().rev() {
+            let old: Vec<(String, rusqlite::types::Value)> = change
+                .changes
+                .iter()
+                .map(|(field, (old, _))| (field.clone(), crate::store::from_json(old)))
+                .collect();
+            match change.op.as_str() {
+                "insert" => w.delete(&change.entity, &change.entity_id)?,
+                "update" => w.update_dynamic(&change.entity, &change.entity_id, &old)?,
+                "delete" => w.restore(&change.entity, &change.entity_id, &old)?,
+                other => {
+                    return Err(Error::Internal(format!(
+                        "unknown change-log operation {other}"
+                    )));
+                }
+            }
+            crate::search::touched(w, &change.entity, &change.entity_id)?;
+        }
+        Ok(w.batch_id().to_owned())
+    })
 }

@@ -422,3 +422,160 @@ impl From<&Contact> for ContactInput {
         }
     }
 }
+
+/// Which of two records a merged field takes its value from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MergeSide {
+    Survivor,
+    Other,
+}
+
+/// The user's picks when merging two contacts: `field -> side` for first_name, last_name,
+/// title, account_id and notes. A field not named keeps the survivor's value, or the other's
+/// when the survivor has none (notes: both, one after the other). E-mail addresses and phone
+/// numbers are always united.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct MergeChoices {
+    pub fields: std::collections::BTreeMap<String, MergeSide>,
+}
+
+/// What a merge did; `batch_id` undoes it (`changelog::undo`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MergeResult {
+    pub survivor: Contact,
+    pub merged_id: String,
+    pub batch_id: String,
+}
+
+/// Merges `other` into `survivor` in one transaction: the chosen field values, every e-mail
+/// and phone, every tag and custom value and every linked record move to the survivor; the
+/// other contact is deleted. The whole merge can be undone from the change log.
+pub fn merge(
+    db: &mut Db,
+    survivor_id: &str,
+    other_id: &str,
+    choices: &MergeChoices,
+) -> Result<MergeResult> {
+    if survivor_id == other_id {
+        return Err(Error::invalid(
+            "other",
+            "a contact cannot be merged into itself",
+        ));
+    }
+    let batch_id = db.write(|w| {
+        let survivor = get(w.conn(), survivor_id)?;
+        let other = get(w.conn(), other_id)?;
+        let pick = |field: &str, s: &Option<String>, o: &Option<String>| -> Option<String> {
+            match choices.fields.get(field) {
+                Some(MergeSide::Other) => o.clone(),
+                Some(MergeSide::Survivor) => s.clone(),
+                None => s
+                    .clone()
+                    .filter(|v| !v.trim().is_empty())
+                    .or_else(|| o.clone()),
+            }
+        };
+        let name = |field: &str, s: &str, o: &str| -> String {
+            pick(
+                field,
+                &Some(s.to_owned()).filter(|v| !v.is_empty()),
+                &Some(o.to_owned()),
+            )
+            .unwrap_or_default()
+        };
+        let notes = match (choices.fields.get("notes"), &survivor.notes, &other.notes) {
+            (None, Some(a), Some(b)) if a.trim() != b.trim() => Some(format!("{a}\n\n{b}")),
+            _ => pick("notes", &survivor.notes, &other.notes),
+        };
+        let mut emails = survivor.emails.clone();
+        for e in &other.emails {
+            if !emails
+                .iter()
+                .any(|x| x.address.eq_ignore_ascii_case(&e.address))
+            {
+                emails.push(e.clone());
+            }
+        }
+        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+        let mut phones = survivor.phones.clone();
+        for p in &other.phones {
+            if !phones
+                .iter()
+                .any(|x| digits(&x.number) == digits(&p.number))
+            {
+                phones.push(p.clone());
+            }
+        }
+        let input = ContactInput {
+            first_name: name("first_name", &survivor.first_name, &other.first_name),
+            last_name: name("last_name", &survivor.last_name, &other.last_name),
+            title: pick("title", &survivor.title, &other.title),
+            account_id: pick("account_id", &survivor.account_id, &other.account_id),
+            emails,
+            phones,
+            notes,
+        };
+        move_links(w, survivor_id, other_id)?;
+        for table in [EMAILS, PHONES, "contact_addresses"] {
+            for child in child_ids(w.conn(), table, other_id)? {
+                w.delete(table, &child)?;
+            }
+        }
+        w.delete(TABLE, other_id)?;
+        search::remove(w.conn(), TABLE, other_id)?;
+        update_in(w, survivor_id, &input)?;
+        Ok(w.batch_id().to_owned())
+    })?;
+    Ok(MergeResult {
+        survivor: get(db.conn(), survivor_id)?,
+        merged_id: other_id.to_owned(),
+        batch_id,
+    })
+}
+
+/// Every record that points at a contact, as (table, column). Modules that link to contacts
+/// add their tables here, so merges move their rows too.
+const CONTACT_LINKS: &[(&str, &str)] = &[];
+
+/// Moves what points at `other` over to `survivor`: direct links, tags and custom values
+/// (the survivor's own tag or value wins where both have one).
+fn move_links(w: &Writer<'_>, survivor: &str, other: &str) -> Result<()> {
+    for (table, column) in CONTACT_LINKS {
+        let ids: Vec<String> = w
+            .conn()
+            .prepare(&format!("SELECT id FROM {table} WHERE {column} = ?1"))?
+            .query_map([other], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in ids {
+            w.update(table, &id, &[(column, Value::Text(survivor.to_owned()))])?;
+        }
+    }
+    for (table, key) in [("taggings", "tag_id"), ("custom_values", "field_id")] {
+        let rows: Vec<(String, String, bool)> = w
+            .conn()
+            .prepare(&format!(
+                "SELECT o.id, o.{key}, EXISTS (SELECT 1 FROM {table} s
+                         WHERE s.entity = 'contacts' AND s.entity_id = ?1 AND s.{key} = o.{key})
+                   FROM {table} o WHERE o.entity = 'contacts' AND o.entity_id = ?2"
+            ))?
+            .query_map((survivor, other), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, _, survivor_has_it) in rows {
+            if survivor_has_it {
+                w.delete(table, &id)?;
+            } else {
+                w.update(
+                    table,
+                    &id,
+                    &[("entity_id", Value::Text(survivor.to_owned()))],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod changelog;
 pub mod contacts;
 pub mod db;
+pub mod duplicates;
 pub mod error;
 pub mod list;
 pub mod money;

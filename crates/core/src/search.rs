@@ -222,6 +222,29 @@ pub(crate) fn reindex_many(conn: &Connection, records: &[(&'static str, String)]
     Ok(())
 }
 
+/// After a generic write to `table` (undo, merge): refreshes the search document of the
+/// record it belongs to, or drops it if the record is gone.
+pub(crate) fn touched(w: &crate::store::Writer<'_>, table: &str, id: &str) -> Result<()> {
+    let owner: Option<(&'static str, String)> = match table {
+        "contacts" => Some(("contacts", id.to_owned())),
+        "accounts" => Some(("accounts", id.to_owned())),
+        "contact_emails" | "contact_phones" | "contact_addresses" => {
+            let contact: Option<String> = rusqlite::OptionalExtension::optional(
+                w.conn()
+                    .prepare_cached(&format!("SELECT contact_id FROM {table} WHERE id = ?1"))?
+                    .query_row([id], |r| r.get(0)),
+            )?;
+            contact.map(|c| ("contacts", c))
+        }
+        _ => None,
+    };
+    if let Some((kind, id)) = owner {
+        remove(w.conn(), kind, &id)?;
+        w.reindex_later(kind, &id);
+    }
+    Ok(())
+}
+
 /// Drops a deleted record from the index.
 pub(crate) fn remove(conn: &Connection, kind: &str, id: &str) -> Result<()> {
     let rowid: Option<i64> = rusqlite::OptionalExtension::optional(

@@ -112,6 +112,51 @@ impl<'c> Writer<'c> {
         self.log(table, id, "insert", changes)
     }
 
+    /// [`Writer::update`] with column names known only at run time (undo).
+    pub(crate) fn update_dynamic(
+        &self,
+        table: &str,
+        id: &str,
+        fields: &[(String, Value)],
+    ) -> Result<()> {
+        if fields.is_empty() {
+            return Ok(());
+        }
+        let sets: Vec<String> = fields
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| format!("{c} = ?{}", i + 2))
+            .collect();
+        let old_cols: Vec<&str> = fields.iter().map(|(c, _)| c.as_str()).collect();
+        let old: Vec<Value> = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT {} FROM {table} WHERE id = ?1",
+                old_cols.join(", ")
+            ))?
+            .query_row([id], |row| {
+                (0..fields.len()).map(|i| row.get::<_, Value>(i)).collect()
+            })?;
+        let params = std::iter::once(Value::Text(id.to_owned()))
+            .chain(fields.iter().map(|(_, v)| v.clone()));
+        self.tx
+            .prepare_cached(&format!(
+                "UPDATE {table} SET {} WHERE id = ?1",
+                sets.join(", ")
+            ))?
+            .execute(params_from_iter(params))?;
+        let mut changes = Map::new();
+        for ((column, new), old) in fields.iter().zip(old) {
+            if *new != old {
+                changes.insert(
+                    column.clone(),
+                    Json::Array(vec![to_json(&old), to_json(new)]),
+                );
+            }
+        }
+        self.append(table, id, "update", &Json::Object(changes))
+    }
+
     /// Sets the given fields of row `id`. Only fields whose value really changes are written
     /// and logged; returns whether anything changed. A missing row is [`Error::NotFound`].
     pub fn update(&self, table: &'static str, id: &str, fields: &[Field]) -> Result<bool> {
@@ -137,16 +182,17 @@ impl<'c> Writer<'c> {
         let old: Option<Vec<Value>> = self
             .tx
             .prepare_cached(&format!(
-                "SELECT {columns} FROM {table} WHERE {key_column} = ?1"
+                "SELECT {columns}, updated_at FROM {table} WHERE {key_column} = ?1"
             ))?
             .query_row([id], |row| {
-                (0..fields.len()).map(|i| row.get::<_, Value>(i)).collect()
+                (0..=fields.len()).map(|i| row.get::<_, Value>(i)).collect()
             })
             .optional()?;
-        let Some(old) = old else {
+        let Some(mut old) = old else {
             return Err(Error::not_found(entity_name(table), id));
         };
-        let changed: Vec<(&'static str, Value, Value)> = fields
+        let old_updated_at = old.pop().unwrap_or(Value::Null);
+        let mut changed: Vec<(&'static str, Value, Value)> = fields
             .iter()
             .zip(old)
             .filter(|((_, new), old)| new != old)
@@ -168,12 +214,39 @@ impl<'c> Writer<'c> {
         self.tx
             .prepare_cached(&sql)?
             .execute(params_from_iter(params))?;
+        // Logged too, so that undo puts the row back exactly as it was.
+        changed.push(("updated_at", old_updated_at, Value::Text(self.now.clone())));
         self.log(table, id, "update", changed.into_iter())?;
         Ok(true)
     }
 
+    /// Puts back a deleted row exactly as it was (its own `created_at` and `updated_at`
+    /// included), logged as an insert. Used by undo.
+    pub(crate) fn restore(&self, table: &str, id: &str, fields: &[(String, Value)]) -> Result<()> {
+        let columns: Vec<&str> = fields.iter().map(|(c, _)| c.as_str()).collect();
+        let marks: Vec<String> = (2..fields.len() + 2).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "INSERT INTO {table} (id, {}) VALUES (?1, {})",
+            columns.join(", "),
+            marks.join(", ")
+        );
+        let params = std::iter::once(Value::Text(id.to_owned()))
+            .chain(fields.iter().map(|(_, v)| v.clone()));
+        self.tx
+            .prepare_cached(&sql)?
+            .execute(params_from_iter(params))?;
+        let mut changes = Map::new();
+        for (column, value) in fields {
+            changes.insert(
+                column.clone(),
+                Json::Array(vec![Json::Null, to_json(value)]),
+            );
+        }
+        self.append(table, id, "insert", &Json::Object(changes))
+    }
+
     /// Deletes row `id`, logging every field it held so the delete can be undone.
-    pub fn delete(&self, table: &'static str, id: &str) -> Result<()> {
+    pub fn delete(&self, table: &str, id: &str) -> Result<()> {
         let mut stmt = self
             .tx
             .prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
@@ -216,13 +289,7 @@ impl<'c> Writer<'c> {
         self.append(table, id, op, &Json::Object(map))
     }
 
-    fn append(
-        &self,
-        table: &'static str,
-        id: &str,
-        op: &'static str,
-        changes: &Json,
-    ) -> Result<()> {
+    fn append(&self, table: &str, id: &str, op: &'static str, changes: &Json) -> Result<()> {
         self.tx
             .prepare_cached(
                 "INSERT INTO change_log (batch_id, origin, entity, entity_id, op, changes, at)
@@ -242,13 +309,34 @@ impl<'c> Writer<'c> {
 }
 
 /// The singular, human name of a table's rows, for messages.
-fn entity_name(table: &'static str) -> &'static str {
+fn entity_name(table: &str) -> &'static str {
     match table {
         "accounts" => "account",
         "contacts" => "contact",
         "contact_emails" => "e-mail address",
         "contact_phones" => "phone number",
-        other => other,
+        "contact_addresses" => "address",
+        "tags" => "tag",
+        "taggings" => "tag on a record",
+        "custom_fields" => "custom field",
+        "custom_values" => "custom field value",
+        "settings" => "setting",
+        "team_members" => "team member",
+        _ => "record",
+    }
+}
+
+/// A logged JSON value back as the SQL value it was.
+pub(crate) fn from_json(value: &Json) -> Value {
+    match value {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Integer(i64::from(*b)),
+        Json::Number(n) => n
+            .as_i64()
+            .map(Value::Integer)
+            .unwrap_or_else(|| Value::Real(n.as_f64().unwrap_or_default())),
+        Json::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
     }
 }
 

@@ -1,0 +1,330 @@
+//! Duplicates: warned about on entry, found by a scan, merged with the user's picks, and the
+//! merge undone from the change log.
+
+// A failed unwrap in a test helper fails the test with its location, which is what we want.
+#![allow(clippy::unwrap_used)]
+
+use rapport_core::accounts::{self, AccountInput};
+use rapport_core::changelog;
+use rapport_core::contacts::{self, ContactInput, EmailEntry, MergeChoices, MergeSide, PhoneEntry};
+use rapport_core::{Db, ErrorCode, duplicates, search};
+use rusqlite::types::Value;
+
+fn person(
+    first: &str,
+    last: &str,
+    email: Option<&str>,
+    phone: Option<&str>,
+    account: Option<&str>,
+) -> ContactInput {
+    ContactInput {
+        first_name: first.into(),
+        last_name: last.into(),
+        account_id: account.map(str::to_owned),
+        emails: email
+            .map(|e| EmailEntry {
+                label: "work".into(),
+                address: e.into(),
+            })
+            .into_iter()
+            .collect(),
+        phones: phone
+            .map(|p| PhoneEntry {
+                label: "mobile".into(),
+                number: p.into(),
+            })
+            .into_iter()
+            .collect(),
+        ..Default::default()
+    }
+}
+
+fn account(db: &mut Db, name: &str, website: Option<&str>) -> String {
+    accounts::create(
+        db,
+        &AccountInput {
+            name: name.into(),
+            website: website.map(str::to_owned),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .id
+}
+
+#[test]
+fn entering_a_likely_duplicate_names_the_existing_record_and_why() {
+    let mut db = Db::open_in_memory().unwrap();
+    let acme = account(&mut db, "Acme", None);
+    let other_co = account(&mut db, "Other Co", None);
+    let john = contacts::create(
+        &mut db,
+        &person(
+            "John",
+            "Smith",
+            Some("john@acme.example"),
+            Some("+44 20 7946 0958"),
+            Some(&acme),
+        ),
+    )
+    .unwrap();
+
+    let reasons = |input: &ContactInput| -> Vec<String> {
+        duplicates::likely_contacts(db.conn(), input, None)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.reason)
+            .collect()
+    };
+    assert_eq!(
+        reasons(&person("J", "S", Some("JOHN@acme.example"), None, None)),
+        ["same e-mail john@acme.example"]
+    );
+    assert_eq!(
+        reasons(&person("J", "S", None, Some("+44 (0)20-7946-0958"), None)),
+        ["same phone +442079460958"]
+    );
+    assert_eq!(
+        reasons(&person("Jon", "Smith", None, None, Some(&acme))),
+        ["similar name at the same account (John Smith)"]
+    );
+    assert!(
+        reasons(&person("Jon", "Smith", None, None, Some(&other_co))).is_empty(),
+        "another company"
+    );
+    assert!(
+        reasons(&person(
+            "Jane",
+            "Doe",
+            Some("jane@x.example"),
+            None,
+            Some(&acme)
+        ))
+        .is_empty()
+    );
+    let editing = duplicates::likely_contacts(
+        db.conn(),
+        &person("John", "Smith", Some("john@acme.example"), None, None),
+        Some(&john.id),
+    )
+    .unwrap();
+    assert!(editing.is_empty(), "a record is not its own duplicate");
+}
+
+#[test]
+fn the_scan_groups_duplicates_with_their_reasons() {
+    let mut db = Db::open_in_memory().unwrap();
+    let acme = account(&mut db, "Acme Tools Ltd", Some("https://www.acme.example"));
+    let acme2 = account(&mut db, "ACME Tools", None);
+    let acme3 = account(&mut db, "Acme Trading", Some("acme.example/shop"));
+    account(&mut db, "Zenith", None);
+    let a = contacts::create(
+        &mut db,
+        &person("Ada", "Lovelace", Some("ada@x.example"), None, None),
+    )
+    .unwrap();
+    let b = contacts::create(
+        &mut db,
+        &person(
+            "Ada",
+            "King",
+            Some("ADA@x.example"),
+            Some("+1 206 555 0142"),
+            None,
+        ),
+    )
+    .unwrap();
+    let c = contacts::create(
+        &mut db,
+        &person("Augusta", "King", None, Some("+1 (206) 555-0142"), None),
+    )
+    .unwrap();
+    let d = contacts::create(
+        &mut db,
+        &person("Katherine", "Johnson", None, None, Some(&acme)),
+    )
+    .unwrap();
+    let e = contacts::create(
+        &mut db,
+        &person("Katharine", "Johnson", None, None, Some(&acme)),
+    )
+    .unwrap();
+    contacts::create(
+        &mut db,
+        &person("Grace", "Hopper", Some("grace@x.example"), None, None),
+    )
+    .unwrap();
+
+    let groups = duplicates::scan(db.conn()).unwrap();
+    let ids =
+        |g: &duplicates::DuplicateGroup| g.records.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    assert_eq!(groups.len(), 3, "{groups:#?}");
+    let people: Vec<_> = groups.iter().filter(|g| g.entity == "contacts").collect();
+    let abc = people.iter().find(|g| g.records.len() == 3).unwrap();
+    assert_eq!(
+        ids(abc),
+        [a.id, b.id, c.id],
+        "linked through e-mail then phone; oldest first"
+    );
+    assert!(
+        abc.reasons
+            .contains(&"same e-mail ada@x.example".to_owned())
+    );
+    assert!(abc.reasons.contains(&"same phone +12065550142".to_owned()));
+    let de = people.iter().find(|g| g.records.len() == 2).unwrap();
+    assert_eq!(ids(de), [d.id, e.id]);
+    assert_eq!(de.reasons, ["similar name at the same account"]);
+    let companies = groups.iter().find(|g| g.entity == "accounts").unwrap();
+    assert_eq!(ids(companies), [acme, acme2, acme3]);
+    assert!(
+        companies
+            .reasons
+            .contains(&"same name \"acme tools\"".to_owned())
+    );
+    assert!(
+        companies
+            .reasons
+            .contains(&"same website acme.example".to_owned())
+    );
+}
+
+fn tag(db: &mut Db, contact: &str, name: &str) {
+    db.write(|w| {
+        let tag_id: Option<String> = w
+            .conn()
+            .query_row("SELECT id FROM tags WHERE name = ?1", [name], |r| r.get(0))
+            .ok();
+        let tag_id = match tag_id {
+            Some(id) => id,
+            None => {
+                let id = rapport_core::new_id();
+                w.insert("tags", &id, &[("name", Value::Text(name.into()))])?;
+                id
+            }
+        };
+        w.insert(
+            "taggings",
+            &rapport_core::new_id(),
+            &[
+                ("tag_id", Value::Text(tag_id)),
+                ("entity", Value::Text("contacts".into())),
+                ("entity_id", Value::Text(contact.into())),
+            ],
+        )
+    })
+    .unwrap();
+}
+
+fn tags_of(db: &Db, contact: &str) -> Vec<String> {
+    let mut stmt = db
+        .conn()
+        .prepare("SELECT t.name FROM taggings g JOIN tags t ON t.id = g.tag_id WHERE g.entity_id = ?1 ORDER BY t.name")
+        .unwrap();
+    stmt.query_map([contact], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn a_merge_takes_the_picks_unites_the_rest_and_undoes_as_a_whole() {
+    let mut db = Db::open_in_memory().unwrap();
+    let acme = account(&mut db, "Acme", None);
+    let mut a_in = person(
+        "Ada",
+        "Lovelace",
+        Some("ada@x.example"),
+        Some("+44 20 7946 0958"),
+        None,
+    );
+    a_in.notes = Some("Met at the fair.".into());
+    let a = contacts::create(&mut db, &a_in).unwrap();
+    let mut b_in = person(
+        "Augusta Ada",
+        "King",
+        Some("countess@y.example"),
+        Some("+44 (20) 7946-0958"),
+        Some(&acme),
+    );
+    b_in.title = Some("Countess".into());
+    b_in.notes = Some("Prefers letters.".into());
+    let b = contacts::create(&mut db, &b_in).unwrap();
+    tag(&mut db, &a.id, "vip");
+    tag(&mut db, &b.id, "vip");
+    tag(&mut db, &b.id, "newsletter");
+    let before_a = contacts::get(db.conn(), &a.id).unwrap();
+    let before_b = contacts::get(db.conn(), &b.id).unwrap();
+
+    let mut choices = MergeChoices::default();
+    choices.fields.insert("last_name".into(), MergeSide::Other);
+    let result = contacts::merge(&mut db, &a.id, &b.id, &choices).unwrap();
+    let s = result.survivor;
+    assert_eq!(
+        (s.first_name.as_str(), s.last_name.as_str()),
+        ("Ada", "King"),
+        "picked"
+    );
+    assert_eq!(
+        s.title.as_deref(),
+        Some("Countess"),
+        "empty on the survivor: taken from the other"
+    );
+    assert_eq!(s.account_id.as_deref(), Some(acme.as_str()));
+    assert_eq!(
+        s.notes.as_deref(),
+        Some("Met at the fair.\n\nPrefers letters.")
+    );
+    let emails: Vec<&str> = s.emails.iter().map(|e| e.address.as_str()).collect();
+    assert_eq!(emails, ["ada@x.example", "countess@y.example"]);
+    assert_eq!(
+        s.phones.len(),
+        1,
+        "the same number written two ways is kept once"
+    );
+    assert_eq!(tags_of(&db, &a.id), ["newsletter", "vip"]);
+    assert_eq!(
+        contacts::get(db.conn(), &b.id).unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+    let found = search::search(db.conn(), "countess", 5).unwrap();
+    assert_eq!(
+        found[0]
+            .hits
+            .iter()
+            .map(|h| h.id.as_str())
+            .collect::<Vec<_>>(),
+        [a.id.as_str()]
+    );
+
+    changelog::undo(&mut db, &result.batch_id).unwrap();
+    assert_eq!(
+        contacts::get(db.conn(), &a.id).unwrap(),
+        before_a,
+        "survivor as it was, to the time stamps"
+    );
+    assert_eq!(
+        contacts::get(db.conn(), &b.id).unwrap(),
+        before_b,
+        "the merged contact is back, same id"
+    );
+    assert_eq!(tags_of(&db, &a.id), ["vip"]);
+    assert_eq!(tags_of(&db, &b.id), ["newsletter", "vip"]);
+    let found = search::search(db.conn(), "countess", 5).unwrap();
+    assert_eq!(
+        found[0]
+            .hits
+            .iter()
+            .map(|h| h.id.as_str())
+            .collect::<Vec<_>>(),
+        [b.id.as_str()]
+    );
+
+    let again = changelog::undo(&mut db, &result.batch_id).unwrap_err();
+    assert_eq!(again.code(), ErrorCode::Conflict, "{again}");
+    assert_eq!(
+        contacts::merge(&mut db, &a.id, &a.id, &choices)
+            .unwrap_err()
+            .code(),
+        ErrorCode::Validation
+    );
+}
