@@ -1,8 +1,9 @@
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { Link, Redirect, Route, Router, Switch, useRoute } from "wouter";
 import { useHashLocation } from "wouter/use-hash-location";
 
+import { CommandPalette } from "./components/CommandPalette";
 import { ToastProvider } from "./components/Toasts";
 import { api } from "./lib/api";
 import logo from "./logo.svg";
@@ -12,6 +13,8 @@ import { AccountsList } from "./screens/AccountsList";
 import { ContactDetail } from "./screens/ContactDetail";
 import { ContactFormPage } from "./screens/ContactForm";
 import { ContactsList } from "./screens/ContactsList";
+import { Duplicates } from "./screens/Duplicates";
+import { Merge } from "./screens/Merge";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -32,6 +35,7 @@ function NavLink({ href, children, testId }: { href: string; children: ReactNode
 
 function Shell() {
   const status = useQuery({ queryKey: ["app-status"], queryFn: api.appStatus });
+  const [palette, setPalette] = useState(false);
   if (status.data?.open_error) {
     const e = status.data.open_error;
     return (
@@ -55,11 +59,17 @@ function Shell() {
           <img src={logo} alt="" />
           Rapport
         </div>
+        <button className="kbd-hint" onClick={() => setPalette(true)} data-testid="open-palette">
+          Search… <kbd>Ctrl K</kbd>
+        </button>
         <NavLink href="/contacts" testId="nav-contacts">
           Contacts
         </NavLink>
         <NavLink href="/accounts" testId="nav-accounts">
           Accounts
+        </NavLink>
+        <NavLink href="/duplicates" testId="nav-duplicates">
+          Duplicates
         </NavLink>
         <div className="sidebar-foot" title={status.data?.db_path}>
           {status.data && (
@@ -81,11 +91,16 @@ function Shell() {
           <Route path="/accounts/new">{() => <AccountFormPage />}</Route>
           <Route path="/accounts/:id/edit">{(p) => <AccountFormPage id={p.id} />}</Route>
           <Route path="/accounts/:id">{(p) => <AccountDetail key={p.id} id={p.id} />}</Route>
+          <Route path="/duplicates" component={Duplicates} />
+          <Route path="/merge/:survivor/:other">
+            {(p) => <Merge key={`${p.survivor}-${p.other}`} survivorId={p.survivor} otherId={p.other} />}
+          </Route>
           <Route>
             <Redirect to="/contacts" />
           </Route>
         </Switch>
       </main>
+      <CommandPalette open={palette} onOpenChange={setPalette} />
     </div>
   );
 }

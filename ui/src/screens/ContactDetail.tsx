@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Link, useLocation } from "wouter";
+import { Link, useLocation, useSearchParams } from "wouter";
 
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorBanner, PageHead } from "../components/PageHead";
@@ -14,7 +14,17 @@ export function ContactDetail({ id }: { id: string }) {
   const notify = useNotify();
   const client = useQueryClient();
   const [confirming, setConfirming] = useState(false);
+  const [params] = useSearchParams();
+  const mergedBatch = params.get("merged");
   const { data: c, error } = useQuery({ queryKey: ["contacts", id], queryFn: () => api.contacts.get(id) });
+  const undoMerge = useMutation({
+    mutationFn: (batch: string) => api.undo(batch),
+    onSuccess: async () => {
+      await client.invalidateQueries();
+      notify("Merge undone: both contacts are back as they were");
+      navigate(`/contacts/${id}`, { replace: true });
+    },
+  });
   const remove = useMutation({
     mutationFn: () => api.contacts.remove(id),
     onSuccess: async () => {
@@ -60,7 +70,21 @@ export function ContactDetail({ id }: { id: string }) {
         </button>
       </PageHead>
       <div className="page-body">
-        <ErrorBanner error={remove.error} />
+        <ErrorBanner error={remove.error ?? undoMerge.error} />
+        {mergedBatch && (
+          <div className="banner ok" data-testid="merged-banner">
+            <span>Merged. Everything from the other contact is now here.</span>
+            <span className="spacer" />
+            <button
+              className="btn"
+              data-testid="undo-merge"
+              disabled={undoMerge.isPending}
+              onClick={() => undoMerge.mutate(mergedBatch)}
+            >
+              Undo merge
+            </button>
+          </div>
+        )}
         <div className="cards">
           <section className="card">
             <h2>Contact details</h2>

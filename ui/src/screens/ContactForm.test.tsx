@@ -14,7 +14,7 @@ vi.mock("../lib/api", async (importOriginal) => {
     ...real,
     api: {
       accounts: { list: vi.fn(async () => ({ items: [], total: 0 })) },
-      contacts: { create: vi.fn(), update: vi.fn(), get: vi.fn() },
+      contacts: { create: vi.fn(), update: vi.fn(), get: vi.fn(), likelyDuplicates: vi.fn(async () => []) },
     },
   };
 });
@@ -74,5 +74,25 @@ describe("the contact form", () => {
       phones: [],
       notes: null,
     });
+  });
+
+  it("warns while typing when the person may already be on file", async () => {
+    vi.mocked(api.contacts.likelyDuplicates).mockImplementation(async (input) =>
+      input.emails.some((e) => e.address === "ada@example.com")
+        ? [
+            {
+              record: { entity: "contacts", id: "0193-a", title: "Ada Lovelace", subtitle: "Analyst" },
+              reason: "same e-mail ada@example.com",
+            },
+          ]
+        : [],
+    );
+    renderForm();
+    expect(screen.queryByTestId("duplicate-warning")).not.toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText("E-mail 1"), "ada@example.com");
+    const warning = await screen.findByTestId("duplicate-warning");
+    expect(warning).toHaveTextContent("Ada Lovelace");
+    expect(warning).toHaveTextContent("same e-mail ada@example.com");
+    expect(screen.getByRole("link", { name: "Ada Lovelace" })).toHaveAttribute("href", "/contacts/0193-a");
   });
 });

@@ -7,6 +7,7 @@ import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
 import { api, ApiError, type Contact, type ContactInput } from "../lib/api";
 import { fullName } from "../lib/format";
+import { useDebounced } from "../lib/useDebounced";
 import { useShortcut } from "../lib/useShortcut";
 
 const LABELS = ["work", "home", "mobile", "other"];
@@ -63,6 +64,12 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
       navigate(`/contacts/${saved.id}`, { replace: Boolean(contact) });
     },
   });
+  const probe = useDebounced(cleaned(input), 300);
+  const likely = useQuery({
+    queryKey: ["contacts", "likely-duplicates", contact?.id ?? null, probe],
+    queryFn: () => api.contacts.likelyDuplicates(probe, contact?.id ?? null),
+    staleTime: 0,
+  });
   const apiError = save.error instanceof ApiError ? save.error : undefined;
   const fieldError = (name: string) => apiError?.field(name);
   const set = <K extends keyof ContactInput>(key: K, value: ContactInput[K]) =>
@@ -90,6 +97,19 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
           {apiError?.code === "validation" && (
             <div className="banner" role="alert">
               Please correct the highlighted fields.
+            </div>
+          )}
+          {likely.data && likely.data.length > 0 && (
+            <div className="banner warn" role="status" data-testid="duplicate-warning">
+              <strong>This may already be on file:</strong>
+              <ul>
+                {likely.data.map((m) => (
+                  <li key={m.record.id}>
+                    <Link href={`/contacts/${m.record.id}`}>{m.record.title}</Link>
+                    {m.record.subtitle && <span className="muted"> · {m.record.subtitle}</span>} ({m.reason})
+                  </li>
+                ))}
+              </ul>
             </div>
           )}
           <section className="form-section">

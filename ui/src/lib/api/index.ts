@@ -14,7 +14,12 @@ import type { ContactQuery } from "./bindings/ContactQuery";
 import type { ContactSummary } from "./bindings/ContactSummary";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { FieldError } from "./bindings/FieldError";
+import type { DuplicateGroup } from "./bindings/DuplicateGroup";
+import type { DuplicateMatch } from "./bindings/DuplicateMatch";
+import type { MergeChoices } from "./bindings/MergeChoices";
+import type { MergeResult } from "./bindings/MergeResult";
 import type { Page } from "./bindings/Page";
+import type { SearchGroup } from "./bindings/SearchGroup";
 
 export type * from "./types";
 
@@ -81,7 +86,16 @@ export const api = {
     create: (input: ContactInput) => call<Contact>("contacts_create", { input }),
     update: (id: string, input: ContactInput) => call<Contact>("contacts_update", { id, input }),
     remove: (id: string) => call<null>("contacts_delete", { id }),
+    likelyDuplicates: (input: ContactInput, except: string | null = null) =>
+      call<DuplicateMatch[]>("contacts_likely_duplicates", { input, except }),
+    merge: (survivor: string, other: string, choices: MergeChoices) =>
+      call<MergeResult>("contacts_merge", { survivor, other, choices }),
   },
+  /** Everything whose words start with what was typed, grouped by kind, best first. */
+  search: (query: string) => call<SearchGroup[]>("search", { query }),
+  duplicates: () => call<DuplicateGroup[]>("duplicates_scan"),
+  /** Reverses an earlier action (a merge) by its batch id. */
+  undo: (batch: string) => call<string>("undo", { batch }),
 };
 
 export type Api = typeof api;
