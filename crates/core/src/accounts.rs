@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::list::{ListSql, Page, SortDirection};
+use crate::list::{ListShape, ListSql, Page, SortDirection};
 use crate::money::{Money, MoneyInput};
 use crate::search;
 use crate::store::{Writer, int, text};
@@ -282,13 +282,14 @@ pub fn find_by_name(conn: &Connection, name: &str) -> Result<Vec<Account>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The list's columns (9 of them) and tables.
-const LIST_SQL: (&str, usize, &str) = (
-    "a.id, a.name, a.industry, a.website, a.phone, a.address_city, a.address_country,
+/// The list's columns and tables.
+const LIST_SQL: ListShape = ListShape {
+    columns: "a.id, a.name, a.industry, a.website, a.phone, a.address_city, a.address_country,
          (SELECT count(*) FROM contacts c WHERE c.account_id = a.id), a.updated_at",
-    9,
-    "accounts a",
-);
+    column_count: 9,
+    from: "accounts a",
+    count_from: "accounts a",
+};
 
 pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSummary>> {
     let keys: &[&str] = match query.sort {

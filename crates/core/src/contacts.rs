@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::list::{ListSql, Page, SortDirection};
+use crate::list::{ListShape, ListSql, Page, SortDirection};
 use crate::store::{Writer, text};
 use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
 use crate::{phone, search};
@@ -345,15 +345,16 @@ pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
     Ok(contact)
 }
 
-/// The list's columns (9 of them) and tables.
-const LIST_SQL: (&str, usize, &str) = (
-    "c.id, c.first_name, c.last_name, c.title, c.account_id, a.name,
+/// The list's columns and tables.
+const LIST_SQL: ListShape = ListShape {
+    columns: "c.id, c.first_name, c.last_name, c.title, c.account_id, a.name,
          (SELECT address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY position LIMIT 1),
          (SELECT number FROM contact_phones p WHERE p.contact_id = c.id ORDER BY position LIMIT 1),
          c.updated_at",
-    9,
-    "contacts c LEFT JOIN accounts a ON a.id = c.account_id",
-);
+    column_count: 9,
+    from: "contacts c LEFT JOIN accounts a ON a.id = c.account_id",
+    count_from: "contacts c",
+};
 
 pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSummary>> {
     let keys: &[&str] = match query.sort {

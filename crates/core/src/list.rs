@@ -48,6 +48,19 @@ pub(crate) fn limit(requested: Option<u32>) -> u32 {
     requested.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
 }
 
+/// What a list selects, and from where.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ListShape {
+    /// The list's own result columns.
+    pub columns: &'static str,
+    pub column_count: usize,
+    /// `FROM` with every join the columns and sort keys need.
+    pub from: &'static str,
+    /// `FROM` for counting: only what the filters need (SQLite does not always drop an
+    /// unused LEFT JOIN, and counting 100,000 rows through one costs 10 ms).
+    pub count_from: &'static str,
+}
+
 /// A list query under construction: conditions with their parameters, a keyset sort.
 #[derive(Debug)]
 pub(crate) struct ListSql {
@@ -55,6 +68,8 @@ pub(crate) struct ListSql {
     columns: &'static str,
     column_count: usize,
     from: &'static str,
+    /// The tables the count needs: `from` without joins that only add display columns.
+    count_from: &'static str,
     conditions: Vec<String>,
     params: Vec<Value>,
     /// Sort key expressions, most significant first; the row id is always the last key.
@@ -63,11 +78,16 @@ pub(crate) struct ListSql {
 }
 
 impl ListSql {
-    /// A list of `column_count` result `columns` from `from`, sorted by `keys`: SQL expressions
+    /// A list of the given shape, sorted by `keys`: SQL expressions
     /// that never yield NULL (wrap nullable ones in `ifnull`); `id` is the row's unique id
     /// expression, the final tie-breaker.
     pub fn new(
-        (columns, column_count, from): (&'static str, usize, &'static str),
+        ListShape {
+            columns,
+            column_count,
+            from,
+            count_from,
+        }: ListShape,
         keys: &[&str],
         id: &str,
         direction: SortDirection,
@@ -78,6 +98,7 @@ impl ListSql {
             columns,
             column_count,
             from,
+            count_from,
             conditions: Vec::new(),
             params: Vec::new(),
             keys,
@@ -221,7 +242,11 @@ impl ListSql {
             last_cursor = Some(self.cursor_of(row, self.column_count)?);
         }
         let total = if count {
-            let query = format!("SELECT count(*) FROM {} {}", self.from, self.where_clause());
+            let query = format!(
+                "SELECT count(*) FROM {} {}",
+                self.count_from,
+                self.where_clause()
+            );
             Some(
                 conn.prepare_cached(&query)?
                     .query_row(rusqlite::params_from_iter(self.params()), |r| r.get(0))?,
