@@ -18,6 +18,9 @@ fn main() {
         "search",
         "duplicates_scan",
         "undo",
+        "team_list",
+        "team_create",
+        "tags_all",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

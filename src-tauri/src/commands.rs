@@ -7,6 +7,7 @@ use rapport_core::contacts::{
 use rapport_core::duplicates::{self, DuplicateGroup, DuplicateMatch};
 use rapport_core::list::Page;
 use rapport_core::search::{self as global_search, SearchGroup};
+use rapport_core::team::{self, TeamMember, TeamMemberInput};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -130,4 +131,22 @@ pub fn duplicates_scan(state: State<'_, AppState>) -> CommandResult<Vec<Duplicat
 #[tauri::command(async)]
 pub fn undo(state: State<'_, AppState>, batch: String) -> CommandResult<String> {
     state.with(|db| rapport_core::changelog::undo(db, &batch))
+}
+
+#[tauri::command(async)]
+pub fn team_list(state: State<'_, AppState>) -> CommandResult<Vec<TeamMember>> {
+    state.with(|db| team::list(db.conn()))
+}
+
+#[tauri::command(async)]
+pub fn team_create(
+    state: State<'_, AppState>,
+    input: TeamMemberInput,
+) -> CommandResult<TeamMember> {
+    state.with(|db| team::create(db, &input))
+}
+
+#[tauri::command(async)]
+pub fn tags_all(state: State<'_, AppState>) -> CommandResult<Vec<String>> {
+    state.with(|db| rapport_core::tags::all(db.conn()))
 }

@@ -37,6 +37,9 @@ pub fn run() {
             commands::search,
             commands::duplicates_scan,
             commands::undo,
+            commands::team_list,
+            commands::team_create,
+            commands::tags_all,
         ])
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {

@@ -52,8 +52,12 @@ test("a contact's life: create, link, edit, find, survive a restart, delete", as
     await step(app, "edit the contact", async () => {
       await fill(app, "emails.0.address", "ada.lovelace@northwind.example");
       await fill(app, "title", "Head of purchasing");
+      await fill(app, "tags", "vip, newsletter");
+      await (await app.$('[name="do_not_email"]')).click();
       await click(app, "save");
       await waitText(app, "contact-emails", "ada.lovelace@northwind.example");
+      await waitText(app, "contact-relationship", "newsletter");
+      await waitText(app, "contact-consent", "Do not e-mail");
       await shot(app, "04-contact-detail");
     });
 

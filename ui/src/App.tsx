@@ -15,6 +15,7 @@ import { ContactFormPage } from "./screens/ContactForm";
 import { ContactsList } from "./screens/ContactsList";
 import { Duplicates } from "./screens/Duplicates";
 import { Merge } from "./screens/Merge";
+import { Settings } from "./screens/Settings";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -71,6 +72,9 @@ function Shell() {
         <NavLink href="/duplicates" testId="nav-duplicates">
           Duplicates
         </NavLink>
+        <NavLink href="/settings" testId="nav-settings">
+          Settings
+        </NavLink>
         <div className="sidebar-foot" title={status.data?.db_path}>
           {status.data && (
             <>
@@ -92,6 +96,7 @@ function Shell() {
           <Route path="/accounts/:id/edit">{(p) => <AccountFormPage id={p.id} />}</Route>
           <Route path="/accounts/:id">{(p) => <AccountDetail key={p.id} id={p.id} />}</Route>
           <Route path="/duplicates" component={Duplicates} />
+          <Route path="/settings" component={Settings} />
           <Route path="/merge/:survivor/:other">
             {(p) => <Merge key={`${p.survivor}-${p.other}`} survivorId={p.survivor} otherId={p.other} />}
           </Route>

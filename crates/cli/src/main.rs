@@ -8,13 +8,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use rapport_core::accounts::{self, AccountInput, AccountQuery, AccountSort, Address};
+use rapport_core::accounts::{self, AccountInput, AccountQuery, AccountSort, AccountType, Address};
 use rapport_core::contacts::{
-    self, ContactInput, ContactQuery, ContactSort, EmailEntry, MergeChoices, MergeSide, PhoneEntry,
+    self, Channel, ContactInput, ContactQuery, ContactSort, EmailEntry, MergeChoices, MergeSide,
+    PhoneEntry,
 };
 use rapport_core::list::{Page, SortDirection};
 use rapport_core::money::MoneyInput;
-use rapport_core::{Db, Error, changelog, duplicates};
+use rapport_core::{Db, Error, changelog, duplicates, team};
 use serde::Serialize;
 
 mod output;
@@ -36,20 +37,28 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   accounts get   -> Account             {id, name, industry, website, phone,
                                           address: {street, city, region, postal_code, country},
                                           annual_revenue: null | {amount_minor, currency},
-                                          employee_count, notes, contact_count,
+                                          employee_count, notes, type, turnover_band,
+                                          employee_band, parent_id, parent_name, owner_id,
+                                          owner_name, tags: [text], contact_count,
                                           created_at, updated_at}
   contacts list  -> [Contact summary]   {id, first_name, last_name, title, account_id,
                                           account_name, email, phone, updated_at}
   contacts get   -> Contact             {id, first_name, last_name, title, account_id,
                                           account_name, emails: [{label, address}],
-                                          phones: [{label, number}], notes,
-                                          created_at, updated_at}
+                                          phones: [{label, number}],
+                                          addresses: [{label, street, city, region,
+                                                       postal_code, country}],
+                                          birthday, lead_source, owner_id, owner_name,
+                                          preferred_channel, do_not_call_since,
+                                          do_not_email_since, unsubscribed_since,
+                                          tags: [text], notes, created_at, updated_at}
   Missing values are null. Times are UTC, RFC 3339 with milliseconds. Money is an integer
   amount in the currency's minor unit (cents) plus an ISO 4217 code. Ids are UUID v7 text.
 
   contacts search -> [Contact summary], sorted by name
   duplicates     -> [{entity, records: [{entity, id, title, subtitle}], reasons: [text]}]
   contacts merge -> {survivor: Contact, merged_id, batch_id}
+  team list      -> [{id, name, email, active}]
 
   `add` commands print the new id alone on stdout. `contacts merge` prints the batch id
   (or the JSON above with --format json); `rapport undo BATCH` reverses that merge and prints
@@ -88,6 +97,25 @@ enum Command {
     },
     /// Reverse one earlier action (a merge, a save) by the batch id it printed.
     Undo { batch: String },
+    /// The people who own records.
+    #[command(subcommand)]
+    Team(TeamCmd),
+}
+
+#[derive(Debug, Subcommand)]
+enum TeamCmd {
+    /// Add a team member; prints the id.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// List the team.
+    List {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
@@ -174,6 +202,24 @@ struct AccountFields {
     employees: Option<i64>,
     #[arg(long)]
     notes: Option<String>,
+    /// prospect, customer, partner or vendor ("" clears it).
+    #[arg(long = "type", value_name = "TYPE")]
+    account_type: Option<String>,
+    /// e.g. "1M - 10M".
+    #[arg(long)]
+    turnover_band: Option<String>,
+    /// e.g. "10 - 49".
+    #[arg(long)]
+    employee_band: Option<String>,
+    /// The parent company's account id ("" unlinks).
+    #[arg(long, value_name = "ID")]
+    parent_id: Option<String>,
+    /// The team member responsible, by name ("" clears it).
+    #[arg(long, value_name = "NAME")]
+    owner: Option<String>,
+    /// A tag; repeat for several (replaces the account's tags).
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -273,6 +319,35 @@ struct ContactFields {
     account_id: Option<String>,
     #[arg(long)]
     notes: Option<String>,
+    /// YYYY-MM-DD.
+    #[arg(long)]
+    birthday: Option<String>,
+    #[arg(long)]
+    lead_source: Option<String>,
+    /// The team member responsible, by name ("" clears it).
+    #[arg(long, value_name = "NAME")]
+    owner: Option<String>,
+    /// email, phone, sms, letter or in_person ("" clears it).
+    #[arg(long, value_name = "CHANNEL")]
+    channel: Option<String>,
+    /// The contact must not be called: yes or no.
+    #[arg(long, value_name = "YES|NO")]
+    do_not_call: Option<YesNo>,
+    /// The contact must not be e-mailed: yes or no.
+    #[arg(long, value_name = "YES|NO")]
+    do_not_email: Option<YesNo>,
+    /// The contact unsubscribed from mailings: yes or no.
+    #[arg(long, value_name = "YES|NO")]
+    unsubscribed: Option<YesNo>,
+    /// A tag; repeat for several (replaces the contact's tags).
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum YesNo {
+    Yes,
+    No,
 }
 
 fn main() -> ExitCode {
@@ -321,6 +396,25 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
                 output::line(text.trim_end())
             })
         }
+        Command::Team(TeamCmd::Add { name, email }) => {
+            let member = team::create(&mut db, &team::TeamMemberInput { name, email })?;
+            output::line(&member.id)
+        }
+        Command::Team(TeamCmd::List { format }) => {
+            let members = team::list(db.conn())?;
+            emit(format, &members, || {
+                output::table(
+                    &["ID", "NAME", "EMAIL"],
+                    members.iter().map(|m| {
+                        vec![
+                            m.id.clone(),
+                            m.name.clone(),
+                            m.email.clone().unwrap_or_default(),
+                        ]
+                    }),
+                )
+            })
+        }
         Command::Undo { batch } => {
             let undo = changelog::undo(&mut db, &batch)?;
             output::line(&undo)
@@ -335,7 +429,7 @@ fn run_accounts(db: &mut Db, cmd: AccountsCmd) -> rapport_core::Result<()> {
                 return Err(Error::invalid("--name", "is required"));
             }
             let mut input = AccountInput::default();
-            fields.apply(&mut input);
+            fields.apply(db.conn(), &mut input)?;
             let account = accounts::create(db, &input)?;
             output::line(&account.id)
         }
@@ -357,6 +451,7 @@ fn run_accounts(db: &mut Db, cmd: AccountsCmd) -> rapport_core::Result<()> {
                 },
                 direction: direction(desc),
                 search,
+                parent_id: None,
                 after: None,
                 limit,
             };
@@ -390,7 +485,7 @@ fn run_accounts(db: &mut Db, cmd: AccountsCmd) -> rapport_core::Result<()> {
         AccountsCmd::Update { id, fields } => {
             let current = accounts::get(db.conn(), &id)?;
             let mut input = AccountInput::from(&current);
-            fields.apply(&mut input);
+            fields.apply(db.conn(), &mut input)?;
             accounts::update(db, &id, &input)?;
             Ok(())
         }
@@ -406,7 +501,7 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
                 return Err(Error::invalid("--first-name", "or --last-name is required"));
             }
             let mut input = ContactInput::default();
-            fields.apply(&mut input);
+            fields.apply(db.conn(), &mut input)?;
             let id = db.write(|w| {
                 if let Some(name) = &fields.account {
                     input.account_id = Some(accounts::find_or_create_by_name(w, name)?.0);
@@ -455,7 +550,7 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
         ContactsCmd::Update { id, fields } => {
             let current = contacts::get(db.conn(), &id)?;
             let mut input = ContactInput::from(&current);
-            fields.apply(&mut input);
+            fields.apply(db.conn(), &mut input)?;
             db.write(|w| {
                 if let Some(name) = &fields.account {
                     input.account_id = Some(accounts::find_or_create_by_name(w, name)?.0);
@@ -573,8 +668,32 @@ fn set(target: &mut Option<String>, value: &Option<String>) {
     }
 }
 
+/// The id of the team member named `name`; `Some("")` clears the owner.
+fn owner_id(
+    conn: &rapport_core::Connection,
+    name: &Option<String>,
+) -> rapport_core::Result<Option<Option<String>>> {
+    let Some(name) = name else { return Ok(None) };
+    if name.trim().is_empty() {
+        return Ok(Some(None));
+    }
+    match team::find(conn, name)? {
+        Some(member) => Ok(Some(Some(member.id))),
+        None => Err(Error::invalid(
+            "--owner",
+            format!(
+                "nobody named \"{name}\" is on the team (add them with: rapport team add --name ...)"
+            ),
+        )),
+    }
+}
+
 impl AccountFields {
-    fn apply(&self, input: &mut AccountInput) {
+    fn apply(
+        &self,
+        conn: &rapport_core::Connection,
+        input: &mut AccountInput,
+    ) -> rapport_core::Result<()> {
         if let Some(name) = &self.name {
             input.name = name.clone();
         }
@@ -612,11 +731,37 @@ impl AccountFields {
             input.employee_count = Some(n);
         }
         set(&mut input.notes, &self.notes);
+        if let Some(t) = &self.account_type {
+            input.account_type = if t.trim().is_empty() {
+                None
+            } else {
+                Some(AccountType::parse(t).ok_or_else(|| {
+                    Error::invalid(
+                        "--type",
+                        format!("\"{t}\" is not prospect, customer, partner or vendor"),
+                    )
+                })?)
+            };
+        }
+        set(&mut input.turnover_band, &self.turnover_band);
+        set(&mut input.employee_band, &self.employee_band);
+        set(&mut input.parent_id, &self.parent_id);
+        if let Some(owner) = owner_id(conn, &self.owner)? {
+            input.owner_id = owner;
+        }
+        if !self.tags.is_empty() {
+            input.tags = self.tags.clone();
+        }
+        Ok(())
     }
 }
 
 impl ContactFields {
-    fn apply(&self, input: &mut ContactInput) {
+    fn apply(
+        &self,
+        conn: &rapport_core::Connection,
+        input: &mut ContactInput,
+    ) -> rapport_core::Result<()> {
         if let Some(v) = &self.first_name {
             input.first_name = v.clone();
         }
@@ -648,5 +793,36 @@ impl ContactFields {
                 })
                 .collect();
         }
+        set(&mut input.birthday, &self.birthday);
+        set(&mut input.lead_source, &self.lead_source);
+        if let Some(owner) = owner_id(conn, &self.owner)? {
+            input.owner_id = owner;
+        }
+        if let Some(ch) = &self.channel {
+            input.preferred_channel = if ch.trim().is_empty() {
+                None
+            } else {
+                Some(Channel::parse(ch).ok_or_else(|| {
+                    Error::invalid(
+                        "--channel",
+                        format!("\"{ch}\" is not email, phone, sms, letter or in_person"),
+                    )
+                })?)
+            };
+        }
+        let yes = |v: YesNo| matches!(v, YesNo::Yes);
+        if let Some(v) = self.do_not_call {
+            input.do_not_call = yes(v);
+        }
+        if let Some(v) = self.do_not_email {
+            input.do_not_email = yes(v);
+        }
+        if let Some(v) = self.unsubscribed {
+            input.unsubscribed = yes(v);
+        }
+        if !self.tags.is_empty() {
+            input.tags = self.tags.clone();
+        }
+        Ok(())
     }
 }

@@ -390,3 +390,83 @@ fn search_duplicates_merge_and_undo_from_the_command_line() {
     let err = s.fails(2, &["contacts", "merge", ada, king, "--take", "shoe_size"]);
     assert!(err.contains("--take"), "{err}");
 }
+
+#[test]
+fn owners_tags_consent_and_types_from_the_command_line() {
+    let s = Sandbox::new();
+    let sam = s.ok(&[
+        "team",
+        "add",
+        "--name",
+        "Sam Seller",
+        "--email",
+        "sam@us.example",
+    ]);
+    let team = s.json(&["team", "list", "--format", "json"]);
+    assert_eq!(team[0]["id"], sam.trim());
+    let acme = s.ok(&[
+        "accounts",
+        "add",
+        "--name",
+        "Acme",
+        "--type",
+        "customer",
+        "--owner",
+        "sam seller",
+        "--tag",
+        "key account",
+    ]);
+    let acme = s.json(&["accounts", "get", acme.trim(), "--format", "json"]);
+    assert_eq!(acme["type"], "customer");
+    assert_eq!(acme["owner_name"], "Sam Seller");
+    assert_eq!(acme["tags"], serde_json::json!(["key account"]));
+
+    let ada = s.ok(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Ada",
+        "--birthday",
+        "1815-12-10",
+        "--channel",
+        "letter",
+        "--do-not-email",
+        "yes",
+        "--tag",
+        "vip",
+        "--tag",
+        "newsletter",
+        "--owner",
+        "Sam Seller",
+    ]);
+    let got = s.json(&["contacts", "get", ada.trim(), "--format", "json"]);
+    assert_eq!(got["birthday"], "1815-12-10");
+    assert_eq!(got["preferred_channel"], "letter");
+    assert!(got["do_not_email_since"].as_str().unwrap().ends_with('Z'));
+    assert!(got["do_not_call_since"].is_null());
+    assert_eq!(got["tags"], serde_json::json!(["newsletter", "vip"]));
+    assert_eq!(got["owner_name"], "Sam Seller");
+
+    let err = s.fails(
+        2,
+        &["contacts", "add", "--first-name", "B", "--owner", "Nobody"],
+    );
+    assert!(err.contains("--owner") && err.contains("Nobody"), "{err}");
+    let err = s.fails(
+        2,
+        &[
+            "contacts",
+            "add",
+            "--first-name",
+            "B",
+            "--birthday",
+            "12/10/1815",
+        ],
+    );
+    assert!(
+        err.contains("--birthday") && err.contains("YYYY-MM-DD"),
+        "{err}"
+    );
+    let err = s.fails(2, &["accounts", "add", "--name", "B", "--type", "friend"]);
+    assert!(err.contains("--type"), "{err}");
+}

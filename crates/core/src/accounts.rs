@@ -26,6 +26,46 @@ pub struct Address {
     pub country: Option<String>,
 }
 
+/// What the business is to the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AccountType {
+    Prospect,
+    Customer,
+    Partner,
+    Vendor,
+}
+
+impl AccountType {
+    pub const ALL: [AccountType; 4] = [
+        AccountType::Prospect,
+        AccountType::Customer,
+        AccountType::Partner,
+        AccountType::Vendor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountType::Prospect => "prospect",
+            AccountType::Customer => "customer",
+            AccountType::Partner => "partner",
+            AccountType::Vendor => "vendor",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AccountType> {
+        AccountType::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+/// Turnover bands offered in forms and segments (free text is accepted too).
+pub const TURNOVER_BANDS: &[&str] = &["< 1M", "1M - 10M", "10M - 50M", "50M - 250M", "> 250M"];
+/// Employee bands offered in forms and segments (free text is accepted too).
+pub const EMPLOYEE_BANDS: &[&str] = &["1 - 9", "10 - 49", "50 - 249", "250 - 999", "1000+"];
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Account {
@@ -39,6 +79,16 @@ pub struct Account {
     #[ts(type = "number | null")]
     pub employee_count: Option<i64>,
     pub notes: Option<String>,
+    #[serde(rename = "type")]
+    #[ts(rename = "type")]
+    pub account_type: Option<AccountType>,
+    pub turnover_band: Option<String>,
+    pub employee_band: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_name: Option<String>,
+    pub owner_id: Option<String>,
+    pub owner_name: Option<String>,
+    pub tags: Vec<String>,
     /// How many contacts work at this account.
     #[ts(type = "number")]
     pub contact_count: i64,
@@ -61,6 +111,16 @@ pub struct AccountInput {
     #[ts(type = "number | null")]
     pub employee_count: Option<i64>,
     pub notes: Option<String>,
+    #[serde(rename = "type")]
+    #[ts(rename = "type")]
+    pub account_type: Option<AccountType>,
+    pub turnover_band: Option<String>,
+    pub employee_band: Option<String>,
+    /// The parent company's account id.
+    pub parent_id: Option<String>,
+    /// A team member's id.
+    pub owner_id: Option<String>,
+    pub tags: Vec<String>,
 }
 
 /// One row of the accounts list.
@@ -100,6 +160,8 @@ pub struct AccountQuery {
     pub direction: SortDirection,
     /// Keeps accounts found by this text (name, website, industry, city, phone).
     pub search: Option<String>,
+    /// Only the sub-accounts of this account.
+    pub parent_id: Option<String>,
     /// The `next` cursor of the previous page.
     pub after: Option<String>,
     /// At most this many rows (default 500, at most 5000).
@@ -108,9 +170,10 @@ pub struct AccountQuery {
 
 struct Valid {
     fields: Vec<(&'static str, Value)>,
+    tags: Vec<String>,
 }
 
-fn check(conn: &Connection, input: &AccountInput) -> Result<Valid> {
+fn check(conn: &Connection, id: Option<&str>, input: &AccountInput) -> Result<Valid> {
     let mut c = Checker::default();
     let name = c.required("name", &input.name, SHORT_TEXT_MAX);
     let industry = c.text("industry", &input.industry, SHORT_TEXT_MAX);
@@ -140,6 +203,18 @@ fn check(conn: &Connection, input: &AccountInput) -> Result<Valid> {
         c.fail("employee_count", format!("{n} is below zero"));
     }
     let notes = c.text("notes", &input.notes, NOTES_MAX);
+    let turnover_band = c.text("turnover_band", &input.turnover_band, 40);
+    let employee_band = c.text("employee_band", &input.employee_band, 40);
+    let owner_id = crate::team::check_owner(&mut c, conn, &input.owner_id)?;
+    let parent_id = input
+        .parent_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    if let Some(parent) = parent_id {
+        check_parent(&mut c, conn, id, parent)?;
+    }
+    let tags = crate::tags::clean(&mut c, "tags", &input.tags);
     c.finish()?;
     let phone_country = crate::settings::default_country(conn)?;
     let normalized = phone
@@ -171,15 +246,52 @@ fn check(conn: &Connection, input: &AccountInput) -> Result<Valid> {
             ),
             ("employee_count", int(input.employee_count)),
             ("notes", text(&notes)),
+            (
+                "type",
+                text(&input.account_type.map(|t| t.as_str().to_owned())),
+            ),
+            ("turnover_band", text(&turnover_band)),
+            ("employee_band", text(&employee_band)),
+            ("parent_id", text(&parent_id.map(str::to_owned))),
+            ("owner_id", text(&owner_id)),
         ],
+        tags,
     })
+}
+
+/// The parent must exist, and must not be the account itself or one of its own subsidiaries.
+fn check_parent(c: &mut Checker, conn: &Connection, id: Option<&str>, parent: &str) -> Result<()> {
+    let exists: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?1)")?
+        .query_row([parent], |r| r.get(0))?;
+    if !exists {
+        c.fail("parent_id", format!("no account with id {parent} exists"));
+        return Ok(());
+    }
+    if let Some(id) = id {
+        let cycle: bool = conn
+            .prepare_cached(
+                "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT a.parent_id FROM accounts a
+                   JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL)
+                 SELECT EXISTS (SELECT 1 FROM up WHERE id = ?2)",
+            )?
+            .query_row((parent, id), |r| r.get(0))?;
+        if cycle {
+            c.fail(
+                "parent_id",
+                "an account cannot belong to itself or to one of its own subsidiaries",
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Creates an account inside a larger write; returns its id.
 pub fn create_in(w: &Writer<'_>, input: &AccountInput) -> Result<String> {
-    let valid = check(w.conn(), input)?;
+    let valid = check(w.conn(), None, input)?;
     let id = crate::new_id();
     w.insert(TABLE, &id, &valid.fields)?;
+    crate::tags::set(w, TABLE, &id, &valid.tags)?;
     w.reindex_later(TABLE, &id);
     Ok(id)
 }
@@ -191,8 +303,9 @@ pub fn create(db: &mut Db, input: &AccountInput) -> Result<Account> {
 
 pub fn update(db: &mut Db, id: &str, input: &AccountInput) -> Result<Account> {
     db.write(|w| {
-        let valid = check(w.conn(), input)?;
+        let valid = check(w.conn(), Some(id), input)?;
         let old_name = get(w.conn(), id)?.name;
+        crate::tags::set(w, TABLE, id, &valid.tags)?;
         if w.update(TABLE, id, &valid.fields)? {
             w.reindex_later(TABLE, id);
             if get(w.conn(), id)?.name != old_name {
@@ -215,7 +328,18 @@ fn contact_ids(conn: &Connection, account_id: &str) -> Result<Vec<String>> {
     Ok(ids)
 }
 
-/// Deletes the account. Its contacts are kept and unlinked from it (both logged).
+/// The accounts whose parent is `id`.
+pub fn sub_account_ids(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    let ids = conn
+        .prepare_cached(
+            "SELECT id FROM accounts WHERE parent_id = ?1 ORDER BY name COLLATE NOCASE",
+        )?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+/// Deletes the account. Its contacts and sub-accounts are kept, unlinked from it (all logged).
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
     db.write(|w| {
         for contact_id in contact_ids(w.conn(), id)? {
@@ -226,6 +350,10 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
             )?;
             w.reindex_later(crate::contacts::TABLE, &contact_id);
         }
+        for child in sub_account_ids(w.conn(), id)? {
+            w.update(TABLE, &child, &[("parent_id", Value::Null)])?;
+        }
+        crate::tags::clear(w, TABLE, id)?;
         w.delete(TABLE, id)?;
         search::remove(w.conn(), TABLE, id)
     })
@@ -235,8 +363,10 @@ const SELECT: &str = "SELECT a.id, a.name, a.industry, a.website, a.phone,
         a.address_street, a.address_city, a.address_region, a.address_postal_code, a.address_country,
         a.annual_revenue_minor, a.annual_revenue_currency, a.employee_count, a.notes,
         (SELECT count(*) FROM contacts c WHERE c.account_id = a.id),
-        a.created_at, a.updated_at
-   FROM accounts a";
+        a.created_at, a.updated_at, a.type, a.turnover_band, a.employee_band, a.parent_id,
+        p.name, a.owner_id, t.name
+   FROM accounts a LEFT JOIN accounts p ON p.id = a.parent_id
+   LEFT JOIN team_members t ON t.id = a.owner_id";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
     let minor: Option<i64> = row.get(10)?;
@@ -263,14 +393,27 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
         contact_count: row.get(14)?,
         created_at: row.get(15)?,
         updated_at: row.get(16)?,
+        account_type: row
+            .get::<_, Option<String>>(17)?
+            .and_then(|t| AccountType::parse(&t)),
+        turnover_band: row.get(18)?,
+        employee_band: row.get(19)?,
+        parent_id: row.get(20)?,
+        parent_name: row.get(21)?,
+        owner_id: row.get(22)?,
+        owner_name: row.get(23)?,
+        tags: Vec::new(),
     })
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Account> {
-    conn.prepare_cached(&format!("{SELECT} WHERE a.id = ?1"))?
+    let mut account = conn
+        .prepare_cached(&format!("{SELECT} WHERE a.id = ?1"))?
         .query_row([id], from_row)
         .optional()?
-        .ok_or_else(|| Error::not_found("account", id))
+        .ok_or_else(|| Error::not_found("account", id))?;
+    account.tags = crate::tags::of(conn, TABLE, id)?;
+    Ok(account)
 }
 
 /// Accounts whose name equals `name`, ignoring case and surrounding spaces.
@@ -310,6 +453,9 @@ pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSumma
                        WHERE search_index MATCH ? AND d.entity = 'accounts')",
             [Value::Text(fts)],
         );
+    }
+    if let Some(parent) = query.parent_id.as_deref().filter(|p| !p.is_empty()) {
+        sql.filter("a.parent_id = ?", [Value::Text(parent.to_owned())]);
     }
     if let Some(after) = &query.after {
         sql.after(after)?;
@@ -371,6 +517,12 @@ impl From<&Account> for AccountInput {
             }),
             employee_count: a.employee_count,
             notes: a.notes.clone(),
+            account_type: a.account_type,
+            turnover_band: a.turnover_band.clone(),
+            employee_band: a.employee_band.clone(),
+            parent_id: a.parent_id.clone(),
+            owner_id: a.owner_id.clone(),
+            tags: a.tags.clone(),
         }
     }
 }

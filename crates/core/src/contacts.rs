@@ -15,6 +15,7 @@ use crate::{phone, search};
 pub(crate) const TABLE: &str = "contacts";
 const EMAILS: &str = "contact_emails";
 const PHONES: &str = "contact_phones";
+const ADDRESSES: &str = "contact_addresses";
 const LABEL_MAX: usize = 40;
 
 /// A labelled e-mail address ("work", "home", ...). The first one is the primary address.
@@ -33,6 +34,57 @@ pub struct PhoneEntry {
     pub number: String,
 }
 
+/// A labelled postal address ("work", "home", "billing", ...).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct PostalAddress {
+    pub label: String,
+    pub street: Option<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+}
+
+/// How a contact prefers to be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Channel {
+    Email,
+    Phone,
+    Sms,
+    Letter,
+    InPerson,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 5] = [
+        Channel::Email,
+        Channel::Phone,
+        Channel::Sms,
+        Channel::Letter,
+        Channel::InPerson,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Phone => "phone",
+            Channel::Sms => "sms",
+            Channel::Letter => "letter",
+            Channel::InPerson => "in_person",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Channel> {
+        Channel::ALL
+            .into_iter()
+            .find(|c| c.as_str() == text.trim().to_lowercase().replace([' ', '-'], "_"))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Contact {
@@ -44,6 +96,18 @@ pub struct Contact {
     pub account_name: Option<String>,
     pub emails: Vec<EmailEntry>,
     pub phones: Vec<PhoneEntry>,
+    pub addresses: Vec<PostalAddress>,
+    /// `YYYY-MM-DD`.
+    pub birthday: Option<String>,
+    pub lead_source: Option<String>,
+    pub owner_id: Option<String>,
+    pub owner_name: Option<String>,
+    pub preferred_channel: Option<Channel>,
+    /// Consent: set (to when it was given) when the contact must not be called.
+    pub do_not_call_since: Option<String>,
+    pub do_not_email_since: Option<String>,
+    pub unsubscribed_since: Option<String>,
+    pub tags: Vec<String>,
     pub notes: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -61,6 +125,17 @@ pub struct ContactInput {
     pub account_id: Option<String>,
     pub emails: Vec<EmailEntry>,
     pub phones: Vec<PhoneEntry>,
+    pub addresses: Vec<PostalAddress>,
+    /// `YYYY-MM-DD`.
+    pub birthday: Option<String>,
+    pub lead_source: Option<String>,
+    /// A team member's id.
+    pub owner_id: Option<String>,
+    pub preferred_channel: Option<Channel>,
+    pub do_not_call: bool,
+    pub do_not_email: bool,
+    pub unsubscribed: bool,
+    pub tags: Vec<String>,
     pub notes: Option<String>,
 }
 
@@ -116,6 +191,9 @@ struct Valid {
     fields: Vec<(&'static str, Value)>,
     emails: Vec<EmailEntry>,
     phones: Vec<PhoneEntry>,
+    addresses: Vec<PostalAddress>,
+    tags: Vec<String>,
+    consent: [(&'static str, bool); 3],
 }
 
 fn label(c: &mut Checker, field: String, value: &str) -> String {
@@ -178,6 +256,36 @@ fn check(conn: &Connection, input: &ContactInput) -> Result<Valid> {
             number: c.phone(&format!("phones.{i}.number"), &p.number),
         });
     }
+    let mut addresses = Vec::with_capacity(input.addresses.len());
+    for (i, a) in input.addresses.iter().enumerate() {
+        let part = |c: &mut Checker, name: &str, v: &Option<String>, max| {
+            c.text(&format!("addresses.{i}.{name}"), v, max)
+        };
+        let address = PostalAddress {
+            label: label(&mut c, format!("addresses.{i}.label"), &a.label),
+            street: part(&mut c, "street", &a.street, 500),
+            city: part(&mut c, "city", &a.city, SHORT_TEXT_MAX),
+            region: part(&mut c, "region", &a.region, SHORT_TEXT_MAX),
+            postal_code: part(&mut c, "postal_code", &a.postal_code, 40),
+            country: part(&mut c, "country", &a.country, SHORT_TEXT_MAX),
+        };
+        let empty = [
+            &address.street,
+            &address.city,
+            &address.region,
+            &address.postal_code,
+            &address.country,
+        ]
+        .iter()
+        .all(|p| p.is_none());
+        if !empty {
+            addresses.push(address);
+        }
+    }
+    let birthday = c.date("birthday", &input.birthday);
+    let lead_source = c.text("lead_source", &input.lead_source, SHORT_TEXT_MAX);
+    let owner_id = crate::team::check_owner(&mut c, conn, &input.owner_id)?;
+    let tags = crate::tags::clean(&mut c, "tags", &input.tags);
     let notes = c.text("notes", &input.notes, NOTES_MAX);
     c.finish()?;
     Ok(Valid {
@@ -186,10 +294,24 @@ fn check(conn: &Connection, input: &ContactInput) -> Result<Valid> {
             ("last_name", Value::Text(last)),
             ("title", text(&title)),
             ("account_id", text(&account_id.map(str::to_owned))),
+            ("birthday", text(&birthday)),
+            ("lead_source", text(&lead_source)),
+            ("owner_id", text(&owner_id)),
+            (
+                "preferred_channel",
+                text(&input.preferred_channel.map(|ch| ch.as_str().to_owned())),
+            ),
             ("notes", text(&notes)),
         ],
         emails,
         phones,
+        addresses,
+        tags,
+        consent: [
+            ("do_not_call_since", input.do_not_call),
+            ("do_not_email_since", input.do_not_email),
+            ("unsubscribed_since", input.unsubscribed),
+        ],
     })
 }
 
@@ -197,7 +319,18 @@ fn check(conn: &Connection, input: &ContactInput) -> Result<Valid> {
 pub fn create_in(w: &Writer<'_>, input: &ContactInput) -> Result<String> {
     let valid = check(w.conn(), input)?;
     let id = crate::new_id();
-    w.insert(TABLE, &id, &valid.fields)?;
+    let mut fields = valid.fields.clone();
+    for (column, on) in valid.consent {
+        fields.push((
+            column,
+            if on {
+                Value::Text(w.now().to_owned())
+            } else {
+                Value::Null
+            },
+        ));
+    }
+    w.insert(TABLE, &id, &fields)?;
     sync_children(w, &id, &valid)?;
     w.reindex_later(TABLE, &id);
     Ok(id)
@@ -211,7 +344,22 @@ pub fn create(db: &mut Db, input: &ContactInput) -> Result<Contact> {
 /// Saves an edited contact inside a larger write.
 pub fn update_in(w: &Writer<'_>, id: &str, input: &ContactInput) -> Result<()> {
     let valid = check(w.conn(), input)?;
-    w.update(TABLE, id, &valid.fields)?;
+    let stored = get(w.conn(), id)?;
+    let mut fields = valid.fields.clone();
+    for ((column, on), since) in valid.consent.into_iter().zip([
+        stored.do_not_call_since,
+        stored.do_not_email_since,
+        stored.unsubscribed_since,
+    ]) {
+        // Keep the date consent changed, not the date of the last save.
+        let value = match (on, since) {
+            (true, Some(since)) => Value::Text(since),
+            (true, None) => Value::Text(w.now().to_owned()),
+            (false, _) => Value::Null,
+        };
+        fields.push((column, value));
+    }
+    w.update(TABLE, id, &fields)?;
     sync_children(w, id, &valid)?;
     w.reindex_later(TABLE, id);
     Ok(())
@@ -222,14 +370,16 @@ pub fn update(db: &mut Db, id: &str, input: &ContactInput) -> Result<Contact> {
     get(db.conn(), id)
 }
 
-/// Deletes the contact with its e-mail addresses and phone numbers (all logged).
+/// Deletes the contact with its e-mail addresses, phone numbers, postal addresses and tags
+/// (all logged).
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
     db.write(|w| {
-        for table in [EMAILS, PHONES] {
+        for table in [EMAILS, PHONES, ADDRESSES] {
             for child in child_ids(w.conn(), table, id)? {
                 w.delete(table, &child)?;
             }
         }
+        crate::tags::clear(w, TABLE, id)?;
         w.delete(TABLE, id)?;
         search::remove(w.conn(), TABLE, id)
     })
@@ -265,7 +415,19 @@ fn sync_children(w: &Writer<'_>, contact_id: &str, valid: &Valid) -> Result<()> 
             ("national", text(&normalized.map(|n| n.national))),
         ]
     });
-    sync_list(w, PHONES, contact_id, phones.collect())
+    sync_list(w, PHONES, contact_id, phones.collect())?;
+    let addresses = valid.addresses.iter().map(|a| {
+        vec![
+            ("label", Value::Text(a.label.clone())),
+            ("street", text(&a.street)),
+            ("city", text(&a.city)),
+            ("region", text(&a.region)),
+            ("postal_code", text(&a.postal_code)),
+            ("country", text(&a.country)),
+        ]
+    });
+    sync_list(w, ADDRESSES, contact_id, addresses.collect())?;
+    crate::tags::set(w, TABLE, contact_id, &valid.tags)
 }
 
 fn sync_list(
@@ -299,8 +461,11 @@ pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
     let contact = conn
         .prepare_cached(
             "SELECT c.id, c.first_name, c.last_name, c.title, c.account_id, a.name, c.notes,
-                    c.created_at, c.updated_at
+                    c.created_at, c.updated_at, c.birthday, c.lead_source, c.owner_id, t.name,
+                    c.preferred_channel, c.do_not_call_since, c.do_not_email_since,
+                    c.unsubscribed_since
                FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
+               LEFT JOIN team_members t ON t.id = c.owner_id
               WHERE c.id = ?1",
         )?
         .query_row([id], |row| {
@@ -314,8 +479,20 @@ pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
                 notes: row.get(6)?,
                 created_at: row.get(7)?,
                 updated_at: row.get(8)?,
+                birthday: row.get(9)?,
+                lead_source: row.get(10)?,
+                owner_id: row.get(11)?,
+                owner_name: row.get(12)?,
+                preferred_channel: row
+                    .get::<_, Option<String>>(13)?
+                    .and_then(|c| Channel::parse(&c)),
+                do_not_call_since: row.get(14)?,
+                do_not_email_since: row.get(15)?,
+                unsubscribed_since: row.get(16)?,
                 emails: Vec::new(),
                 phones: Vec::new(),
+                addresses: Vec::new(),
+                tags: Vec::new(),
             })
         })
         .optional()?;
@@ -342,6 +519,23 @@ pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    contact.addresses = conn
+        .prepare_cached(
+            "SELECT label, street, city, region, postal_code, country FROM contact_addresses
+              WHERE contact_id = ?1 ORDER BY position",
+        )?
+        .query_map([id], |r| {
+            Ok(PostalAddress {
+                label: r.get(0)?,
+                street: r.get(1)?,
+                city: r.get(2)?,
+                region: r.get(3)?,
+                postal_code: r.get(4)?,
+                country: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    contact.tags = crate::tags::of(conn, TABLE, id)?;
     Ok(contact)
 }
 
@@ -419,6 +613,15 @@ impl From<&Contact> for ContactInput {
             account_id: c.account_id.clone(),
             emails: c.emails.clone(),
             phones: c.phones.clone(),
+            addresses: c.addresses.clone(),
+            birthday: c.birthday.clone(),
+            lead_source: c.lead_source.clone(),
+            owner_id: c.owner_id.clone(),
+            preferred_channel: c.preferred_channel,
+            do_not_call: c.do_not_call_since.is_some(),
+            do_not_email: c.do_not_email_since.is_some(),
+            unsubscribed: c.unsubscribed_since.is_some(),
+            tags: c.tags.clone(),
             notes: c.notes.clone(),
         }
     }
@@ -512,17 +715,46 @@ pub fn merge(
                 phones.push(p.clone());
             }
         }
+        let mut addresses = survivor.addresses.clone();
+        for a in &other.addresses {
+            let same = |x: &PostalAddress| {
+                (&x.street, &x.city, &x.postal_code, &x.country)
+                    == (&a.street, &a.city, &a.postal_code, &a.country)
+            };
+            if !addresses.iter().any(same) {
+                addresses.push(a.clone());
+            }
+        }
+        let mut tags = survivor.tags.clone();
+        tags.extend(
+            other
+                .tags
+                .iter()
+                .filter(|t| !survivor.tags.contains(t))
+                .cloned(),
+        );
+        let base = ContactInput::from(&survivor);
         let input = ContactInput {
             first_name: name("first_name", &survivor.first_name, &other.first_name),
             last_name: name("last_name", &survivor.last_name, &other.last_name),
             title: pick("title", &survivor.title, &other.title),
             account_id: pick("account_id", &survivor.account_id, &other.account_id),
+            birthday: pick("birthday", &survivor.birthday, &other.birthday),
+            lead_source: pick("lead_source", &survivor.lead_source, &other.lead_source),
+            owner_id: pick("owner_id", &survivor.owner_id, &other.owner_id),
+            preferred_channel: survivor.preferred_channel.or(other.preferred_channel),
+            // Consent is never loosened by a merge: a refusal on either record stands.
+            do_not_call: base.do_not_call || other.do_not_call_since.is_some(),
+            do_not_email: base.do_not_email || other.do_not_email_since.is_some(),
+            unsubscribed: base.unsubscribed || other.unsubscribed_since.is_some(),
             emails,
             phones,
+            addresses,
+            tags,
             notes,
         };
         move_links(w, survivor_id, other_id)?;
-        for table in [EMAILS, PHONES, "contact_addresses"] {
+        for table in [EMAILS, PHONES, ADDRESSES] {
             for child in child_ids(w.conn(), table, other_id)? {
                 w.delete(table, &child)?;
             }

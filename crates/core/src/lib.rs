@@ -17,11 +17,15 @@ pub mod phone;
 pub mod search;
 pub mod settings;
 pub mod store;
+pub mod tags;
+pub mod team;
 pub mod time;
 mod validate;
 
 pub use db::Db;
 pub use error::{Error, ErrorCode, FieldError, Result};
+/// The SQLite connection type, for read-only calls such as `contacts::list(db.conn(), ..)`.
+pub use rusqlite::Connection;
 
 /// A new row id: a UUID v7 (time-ordered) as lower-case text.
 pub fn new_id() -> String {

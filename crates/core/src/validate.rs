@@ -82,6 +82,21 @@ impl Checker {
         }
     }
 
+    /// A calendar date written `YYYY-MM-DD`.
+    pub fn date(&mut self, field: &str, value: &Option<String>) -> Option<String> {
+        let text = self.text(field, value, 10)?;
+        match chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(date) => Some(date.format("%Y-%m-%d").to_string()),
+            Err(_) => {
+                self.fail(
+                    field,
+                    format!("\"{text}\" is not a date; write it as YYYY-MM-DD"),
+                );
+                Some(text)
+            }
+        }
+    }
+
     pub fn finish(self) -> Result<()> {
         if self.errors.is_empty() {
             Ok(())

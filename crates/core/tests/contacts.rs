@@ -426,3 +426,147 @@ fn a_foreign_cursor_is_refused_with_a_clear_message() {
         assert_eq!(err.field_errors()[0].field, "after", "{bad}");
     }
 }
+
+#[test]
+fn richer_records_round_trip_and_consent_keeps_its_date() {
+    use rapport_core::contacts::{Channel, PostalAddress};
+    use rapport_core::team::{self, TeamMemberInput};
+    let mut db = Db::open_in_memory().unwrap();
+    let sam = team::create(
+        &mut db,
+        &TeamMemberInput {
+            name: "Sam Seller".into(),
+            email: None,
+        },
+    )
+    .unwrap();
+    let input = ContactInput {
+        birthday: Some("1815-12-10".into()),
+        lead_source: Some("Referral".into()),
+        owner_id: Some(sam.id.clone()),
+        preferred_channel: Some(Channel::Letter),
+        do_not_call: true,
+        tags: vec!["vip".into(), " VIP ".into(), "newsletter".into(), "".into()],
+        addresses: vec![
+            PostalAddress {
+                label: "Home".into(),
+                street: Some("12 St James's Square".into()),
+                city: Some("London".into()),
+                country: Some("United Kingdom".into()),
+                ..Default::default()
+            },
+            PostalAddress {
+                label: "blank".into(),
+                ..Default::default()
+            },
+        ],
+        ..person("Ada", "Lovelace")
+    };
+    let c = contacts::create(&mut db, &input).unwrap();
+    assert_eq!(c.birthday.as_deref(), Some("1815-12-10"));
+    assert_eq!(c.owner_name.as_deref(), Some("Sam Seller"));
+    assert_eq!(c.preferred_channel, Some(Channel::Letter));
+    assert_eq!(
+        c.tags,
+        ["newsletter", "vip"],
+        "trimmed, de-duplicated, blank dropped"
+    );
+    assert_eq!(
+        c.addresses.len(),
+        1,
+        "an address with no parts is not stored"
+    );
+    assert_eq!(c.addresses[0].label, "home");
+    let since = c
+        .do_not_call_since
+        .clone()
+        .expect("refusal recorded with its date");
+    assert!(c.do_not_email_since.is_none());
+
+    // Saving again keeps the date the contact refused calls, not the date of this save.
+    let mut edit = ContactInput::from(&c);
+    edit.title = Some("Countess".into());
+    edit.tags = vec!["vip".into()];
+    let again = contacts::update(&mut db, &c.id, &edit).unwrap();
+    assert_eq!(again.do_not_call_since.as_deref(), Some(since.as_str()));
+    assert_eq!(again.tags, ["vip"]);
+    edit.do_not_call = false;
+    assert!(
+        contacts::update(&mut db, &c.id, &edit)
+            .unwrap()
+            .do_not_call_since
+            .is_none()
+    );
+
+    let bad = ContactInput {
+        birthday: Some("10/12/1815".into()),
+        owner_id: Some("nobody".into()),
+        ..person("X", "Y")
+    };
+    let err = contacts::create(&mut db, &bad).unwrap_err();
+    let fields: Vec<&str> = err
+        .field_errors()
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
+    assert_eq!(fields, ["birthday", "owner_id"]);
+
+    contacts::delete(&mut db, &c.id).unwrap();
+    let leftovers: i64 = db
+        .conn()
+        .query_row(
+            "SELECT (SELECT count(*) FROM taggings) + (SELECT count(*) FROM contact_addresses)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(leftovers, 0);
+}
+
+#[test]
+fn accounts_have_types_owners_tags_and_parents_without_cycles() {
+    use rapport_core::accounts::AccountType;
+    let mut db = Db::open_in_memory().unwrap();
+    let group = accounts::create(
+        &mut db,
+        &AccountInput {
+            name: "Acme Group".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let sub = accounts::create(
+        &mut db,
+        &AccountInput {
+            name: "Acme Retail".into(),
+            account_type: Some(AccountType::Customer),
+            turnover_band: Some("1M - 10M".into()),
+            parent_id: Some(group.id.clone()),
+            tags: vec!["key account".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(sub.parent_name.as_deref(), Some("Acme Group"));
+    assert_eq!(sub.account_type, Some(AccountType::Customer));
+    assert_eq!(sub.tags, ["key account"]);
+    assert_eq!(
+        accounts::sub_account_ids(db.conn(), &group.id).unwrap(),
+        [sub.id.clone()]
+    );
+
+    let mut cyclic = AccountInput::from(&group);
+    cyclic.parent_id = Some(sub.id.clone());
+    let err = accounts::update(&mut db, &group.id, &cyclic).unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "parent_id");
+    let mut itself = AccountInput::from(&group);
+    itself.parent_id = Some(group.id.clone());
+    assert!(accounts::update(&mut db, &group.id, &itself).is_err());
+
+    accounts::delete(&mut db, &group.id).unwrap();
+    assert_eq!(
+        accounts::get(db.conn(), &sub.id).unwrap().parent_id,
+        None,
+        "the subsidiary is kept, unlinked"
+    );
+}

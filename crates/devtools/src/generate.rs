@@ -6,8 +6,8 @@ use std::io::Write;
 use std::path::Path;
 
 use rapport_core::Db;
-use rapport_core::accounts::{self, AccountInput, Address};
-use rapport_core::contacts::{self, ContactInput, EmailEntry, PhoneEntry};
+use rapport_core::accounts::{self, AccountInput, AccountType, Address};
+use rapport_core::contacts::{self, Channel, ContactInput, EmailEntry, PhoneEntry};
 use rapport_core::money::MoneyInput;
 
 use crate::words::*;
@@ -98,6 +98,25 @@ impl Gen {
             }),
             employee_count: Some(i64::from(self.rng.u16(1..300))),
             notes: self.chance(40).then(|| self.sentence(12)),
+            account_type: Some(self.pick(&[
+                AccountType::Customer,
+                AccountType::Customer,
+                AccountType::Prospect,
+                AccountType::Prospect,
+                AccountType::Partner,
+                AccountType::Vendor,
+            ])),
+            turnover_band: self
+                .chance(70)
+                .then(|| self.pick(accounts::TURNOVER_BANDS).to_owned()),
+            employee_band: self
+                .chance(70)
+                .then(|| self.pick(accounts::EMPLOYEE_BANDS).to_owned()),
+            parent_id: None,
+            owner_id: None,
+            tags: (0..self.rng.usize(0..2))
+                .map(|_| self.pick(TAGS).to_owned())
+                .collect(),
             name,
         }
     }
@@ -135,6 +154,24 @@ impl Gen {
                 label: self.pick(&["work", "mobile", "mobile"]).to_owned(),
                 number: self.phone(),
             }],
+            birthday: self.chance(30).then(|| {
+                format!(
+                    "{}-{:02}-{:02}",
+                    self.rng.u16(1950..2004),
+                    self.rng.u8(1..13),
+                    self.rng.u8(1..29)
+                )
+            }),
+            lead_source: self.chance(60).then(|| self.pick(LEAD_SOURCES).to_owned()),
+            preferred_channel: self.chance(40).then(|| self.pick(&Channel::ALL)),
+            do_not_call: self.chance(3),
+            do_not_email: self.chance(4),
+            unsubscribed: self.chance(6),
+            tags: (0..self.rng.usize(0..3))
+                .map(|_| self.pick(TAGS).to_owned())
+                .collect(),
+            addresses: Vec::new(),
+            owner_id: None,
             notes: self.chance(50).then(|| {
                 let n = self.rng.usize(1..4);
                 (0..n)

@@ -893,3 +893,28 @@ pub const NOTE_WORDS: &[&str] = &[
     "ticket",
     "resolved",
 ];
+
+pub const LEAD_SOURCES: &[&str] = &[
+    "Website",
+    "Referral",
+    "Trade show",
+    "Advertisement",
+    "Cold call",
+    "Partner",
+    "Search engine",
+    "Newsletter",
+    "Webinar",
+];
+
+pub const TAGS: &[&str] = &[
+    "vip",
+    "newsletter",
+    "reseller",
+    "key account",
+    "event-2026",
+    "late payer",
+    "prospect-q3",
+    "partner",
+    "installer",
+    "wholesale",
+];

@@ -70,3 +70,10 @@ export function formatRelative(iso: string, now: Date = new Date(), locale?: str
   if (abs < 7 * 86400) return rtf.format(Math.round(seconds / 86400), "day");
   return d.toLocaleDateString(locale, { dateStyle: "medium" });
 }
+
+/** A calendar date (`YYYY-MM-DD`) or a time stamp, as a local date. */
+export function formatDate(value: string, locale?: string): string {
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00`) : new Date(value);
+  if (Number.isNaN(d.getTime())) return value;
+  return d.toLocaleDateString(locale, { dateStyle: "medium" });
+}

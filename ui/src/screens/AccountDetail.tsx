@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Link, useLocation } from "wouter";
 
 import { ConfirmDialog } from "../components/ConfirmDialog";
+import { TagList } from "../components/Pickers";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
 import { api, type Address } from "../lib/api";
@@ -20,6 +21,10 @@ export function AccountDetail({ id }: { id: string }) {
   const client = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const { data: a, error } = useQuery({ queryKey: ["accounts", id], queryFn: () => api.accounts.get(id) });
+  const subsidiaries = useQuery({
+    queryKey: ["accounts", "children", id],
+    queryFn: () => api.accounts.list({ parent_id: id, limit: 200 }),
+  });
   const people = useQuery({
     queryKey: ["contacts", "of-account", id],
     queryFn: () => api.contacts.list({ account_id: id, limit: 200 }),
@@ -97,6 +102,38 @@ export function AccountDetail({ id }: { id: string }) {
               <dd>{a.employee_count?.toLocaleString() ?? dash}</dd>
             </dl>
           </section>
+          <section className="card" data-testid="account-relationship">
+            <h2>Relationship</h2>
+            <dl className="props">
+              <dt>Type</dt>
+              <dd>{a.type ? a.type.charAt(0).toUpperCase() + a.type.slice(1) : dash}</dd>
+              <dt>Owner</dt>
+              <dd>{a.owner_name ?? <span className="muted">Nobody</span>}</dd>
+              <dt>Parent company</dt>
+              <dd>{a.parent_id ? <Link href={`/accounts/${a.parent_id}`}>{a.parent_name}</Link> : dash}</dd>
+              <dt>Turnover</dt>
+              <dd>{a.turnover_band ?? dash}</dd>
+              <dt>Employees (band)</dt>
+              <dd>{a.employee_band ?? dash}</dd>
+              <dt>Tags</dt>
+              <dd>
+                <TagList tags={a.tags} />
+              </dd>
+            </dl>
+          </section>
+          {subsidiaries.data && subsidiaries.data.items.length > 0 && (
+            <section className="card" data-testid="account-subsidiaries">
+              <h2>Subsidiaries ({subsidiaries.data.items.length})</h2>
+              <ul className="dup-records">
+                {subsidiaries.data.items.map((s) => (
+                  <li key={s.id}>
+                    <Link href={`/accounts/${s.id}`}>{s.name}</Link>
+                    <div className="muted">{[s.industry, s.city].filter(Boolean).join(" · ")}</div>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
           <section className="card">
             <h2>Record</h2>
             <dl className="props">

@@ -5,7 +5,8 @@ import { Link, useLocation } from "wouter";
 import { Field, TextField } from "../components/Field";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
-import { api, ApiError, type Account, type AccountInput, type Address } from "../lib/api";
+import { OwnerSelect, TagsField } from "../components/Pickers";
+import { api, ApiError, type Account, type AccountInput, type AccountType, type Address } from "../lib/api";
 import { moneyToPlain } from "../lib/format";
 import { useShortcut } from "../lib/useShortcut";
 
@@ -23,7 +24,46 @@ function toInput(a: Account | undefined): AccountInput {
       : { amount: "", currency: DEFAULT_CURRENCY },
     employee_count: a?.employee_count ?? null,
     notes: a?.notes ?? null,
+    type: a?.type ?? null,
+    turnover_band: a?.turnover_band ?? null,
+    employee_band: a?.employee_band ?? null,
+    parent_id: a?.parent_id ?? null,
+    owner_id: a?.owner_id ?? null,
+    tags: a?.tags ?? [],
   };
+}
+
+const TYPES: { value: AccountType; label: string }[] = [
+  { value: "prospect", label: "Prospect" },
+  { value: "customer", label: "Customer" },
+  { value: "partner", label: "Partner" },
+  { value: "vendor", label: "Vendor" },
+];
+const TURNOVER_BANDS = ["< 1M", "1M - 10M", "10M - 50M", "50M - 250M", "> 250M"];
+const EMPLOYEE_BANDS = ["1 - 9", "10 - 49", "50 - 249", "250 - 999", "1000+"];
+
+/** A select of fixed choices that still shows a value typed elsewhere (CLI, import). */
+function BandSelect(props: {
+  label: string;
+  name: "turnover_band" | "employee_band";
+  choices: string[];
+  value: string | null;
+  error?: string | undefined;
+  onChange: (v: string | null) => void;
+}) {
+  const choices = props.value && !props.choices.includes(props.value) ? [...props.choices, props.value] : props.choices;
+  return (
+    <Field label={props.label} error={props.error}>
+      {(a11y) => (
+        <select {...a11y} name={props.name} className="input" value={props.value ?? ""} onChange={(e) => props.onChange(e.target.value || null)}>
+          <option value="">—</option>
+          {choices.map((c) => (
+            <option key={c}>{c}</option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
 }
 
 export function AccountFormPage({ id }: { id?: string }) {
@@ -42,6 +82,7 @@ function AccountForm({ account }: { account: Account | undefined }) {
   const notify = useNotify();
   const client = useQueryClient();
   const [input, setInput] = useState<AccountInput>(() => toInput(account));
+  const parents = useQuery({ queryKey: ["accounts", "list", "picker"], queryFn: () => api.accounts.list({ limit: 5000 }) });
   const save = useMutation({
     mutationFn: (value: AccountInput) => (account ? api.accounts.update(account.id, value) : api.accounts.create(value)),
     onSuccess: async (saved) => {
@@ -111,6 +152,67 @@ function AccountForm({ account }: { account: Account | undefined }) {
               {text("Website", "website", { placeholder: "northwind.example" })}
               {text("Phone", "phone", { type: "tel" })}
             </div>
+          </section>
+          <section className="form-section">
+            <h2>Relationship</h2>
+            <div className="grid-2">
+              <Field label="Type" error={fieldError("type")}>
+                {(a11y) => (
+                  <select
+                    {...a11y}
+                    name="type"
+                    className="input"
+                    value={input.type ?? ""}
+                    onChange={(e) => set("type", (e.target.value || null) as AccountType | null)}
+                  >
+                    <option value="">—</option>
+                    {TYPES.map((t) => (
+                      <option key={t.value} value={t.value}>
+                        {t.label}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <OwnerSelect value={input.owner_id} error={fieldError("owner_id")} onChange={(v) => set("owner_id", v)} />
+              <Field label="Parent company" error={fieldError("parent_id")}>
+                {(a11y) => (
+                  <select
+                    {...a11y}
+                    name="parent_id"
+                    className="input"
+                    value={input.parent_id ?? ""}
+                    onChange={(e) => set("parent_id", e.target.value || null)}
+                  >
+                    <option value="">— None —</option>
+                    {parents.data?.items
+                      .filter((p) => p.id !== account?.id)
+                      .map((p) => (
+                        <option key={p.id} value={p.id}>
+                          {p.name}
+                        </option>
+                      ))}
+                  </select>
+                )}
+              </Field>
+              <BandSelect
+                label="Turnover band"
+                name="turnover_band"
+                choices={TURNOVER_BANDS}
+                value={input.turnover_band}
+                error={fieldError("turnover_band")}
+                onChange={(v) => set("turnover_band", v)}
+              />
+              <BandSelect
+                label="Employee band"
+                name="employee_band"
+                choices={EMPLOYEE_BANDS}
+                value={input.employee_band}
+                error={fieldError("employee_band")}
+                onChange={(v) => set("employee_band", v)}
+              />
+            </div>
+            <TagsField value={input.tags} error={fieldError("tags.0")} onChange={(v) => set("tags", v)} />
           </section>
           <section className="form-section">
             <h2>Address</h2>

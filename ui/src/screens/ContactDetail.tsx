@@ -1,12 +1,21 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { Fragment, useState } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 
 import { ConfirmDialog } from "../components/ConfirmDialog";
+import { TagList } from "../components/Pickers";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
 import { api } from "../lib/api";
-import { formatDateTime, fullName, initials } from "../lib/format";
+import { formatDate, formatDateTime, fullName, initials } from "../lib/format";
+
+const CHANNEL_NAMES: Record<string, string> = {
+  email: "E-mail",
+  phone: "Phone",
+  sms: "SMS",
+  letter: "Letter",
+  in_person: "In person",
+};
 import { useShortcut } from "../lib/useShortcut";
 
 export function ContactDetail({ id }: { id: string }) {
@@ -119,6 +128,52 @@ export function ContactDetail({ id }: { id: string }) {
                   <span className="muted">Not linked to an account</span>
                 )}
               </dd>
+            </dl>
+          </section>
+          <section className="card" data-testid="contact-relationship">
+            <h2>Relationship</h2>
+            <dl className="props">
+              <dt>Owner</dt>
+              <dd>{c.owner_name ?? <span className="muted">Nobody</span>}</dd>
+              <dt>Lead source</dt>
+              <dd>{c.lead_source ?? <span className="muted">—</span>}</dd>
+              <dt>Prefers</dt>
+              <dd>{c.preferred_channel ? CHANNEL_NAMES[c.preferred_channel] : <span className="muted">No preference</span>}</dd>
+              <dt>Birthday</dt>
+              <dd>{c.birthday ? formatDate(c.birthday) : <span className="muted">—</span>}</dd>
+              <dt>Tags</dt>
+              <dd>
+                <TagList tags={c.tags} />
+              </dd>
+              <dt>Consent</dt>
+              <dd data-testid="contact-consent">
+                {[
+                  [c.do_not_call_since, "Do not call"],
+                  [c.do_not_email_since, "Do not e-mail"],
+                  [c.unsubscribed_since, "Unsubscribed"],
+                ]
+                  .filter(([since]) => since)
+                  .map(([since, label]) => (
+                    <div key={label}>
+                      <span className="tag tag-warn">{label}</span> since {formatDate(since as string)}
+                    </div>
+                  ))}
+                {!c.do_not_call_since && !c.do_not_email_since && !c.unsubscribed_since && (
+                  <span className="muted">No restrictions</span>
+                )}
+              </dd>
+              {c.addresses.map((a, i) => (
+                <Fragment key={i}>
+                  <dt>Address ({a.label})</dt>
+                  <dd>
+                    {[a.street, [a.postal_code, a.city].filter(Boolean).join(" "), a.region, a.country]
+                      .filter(Boolean)
+                      .map((line) => (
+                        <div key={line}>{line}</div>
+                      ))}
+                  </dd>
+                </Fragment>
+              ))}
             </dl>
           </section>
           <section className="card">

@@ -13,7 +13,9 @@ vi.mock("../lib/api", async (importOriginal) => {
   return {
     ...real,
     api: {
-      accounts: { list: vi.fn(async () => ({ items: [], total: 0 })) },
+      accounts: { list: vi.fn(async () => ({ items: [], total: 0, next: null })) },
+      team: { list: vi.fn(async () => []) },
+      tags: vi.fn(async () => []),
       contacts: { create: vi.fn(), update: vi.fn(), get: vi.fn(), likelyDuplicates: vi.fn(async () => []) },
     },
   };
@@ -72,6 +74,15 @@ describe("the contact form", () => {
       account_id: null,
       emails: [{ label: "work", address: "ada@example.com" }],
       phones: [],
+      addresses: [],
+      birthday: null,
+      lead_source: null,
+      owner_id: null,
+      preferred_channel: null,
+      do_not_call: false,
+      do_not_email: false,
+      unsubscribed: false,
+      tags: [],
       notes: null,
     });
   });

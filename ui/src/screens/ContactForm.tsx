@@ -5,12 +5,25 @@ import { Link, useLocation, useSearchParams } from "wouter";
 import { Field, TextField } from "../components/Field";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
-import { api, ApiError, type Contact, type ContactInput } from "../lib/api";
+import { OwnerSelect, TagsField } from "../components/Pickers";
+import { api, ApiError, type Channel, type Contact, type ContactInput, type PostalAddress } from "../lib/api";
 import { fullName } from "../lib/format";
 import { useDebounced } from "../lib/useDebounced";
 import { useShortcut } from "../lib/useShortcut";
 
 const LABELS = ["work", "home", "mobile", "other"];
+
+const CHANNELS: { value: Channel; label: string }[] = [
+  { value: "email", label: "E-mail" },
+  { value: "phone", label: "Phone" },
+  { value: "sms", label: "SMS" },
+  { value: "letter", label: "Letter" },
+  { value: "in_person", label: "In person" },
+];
+
+const SOURCES = ["Website", "Referral", "Trade show", "Advertisement", "Cold call", "Partner", "Search engine", "Webinar"];
+
+const NO_ADDRESS: PostalAddress = { label: "work", street: null, city: null, region: null, postal_code: null, country: null };
 
 function toInput(c: Contact | undefined, accountId: string | null): ContactInput {
   return {
@@ -20,6 +33,15 @@ function toInput(c: Contact | undefined, accountId: string | null): ContactInput
     account_id: c ? c.account_id : accountId,
     emails: c?.emails ?? [{ label: "work", address: "" }],
     phones: c?.phones ?? [{ label: "work", number: "" }],
+    addresses: c?.addresses.length ? c.addresses : [NO_ADDRESS],
+    birthday: c?.birthday ?? null,
+    lead_source: c?.lead_source ?? null,
+    owner_id: c?.owner_id ?? null,
+    preferred_channel: c?.preferred_channel ?? null,
+    do_not_call: Boolean(c?.do_not_call_since),
+    do_not_email: Boolean(c?.do_not_email_since),
+    unsubscribed: Boolean(c?.unsubscribed_since),
+    tags: c?.tags ?? [],
     notes: c?.notes ?? null,
   };
 }
@@ -30,6 +52,7 @@ function cleaned(input: ContactInput): ContactInput {
     ...input,
     emails: input.emails.filter((e) => e.address.trim() !== ""),
     phones: input.phones.filter((p) => p.number.trim() !== ""),
+    addresses: input.addresses.filter((a) => [a.street, a.city, a.region, a.postal_code, a.country].some((x) => x?.trim())),
   };
 }
 
@@ -271,6 +294,93 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
             >
               + Add phone
             </button>
+          </section>
+
+          <section className="form-section">
+            <h2>Relationship</h2>
+            <div className="grid-2">
+              <OwnerSelect value={input.owner_id} error={fieldError("owner_id")} onChange={(v) => set("owner_id", v)} />
+              <TextField
+                label="Lead source"
+                name="lead_source"
+                list="lead-sources"
+                value={input.lead_source}
+                error={fieldError("lead_source")}
+                onChange={(v) => set("lead_source", v || null)}
+              />
+              <Field label="Preferred channel" error={fieldError("preferred_channel")}>
+                {(a11y) => (
+                  <select
+                    {...a11y}
+                    name="preferred_channel"
+                    className="input"
+                    value={input.preferred_channel ?? ""}
+                    onChange={(e) => set("preferred_channel", (e.target.value || null) as Channel | null)}
+                  >
+                    <option value="">— No preference —</option>
+                    {CHANNELS.map((c) => (
+                      <option key={c.value} value={c.value}>
+                        {c.label}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <TextField
+                label="Birthday"
+                name="birthday"
+                type="date"
+                value={input.birthday}
+                error={fieldError("birthday")}
+                onChange={(v) => set("birthday", v || null)}
+              />
+            </div>
+            <TagsField value={input.tags} error={fieldError("tags.0")} onChange={(v) => set("tags", v)} />
+            <datalist id="lead-sources">
+              {SOURCES.map((s) => (
+                <option key={s} value={s} />
+              ))}
+            </datalist>
+            <div className="checks" role="group" aria-label="Consent">
+              {(
+                [
+                  ["do_not_call", "Do not call"],
+                  ["do_not_email", "Do not e-mail"],
+                  ["unsubscribed", "Unsubscribed from mailings"],
+                ] as const
+              ).map(([key, label]) => (
+                <label key={key}>
+                  <input type="checkbox" name={key} checked={input[key]} onChange={(e) => set(key, e.target.checked)} />
+                  {label}
+                </label>
+              ))}
+            </div>
+          </section>
+
+          <section className="form-section">
+            <h2>Postal address</h2>
+            <div className="grid-2">
+              {(
+                [
+                  ["street", "Street"],
+                  ["postal_code", "Postal code"],
+                  ["city", "City"],
+                  ["region", "Region"],
+                  ["country", "Country"],
+                ] as const
+              ).map(([key, label]) => (
+                <TextField
+                  key={key}
+                  label={label}
+                  name={`addresses.0.${key}`}
+                  value={input.addresses[0]?.[key]}
+                  error={fieldError(`addresses.0.${key}`)}
+                  onChange={(v) =>
+                    set("addresses", [{ ...(input.addresses[0] ?? NO_ADDRESS), [key]: v || null }, ...input.addresses.slice(1)])
+                  }
+                />
+              ))}
+            </div>
           </section>
 
           <section className="form-section">

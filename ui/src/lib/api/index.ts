@@ -20,6 +20,8 @@ import type { MergeChoices } from "./bindings/MergeChoices";
 import type { MergeResult } from "./bindings/MergeResult";
 import type { Page } from "./bindings/Page";
 import type { SearchGroup } from "./bindings/SearchGroup";
+import type { TeamMember } from "./bindings/TeamMember";
+import type { TeamMemberInput } from "./bindings/TeamMemberInput";
 
 export type * from "./types";
 
@@ -94,6 +96,12 @@ export const api = {
   /** Everything whose words start with what was typed, grouped by kind, best first. */
   search: (query: string) => call<SearchGroup[]>("search", { query }),
   duplicates: () => call<DuplicateGroup[]>("duplicates_scan"),
+  team: {
+    list: () => call<TeamMember[]>("team_list"),
+    create: (input: TeamMemberInput) => call<TeamMember>("team_create", { input }),
+  },
+  /** Every tag in use, by name. */
+  tags: () => call<string[]>("tags_all"),
   /** Reverses an earlier action (a merge) by its batch id. */
   undo: (batch: string) => call<string>("undo", { batch }),
 };

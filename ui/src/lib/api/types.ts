@@ -27,3 +27,8 @@ export type { MergeResult } from "./bindings/MergeResult";
 export type { MergeSide } from "./bindings/MergeSide";
 export type { SearchGroup } from "./bindings/SearchGroup";
 export type { SearchHit } from "./bindings/SearchHit";
+export type { AccountType } from "./bindings/AccountType";
+export type { Channel } from "./bindings/Channel";
+export type { PostalAddress } from "./bindings/PostalAddress";
+export type { TeamMember } from "./bindings/TeamMember";
+export type { TeamMemberInput } from "./bindings/TeamMemberInput";

@@ -8,6 +8,10 @@ export type AccountQuery = { sort: AccountSort, direction: SortDirection,
  */
 search: string | null, 
 /**
+ * Only the sub-accounts of this account.
+ */
+parent_id: string | null, 
+/**
  * The `next` cursor of the previous page.
  */
 after: string | null, 
