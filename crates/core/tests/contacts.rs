@@ -443,7 +443,7 @@ fn richer_records_round_trip_and_consent_keeps_its_date() {
     let input = ContactInput {
         birthday: Some("1815-12-10".into()),
         lead_source: Some("Referral".into()),
-        owner_id: Some(sam.id.clone()),
+        owner_id: Some(sam.id),
         preferred_channel: Some(Channel::Letter),
         do_not_call: true,
         tags: vec!["vip".into(), " VIP ".into(), "newsletter".into(), "".into()],
@@ -550,10 +550,8 @@ fn accounts_have_types_owners_tags_and_parents_without_cycles() {
     assert_eq!(sub.parent_name.as_deref(), Some("Acme Group"));
     assert_eq!(sub.account_type, Some(AccountType::Customer));
     assert_eq!(sub.tags, ["key account"]);
-    assert_eq!(
-        accounts::sub_account_ids(db.conn(), &group.id).unwrap(),
-        [sub.id.clone()]
-    );
+    let children = accounts::sub_account_ids(db.conn(), &group.id).unwrap();
+    assert_eq!(children, std::slice::from_ref(&sub.id));
 
     let mut cyclic = AccountInput::from(&group);
     cyclic.parent_id = Some(sub.id.clone());
