@@ -21,6 +21,7 @@ fn main() {
         "team_list",
         "team_create",
         "tags_all",
+        "timeline",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

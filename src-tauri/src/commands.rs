@@ -8,6 +8,7 @@ use rapport_core::duplicates::{self, DuplicateGroup, DuplicateMatch};
 use rapport_core::list::Page;
 use rapport_core::search::{self as global_search, SearchGroup};
 use rapport_core::team::{self, TeamMember, TeamMemberInput};
+use rapport_core::timeline::TimelineItem;
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -149,4 +150,17 @@ pub fn team_create(
 #[tauri::command(async)]
 pub fn tags_all(state: State<'_, AppState>) -> CommandResult<Vec<String>> {
     state.with(|db| rapport_core::tags::all(db.conn()))
+}
+
+/// A record's 360-degree timeline, newest first; `before` pages back.
+#[tauri::command(async)]
+pub fn timeline(
+    state: State<'_, AppState>,
+    entity: String,
+    id: String,
+    before: Option<String>,
+) -> CommandResult<Vec<TimelineItem>> {
+    state.with(|db| {
+        rapport_core::timeline::for_record(db.conn(), &entity, &id, before.as_deref(), 50)
+    })
 }

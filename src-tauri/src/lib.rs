@@ -40,6 +40,7 @@ pub fn run() {
             commands::team_list,
             commands::team_create,
             commands::tags_all,
+            commands::timeline,
         ])
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {

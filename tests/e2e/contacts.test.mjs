@@ -58,6 +58,8 @@ test("a contact's life: create, link, edit, find, survive a restart, delete", as
       await waitText(app, "contact-emails", "ada.lovelace@northwind.example");
       await waitText(app, "contact-relationship", "newsletter");
       await waitText(app, "contact-consent", "Do not e-mail");
+      await waitText(app, "timeline", "Title: — → Head of purchasing");
+      await waitText(app, "timeline", "Created");
       await shot(app, "04-contact-detail");
     });
 

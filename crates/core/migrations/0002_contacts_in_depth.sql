@@ -165,3 +165,16 @@ INSERT INTO search_index (rowid, title, body)
       FROM search_docs d JOIN contacts c ON c.id = d.entity_id
       LEFT JOIN accounts a ON a.id = c.account_id
      WHERE d.entity = 'contacts';
+
+-- The record a change belongs to, for its history: a contact's e-mail row belongs to the
+-- contact, a tagging to the tagged record. Written by the core with every change from now on.
+ALTER TABLE change_log ADD COLUMN record_entity TEXT;
+ALTER TABLE change_log ADD COLUMN record_id TEXT;
+UPDATE change_log SET record_entity = entity, record_id = entity_id
+ WHERE entity IN ('contacts', 'accounts');
+UPDATE change_log SET record_entity = 'contacts',
+       record_id = coalesce(json_extract(changes, '$.contact_id[1]'), json_extract(changes, '$.contact_id[0]'),
+                            (SELECT e.contact_id FROM contact_emails e WHERE e.id = change_log.entity_id),
+                            (SELECT p.contact_id FROM contact_phones p WHERE p.id = change_log.entity_id))
+ WHERE entity IN ('contact_emails', 'contact_phones');
+CREATE INDEX change_log_by_record ON change_log (record_entity, record_id, seq);

@@ -31,6 +31,21 @@ pub fn for_entity(conn: &Connection, entity: &str, id: &str) -> Result<Vec<Chang
     )
 }
 
+/// Every change to one record (its own row and its child rows), from change `seq` on, oldest
+/// first.
+pub fn for_record_since(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    seq: i64,
+) -> Result<Vec<Change>> {
+    query(
+        conn,
+        "WHERE record_entity = ?1 AND record_id = ?2 AND seq >= ?3 ORDER BY seq",
+        (entity, id, seq),
+    )
+}
+
 /// Every change made by one transaction, in order.
 pub fn for_batch(conn: &Connection, batch_id: &str) -> Result<Vec<Change>> {
     query(conn, "WHERE batch_id = ?1 ORDER BY seq", [batch_id])

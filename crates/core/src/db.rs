@@ -369,7 +369,12 @@ mod tests {
     /// ships; to change the schema, add a new migration instead.
     #[test]
     fn shipped_migrations_are_never_edited() {
-        const SHIPPED: &[(i64, u64)] = &[(1, 0xaa4e_5020_9170_7a5e)];
+        const SHIPPED: &[(i64, u64)] = &[(1, 0xaa4e_5020_9170_7a5e), (2, 0x2cc9_c758_07ed_3dea)];
+        assert_eq!(
+            SHIPPED.len(),
+            MIGRATIONS.len(),
+            "pin every migration's hash here (the failure below prints it)"
+        );
         for (version, pinned) in SHIPPED {
             let m = &MIGRATIONS[*version as usize - 1];
             let hash = m.sql.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {

@@ -20,6 +20,7 @@ pub mod store;
 pub mod tags;
 pub mod team;
 pub mod time;
+pub mod timeline;
 mod validate;
 
 pub use db::Db;

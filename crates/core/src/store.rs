@@ -290,10 +290,12 @@ impl<'c> Writer<'c> {
     }
 
     fn append(&self, table: &str, id: &str, op: &'static str, changes: &Json) -> Result<()> {
+        let (record_entity, record_id) = self.record_of(table, id, changes)?;
         self.tx
             .prepare_cached(
-                "INSERT INTO change_log (batch_id, origin, entity, entity_id, op, changes, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO change_log (batch_id, origin, entity, entity_id, op, changes, at,
+                                         record_entity, record_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute((
                 &self.batch_id,
@@ -303,8 +305,53 @@ impl<'c> Writer<'c> {
                 op,
                 changes.to_string(),
                 &self.now,
+                record_entity,
+                record_id,
             ))?;
         Ok(())
+    }
+
+    /// The record a changed row belongs to, for that record's history: a child row belongs to
+    /// the record its link column names (read from the change itself, else from the row).
+    fn record_of(&self, table: &str, id: &str, changes: &Json) -> Result<(String, String)> {
+        let link = match table {
+            "contact_emails" | "contact_phones" | "contact_addresses" => {
+                Some((Some("contacts"), "contact_id"))
+            }
+            "taggings" | "custom_values" => Some((None, "entity_id")),
+            _ => None,
+        };
+        let Some((parent, column)) = link else {
+            return Ok((table.to_owned(), id.to_owned()));
+        };
+        let from_changes = |col: &str| -> Option<String> {
+            let pair = changes.get(col)?.as_array()?;
+            pair.iter()
+                .rev()
+                .find_map(|v| v.as_str().map(str::to_owned))
+        };
+        let from_row = |col: &str| -> Result<Option<String>> {
+            Ok(self
+                .tx
+                .prepare_cached(&format!("SELECT {col} FROM {table} WHERE id = ?1"))?
+                .query_row([id], |r| r.get(0))
+                .optional()?)
+        };
+        let record_id = match from_changes(column) {
+            Some(v) => Some(v),
+            None => from_row(column)?,
+        };
+        let record_entity = match parent {
+            Some(p) => Some(p.to_owned()),
+            None => match from_changes("entity") {
+                Some(v) => Some(v),
+                None => from_row("entity")?,
+            },
+        };
+        Ok((
+            record_entity.unwrap_or_else(|| table.to_owned()),
+            record_id.unwrap_or_else(|| id.to_owned()),
+        ))
     }
 }
 

@@ -4,6 +4,7 @@ import { Link, useLocation } from "wouter";
 
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { TagList } from "../components/Pickers";
+import { Timeline } from "../components/Timeline";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
 import { api, type Address } from "../lib/api";
@@ -167,6 +168,7 @@ export function AccountDetail({ id }: { id: string }) {
               <span className="muted">Nobody from {a.name} yet.</span>
             )}
           </section>
+          <Timeline entity="accounts" id={id} />
           <section className="card wide">
             <h2>Notes</h2>
             {a.notes ? <p className="notes">{a.notes}</p> : <span className="muted">No notes yet.</span>}

@@ -4,6 +4,7 @@ import { Link, useLocation, useSearchParams } from "wouter";
 
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { TagList } from "../components/Pickers";
+import { Timeline } from "../components/Timeline";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
 import { api } from "../lib/api";
@@ -185,6 +186,7 @@ export function ContactDetail({ id }: { id: string }) {
               <dd>{formatDateTime(c.updated_at)}</dd>
             </dl>
           </section>
+          <Timeline entity="contacts" id={id} />
           <section className="card wide">
             <h2>Notes</h2>
             {c.notes ? <p className="notes">{c.notes}</p> : <span className="muted">No notes yet.</span>}

@@ -22,6 +22,7 @@ import type { Page } from "./bindings/Page";
 import type { SearchGroup } from "./bindings/SearchGroup";
 import type { TeamMember } from "./bindings/TeamMember";
 import type { TeamMemberInput } from "./bindings/TeamMemberInput";
+import type { TimelineItem } from "./bindings/TimelineItem";
 
 export type * from "./types";
 
@@ -100,6 +101,9 @@ export const api = {
     list: () => call<TeamMember[]>("team_list"),
     create: (input: TeamMemberInput) => call<TeamMember>("team_create", { input }),
   },
+  /** A record's 360-degree timeline, newest first; pass the oldest `at` as `before` for more. */
+  timeline: (entity: string, id: string, before: string | null = null) =>
+    call<TimelineItem[]>("timeline", { entity, id, before }),
   /** Every tag in use, by name. */
   tags: () => call<string[]>("tags_all"),
   /** Reverses an earlier action (a merge) by its batch id. */

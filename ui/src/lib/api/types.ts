@@ -32,3 +32,4 @@ export type { Channel } from "./bindings/Channel";
 export type { PostalAddress } from "./bindings/PostalAddress";
 export type { TeamMember } from "./bindings/TeamMember";
 export type { TeamMemberInput } from "./bindings/TeamMemberInput";
+export type { TimelineItem } from "./bindings/TimelineItem";

@@ -1,0 +1,327 @@
+//! The 360-degree timeline: everything that happened to or around one record, newest first.
+//!
+//! One entry point, [`for_record`], takes any kind of record. Each source of events is a
+//! provider below; modules that land later (activities, deals, tickets, invoices) add theirs
+//! to [`for_record`] and every record page shows them.
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use ts_rs::TS;
+
+use crate::changelog::Change;
+use crate::error::Result;
+
+/// One event on a record's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TimelineItem {
+    /// When it happened (UTC, RFC 3339).
+    pub at: String,
+    /// `history` (the record itself changed), `contact` (a person at this account),
+    /// `subsidiary`, and later `activity`, `deal`, `ticket`, `invoice`, ...
+    pub kind: String,
+    /// One line: "Created", "Edited title and tags", "Ada Lovelace joined".
+    pub title: String,
+    /// What changed, one line each ("Title: Analyst → Countess").
+    pub details: Vec<String>,
+    /// The record the event is about, when it is another one (`{entity, id}`).
+    pub link_entity: Option<String>,
+    pub link_id: Option<String>,
+    /// Who made the change: `app`, `cli`, `import`, ...
+    pub origin: Option<String>,
+    /// The change batch, for undo.
+    pub batch_id: Option<String>,
+}
+
+/// The newest `limit` events of a record, strictly before `before` (an `at` from a previous
+/// page) when given.
+pub fn for_record(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    before: Option<&str>,
+    limit: usize,
+) -> Result<Vec<TimelineItem>> {
+    let mut items = history(conn, entity, id, before, limit)?;
+    if entity == "accounts" {
+        items.extend(account_people(conn, id, before, limit)?);
+        items.extend(subsidiaries(conn, id, before, limit)?);
+    }
+    items.sort_by(|a, b| b.at.cmp(&a.at));
+    items.truncate(limit);
+    Ok(items)
+}
+
+const HIDDEN: &[&str] = &[
+    "updated_at",
+    "created_at",
+    "position",
+    "contact_id",
+    "e164",
+    "national",
+    "phone_e164",
+    "phone_national",
+    "entity",
+    "entity_id",
+    "tag_id",
+];
+
+fn label(field: &str) -> String {
+    let known = match field {
+        "first_name" => "First name",
+        "last_name" => "Last name",
+        "account_id" => "Account",
+        "owner_id" => "Owner",
+        "parent_id" => "Parent company",
+        "annual_revenue_minor" => "Annual revenue",
+        "annual_revenue_currency" => "Revenue currency",
+        "do_not_call_since" => "Do not call",
+        "do_not_email_since" => "Do not e-mail",
+        "unsubscribed_since" => "Unsubscribed",
+        "preferred_channel" => "Preferred channel",
+        "address_street" => "Street",
+        "address_city" => "City",
+        "address_region" => "Region",
+        "address_postal_code" => "Postal code",
+        "address_country" => "Country",
+        other => {
+            let words = other.replace('_', " ");
+            let mut chars = words.chars();
+            return chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+        }
+    };
+    known.to_owned()
+}
+
+fn show(v: &Json) -> String {
+    match v {
+        Json::Null => "—".into(),
+        Json::String(s) if s.chars().count() > 80 => {
+            format!("{}…", s.chars().take(80).collect::<String>())
+        }
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Names for ids that appear in changes (accounts, owners, tags).
+fn name_of(conn: &Connection, field: &str, v: &Json) -> Result<String> {
+    let Some(id) = v.as_str() else {
+        return Ok(show(v));
+    };
+    let sql = match field {
+        "account_id" | "parent_id" => "SELECT name FROM accounts WHERE id = ?1",
+        "owner_id" => "SELECT name FROM team_members WHERE id = ?1",
+        "tag_id" => "SELECT name FROM tags WHERE id = ?1",
+        _ => return Ok(show(v)),
+    };
+    let name: Option<String> = rusqlite::OptionalExtension::optional(
+        conn.prepare_cached(sql)?.query_row([id], |r| r.get(0)),
+    )?;
+    Ok(name.unwrap_or_else(|| "(deleted)".into()))
+}
+
+fn history(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    before: Option<&str>,
+    limit: usize,
+) -> Result<Vec<TimelineItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq FROM change_log
+          WHERE record_entity = ?1 AND record_id = ?2 AND (?3 IS NULL OR at < ?3)
+          ORDER BY seq DESC LIMIT ?4",
+    )?;
+    let seqs: Vec<i64> = stmt
+        .query_map((entity, id, before, (limit * 8) as i64), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let Some(&oldest) = seqs.last() else {
+        return Ok(Vec::new());
+    };
+    let changes = crate::changelog::for_record_since(conn, entity, id, oldest)?;
+    // One item per batch (one save), newest first.
+    let mut batches: Vec<(String, Vec<Change>)> = Vec::new();
+    for change in changes.into_iter().rev() {
+        match batches.last_mut() {
+            Some((batch, list)) if *batch == change.batch_id => list.push(change),
+            _ => batches.push((change.batch_id.clone(), vec![change])),
+        }
+    }
+    batches
+        .into_iter()
+        .take(limit)
+        .map(|(batch, changes)| describe(conn, entity, id, batch, changes))
+        .collect()
+}
+
+fn describe(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    batch: String,
+    changes: Vec<Change>,
+) -> Result<TimelineItem> {
+    let created = changes
+        .iter()
+        .any(|c| c.entity == entity && c.entity_id == id && c.op == "insert");
+    let mut details = Vec::new();
+    let mut touched: Vec<String> = Vec::new();
+    for c in changes.iter().rev() {
+        let what = match c.entity.as_str() {
+            "contact_emails" => Some(("E-mail", "address")),
+            "contact_phones" => Some(("Phone", "number")),
+            "contact_addresses" => Some(("Address", "city")),
+            "taggings" => Some(("Tag", "tag_id")),
+            _ => None,
+        };
+        if let Some((noun, key)) = what {
+            let value = |side: usize| -> Result<String> {
+                match c.changes.get(key) {
+                    Some(pair) => {
+                        let v = if side == 0 { &pair.0 } else { &pair.1 };
+                        name_of(conn, key, v)
+                    }
+                    None => Ok(String::new()),
+                }
+            };
+            let line = match c.op.as_str() {
+                "insert" => format!("{noun} added: {}", value(1)?),
+                "delete" => format!("{noun} removed: {}", value(0)?),
+                _ if c.changes.contains_key(key) => {
+                    format!("{noun} changed: {} → {}", value(0)?, value(1)?)
+                }
+                _ => continue,
+            };
+            details.push(line);
+            if !touched.contains(&noun.to_owned()) {
+                touched.push(noun.to_owned());
+            }
+            continue;
+        }
+        if c.entity != entity || c.entity_id != id {
+            continue;
+        }
+        let fields: BTreeMap<&String, &(Json, Json)> = c
+            .changes
+            .iter()
+            .filter(|(k, _)| !HIDDEN.contains(&k.as_str()))
+            .collect();
+        for (field, (old, new)) in fields {
+            let name = label(field);
+            if field.ends_with("_since") {
+                // Consent flags: what matters is on or off; the date is on the record.
+                details.push(format!(
+                    "{name}: {}",
+                    if new.is_null() { "off" } else { "on" }
+                ));
+                touched.push(name.to_lowercase());
+                continue;
+            }
+            if created {
+                if !new.is_null() {
+                    details.push(format!("{name}: {}", name_of(conn, field, new)?));
+                }
+            } else {
+                details.push(format!(
+                    "{name}: {} → {}",
+                    name_of(conn, field, old)?,
+                    name_of(conn, field, new)?
+                ));
+                touched.push(name.to_lowercase());
+            }
+        }
+    }
+    let first = &changes[0];
+    let title = if created {
+        "Created".to_owned()
+    } else if touched.is_empty() {
+        "Edited".to_owned()
+    } else {
+        format!(
+            "Edited {}",
+            join_words(&touched.iter().map(|t| t.to_lowercase()).collect::<Vec<_>>())
+        )
+    };
+    Ok(TimelineItem {
+        at: first.at.clone(),
+        kind: "history".into(),
+        title,
+        details,
+        link_entity: None,
+        link_id: None,
+        origin: Some(first.origin.clone()),
+        batch_id: Some(batch),
+    })
+}
+
+fn join_words(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn account_people(
+    conn: &Connection,
+    account: &str,
+    before: Option<&str>,
+    limit: usize,
+) -> Result<Vec<TimelineItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, trim(first_name || ' ' || last_name), title, created_at FROM contacts
+          WHERE account_id = ?1 AND (?2 IS NULL OR created_at < ?2)
+          ORDER BY created_at DESC LIMIT ?3",
+    )?;
+    let items = stmt
+        .query_map((account, before, limit as i64), |r| {
+            let title: Option<String> = r.get(2)?;
+            Ok(TimelineItem {
+                at: r.get(3)?,
+                kind: "contact".into(),
+                title: format!("{} added", r.get::<_, String>(1)?),
+                details: title.into_iter().collect(),
+                link_entity: Some("contacts".into()),
+                link_id: Some(r.get(0)?),
+                origin: None,
+                batch_id: None,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(items)
+}
+
+fn subsidiaries(
+    conn: &Connection,
+    account: &str,
+    before: Option<&str>,
+    limit: usize,
+) -> Result<Vec<TimelineItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, created_at FROM accounts
+          WHERE parent_id = ?1 AND (?2 IS NULL OR created_at < ?2)
+          ORDER BY created_at DESC LIMIT ?3",
+    )?;
+    let items = stmt
+        .query_map((account, before, limit as i64), |r| {
+            Ok(TimelineItem {
+                at: r.get(2)?,
+                kind: "subsidiary".into(),
+                title: format!("Subsidiary {} added", r.get::<_, String>(1)?),
+                details: Vec::new(),
+                link_entity: Some("accounts".into()),
+                link_id: Some(r.get(0)?),
+                origin: None,
+                batch_id: None,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(items)
+}
