@@ -13,8 +13,9 @@ use rapport_core::contacts::{
     self, Channel, ContactInput, ContactQuery, ContactSort, EmailEntry, MergeChoices, MergeSide,
     PhoneEntry,
 };
-use rapport_core::list::{Page, SortDirection};
+use rapport_core::list::{CommonFilters, Page, SortDirection};
 use rapport_core::money::MoneyInput;
+use rapport_core::bulk::{self, BulkAction};
 use rapport_core::{Db, Error, changelog, duplicates, team};
 use serde::Serialize;
 
@@ -59,6 +60,7 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   duplicates     -> [{entity, records: [{entity, id, title, subtitle}], reasons: [text]}]
   contacts merge -> {survivor: Contact, merged_id, batch_id}
   team list      -> [{id, name, email, active}]
+  bulk           -> {changed, batch_id}
 
   `add` commands print the new id alone on stdout. `contacts merge` prints the batch id
   (or the JSON above with --format json); `rapport undo BATCH` reverses that merge and prints
@@ -100,6 +102,29 @@ enum Command {
     /// The people who own records.
     #[command(subcommand)]
     Team(TeamCmd),
+    /// Act on many contacts or accounts at once (one undoable batch; prints its id).
+    Bulk {
+        /// contacts or accounts.
+        #[arg(value_parser = ["contacts", "accounts"])]
+        entity: String,
+        /// A record id; repeat for several.
+        #[arg(long = "id", value_name = "ID", required = true)]
+        ids: Vec<String>,
+        /// Add this tag to each; repeat for several.
+        #[arg(long = "add-tag", value_name = "TAG", group = "bulk_action")]
+        add_tags: Vec<String>,
+        /// Remove this tag from each; repeat for several.
+        #[arg(long = "remove-tag", value_name = "TAG", group = "bulk_action")]
+        remove_tags: Vec<String>,
+        /// Give each to this team member (by name), or "none".
+        #[arg(long, value_name = "NAME", group = "bulk_action")]
+        owner: Option<String>,
+        /// Delete each.
+        #[arg(long, group = "bulk_action")]
+        delete: bool,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,9 +163,17 @@ enum AccountsCmd {
         /// Sort in descending order.
         #[arg(long)]
         desc: bool,
-        /// Only accounts whose name contains this text.
+        /// Only accounts found by this text (name, website, industry, city, phone).
         #[arg(long)]
         search: Option<String>,
+        /// Only accounts of this type (prospect, customer, partner, vendor).
+        #[arg(long = "type", value_name = "TYPE")]
+        account_type: Option<String>,
+        /// Only accounts in this industry.
+        #[arg(long)]
+        industry: Option<String>,
+        #[command(flatten)]
+        filters: FilterArgs,
         /// At most this many rows (default: all).
         #[arg(long)]
         limit: Option<u32>,
@@ -159,6 +192,38 @@ enum AccountsCmd {
     },
     /// Delete an account; its contacts are kept, unlinked.
     Delete { id: String },
+}
+
+/// Filters both lists share.
+#[derive(Debug, Args)]
+struct FilterArgs {
+    /// Only records with this tag; repeat for any of several.
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Only records owned by this team member (by name), or "none".
+    #[arg(long, value_name = "NAME")]
+    owner: Option<String>,
+    /// Only records created on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DAY")]
+    created_from: Option<String>,
+    /// Only records created on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DAY")]
+    created_to: Option<String>,
+}
+
+impl FilterArgs {
+    fn to_filters(&self, conn: &rapport_core::Connection) -> rapport_core::Result<CommonFilters> {
+        let owner_id = match self.owner.as_deref().map(str::trim) {
+            Some(n) if n.eq_ignore_ascii_case("none") => Some("none".to_owned()),
+            _ => owner_id(conn, &self.owner)?.flatten(),
+        };
+        Ok(CommonFilters {
+            tags: self.tags.clone(),
+            owner_id,
+            created_from: self.created_from.clone(),
+            created_to: self.created_to.clone(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
@@ -238,12 +303,17 @@ enum ContactsCmd {
         /// Sort in descending order.
         #[arg(long)]
         desc: bool,
-        /// Only contacts whose name, e-mail or account contains this text.
+        /// Only contacts found by this text (name, e-mail, phone, title, account).
         #[arg(long)]
         search: Option<String>,
         /// Only the contacts of this account.
         #[arg(long)]
         account_id: Option<String>,
+        /// Only contacts who may be e-mailed (not do-not-e-mail, not unsubscribed).
+        #[arg(long)]
+        emailable: bool,
+        #[command(flatten)]
+        filters: FilterArgs,
         /// At most this many rows (default: all).
         #[arg(long)]
         limit: Option<u32>,
@@ -415,6 +485,37 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
                 )
             })
         }
+        Command::Bulk {
+            entity,
+            ids,
+            add_tags,
+            remove_tags,
+            owner,
+            delete,
+            format,
+        } => {
+            let action = if delete {
+                BulkAction::Delete
+            } else if !add_tags.is_empty() {
+                BulkAction::AddTags { tags: add_tags }
+            } else if !remove_tags.is_empty() {
+                BulkAction::RemoveTags { tags: remove_tags }
+            } else if let Some(name) = &owner {
+                let owner_id = if name.trim().eq_ignore_ascii_case("none") {
+                    None
+                } else {
+                    owner_id(db.conn(), &owner)?.flatten()
+                };
+                BulkAction::SetOwner { owner_id }
+            } else {
+                return Err(Error::invalid(
+                    "--add-tag",
+                    "or --remove-tag, --owner or --delete is needed: say what to do",
+                ));
+            };
+            let result = bulk::apply(&mut db, &entity, &ids, &action)?;
+            emit(format, &result, || output::line(&result.batch_id))
+        }
         Command::Undo { batch } => {
             let undo = changelog::undo(&mut db, &batch)?;
             output::line(&undo)
@@ -438,9 +539,21 @@ fn run_accounts(db: &mut Db, cmd: AccountsCmd) -> rapport_core::Result<()> {
             sort,
             desc,
             search,
+            account_type,
+            industry,
+            filters,
             limit,
         } => {
+            let account_type = match account_type.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(t) => Some(AccountType::parse(t).ok_or_else(|| {
+                    Error::invalid("--type", format!("\"{t}\" is not prospect, customer, partner or vendor"))
+                })?),
+            };
             let query = AccountQuery {
+                filters: filters.to_filters(db.conn())?,
+                account_type,
+                industry,
                 sort: match sort {
                     AccountSortArg::Name => AccountSort::Name,
                     AccountSortArg::Industry => AccountSort::Industry,
@@ -516,9 +629,13 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
             desc,
             search,
             account_id,
+            emailable,
+            filters,
             limit,
         } => {
             let query = ContactQuery {
+                filters: filters.to_filters(db.conn())?,
+                emailable,
                 sort: match sort {
                     ContactSortArg::Name => ContactSort::Name,
                     ContactSortArg::Account => ContactSort::Account,

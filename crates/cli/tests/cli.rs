@@ -470,3 +470,36 @@ fn owners_tags_consent_and_types_from_the_command_line() {
     let err = s.fails(2, &["accounts", "add", "--name", "B", "--type", "friend"]);
     assert!(err.contains("--type"), "{err}");
 }
+
+#[test]
+fn filters_and_bulk_actions_from_the_command_line() {
+    let s = Sandbox::new();
+    s.ok(&["team", "add", "--name", "Sam"]);
+    let a = s.ok(&["contacts", "add", "--first-name", "Ann", "--tag", "vip"]);
+    let b = s.ok(&["contacts", "add", "--first-name", "Bob", "--do-not-email", "yes"]);
+    s.ok(&["contacts", "add", "--first-name", "Cy"]);
+    let (a, b) = (a.trim(), b.trim());
+
+    let vip = s.json(&["contacts", "list", "--tag", "VIP", "--format", "json"]);
+    assert_eq!(vip.as_array().unwrap().len(), 1);
+    let emailable = s.json(&["contacts", "list", "--emailable", "--format", "json"]);
+    assert_eq!(emailable.as_array().unwrap().len(), 2);
+
+    let r = s.json(&["bulk", "contacts", "--id", a, "--id", b, "--add-tag", "fair", "--format", "json"]);
+    assert_eq!(r["changed"], 2);
+    s.ok(&["bulk", "contacts", "--id", a, "--id", b, "--owner", "sam"]);
+    let owned = s.json(&["contacts", "list", "--owner", "Sam", "--format", "json"]);
+    assert_eq!(owned.as_array().unwrap().len(), 2);
+    let unowned = s.json(&["contacts", "list", "--owner", "none", "--format", "json"]);
+    assert_eq!(unowned.as_array().unwrap().len(), 1);
+
+    let batch = s.ok(&["bulk", "contacts", "--id", a, "--id", b, "--delete"]);
+    assert_eq!(s.json(&["contacts", "list", "--format", "json"]).as_array().unwrap().len(), 1);
+    s.ok(&["undo", batch.trim()]);
+    assert_eq!(s.json(&["contacts", "list", "--tag", "fair", "--format", "json"]).as_array().unwrap().len(), 2);
+
+    let err = s.fails(2, &["bulk", "contacts", "--id", a]);
+    assert!(err.contains("say what to do"), "{err}");
+    let err = s.fails(2, &["bulk", "contacts", "--id", a, "--delete", "--owner", "Sam"]);
+    assert!(err.contains("cannot be used with"), "{err}");
+}

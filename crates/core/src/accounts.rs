@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::list::{ListShape, ListSql, Page, SortDirection};
+use crate::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
 use crate::money::{Money, MoneyInput};
 use crate::search;
 use crate::store::{Writer, int, text};
@@ -162,6 +162,15 @@ pub struct AccountQuery {
     pub search: Option<String>,
     /// Only the sub-accounts of this account.
     pub parent_id: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub filters: CommonFilters,
+    /// Only accounts of this type.
+    #[serde(rename = "type")]
+    #[ts(rename = "type")]
+    pub account_type: Option<AccountType>,
+    /// Only accounts in this industry (any case).
+    pub industry: Option<String>,
     /// The `next` cursor of the previous page.
     pub after: Option<String>,
     /// At most this many rows (default 500, at most 5000).
@@ -341,7 +350,11 @@ pub fn sub_account_ids(conn: &Connection, id: &str) -> Result<Vec<String>> {
 
 /// Deletes the account. Its contacts and sub-accounts are kept, unlinked from it (all logged).
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
-    db.write(|w| {
+    db.write(|w| delete_in(w, id))
+}
+
+/// Deletes an account inside a larger write (contacts and subsidiaries are kept, unlinked).
+pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
         for contact_id in contact_ids(w.conn(), id)? {
             w.update(
                 crate::contacts::TABLE,
@@ -356,7 +369,6 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
         crate::tags::clear(w, TABLE, id)?;
         w.delete(TABLE, id)?;
         search::remove(w.conn(), TABLE, id)
-    })
 }
 
 const SELECT: &str = "SELECT a.id, a.name, a.industry, a.website, a.phone,
@@ -456,6 +468,13 @@ pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSumma
     }
     if let Some(parent) = query.parent_id.as_deref().filter(|p| !p.is_empty()) {
         sql.filter("a.parent_id = ?", [Value::Text(parent.to_owned())]);
+    }
+    query.filters.apply(&mut sql, TABLE, "a")?;
+    if let Some(t) = query.account_type {
+        sql.filter("a.type = ?", [Value::Text(t.as_str().to_owned())]);
+    }
+    if let Some(industry) = query.industry.as_deref().map(str::trim).filter(|i| !i.is_empty()) {
+        sql.filter("a.industry = ? COLLATE NOCASE", [Value::Text(industry.to_owned())]);
     }
     if let Some(after) = &query.after {
         sql.after(after)?;

@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::list::{ListShape, ListSql, Page, SortDirection};
+use crate::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
 use crate::store::{Writer, text};
 use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
 use crate::{phone, search};
@@ -181,6 +181,11 @@ pub struct ContactQuery {
     pub search: Option<String>,
     /// Only the contacts of this account.
     pub account_id: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub filters: CommonFilters,
+    /// Only contacts who may be e-mailed (not marked do-not-e-mail or unsubscribed).
+    pub emailable: bool,
     /// The `next` cursor of the previous page.
     pub after: Option<String>,
     /// At most this many rows (default 500, at most 5000).
@@ -373,16 +378,19 @@ pub fn update(db: &mut Db, id: &str, input: &ContactInput) -> Result<Contact> {
 /// Deletes the contact with its e-mail addresses, phone numbers, postal addresses and tags
 /// (all logged).
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
-    db.write(|w| {
-        for table in [EMAILS, PHONES, ADDRESSES] {
-            for child in child_ids(w.conn(), table, id)? {
-                w.delete(table, &child)?;
-            }
+    db.write(|w| delete_in(w, id))
+}
+
+/// Deletes a contact inside a larger write.
+pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
+    for table in [EMAILS, PHONES, ADDRESSES] {
+        for child in child_ids(w.conn(), table, id)? {
+            w.delete(table, &child)?;
         }
-        crate::tags::clear(w, TABLE, id)?;
-        w.delete(TABLE, id)?;
-        search::remove(w.conn(), TABLE, id)
-    })
+    }
+    crate::tags::clear(w, TABLE, id)?;
+    w.delete(TABLE, id)?;
+    search::remove(w.conn(), TABLE, id)
 }
 
 fn child_ids(conn: &Connection, table: &'static str, contact_id: &str) -> Result<Vec<String>> {
@@ -579,6 +587,10 @@ pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSumma
     }
     if let Some(account) = query.account_id.as_deref().filter(|s| !s.is_empty()) {
         sql.filter("c.account_id = ?", [Value::Text(account.to_owned())]);
+    }
+    query.filters.apply(&mut sql, TABLE, "c")?;
+    if query.emailable {
+        sql.filter("c.do_not_email_since IS NULL AND c.unsubscribed_since IS NULL", []);
     }
     if let Some(after) = &query.after {
         sql.after(after)?;

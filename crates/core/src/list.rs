@@ -261,3 +261,56 @@ impl ListSql {
         })
     }
 }
+
+/// Filters every kind of record list shares.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct CommonFilters {
+    /// Records carrying any of these tags (by name, any case).
+    pub tags: Vec<String>,
+    /// Records owned by this team member; `"none"` for records nobody owns.
+    pub owner_id: Option<String>,
+    /// Created on or after this day (`YYYY-MM-DD`).
+    pub created_from: Option<String>,
+    /// Created on or before this day (`YYYY-MM-DD`).
+    pub created_to: Option<String>,
+}
+
+impl CommonFilters {
+    /// Adds these filters for the table `entity` aliased `alias`.
+    pub(crate) fn apply(&self, sql: &mut ListSql, entity: &str, alias: &str) -> Result<()> {
+        let tags: Vec<&str> = self.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()).collect();
+        if !tags.is_empty() {
+            let json = serde_json::to_string(&tags).map_err(|e| Error::Internal(e.to_string()))?;
+            sql.filter(
+                &format!(
+                    "{alias}.id IN (SELECT g.entity_id FROM taggings g JOIN tags t ON t.id = g.tag_id
+                       WHERE g.entity = '{entity}'
+                         AND lower(t.name) IN (SELECT lower(value) FROM json_each(?)))"
+                ),
+                [Value::Text(json)],
+            );
+        }
+        match self.owner_id.as_deref().map(str::trim) {
+            None | Some("") => {}
+            Some("none") => sql.filter(&format!("{alias}.owner_id IS NULL"), []),
+            Some(owner) => sql.filter(&format!("{alias}.owner_id = ?"), [Value::Text(owner.to_owned())]),
+        }
+        let day = |field: &str, v: &Option<String>| -> Result<Option<String>> {
+            let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) else {
+                return Ok(None);
+            };
+            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map(|d| Some(d.format("%Y-%m-%d").to_string()))
+                .map_err(|_| Error::invalid(field, format!("\"{v}\" is not a date; write it as YYYY-MM-DD")))
+        };
+        if let Some(from) = day("created_from", &self.created_from)? {
+            sql.filter(&format!("{alias}.created_at >= ?"), [Value::Text(from)]);
+        }
+        if let Some(to) = day("created_to", &self.created_to)? {
+            sql.filter(&format!("{alias}.created_at < date(?, '+1 day')"), [Value::Text(to)]);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,122 @@
+//! Actions on many selected records at once, as one undoable change batch.
+
+use rusqlite::types::Value;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::store::Writer;
+use crate::validate::Checker;
+
+/// What to do to every selected record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "action", rename_all = "snake_case")]
+#[ts(export)]
+pub enum BulkAction {
+    AddTags { tags: Vec<String> },
+    RemoveTags { tags: Vec<String> },
+    /// `owner_id: null` clears the owner.
+    SetOwner { owner_id: Option<String> },
+    Delete,
+}
+
+/// What a bulk action did; `batch_id` undoes all of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BulkResult {
+    #[ts(type = "number")]
+    pub changed: i64,
+    pub batch_id: String,
+}
+
+/// Applies `action` to the `entity` records (`contacts` or `accounts`) with these ids, all in
+/// one transaction. An unknown id fails the whole action and changes nothing.
+pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> Result<BulkResult> {
+    let table: &'static str = match entity {
+        "contacts" => crate::contacts::TABLE,
+        "accounts" => crate::accounts::TABLE,
+        other => return Err(Error::invalid("entity", format!("{other} records have no bulk actions"))),
+    };
+    if ids.is_empty() {
+        return Err(Error::invalid("ids", "select at least one record"));
+    }
+    let mut c = Checker::default();
+    let tags = match action {
+        BulkAction::AddTags { tags } | BulkAction::RemoveTags { tags } => {
+            let clean = crate::tags::clean(&mut c, "tags", tags);
+            if clean.is_empty() {
+                c.fail("tags", "name at least one tag");
+            }
+            clean
+        }
+        _ => Vec::new(),
+    };
+    let owner = match action {
+        BulkAction::SetOwner { owner_id } => crate::team::check_owner(&mut c, db.conn(), owner_id)?,
+        _ => None,
+    };
+    c.finish()?;
+    db.write(|w| {
+        let mut changed = 0;
+        for id in ids {
+            if apply_one(w, table, id, action, &tags, &owner)? {
+                changed += 1;
+            }
+        }
+        Ok(BulkResult {
+            changed,
+            batch_id: w.batch_id().to_owned(),
+        })
+    })
+}
+
+fn apply_one(
+    w: &Writer<'_>,
+    table: &'static str,
+    id: &str,
+    action: &BulkAction,
+    tags: &[String],
+    owner: &Option<String>,
+) -> Result<bool> {
+    let exists: bool = w
+        .conn()
+        .prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"))?
+        .query_row([id], |r| r.get(0))?;
+    if !exists {
+        return Err(Error::not_found(if table == "contacts" { "contact" } else { "account" }, id));
+    }
+    match action {
+        BulkAction::AddTags { .. } | BulkAction::RemoveTags { .. } => {
+            let current = crate::tags::of(w.conn(), table, id)?;
+            let wanted: Vec<String> = if matches!(action, BulkAction::AddTags { .. }) {
+                let mut all = current.clone();
+                all.extend(tags.iter().filter(|t| !current.iter().any(|c| c.eq_ignore_ascii_case(t))).cloned());
+                all
+            } else {
+                current
+                    .iter()
+                    .filter(|c| !tags.iter().any(|t| t.eq_ignore_ascii_case(c)))
+                    .cloned()
+                    .collect()
+            };
+            if wanted == current {
+                return Ok(false);
+            }
+            crate::tags::set(w, table, id, &wanted)?;
+            Ok(true)
+        }
+        BulkAction::SetOwner { .. } => {
+            let value = owner.clone().map_or(Value::Null, Value::Text);
+            w.update(table, id, &[("owner_id", value)])
+        }
+        BulkAction::Delete => {
+            if table == "contacts" {
+                crate::contacts::delete_in(w, id)?;
+            } else {
+                crate::accounts::delete_in(w, id)?;
+            }
+            Ok(true)
+        }
+    }
+}
