@@ -22,6 +22,11 @@ fn main() {
         "team_create",
         "tags_all",
         "timeline",
+        "fields_list",
+        "fields_define",
+        "fields_update",
+        "fields_archive",
+        "bulk_apply",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

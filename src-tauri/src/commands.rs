@@ -1,10 +1,12 @@
 //! The commands the UI calls. Each: state in, one core call, error mapped.
 
 use rapport_core::accounts::{self, Account, AccountInput, AccountQuery, AccountSummary};
+use rapport_core::bulk::{self, BulkAction, BulkResult};
 use rapport_core::contacts::{
     self, Contact, ContactInput, ContactQuery, ContactSummary, MergeChoices, MergeResult,
 };
 use rapport_core::duplicates::{self, DuplicateGroup, DuplicateMatch};
+use rapport_core::fields::{self, CustomField, CustomFieldInput};
 use rapport_core::list::Page;
 use rapport_core::search::{self as global_search, SearchGroup};
 use rapport_core::team::{self, TeamMember, TeamMemberInput};
@@ -163,4 +165,42 @@ pub fn timeline(
     state.with(|db| {
         rapport_core::timeline::for_record(db.conn(), &entity, &id, before.as_deref(), 50)
     })
+}
+
+#[tauri::command(async)]
+pub fn fields_list(state: State<'_, AppState>, entity: String) -> CommandResult<Vec<CustomField>> {
+    state.with(|db| fields::list(db.conn(), &entity))
+}
+
+#[tauri::command(async)]
+pub fn fields_define(
+    state: State<'_, AppState>,
+    input: CustomFieldInput,
+) -> CommandResult<CustomField> {
+    state.with(|db| fields::define(db, &input))
+}
+
+#[tauri::command(async)]
+pub fn fields_update(
+    state: State<'_, AppState>,
+    id: String,
+    label: String,
+    options: Vec<String>,
+) -> CommandResult<CustomField> {
+    state.with(|db| fields::update(db, &id, &label, &options))
+}
+
+#[tauri::command(async)]
+pub fn fields_archive(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+    state.with(|db| fields::archive(db, &id))
+}
+
+#[tauri::command(async)]
+pub fn bulk_apply(
+    state: State<'_, AppState>,
+    entity: String,
+    ids: Vec<String>,
+    action: BulkAction,
+) -> CommandResult<BulkResult> {
+    state.with(|db| bulk::apply(db, &entity, &ids, &action))
 }

@@ -41,6 +41,11 @@ pub fn run() {
             commands::team_create,
             commands::tags_all,
             commands::timeline,
+            commands::fields_list,
+            commands::fields_define,
+            commands::fields_update,
+            commands::fields_archive,
+            commands::bulk_apply,
         ])
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {

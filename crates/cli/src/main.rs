@@ -9,13 +9,14 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rapport_core::accounts::{self, AccountInput, AccountQuery, AccountSort, AccountType, Address};
+use rapport_core::bulk::{self, BulkAction};
 use rapport_core::contacts::{
     self, Channel, ContactInput, ContactQuery, ContactSort, EmailEntry, MergeChoices, MergeSide,
     PhoneEntry,
 };
-use rapport_core::list::{CommonFilters, Page, SortDirection};
+use rapport_core::fields::{self, CustomFieldInput, FieldKind};
+use rapport_core::list::{CommonFilters, CustomFilter, Page, SortDirection};
 use rapport_core::money::MoneyInput;
-use rapport_core::bulk::{self, BulkAction};
 use rapport_core::{Db, Error, changelog, duplicates, team};
 use serde::Serialize;
 
@@ -61,6 +62,10 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   contacts merge -> {survivor: Contact, merged_id, batch_id}
   team list      -> [{id, name, email, active}]
   bulk           -> {changed, batch_id}
+  fields list    -> [{id, entity, label, kind, options: [text], position}]
+  Custom values appear in contacts and accounts (get and list) as custom: {field id: value},
+  the value being text, a number, {amount_minor, currency}, a YYYY-MM-DD date, a choice,
+  [choices] or true/false.
 
   `add` commands print the new id alone on stdout. `contacts merge` prints the batch id
   (or the JSON above with --format json); `rapport undo BATCH` reverses that merge and prints
@@ -102,6 +107,9 @@ enum Command {
     /// The people who own records.
     #[command(subcommand)]
     Team(TeamCmd),
+    /// Custom fields of contacts and accounts.
+    #[command(subcommand)]
+    Fields(FieldsCmd),
     /// Act on many contacts or accounts at once (one undoable batch; prints its id).
     Bulk {
         /// contacts or accounts.
@@ -125,6 +133,41 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum FieldsCmd {
+    /// Define a field; prints its id.
+    Add {
+        /// contacts or accounts.
+        #[arg(long)]
+        entity: String,
+        #[arg(long)]
+        label: String,
+        /// text, number, money, date, single_select, multi_select or checkbox.
+        #[arg(long)]
+        kind: String,
+        /// A choice of a select; repeat for several.
+        #[arg(long = "option", value_name = "CHOICE")]
+        options: Vec<String>,
+    },
+    /// List the fields of contacts and accounts.
+    List {
+        #[arg(long)]
+        entity: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Rename a field (and replace a select's choices with --option); values are kept.
+    Rename {
+        id: String,
+        #[arg(long)]
+        label: String,
+        #[arg(long = "option", value_name = "CHOICE")]
+        options: Vec<String>,
+    },
+    /// Remove a field from forms and lists; its values stay in the file.
+    Delete { id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -197,6 +240,10 @@ enum AccountsCmd {
 /// Filters both lists share.
 #[derive(Debug, Args)]
 struct FilterArgs {
+    /// Only records whose custom field has this value, as LABEL=VALUE (an empty VALUE:
+    /// records without one); repeat for several.
+    #[arg(long = "where", value_name = "LABEL=VALUE")]
+    custom: Vec<String>,
     /// Only records with this tag; repeat for any of several.
     #[arg(long = "tag", value_name = "TAG")]
     tags: Vec<String>,
@@ -212,7 +259,22 @@ struct FilterArgs {
 }
 
 impl FilterArgs {
-    fn to_filters(&self, conn: &rapport_core::Connection) -> rapport_core::Result<CommonFilters> {
+    fn to_filters(
+        &self,
+        conn: &rapport_core::Connection,
+        entity: &str,
+    ) -> rapport_core::Result<CommonFilters> {
+        let custom = self
+            .custom
+            .iter()
+            .map(|pair| {
+                let (field, value) = field_pair(conn, entity, "--where", pair)?;
+                Ok(CustomFilter {
+                    field_id: field,
+                    value,
+                })
+            })
+            .collect::<rapport_core::Result<Vec<_>>>()?;
         let owner_id = match self.owner.as_deref().map(str::trim) {
             Some(n) if n.eq_ignore_ascii_case("none") => Some("none".to_owned()),
             _ => owner_id(conn, &self.owner)?.flatten(),
@@ -222,8 +284,53 @@ impl FilterArgs {
             owner_id,
             created_from: self.created_from.clone(),
             created_to: self.created_to.clone(),
+            custom,
         })
     }
+}
+
+/// Splits LABEL=VALUE and finds the field of `entity` it names (by label or id).
+fn field_pair(
+    conn: &rapport_core::Connection,
+    entity: &str,
+    flag: &str,
+    pair: &str,
+) -> rapport_core::Result<(String, String)> {
+    let Some((label, value)) = pair.split_once('=') else {
+        return Err(Error::invalid(
+            flag,
+            format!("\"{pair}\" is not LABEL=VALUE"),
+        ));
+    };
+    let field = match fields::find(conn, entity, label)? {
+        Some(f) => f,
+        None => fields::list(conn, entity)?
+            .into_iter()
+            .find(|f| f.id == label.trim())
+            .ok_or_else(|| {
+                Error::invalid(
+                    flag,
+                    format!(
+                        "{entity} have no custom field \"{}\" (see: rapport fields list)",
+                        label.trim()
+                    ),
+                )
+            })?,
+    };
+    Ok((field.id, value.to_owned()))
+}
+
+fn apply_custom(
+    conn: &rapport_core::Connection,
+    entity: &str,
+    pairs: &[String],
+    custom: &mut rapport_core::fields::CustomValues,
+) -> rapport_core::Result<()> {
+    for pair in pairs {
+        let (field, value) = field_pair(conn, entity, "--field", pair)?;
+        custom.insert(field, serde_json::Value::String(value));
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
@@ -285,6 +392,10 @@ struct AccountFields {
     /// A tag; repeat for several (replaces the account's tags).
     #[arg(long = "tag", value_name = "TAG")]
     tags: Vec<String>,
+    /// A custom field value, as LABEL=VALUE (LABEL may be the field's id; an empty VALUE
+    /// clears it); repeat for several.
+    #[arg(long = "field", value_name = "LABEL=VALUE")]
+    custom: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -412,6 +523,10 @@ struct ContactFields {
     /// A tag; repeat for several (replaces the contact's tags).
     #[arg(long = "tag", value_name = "TAG")]
     tags: Vec<String>,
+    /// A custom field value, as LABEL=VALUE (LABEL may be the field's id; an empty VALUE
+    /// clears it); repeat for several.
+    #[arg(long = "field", value_name = "LABEL=VALUE")]
+    custom: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -516,6 +631,7 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
             let result = bulk::apply(&mut db, &entity, &ids, &action)?;
             emit(format, &result, || output::line(&result.batch_id))
         }
+        Command::Fields(cmd) => run_fields(&mut db, cmd),
         Command::Undo { batch } => {
             let undo = changelog::undo(&mut db, &batch)?;
             output::line(&undo)
@@ -547,11 +663,14 @@ fn run_accounts(db: &mut Db, cmd: AccountsCmd) -> rapport_core::Result<()> {
             let account_type = match account_type.as_deref().map(str::trim) {
                 None | Some("") => None,
                 Some(t) => Some(AccountType::parse(t).ok_or_else(|| {
-                    Error::invalid("--type", format!("\"{t}\" is not prospect, customer, partner or vendor"))
+                    Error::invalid(
+                        "--type",
+                        format!("\"{t}\" is not prospect, customer, partner or vendor"),
+                    )
                 })?),
             };
             let query = AccountQuery {
-                filters: filters.to_filters(db.conn())?,
+                filters: filters.to_filters(db.conn(), "accounts")?,
                 account_type,
                 industry,
                 sort: match sort {
@@ -634,7 +753,7 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
             limit,
         } => {
             let query = ContactQuery {
-                filters: filters.to_filters(db.conn())?,
+                filters: filters.to_filters(db.conn(), "contacts")?,
                 emailable,
                 sort: match sort {
                     ContactSortArg::Name => ContactSort::Name,
@@ -721,6 +840,68 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
             let result = contacts::merge(db, &survivor, &other, &choices)?;
             emit(format, &result, || output::line(&result.batch_id))
         }
+    }
+}
+
+fn run_fields(db: &mut Db, cmd: FieldsCmd) -> rapport_core::Result<()> {
+    match cmd {
+        FieldsCmd::Add {
+            entity,
+            label,
+            kind,
+            options,
+        } => {
+            let kind = FieldKind::parse(&kind).ok_or_else(|| {
+                Error::invalid(
+                    "--kind",
+                    format!("\"{kind}\" is not text, number, money, date, single_select, multi_select or checkbox"),
+                )
+            })?;
+            let field = fields::define(
+                db,
+                &CustomFieldInput {
+                    entity,
+                    label,
+                    kind,
+                    options,
+                },
+            )?;
+            output::line(&field.id)
+        }
+        FieldsCmd::List { entity, format } => {
+            let mut all = Vec::new();
+            for e in fields::ENTITIES
+                .iter()
+                .filter(|e| entity.as_deref().is_none_or(|x| x == **e))
+            {
+                all.extend(fields::list(db.conn(), e)?);
+            }
+            emit(format, &all, || {
+                output::table(
+                    &["ID", "ENTITY", "LABEL", "KIND", "CHOICES"],
+                    all.iter().map(|f| {
+                        vec![
+                            f.id.clone(),
+                            f.entity.clone(),
+                            f.label.clone(),
+                            f.kind.as_str().to_owned(),
+                            f.options.join(", "),
+                        ]
+                    }),
+                )
+            })
+        }
+        FieldsCmd::Rename { id, label, options } => {
+            let current = fields::get(db.conn(), &id)?;
+            let options = if options.is_empty() {
+                current.options
+            } else {
+                options
+            };
+            fields::update(db, &id, &label, &options)?;
+            Ok(())
+        }
+        FieldsCmd::Delete { id } => fields::archive(db, &id),
     }
 }
 
@@ -869,7 +1050,7 @@ impl AccountFields {
         if !self.tags.is_empty() {
             input.tags = self.tags.clone();
         }
-        Ok(())
+        apply_custom(conn, "accounts", &self.custom, &mut input.custom)
     }
 }
 
@@ -940,6 +1121,6 @@ impl ContactFields {
         if !self.tags.is_empty() {
             input.tags = self.tags.clone();
         }
-        Ok(())
+        apply_custom(conn, "contacts", &self.custom, &mut input.custom)
     }
 }

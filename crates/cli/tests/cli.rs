@@ -476,7 +476,14 @@ fn filters_and_bulk_actions_from_the_command_line() {
     let s = Sandbox::new();
     s.ok(&["team", "add", "--name", "Sam"]);
     let a = s.ok(&["contacts", "add", "--first-name", "Ann", "--tag", "vip"]);
-    let b = s.ok(&["contacts", "add", "--first-name", "Bob", "--do-not-email", "yes"]);
+    let b = s.ok(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Bob",
+        "--do-not-email",
+        "yes",
+    ]);
     s.ok(&["contacts", "add", "--first-name", "Cy"]);
     let (a, b) = (a.trim(), b.trim());
 
@@ -485,7 +492,18 @@ fn filters_and_bulk_actions_from_the_command_line() {
     let emailable = s.json(&["contacts", "list", "--emailable", "--format", "json"]);
     assert_eq!(emailable.as_array().unwrap().len(), 2);
 
-    let r = s.json(&["bulk", "contacts", "--id", a, "--id", b, "--add-tag", "fair", "--format", "json"]);
+    let r = s.json(&[
+        "bulk",
+        "contacts",
+        "--id",
+        a,
+        "--id",
+        b,
+        "--add-tag",
+        "fair",
+        "--format",
+        "json",
+    ]);
     assert_eq!(r["changed"], 2);
     s.ok(&["bulk", "contacts", "--id", a, "--id", b, "--owner", "sam"]);
     let owned = s.json(&["contacts", "list", "--owner", "Sam", "--format", "json"]);
@@ -494,12 +512,142 @@ fn filters_and_bulk_actions_from_the_command_line() {
     assert_eq!(unowned.as_array().unwrap().len(), 1);
 
     let batch = s.ok(&["bulk", "contacts", "--id", a, "--id", b, "--delete"]);
-    assert_eq!(s.json(&["contacts", "list", "--format", "json"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        s.json(&["contacts", "list", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     s.ok(&["undo", batch.trim()]);
-    assert_eq!(s.json(&["contacts", "list", "--tag", "fair", "--format", "json"]).as_array().unwrap().len(), 2);
+    assert_eq!(
+        s.json(&["contacts", "list", "--tag", "fair", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 
     let err = s.fails(2, &["bulk", "contacts", "--id", a]);
     assert!(err.contains("say what to do"), "{err}");
-    let err = s.fails(2, &["bulk", "contacts", "--id", a, "--delete", "--owner", "Sam"]);
+    let err = s.fails(
+        2,
+        &["bulk", "contacts", "--id", a, "--delete", "--owner", "Sam"],
+    );
     assert!(err.contains("cannot be used with"), "{err}");
+}
+
+#[test]
+fn custom_fields_from_the_command_line() {
+    let s = Sandbox::new();
+    let tier = s.ok(&[
+        "fields",
+        "add",
+        "--entity",
+        "contacts",
+        "--label",
+        "Tier",
+        "--kind",
+        "single select",
+        "--option",
+        "Gold",
+        "--option",
+        "Silver",
+    ]);
+    let tier = tier.trim();
+    s.ok(&[
+        "fields",
+        "add",
+        "--entity",
+        "accounts",
+        "--label",
+        "Contract ends",
+        "--kind",
+        "date",
+    ]);
+    let listed = s.json(&["fields", "list", "--format", "json"]);
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    assert_eq!(listed[0]["kind"], "single_select");
+
+    let ada = s.ok(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Ada",
+        "--field",
+        "tier=gold",
+    ]);
+    s.ok(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Bob",
+        "--field",
+        "Tier=Silver",
+    ]);
+    let got = s.json(&["contacts", "get", ada.trim(), "--format", "json"]);
+    assert_eq!(got["custom"][tier], "Gold");
+    let gold = s.json(&[
+        "contacts",
+        "list",
+        "--where",
+        "Tier=Gold",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(gold.as_array().unwrap().len(), 1);
+    assert_eq!(gold[0]["custom"][tier], "Gold");
+
+    s.ok(&["fields", "rename", tier, "--label", "Customer tier"]);
+    assert_eq!(
+        s.json(&["contacts", "get", ada.trim(), "--format", "json"])["custom"][tier],
+        "Gold"
+    );
+    s.ok(&[
+        "contacts",
+        "update",
+        ada.trim(),
+        "--field",
+        "Customer tier=",
+    ]);
+    assert!(
+        s.json(&["contacts", "get", ada.trim(), "--format", "json"])["custom"]
+            .get(tier)
+            .is_none()
+    );
+
+    let err = s.fails(
+        2,
+        &[
+            "contacts",
+            "add",
+            "--first-name",
+            "C",
+            "--field",
+            "Customer tier=Bronze",
+        ],
+    );
+    assert!(
+        err.contains("\"Bronze\" is not one of Gold, Silver"),
+        "{err}"
+    );
+    let err = s.fails(
+        2,
+        &[
+            "contacts",
+            "add",
+            "--first-name",
+            "C",
+            "--field",
+            "Shoe size=42",
+        ],
+    );
+    assert!(err.contains("no custom field \"Shoe size\""), "{err}");
+    let err = s.fails(
+        2,
+        &[
+            "fields", "add", "--entity", "contacts", "--label", "X", "--kind", "colour",
+        ],
+    );
+    assert!(err.contains("--kind"), "{err}");
 }

@@ -7,6 +7,7 @@ use ts_rs::TS;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::fields::CustomValues;
 use crate::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
 use crate::money::{Money, MoneyInput};
 use crate::search;
@@ -89,6 +90,8 @@ pub struct Account {
     pub owner_id: Option<String>,
     pub owner_name: Option<String>,
     pub tags: Vec<String>,
+    /// Custom field values by field id.
+    pub custom: CustomValues,
     /// How many contacts work at this account.
     #[ts(type = "number")]
     pub contact_count: i64,
@@ -121,6 +124,8 @@ pub struct AccountInput {
     /// A team member's id.
     pub owner_id: Option<String>,
     pub tags: Vec<String>,
+    /// Custom field values by field id; every active field not named here is cleared.
+    pub custom: CustomValues,
 }
 
 /// One row of the accounts list.
@@ -136,6 +141,8 @@ pub struct AccountSummary {
     pub country: Option<String>,
     #[ts(type = "number")]
     pub contact_count: i64,
+    /// Custom field values by field id.
+    pub custom: CustomValues,
     pub updated_at: String,
 }
 
@@ -180,6 +187,7 @@ pub struct AccountQuery {
 struct Valid {
     fields: Vec<(&'static str, Value)>,
     tags: Vec<String>,
+    custom: crate::fields::Checked,
 }
 
 fn check(conn: &Connection, id: Option<&str>, input: &AccountInput) -> Result<Valid> {
@@ -224,6 +232,7 @@ fn check(conn: &Connection, id: Option<&str>, input: &AccountInput) -> Result<Va
         check_parent(&mut c, conn, id, parent)?;
     }
     let tags = crate::tags::clean(&mut c, "tags", &input.tags);
+    let custom = crate::fields::check(&mut c, conn, TABLE, &input.custom)?;
     c.finish()?;
     let phone_country = crate::settings::default_country(conn)?;
     let normalized = phone
@@ -265,6 +274,7 @@ fn check(conn: &Connection, id: Option<&str>, input: &AccountInput) -> Result<Va
             ("owner_id", text(&owner_id)),
         ],
         tags,
+        custom,
     })
 }
 
@@ -301,6 +311,7 @@ pub fn create_in(w: &Writer<'_>, input: &AccountInput) -> Result<String> {
     let id = crate::new_id();
     w.insert(TABLE, &id, &valid.fields)?;
     crate::tags::set(w, TABLE, &id, &valid.tags)?;
+    crate::fields::save(w, TABLE, &id, valid.custom)?;
     w.reindex_later(TABLE, &id);
     Ok(id)
 }
@@ -315,6 +326,8 @@ pub fn update(db: &mut Db, id: &str, input: &AccountInput) -> Result<Account> {
         let valid = check(w.conn(), Some(id), input)?;
         let old_name = get(w.conn(), id)?.name;
         crate::tags::set(w, TABLE, id, &valid.tags)?;
+        crate::fields::save(w, TABLE, id, valid.custom)?;
+        w.reindex_later(TABLE, id);
         if w.update(TABLE, id, &valid.fields)? {
             w.reindex_later(TABLE, id);
             if get(w.conn(), id)?.name != old_name {
@@ -355,20 +368,21 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
 
 /// Deletes an account inside a larger write (contacts and subsidiaries are kept, unlinked).
 pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
-        for contact_id in contact_ids(w.conn(), id)? {
-            w.update(
-                crate::contacts::TABLE,
-                &contact_id,
-                &[("account_id", Value::Null)],
-            )?;
-            w.reindex_later(crate::contacts::TABLE, &contact_id);
-        }
-        for child in sub_account_ids(w.conn(), id)? {
-            w.update(TABLE, &child, &[("parent_id", Value::Null)])?;
-        }
-        crate::tags::clear(w, TABLE, id)?;
-        w.delete(TABLE, id)?;
-        search::remove(w.conn(), TABLE, id)
+    for contact_id in contact_ids(w.conn(), id)? {
+        w.update(
+            crate::contacts::TABLE,
+            &contact_id,
+            &[("account_id", Value::Null)],
+        )?;
+        w.reindex_later(crate::contacts::TABLE, &contact_id);
+    }
+    for child in sub_account_ids(w.conn(), id)? {
+        w.update(TABLE, &child, &[("parent_id", Value::Null)])?;
+    }
+    crate::tags::clear(w, TABLE, id)?;
+    crate::fields::clear(w, TABLE, id)?;
+    w.delete(TABLE, id)?;
+    search::remove(w.conn(), TABLE, id)
 }
 
 const SELECT: &str = "SELECT a.id, a.name, a.industry, a.website, a.phone,
@@ -415,6 +429,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
         owner_id: row.get(22)?,
         owner_name: row.get(23)?,
         tags: Vec::new(),
+        custom: CustomValues::new(),
     })
 }
 
@@ -425,6 +440,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Account> {
         .optional()?
         .ok_or_else(|| Error::not_found("account", id))?;
     account.tags = crate::tags::of(conn, TABLE, id)?;
+    account.custom = crate::fields::values_of(conn, TABLE, id)?;
     Ok(account)
 }
 
@@ -469,12 +485,20 @@ pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSumma
     if let Some(parent) = query.parent_id.as_deref().filter(|p| !p.is_empty()) {
         sql.filter("a.parent_id = ?", [Value::Text(parent.to_owned())]);
     }
-    query.filters.apply(&mut sql, TABLE, "a")?;
+    query.filters.apply(conn, &mut sql, TABLE, "a")?;
     if let Some(t) = query.account_type {
         sql.filter("a.type = ?", [Value::Text(t.as_str().to_owned())]);
     }
-    if let Some(industry) = query.industry.as_deref().map(str::trim).filter(|i| !i.is_empty()) {
-        sql.filter("a.industry = ? COLLATE NOCASE", [Value::Text(industry.to_owned())]);
+    if let Some(industry) = query
+        .industry
+        .as_deref()
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+    {
+        sql.filter(
+            "a.industry = ? COLLATE NOCASE",
+            [Value::Text(industry.to_owned())],
+        );
     }
     if let Some(after) = &query.after {
         sql.after(after)?;
@@ -494,9 +518,18 @@ pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSumma
                 country: row.get(6)?,
                 contact_count: row.get(7)?,
                 updated_at: row.get(8)?,
+                custom: CustomValues::new(),
             })
         },
     )
+    .and_then(|mut page| {
+        let mut values =
+            crate::fields::values_for_page(conn, TABLE, page.items.iter().map(|a| a.id.as_str()))?;
+        for item in &mut page.items {
+            item.custom = values.remove(&item.id).unwrap_or_default();
+        }
+        Ok(page)
+    })
 }
 
 /// Finds the one account named `name` (any case) or creates it; returns its id and whether it
@@ -542,6 +575,7 @@ impl From<&Account> for AccountInput {
             parent_id: a.parent_id.clone(),
             owner_id: a.owner_id.clone(),
             tags: a.tags.clone(),
+            custom: a.custom.clone(),
         }
     }
 }

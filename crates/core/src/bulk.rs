@@ -14,10 +14,16 @@ use crate::validate::Checker;
 #[serde(tag = "action", rename_all = "snake_case")]
 #[ts(export)]
 pub enum BulkAction {
-    AddTags { tags: Vec<String> },
-    RemoveTags { tags: Vec<String> },
+    AddTags {
+        tags: Vec<String>,
+    },
+    RemoveTags {
+        tags: Vec<String>,
+    },
     /// `owner_id: null` clears the owner.
-    SetOwner { owner_id: Option<String> },
+    SetOwner {
+        owner_id: Option<String>,
+    },
     Delete,
 }
 
@@ -36,7 +42,12 @@ pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> 
     let table: &'static str = match entity {
         "contacts" => crate::contacts::TABLE,
         "accounts" => crate::accounts::TABLE,
-        other => return Err(Error::invalid("entity", format!("{other} records have no bulk actions"))),
+        other => {
+            return Err(Error::invalid(
+                "entity",
+                format!("{other} records have no bulk actions"),
+            ));
+        }
     };
     if ids.is_empty() {
         return Err(Error::invalid("ids", "select at least one record"));
@@ -81,17 +92,30 @@ fn apply_one(
 ) -> Result<bool> {
     let exists: bool = w
         .conn()
-        .prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"))?
+        .prepare_cached(&format!(
+            "SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"
+        ))?
         .query_row([id], |r| r.get(0))?;
     if !exists {
-        return Err(Error::not_found(if table == "contacts" { "contact" } else { "account" }, id));
+        return Err(Error::not_found(
+            if table == "contacts" {
+                "contact"
+            } else {
+                "account"
+            },
+            id,
+        ));
     }
     match action {
         BulkAction::AddTags { .. } | BulkAction::RemoveTags { .. } => {
             let current = crate::tags::of(w.conn(), table, id)?;
             let wanted: Vec<String> = if matches!(action, BulkAction::AddTags { .. }) {
                 let mut all = current.clone();
-                all.extend(tags.iter().filter(|t| !current.iter().any(|c| c.eq_ignore_ascii_case(t))).cloned());
+                all.extend(
+                    tags.iter()
+                        .filter(|t| !current.iter().any(|c| c.eq_ignore_ascii_case(t)))
+                        .cloned(),
+                );
                 all
             } else {
                 current

@@ -7,6 +7,7 @@ use ts_rs::TS;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::fields::CustomValues;
 use crate::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
 use crate::store::{Writer, text};
 use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
@@ -108,6 +109,8 @@ pub struct Contact {
     pub do_not_email_since: Option<String>,
     pub unsubscribed_since: Option<String>,
     pub tags: Vec<String>,
+    /// Custom field values by field id.
+    pub custom: CustomValues,
     pub notes: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -136,6 +139,8 @@ pub struct ContactInput {
     pub do_not_email: bool,
     pub unsubscribed: bool,
     pub tags: Vec<String>,
+    /// Custom field values by field id; every active field not named here is cleared.
+    pub custom: CustomValues,
     pub notes: Option<String>,
 }
 
@@ -153,6 +158,8 @@ pub struct ContactSummary {
     pub email: Option<String>,
     /// The primary (first) phone number.
     pub phone: Option<String>,
+    /// Custom field values by field id.
+    pub custom: CustomValues,
     pub updated_at: String,
 }
 
@@ -199,6 +206,7 @@ struct Valid {
     addresses: Vec<PostalAddress>,
     tags: Vec<String>,
     consent: [(&'static str, bool); 3],
+    custom: crate::fields::Checked,
 }
 
 fn label(c: &mut Checker, field: String, value: &str) -> String {
@@ -291,9 +299,11 @@ fn check(conn: &Connection, input: &ContactInput) -> Result<Valid> {
     let lead_source = c.text("lead_source", &input.lead_source, SHORT_TEXT_MAX);
     let owner_id = crate::team::check_owner(&mut c, conn, &input.owner_id)?;
     let tags = crate::tags::clean(&mut c, "tags", &input.tags);
+    let custom = crate::fields::check(&mut c, conn, TABLE, &input.custom)?;
     let notes = c.text("notes", &input.notes, NOTES_MAX);
     c.finish()?;
     Ok(Valid {
+        custom,
         fields: vec![
             ("first_name", Value::Text(first)),
             ("last_name", Value::Text(last)),
@@ -389,6 +399,7 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
         }
     }
     crate::tags::clear(w, TABLE, id)?;
+    crate::fields::clear(w, TABLE, id)?;
     w.delete(TABLE, id)?;
     search::remove(w.conn(), TABLE, id)
 }
@@ -435,6 +446,7 @@ fn sync_children(w: &Writer<'_>, contact_id: &str, valid: &Valid) -> Result<()> 
         ]
     });
     sync_list(w, ADDRESSES, contact_id, addresses.collect())?;
+    crate::fields::save(w, TABLE, contact_id, valid.custom.clone())?;
     crate::tags::set(w, TABLE, contact_id, &valid.tags)
 }
 
@@ -501,6 +513,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
                 phones: Vec::new(),
                 addresses: Vec::new(),
                 tags: Vec::new(),
+                custom: CustomValues::new(),
             })
         })
         .optional()?;
@@ -544,6 +557,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     contact.tags = crate::tags::of(conn, TABLE, id)?;
+    contact.custom = crate::fields::values_of(conn, TABLE, id)?;
     Ok(contact)
 }
 
@@ -588,9 +602,12 @@ pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSumma
     if let Some(account) = query.account_id.as_deref().filter(|s| !s.is_empty()) {
         sql.filter("c.account_id = ?", [Value::Text(account.to_owned())]);
     }
-    query.filters.apply(&mut sql, TABLE, "c")?;
+    query.filters.apply(conn, &mut sql, TABLE, "c")?;
     if query.emailable {
-        sql.filter("c.do_not_email_since IS NULL AND c.unsubscribed_since IS NULL", []);
+        sql.filter(
+            "c.do_not_email_since IS NULL AND c.unsubscribed_since IS NULL",
+            [],
+        );
     }
     if let Some(after) = &query.after {
         sql.after(after)?;
@@ -610,9 +627,18 @@ pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSumma
                 email: row.get(6)?,
                 phone: row.get(7)?,
                 updated_at: row.get(8)?,
+                custom: CustomValues::new(),
             })
         },
     )
+    .and_then(|mut page| {
+        let mut values =
+            crate::fields::values_for_page(conn, TABLE, page.items.iter().map(|c| c.id.as_str()))?;
+        for item in &mut page.items {
+            item.custom = values.remove(&item.id).unwrap_or_default();
+        }
+        Ok(page)
+    })
 }
 
 impl From<&Contact> for ContactInput {
@@ -634,6 +660,7 @@ impl From<&Contact> for ContactInput {
             do_not_email: c.do_not_email_since.is_some(),
             unsubscribed: c.unsubscribed_since.is_some(),
             tags: c.tags.clone(),
+            custom: c.custom.clone(),
             notes: c.notes.clone(),
         }
     }
@@ -763,6 +790,11 @@ pub fn merge(
             phones,
             addresses,
             tags,
+            custom: {
+                let mut custom = other.custom.clone();
+                custom.extend(survivor.custom.clone());
+                custom
+            },
             notes,
         };
         move_links(w, survivor_id, other_id)?;

@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod db;
 pub mod duplicates;
 pub mod error;
+pub mod fields;
 pub mod list;
 pub mod money;
 pub mod paths;

@@ -275,12 +275,33 @@ pub struct CommonFilters {
     pub created_from: Option<String>,
     /// Created on or before this day (`YYYY-MM-DD`).
     pub created_to: Option<String>,
+    /// Records whose custom field has this value (a multi select: contains it).
+    pub custom: Vec<CustomFilter>,
+}
+
+/// One custom-field condition of a list filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CustomFilter {
+    pub field_id: String,
+    pub value: String,
 }
 
 impl CommonFilters {
     /// Adds these filters for the table `entity` aliased `alias`.
-    pub(crate) fn apply(&self, sql: &mut ListSql, entity: &str, alias: &str) -> Result<()> {
-        let tags: Vec<&str> = self.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()).collect();
+    pub(crate) fn apply(
+        &self,
+        conn: &rusqlite::Connection,
+        sql: &mut ListSql,
+        entity: &str,
+        alias: &str,
+    ) -> Result<()> {
+        let tags: Vec<&str> = self
+            .tags
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
         if !tags.is_empty() {
             let json = serde_json::to_string(&tags).map_err(|e| Error::Internal(e.to_string()))?;
             sql.filter(
@@ -295,7 +316,10 @@ impl CommonFilters {
         match self.owner_id.as_deref().map(str::trim) {
             None | Some("") => {}
             Some("none") => sql.filter(&format!("{alias}.owner_id IS NULL"), []),
-            Some(owner) => sql.filter(&format!("{alias}.owner_id = ?"), [Value::Text(owner.to_owned())]),
+            Some(owner) => sql.filter(
+                &format!("{alias}.owner_id = ?"),
+                [Value::Text(owner.to_owned())],
+            ),
         }
         let day = |field: &str, v: &Option<String>| -> Result<Option<String>> {
             let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) else {
@@ -303,13 +327,25 @@ impl CommonFilters {
             };
             chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
                 .map(|d| Some(d.format("%Y-%m-%d").to_string()))
-                .map_err(|_| Error::invalid(field, format!("\"{v}\" is not a date; write it as YYYY-MM-DD")))
+                .map_err(|_| {
+                    Error::invalid(
+                        field,
+                        format!("\"{v}\" is not a date; write it as YYYY-MM-DD"),
+                    )
+                })
         };
         if let Some(from) = day("created_from", &self.created_from)? {
             sql.filter(&format!("{alias}.created_at >= ?"), [Value::Text(from)]);
         }
         if let Some(to) = day("created_to", &self.created_to)? {
-            sql.filter(&format!("{alias}.created_at < date(?, '+1 day')"), [Value::Text(to)]);
+            sql.filter(
+                &format!("{alias}.created_at < date(?, '+1 day')"),
+                [Value::Text(to)],
+            );
+        }
+        for f in &self.custom {
+            let (condition, params) = crate::fields::filter_condition(conn, entity, alias, f)?;
+            sql.filter(&condition, params);
         }
         Ok(())
     }

@@ -147,6 +147,15 @@ fn describe(conn: &Connection, kind: &str, ids: &[String]) -> Result<Vec<SearchH
     Ok(hits)
 }
 
+/// The text of a record's searchable custom values (text and select fields).
+fn custom_text(kind: &str) -> String {
+    format!(
+        "(SELECT group_concat(v.value, ' ') FROM custom_values v JOIN custom_fields f ON f.id = v.field_id
+           WHERE v.entity = '{kind}' AND v.entity_id = x.id AND f.archived_at IS NULL
+             AND f.kind IN ('text', 'single_select', 'multi_select'))"
+    )
+}
+
 /// The SQL that computes the indexed text of the records of one kind, restricted by `filter`
 /// (a condition on the kind's table alias `x`).
 fn document_sql(kind: &str, filter: &str) -> Option<String> {
@@ -161,19 +170,22 @@ fn document_sql(kind: &str, filter: &str) -> Option<String> {
                     concat_ws(' ', x.title, a.name,
                         (SELECT group_concat(e.address, ' ') FROM contact_emails e WHERE e.contact_id = x.id),
                         (SELECT group_concat(concat_ws(' ', {}, substr(p.e164, 2), p.national), ' ')
-                           FROM contact_phones p WHERE p.contact_id = x.id))
+                           FROM contact_phones p WHERE p.contact_id = x.id),
+                        {custom})
                FROM contacts x JOIN search_docs d ON d.entity = 'contacts' AND d.entity_id = x.id
                LEFT JOIN accounts a ON a.id = x.account_id
               WHERE {filter}",
-            digits("p.number")
+            digits("p.number"),
+            custom = custom_text("contacts")
         ),
         "accounts" => format!(
             "SELECT d.rowid, x.name,
                     concat_ws(' ', x.website, x.industry, x.address_city, x.address_country,
-                              {}, substr(x.phone_e164, 2), x.phone_national)
+                              {}, substr(x.phone_e164, 2), x.phone_national, {custom})
                FROM accounts x JOIN search_docs d ON d.entity = 'accounts' AND d.entity_id = x.id
               WHERE {filter}",
-            digits("x.phone")
+            digits("x.phone"),
+            custom = custom_text("accounts")
         ),
         _ => return None,
     })

@@ -11,9 +11,16 @@ use rapport_core::{Db, ErrorCode, changelog};
 fn people(db: &mut Db, n: usize) -> Vec<String> {
     (0..n)
         .map(|i| {
-            contacts::create(db, &ContactInput { first_name: format!("P{i}"), tags: vec!["old".into()], ..Default::default() })
-                .unwrap()
-                .id
+            contacts::create(
+                db,
+                &ContactInput {
+                    first_name: format!("P{i}"),
+                    tags: vec!["old".into()],
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .id
         })
         .collect()
 }
@@ -22,28 +29,81 @@ fn people(db: &mut Db, n: usize) -> Vec<String> {
 fn tag_set_owner_and_delete_a_selection_then_undo() {
     let mut db = Db::open_in_memory().unwrap();
     let ids = people(&mut db, 4);
-    let sam = team::create(&mut db, &TeamMemberInput { name: "Sam".into(), email: None }).unwrap();
+    let sam = team::create(
+        &mut db,
+        &TeamMemberInput {
+            name: "Sam".into(),
+            email: None,
+        },
+    )
+    .unwrap();
     let picked = ids[..3].to_vec();
 
-    let r = bulk::apply(&mut db, "contacts", &picked, &BulkAction::AddTags { tags: vec!["fair-2026".into(), "OLD".into()] }).unwrap();
+    let r = bulk::apply(
+        &mut db,
+        "contacts",
+        &picked,
+        &BulkAction::AddTags {
+            tags: vec!["fair-2026".into(), "OLD".into()],
+        },
+    )
+    .unwrap();
     assert_eq!(r.changed, 3);
-    assert_eq!(contacts::get(db.conn(), &ids[0]).unwrap().tags, ["fair-2026", "old"]);
-    assert_eq!(contacts::get(db.conn(), &ids[3]).unwrap().tags, ["old"], "not selected");
+    assert_eq!(
+        contacts::get(db.conn(), &ids[0]).unwrap().tags,
+        ["fair-2026", "old"]
+    );
+    assert_eq!(
+        contacts::get(db.conn(), &ids[3]).unwrap().tags,
+        ["old"],
+        "not selected"
+    );
 
-    let r = bulk::apply(&mut db, "contacts", &picked, &BulkAction::SetOwner { owner_id: Some(sam.id.clone()) }).unwrap();
+    let r = bulk::apply(
+        &mut db,
+        "contacts",
+        &picked,
+        &BulkAction::SetOwner {
+            owner_id: Some(sam.id),
+        },
+    )
+    .unwrap();
     assert_eq!(r.changed, 3);
-    assert_eq!(contacts::get(db.conn(), &ids[1]).unwrap().owner_name.as_deref(), Some("Sam"));
+    assert_eq!(
+        contacts::get(db.conn(), &ids[1])
+            .unwrap()
+            .owner_name
+            .as_deref(),
+        Some("Sam")
+    );
 
-    let r = bulk::apply(&mut db, "contacts", &picked, &BulkAction::RemoveTags { tags: vec!["old".into()] }).unwrap();
+    let r = bulk::apply(
+        &mut db,
+        "contacts",
+        &picked,
+        &BulkAction::RemoveTags {
+            tags: vec!["old".into()],
+        },
+    )
+    .unwrap();
     assert_eq!(r.changed, 3);
-    assert_eq!(contacts::get(db.conn(), &ids[2]).unwrap().tags, ["fair-2026"]);
+    assert_eq!(
+        contacts::get(db.conn(), &ids[2]).unwrap().tags,
+        ["fair-2026"]
+    );
 
     let deleted = bulk::apply(&mut db, "contacts", &picked[..2], &BulkAction::Delete).unwrap();
     assert_eq!(deleted.changed, 2);
-    assert_eq!(contacts::get(db.conn(), &ids[0]).unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(
+        contacts::get(db.conn(), &ids[0]).unwrap_err().code(),
+        ErrorCode::NotFound
+    );
     changelog::undo(&mut db, &deleted.batch_id).unwrap();
     let back = contacts::get(db.conn(), &ids[0]).unwrap();
-    assert_eq!((back.tags, back.owner_name.as_deref()), (vec!["fair-2026".to_owned()], Some("Sam")));
+    assert_eq!(
+        (back.tags, back.owner_name.as_deref()),
+        (vec!["fair-2026".to_owned()], Some("Sam"))
+    );
 }
 
 #[test]
@@ -54,8 +114,24 @@ fn one_unknown_id_changes_nothing() {
     let err = bulk::apply(&mut db, "contacts", &ids, &BulkAction::Delete).unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound);
     assert!(contacts::get(db.conn(), &ids[0]).is_ok());
-    let err = bulk::apply(&mut db, "contacts", &ids[..1], &BulkAction::AddTags { tags: vec![" ".into()] }).unwrap_err();
+    let err = bulk::apply(
+        &mut db,
+        "contacts",
+        &ids[..1],
+        &BulkAction::AddTags {
+            tags: vec![" ".into()],
+        },
+    )
+    .unwrap_err();
     assert_eq!(err.field_errors()[0].field, "tags");
-    let err = bulk::apply(&mut db, "contacts", &ids[..1], &BulkAction::SetOwner { owner_id: Some("ghost".into()) }).unwrap_err();
+    let err = bulk::apply(
+        &mut db,
+        "contacts",
+        &ids[..1],
+        &BulkAction::SetOwner {
+            owner_id: Some("ghost".into()),
+        },
+    )
+    .unwrap_err();
     assert_eq!(err.field_errors()[0].field, "owner_id");
 }

@@ -575,7 +575,14 @@ fn lists_filter_by_tags_owner_consent_type_industry_and_creation_day() {
     use rapport_core::list::CommonFilters;
     use rapport_core::team::{self, TeamMemberInput};
     let mut db = Db::open_in_memory().unwrap();
-    let sam = team::create(&mut db, &TeamMemberInput { name: "Sam".into(), email: None }).unwrap();
+    let sam = team::create(
+        &mut db,
+        &TeamMemberInput {
+            name: "Sam".into(),
+            email: None,
+        },
+    )
+    .unwrap();
     let mk = |db: &mut Db, first: &str, tags: &[&str], owner: Option<&str>, no_email: bool| {
         contacts::create(
             db,
@@ -592,29 +599,121 @@ fn lists_filter_by_tags_owner_consent_type_industry_and_creation_day() {
     mk(&mut db, "Bob", &["newsletter"], None, true);
     mk(&mut db, "Cy", &["VIP", "newsletter"], None, false);
     let firsts = |q: ContactQuery| -> Vec<String> {
-        let mut v: Vec<String> = contacts::list(db.conn(), &q).unwrap().items.into_iter().map(|c| c.first_name).collect();
+        let mut v: Vec<String> = contacts::list(db.conn(), &q)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|c| c.first_name)
+            .collect();
         v.sort();
         v
     };
-    let with = |filters: CommonFilters| ContactQuery { filters, ..Default::default() };
-    assert_eq!(firsts(with(CommonFilters { tags: vec!["vip".into()], ..Default::default() })), ["Ann", "Cy"]);
+    let with = |filters: CommonFilters| ContactQuery {
+        filters,
+        ..Default::default()
+    };
     assert_eq!(
-        firsts(with(CommonFilters { tags: vec!["vip".into(), "newsletter".into()], ..Default::default() })),
+        firsts(with(CommonFilters {
+            tags: vec!["vip".into()],
+            ..Default::default()
+        })),
+        ["Ann", "Cy"]
+    );
+    assert_eq!(
+        firsts(with(CommonFilters {
+            tags: vec!["vip".into(), "newsletter".into()],
+            ..Default::default()
+        })),
         ["Ann", "Bob", "Cy"],
         "any of the tags"
     );
-    assert_eq!(firsts(with(CommonFilters { owner_id: Some(sam.id.clone()), ..Default::default() })), ["Ann"]);
-    assert_eq!(firsts(with(CommonFilters { owner_id: Some("none".into()), ..Default::default() })), ["Bob", "Cy"]);
-    assert_eq!(firsts(ContactQuery { emailable: true, ..Default::default() }), ["Ann", "Cy"]);
+    assert_eq!(
+        firsts(with(CommonFilters {
+            owner_id: Some(sam.id),
+            ..Default::default()
+        })),
+        ["Ann"]
+    );
+    assert_eq!(
+        firsts(with(CommonFilters {
+            owner_id: Some("none".into()),
+            ..Default::default()
+        })),
+        ["Bob", "Cy"]
+    );
+    assert_eq!(
+        firsts(ContactQuery {
+            emailable: true,
+            ..Default::default()
+        }),
+        ["Ann", "Cy"]
+    );
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    assert_eq!(firsts(with(CommonFilters { created_from: Some(today.clone()), created_to: Some(today), ..Default::default() })).len(), 3);
-    assert!(firsts(with(CommonFilters { created_to: Some("2000-01-01".into()), ..Default::default() })).is_empty());
-    let err = contacts::list(db.conn(), &with(CommonFilters { created_from: Some("yesterday".into()), ..Default::default() })).unwrap_err();
+    assert_eq!(
+        firsts(with(CommonFilters {
+            created_from: Some(today.clone()),
+            created_to: Some(today),
+            ..Default::default()
+        }))
+        .len(),
+        3
+    );
+    assert!(
+        firsts(with(CommonFilters {
+            created_to: Some("2000-01-01".into()),
+            ..Default::default()
+        }))
+        .is_empty()
+    );
+    let err = contacts::list(
+        db.conn(),
+        &with(CommonFilters {
+            created_from: Some("yesterday".into()),
+            ..Default::default()
+        }),
+    )
+    .unwrap_err();
     assert_eq!(err.field_errors()[0].field, "created_from");
 
-    accounts::create(&mut db, &AccountInput { name: "A".into(), industry: Some("Retail".into()), account_type: Some(AccountType::Customer), ..Default::default() }).unwrap();
-    accounts::create(&mut db, &AccountInput { name: "B".into(), industry: Some("retail".into()), ..Default::default() }).unwrap();
-    let names = |q: AccountQuery| -> Vec<String> { accounts::list(db.conn(), &q).unwrap().items.into_iter().map(|a| a.name).collect() };
-    assert_eq!(names(AccountQuery { industry: Some("RETAIL".into()), ..Default::default() }), ["A", "B"]);
-    assert_eq!(names(AccountQuery { account_type: Some(AccountType::Customer), ..Default::default() }), ["A"]);
+    accounts::create(
+        &mut db,
+        &AccountInput {
+            name: "A".into(),
+            industry: Some("Retail".into()),
+            account_type: Some(AccountType::Customer),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    accounts::create(
+        &mut db,
+        &AccountInput {
+            name: "B".into(),
+            industry: Some("retail".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let names = |q: AccountQuery| -> Vec<String> {
+        accounts::list(db.conn(), &q)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|a| a.name)
+            .collect()
+    };
+    assert_eq!(
+        names(AccountQuery {
+            industry: Some("RETAIL".into()),
+            ..Default::default()
+        }),
+        ["A", "B"]
+    );
+    assert_eq!(
+        names(AccountQuery {
+            account_type: Some(AccountType::Customer),
+            ..Default::default()
+        }),
+        ["A"]
+    );
 }

@@ -117,6 +117,7 @@ impl Gen {
             tags: (0..self.rng.usize(0..2))
                 .map(|_| self.pick(TAGS).to_owned())
                 .collect(),
+            custom: Default::default(),
             name,
         }
     }
@@ -172,6 +173,7 @@ impl Gen {
                 .collect(),
             addresses: Vec::new(),
             owner_id: None,
+            custom: Default::default(),
             notes: self.chance(50).then(|| {
                 let n = self.rng.usize(1..4);
                 (0..n)

@@ -4,6 +4,7 @@ import { Link, useLocation } from "wouter";
 
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { TagList } from "../components/Pickers";
+import { CustomFieldValues } from "../components/CustomFields";
 import { Timeline } from "../components/Timeline";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
@@ -168,6 +169,7 @@ export function AccountDetail({ id }: { id: string }) {
               <span className="muted">Nobody from {a.name} yet.</span>
             )}
           </section>
+          <CustomFieldValues entity="accounts" values={a.custom as Record<string, unknown>} />
           <Timeline entity="accounts" id={id} />
           <section className="card wide">
             <h2>Notes</h2>

@@ -5,6 +5,7 @@ import { Link, useLocation } from "wouter";
 import { Field, TextField } from "../components/Field";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
+import { CustomFieldInputs, editableCustom } from "../components/CustomFields";
 import { OwnerSelect, TagsField } from "../components/Pickers";
 import { api, ApiError, type Account, type AccountInput, type AccountType, type Address } from "../lib/api";
 import { moneyToPlain } from "../lib/format";
@@ -30,6 +31,7 @@ function toInput(a: Account | undefined): AccountInput {
     parent_id: a?.parent_id ?? null,
     owner_id: a?.owner_id ?? null,
     tags: a?.tags ?? [],
+    custom: editableCustom(a?.custom),
   };
 }
 
@@ -275,6 +277,12 @@ function AccountForm({ account }: { account: Account | undefined }) {
               />
             </div>
           </section>
+          <CustomFieldInputs
+            entity="accounts"
+            values={input.custom as Record<string, unknown>}
+            fieldError={fieldError}
+            onChange={(custom) => set("custom", custom as typeof input.custom)}
+          />
           <section className="form-section">
             <h2>Notes</h2>
             <Field label="Notes" error={fieldError("notes")}>

@@ -4,6 +4,7 @@ import { Link, useLocation, useSearchParams } from "wouter";
 
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { TagList } from "../components/Pickers";
+import { CustomFieldValues } from "../components/CustomFields";
 import { Timeline } from "../components/Timeline";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
@@ -186,6 +187,7 @@ export function ContactDetail({ id }: { id: string }) {
               <dd>{formatDateTime(c.updated_at)}</dd>
             </dl>
           </section>
+          <CustomFieldValues entity="contacts" values={c.custom as Record<string, unknown>} />
           <Timeline entity="contacts" id={id} />
           <section className="card wide">
             <h2>Notes</h2>

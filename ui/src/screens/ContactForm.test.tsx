@@ -15,6 +15,7 @@ vi.mock("../lib/api", async (importOriginal) => {
     api: {
       accounts: { list: vi.fn(async () => ({ items: [], total: 0, next: null })) },
       team: { list: vi.fn(async () => []) },
+      fields: { list: vi.fn(async () => []) },
       tags: vi.fn(async () => []),
       contacts: { create: vi.fn(), update: vi.fn(), get: vi.fn(), likelyDuplicates: vi.fn(async () => []) },
     },
@@ -83,6 +84,7 @@ describe("the contact form", () => {
       do_not_email: false,
       unsubscribed: false,
       tags: [],
+      custom: {},
       notes: null,
     });
   });

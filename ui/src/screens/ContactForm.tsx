@@ -5,6 +5,7 @@ import { Link, useLocation, useSearchParams } from "wouter";
 import { Field, TextField } from "../components/Field";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
+import { CustomFieldInputs, editableCustom } from "../components/CustomFields";
 import { OwnerSelect, TagsField } from "../components/Pickers";
 import { api, ApiError, type Channel, type Contact, type ContactInput, type PostalAddress } from "../lib/api";
 import { fullName } from "../lib/format";
@@ -42,6 +43,7 @@ function toInput(c: Contact | undefined, accountId: string | null): ContactInput
     do_not_email: Boolean(c?.do_not_email_since),
     unsubscribed: Boolean(c?.unsubscribed_since),
     tags: c?.tags ?? [],
+    custom: editableCustom(c?.custom),
     notes: c?.notes ?? null,
   };
 }
@@ -383,6 +385,12 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
             </div>
           </section>
 
+          <CustomFieldInputs
+            entity="contacts"
+            values={input.custom as Record<string, unknown>}
+            fieldError={fieldError}
+            onChange={(custom) => set("custom", custom as typeof input.custom)}
+          />
           <section className="form-section">
             <h2>Notes</h2>
             <Field label="Notes" error={fieldError("notes")}>

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
 import { TextField } from "../components/Field";
+import { FieldsEditor } from "../components/FieldsEditor";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
 import { api, ApiError } from "../lib/api";
@@ -53,6 +54,8 @@ export function Settings() {
             </div>
           </form>
         </section>
+        <FieldsEditor entity="contacts" title="Contact fields" />
+        <FieldsEditor entity="accounts" title="Account fields" />
       </div>
     </>
   );

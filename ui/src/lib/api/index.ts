@@ -23,6 +23,10 @@ import type { SearchGroup } from "./bindings/SearchGroup";
 import type { TeamMember } from "./bindings/TeamMember";
 import type { TeamMemberInput } from "./bindings/TeamMemberInput";
 import type { TimelineItem } from "./bindings/TimelineItem";
+import type { BulkAction } from "./bindings/BulkAction";
+import type { BulkResult } from "./bindings/BulkResult";
+import type { CustomField } from "./bindings/CustomField";
+import type { CustomFieldInput } from "./bindings/CustomFieldInput";
 
 export type * from "./types";
 
@@ -104,6 +108,15 @@ export const api = {
   /** A record's 360-degree timeline, newest first; pass the oldest `at` as `before` for more. */
   timeline: (entity: string, id: string, before: string | null = null) =>
     call<TimelineItem[]>("timeline", { entity, id, before }),
+  fields: {
+    list: (entity: string) => call<CustomField[]>("fields_list", { entity }),
+    define: (input: CustomFieldInput) => call<CustomField>("fields_define", { input }),
+    update: (id: string, label: string, options: string[]) =>
+      call<CustomField>("fields_update", { id, label, options }),
+    archive: (id: string) => call<null>("fields_archive", { id }),
+  },
+  /** One action on many records, as one undoable batch. */
+  bulk: (entity: string, ids: string[], action: BulkAction) => call<BulkResult>("bulk_apply", { entity, ids, action }),
   /** Every tag in use, by name. */
   tags: () => call<string[]>("tags_all"),
   /** Reverses an earlier action (a merge) by its batch id. */

@@ -2,8 +2,13 @@
 import type { AccountType } from "./AccountType";
 import type { Address } from "./Address";
 import type { Money } from "./Money";
+import type { JsonValue } from "./serde_json/JsonValue";
 
 export type Account = { id: string, name: string, industry: string | null, website: string | null, phone: string | null, address: Address, annual_revenue: Money | null, employee_count: number | null, notes: string | null, type: AccountType | null, turnover_band: string | null, employee_band: string | null, parent_id: string | null, parent_name: string | null, owner_id: string | null, owner_name: string | null, tags: Array<string>, 
+/**
+ * Custom field values by field id.
+ */
+custom: { [key in string]: JsonValue }, 
 /**
  * How many contacts work at this account.
  */

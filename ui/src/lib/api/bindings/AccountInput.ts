@@ -2,6 +2,7 @@
 import type { AccountType } from "./AccountType";
 import type { Address } from "./Address";
 import type { MoneyInput } from "./MoneyInput";
+import type { JsonValue } from "./serde_json/JsonValue";
 
 /**
  * What the user enters to create an account or to save an edited one (all fields replace
@@ -15,4 +16,8 @@ parent_id: string | null,
 /**
  * A team member's id.
  */
-owner_id: string | null, tags: Array<string>, };
+owner_id: string | null, tags: Array<string>, 
+/**
+ * Custom field values by field id; every active field not named here is cleared.
+ */
+custom: { [key in string]: JsonValue }, };

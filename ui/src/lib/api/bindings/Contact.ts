@@ -3,6 +3,7 @@ import type { Channel } from "./Channel";
 import type { EmailEntry } from "./EmailEntry";
 import type { PhoneEntry } from "./PhoneEntry";
 import type { PostalAddress } from "./PostalAddress";
+import type { JsonValue } from "./serde_json/JsonValue";
 
 export type Contact = { id: string, first_name: string, last_name: string, title: string | null, account_id: string | null, account_name: string | null, emails: Array<EmailEntry>, phones: Array<PhoneEntry>, addresses: Array<PostalAddress>, 
 /**
@@ -12,4 +13,8 @@ birthday: string | null, lead_source: string | null, owner_id: string | null, ow
 /**
  * Consent: set (to when it was given) when the contact must not be called.
  */
-do_not_call_since: string | null, do_not_email_since: string | null, unsubscribed_since: string | null, tags: Array<string>, notes: string | null, created_at: string, updated_at: string, };
+do_not_call_since: string | null, do_not_email_since: string | null, unsubscribed_since: string | null, tags: Array<string>, 
+/**
+ * Custom field values by field id.
+ */
+custom: { [key in string]: JsonValue }, notes: string | null, created_at: string, updated_at: string, };

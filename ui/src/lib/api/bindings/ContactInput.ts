@@ -3,6 +3,7 @@ import type { Channel } from "./Channel";
 import type { EmailEntry } from "./EmailEntry";
 import type { PhoneEntry } from "./PhoneEntry";
 import type { PostalAddress } from "./PostalAddress";
+import type { JsonValue } from "./serde_json/JsonValue";
 
 /**
  * What the user enters to create a contact or to save an edited one. Emails and phones
@@ -16,4 +17,8 @@ birthday: string | null, lead_source: string | null,
 /**
  * A team member's id.
  */
-owner_id: string | null, preferred_channel: Channel | null, do_not_call: boolean, do_not_email: boolean, unsubscribed: boolean, tags: Array<string>, notes: string | null, };
+owner_id: string | null, preferred_channel: Channel | null, do_not_call: boolean, do_not_email: boolean, unsubscribed: boolean, tags: Array<string>, 
+/**
+ * Custom field values by field id; every active field not named here is cleared.
+ */
+custom: { [key in string]: JsonValue }, notes: string | null, };
