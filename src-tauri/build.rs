@@ -27,6 +27,9 @@ fn main() {
         "fields_update",
         "fields_archive",
         "bulk_apply",
+        "views_list",
+        "views_save",
+        "views_delete",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

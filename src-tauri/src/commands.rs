@@ -11,6 +11,7 @@ use rapport_core::list::Page;
 use rapport_core::search::{self as global_search, SearchGroup};
 use rapport_core::team::{self, TeamMember, TeamMemberInput};
 use rapport_core::timeline::TimelineItem;
+use rapport_core::views::{self, SavedView};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -203,4 +204,24 @@ pub fn bulk_apply(
     action: BulkAction,
 ) -> CommandResult<BulkResult> {
     state.with(|db| bulk::apply(db, &entity, &ids, &action))
+}
+
+#[tauri::command(async)]
+pub fn views_list(state: State<'_, AppState>, entity: String) -> CommandResult<Vec<SavedView>> {
+    state.with(|db| views::list(db.conn(), &entity))
+}
+
+#[tauri::command(async)]
+pub fn views_save(
+    state: State<'_, AppState>,
+    entity: String,
+    name: String,
+    definition: serde_json::Value,
+) -> CommandResult<SavedView> {
+    state.with(|db| views::save(db, &entity, &name, &definition))
+}
+
+#[tauri::command(async)]
+pub fn views_delete(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+    state.with(|db| views::delete(db, &id))
 }

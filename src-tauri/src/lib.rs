@@ -46,6 +46,9 @@ pub fn run() {
             commands::fields_update,
             commands::fields_archive,
             commands::bulk_apply,
+            commands::views_list,
+            commands::views_save,
+            commands::views_delete,
         ])
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {

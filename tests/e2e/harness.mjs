@@ -149,7 +149,7 @@ export async function waitText(browser, testId, text, timeout = 10000) {
 export async function rows(browser, testId) {
   return browser.execute((selector) => {
     return [...document.querySelectorAll(`${selector} tbody tr`)].map((tr) =>
-      [...tr.querySelectorAll("td")]
+      [...tr.querySelectorAll("td:not(.select-cell)")]
         .map((td) => {
           const copy = td.cloneNode(true);
           copy.querySelectorAll(".avatar").forEach((a) => a.remove());

@@ -17,7 +17,7 @@ use rapport_core::contacts::{
 use rapport_core::fields::{self, CustomFieldInput, FieldKind};
 use rapport_core::list::{CommonFilters, CustomFilter, Page, SortDirection};
 use rapport_core::money::MoneyInput;
-use rapport_core::{Db, Error, changelog, duplicates, team};
+use rapport_core::{Db, Error, changelog, duplicates, team, views};
 use serde::Serialize;
 
 mod output;
@@ -63,6 +63,7 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   team list      -> [{id, name, email, active}]
   bulk           -> {changed, batch_id}
   fields list    -> [{id, entity, label, kind, options: [text], position}]
+  views          -> [{id, entity, name, definition: {sort, direction, search, tags, ..., columns}}]
   Custom values appear in contacts and accounts (get and list) as custom: {field id: value},
   the value being text, a number, {amount_minor, currency}, a YYYY-MM-DD date, a choice,
   [choices] or true/false.
@@ -110,6 +111,14 @@ enum Command {
     /// Custom fields of contacts and accounts.
     #[command(subcommand)]
     Fields(FieldsCmd),
+    /// Saved list views (made in the app; used by `contacts list --view NAME`).
+    Views {
+        /// contacts or accounts (default: both).
+        #[arg(long)]
+        entity: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Act on many contacts or accounts at once (one undoable batch; prints its id).
     Bulk {
         /// contacts or accounts.
@@ -209,6 +218,9 @@ enum AccountsCmd {
         /// Only accounts found by this text (name, website, industry, city, phone).
         #[arg(long)]
         search: Option<String>,
+        /// Use a saved view's filters and sort (other filter flags are then ignored).
+        #[arg(long, value_name = "NAME")]
+        view: Option<String>,
         /// Only accounts of this type (prospect, customer, partner, vendor).
         #[arg(long = "type", value_name = "TYPE")]
         account_type: Option<String>,
@@ -420,6 +432,9 @@ enum ContactsCmd {
         /// Only the contacts of this account.
         #[arg(long)]
         account_id: Option<String>,
+        /// Use a saved view's filters and sort (other filter flags are then ignored).
+        #[arg(long, value_name = "NAME")]
+        view: Option<String>,
         /// Only contacts who may be e-mailed (not do-not-e-mail, not unsubscribed).
         #[arg(long)]
         emailable: bool,
@@ -632,6 +647,22 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
             emit(format, &result, || output::line(&result.batch_id))
         }
         Command::Fields(cmd) => run_fields(&mut db, cmd),
+        Command::Views { entity, format } => {
+            let mut all = Vec::new();
+            for e in fields::ENTITIES
+                .iter()
+                .filter(|e| entity.as_deref().is_none_or(|x| x == **e))
+            {
+                all.extend(views::list(db.conn(), e)?);
+            }
+            emit(format, &all, || {
+                output::table(
+                    &["ID", "ENTITY", "NAME"],
+                    all.iter()
+                        .map(|v| vec![v.id.clone(), v.entity.clone(), v.name.clone()]),
+                )
+            })
+        }
         Command::Undo { batch } => {
             let undo = changelog::undo(&mut db, &batch)?;
             output::line(&undo)
@@ -655,6 +686,7 @@ fn run_accounts(db: &mut Db, cmd: AccountsCmd) -> rapport_core::Result<()> {
             sort,
             desc,
             search,
+            view,
             account_type,
             industry,
             filters,
@@ -686,6 +718,10 @@ fn run_accounts(db: &mut Db, cmd: AccountsCmd) -> rapport_core::Result<()> {
                 parent_id: None,
                 after: None,
                 limit,
+            };
+            let query = match view {
+                Some(name) => from_view(db.conn(), "accounts", &name, limit)?,
+                None => query,
             };
             let items = all_pages(
                 query,
@@ -748,6 +784,7 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
             desc,
             search,
             account_id,
+            view,
             emailable,
             filters,
             limit,
@@ -768,6 +805,10 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
                 account_id,
                 after: None,
                 limit,
+            };
+            let query = match view {
+                Some(name) => from_view(db.conn(), "contacts", &name, limit)?,
+                None => query,
             };
             let items = all_pages(
                 query,
@@ -903,6 +944,26 @@ fn run_fields(db: &mut Db, cmd: FieldsCmd) -> rapport_core::Result<()> {
         }
         FieldsCmd::Delete { id } => fields::archive(db, &id),
     }
+}
+
+/// A list query from a saved view's settings.
+fn from_view<Q: serde::de::DeserializeOwned>(
+    conn: &rapport_core::Connection,
+    entity: &str,
+    name: &str,
+    limit: Option<u32>,
+) -> rapport_core::Result<Q> {
+    let mut definition = views::find(conn, entity, name)?.definition;
+    if let Some(obj) = definition.as_object_mut() {
+        obj.remove("after");
+        obj.insert("limit".into(), serde_json::json!(limit));
+    }
+    serde_json::from_value(definition).map_err(|e| {
+        Error::invalid(
+            "--view",
+            format!("the saved view \"{name}\" cannot be read: {e}"),
+        )
+    })
 }
 
 fn contacts_table(items: &[contacts::ContactSummary]) -> rapport_core::Result<()> {

@@ -651,3 +651,25 @@ fn custom_fields_from_the_command_line() {
     );
     assert!(err.contains("--kind"), "{err}");
 }
+
+#[test]
+fn a_view_saved_in_the_app_drives_the_command_line_list() {
+    let s = Sandbox::new();
+    s.ok(&["contacts", "add", "--first-name", "Ann", "--tag", "vip"]);
+    s.ok(&["contacts", "add", "--first-name", "Bob"]);
+    {
+        let mut db = rapport_core::Db::open(&s.db).unwrap();
+        let definition = serde_json::json!({"tags": ["vip"], "sort": "name", "columns": ["name"]});
+        rapport_core::views::save(&mut db, "contacts", "VIPs", &definition).unwrap();
+    }
+    let views = s.json(&["views", "--format", "json"]);
+    assert_eq!(views[0]["name"], "VIPs");
+    let vips = s.json(&["contacts", "list", "--view", "vips", "--format", "json"]);
+    assert_eq!(vips.as_array().unwrap().len(), 1);
+    assert_eq!(vips[0]["first_name"], "Ann");
+    let err = s.fails(2, &["contacts", "list", "--view", "Nope"]);
+    assert!(
+        err.contains("no saved contacts view called \"Nope\""),
+        "{err}"
+    );
+}

@@ -24,6 +24,7 @@ pub mod team;
 pub mod time;
 pub mod timeline;
 mod validate;
+pub mod views;
 
 pub use db::Db;
 pub use error::{Error, ErrorCode, FieldError, Result};

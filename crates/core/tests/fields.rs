@@ -230,3 +230,54 @@ fn custom_values_are_searched_and_filtered() {
         "lists carry custom values for columns"
     );
 }
+
+#[test]
+fn a_saved_view_restores_its_list() {
+    let mut db = Db::open_in_memory().unwrap();
+    let tier = define(
+        &mut db,
+        "Tier",
+        FieldKind::SingleSelect,
+        &["Gold", "Silver"],
+    );
+    for (name, t) in [("Ann", "Gold"), ("Bob", "Silver")] {
+        let mut values = CustomValues::new();
+        values.insert(tier.clone(), json!(t));
+        contacts::create(
+            &mut db,
+            &ContactInput {
+                first_name: name.into(),
+                custom: values,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    let definition = json!({"sort": "name", "direction": "desc", "custom": [{"field_id": tier, "value": "Gold"}], "columns": ["name", "email"]});
+    rapport_core::views::save(&mut db, "contacts", "Gold customers", &definition).unwrap();
+    let again =
+        rapport_core::views::save(&mut db, "contacts", "gold CUSTOMERS", &definition).unwrap();
+    assert_eq!(
+        rapport_core::views::list(db.conn(), "contacts")
+            .unwrap()
+            .len(),
+        1,
+        "same name replaces"
+    );
+    let view = rapport_core::views::find(db.conn(), "contacts", "Gold customers").unwrap();
+    assert_eq!(view.id, again.id);
+    let query: ContactQuery = serde_json::from_value(view.definition).unwrap();
+    let names: Vec<String> = contacts::list(db.conn(), &query)
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|c| c.first_name)
+        .collect();
+    assert_eq!(names, ["Ann"]);
+    rapport_core::views::delete(&mut db, &view.id).unwrap();
+    assert!(
+        rapport_core::views::list(db.conn(), "contacts")
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -1,15 +1,21 @@
-import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Link, useLocation } from "wouter";
 
-import type { Page, SortDirection } from "../lib/api";
+import { api, type BulkAction, type Page, type SortDirection } from "../lib/api";
 import { useDebounced } from "../lib/useDebounced";
 import { useShortcut } from "../lib/useShortcut";
+import { ConfirmDialog } from "./ConfirmDialog";
+import { showValue } from "./CustomFields";
 import { ErrorBanner, PageHead } from "./PageHead";
 import { SortHeader, type Column } from "./SortableTable";
+import { useNotify } from "./Toasts";
 
-export type ListQuery<S> = {
+/** Filters a list screen sends with every page; keys match the Rust query types. */
+export type Filters = Record<string, unknown> & { tags?: string[]; owner_id?: string | null };
+
+export type ListQuery<S> = Filters & {
   search: string | null;
   sort: S;
   direction: SortDirection;
@@ -17,43 +23,104 @@ export type ListQuery<S> = {
   limit: number;
 };
 
-type Props<T extends { id: string }, S extends string> = {
+type Row = { id: string; custom: Record<string, unknown> };
+
+type Props<T extends Row, S extends string> = {
   /** "contacts": the route prefix, query key and test-id stem. */
   entity: string;
   title: string;
   countLabel: (n: number) => string;
+  /** Singular and plural nouns for messages ("contact", "contacts"). */
+  noun: [string, string];
   columns: Column<T, S>[];
   defaultSort: S;
   load: (query: ListQuery<S>) => Promise<Page<T>>;
   filterPlaceholder: string;
   newLabel: string;
   empty: { title: string; text: ReactNode };
+  /** Extra filter controls of this kind of record. */
+  extraFilters?: (filters: Filters, set: (patch: Filters) => void) => ReactNode;
 };
 
 const PAGE = 100;
 const ROW_HEIGHT = 49;
 
 /**
- * A searchable, sortable list of one kind of record, with a "New" button (Ctrl+N). Pages are
- * fetched by cursor as the user scrolls, and only the rows on screen are rendered, so 100,000
- * records scroll like 100.
+ * A searchable, sortable, filterable list of one kind of record, with a "New" button (Ctrl+N),
+ * multi-select with bulk actions, a column chooser and saved views. Pages are fetched by cursor
+ * as the user scrolls, and only the rows on screen are rendered, so 100,000 records scroll
+ * like 100.
  */
-export function ListScreen<T extends { id: string }, S extends string>(props: Props<T, S>) {
-  const { entity, columns, load } = props;
+export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) {
+  const { entity, load } = props;
   const [, navigate] = useLocation();
+  const notify = useNotify();
+  const client = useQueryClient();
   const [search, setSearch] = useState("");
   const [sort, setSort] = useState<S>(props.defaultSort);
   const [direction, setDirection] = useState<SortDirection>("asc");
-  const filter = { search: useDebounced(search).trim() || null, sort, direction };
+  const [filters, setFilters] = useState<Filters>({});
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  // The columns shown; null: the built-in ones (custom fields are opt-in).
+  const [shown, setShown] = useState<Set<string> | null>(null);
+  const [activeView, setActiveView] = useState<string>("");
+  const [naming, setNaming] = useState<string | null>(null);
+  const patchFilters = (patch: Filters) => setFilters((f) => ({ ...f, ...patch }));
+
+  const fields = useQuery({ queryKey: ["fields", entity], queryFn: () => api.fields.list(entity) });
+  const columns: Column<T, S>[] = useMemo(
+    () => [
+      ...props.columns,
+      ...(fields.data ?? []).map((f) => ({
+        id: `custom:${f.id}`,
+        label: f.label,
+        width: "12%",
+        render: (row: T) => showValue(f, row.custom[f.id]),
+      })),
+    ],
+    [props.columns, fields.data],
+  );
+  const visible = columns.filter((c) => (shown ? shown.has(c.id) || c.id === "name" : !c.id.startsWith("custom:")));
+  const toggleColumn = (id: string, show: boolean) => {
+    const next = new Set(visible.map((c) => c.id));
+    if (show) next.add(id);
+    else next.delete(id);
+    setShown(next);
+  };
+
+  const query = { ...filters, search: useDebounced(search).trim() || null, sort, direction };
   const list = useInfiniteQuery({
-    queryKey: [entity, "list", filter],
-    queryFn: ({ pageParam }) => load({ ...filter, after: pageParam, limit: PAGE }),
+    queryKey: [entity, "list", query],
+    queryFn: ({ pageParam }) => load({ ...query, after: pageParam, limit: PAGE }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next,
     placeholderData: keepPreviousData,
   });
   const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
   const total = list.data?.pages[0]?.total ?? null;
+  const filtered = Boolean(query.search) || Object.values(filters).some((v) => (Array.isArray(v) ? v.length > 0 : Boolean(v)));
+
+  const views = useQuery({ queryKey: ["views", entity], queryFn: () => api.views.list(entity) });
+  const applyView = (id: string) => {
+    setActiveView(id);
+    const view = views.data?.find((v) => v.id === id);
+    const d = (view?.definition ?? {}) as Record<string, unknown>;
+    const { sort: s, direction: dir, search: text, columns: cols, ...rest } = d;
+    setSort((s as S) ?? props.defaultSort);
+    setDirection((dir as SortDirection) ?? "asc");
+    setSearch(typeof text === "string" ? text : "");
+    setFilters(rest as Filters);
+    setShown(Array.isArray(cols) ? new Set(cols as string[]) : null);
+  };
+  const saveView = useMutation({
+    mutationFn: (name: string) =>
+      api.views.save(entity, name, { ...filters, search: query.search, sort, direction, columns: visible.map((c) => c.id) }),
+    onSuccess: async (v) => {
+      await client.invalidateQueries({ queryKey: ["views", entity] });
+      setActiveView(v.id);
+      notify(`Saved the view ${v.name}`);
+    },
+  });
 
   const scrollRef = useRef<HTMLDivElement>(null);
   // No React Compiler here; the virtualizer re-renders on scroll by design.
@@ -71,6 +138,36 @@ export function ListScreen<T extends { id: string }, S extends string>(props: Pr
     if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 20) void fetchNextPage();
   }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [lastBatch, setLastBatch] = useState<{ batch: string; text: string } | null>(null);
+  const bulk = useMutation({
+    mutationFn: (action: BulkAction) => api.bulk(entity, [...selected], action),
+    onSuccess: async (result, action) => {
+      await client.invalidateQueries();
+      const [one, many] = props.noun;
+      const n = `${result.changed} ${result.changed === 1 ? one : many}`;
+      const text =
+        action.action === "delete"
+          ? `Deleted ${n}.`
+          : action.action === "set_owner"
+            ? `Changed the owner of ${n}.`
+            : action.action === "add_tags"
+              ? `Tagged ${n}.`
+              : `Untagged ${n}.`;
+      setLastBatch({ batch: result.batch_id, text });
+      setSelected(new Set());
+      setConfirmDelete(false);
+    },
+  });
+  const undo = useMutation({
+    mutationFn: (batch: string) => api.undo(batch),
+    onSuccess: async () => {
+      await client.invalidateQueries();
+      setLastBatch(null);
+      notify("Undone");
+    },
+  });
+
   const newHref = `/${entity}/new`;
   useShortcut("n", () => navigate(newHref));
   const newButton = (
@@ -81,6 +178,14 @@ export function ListScreen<T extends { id: string }, S extends string>(props: Pr
   const open = (row: T) => navigate(`/${entity}/${row.id}`);
   const padTop = items[0]?.start ?? 0;
   const padBottom = virtual.getTotalSize() - (items.at(-1)?.end ?? 0);
+  const allLoadedSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
 
   return (
     <>
@@ -97,8 +202,84 @@ export function ListScreen<T extends { id: string }, S extends string>(props: Pr
         {newButton}
       </PageHead>
       <div className="page-body list-body" ref={scrollRef}>
-        <ErrorBanner error={list.error} />
-        {total === 0 && !filter.search ? (
+        <div className="filter-bar" data-testid={`${entity}-filters`}>
+          <select
+            className="input"
+            aria-label="Saved view"
+            data-testid="view-select"
+            value={activeView}
+            onChange={(e) => {
+              if (e.target.value) {
+                applyView(e.target.value);
+              } else {
+                setActiveView("");
+                setFilters({});
+                setShown(null);
+              }
+            }}
+          >
+            <option value="">All {entity}</option>
+            {views.data?.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.name}
+              </option>
+            ))}
+          </select>
+          <FilterControls filters={filters} set={patchFilters} />
+          {props.extraFilters?.(filters, patchFilters)}
+          <ColumnChooser columns={columns} isVisible={(id) => visible.some((c) => c.id === id)} onToggle={toggleColumn} />
+          {naming === null ? (
+            <button
+              className="btn ghost"
+              data-testid="save-view"
+              onClick={() => setNaming(views.data?.find((v) => v.id === activeView)?.name ?? "")}
+            >
+              Save view…
+            </button>
+          ) : (
+            <form
+              className="inline-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (naming.trim()) saveView.mutate(naming.trim(), { onSuccess: () => setNaming(null) });
+              }}
+            >
+              <input
+                className="input"
+                autoFocus
+                placeholder="Name of the view"
+                aria-label="Name of the view"
+                data-testid="view-name"
+                value={naming}
+                onChange={(e) => setNaming(e.target.value)}
+                onKeyDown={(e) => e.key === "Escape" && setNaming(null)}
+              />
+              <button className="btn primary" type="submit" data-testid="view-save">
+                Save
+              </button>
+            </form>
+          )}
+        </div>
+        <ErrorBanner error={list.error ?? bulk.error ?? saveView.error ?? undo.error} />
+        {lastBatch && (
+          <div className="banner ok" data-testid="bulk-done">
+            <span>{lastBatch.text}</span>
+            <span className="spacer" />
+            <button className="btn" onClick={() => undo.mutate(lastBatch.batch)} disabled={undo.isPending} data-testid="bulk-undo">
+              Undo
+            </button>
+          </div>
+        )}
+        {selected.size > 0 && (
+          <BulkBar
+            count={selected.size}
+            noun={props.noun}
+            busy={bulk.isPending}
+            onAction={(a) => (a.action === "delete" ? setConfirmDelete(true) : bulk.mutate(a))}
+            onClear={() => setSelected(new Set())}
+          />
+        )}
+        {total === 0 && !filtered ? (
           <div className="empty" data-testid={`${entity}-empty`}>
             <h2>{props.empty.title}</h2>
             <div>{props.empty.text}</div>
@@ -109,7 +290,15 @@ export function ListScreen<T extends { id: string }, S extends string>(props: Pr
             <table className="list" data-testid={`${entity}-table`} aria-rowcount={total ?? undefined}>
               <thead>
                 <tr>
-                  {columns.map((c) => (
+                  <th className="select-cell">
+                    <input
+                      type="checkbox"
+                      aria-label="Select all loaded rows"
+                      checked={allLoadedSelected}
+                      onChange={() => setSelected(allLoadedSelected ? new Set() : new Set(rows.map((r) => r.id)))}
+                    />
+                  </th>
+                  {visible.map((c) => (
                     <SortHeader
                       key={c.id}
                       column={c}
@@ -126,7 +315,7 @@ export function ListScreen<T extends { id: string }, S extends string>(props: Pr
               <tbody>
                 {padTop > 0 && (
                   <tr aria-hidden="true" className="spacer">
-                    <td colSpan={columns.length} style={{ height: padTop }} />
+                    <td colSpan={visible.length + 1} style={{ height: padTop }} />
                   </tr>
                 )}
                 {items.map((v) => {
@@ -137,10 +326,26 @@ export function ListScreen<T extends { id: string }, S extends string>(props: Pr
                       key={row.id}
                       tabIndex={0}
                       aria-rowindex={v.index + 2}
+                      aria-selected={selected.has(row.id)}
                       onClick={() => open(row)}
-                      onKeyDown={(e) => e.key === "Enter" && open(row)}
+                      onKeyDown={(e) => {
+                        if (e.key === "Enter") open(row);
+                        if (e.key === " ") {
+                          e.preventDefault();
+                          toggle(row.id);
+                        }
+                      }}
                     >
-                      {columns.map((c) => (
+                      <td className="select-cell" onClick={(e) => e.stopPropagation()}>
+                        <input
+                          type="checkbox"
+                          aria-label="Select"
+                          data-testid="row-select"
+                          checked={selected.has(row.id)}
+                          onChange={() => toggle(row.id)}
+                        />
+                      </td>
+                      {visible.map((c) => (
                         <td key={c.id}>{c.render(row)}</td>
                       ))}
                     </tr>
@@ -148,16 +353,146 @@ export function ListScreen<T extends { id: string }, S extends string>(props: Pr
                 })}
                 {padBottom > 0 && (
                   <tr aria-hidden="true" className="spacer">
-                    <td colSpan={columns.length} style={{ height: padBottom }} />
+                    <td colSpan={visible.length + 1} style={{ height: padBottom }} />
                   </tr>
                 )}
               </tbody>
             </table>
-            {total === 0 && <div className="empty">Nothing matches “{search.trim()}”.</div>}
+            {total === 0 && <div className="empty">Nothing matches these filters.</div>}
           </div>
         )}
         {(list.isPending || isFetchingNextPage) && <div className="list-foot">Loading…</div>}
       </div>
+      {confirmDelete && (
+        <ConfirmDialog
+          title={`Delete ${selected.size} ${selected.size === 1 ? props.noun[0] : props.noun[1]}?`}
+          confirmLabel="Delete"
+          busy={bulk.isPending}
+          onCancel={() => setConfirmDelete(false)}
+          onConfirm={() => bulk.mutate({ action: "delete" })}
+        >
+          You can undo this right after, and the change log keeps what was deleted.
+        </ConfirmDialog>
+      )}
     </>
+  );
+}
+
+/** Tag and owner filters, shared by every list. */
+function FilterControls({ filters, set }: { filters: Filters; set: (patch: Filters) => void }) {
+  const team = useQuery({ queryKey: ["team"], queryFn: api.team.list });
+  const tags = useQuery({ queryKey: ["tags"], queryFn: api.tags });
+  return (
+    <>
+      <select
+        className="input"
+        aria-label="Filter by tag"
+        data-testid="filter-tag"
+        value={filters.tags?.[0] ?? ""}
+        onChange={(e) => set({ tags: e.target.value ? [e.target.value] : [] })}
+      >
+        <option value="">Any tag</option>
+        {tags.data?.map((t) => (
+          <option key={t}>{t}</option>
+        ))}
+      </select>
+      <select
+        className="input"
+        aria-label="Filter by owner"
+        data-testid="filter-owner"
+        value={filters.owner_id ?? ""}
+        onChange={(e) => set({ owner_id: e.target.value || null })}
+      >
+        <option value="">Any owner</option>
+        <option value="none">Nobody</option>
+        {team.data?.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.name}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+function ColumnChooser<T, S extends string>({
+  columns,
+  isVisible,
+  onToggle,
+}: {
+  columns: Column<T, S>[];
+  isVisible: (id: string) => boolean;
+  onToggle: (id: string, show: boolean) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="menu">
+      <button className="btn ghost" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="columns">
+        Columns
+      </button>
+      {open && (
+        <div className="menu-pop" role="menu" onMouseLeave={() => setOpen(false)}>
+          {columns.map((c) => (
+            <label key={c.id} className="menu-item">
+              <input type="checkbox" checked={isVisible(c.id)} disabled={c.id === "name"} onChange={(e) => onToggle(c.id, e.target.checked)} />
+              {c.label}
+            </label>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function BulkBar({
+  count,
+  noun,
+  busy,
+  onAction,
+  onClear,
+}: {
+  count: number;
+  noun: [string, string];
+  busy: boolean;
+  onAction: (a: BulkAction) => void;
+  onClear: () => void;
+}) {
+  const team = useQuery({ queryKey: ["team"], queryFn: api.team.list });
+  const [tag, setTag] = useState("");
+  return (
+    <div className="bulk-bar" data-testid="bulk-bar">
+      <strong>
+        {count} {count === 1 ? noun[0] : noun[1]} selected
+      </strong>
+      <input className="input" placeholder="tag" aria-label="Tag to add or remove" data-testid="bulk-tag" value={tag} onChange={(e) => setTag(e.target.value)} />
+      <button className="btn" disabled={busy || !tag.trim()} onClick={() => onAction({ action: "add_tags", tags: [tag] })} data-testid="bulk-add-tag">
+        Add tag
+      </button>
+      <button className="btn" disabled={busy || !tag.trim()} onClick={() => onAction({ action: "remove_tags", tags: [tag] })}>
+        Remove tag
+      </button>
+      <select
+        className="input"
+        aria-label="Set owner"
+        value=""
+        disabled={busy}
+        onChange={(e) => e.target.value && onAction({ action: "set_owner", owner_id: e.target.value === "none" ? null : e.target.value })}
+      >
+        <option value="">Set owner…</option>
+        <option value="none">Nobody</option>
+        {team.data?.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.name}
+          </option>
+        ))}
+      </select>
+      <button className="btn danger" disabled={busy} onClick={() => onAction({ action: "delete" })} data-testid="bulk-delete">
+        Delete…
+      </button>
+      <span className="spacer" />
+      <button className="btn ghost" onClick={onClear}>
+        Clear selection
+      </button>
+    </div>
   );
 }

@@ -37,6 +37,21 @@ export function AccountsList() {
       entity="accounts"
       title="Accounts"
       countLabel={(n) => `${n.toLocaleString()} ${n === 1 ? "company" : "companies"}`}
+      noun={["account", "accounts"]}
+      extraFilters={(f, set) => (
+        <select
+          className="input"
+          aria-label="Filter by type"
+          value={(f.type as string | undefined) ?? ""}
+          onChange={(e) => set({ type: e.target.value || null })}
+        >
+          <option value="">Any type</option>
+          <option value="prospect">Prospects</option>
+          <option value="customer">Customers</option>
+          <option value="partner">Partners</option>
+          <option value="vendor">Vendors</option>
+        </select>
+      )}
       columns={columns}
       defaultSort="name"
       load={(q) => api.accounts.list(q)}

@@ -33,6 +33,13 @@ export function ContactsList() {
       entity="contacts"
       title="Contacts"
       countLabel={(n) => `${n.toLocaleString()} ${n === 1 ? "person" : "people"}`}
+      noun={["contact", "contacts"]}
+      extraFilters={(f, set) => (
+        <label className="check-filter">
+          <input type="checkbox" checked={f.emailable === true} onChange={(e) => set({ emailable: e.target.checked })} />
+          Can be e-mailed
+        </label>
+      )}
       columns={columns}
       defaultSort="name"
       load={(q) => api.contacts.list(q)}

@@ -27,6 +27,7 @@ import type { BulkAction } from "./bindings/BulkAction";
 import type { BulkResult } from "./bindings/BulkResult";
 import type { CustomField } from "./bindings/CustomField";
 import type { CustomFieldInput } from "./bindings/CustomFieldInput";
+import type { SavedView } from "./bindings/SavedView";
 
 export type * from "./types";
 
@@ -114,6 +115,11 @@ export const api = {
     update: (id: string, label: string, options: string[]) =>
       call<CustomField>("fields_update", { id, label, options }),
     archive: (id: string) => call<null>("fields_archive", { id }),
+  },
+  views: {
+    list: (entity: string) => call<SavedView[]>("views_list", { entity }),
+    save: (entity: string, name: string, definition: unknown) => call<SavedView>("views_save", { entity, name, definition }),
+    remove: (id: string) => call<null>("views_delete", { id }),
   },
   /** One action on many records, as one undoable batch. */
   bulk: (entity: string, ids: string[], action: BulkAction) => call<BulkResult>("bulk_apply", { entity, ids, action }),

@@ -40,3 +40,4 @@ export type { CustomFieldInput } from "./bindings/CustomFieldInput";
 export type { FieldKind } from "./bindings/FieldKind";
 export type { CommonFilters } from "./bindings/CommonFilters";
 export type { CustomFilter } from "./bindings/CustomFilter";
+export type { SavedView } from "./bindings/SavedView";
