@@ -136,6 +136,17 @@ test("lists sort by the clicked column, both ways", async () => {
       assert.match(all[0], /Bletchley Park/);
       assert.match(all[5], /US Navy/);
     });
+    await step(app, "J and K step through the list from a record", async () => {
+      const first = (await rows(app, "contacts-table"))[0].split(" | ")[0];
+      const second = (await rows(app, "contacts-table"))[1].split(" | ")[0];
+      await (await app.$(`${byTest("contacts-table")} tbody tr td:not(.select-cell)`)).click();
+      await waitText(app, "contact-name", first);
+      await app.keys(["j"]);
+      await waitText(app, "contact-name", second);
+      await app.keys(["k"]);
+      await waitText(app, "contact-name", first);
+      await click(app, "nav-contacts");
+    });
     await step(app, "the accounts list counts their contacts", async () => {
       await click(app, "nav-accounts");
       await app.waitUntil(async () => (await rows(app, "accounts-table")).length === 6, { timeout: 10000 });

@@ -221,6 +221,9 @@ enum AccountsCmd {
         /// Use a saved view's filters and sort (other filter flags are then ignored).
         #[arg(long, value_name = "NAME")]
         view: Option<String>,
+        /// Sort by this custom field (label or id) instead of --sort.
+        #[arg(long, value_name = "LABEL")]
+        sort_field: Option<String>,
         /// Only accounts of this type (prospect, customer, partner, vendor).
         #[arg(long = "type", value_name = "TYPE")]
         account_type: Option<String>,
@@ -332,6 +335,17 @@ fn field_pair(
     Ok((field.id, value.to_owned()))
 }
 
+fn sort_field_id(
+    conn: &rapport_core::Connection,
+    entity: &str,
+    label: &Option<String>,
+) -> rapport_core::Result<Option<String>> {
+    let Some(label) = label else { return Ok(None) };
+    Ok(Some(
+        field_pair(conn, entity, "--sort-field", &format!("{label}="))?.0,
+    ))
+}
+
 fn apply_custom(
     conn: &rapport_core::Connection,
     entity: &str,
@@ -435,6 +449,9 @@ enum ContactsCmd {
         /// Use a saved view's filters and sort (other filter flags are then ignored).
         #[arg(long, value_name = "NAME")]
         view: Option<String>,
+        /// Sort by this custom field (label or id) instead of --sort.
+        #[arg(long, value_name = "LABEL")]
+        sort_field: Option<String>,
         /// Only contacts who may be e-mailed (not do-not-e-mail, not unsubscribed).
         #[arg(long)]
         emailable: bool,
@@ -687,11 +704,13 @@ fn run_accounts(db: &mut Db, cmd: AccountsCmd) -> rapport_core::Result<()> {
             desc,
             search,
             view,
+            sort_field,
             account_type,
             industry,
             filters,
             limit,
         } => {
+            let sort_field = sort_field_id(db.conn(), "accounts", &sort_field)?;
             let account_type = match account_type.as_deref().map(str::trim) {
                 None | Some("") => None,
                 Some(t) => Some(AccountType::parse(t).ok_or_else(|| {
@@ -702,6 +721,7 @@ fn run_accounts(db: &mut Db, cmd: AccountsCmd) -> rapport_core::Result<()> {
                 })?),
             };
             let query = AccountQuery {
+                sort_field,
                 filters: filters.to_filters(db.conn(), "accounts")?,
                 account_type,
                 industry,
@@ -785,11 +805,14 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
             search,
             account_id,
             view,
+            sort_field,
             emailable,
             filters,
             limit,
         } => {
+            let sort_field = sort_field_id(db.conn(), "contacts", &sort_field)?;
             let query = ContactQuery {
+                sort_field,
                 filters: filters.to_filters(db.conn(), "contacts")?,
                 emailable,
                 sort: match sort {

@@ -178,6 +178,8 @@ pub struct AccountQuery {
     pub account_type: Option<AccountType>,
     /// Only accounts in this industry (any case).
     pub industry: Option<String>,
+    /// Sort by this custom field (its id) instead of `sort`.
+    pub sort_field: Option<String>,
     /// The `next` cursor of the previous page.
     pub after: Option<String>,
     /// At most this many rows (default 500, at most 5000).
@@ -473,7 +475,15 @@ pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSumma
         AccountSort::CreatedAt => &["a.created_at"],
         AccountSort::UpdatedAt => &["a.updated_at"],
     };
-    let mut sql = ListSql::new(LIST_SQL, keys, "a.id", query.direction);
+    let custom_key = match query.sort_field.as_deref().filter(|f| !f.is_empty()) {
+        Some(field) => Some(crate::fields::sort_key(conn, TABLE, "a", field)?),
+        None => None,
+    };
+    let keys: Vec<&str> = match &custom_key {
+        Some(key) => vec![key.as_str()],
+        None => keys.to_vec(),
+    };
+    let mut sql = ListSql::new(LIST_SQL, &keys, "a.id", query.direction);
     if let Some(fts) = query.search.as_deref().and_then(search::fts_query) {
         sql.filter(
             "a.id IN (SELECT d.entity_id FROM search_index

@@ -193,6 +193,8 @@ pub struct ContactQuery {
     pub filters: CommonFilters,
     /// Only contacts who may be e-mailed (not marked do-not-e-mail or unsubscribed).
     pub emailable: bool,
+    /// Sort by this custom field (its id) instead of `sort`.
+    pub sort_field: Option<String>,
     /// The `next` cursor of the previous page.
     pub after: Option<String>,
     /// At most this many rows (default 500, at most 5000).
@@ -590,7 +592,15 @@ pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSumma
         ContactSort::CreatedAt => &["c.created_at"],
         ContactSort::UpdatedAt => &["c.updated_at"],
     };
-    let mut sql = ListSql::new(LIST_SQL, keys, "c.id", query.direction);
+    let custom_key = match query.sort_field.as_deref().filter(|f| !f.is_empty()) {
+        Some(field) => Some(crate::fields::sort_key(conn, TABLE, "c", field)?),
+        None => None,
+    };
+    let keys: Vec<&str> = match &custom_key {
+        Some(key) => vec![key.as_str()],
+        None => keys.to_vec(),
+    };
+    let mut sql = ListSql::new(LIST_SQL, &keys, "c.id", query.direction);
     if let Some(fts) = query.search.as_deref().and_then(search::fts_query) {
         sql.filter(
             "c.id IN (SELECT d.entity_id FROM search_index

@@ -576,3 +576,28 @@ pub(crate) fn filter_condition(
         vec![id, value],
     ))
 }
+
+/// The sort key SQL for a custom field of `entity` (rows without a value sort first), after
+/// checking that `field_id` is one of its fields. The id is embedded in SQL only once it is
+/// known to be a field's id.
+pub(crate) fn sort_key(
+    conn: &Connection,
+    entity: &str,
+    alias: &str,
+    field_id: &str,
+) -> Result<String> {
+    let field = get(conn, field_id).map_err(|_| {
+        Error::invalid("sort_field", format!("there is no custom field {field_id}"))
+    })?;
+    if field.entity != entity || !field.id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return Err(Error::invalid(
+            "sort_field",
+            format!("{} is not a field of {entity}", field.label),
+        ));
+    }
+    Ok(format!(
+        "ifnull((SELECT v.value FROM custom_values v WHERE v.entity = '{entity}'
+                   AND v.entity_id = {alias}.id AND v.field_id = '{}'), '') COLLATE NOCASE",
+        field.id
+    ))
+}

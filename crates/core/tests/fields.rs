@@ -281,3 +281,57 @@ fn a_saved_view_restores_its_list() {
             .is_empty()
     );
 }
+
+#[test]
+fn lists_sort_by_a_custom_field_and_page_through_it() {
+    let mut db = Db::open_in_memory().unwrap();
+    let seats = define(&mut db, "Seats", FieldKind::Number, &[]);
+    for (name, n) in [
+        ("Ann", Some(30)),
+        ("Bob", Some(5)),
+        ("Cy", None),
+        ("Di", Some(12)),
+    ] {
+        let mut values = CustomValues::new();
+        if let Some(n) = n {
+            values.insert(seats.clone(), json!(n));
+        }
+        contacts::create(
+            &mut db,
+            &ContactInput {
+                first_name: name.into(),
+                custom: values,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    let mut q = ContactQuery {
+        sort_field: Some(seats.clone()),
+        limit: Some(2),
+        ..Default::default()
+    };
+    let mut order = Vec::new();
+    loop {
+        let page = contacts::list(db.conn(), &q).unwrap();
+        order.extend(page.items.into_iter().map(|c| c.first_name));
+        match page.next {
+            Some(next) => q.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(
+        order,
+        ["Bob", "Di", "Ann", "Cy"],
+        "numbers in order, then the one without a value"
+    );
+    let err = contacts::list(
+        db.conn(),
+        &ContactQuery {
+            sort_field: Some("x'; DROP TABLE contacts; --".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "sort_field");
+}

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Link, useLocation } from "wouter";
 
 import { api, type BulkAction, type Page, type SortDirection } from "../lib/api";
+import { rememberOrder } from "../lib/recordNav";
 import { useDebounced } from "../lib/useDebounced";
 import { useShortcut } from "../lib/useShortcut";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -59,6 +60,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
   const [search, setSearch] = useState("");
   const [sort, setSort] = useState<S>(props.defaultSort);
   const [direction, setDirection] = useState<SortDirection>("asc");
+  const [sortField, setSortField] = useState<string | null>(null);
   const [filters, setFilters] = useState<Filters>({});
   const [selected, setSelected] = useState<Set<string>>(new Set());
   // The columns shown; null: the built-in ones (custom fields are opt-in).
@@ -75,6 +77,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
         id: `custom:${f.id}`,
         label: f.label,
         width: "12%",
+        sortField: f.id,
         render: (row: T) => showValue(f, row.custom[f.id]),
       })),
     ],
@@ -88,7 +91,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
     setShown(next);
   };
 
-  const query = { ...filters, search: useDebounced(search).trim() || null, sort, direction };
+  const query = { ...filters, search: useDebounced(search).trim() || null, sort, direction, sort_field: sortField };
   const list = useInfiniteQuery({
     queryKey: [entity, "list", query],
     queryFn: ({ pageParam }) => load({ ...query, after: pageParam, limit: PAGE }),
@@ -105,8 +108,9 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
     setActiveView(id);
     const view = views.data?.find((v) => v.id === id);
     const d = (view?.definition ?? {}) as Record<string, unknown>;
-    const { sort: s, direction: dir, search: text, columns: cols, ...rest } = d;
+    const { sort: s, direction: dir, search: text, columns: cols, sort_field: sf, ...rest } = d;
     setSort((s as S) ?? props.defaultSort);
+    setSortField(typeof sf === "string" ? sf : null);
     setDirection((dir as SortDirection) ?? "asc");
     setSearch(typeof text === "string" ? text : "");
     setFilters(rest as Filters);
@@ -114,7 +118,14 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
   };
   const saveView = useMutation({
     mutationFn: (name: string) =>
-      api.views.save(entity, name, { ...filters, search: query.search, sort, direction, columns: visible.map((c) => c.id) }),
+      api.views.save(entity, name, {
+        ...filters,
+        search: query.search,
+        sort,
+        direction,
+        sort_field: sortField,
+        columns: visible.map((c) => c.id),
+      }),
     onSuccess: async (v) => {
       await client.invalidateQueries({ queryKey: ["views", entity] });
       setActiveView(v.id);
@@ -175,7 +186,10 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
       + {props.newLabel}
     </Link>
   );
-  const open = (row: T) => navigate(`/${entity}/${row.id}`);
+  const open = (row: T) => {
+    rememberOrder(entity, rows.map((r) => r.id));
+    navigate(`/${entity}/${row.id}`);
+  };
   const padTop = items[0]?.start ?? 0;
   const padBottom = virtual.getTotalSize() - (items.at(-1)?.end ?? 0);
   const allLoadedSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
@@ -302,10 +316,15 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
                     <SortHeader
                       key={c.id}
                       column={c}
-                      sort={sort}
+                      active={c.sortField ? sortField === c.sortField : !sortField && c.sort === sort}
                       direction={direction}
-                      onSort={(k, d) => {
-                        setSort(k);
+                      onSort={(d) => {
+                        if (c.sortField) {
+                          setSortField(c.sortField);
+                        } else if (c.sort) {
+                          setSortField(null);
+                          setSort(c.sort);
+                        }
                         setDirection(d);
                       }}
                     />

@@ -5,6 +5,7 @@ import { Link, useLocation } from "wouter";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { TagList } from "../components/Pickers";
 import { CustomFieldValues } from "../components/CustomFields";
+import { RecordNav } from "../components/RecordNav";
 import { Timeline } from "../components/Timeline";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
@@ -68,6 +69,7 @@ export function AccountDetail({ id }: { id: string }) {
         <Link className="btn" href="/accounts">
           ← All accounts
         </Link>
+        <RecordNav entity="accounts" id={id} />
         <Link className="btn" href={`/contacts/new?account=${a.id}`} data-testid="add-contact-here">
           + Contact here
         </Link>

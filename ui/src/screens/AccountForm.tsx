@@ -9,6 +9,7 @@ import { CustomFieldInputs, editableCustom } from "../components/CustomFields";
 import { OwnerSelect, TagsField } from "../components/Pickers";
 import { api, ApiError, type Account, type AccountInput, type AccountType, type Address } from "../lib/api";
 import { moneyToPlain } from "../lib/format";
+import { useDraft } from "../lib/useDraft";
 import { useShortcut } from "../lib/useShortcut";
 
 const DEFAULT_CURRENCY = "EUR";
@@ -83,11 +84,15 @@ function AccountForm({ account }: { account: Account | undefined }) {
   const [, navigate] = useLocation();
   const notify = useNotify();
   const client = useQueryClient();
-  const [input, setInput] = useState<AccountInput>(() => toInput(account));
+  const draft = useDraft<AccountInput>(`accounts.${account?.id ?? "new"}`, () => toInput(account));
+  const input = draft.value;
+  const setInput = draft.setValue;
+  const [generation, setGeneration] = useState(0);
   const parents = useQuery({ queryKey: ["accounts", "list", "picker"], queryFn: () => api.accounts.list({ limit: 5000 }) });
   const save = useMutation({
     mutationFn: (value: AccountInput) => (account ? api.accounts.update(account.id, value) : api.accounts.create(value)),
     onSuccess: async (saved) => {
+      draft.clear();
       await client.invalidateQueries({ queryKey: ["accounts"] });
       await client.invalidateQueries({ queryKey: ["contacts"] });
       notify(account ? `Saved ${saved.name}` : `Added ${saved.name}`);
@@ -131,15 +136,36 @@ function AccountForm({ account }: { account: Account | undefined }) {
   return (
     <>
       <PageHead title={account ? `Edit ${account.name}` : "New account"} sub="Ctrl+S saves, Esc cancels">
-        <Link className="btn" href={cancelTo}>
+        <Link className="btn" href={cancelTo} onClick={draft.clear}>
           Cancel
         </Link>
         <button className="btn primary" onClick={() => submit()} disabled={save.isPending} data-testid="save">
           {save.isPending ? "Saving…" : "Save"}
         </button>
       </PageHead>
-      <div className="page-body" onKeyDown={(e) => e.key === "Escape" && navigate(cancelTo)}>
-        <form className="form" onSubmit={submit} noValidate data-testid="account-form">
+      <div className="page-body" onKeyDown={(e) => {
+          if (e.key === "Escape") {
+            draft.clear();
+            navigate(cancelTo);
+          }
+        }}>
+        <form className="form" key={generation} onSubmit={submit} noValidate data-testid="account-form">
+          {draft.restored && (
+            <div className="banner ok" role="status" data-testid="draft-restored">
+              <span>Restored the changes you had not saved yet.</span>
+              <span className="spacer" />
+              <button
+                type="button"
+                className="btn"
+                onClick={() => {
+                  draft.discard();
+                  setGeneration((g) => g + 1);
+                }}
+              >
+                Discard them
+              </button>
+            </div>
+          )}
           {apiError && apiError.code !== "validation" && <ErrorBanner error={apiError} />}
           {apiError?.code === "validation" && (
             <div className="banner" role="alert">
@@ -298,7 +324,7 @@ function AccountForm({ account }: { account: Account | undefined }) {
             </Field>
           </section>
           <div className="form-actions">
-            <Link className="btn" href={cancelTo}>
+            <Link className="btn" href={cancelTo} onClick={draft.clear}>
               Cancel
             </Link>
             <button type="submit" className="btn primary" disabled={save.isPending}>

@@ -5,6 +5,7 @@ import { Link, useLocation, useSearchParams } from "wouter";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { TagList } from "../components/Pickers";
 import { CustomFieldValues } from "../components/CustomFields";
+import { RecordNav } from "../components/RecordNav";
 import { Timeline } from "../components/Timeline";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
@@ -73,6 +74,7 @@ export function ContactDetail({ id }: { id: string }) {
         <Link className="btn" href="/contacts">
           ← All contacts
         </Link>
+        <RecordNav entity="contacts" id={id} />
         <Link className="btn" href={`/contacts/${id}/edit`} data-testid="edit-contact">
           Edit
         </Link>

@@ -25,7 +25,7 @@ vi.mock("../lib/api", async (importOriginal) => {
 function renderForm() {
   const location = memoryLocation({ path: "/contacts/new", record: true });
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
+  const view = render(
     <QueryClientProvider client={client}>
       <ToastProvider>
         <Router hook={location.hook}>
@@ -34,10 +34,24 @@ function renderForm() {
       </ToastProvider>
     </QueryClientProvider>,
   );
-  return location;
+  return Object.assign(location, { unmount: view.unmount });
 }
 
 describe("the contact form", () => {
+  beforeEach(() => localStorage.clear());
+
+  it("keeps unsaved input as a draft when the user navigates away, until it is discarded", async () => {
+    const first = renderForm();
+    await userEvent.type(screen.getByLabelText("First name"), "Half-typed");
+    first.unmount();
+    renderForm();
+    expect(await screen.findByTestId("draft-restored")).toBeInTheDocument();
+    expect(screen.getByLabelText("First name")).toHaveValue("Half-typed");
+    await userEvent.click(screen.getByRole("button", { name: "Discard them" }));
+    expect(screen.getByLabelText("First name")).toHaveValue("");
+    expect(screen.queryByTestId("draft-restored")).not.toBeInTheDocument();
+  });
+
   it("shows each backend validation message under its own field", async () => {
     const invalid = new ApiError({
         code: "validation",

@@ -10,6 +10,7 @@ import { OwnerSelect, TagsField } from "../components/Pickers";
 import { api, ApiError, type Channel, type Contact, type ContactInput, type PostalAddress } from "../lib/api";
 import { fullName } from "../lib/format";
 import { useDebounced } from "../lib/useDebounced";
+import { useDraft } from "../lib/useDraft";
 import { useShortcut } from "../lib/useShortcut";
 
 const LABELS = ["work", "home", "mobile", "other"];
@@ -74,7 +75,10 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
   const [params] = useSearchParams();
   const notify = useNotify();
   const client = useQueryClient();
-  const [input, setInput] = useState<ContactInput>(() => toInput(contact, params.get("account")));
+  const draft = useDraft<ContactInput>(`contacts.${contact?.id ?? "new"}`, () => toInput(contact, params.get("account")));
+  const input = draft.value;
+  const setInput = draft.setValue;
+  const [generation, setGeneration] = useState(0);
   const accounts = useQuery({
     queryKey: ["accounts", "list", "picker"],
     queryFn: () => api.accounts.list({ limit: 5000 }),
@@ -83,6 +87,7 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
     mutationFn: (value: ContactInput) =>
       contact ? api.contacts.update(contact.id, value) : api.contacts.create(value),
     onSuccess: async (saved) => {
+      draft.clear();
       await client.invalidateQueries({ queryKey: ["contacts"] });
       await client.invalidateQueries({ queryKey: ["accounts"] });
       notify(contact ? `Saved ${fullName(saved)}` : `Added ${fullName(saved)}`);
@@ -109,15 +114,36 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
   return (
     <>
       <PageHead title={contact ? `Edit ${fullName(contact)}` : "New contact"} sub="Ctrl+S saves, Esc cancels">
-        <Link className="btn" href={cancelTo}>
+        <Link className="btn" href={cancelTo} onClick={draft.clear}>
           Cancel
         </Link>
         <button className="btn primary" onClick={() => submit()} disabled={save.isPending} data-testid="save">
           {save.isPending ? "Saving…" : "Save"}
         </button>
       </PageHead>
-      <div className="page-body" onKeyDown={(e) => e.key === "Escape" && navigate(cancelTo)}>
-        <form className="form" onSubmit={submit} noValidate data-testid="contact-form">
+      <div className="page-body" onKeyDown={(e) => {
+          if (e.key === "Escape") {
+            draft.clear();
+            navigate(cancelTo);
+          }
+        }}>
+        <form className="form" key={generation} onSubmit={submit} noValidate data-testid="contact-form">
+          {draft.restored && (
+            <div className="banner ok" role="status" data-testid="draft-restored">
+              <span>Restored the changes you had not saved yet.</span>
+              <span className="spacer" />
+              <button
+                type="button"
+                className="btn"
+                onClick={() => {
+                  draft.discard();
+                  setGeneration((g) => g + 1);
+                }}
+              >
+                Discard them
+              </button>
+            </div>
+          )}
           {apiError && apiError.code !== "validation" && <ErrorBanner error={apiError} />}
           {apiError?.code === "validation" && (
             <div className="banner" role="alert">
@@ -406,7 +432,7 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
             </Field>
           </section>
           <div className="form-actions">
-            <Link className="btn" href={cancelTo}>
+            <Link className="btn" href={cancelTo} onClick={draft.clear}>
               Cancel
             </Link>
             <button type="submit" className="btn primary" disabled={save.isPending}>

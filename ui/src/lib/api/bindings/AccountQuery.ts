@@ -22,6 +22,10 @@ type: AccountType | null,
  */
 industry: string | null, 
 /**
+ * Sort by this custom field (its id) instead of `sort`.
+ */
+sort_field: string | null, 
+/**
  * The `next` cursor of the previous page.
  */
 after: string | null, 

@@ -18,6 +18,10 @@ account_id: string | null,
  */
 emailable: boolean, 
 /**
+ * Sort by this custom field (its id) instead of `sort`.
+ */
+sort_field: string | null, 
+/**
  * The `next` cursor of the previous page.
  */
 after: string | null, 
