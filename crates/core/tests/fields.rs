@@ -307,7 +307,7 @@ fn lists_sort_by_a_custom_field_and_page_through_it() {
         .unwrap();
     }
     let mut q = ContactQuery {
-        sort_field: Some(seats.clone()),
+        sort_field: Some(seats),
         limit: Some(2),
         ..Default::default()
     };
