@@ -25,6 +25,7 @@ help:
 	@echo "make bundle    build the .deb installer (target/release/bundle/deb/)"
 	@echo "make install-launcher  add Rapport to your desktop's app menu (no root needed)"
 	@echo "make bench     time every core operation on 100k generated contacts (release build)"
+	@echo "make fuzz      property tests with 20,000 cases each (search input, money, paging)"
 	@echo "make bindings  regenerate the TypeScript bindings from the Rust types"
 	@echo "make clean     remove build output"
 
@@ -159,6 +160,12 @@ test-e2e: deps-e2e
 .PHONY: bench
 bench: deps-rust
 	cargo run --release --locked -p rapport-devtools --bin rapport-bench -- run
+
+# Property tests with many more cases than `make test` runs: the stable-toolchain stand-in
+# for cargo-fuzz (which needs nightly, and no other toolchain can be installed here).
+.PHONY: fuzz
+fuzz: deps-rust
+	PROPTEST_CASES=$${PROPTEST_CASES:-20000} cargo test --release --locked -p rapport-core --test properties
 
 # ---------------------------------------------------------------- packaging
 

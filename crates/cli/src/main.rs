@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rapport_core::accounts::{self, AccountInput, AccountQuery, AccountSort, AccountType, Address};
+use rapport_core::backup;
 use rapport_core::bulk::{self, BulkAction};
 use rapport_core::contacts::{
     self, Channel, ContactInput, ContactQuery, ContactSort, EmailEntry, MergeChoices, MergeSide,
@@ -64,6 +65,7 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   bulk           -> {changed, batch_id}
   fields list    -> [{id, entity, label, kind, options: [text], position}]
   views          -> [{id, entity, name, definition: {sort, direction, search, tags, ..., columns}}]
+  backup         -> {path, bytes, millis}
   Custom values appear in contacts and accounts (get and list) as custom: {field id: value},
   the value being text, a number, {amount_minor, currency}, a YYYY-MM-DD date, a choice,
   [choices] or true/false.
@@ -103,6 +105,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Write a verified copy of the database (VACUUM INTO, then integrity_check) to PATH.
+    Backup {
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Check the database file without changing it: exit 0 when healthy, 1 naming the problem.
+    Check,
     /// Reverse one earlier action (a merge, a save) by the batch id it printed.
     Undo { batch: String },
     /// The people who own records.
@@ -576,6 +587,15 @@ fn main() -> ExitCode {
         .db
         .clone()
         .unwrap_or_else(rapport_core::paths::default_db_path);
+    if let Command::Check = cli.command {
+        return match backup::check(&db_path) {
+            Ok(()) => match output::line(&format!("{}: healthy", db_path.display())) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => output::failure(&err),
+            },
+            Err(err) => output::failure(&err),
+        };
+    }
     let result = Db::open(&db_path).and_then(|db| run(db.with_origin("cli"), cli.command));
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -680,6 +700,16 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
                 )
             })
         }
+        Command::Backup { out, format } => {
+            let report = backup::backup(&db, &out)?;
+            emit(format, &report, || {
+                output::line(&format!(
+                    "{} ({} bytes, verified)",
+                    report.path, report.bytes
+                ))
+            })
+        }
+        Command::Check => Ok(()),
         Command::Undo { batch } => {
             let undo = changelog::undo(&mut db, &batch)?;
             output::line(&undo)

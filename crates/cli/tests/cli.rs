@@ -673,3 +673,71 @@ fn a_view_saved_in_the_app_drives_the_command_line_list() {
         "{err}"
     );
 }
+
+#[test]
+fn backup_and_check() {
+    let s = Sandbox::new();
+    s.ok(&["contacts", "add", "--first-name", "Ada"]);
+    let out = s.db.with_file_name("copy.db");
+    let report = s.json(&["backup", "--out", out.to_str().unwrap(), "--format", "json"]);
+    assert!(report["bytes"].as_u64().unwrap() > 0);
+    let copy = Command::cargo_bin("rapport")
+        .unwrap()
+        .env_remove("RAPPORT_DB")
+        .arg("--db")
+        .arg(&out)
+        .args(["contacts", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    let listed: Value = serde_json::from_slice(&copy.stdout).unwrap();
+    assert_eq!(
+        listed[0]["first_name"], "Ada",
+        "the backup opens and holds the data"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary file is left behind");
+
+    let healthy = s.ok(&["check"]);
+    assert!(healthy.contains("healthy"), "{healthy}");
+    let err = s.fails(2, &["backup", "--out", s.db.to_str().unwrap()]);
+    assert!(
+        err.contains("cannot replace the database it copies"),
+        "{err}"
+    );
+
+    let broken = s.db.with_file_name("broken.db");
+    std::fs::write(
+        &broken,
+        b"this is not a database at all, just text".repeat(200),
+    )
+    .unwrap();
+    let out = Command::cargo_bin("rapport")
+        .unwrap()
+        .env_remove("RAPPORT_DB")
+        .arg("--db")
+        .arg(&broken)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("broken.db") && stderr.contains("not a Rapport database"),
+        "{stderr}"
+    );
+    let missing = s.db.with_file_name("missing.db");
+    let out = Command::cargo_bin("rapport")
+        .unwrap()
+        .env_remove("RAPPORT_DB")
+        .arg("--db")
+        .arg(&missing)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!missing.exists(), "check never creates a file");
+}

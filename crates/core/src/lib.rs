@@ -5,6 +5,7 @@
 //! every write goes through [`store::Writer`], which logs it in the change log.
 
 pub mod accounts;
+pub mod backup;
 pub mod bulk;
 pub mod changelog;
 pub mod contacts;

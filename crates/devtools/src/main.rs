@@ -46,6 +46,26 @@ enum Command {
         #[arg(long)]
         csv: Option<PathBuf>,
     },
+    /// For the crash suite: write `batches` batches of `size` contacts, each in one
+    /// transaction, printing "committed N" after each commit.
+    CrashWriter {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, default_value_t = 50)]
+        batches: usize,
+        #[arg(long, default_value_t = 200)]
+        size: usize,
+        /// Number batches from here (so rounds do not collide).
+        #[arg(long, default_value_t = 0)]
+        first: usize,
+    },
+    /// For the crash suite: a verified backup, as `rapport backup` makes it.
+    Backup {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Run every benchmark and write the results.
     Run {
         #[arg(long, default_value_t = 100_000)]
@@ -85,6 +105,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 started.elapsed().as_secs_f64(),
                 db.display()
             ));
+        }
+        Command::CrashWriter {
+            db,
+            batches,
+            size,
+            first,
+        } => {
+            use std::io::Write;
+            let mut database = Db::open(&db)?.with_origin("crash-test");
+            let mut g = Gen::new(first as u64);
+            for batch in first..first + batches {
+                database.write(|w| {
+                    for _ in 0..size {
+                        let mut input = g.contact(None);
+                        input.last_name = format!("batch-{batch}");
+                        contacts::create_in(w, &input)?;
+                    }
+                    Ok(())
+                })?;
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "committed {batch}")?;
+                out.flush()?;
+            }
+        }
+        Command::Backup { db, out } => {
+            let database = Db::open(&db)?;
+            rapport_core::backup::backup(&database, &out)?;
         }
         Command::Run {
             contacts,

@@ -1,0 +1,99 @@
+//! Property tests: arbitrary input against the invariants users rely on. `make test` runs
+//! them with proptest's default 256 cases; `make fuzz` runs many more.
+
+// A failed unwrap in a test helper fails the test with its location, which is what we want.
+#![allow(clippy::unwrap_used)]
+
+use proptest::prelude::*;
+use rapport_core::contacts::{self, ContactInput, ContactQuery, ContactSort};
+use rapport_core::list::SortDirection;
+use rapport_core::money::{MoneyInput, format_plain};
+use rapport_core::{Db, search};
+
+fn cases() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(256);
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(cases())]
+
+    /// Whatever is typed into a search box, the search answers (maybe with nothing).
+    #[test]
+    fn any_search_text_is_answered(text in any::<String>()) {
+        thread_local! {
+            static DB: Db = {
+                let mut db = Db::open_in_memory().unwrap();
+                contacts::create(&mut db, &ContactInput { first_name: "Ada".into(), last_name: "O'Brien-Lovelace".into(), ..Default::default() }).unwrap();
+                db
+            };
+        }
+        DB.with(|db| {
+            prop_assert!(search::search(db.conn(), &text, 5).is_ok());
+            let listed = contacts::list(db.conn(), &ContactQuery { search: Some(text.clone()), ..Default::default() });
+            prop_assert!(listed.is_ok());
+            Ok(())
+        })?;
+    }
+
+    /// Search-syntax characters anywhere in a name's words still find it.
+    #[test]
+    fn words_found_whatever_surrounds_them(noise in "[\"*()^:+\\-{}\\[\\] ]{0,6}") {
+        let db = {
+            let mut db = Db::open_in_memory().unwrap();
+            contacts::create(&mut db, &ContactInput { first_name: "Grace".into(), last_name: "Hopper".into(), ..Default::default() }).unwrap();
+            db
+        };
+        let query = format!("{noise}hopp{noise}");
+        let groups = search::search(db.conn(), &query, 5).unwrap();
+        prop_assert_eq!(groups.len(), 1);
+    }
+
+    /// Money typed as a decimal comes back exactly, never through a float.
+    #[test]
+    fn money_round_trips(whole in 0i64..9_000_000_000_000, cents in 0i64..100, negative: bool) {
+        let text = format!("{}{whole}.{cents:02}", if negative && (whole > 0 || cents > 0) { "-" } else { "" });
+        let money = MoneyInput { amount: text.clone(), currency: "EUR".into() }.parse("amount").unwrap();
+        prop_assert_eq!(money.amount_minor.abs(), whole * 100 + cents);
+        prop_assert_eq!(format_plain(&money), text);
+    }
+
+    /// Parsing arbitrary text as money never panics.
+    #[test]
+    fn money_parsing_never_panics(amount in any::<String>(), currency in "[A-Za-z]{0,4}") {
+        let _ = MoneyInput { amount, currency }.parse("amount");
+    }
+
+    /// Walking a list page by page, in any sort and page size, gives every row exactly once,
+    /// in the same order as one big page.
+    #[test]
+    fn keyset_paging_matches_one_big_page(
+        people in proptest::collection::vec(("[A-Ca-c]{0,2}", "[A-Ca-c]{1,2}", proptest::option::of("[a-c ]{0,3}")), 1..40),
+        page in 1u32..7,
+        sort_pick in 0usize..6,
+        desc: bool,
+    ) {
+        let mut db = Db::open_in_memory().unwrap();
+        for (first, last, title) in &people {
+            contacts::create(&mut db, &ContactInput { first_name: first.clone(), last_name: last.clone(), title: title.clone(), ..Default::default() }).unwrap();
+        }
+        let sort = [ContactSort::Name, ContactSort::Account, ContactSort::Email, ContactSort::Title, ContactSort::CreatedAt, ContactSort::UpdatedAt][sort_pick];
+        let direction = if desc { SortDirection::Desc } else { SortDirection::Asc };
+        let all: Vec<String> = contacts::list(db.conn(), &ContactQuery { sort, direction, ..Default::default() })
+            .unwrap().items.into_iter().map(|c| c.id).collect();
+        let mut walked = Vec::new();
+        let mut q = ContactQuery { sort, direction, limit: Some(page), ..Default::default() };
+        loop {
+            let p = contacts::list(db.conn(), &q).unwrap();
+            walked.extend(p.items.into_iter().map(|c| c.id));
+            match p.next { Some(n) => q.after = Some(n), None => break }
+        }
+        prop_assert_eq!(walked, all);
+    }
+}

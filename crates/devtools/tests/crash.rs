@@ -1,0 +1,172 @@
+//! The crash suite: processes killed with SIGKILL in the middle of bulk writes and of
+//! backups, many rounds. Afterwards the file must pass `integrity_check`, every write the
+//! killed process acknowledged must be there, and no batch may be half there.
+
+// A failed unwrap in a test helper fails the test with its location, which is what we want.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use rapport_core::{Db, backup};
+
+const BENCH: &str = env!("CARGO_BIN_EXE_rapport-bench");
+const SIZE: usize = 120;
+
+fn batch_counts(db: &Path) -> Vec<(usize, i64)> {
+    let db = Db::open(db).unwrap();
+    let mut stmt = db
+        .conn()
+        .prepare("SELECT last_name, count(*) FROM contacts WHERE last_name LIKE 'batch-%' GROUP BY last_name")
+        .unwrap();
+    stmt.query_map([], |r| {
+        let name: String = r.get(0)?;
+        Ok((
+            name.trim_start_matches("batch-").parse().unwrap(),
+            r.get(1)?,
+        ))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+#[test]
+fn killed_bulk_writes_leave_whole_batches_and_every_acknowledged_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crash.db");
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut acknowledged = Vec::new();
+    for round in 0..15 {
+        let mut child = Command::new(BENCH)
+            .args(["crash-writer", "--db"])
+            .arg(&db)
+            .args([
+                "--batches",
+                "40",
+                "--size",
+                &SIZE.to_string(),
+                "--first",
+                &(round * 1000).to_string(),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.u64(50..1500)));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let out = BufReader::new(child.stdout.take().unwrap());
+        for line in out.lines().map_while(Result::ok) {
+            if let Some(n) = line.strip_prefix("committed ") {
+                acknowledged.push(n.parse::<usize>().unwrap());
+            }
+        }
+    }
+    assert!(
+        backup::integrity(&db, "integrity_check")
+            .unwrap()
+            .is_empty(),
+        "the file is intact"
+    );
+    let counts = batch_counts(&db);
+    for (batch, count) in &counts {
+        assert_eq!(*count, SIZE as i64, "batch {batch} is half there");
+    }
+    for batch in &acknowledged {
+        assert!(
+            counts.iter().any(|(b, _)| b == batch),
+            "acknowledged batch {batch} is missing"
+        );
+    }
+    assert!(
+        !acknowledged.is_empty(),
+        "some batches committed before the kills (the test would prove nothing otherwise)"
+    );
+    // The search index and the change log committed with the rows.
+    let db = Db::open(&db).unwrap();
+    let (docs, rows, log): (i64, i64, i64) = db
+        .conn()
+        .query_row(
+            "SELECT (SELECT count(*) FROM search_docs WHERE entity = 'contacts'),
+                    (SELECT count(*) FROM contacts),
+                    (SELECT count(*) FROM change_log WHERE entity = 'contacts' AND op = 'insert')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((docs, log), (rows, rows));
+}
+
+#[test]
+fn a_killed_backup_never_leaves_a_broken_file_or_touches_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("source.db");
+    let status = Command::new(BENCH)
+        .args(["generate", "--db"])
+        .arg(&db)
+        .args(["--contacts", "3000", "--accounts", "300"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let before = batch_total(&db);
+    let out = dir.path().join("backup.db");
+    let mut rng = fastrand::Rng::with_seed(11);
+    let mut completed = 0;
+    for _ in 0..15 {
+        let _ = std::fs::remove_file(&out);
+        let mut child = Command::new(BENCH)
+            .args(["backup", "--db"])
+            .arg(&db)
+            .arg("--out")
+            .arg(&out)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.u64(1..120)));
+        child.kill().unwrap();
+        if child.wait().unwrap().success() {
+            completed += 1;
+        }
+        if out.exists() {
+            assert!(
+                backup::integrity(&out, "integrity_check")
+                    .unwrap()
+                    .is_empty(),
+                "a backup under the chosen name is whole"
+            );
+            assert_eq!(batch_total(&out), before);
+        }
+        assert!(
+            backup::integrity(&db, "integrity_check")
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(batch_total(&db), before, "the original is untouched");
+    }
+    // A backup after all those kills succeeds and clears the killed ones' temporary files.
+    let status = Command::new(BENCH)
+        .args(["backup", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let partials = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .count();
+    assert_eq!(partials, 0);
+    let _ = completed;
+}
+
+fn batch_total(db: &Path) -> i64 {
+    let db = Db::open(db).unwrap();
+    db.conn()
+        .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
+        .unwrap()
+}
