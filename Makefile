@@ -25,6 +25,7 @@ help:
 	@echo "make bundle    build the .deb installer (target/release/bundle/deb/)"
 	@echo "make install-launcher  add Rapport to your desktop's app menu (no root needed)"
 	@echo "make bench     time every core operation on 100k generated contacts (release build)"
+	@echo "make bench-app cold start and memory of the release app on the benchmark database"
 	@echo "make fuzz      property tests with 20,000 cases each (search input, money, paging)"
 	@echo "make bindings  regenerate the TypeScript bindings from the Rust types"
 	@echo "make clean     remove build output"
@@ -160,6 +161,13 @@ test-e2e: deps-e2e
 .PHONY: bench
 bench: deps-rust
 	cargo run --release --locked -p rapport-devtools --bin rapport-bench -- run
+
+# The real desktop app on the benchmark database: cold start and resident memory. Needs the
+# database `make bench` generates, and builds the release app (about 9 minutes the first time).
+.PHONY: bench-app
+bench-app: deps-test-system deps-e2e deps-tauri-driver ui
+	cargo build --release --locked -p rapport-desktop
+	cd tests/e2e && env -u DISPLAY -u WAYLAND_DISPLAY RAPPORT_APP=../../target/release/rapport-desktop node bench-app.mjs
 
 # Property tests with many more cases than `make test` runs: the stable-toolchain stand-in
 # for cargo-fuzz (which needs nightly, and no other toolchain can be installed here).

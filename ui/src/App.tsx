@@ -37,7 +37,10 @@ function NavLink({ href, children, testId }: { href: string; children: ReactNode
 function Shell() {
   const status = useQuery({ queryKey: ["app-status"], queryFn: api.appStatus });
   const [palette, setPalette] = useState(false);
-  if (status.data?.open_error) {
+  if (!status.data) {
+    return status.error ? <div className="fatal">{String(status.error)}</div> : null;
+  }
+  if (status.data.open_error) {
     const e = status.data.open_error;
     return (
       <div className="fatal" data-testid="open-error">

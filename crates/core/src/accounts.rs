@@ -234,7 +234,7 @@ fn check(conn: &Connection, id: Option<&str>, input: &AccountInput) -> Result<Va
         check_parent(&mut c, conn, id, parent)?;
     }
     let tags = crate::tags::clean(&mut c, "tags", &input.tags);
-    let custom = crate::fields::check(&mut c, conn, TABLE, &input.custom)?;
+    let custom = crate::fields::check(&mut c, conn, TABLE, id, &input.custom)?;
     c.finish()?;
     let phone_country = crate::settings::default_country(conn)?;
     let normalized = phone

@@ -218,7 +218,7 @@ fn label(c: &mut Checker, field: String, value: &str) -> String {
     label.to_lowercase()
 }
 
-fn check(conn: &Connection, input: &ContactInput) -> Result<Valid> {
+fn check(conn: &Connection, record: Option<&str>, input: &ContactInput) -> Result<Valid> {
     let mut c = Checker::default();
     let first = c
         .text(
@@ -301,7 +301,7 @@ fn check(conn: &Connection, input: &ContactInput) -> Result<Valid> {
     let lead_source = c.text("lead_source", &input.lead_source, SHORT_TEXT_MAX);
     let owner_id = crate::team::check_owner(&mut c, conn, &input.owner_id)?;
     let tags = crate::tags::clean(&mut c, "tags", &input.tags);
-    let custom = crate::fields::check(&mut c, conn, TABLE, &input.custom)?;
+    let custom = crate::fields::check(&mut c, conn, TABLE, record, &input.custom)?;
     let notes = c.text("notes", &input.notes, NOTES_MAX);
     c.finish()?;
     Ok(Valid {
@@ -334,7 +334,7 @@ fn check(conn: &Connection, input: &ContactInput) -> Result<Valid> {
 
 /// Creates a contact inside a larger write; returns its id.
 pub fn create_in(w: &Writer<'_>, input: &ContactInput) -> Result<String> {
-    let valid = check(w.conn(), input)?;
+    let valid = check(w.conn(), None, input)?;
     let id = crate::new_id();
     let mut fields = valid.fields.clone();
     for (column, on) in valid.consent {
@@ -360,7 +360,7 @@ pub fn create(db: &mut Db, input: &ContactInput) -> Result<Contact> {
 
 /// Saves an edited contact inside a larger write.
 pub fn update_in(w: &Writer<'_>, id: &str, input: &ContactInput) -> Result<()> {
-    let valid = check(w.conn(), input)?;
+    let valid = check(w.conn(), Some(id), input)?;
     let stored = get(w.conn(), id)?;
     let mut fields = valid.fields.clone();
     for ((column, on), since) in valid.consent.into_iter().zip([
@@ -754,21 +754,26 @@ pub fn merge(
                 emails.push(e.clone());
             }
         }
-        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+        // The same number written two ways is one number: compare E.164 when both parse.
+        let country = w.default_country()?;
+        let key = |s: &str| {
+            phone::normalize(s, country.as_deref())
+                .map(|n| n.e164)
+                .unwrap_or_else(|| s.chars().filter(char::is_ascii_digit).collect())
+        };
         let mut phones = survivor.phones.clone();
         for p in &other.phones {
-            if !phones
-                .iter()
-                .any(|x| digits(&x.number) == digits(&p.number))
-            {
+            if !phones.iter().any(|x| key(&x.number) == key(&p.number)) {
                 phones.push(p.clone());
             }
         }
         let mut addresses = survivor.addresses.clone();
         for a in &other.addresses {
             let same = |x: &PostalAddress| {
-                (&x.street, &x.city, &x.postal_code, &x.country)
-                    == (&a.street, &a.city, &a.postal_code, &a.country)
+                PostalAddress {
+                    label: a.label.clone(),
+                    ..x.clone()
+                } == *a
             };
             if !addresses.iter().any(same) {
                 addresses.push(a.clone());
@@ -816,6 +821,33 @@ pub fn merge(
         w.delete(TABLE, other_id)?;
         search::remove(w.conn(), TABLE, other_id)?;
         update_in(w, survivor_id, &input)?;
+        // A refusal keeps the date it was given: the earlier of the two records'.
+        let merged = get(w.conn(), survivor_id)?;
+        let mut earliest = Vec::new();
+        for (column, kept, theirs) in [
+            (
+                "do_not_call_since",
+                &merged.do_not_call_since,
+                &other.do_not_call_since,
+            ),
+            (
+                "do_not_email_since",
+                &merged.do_not_email_since,
+                &other.do_not_email_since,
+            ),
+            (
+                "unsubscribed_since",
+                &merged.unsubscribed_since,
+                &other.unsubscribed_since,
+            ),
+        ] {
+            if let (Some(kept), Some(theirs)) = (kept, theirs)
+                && theirs < kept
+            {
+                earliest.push((column, Value::Text(theirs.clone())));
+            }
+        }
+        w.update(TABLE, survivor_id, &earliest)?;
         Ok(w.batch_id().to_owned())
     })?;
     Ok(MergeResult {

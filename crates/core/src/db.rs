@@ -91,8 +91,12 @@ impl Db {
 
     fn setup(mut conn: Connection, path: Option<PathBuf>, migrations: &[Migration]) -> Result<Db> {
         let shown = path.clone().unwrap_or_else(|| PathBuf::from(":memory:"));
-        configure(&conn).map_err(|e| classify(&shown, e))?;
+        // Look before touching: switching to WAL rewrites the file header, which another
+        // program's database must never get.
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| classify(&shown, e))?;
         ensure_ours(&conn, &shown)?;
+        configure(&conn).map_err(|e| classify(&shown, e))?;
         migrate(&mut conn, &shown, migrations)?;
         Ok(Db {
             conn,
@@ -470,8 +474,16 @@ mod tests {
         conn.execute_batch("CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('x');")
             .unwrap();
         drop(conn);
+        let bytes = std::fs::read(&foreign).unwrap();
         let err = Db::open(&foreign).unwrap_err();
         assert_eq!(err.code(), crate::ErrorCode::NotADatabase);
         assert!(err.to_string().contains("another program"), "{err}");
+        assert_eq!(
+            std::fs::read(&foreign).unwrap(),
+            bytes,
+            "not a byte changed"
+        );
+        let wal = dir.path().join("other-app.sqlite-wal");
+        assert!(!wal.exists(), "no journal left beside it");
     }
 }

@@ -328,8 +328,19 @@ fn to_json(kind: FieldKind, value: Value, currency: Option<String>) -> Json {
 
 /// A checked value ready to store: the `value` column and the money's currency.
 pub(crate) type Stored = (Value, Option<String>);
-/// Every active field of a record with what to store in it (`None` clears it).
-pub(crate) type Checked = Vec<(CustomField, Option<Stored>)>;
+
+/// What a save does to one custom field of a record.
+#[derive(Debug, Clone)]
+pub(crate) enum FieldChange {
+    /// The value sent is the value stored: leave it, even if it would no longer pass the
+    /// field's checks (a select whose choices were renamed since).
+    Keep,
+    Clear,
+    Set(Stored),
+}
+
+/// Every active field of a record with what to do to it.
+pub(crate) type Checked = Vec<(CustomField, FieldChange)>;
 
 fn check_value(c: &mut Checker, field: &CustomField, v: &Json) -> Option<Stored> {
     let name = format!("custom.{}", field.id);
@@ -369,6 +380,14 @@ fn check_value(c: &mut Checker, field: &CustomField, v: &Json) -> Option<Stored>
             }
         }
         FieldKind::Money => {
+            // As stored and read back: {amount_minor, currency}.
+            if let Some(minor) = v.get("amount_minor").and_then(Json::as_i64) {
+                let code = v.get("currency").and_then(Json::as_str).unwrap_or_default();
+                return match crate::money::currency(code, &name) {
+                    Ok(cur) => Some((Value::Integer(minor), Some(cur.code().to_owned()))),
+                    Err(_) => fail(c, format!("\"{code}\" is not an ISO 4217 currency code")),
+                };
+            }
             let input: Option<MoneyInput> = match v {
                 Json::Object(_) => serde_json::from_value(v.clone()).ok(),
                 _ => text(v).and_then(|t| {
@@ -457,9 +476,14 @@ pub(crate) fn check(
     c: &mut Checker,
     conn: &Connection,
     entity: &str,
+    record: Option<&str>,
     values: &CustomValues,
 ) -> Result<Checked> {
     let fields = list(conn, entity)?;
+    let stored = match record {
+        Some(id) => values_of(conn, entity, id)?,
+        None => CustomValues::new(),
+    };
     for key in values.keys() {
         if !fields.iter().any(|f| &f.id == key) {
             c.fail(
@@ -471,8 +495,13 @@ pub(crate) fn check(
     Ok(fields
         .into_iter()
         .map(|f| {
-            let stored = values.get(&f.id).and_then(|v| check_value(c, &f, v));
-            (f, stored)
+            let sent = values.get(&f.id);
+            let change = match (sent, stored.get(&f.id)) {
+                (Some(v), Some(old)) if v == old => FieldChange::Keep,
+                (Some(v), _) => check_value(c, &f, v).map_or(FieldChange::Clear, FieldChange::Set),
+                (None, _) => FieldChange::Clear,
+            };
+            (f, change)
         })
         .collect())
 }
@@ -480,7 +509,12 @@ pub(crate) fn check(
 /// Stores a record's checked values: every active field is set or cleared; archived fields'
 /// values are left alone.
 pub(crate) fn save(w: &Writer<'_>, entity: &str, id: &str, checked: Checked) -> Result<()> {
-    for (field, stored) in checked {
+    for (field, change) in checked {
+        let stored = match change {
+            FieldChange::Keep => continue,
+            FieldChange::Clear => None,
+            FieldChange::Set(value) => Some(value),
+        };
         let existing: Option<String> = w
             .conn()
             .prepare_cached("SELECT id FROM custom_values WHERE entity = ?1 AND entity_id = ?2 AND field_id = ?3")?

@@ -199,6 +199,24 @@ pub(crate) fn reindex(conn: &Connection, kind: &'static str, id: &str) -> Result
 
 /// Rebuilds the documents of many records in a few statements per kind.
 pub(crate) fn reindex_many(conn: &Connection, records: &[(&'static str, String)]) -> Result<()> {
+    let mut records = records.to_vec();
+    let accounts: Vec<&str> = records
+        .iter()
+        .filter(|(k, _)| *k == "accounts")
+        .map(|(_, id)| id.as_str())
+        .collect();
+    if !accounts.is_empty() {
+        // Contacts show their account's name in search, so they follow its changes.
+        let json =
+            serde_json::to_string(&accounts).map_err(|e| crate::Error::Internal(e.to_string()))?;
+        let people: Vec<String> = conn
+            .prepare_cached(
+                "SELECT id FROM contacts WHERE account_id IN (SELECT value FROM json_each(?1))",
+            )?
+            .query_map([json], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        records.extend(people.into_iter().map(|id| ("contacts", id)));
+    }
     for kind in KINDS {
         let mut ids: Vec<&str> = records
             .iter()
@@ -221,6 +239,13 @@ pub(crate) fn reindex_many(conn: &Connection, records: &[(&'static str, String)]
                    AND entity_id IN (SELECT value FROM json_each(?1)))"
         ))?
         .execute([&json])?;
+        // Records deleted since they were marked (undo of a create) lose their document.
+        conn.prepare_cached(&format!(
+            "DELETE FROM search_docs WHERE entity = '{kind}'
+                AND entity_id IN (SELECT value FROM json_each(?1))
+                AND entity_id NOT IN (SELECT id FROM {kind})"
+        ))?
+        .execute([&json])?;
         conn.prepare_cached(&format!(
             "INSERT OR IGNORE INTO search_docs (entity, entity_id)
                SELECT '{kind}', id FROM {kind} WHERE id IN (SELECT value FROM json_each(?1))"
@@ -230,29 +255,6 @@ pub(crate) fn reindex_many(conn: &Connection, records: &[(&'static str, String)]
             "INSERT INTO search_index (rowid, title, body) {sql}"
         ))?
         .execute([&json])?;
-    }
-    Ok(())
-}
-
-/// After a generic write to `table` (undo, merge): refreshes the search document of the
-/// record it belongs to, or drops it if the record is gone.
-pub(crate) fn touched(w: &crate::store::Writer<'_>, table: &str, id: &str) -> Result<()> {
-    let owner: Option<(&'static str, String)> = match table {
-        "contacts" => Some(("contacts", id.to_owned())),
-        "accounts" => Some(("accounts", id.to_owned())),
-        "contact_emails" | "contact_phones" | "contact_addresses" => {
-            let contact: Option<String> = rusqlite::OptionalExtension::optional(
-                w.conn()
-                    .prepare_cached(&format!("SELECT contact_id FROM {table} WHERE id = ?1"))?
-                    .query_row([id], |r| r.get(0)),
-            )?;
-            contact.map(|c| ("contacts", c))
-        }
-        _ => None,
-    };
-    if let Some((kind, id)) = owner {
-        remove(w.conn(), kind, &id)?;
-        w.reindex_later(kind, &id);
     }
     Ok(())
 }

@@ -226,7 +226,8 @@ impl<'c> Writer<'c> {
         let columns: Vec<&str> = fields.iter().map(|(c, _)| c.as_str()).collect();
         let marks: Vec<String> = (2..fields.len() + 2).map(|i| format!("?{i}")).collect();
         let sql = format!(
-            "INSERT INTO {table} (id, {}) VALUES (?1, {})",
+            "INSERT INTO {table} ({}, {}) VALUES (?1, {})",
+            key_column(table),
             columns.join(", "),
             marks.join(", ")
         );
@@ -247,9 +248,10 @@ impl<'c> Writer<'c> {
 
     /// Deletes row `id`, logging every field it held so the delete can be undone.
     pub fn delete(&self, table: &str, id: &str) -> Result<()> {
+        let key = key_column(table);
         let mut stmt = self
             .tx
-            .prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
+            .prepare_cached(&format!("SELECT * FROM {table} WHERE {key} = ?1"))?;
         let names: Vec<String> = stmt.column_names().map(String::from).collect();
         let old: Option<Vec<Value>> = stmt
             .query_row([id], |row| {
@@ -260,11 +262,11 @@ impl<'c> Writer<'c> {
             return Err(Error::not_found(entity_name(table), id));
         };
         self.tx
-            .prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
+            .prepare_cached(&format!("DELETE FROM {table} WHERE {key} = ?1"))?
             .execute([id])?;
         let mut changes = Map::new();
         for (name, value) in names.iter().zip(old) {
-            if name != "id" && value != Value::Null {
+            if name != key && value != Value::Null {
                 changes.insert(name.clone(), Json::Array(vec![to_json(&value), Json::Null]));
             }
         }
@@ -353,6 +355,11 @@ impl<'c> Writer<'c> {
             record_id.unwrap_or_else(|| id.to_owned()),
         ))
     }
+}
+
+/// The key column of a table: `id`, except for settings (`key`).
+fn key_column(table: &str) -> &'static str {
+    if table == "settings" { "key" } else { "id" }
 }
 
 /// The singular, human name of a table's rows, for messages.

@@ -328,3 +328,90 @@ fn a_merge_takes_the_picks_unites_the_rest_and_undoes_as_a_whole() {
         ErrorCode::Validation
     );
 }
+
+#[test]
+fn merging_records_with_money_custom_values_works() {
+    use rapport_core::fields::{self, CustomFieldInput, CustomValues, FieldKind};
+    let mut db = Db::open_in_memory().unwrap();
+    let budget = fields::define(
+        &mut db,
+        &CustomFieldInput {
+            entity: "contacts".into(),
+            label: "Budget".into(),
+            kind: FieldKind::Money,
+            options: vec![],
+        },
+    )
+    .unwrap()
+    .id;
+    let mk = |db: &mut Db, first: &str, amount: &str| {
+        let mut custom = CustomValues::new();
+        custom.insert(budget.clone(), serde_json::json!(amount));
+        contacts::create(
+            db,
+            &ContactInput {
+                first_name: first.into(),
+                custom,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    let a = mk(&mut db, "Ann", "100.00 EUR");
+    let b = mk(&mut db, "Ann", "250.00 EUR");
+    let merged = contacts::merge(&mut db, &a.id, &b.id, &MergeChoices::default()).unwrap();
+    assert_eq!(
+        merged.survivor.custom[&budget],
+        serde_json::json!({"amount_minor": 10000, "currency": "EUR"})
+    );
+    // Saving a record as read back (as the CLI's update does) keeps the value.
+    let again = contacts::update(&mut db, &a.id, &ContactInput::from(&merged.survivor)).unwrap();
+    assert_eq!(again.custom[&budget]["amount_minor"], 10000);
+}
+
+#[test]
+fn undo_refuses_when_something_belonging_to_the_record_changed_since() {
+    let mut db = Db::open_in_memory().unwrap();
+    let c = contacts::create(&mut db, &person("Ada", "Lovelace", None, None, None)).unwrap();
+    let created = changelog::for_entity(db.conn(), "contacts", &c.id).unwrap()[0]
+        .batch_id
+        .clone();
+    let mut edit = ContactInput::from(&c);
+    edit.emails.push(EmailEntry {
+        label: "work".into(),
+        address: "ada@later.example".into(),
+    });
+    contacts::update(&mut db, &c.id, &edit).unwrap();
+    let err = changelog::undo(&mut db, &created).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict, "{err}");
+    assert!(
+        contacts::get(db.conn(), &c.id).is_ok(),
+        "nothing was undone"
+    );
+}
+
+#[test]
+fn undo_brings_the_search_index_back_too() {
+    let mut db = Db::open_in_memory().unwrap();
+    let c = contacts::create(&mut db, &person("Ada", "Lovelace", None, None, None)).unwrap();
+    let mut edit = ContactInput::from(&c);
+    edit.emails.push(EmailEntry {
+        label: "work".into(),
+        address: "countess@engines.example".into(),
+    });
+    contacts::update(&mut db, &c.id, &edit).unwrap();
+    assert_eq!(search::search(db.conn(), "countess", 5).unwrap().len(), 1);
+    // The save touched only the e-mail rows: find its batch through the record's history.
+    let edited = changelog::for_record_since(db.conn(), "contacts", &c.id, 0)
+        .unwrap()
+        .last()
+        .unwrap()
+        .batch_id
+        .clone();
+    changelog::undo(&mut db, &edited).unwrap();
+    assert!(
+        search::search(db.conn(), "countess", 5).unwrap().is_empty(),
+        "the undone e-mail is no longer found"
+    );
+    assert_eq!(search::search(db.conn(), "lovelace", 5).unwrap().len(), 1);
+}

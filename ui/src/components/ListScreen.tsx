@@ -62,7 +62,9 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
   const [direction, setDirection] = useState<SortDirection>("asc");
   const [sortField, setSortField] = useState<string | null>(null);
   const [filters, setFilters] = useState<Filters>({});
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  // The selection belongs to one query: changing the search, filters or sort clears it, so a
+  // bulk action never reaches rows the user can no longer see.
+  const [selection, setSelection] = useState<{ key: string; ids: Set<string> }>({ key: "", ids: new Set() });
   // The columns shown; null: the built-in ones (custom fields are opt-in).
   const [shown, setShown] = useState<Set<string> | null>(null);
   const [activeView, setActiveView] = useState<string>("");
@@ -92,6 +94,13 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
   };
 
   const query = { ...filters, search: useDebounced(search).trim() || null, sort, direction, sort_field: sortField };
+  const queryKey = JSON.stringify(query);
+  const selected = selection.key === queryKey ? selection.ids : new Set<string>();
+  const setSelected = (next: Set<string> | ((prev: Set<string>) => Set<string>)) =>
+    setSelection((s) => {
+      const prev = s.key === queryKey ? s.ids : new Set<string>();
+      return { key: queryKey, ids: typeof next === "function" ? next(prev) : next };
+    });
   const list = useInfiniteQuery({
     queryKey: [entity, "list", query],
     queryFn: ({ pageParam }) => load({ ...query, after: pageParam, limit: PAGE }),
@@ -229,6 +238,10 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
                 setActiveView("");
                 setFilters({});
                 setShown(null);
+                setSearch("");
+                setSort(props.defaultSort);
+                setSortField(null);
+                setDirection("asc");
               }
             }}
           >

@@ -84,7 +84,7 @@ function AccountForm({ account }: { account: Account | undefined }) {
   const [, navigate] = useLocation();
   const notify = useNotify();
   const client = useQueryClient();
-  const draft = useDraft<AccountInput>(`accounts.${account?.id ?? "new"}`, () => toInput(account));
+  const draft = useDraft<AccountInput>(`accounts.${account?.id ?? "new"}`, () => toInput(account), account?.updated_at ?? "new");
   const input = draft.value;
   const setInput = draft.setValue;
   const [generation, setGeneration] = useState(0);

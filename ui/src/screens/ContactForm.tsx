@@ -75,7 +75,7 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
   const [params] = useSearchParams();
   const notify = useNotify();
   const client = useQueryClient();
-  const draft = useDraft<ContactInput>(`contacts.${contact?.id ?? "new"}`, () => toInput(contact, params.get("account")));
+  const draft = useDraft<ContactInput>(`contacts.${contact?.id ?? "new"}`, () => toInput(contact, params.get("account")), contact?.updated_at ?? "new");
   const input = draft.value;
   const setInput = draft.setValue;
   const [generation, setGeneration] = useState(0);
@@ -102,6 +102,11 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
   });
   const apiError = save.error instanceof ApiError ? save.error : undefined;
   const fieldError = (name: string) => apiError?.field(name);
+  // Blank rows are not sent, so the backend numbers rows without them.
+  const sentIndex = (values: string[], i: number) =>
+    values[i]?.trim() ? values.slice(0, i).filter((v) => v.trim()).length : -1;
+  const emailError = (i: number) => fieldError(`emails.${sentIndex(input.emails.map((e) => e.address), i)}.address`);
+  const phoneError = (i: number) => fieldError(`phones.${sentIndex(input.phones.map((p) => p.number), i)}.number`);
   const set = <K extends keyof ContactInput>(key: K, value: ContactInput[K]) =>
     setInput((prev) => ({ ...prev, [key]: value }));
   const submit = (e?: FormEvent) => {
@@ -232,7 +237,7 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
                     type="email"
                     name={`emails.${i}.address`}
                     aria-label={`E-mail ${i + 1}`}
-                    aria-invalid={Boolean(fieldError(`emails.${i}.address`))}
+                    aria-invalid={Boolean(emailError(i))}
                     placeholder="name@company.com"
                     value={e.address}
                     onChange={(ev) =>
@@ -242,9 +247,9 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
                       )
                     }
                   />
-                  {fieldError(`emails.${i}.address`) && (
+                  {emailError(i) && (
                     <span className="field-error" role="alert">
-                      {fieldError(`emails.${i}.address`)}
+                      {emailError(i)}
                     </span>
                   )}
                 </div>
@@ -289,7 +294,7 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
                     type="tel"
                     name={`phones.${i}.number`}
                     aria-label={`Phone ${i + 1}`}
-                    aria-invalid={Boolean(fieldError(`phones.${i}.number`))}
+                    aria-invalid={Boolean(phoneError(i))}
                     placeholder="+44 20 7946 0958"
                     value={p.number}
                     onChange={(ev) =>
@@ -299,9 +304,9 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
                       )
                     }
                   />
-                  {fieldError(`phones.${i}.number`) && (
+                  {phoneError(i) && (
                     <span className="field-error" role="alert">
-                      {fieldError(`phones.${i}.number`)}
+                      {phoneError(i)}
                     </span>
                   )}
                 </div>
