@@ -154,6 +154,7 @@ pub enum AccountSort {
     Name,
     Industry,
     City,
+    Phone,
     ContactCount,
     CreatedAt,
     UpdatedAt,
@@ -469,6 +470,7 @@ pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSumma
         AccountSort::Name => &["a.name COLLATE NOCASE"],
         AccountSort::Industry => &["ifnull(a.industry, '') COLLATE NOCASE"],
         AccountSort::City => &["ifnull(a.address_city, '') COLLATE NOCASE"],
+        AccountSort::Phone => &["ifnull(a.phone, '')"],
         AccountSort::ContactCount => {
             &["(SELECT count(*) FROM contacts c WHERE c.account_id = a.id)"]
         }

@@ -172,6 +172,7 @@ pub enum ContactSort {
     Name,
     Account,
     Email,
+    Phone,
     Title,
     CreatedAt,
     UpdatedAt,
@@ -584,6 +585,8 @@ pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSumma
         ],
         ContactSort::Email => &["ifnull((SELECT e.address FROM contact_emails e
                WHERE e.contact_id = c.id ORDER BY e.position LIMIT 1), '') COLLATE NOCASE"],
+        ContactSort::Phone => &["ifnull((SELECT p.number FROM contact_phones p
+               WHERE p.contact_id = c.id ORDER BY p.position LIMIT 1), '')"],
         ContactSort::Title => &[
             "ifnull(c.title, '') COLLATE NOCASE",
             "c.last_name COLLATE NOCASE",

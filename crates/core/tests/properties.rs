@@ -76,14 +76,14 @@ proptest! {
     fn keyset_paging_matches_one_big_page(
         people in proptest::collection::vec(("[A-Ca-c]{0,2}", "[A-Ca-c]{1,2}", proptest::option::of("[a-c ]{0,3}")), 1..40),
         page in 1u32..7,
-        sort_pick in 0usize..6,
+        sort_pick in 0usize..7,
         desc: bool,
     ) {
         let mut db = Db::open_in_memory().unwrap();
         for (first, last, title) in &people {
             contacts::create(&mut db, &ContactInput { first_name: first.clone(), last_name: last.clone(), title: title.clone(), ..Default::default() }).unwrap();
         }
-        let sort = [ContactSort::Name, ContactSort::Account, ContactSort::Email, ContactSort::Title, ContactSort::CreatedAt, ContactSort::UpdatedAt][sort_pick];
+        let sort = [ContactSort::Name, ContactSort::Account, ContactSort::Email, ContactSort::Phone, ContactSort::Title, ContactSort::CreatedAt, ContactSort::UpdatedAt][sort_pick];
         let direction = if desc { SortDirection::Desc } else { SortDirection::Asc };
         let all: Vec<String> = contacts::list(db.conn(), &ContactQuery { sort, direction, ..Default::default() })
             .unwrap().items.into_iter().map(|c| c.id).collect();

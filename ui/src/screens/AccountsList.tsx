@@ -26,7 +26,7 @@ const columns: Column<AccountSummary, AccountSort>[] = [
     label: "City",
     render: (a) => [a.city, a.country].filter(Boolean).join(", ") || dash,
   },
-  { id: "phone", width: "16%", label: "Phone", render: (a) => a.phone ?? dash },
+  { id: "phone", width: "16%", sort: "phone", label: "Phone", render: (a) => a.phone ?? dash },
   { id: "contacts", width: "9%", sort: "contact_count", label: "Contacts", render: (a) => a.contact_count },
   { id: "updated", width: "15%", sort: "updated_at", label: "Updated", render: (a) => formatRelative(a.updated_at) },
 ];

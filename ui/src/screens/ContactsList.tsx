@@ -23,7 +23,7 @@ const columns: Column<ContactSummary, ContactSort>[] = [
   },
   { id: "account", width: "20%", sort: "account", label: "Account", render: (c) => c.account_name ?? dash },
   { id: "email", width: "22%", sort: "email", label: "E-mail", render: (c) => c.email ?? dash },
-  { id: "phone", width: "15%", label: "Phone", render: (c) => c.phone ?? dash },
+  { id: "phone", width: "15%", sort: "phone", label: "Phone", render: (c) => c.phone ?? dash },
   { id: "updated", width: "15%", sort: "updated_at", label: "Updated", render: (c) => formatRelative(c.updated_at) },
 ];
 
