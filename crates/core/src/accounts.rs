@@ -477,27 +477,20 @@ pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSumma
         AccountSort::CreatedAt => &["a.created_at"],
         AccountSort::UpdatedAt => &["a.updated_at"],
     };
-    let custom_key = match query.sort_field.as_deref().filter(|f| !f.is_empty()) {
-        Some(field) => Some(crate::fields::sort_key(conn, TABLE, "a", field)?),
-        None => None,
-    };
-    let keys: Vec<&str> = match &custom_key {
-        Some(key) => vec![key.as_str()],
-        None => keys.to_vec(),
-    };
-    let mut sql = ListSql::new(LIST_SQL, &keys, "a.id", query.direction);
-    if let Some(fts) = query.search.as_deref().and_then(search::fts_query) {
-        sql.filter(
-            "a.id IN (SELECT d.entity_id FROM search_index
-                        JOIN search_docs d ON d.rowid = search_index.rowid
-                       WHERE search_index MATCH ? AND d.entity = 'accounts')",
-            [Value::Text(fts)],
-        );
-    }
+    let mut sql = ListSql::for_records(
+        conn,
+        LIST_SQL,
+        TABLE,
+        "a",
+        keys,
+        query.sort_field.as_deref(),
+        query.direction,
+        query.search.as_deref(),
+        &query.filters,
+    )?;
     if let Some(parent) = query.parent_id.as_deref().filter(|p| !p.is_empty()) {
         sql.filter("a.parent_id = ?", [Value::Text(parent.to_owned())]);
     }
-    query.filters.apply(conn, &mut sql, TABLE, "a")?;
     if let Some(t) = query.account_type {
         sql.filter("a.type = ?", [Value::Text(t.as_str().to_owned())]);
     }
@@ -534,14 +527,7 @@ pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSumma
             })
         },
     )
-    .and_then(|mut page| {
-        let mut values =
-            crate::fields::values_for_page(conn, TABLE, page.items.iter().map(|a| a.id.as_str()))?;
-        for item in &mut page.items {
-            item.custom = values.remove(&item.id).unwrap_or_default();
-        }
-        Ok(page)
-    })
+    .and_then(|page| crate::fields::attach(conn, TABLE, page))
 }
 
 /// Finds the one account named `name` (any case) or creates it; returns its id and whether it
@@ -589,5 +575,15 @@ impl From<&Account> for AccountInput {
             tags: a.tags.clone(),
             custom: a.custom.clone(),
         }
+    }
+}
+
+impl crate::fields::WithCustom for AccountSummary {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn custom_mut(&mut self) -> &mut CustomValues {
+        &mut self.custom
     }
 }

@@ -595,27 +595,20 @@ pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSumma
         ContactSort::CreatedAt => &["c.created_at"],
         ContactSort::UpdatedAt => &["c.updated_at"],
     };
-    let custom_key = match query.sort_field.as_deref().filter(|f| !f.is_empty()) {
-        Some(field) => Some(crate::fields::sort_key(conn, TABLE, "c", field)?),
-        None => None,
-    };
-    let keys: Vec<&str> = match &custom_key {
-        Some(key) => vec![key.as_str()],
-        None => keys.to_vec(),
-    };
-    let mut sql = ListSql::new(LIST_SQL, &keys, "c.id", query.direction);
-    if let Some(fts) = query.search.as_deref().and_then(search::fts_query) {
-        sql.filter(
-            "c.id IN (SELECT d.entity_id FROM search_index
-                        JOIN search_docs d ON d.rowid = search_index.rowid
-                       WHERE search_index MATCH ? AND d.entity = 'contacts')",
-            [Value::Text(fts)],
-        );
-    }
+    let mut sql = ListSql::for_records(
+        conn,
+        LIST_SQL,
+        TABLE,
+        "c",
+        keys,
+        query.sort_field.as_deref(),
+        query.direction,
+        query.search.as_deref(),
+        &query.filters,
+    )?;
     if let Some(account) = query.account_id.as_deref().filter(|s| !s.is_empty()) {
         sql.filter("c.account_id = ?", [Value::Text(account.to_owned())]);
     }
-    query.filters.apply(conn, &mut sql, TABLE, "c")?;
     if query.emailable {
         sql.filter(
             "c.do_not_email_since IS NULL AND c.unsubscribed_since IS NULL",
@@ -644,14 +637,7 @@ pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSumma
             })
         },
     )
-    .and_then(|mut page| {
-        let mut values =
-            crate::fields::values_for_page(conn, TABLE, page.items.iter().map(|c| c.id.as_str()))?;
-        for item in &mut page.items {
-            item.custom = values.remove(&item.id).unwrap_or_default();
-        }
-        Ok(page)
-    })
+    .and_then(|page| crate::fields::attach(conn, TABLE, page))
 }
 
 impl From<&Contact> for ContactInput {
@@ -900,4 +886,14 @@ fn move_links(w: &Writer<'_>, survivor: &str, other: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+impl crate::fields::WithCustom for ContactSummary {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn custom_mut(&mut self) -> &mut CustomValues {
+        &mut self.custom
+    }
 }

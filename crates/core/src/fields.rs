@@ -635,3 +635,23 @@ pub(crate) fn sort_key(
         field.id
     ))
 }
+
+/// A list row that shows custom values.
+pub(crate) trait WithCustom {
+    fn id(&self) -> &str;
+    fn custom_mut(&mut self) -> &mut CustomValues;
+}
+
+/// Fills in the custom values of a page of list rows, with one query.
+pub(crate) fn attach<T: WithCustom>(
+    conn: &Connection,
+    entity: &str,
+    mut page: crate::list::Page<T>,
+) -> Result<crate::list::Page<T>> {
+    let mut values = values_for_page(conn, entity, page.items.iter().map(|i| i.id()))?;
+    for item in &mut page.items {
+        let found = values.remove(item.id()).unwrap_or_default();
+        *item.custom_mut() = found;
+    }
+    Ok(page)
+}

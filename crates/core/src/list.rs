@@ -210,6 +210,43 @@ fn decode_cursor(cursor: &str, keys: usize) -> Result<Vec<Value>> {
 }
 
 impl ListSql {
+    /// The start of every record list: its sort keys (a custom field's when `sort_field` is
+    /// set), the typed-text search and the filters all lists share.
+    #[allow(clippy::too_many_arguments)]
+    pub fn for_records(
+        conn: &rusqlite::Connection,
+        shape: ListShape,
+        entity: &'static str,
+        alias: &str,
+        keys: &[&str],
+        sort_field: Option<&str>,
+        direction: SortDirection,
+        search: Option<&str>,
+        filters: &CommonFilters,
+    ) -> Result<Self> {
+        let custom_key = match sort_field.filter(|f| !f.is_empty()) {
+            Some(field) => Some(crate::fields::sort_key(conn, entity, alias, field)?),
+            None => None,
+        };
+        let keys: Vec<&str> = match &custom_key {
+            Some(key) => vec![key.as_str()],
+            None => keys.to_vec(),
+        };
+        let mut sql = ListSql::new(shape, &keys, &format!("{alias}.id"), direction);
+        if let Some(fts) = search.and_then(crate::search::fts_query) {
+            sql.filter(
+                &format!(
+                    "{alias}.id IN (SELECT d.entity_id FROM search_index
+                        JOIN search_docs d ON d.rowid = search_index.rowid
+                       WHERE search_index MATCH ? AND d.entity = '{entity}')"
+                ),
+                [Value::Text(fts)],
+            );
+        }
+        filters.apply(conn, &mut sql, entity, alias)?;
+        Ok(sql)
+    }
+
     /// Runs one page of at most `limit` rows (and counts all matches when `count`). `map`
     /// reads the list's own columns.
     pub fn page<T>(

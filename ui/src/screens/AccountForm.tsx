@@ -1,16 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
-import { Link, useLocation } from "wouter";
+import { useLocation } from "wouter";
 
 import { Field, TextField } from "../components/Field";
-import { ErrorBanner, PageHead } from "../components/PageHead";
+import { FormFrame } from "../components/FormFrame";
+import { ErrorBanner } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
 import { CustomFieldInputs, editableCustom } from "../components/CustomFields";
 import { OwnerSelect, TagsField } from "../components/Pickers";
 import { api, ApiError, type Account, type AccountInput, type AccountType, type Address } from "../lib/api";
 import { moneyToPlain } from "../lib/format";
 import { useDraft } from "../lib/useDraft";
-import { useShortcut } from "../lib/useShortcut";
 
 const DEFAULT_CURRENCY = "EUR";
 
@@ -87,7 +86,6 @@ function AccountForm({ account }: { account: Account | undefined }) {
   const draft = useDraft<AccountInput>(`accounts.${account?.id ?? "new"}`, () => toInput(account), account?.updated_at ?? "new");
   const input = draft.value;
   const setInput = draft.setValue;
-  const [generation, setGeneration] = useState(0);
   const parents = useQuery({ queryKey: ["accounts", "list", "picker"], queryFn: () => api.accounts.list({ limit: 5000 }) });
   const save = useMutation({
     mutationFn: (value: AccountInput) => (account ? api.accounts.update(account.id, value) : api.accounts.create(value)),
@@ -105,14 +103,8 @@ function AccountForm({ account }: { account: Account | undefined }) {
     setInput((prev) => ({ ...prev, [key]: value }));
   const setAddress = (key: keyof Address, value: string) =>
     setInput((prev) => ({ ...prev, address: { ...prev.address, [key]: value || null } }));
-  const submit = (e?: FormEvent) => {
-    e?.preventDefault();
-    if (save.isPending) return;
-    const revenue = input.annual_revenue;
-    save.mutate({ ...input, annual_revenue: revenue && revenue.amount.trim() ? revenue : null });
-  };
   const cancelTo = account ? `/accounts/${account.id}` : "/accounts";
-  useShortcut("s", submit);
+
   const text = (label: string, key: "name" | "industry" | "website" | "phone", extra: object = {}) => (
     <TextField
       label={label}
@@ -134,44 +126,19 @@ function AccountForm({ account }: { account: Account | undefined }) {
   );
 
   return (
-    <>
-      <PageHead title={account ? `Edit ${account.name}` : "New account"} sub="Ctrl+S saves, Esc cancels">
-        <Link className="btn" href={cancelTo} onClick={draft.clear}>
-          Cancel
-        </Link>
-        <button className="btn primary" onClick={() => submit()} disabled={save.isPending} data-testid="save">
-          {save.isPending ? "Saving…" : "Save"}
-        </button>
-      </PageHead>
-      <div className="page-body" onKeyDown={(e) => {
-          if (e.key === "Escape") {
-            draft.clear();
-            navigate(cancelTo);
-          }
-        }}>
-        <form className="form" key={generation} onSubmit={submit} noValidate data-testid="account-form">
-          {draft.restored && (
-            <div className="banner ok" role="status" data-testid="draft-restored">
-              <span>Restored the changes you had not saved yet.</span>
-              <span className="spacer" />
-              <button
-                type="button"
-                className="btn"
-                onClick={() => {
-                  draft.discard();
-                  setGeneration((g) => g + 1);
-                }}
-              >
-                Discard them
-              </button>
-            </div>
-          )}
-          {apiError && apiError.code !== "validation" && <ErrorBanner error={apiError} />}
-          {apiError?.code === "validation" && (
-            <div className="banner" role="alert">
-              Please correct the highlighted fields.
-            </div>
-          )}
+    <FormFrame
+      title={account ? `Edit ${account.name}` : "New account"}
+      cancelTo={cancelTo}
+      saving={save.isPending}
+      onSave={() => {
+    const revenue = input.annual_revenue;
+    save.mutate({ ...input, annual_revenue: revenue && revenue.amount.trim() ? revenue : null });
+  }}
+      error={apiError}
+      draft={draft}
+      testId="account-form"
+      saveLabel={account ? "Save changes" : "Add account"}
+    >
           <section className="form-section">
             <h2>Company</h2>
             <div className="grid-2">
@@ -323,16 +290,6 @@ function AccountForm({ account }: { account: Account | undefined }) {
               )}
             </Field>
           </section>
-          <div className="form-actions">
-            <Link className="btn" href={cancelTo} onClick={draft.clear}>
-              Cancel
-            </Link>
-            <button type="submit" className="btn primary" disabled={save.isPending}>
-              {account ? "Save changes" : "Add account"}
-            </button>
-          </div>
-        </form>
-      </div>
-    </>
+    </FormFrame>
   );
 }

@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 
 import { Field, TextField } from "../components/Field";
-import { ErrorBanner, PageHead } from "../components/PageHead";
+import { FormFrame } from "../components/FormFrame";
+import { ErrorBanner } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
 import { CustomFieldInputs, editableCustom } from "../components/CustomFields";
 import { OwnerSelect, TagsField } from "../components/Pickers";
@@ -11,7 +11,6 @@ import { api, ApiError, type Channel, type Contact, type ContactInput, type Post
 import { fullName } from "../lib/format";
 import { useDebounced } from "../lib/useDebounced";
 import { useDraft } from "../lib/useDraft";
-import { useShortcut } from "../lib/useShortcut";
 
 const LABELS = ["work", "home", "mobile", "other"];
 
@@ -78,7 +77,6 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
   const draft = useDraft<ContactInput>(`contacts.${contact?.id ?? "new"}`, () => toInput(contact, params.get("account")), contact?.updated_at ?? "new");
   const input = draft.value;
   const setInput = draft.setValue;
-  const [generation, setGeneration] = useState(0);
   const accounts = useQuery({
     queryKey: ["accounts", "list", "picker"],
     queryFn: () => api.accounts.list({ limit: 5000 }),
@@ -109,52 +107,20 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
   const phoneError = (i: number) => fieldError(`phones.${sentIndex(input.phones.map((p) => p.number), i)}.number`);
   const set = <K extends keyof ContactInput>(key: K, value: ContactInput[K]) =>
     setInput((prev) => ({ ...prev, [key]: value }));
-  const submit = (e?: FormEvent) => {
-    e?.preventDefault();
-    if (!save.isPending) save.mutate(cleaned(input));
-  };
   const cancelTo = contact ? `/contacts/${contact.id}` : "/contacts";
-  useShortcut("s", submit);
+
 
   return (
-    <>
-      <PageHead title={contact ? `Edit ${fullName(contact)}` : "New contact"} sub="Ctrl+S saves, Esc cancels">
-        <Link className="btn" href={cancelTo} onClick={draft.clear}>
-          Cancel
-        </Link>
-        <button className="btn primary" onClick={() => submit()} disabled={save.isPending} data-testid="save">
-          {save.isPending ? "Saving…" : "Save"}
-        </button>
-      </PageHead>
-      <div className="page-body" onKeyDown={(e) => {
-          if (e.key === "Escape") {
-            draft.clear();
-            navigate(cancelTo);
-          }
-        }}>
-        <form className="form" key={generation} onSubmit={submit} noValidate data-testid="contact-form">
-          {draft.restored && (
-            <div className="banner ok" role="status" data-testid="draft-restored">
-              <span>Restored the changes you had not saved yet.</span>
-              <span className="spacer" />
-              <button
-                type="button"
-                className="btn"
-                onClick={() => {
-                  draft.discard();
-                  setGeneration((g) => g + 1);
-                }}
-              >
-                Discard them
-              </button>
-            </div>
-          )}
-          {apiError && apiError.code !== "validation" && <ErrorBanner error={apiError} />}
-          {apiError?.code === "validation" && (
-            <div className="banner" role="alert">
-              Please correct the highlighted fields.
-            </div>
-          )}
+    <FormFrame
+      title={contact ? `Edit ${fullName(contact)}` : "New contact"}
+      cancelTo={cancelTo}
+      saving={save.isPending}
+      onSave={() => save.mutate(cleaned(input))}
+      error={apiError}
+      draft={draft}
+      testId="contact-form"
+      saveLabel={contact ? "Save changes" : "Add contact"}
+    >
           {likely.data && likely.data.length > 0 && (
             <div className="banner warn" role="status" data-testid="duplicate-warning">
               <strong>This may already be on file:</strong>
@@ -436,16 +402,6 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
               )}
             </Field>
           </section>
-          <div className="form-actions">
-            <Link className="btn" href={cancelTo} onClick={draft.clear}>
-              Cancel
-            </Link>
-            <button type="submit" className="btn primary" disabled={save.isPending}>
-              {contact ? "Save changes" : "Add contact"}
-            </button>
-          </div>
-        </form>
-      </div>
-    </>
+    </FormFrame>
   );
 }
