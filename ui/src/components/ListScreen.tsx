@@ -253,6 +253,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
             ))}
           </select>
           <FilterControls filters={filters} set={patchFilters} />
+          <MoreFilters entity={entity} filters={filters} set={patchFilters} />
           {props.extraFilters?.(filters, patchFilters)}
           <ColumnChooser columns={columns} isVisible={(id) => visible.some((c) => c.id === id)} onToggle={toggleColumn} />
           {naming === null ? (
@@ -444,6 +445,69 @@ function FilterControls({ filters, set }: { filters: Filters; set: (patch: Filte
         ))}
       </select>
     </>
+  );
+}
+
+/** Creation dates and custom-field conditions, in a drop-down. */
+function MoreFilters({ entity, filters, set }: { entity: string; filters: Filters; set: (patch: Filters) => void }) {
+  const [open, setOpen] = useState(false);
+  const fields = useQuery({ queryKey: ["fields", entity], queryFn: () => api.fields.list(entity) });
+  const custom = (filters.custom as { field_id: string; value: string }[] | undefined) ?? [];
+  const valueOf = (id: string) => custom.find((c) => c.field_id === id)?.value ?? "";
+  const setCustom = (id: string, value: string) =>
+    set({ custom: [...custom.filter((c) => c.field_id !== id), ...(value ? [{ field_id: id, value }] : [])] });
+  const active = [filters.created_from, filters.created_to].filter(Boolean).length + custom.length;
+  return (
+    <div className="menu">
+      <button className="btn ghost" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="more-filters">
+        More filters{active ? ` (${active})` : ""}
+      </button>
+      {open && (
+        <div className="menu-pop wide" role="dialog" aria-label="More filters">
+          <label className="menu-field">
+            Created from
+            <input
+              className="input"
+              type="date"
+              value={(filters.created_from as string | undefined) ?? ""}
+              onChange={(e) => set({ created_from: e.target.value || null })}
+            />
+          </label>
+          <label className="menu-field">
+            Created to
+            <input
+              className="input"
+              type="date"
+              value={(filters.created_to as string | undefined) ?? ""}
+              onChange={(e) => set({ created_to: e.target.value || null })}
+            />
+          </label>
+          {fields.data?.map((f) => (
+            <label className="menu-field" key={f.id}>
+              {f.label}
+              {f.options.length > 0 || f.kind === "checkbox" ? (
+                <select className="input" value={valueOf(f.id)} onChange={(e) => setCustom(f.id, e.target.value)}>
+                  <option value="">Any</option>
+                  {(f.kind === "checkbox" ? ["yes", "no"] : f.options).map((o) => (
+                    <option key={o}>{o}</option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  className="input"
+                  placeholder="Any"
+                  value={valueOf(f.id)}
+                  onChange={(e) => setCustom(f.id, e.target.value)}
+                />
+              )}
+            </label>
+          ))}
+          <button className="btn ghost" onClick={() => set({ created_from: null, created_to: null, custom: [] })}>
+            Clear these filters
+          </button>
+        </div>
+      )}
+    </div>
   );
 }
 

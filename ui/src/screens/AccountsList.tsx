@@ -39,7 +39,15 @@ export function AccountsList() {
       countLabel={(n) => `${n.toLocaleString()} ${n === 1 ? "company" : "companies"}`}
       noun={["account", "accounts"]}
       extraFilters={(f, set) => (
-        <select
+        <>
+          <input
+            className="input"
+            placeholder="Industry"
+            aria-label="Filter by industry"
+            value={(f.industry as string | undefined) ?? ""}
+            onChange={(e) => set({ industry: e.target.value || null })}
+          />
+          <select
           className="input"
           aria-label="Filter by type"
           value={(f.type as string | undefined) ?? ""}
@@ -50,7 +58,8 @@ export function AccountsList() {
           <option value="customer">Customers</option>
           <option value="partner">Partners</option>
           <option value="vendor">Vendors</option>
-        </select>
+          </select>
+        </>
       )}
       columns={columns}
       defaultSort="name"
