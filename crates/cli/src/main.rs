@@ -776,14 +776,7 @@ fn run_accounts(db: &mut Db, cmd: AccountsCmd) -> rapport_core::Result<()> {
                 Some(name) => from_view(db.conn(), "accounts", &name, limit)?,
                 None => query,
             };
-            let items = all_pages(
-                query,
-                limit,
-                |q| accounts::list(db.conn(), q),
-                |q, next| {
-                    q.after = Some(next);
-                },
-            )?;
+            let items = all_pages(query, limit, |q| accounts::list(db.conn(), q))?;
             emit(format, &items, || {
                 output::table(
                     &["ID", "NAME", "INDUSTRY", "CITY", "CONTACTS"],
@@ -867,14 +860,7 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
                 Some(name) => from_view(db.conn(), "contacts", &name, limit)?,
                 None => query,
             };
-            let items = all_pages(
-                query,
-                limit,
-                |q| contacts::list(db.conn(), q),
-                |q, next| {
-                    q.after = Some(next);
-                },
-            )?;
+            let items = all_pages(query, limit, |q| contacts::list(db.conn(), q))?;
             emit(format, &items, || contacts_table(&items))
         }
         ContactsCmd::Get { id, format } => {
@@ -903,14 +889,7 @@ fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Result<()> {
                 limit,
                 ..Default::default()
             };
-            let items = all_pages(
-                query,
-                limit,
-                |q| contacts::list(db.conn(), q),
-                |q, next| {
-                    q.after = Some(next);
-                },
-            )?;
+            let items = all_pages(query, limit, |q| contacts::list(db.conn(), q))?;
             emit(format, &items, || contacts_table(&items))
         }
         ContactsCmd::Merge {
@@ -1040,19 +1019,35 @@ fn contacts_table(items: &[contacts::ContactSummary]) -> rapport_core::Result<()
     )
 }
 
+/// A list query that continues after a cursor.
+trait Paged {
+    fn continue_after(&mut self, cursor: String);
+}
+
+impl Paged for ContactQuery {
+    fn continue_after(&mut self, cursor: String) {
+        self.after = Some(cursor);
+    }
+}
+
+impl Paged for AccountQuery {
+    fn continue_after(&mut self, cursor: String) {
+        self.after = Some(cursor);
+    }
+}
+
 /// Every row of a list (or the first `limit` when one was given), page by page.
-fn all_pages<Q, T>(
+fn all_pages<Q: Paged, T>(
     mut query: Q,
     limit: Option<u32>,
     fetch: impl Fn(&Q) -> rapport_core::Result<Page<T>>,
-    continue_after: impl Fn(&mut Q, String),
 ) -> rapport_core::Result<Vec<T>> {
     let mut items = Vec::new();
     loop {
         let page = fetch(&query)?;
         items.extend(page.items);
         match page.next {
-            Some(next) if limit.is_none() => continue_after(&mut query, next),
+            Some(next) if limit.is_none() => query.continue_after(next),
             _ => return Ok(items),
         }
     }

@@ -49,3 +49,25 @@ export function TextField({ label, name, value, error, onChange, ...rest }: Text
     </Field>
   );
 }
+
+/** The Notes section every form ends with (blank text is stored as no notes). */
+export function NotesSection({
+  value,
+  error,
+  onChange,
+}: {
+  value: string | null;
+  error?: string | undefined;
+  onChange: (value: string | null) => void;
+}) {
+  return (
+    <section className="form-section">
+      <h2>Notes</h2>
+      <Field label="Notes" error={error}>
+        {(a11y) => (
+          <textarea {...a11y} name="notes" className="input" value={value ?? ""} onChange={(e) => onChange(e.target.value || null)} />
+        )}
+      </Field>
+    </section>
+  );
+}

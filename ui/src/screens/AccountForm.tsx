@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocation } from "wouter";
 
-import { Field, TextField } from "../components/Field";
+import { Field, NotesSection, TextField } from "../components/Field";
 import { FormFrame } from "../components/FormFrame";
 import { ErrorBanner } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
@@ -276,20 +276,7 @@ function AccountForm({ account }: { account: Account | undefined }) {
             fieldError={fieldError}
             onChange={(custom) => set("custom", custom as typeof input.custom)}
           />
-          <section className="form-section">
-            <h2>Notes</h2>
-            <Field label="Notes" error={fieldError("notes")}>
-              {(a11y) => (
-                <textarea
-                  {...a11y}
-                  name="notes"
-                  className="input"
-                  value={input.notes ?? ""}
-                  onChange={(e) => set("notes", e.target.value || null)}
-                />
-              )}
-            </Field>
-          </section>
+          <NotesSection value={input.notes} error={fieldError("notes")} onChange={(v) => set("notes", v)} />
     </FormFrame>
   );
 }
