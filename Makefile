@@ -13,7 +13,7 @@ export CARGO_TERM_COLOR ?= never
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev \
 	libssl-dev libayatana-appindicator3-dev librsvg2-dev
-TEST_PKGS := xvfb xauth webkit2gtk-driver
+TEST_PKGS := xvfb xauth webkit2gtk-driver python3 python3-venv
 NODE_MIN := 20.19
 TAURI := ../ui/node_modules/.bin/tauri
 DEB_DEBUG := target/debug/bundle/deb/Rapport_0.1.0_amd64.deb
@@ -43,7 +43,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: deps-system deps-test-system deps-rust deps-node deps-ui deps-e2e deps-tauri-driver
+.PHONY: deps-system deps-test-system deps-rust deps-node deps-ui deps-e2e deps-tauri-driver deps-python
 deps-system:
 	@$(call apt_install,$(BUILD_PKGS))
 
@@ -78,6 +78,15 @@ tests/e2e/node_modules/.install-stamp: tests/e2e/package.json tests/e2e/package-
 deps-ui: deps-node ui/node_modules/.install-stamp
 deps-e2e: deps-node tests/e2e/node_modules/.install-stamp
 
+# The calendar export is checked by Python's icalendar package (a parser nobody here wrote),
+# installed into a virtual environment under target/.
+PYENV := target/pyenv
+$(PYENV)/.install-stamp: tests/ics/requirements.txt
+	python3 -m venv $(PYENV)
+	$(PYENV)/bin/pip install --quiet --disable-pip-version-check -r tests/ics/requirements.txt
+	touch $@
+deps-python: $(PYENV)/.install-stamp
+
 deps-tauri-driver: deps-rust
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version '^2'
 
@@ -99,13 +108,14 @@ run: app-release
 
 # ---------------------------------------------------------------- testing
 
-.PHONY: test check-fmt clippy test-rust bindings-check test-ui app-debug test-package test-e2e
-test: deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver
+.PHONY: test check-fmt clippy test-rust bindings-check test-ics test-ui app-debug test-package test-e2e
+test: deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver deps-python
 	@$(MAKE) check-fmt
 	@$(MAKE) ui
 	@$(MAKE) clippy
 	@$(MAKE) test-rust
 	@$(MAKE) bindings-check
+	@$(MAKE) test-ics
 	@$(MAKE) test-ui
 	@$(MAKE) app-debug
 	@$(MAKE) test-package
@@ -136,6 +146,11 @@ bindings-check:
 bindings:
 	rm -rf ui/src/lib/api/bindings
 	cargo test --workspace --locked export_bindings
+
+# `cargo test` built target/debug/rapport; the export it writes is parsed by icalendar.
+test-ics: deps-python
+	cargo build --locked -p rapport-cli
+	RAPPORT_CLI=target/debug/rapport $(PYENV)/bin/python -m unittest -v tests/ics/test_ics.py
 
 test-ui: deps-ui
 	cd ui && npm run --silent typecheck

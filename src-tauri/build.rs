@@ -30,6 +30,22 @@ fn main() {
         "views_list",
         "views_save",
         "views_delete",
+        "timeline_filtered",
+        "activity_get",
+        "activity_list",
+        "activity_log",
+        "activity_update",
+        "activity_complete",
+        "activity_reopen",
+        "activity_reschedule",
+        "activity_delete",
+        "agenda",
+        "calendar",
+        "reminders_due",
+        "reminders_take_new",
+        "reminder_snooze",
+        "reminder_dismiss",
+        "export_ics",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -1,16 +1,21 @@
 //! The commands the UI calls. Each: state in, one core call, error mapped.
 
 use rapport_core::accounts::{self, Account, AccountInput, AccountQuery, AccountSummary};
+use rapport_core::activities::{
+    self, Activity, ActivityInput, ActivityQuery, Agenda, CalendarEntry, Completed, Logged, Scope,
+};
 use rapport_core::bulk::{self, BulkAction, BulkResult};
 use rapport_core::contacts::{
     self, Contact, ContactInput, ContactQuery, ContactSummary, MergeChoices, MergeResult,
 };
 use rapport_core::duplicates::{self, DuplicateGroup, DuplicateMatch};
 use rapport_core::fields::{self, CustomField, CustomFieldInput};
+use rapport_core::ics::{ExportReport, IcsQuery};
 use rapport_core::list::Page;
+use rapport_core::reminders::{self, Reminder};
 use rapport_core::search::{self as global_search, SearchGroup};
 use rapport_core::team::{self, TeamMember, TeamMemberInput};
-use rapport_core::timeline::TimelineItem;
+use rapport_core::timeline::{TimelineFilter, TimelineItem};
 use rapport_core::views::{self, SavedView};
 use serde::Serialize;
 use tauri::State;
@@ -224,4 +229,136 @@ pub fn views_save(
 #[tauri::command(async)]
 pub fn views_delete(state: State<'_, AppState>, id: String) -> CommandResult<()> {
     state.with(|db| views::delete(db, &id))
+}
+
+/// A record's timeline showing only what `filter` keeps (activity kinds, `changes`, channels).
+#[tauri::command(async)]
+pub fn timeline_filtered(
+    state: State<'_, AppState>,
+    entity: String,
+    id: String,
+    before: Option<String>,
+    filter: TimelineFilter,
+) -> CommandResult<Vec<TimelineItem>> {
+    state.with(|db| {
+        rapport_core::timeline::for_record_filtered(
+            db.conn(),
+            &entity,
+            &id,
+            before.as_deref(),
+            50,
+            &filter,
+        )
+    })
+}
+
+#[tauri::command(async)]
+pub fn activity_get(state: State<'_, AppState>, id: String) -> CommandResult<Activity> {
+    state.with(|db| activities::get(db.conn(), &id))
+}
+
+#[tauri::command(async)]
+pub fn activity_list(
+    state: State<'_, AppState>,
+    query: ActivityQuery,
+) -> CommandResult<Vec<Activity>> {
+    state.with(|db| activities::list(db.conn(), &query))
+}
+
+/// Logs an interaction and, in the same save, schedules its follow-up.
+#[tauri::command(async)]
+pub fn activity_log(
+    state: State<'_, AppState>,
+    input: ActivityInput,
+    follow_up: Option<ActivityInput>,
+) -> CommandResult<Logged> {
+    state.with(|db| activities::log_with_follow_up(db, &input, follow_up.as_ref(), local_zone()))
+}
+
+#[tauri::command(async)]
+pub fn activity_update(
+    state: State<'_, AppState>,
+    id: String,
+    input: ActivityInput,
+    scope: Scope,
+) -> CommandResult<Activity> {
+    state.with(|db| activities::update(db, &id, &input, scope, local_zone()))
+}
+
+#[tauri::command(async)]
+pub fn activity_complete(state: State<'_, AppState>, id: String) -> CommandResult<Completed> {
+    state.with(|db| activities::complete(db, &id))
+}
+
+#[tauri::command(async)]
+pub fn activity_reopen(state: State<'_, AppState>, id: String) -> CommandResult<Activity> {
+    state.with(|db| activities::reopen(db, &id))
+}
+
+#[tauri::command(async)]
+pub fn activity_reschedule(
+    state: State<'_, AppState>,
+    id: String,
+    starts_at: String,
+    scope: Scope,
+) -> CommandResult<Activity> {
+    state.with(|db| activities::reschedule(db, &id, &starts_at, scope, local_zone()))
+}
+
+#[tauri::command(async)]
+pub fn activity_delete(state: State<'_, AppState>, id: String, scope: Scope) -> CommandResult<()> {
+    state.with(|db| activities::delete(db, &id, scope))
+}
+
+#[tauri::command(async)]
+pub fn agenda(state: State<'_, AppState>, days: u32) -> CommandResult<Agenda> {
+    state.with(|db| activities::agenda(db.conn(), chrono::Utc::now(), local_zone(), days))
+}
+
+#[tauri::command(async)]
+pub fn calendar(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+) -> CommandResult<Vec<CalendarEntry>> {
+    state.with(|db| activities::calendar(db.conn(), &from, &to, local_zone()))
+}
+
+#[tauri::command(async)]
+pub fn reminders_due(state: State<'_, AppState>) -> CommandResult<Vec<Reminder>> {
+    state.with(|db| reminders::due(db.conn(), chrono::Utc::now()))
+}
+
+/// Reminders that fell due since the last call (or while the app was closed), each once.
+#[tauri::command(async)]
+pub fn reminders_take_new(state: State<'_, AppState>) -> CommandResult<Vec<Reminder>> {
+    state.with(|db| reminders::take_new(db, chrono::Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn reminder_snooze(
+    state: State<'_, AppState>,
+    id: String,
+    until: String,
+) -> CommandResult<Activity> {
+    state.with(|db| reminders::snooze(db, &id, &until, local_zone()))
+}
+
+#[tauri::command(async)]
+pub fn reminder_dismiss(state: State<'_, AppState>, id: String) -> CommandResult<Activity> {
+    state.with(|db| reminders::dismiss(db, &id))
+}
+
+/// Writes the selected activities as an iCalendar file at `path` (picked by the user).
+#[tauri::command(async)]
+pub fn export_ics(
+    state: State<'_, AppState>,
+    query: IcsQuery,
+    path: String,
+) -> CommandResult<ExportReport> {
+    state.with(|db| rapport_core::ics::export_to(db.conn(), &query, local_zone(), &path))
+}
+
+fn local_zone() -> chrono_tz::Tz {
+    rapport_core::time::local_zone()
 }

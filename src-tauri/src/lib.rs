@@ -19,6 +19,8 @@ pub fn run() {
         builder = builder.plugin(plugin);
     }
     builder
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
@@ -49,6 +51,22 @@ pub fn run() {
             commands::views_list,
             commands::views_save,
             commands::views_delete,
+            commands::timeline_filtered,
+            commands::activity_get,
+            commands::activity_list,
+            commands::activity_log,
+            commands::activity_update,
+            commands::activity_complete,
+            commands::activity_reopen,
+            commands::activity_reschedule,
+            commands::activity_delete,
+            commands::agenda,
+            commands::calendar,
+            commands::reminders_due,
+            commands::reminders_take_new,
+            commands::reminder_snooze,
+            commands::reminder_dismiss,
+            commands::export_ics,
         ])
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {

@@ -21,6 +21,7 @@ use rapport_core::money::MoneyInput;
 use rapport_core::{Db, Error, changelog, duplicates, team, views};
 use serde::Serialize;
 
+mod activities;
 mod output;
 
 const AFTER_HELP: &str = "\
@@ -66,6 +67,26 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   fields list    -> [{id, entity, label, kind, options: [text], position}]
   views          -> [{id, entity, name, definition: {sort, direction, search, tags, ..., columns}}]
   backup         -> {path, bytes, millis}
+  activities get  -> Activity            {id, kind, subject, notes, channel, direction, outcome,
+                                          starts_at, ends_at, all_day, duration_minutes,
+                                          location, done_at, remind_at, reminder_state,
+                                          series_id, repeat, repeat_text, owner_id,
+                                          owner_name, links: [{entity, id, name}],
+                                          participants: [{contact_id, member_id, name, email}],
+                                          created_at, updated_at}
+  activities list -> [Activity], newest first
+  activities add  -> {activity: Activity, follow_up: null | Activity, batch_id}
+  activities done -> {activity: Activity, next: null | Activity, batch_id}
+  agenda         -> {today: YYYY-MM-DD, overdue: [Activity], overdue_total,
+                     due_today: [Activity], upcoming: [{date, items: [Activity]}]}
+  reminders      -> [{activity: Activity, remind_at, missed}]
+  export ics     -> {path, bytes, items}
+  Activity kinds: call, meeting, task, note, email, sms, letter, fax, web_visit, event.
+  Times typed without an offset (2026-11-24T09:00) are local time: $TZ, else the system's
+  zone; a date alone (2026-11-24) means all day. A repeating activity (--rrule, RFC 5545)
+  stores its next occurrence only; `activities done` stores the one after and prints its id.
+  Moving or editing this and all future occurrences (--future) splits the series: an UNTIL in the rule
+  still ends it; a COUNT counts again from the split.
   Custom values appear in contacts and accounts (get and list) as custom: {field id: value},
   the value being text, a number, {amount_minor, currency}, a YYYY-MM-DD date, a choice,
   [choices] or true/false.
@@ -114,6 +135,25 @@ enum Command {
     },
     /// Check the database file without changing it: exit 0 when healthy, 1 naming the problem.
     Check,
+    /// Calls, meetings, tasks, notes, e-mails, SMS, letters: log, schedule, complete, repeat.
+    #[command(subcommand)]
+    Activities(activities::ActivitiesCmd),
+    /// What is overdue, due today and due in the next days (open activities).
+    Agenda {
+        /// How many days after today to show.
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Reminders that are due and not dismissed.
+    Reminders {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Write data out to a file.
+    #[command(subcommand)]
+    Export(activities::ExportCmd),
     /// Reverse one earlier action (a merge, a save) by the batch id it printed.
     Undo { batch: String },
     /// The people who own records.
@@ -712,6 +752,10 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
             })
         }
         Command::Check => Ok(()),
+        Command::Activities(cmd) => activities::run(&mut db, cmd),
+        Command::Agenda { days, format } => activities::agenda(&db, days, format),
+        Command::Reminders { format } => activities::reminders_list(&db, format),
+        Command::Export(cmd) => activities::export(&db, cmd),
         Command::Undo { batch } => {
             let undo = changelog::undo(&mut db, &batch)?;
             output::line(&undo)

@@ -403,6 +403,7 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     }
     crate::tags::clear(w, TABLE, id)?;
     crate::fields::clear(w, TABLE, id)?;
+    crate::activities::unlink_record(w, TABLE, id)?;
     w.delete(TABLE, id)?;
     search::remove(w.conn(), TABLE, id)
 }
@@ -848,7 +849,7 @@ pub fn merge(
 
 /// Every record that points at a contact, as (table, column). Modules that link to contacts
 /// add their tables here, so merges move their rows too.
-const CONTACT_LINKS: &[(&str, &str)] = &[];
+const CONTACT_LINKS: &[(&str, &str)] = &[("activity_participants", "contact_id")];
 
 /// Moves what points at `other` over to `survivor`: direct links, tags and custom values
 /// (the survivor's own tag or value wins where both have one).
@@ -863,7 +864,11 @@ fn move_links(w: &Writer<'_>, survivor: &str, other: &str) -> Result<()> {
             w.update(table, &id, &[(column, Value::Text(survivor.to_owned()))])?;
         }
     }
-    for (table, key) in [("taggings", "tag_id"), ("custom_values", "field_id")] {
+    for (table, key) in [
+        ("taggings", "tag_id"),
+        ("custom_values", "field_id"),
+        ("activity_links", "activity_id"),
+    ] {
         let rows: Vec<(String, String, bool)> = w
             .conn()
             .prepare(&format!(

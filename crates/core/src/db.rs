@@ -39,6 +39,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0002_contacts_in_depth.sql"),
         then: Some(normalize_stored_phones),
     },
+    Migration {
+        version: 3,
+        name: "activities",
+        sql: include_str!("../migrations/0003_activities.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock before giving up.
@@ -373,7 +379,11 @@ mod tests {
     /// ships; to change the schema, add a new migration instead.
     #[test]
     fn shipped_migrations_are_never_edited() {
-        const SHIPPED: &[(i64, u64)] = &[(1, 0xaa4e_5020_9170_7a5e), (2, 0x2cc9_c758_07ed_3dea)];
+        const SHIPPED: &[(i64, u64)] = &[
+            (1, 0xaa4e_5020_9170_7a5e),
+            (2, 0x2cc9_c758_07ed_3dea),
+            (3, 0xcde3_c7ed_1f8c_8aab),
+        ];
         assert_eq!(
             SHIPPED.len(),
             MIGRATIONS.len(),

@@ -5,6 +5,7 @@
 //! every write goes through [`store::Writer`], which logs it in the change log.
 
 pub mod accounts;
+pub mod activities;
 pub mod backup;
 pub mod bulk;
 pub mod changelog;
@@ -13,10 +14,14 @@ pub mod db;
 pub mod duplicates;
 pub mod error;
 pub mod fields;
+pub mod files;
+pub mod ics;
 pub mod list;
 pub mod money;
 pub mod paths;
 pub mod phone;
+pub mod recurrence;
+pub mod reminders;
 pub mod search;
 pub mod settings;
 pub mod store;

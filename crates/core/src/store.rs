@@ -321,6 +321,7 @@ impl<'c> Writer<'c> {
                 Some((Some("contacts"), "contact_id"))
             }
             "taggings" | "custom_values" => Some((None, "entity_id")),
+            "activity_links" | "activity_participants" => Some((Some("activities"), "activity_id")),
             _ => None,
         };
         let Some((parent, column)) = link else {
@@ -376,6 +377,10 @@ fn entity_name(table: &str) -> &'static str {
         "custom_values" => "custom field value",
         "settings" => "setting",
         "team_members" => "team member",
+        "activities" => "activity",
+        "activity_links" => "link to a record",
+        "activity_participants" => "participant",
+        "activity_series" => "recurring series",
         _ => "record",
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use ts_rs::TS;
 
+use crate::activities::{self, Activity, ActivityChannel, ActivityKind, ActivityQuery, RecordRef};
 use crate::changelog::Change;
 use crate::error::Result;
 
@@ -34,6 +35,19 @@ pub struct TimelineItem {
     pub origin: Option<String>,
     /// The change batch, for undo.
     pub batch_id: Option<String>,
+    /// For `activity` items: the activity itself.
+    pub activity: Option<Activity>,
+}
+
+/// Which events a timeline shows; everything when both lists are empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct TimelineFilter {
+    /// Activity kinds (`call`, `meeting`, ...) and/or `changes` (edits, people joining).
+    pub types: Vec<String>,
+    /// Only activities through these channels.
+    pub channels: Vec<ActivityChannel>,
 }
 
 /// The newest `limit` events of a record, strictly before `before` (an `at` from a previous
@@ -45,10 +59,38 @@ pub fn for_record(
     before: Option<&str>,
     limit: usize,
 ) -> Result<Vec<TimelineItem>> {
-    let mut items = history(conn, entity, id, before, limit)?;
-    if entity == "accounts" {
-        items.extend(account_people(conn, id, before, limit)?);
-        items.extend(subsidiaries(conn, id, before, limit)?);
+    for_record_filtered(conn, entity, id, before, limit, &TimelineFilter::default())
+}
+
+/// [`for_record`] showing only what `filter` keeps.
+pub fn for_record_filtered(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    before: Option<&str>,
+    limit: usize,
+    filter: &TimelineFilter,
+) -> Result<Vec<TimelineItem>> {
+    let changes = filter.channels.is_empty()
+        && (filter.types.is_empty() || filter.types.iter().any(|t| t == "changes"));
+    let kinds: Vec<ActivityKind> = filter
+        .types
+        .iter()
+        .filter_map(|t| ActivityKind::parse(t))
+        .collect();
+    let any_activities = filter.types.is_empty() || !kinds.is_empty();
+    let mut items = Vec::new();
+    if changes {
+        items.extend(history(conn, entity, id, before, limit)?);
+        if entity == "accounts" {
+            items.extend(account_people(conn, id, before, limit)?);
+            items.extend(subsidiaries(conn, id, before, limit)?);
+        }
+    }
+    if any_activities {
+        items.extend(activity_items(
+            conn, entity, id, before, limit, kinds, filter,
+        )?);
     }
     items.sort_by(|a, b| b.at.cmp(&a.at));
     items.truncate(limit);
@@ -258,6 +300,7 @@ fn describe(
         link_id: None,
         origin: Some(first.origin.clone()),
         batch_id: Some(batch),
+        activity: None,
     })
 }
 
@@ -267,6 +310,46 @@ fn join_words(words: &[String]) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
+}
+
+/// The record's activities (for an account, its people's too), by start or creation time.
+fn activity_items(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    before: Option<&str>,
+    limit: usize,
+    kinds: Vec<ActivityKind>,
+    filter: &TimelineFilter,
+) -> Result<Vec<TimelineItem>> {
+    let list = activities::list(
+        conn,
+        &ActivityQuery {
+            record: Some(RecordRef {
+                entity: entity.to_owned(),
+                id: id.to_owned(),
+            }),
+            kinds,
+            channels: filter.channels.clone(),
+            before: before.map(str::to_owned),
+            limit: Some(limit as u32),
+            ..Default::default()
+        },
+    )?;
+    Ok(list
+        .into_iter()
+        .map(|a| TimelineItem {
+            at: a.starts_at.clone().unwrap_or_else(|| a.created_at.clone()),
+            kind: "activity".into(),
+            title: a.subject.clone(),
+            details: Vec::new(),
+            link_entity: Some("activities".into()),
+            link_id: Some(a.id.clone()),
+            origin: None,
+            batch_id: None,
+            activity: Some(a),
+        })
+        .collect())
 }
 
 fn account_people(
@@ -292,6 +375,7 @@ fn account_people(
                 link_id: Some(r.get(0)?),
                 origin: None,
                 batch_id: None,
+                activity: None,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -320,6 +404,7 @@ fn subsidiaries(
                 link_id: Some(r.get(0)?),
                 origin: None,
                 batch_id: None,
+                activity: None,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -1,6 +1,12 @@
 // The one module that talks to the Rust backend. Screens import `api` and the generated
 // types from here; nothing else calls `invoke` (an ESLint rule enforces it).
 import { invoke } from "@tauri-apps/api/core";
+import { save as saveDialog } from "@tauri-apps/plugin-dialog";
+import {
+  isPermissionGranted,
+  requestPermission,
+  sendNotification,
+} from "@tauri-apps/plugin-notification";
 
 import type { Account } from "./bindings/Account";
 import type { AccountInput } from "./bindings/AccountInput";
@@ -28,6 +34,18 @@ import type { BulkResult } from "./bindings/BulkResult";
 import type { CustomField } from "./bindings/CustomField";
 import type { CustomFieldInput } from "./bindings/CustomFieldInput";
 import type { SavedView } from "./bindings/SavedView";
+import type { Activity } from "./bindings/Activity";
+import type { ActivityInput } from "./bindings/ActivityInput";
+import type { ActivityQuery } from "./bindings/ActivityQuery";
+import type { Agenda } from "./bindings/Agenda";
+import type { CalendarEntry } from "./bindings/CalendarEntry";
+import type { Completed } from "./bindings/Completed";
+import type { Logged } from "./bindings/Logged";
+import type { Scope } from "./bindings/Scope";
+import type { Reminder } from "./bindings/Reminder";
+import type { TimelineFilter } from "./bindings/TimelineFilter";
+import type { IcsQuery } from "./bindings/IcsQuery";
+import type { ExportReport } from "./bindings/ExportReport";
 
 export type * from "./types";
 
@@ -107,8 +125,58 @@ export const api = {
     create: (input: TeamMemberInput) => call<TeamMember>("team_create", { input }),
   },
   /** A record's 360-degree timeline, newest first; pass the oldest `at` as `before` for more. */
-  timeline: (entity: string, id: string, before: string | null = null) =>
-    call<TimelineItem[]>("timeline", { entity, id, before }),
+  timeline: (entity: string, id: string, before: string | null = null, filter: TimelineFilter | null = null) =>
+    filter && (filter.types.length > 0 || filter.channels.length > 0)
+      ? call<TimelineItem[]>("timeline_filtered", { entity, id, before, filter })
+      : call<TimelineItem[]>("timeline", { entity, id, before }),
+  activities: {
+    get: (id: string) => call<Activity>("activity_get", { id }),
+    list: (query: Partial<ActivityQuery> = {}) => call<Activity[]>("activity_list", { query }),
+    /** Logs or schedules an activity and, in the same save, its follow-up (undo: `batch_id`). */
+    log: (input: ActivityInput, followUp: ActivityInput | null = null) =>
+      call<Logged>("activity_log", { input, followUp }),
+    update: (id: string, input: ActivityInput, scope: Scope = "this") =>
+      call<Activity>("activity_update", { id, input, scope }),
+    /** Marks it done; for a recurring one, `next` is the next occurrence. */
+    complete: (id: string) => call<Completed>("activity_complete", { id }),
+    reopen: (id: string) => call<Activity>("activity_reopen", { id }),
+    /** Moves it to a new start (RFC 3339, or YYYY-MM-DD for all day), keeping its length. */
+    reschedule: (id: string, startsAt: string, scope: Scope = "this") =>
+      call<Activity>("activity_reschedule", { id, startsAt, scope }),
+    remove: (id: string, scope: Scope = "this") => call<null>("activity_delete", { id, scope }),
+  },
+  /** Overdue, today and the next `days` days, in the computer's time zone. */
+  agenda: (days = 7) => call<Agenda>("agenda", { days }),
+  /** Everything starting in [from, to), with the coming occurrences of recurring series. */
+  calendar: (from: string, to: string) => call<CalendarEntry[]>("calendar", { from, to }),
+  reminders: {
+    /** Every due reminder not dismissed (the in-app list). */
+    due: () => call<Reminder[]>("reminders_due"),
+    /** Reminders that fell due since the last call, or while the app was closed; each once. */
+    takeNew: () => call<Reminder[]>("reminders_take_new"),
+    snooze: (id: string, until: string) => call<Activity>("reminder_snooze", { id, until }),
+    dismiss: (id: string) => call<Activity>("reminder_dismiss", { id }),
+  },
+  /** Asks where to save, then writes the activities as an .ics file; null when cancelled. */
+  exportIcs: async (query: IcsQuery, suggestedName = "rapport.ics"): Promise<ExportReport | null> => {
+    const path = await saveDialog({
+      defaultPath: suggestedName,
+      filters: [{ name: "iCalendar", extensions: ["ics"] }],
+    });
+    if (!path) return null;
+    return call<ExportReport>("export_ics", { query, path });
+  },
+  /** A desktop notification; false when the desktop has no notification service. */
+  notify: async (title: string, body: string): Promise<boolean> => {
+    try {
+      let granted = await isPermissionGranted();
+      if (!granted) granted = (await requestPermission()) === "granted";
+      if (granted) sendNotification({ title, body });
+      return granted;
+    } catch {
+      return false;
+    }
+  },
   fields: {
     list: (entity: string) => call<CustomField[]>("fields_list", { entity }),
     define: (input: CustomFieldInput) => call<CustomField>("fields_define", { input }),
