@@ -22,7 +22,9 @@ impl Sandbox {
 
     fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("rapport").unwrap();
+        // Local times typed on the command line are read in this zone.
         cmd.env_remove("RAPPORT_DB")
+            .env("TZ", "Europe/Paris")
             .arg("--db")
             .arg(&self.db)
             .args(args);
@@ -744,4 +746,78 @@ fn backup_and_check() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(!missing.exists(), "check never creates a file");
+}
+
+#[test]
+fn a_call_logged_with_its_follow_up_shows_in_the_list_and_the_agenda() {
+    let s = Sandbox::new();
+    let ada = s.ok(&["contacts", "add", "--first-name", "Ada", "--last-name", "Lovelace"]);
+    let ada = ada.trim();
+    let tomorrow = (chrono::Local::now() + chrono::Duration::days(1)).format("%Y-%m-%d");
+    let follow_due = format!("{tomorrow}T10:00");
+    let logged = s.json(&[
+        "activities", "add", "--type", "call", "--subject", "Intro call", "--contact", ada,
+        "--done", "--outcome", "connected", "--follow-up", "Send the quote",
+        "--follow-up-due", &follow_due, "--format", "json",
+    ]);
+    assert_eq!(logged["activity"]["kind"], "call");
+    assert_eq!(logged["activity"]["outcome"], "connected");
+    assert!(logged["activity"]["done_at"].is_string());
+    assert_eq!(logged["follow_up"]["subject"], "Send the quote");
+    assert_eq!(logged["follow_up"]["links"][0]["name"], "Ada Lovelace");
+    assert!(is_uuid_v7(logged["batch_id"].as_str().unwrap()));
+
+    let list = s.json(&["activities", "list", "--contact", ada, "--format", "json"]);
+    let subjects: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, ["Send the quote", "Intro call"]);
+
+    let agenda = s.json(&["agenda", "--days", "3", "--format", "json"]);
+    let upcoming = agenda["upcoming"].to_string() + &agenda["due_today"].to_string();
+    assert!(upcoming.contains("Send the quote"), "{agenda}");
+    assert!(!upcoming.contains("Intro call"), "done items are not on the agenda");
+}
+
+#[test]
+fn a_monthly_commitment_brings_up_its_next_occurrence_when_done() {
+    let s = Sandbox::new();
+    let acme = s.ok(&["accounts", "add", "--name", "Acme"]);
+    let first = s.ok(&[
+        "activities", "add", "--type", "task", "--subject", "Monthly statement",
+        "--account", acme.trim(), "--due", "2026-02-01T09:00",
+        "--rrule", "FREQ=MONTHLY;BYMONTHDAY=1", "--remind-before", "60",
+    ]);
+    let next = s.json(&["activities", "done", first.trim(), "--format", "json"]);
+    // 09:00 in Paris: 08:00 UTC in winter...
+    assert_eq!(next["activity"]["starts_at"], "2026-02-01T08:00:00.000Z");
+    assert_eq!(next["next"]["starts_at"], "2026-03-01T08:00:00.000Z");
+    assert_eq!(next["next"]["repeat"], "FREQ=MONTHLY;BYMONTHDAY=1");
+    assert_eq!(next["next"]["repeat_text"], "Every month on day 1");
+    assert_eq!(next["next"]["remind_at"], "2026-03-01T07:00:00.000Z");
+    // ...and 07:00 UTC after the clocks change.
+    let after = s.ok(&["activities", "done", next["next"]["id"].as_str().unwrap()]);
+    let third = s.json(&["activities", "get", after.trim(), "--format", "json"]);
+    assert_eq!(third["starts_at"], "2026-04-01T07:00:00.000Z");
+}
+
+#[test]
+fn bad_activity_input_is_named_by_its_flag() {
+    let s = Sandbox::new();
+    let err = s.fails(2, &["activities", "add", "--subject", "Call", "--due", "next friday"]);
+    assert!(err.contains("--due") && err.contains("\"next friday\""), "{err}");
+    let err = s.fails(2, &["activities", "add", "--subject", "Call", "--type", "meating"]);
+    assert!(err.contains("--type") && err.contains("meeting"), "{err}");
+    let err = s.fails(
+        2,
+        &["activities", "add", "--subject", "X", "--due", "2026-01-01", "--rrule", "every month"],
+    );
+    assert!(err.contains("--rrule") && err.contains("FREQ=MONTHLY"), "{err}");
+    let err = s.fails(2, &["activities", "add", "--subject", "X", "--contact", "nobody"]);
+    assert!(err.contains("no contact with id nobody"), "{err}");
+    let err = s.fails(2, &["activities", "done", "nope"]);
+    assert!(err.contains("nope"), "{err}");
 }

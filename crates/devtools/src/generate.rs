@@ -122,6 +122,44 @@ impl Gen {
         }
     }
 
+    /// An interaction with `contact`, somewhere between a year ago and three months ahead of
+    /// `now`: past ones done, future ones open, a few with reminders.
+    pub fn activity(
+        &mut self,
+        contact: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> rapport_core::activities::ActivityInput {
+        use rapport_core::activities::{ActivityInput, ActivityKind, CallOutcome, RecordRef};
+        let kinds = [
+            ActivityKind::Call,
+            ActivityKind::Call,
+            ActivityKind::Email,
+            ActivityKind::Meeting,
+            ActivityKind::Task,
+            ActivityKind::Note,
+        ];
+        let kind = kinds[self.rng.usize(..kinds.len())];
+        let offset_min = self.rng.i64(-365 * 24 * 60..90 * 24 * 60);
+        let at = now + chrono::Duration::minutes(offset_min - offset_min % 15);
+        let past = at < now;
+        ActivityInput {
+            kind: Some(kind),
+            subject: self.sentence(4),
+            notes: self.chance(40).then(|| self.sentence(18)),
+            outcome: (kind == ActivityKind::Call && past).then_some(CallOutcome::Connected),
+            starts_at: Some(rapport_core::time::stamp(at)),
+            duration_minutes: (kind == ActivityKind::Meeting).then_some(45),
+            done: past && !self.chance(5),
+            remind_at: (!past && self.chance(10))
+                .then(|| rapport_core::time::stamp(at - chrono::Duration::minutes(15))),
+            links: vec![RecordRef {
+                entity: "contacts".into(),
+                id: contact.to_owned(),
+            }],
+            ..Default::default()
+        }
+    }
+
     /// A contact, working at `account` (its id and web domain) when there is one.
     pub fn contact(&mut self, account: Option<(&str, &str)>) -> ContactInput {
         let first = self.pick(FIRST_NAMES);
