@@ -385,6 +385,7 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     crate::tags::clear(w, TABLE, id)?;
     crate::fields::clear(w, TABLE, id)?;
     crate::activities::unlink_record(w, TABLE, id)?;
+    crate::opportunities::unlink_account(w, id)?;
     w.delete(TABLE, id)?;
     search::remove(w.conn(), TABLE, id)
 }

@@ -256,24 +256,34 @@ pub struct Completed {
     pub batch_id: String,
 }
 
-/// Records an activity can be linked to, with the SQL that names one of them.
+/// Records an activity can be linked to: the table (which is also the link's `entity`) and the
+/// SQL expression that names one of its rows. Modules that land later add theirs here.
 const LINKABLE: &[(&str, &str)] = &[
-    (
-        "contacts",
-        "SELECT trim(first_name || ' ' || last_name) FROM contacts WHERE id = ?1",
-    ),
-    ("accounts", "SELECT name FROM accounts WHERE id = ?1"),
+    ("contacts", "trim(first_name || ' ' || last_name)"),
+    ("accounts", "name"),
+    ("opportunities", "name"),
 ];
 
 /// The name of a linkable record, or `None` when it does not exist.
 pub fn record_name(conn: &Connection, entity: &str, id: &str) -> Result<Option<String>> {
-    let Some((_, sql)) = LINKABLE.iter().find(|(e, _)| *e == entity) else {
+    let Some((table, name)) = LINKABLE.iter().find(|(e, _)| *e == entity) else {
         return Ok(None);
     };
     Ok(conn
-        .prepare_cached(sql)?
+        .prepare_cached(&format!("SELECT {name} FROM {table} WHERE id = ?1"))?
         .query_row([id], |r| r.get(0))
         .optional()?)
+}
+
+/// SQL naming the record a link row `l` points at, whatever its kind.
+fn link_name_sql() -> String {
+    let cases: String = LINKABLE
+        .iter()
+        .map(|(table, name)| {
+            format!(" WHEN '{table}' THEN (SELECT {name} FROM {table} WHERE id = l.entity_id)")
+        })
+        .collect();
+    format!("CASE l.entity{cases} END")
 }
 
 /// The stored form of an input, checked.
@@ -374,7 +384,7 @@ fn check(conn: &Connection, input: &ActivityInput, tz: Tz) -> Result<Valid> {
             c.fail(
                 &field,
                 format!(
-                    "activities cannot be linked to \"{}\"; use one of: contacts, accounts",
+                    "activities cannot be linked to \"{}\"; use one of: contacts, accounts, opportunities",
                     link.entity
                 ),
             );
@@ -1208,22 +1218,52 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Activity> {
 }
 
 /// Fills in links (with names) and participants.
+/// Two queries for a whole page, however long (the ids travel as one JSON array).
 pub(crate) fn complete_rows(conn: &Connection, mut items: Vec<Activity>) -> Result<Vec<Activity>> {
-    for a in &mut items {
-        let links: Vec<(String, String)> = conn
-            .prepare_cached(
-                "SELECT entity, entity_id FROM activity_links WHERE activity_id = ?1 ORDER BY created_at, id",
-            )?
-            .query_map([&a.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (entity, id) in links {
-            let name = record_name(conn, &entity, &id)?.unwrap_or_else(|| "(deleted)".into());
-            a.links.push(LinkedRecord { entity, id, name });
+    if items.is_empty() {
+        return Ok(items);
+    }
+    let index: std::collections::HashMap<String, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.clone(), i))
+        .collect();
+    let ids = serde_json::to_string(&items.iter().map(|a| a.id.as_str()).collect::<Vec<_>>())
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let links_sql = format!(
+        "SELECT l.activity_id, l.entity, l.entity_id, {} FROM activity_links l
+          WHERE l.activity_id IN (SELECT value FROM json_each(?1)) ORDER BY l.created_at, l.id",
+        link_name_sql()
+    );
+    let mut stmt = conn.prepare_cached(&links_sql)?;
+    let mut rows = stmt.query([&ids])?;
+    while let Some(r) = rows.next()? {
+        let activity: String = r.get(0)?;
+        if let Some(&i) = index.get(&activity) {
+            items[i].links.push(LinkedRecord {
+                entity: r.get(1)?,
+                id: r.get(2)?,
+                name: r
+                    .get::<_, Option<String>>(3)?
+                    .unwrap_or_else(|| "(deleted)".into()),
+            });
         }
-        a.participants = participants_of(conn, &a.id)?
-            .into_iter()
-            .map(|(_, p)| p)
-            .collect();
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT activity_id, contact_id, member_id, name, email FROM activity_participants
+          WHERE activity_id IN (SELECT value FROM json_each(?1)) ORDER BY activity_id, position",
+    )?;
+    let mut rows = stmt.query([&ids])?;
+    while let Some(r) = rows.next()? {
+        let activity: String = r.get(0)?;
+        if let Some(&i) = index.get(&activity) {
+            items[i].participants.push(Participant {
+                contact_id: r.get(1)?,
+                member_id: r.get(2)?,
+                name: r.get(3)?,
+                email: r.get(4)?,
+            });
+        }
     }
     Ok(items)
 }

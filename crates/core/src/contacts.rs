@@ -404,6 +404,7 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     crate::tags::clear(w, TABLE, id)?;
     crate::fields::clear(w, TABLE, id)?;
     crate::activities::unlink_record(w, TABLE, id)?;
+    crate::opportunities::unlink_contact(w, id)?;
     w.delete(TABLE, id)?;
     search::remove(w.conn(), TABLE, id)
 }
@@ -849,7 +850,10 @@ pub fn merge(
 
 /// Every record that points at a contact, as (table, column). Modules that link to contacts
 /// add their tables here, so merges move their rows too.
-const CONTACT_LINKS: &[(&str, &str)] = &[("activity_participants", "contact_id")];
+const CONTACT_LINKS: &[(&str, &str)] = &[
+    ("activity_participants", "contact_id"),
+    ("opportunity_contacts", "contact_id"),
+];
 
 /// Moves what points at `other` over to `survivor`: direct links, tags and custom values
 /// (the survivor's own tag or value wins where both have one).

@@ -45,6 +45,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0003_activities.sql"),
         then: None,
     },
+    Migration {
+        version: 4,
+        name: "opportunities",
+        sql: include_str!("../migrations/0004_opportunities.sql"),
+        then: Some(crate::pipelines::seed),
+    },
 ];
 
 /// How long a writer waits for another connection's write lock before giving up.
@@ -383,6 +389,7 @@ mod tests {
             (1, 0xaa4e_5020_9170_7a5e),
             (2, 0x2cc9_c758_07ed_3dea),
             (3, 0xcde3_c7ed_1f8c_8aab),
+            (4, 0x567f_c6a1_f2cd_ea1a),
         ];
         assert_eq!(
             SHIPPED.len(),

@@ -322,6 +322,9 @@ impl<'c> Writer<'c> {
             }
             "taggings" | "custom_values" => Some((None, "entity_id")),
             "activity_links" | "activity_participants" => Some((Some("activities"), "activity_id")),
+            "opportunity_contacts" | "opportunity_products" | "opportunity_stage_history" => {
+                Some((Some("opportunities"), "opportunity_id"))
+            }
             _ => None,
         };
         let Some((parent, column)) = link else {
@@ -381,6 +384,10 @@ fn entity_name(table: &str) -> &'static str {
         "activity_links" => "link to a record",
         "activity_participants" => "participant",
         "activity_series" => "recurring series",
+        "opportunities" => "opportunity",
+        "pipelines" => "pipeline",
+        "pipeline_stages" => "stage",
+        "lost_reasons" => "lost reason",
         _ => "record",
     }
 }

@@ -109,6 +109,8 @@ const HIDDEN: &[&str] = &[
     "entity",
     "entity_id",
     "tag_id",
+    "stage_entered_at",
+    "pipeline_id",
 ];
 
 fn label(field: &str) -> String {
@@ -118,6 +120,10 @@ fn label(field: &str) -> String {
         "account_id" => "Account",
         "owner_id" => "Owner",
         "parent_id" => "Parent company",
+        "stage_id" => "Stage",
+        "lost_reason_id" => "Lost reason",
+        "amount_minor" => "Amount",
+        "expected_close" => "Expected close",
         "annual_revenue_minor" => "Annual revenue",
         "annual_revenue_currency" => "Revenue currency",
         "do_not_call_since" => "Do not call",
@@ -161,6 +167,8 @@ fn name_of(conn: &Connection, field: &str, v: &Json) -> Result<String> {
         "account_id" | "parent_id" => "SELECT name FROM accounts WHERE id = ?1",
         "owner_id" => "SELECT name FROM team_members WHERE id = ?1",
         "tag_id" => "SELECT name FROM tags WHERE id = ?1",
+        "stage_id" => "SELECT name FROM pipeline_stages WHERE id = ?1",
+        "lost_reason_id" => "SELECT name FROM lost_reasons WHERE id = ?1",
         _ => return Ok(show(v)),
     };
     let name: Option<String> = rusqlite::OptionalExtension::optional(
