@@ -46,6 +46,23 @@ fn main() {
         "reminder_snooze",
         "reminder_dismiss",
         "export_ics",
+        "pipelines_list",
+        "pipeline_create",
+        "stage_add",
+        "stage_update",
+        "stages_reorder",
+        "stage_remove",
+        "lost_reasons",
+        "lost_reason_add",
+        "deals_board",
+        "deals_list",
+        "deal_get",
+        "deal_create",
+        "deal_update",
+        "deal_move",
+        "deal_delete",
+        "deal_history",
+        "forecast",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -12,6 +12,11 @@ use rapport_core::duplicates::{self, DuplicateGroup, DuplicateMatch};
 use rapport_core::fields::{self, CustomField, CustomFieldInput};
 use rapport_core::ics::{ExportReport, IcsQuery};
 use rapport_core::list::Page;
+use rapport_core::opportunities::{
+    self, Board, BoardQuery, Forecast, ForecastQuery, MoveInput, Moved, Opportunity,
+    OpportunityInput, OpportunityQuery, OpportunitySummary, StageVisit,
+};
+use rapport_core::pipelines::{self, LostReason, Pipeline, StageInput};
 use rapport_core::reminders::{self, Reminder};
 use rapport_core::search::{self as global_search, SearchGroup};
 use rapport_core::team::{self, TeamMember, TeamMemberInput};
@@ -361,4 +366,121 @@ pub fn export_ics(
 
 fn local_zone() -> chrono_tz::Tz {
     rapport_core::time::local_zone()
+}
+
+#[tauri::command(async)]
+pub fn pipelines_list(state: State<'_, AppState>) -> CommandResult<Vec<Pipeline>> {
+    state.with(|db| pipelines::list(db.conn()))
+}
+
+#[tauri::command(async)]
+pub fn pipeline_create(state: State<'_, AppState>, name: String) -> CommandResult<Pipeline> {
+    state.with(|db| pipelines::create(db, &name))
+}
+
+#[tauri::command(async)]
+pub fn stage_add(
+    state: State<'_, AppState>,
+    pipeline_id: String,
+    input: StageInput,
+    position: Option<usize>,
+) -> CommandResult<Pipeline> {
+    state.with(|db| pipelines::add_stage(db, &pipeline_id, &input, position))
+}
+
+#[tauri::command(async)]
+pub fn stage_update(
+    state: State<'_, AppState>,
+    stage_id: String,
+    input: StageInput,
+) -> CommandResult<Pipeline> {
+    state.with(|db| pipelines::update_stage(db, &stage_id, &input))
+}
+
+#[tauri::command(async)]
+pub fn stages_reorder(
+    state: State<'_, AppState>,
+    pipeline_id: String,
+    order: Vec<String>,
+) -> CommandResult<Pipeline> {
+    state.with(|db| pipelines::reorder_stages(db, &pipeline_id, &order))
+}
+
+/// Removes a stage; its deals go to `move_to` first (refused without it when it holds deals).
+#[tauri::command(async)]
+pub fn stage_remove(
+    state: State<'_, AppState>,
+    stage_id: String,
+    move_to: Option<String>,
+) -> CommandResult<Pipeline> {
+    state.with(|db| pipelines::remove_stage(db, &stage_id, move_to.as_deref()))
+}
+
+#[tauri::command(async)]
+pub fn lost_reasons(state: State<'_, AppState>) -> CommandResult<Vec<LostReason>> {
+    state.with(|db| pipelines::lost_reasons(db.conn()))
+}
+
+#[tauri::command(async)]
+pub fn lost_reason_add(state: State<'_, AppState>, name: String) -> CommandResult<LostReason> {
+    state.with(|db| pipelines::add_lost_reason(db, &name))
+}
+
+#[tauri::command(async)]
+pub fn deals_board(state: State<'_, AppState>, query: BoardQuery) -> CommandResult<Board> {
+    state.with(|db| opportunities::board(db.conn(), &query, chrono::Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn deals_list(
+    state: State<'_, AppState>,
+    query: OpportunityQuery,
+) -> CommandResult<Page<OpportunitySummary>> {
+    state.with(|db| opportunities::list(db.conn(), &query))
+}
+
+#[tauri::command(async)]
+pub fn deal_get(state: State<'_, AppState>, id: String) -> CommandResult<Opportunity> {
+    state.with(|db| opportunities::get(db.conn(), &id))
+}
+
+#[tauri::command(async)]
+pub fn deal_create(
+    state: State<'_, AppState>,
+    input: OpportunityInput,
+) -> CommandResult<Opportunity> {
+    state.with(|db| opportunities::create(db, &input))
+}
+
+#[tauri::command(async)]
+pub fn deal_update(
+    state: State<'_, AppState>,
+    id: String,
+    input: OpportunityInput,
+) -> CommandResult<Opportunity> {
+    state.with(|db| opportunities::update(db, &id, &input))
+}
+
+/// Moves a deal to another stage (a drop on the board).
+#[tauri::command(async)]
+pub fn deal_move(state: State<'_, AppState>, id: String, input: MoveInput) -> CommandResult<Moved> {
+    state.with(|db| opportunities::move_to(db, &id, &input))
+}
+
+#[tauri::command(async)]
+pub fn deal_delete(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+    state.with(|db| opportunities::delete(db, &id))
+}
+
+#[tauri::command(async)]
+pub fn deal_history(state: State<'_, AppState>, id: String) -> CommandResult<Vec<StageVisit>> {
+    state.with(|db| opportunities::stage_history(db.conn(), &id))
+}
+
+#[tauri::command(async)]
+pub fn forecast(state: State<'_, AppState>, query: ForecastQuery) -> CommandResult<Forecast> {
+    state.with(|db| {
+        let today = rapport_core::time::local_date(local_zone(), chrono::Utc::now());
+        opportunities::forecast(db.conn(), &query, today)
+    })
 }

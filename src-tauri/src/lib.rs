@@ -67,6 +67,23 @@ pub fn run() {
             commands::reminder_snooze,
             commands::reminder_dismiss,
             commands::export_ics,
+            commands::pipelines_list,
+            commands::pipeline_create,
+            commands::stage_add,
+            commands::stage_update,
+            commands::stages_reorder,
+            commands::stage_remove,
+            commands::lost_reasons,
+            commands::lost_reason_add,
+            commands::deals_board,
+            commands::deals_list,
+            commands::deal_get,
+            commands::deal_create,
+            commands::deal_update,
+            commands::deal_move,
+            commands::deal_delete,
+            commands::deal_history,
+            commands::forecast,
         ])
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {

@@ -22,6 +22,7 @@ use rapport_core::{Db, Error, changelog, duplicates, team, views};
 use serde::Serialize;
 
 mod activities;
+mod deals;
 mod output;
 
 const AFTER_HELP: &str = "\
@@ -81,6 +82,34 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                      due_today: [Activity], upcoming: [{date, items: [Activity]}]}
   reminders      -> [{activity: Activity, remind_at, missed}]
   export ics     -> {path, bytes, items}
+  deals get      -> Opportunity         {id, name, pipeline_id, pipeline_name, stage_id,
+                                          stage_name, stage_kind: open|won|lost,
+                                          stage_entered_at, days_in_stage, account_id,
+                                          account_name, amount: null | Money, probability,
+                                          probability_override, weighted: null | Money,
+                                          expected_close, closed_on, lost_reason_id,
+                                          lost_reason, lost_note, next_step, source,
+                                          campaign_id, owner_id, owner_name, notes,
+                                          contacts: [{contact_id, name, role}],
+                                          products: [text], tags: [text], custom,
+                                          last_activity_at, rotting, created_at, updated_at}
+  deals list     -> [{id, name, account_name, stage_name, stage_kind, amount, probability,
+                      expected_close, owner_name, custom, updated_at}]
+  deals move     -> {opportunity, suggested: [activity input], created: [id], batch_id}
+  deals history  -> [{stage_id, stage_name, entered_at, left_at, days}]
+  pipeline       -> {pipeline_id, pipeline_name, open: Totals,
+                     columns: [{stage: {id, name, position, kind, probability, rotting_days,
+                                        checklist, deal_count},
+                                totals: Totals, cards: [{id, name, account_name, amount,
+                                probability, expected_close, owner_name, days_in_stage,
+                                rotting}]}]}
+                    Totals = {count, amount: [Money], weighted: [Money]}, one Money per
+                    currency. Weighted sums are amount x probability summed in integers and
+                    divided by 100 once (half away from zero). Won and Lost columns hold the
+                    deals closed in the last 30 days.
+  forecast       -> {pipeline_name, undated: Totals,
+                     months: [{month: YYYY-MM, open: Totals, won: Totals}]}
+  pipelines list -> [{id, name, stages: [stage]}]
   Activity kinds: call, meeting, task, note, email, sms, letter, fax, web_visit, event.
   Times typed without an offset (2026-11-24T09:00) are local time: $TZ, else the system's
   zone; a date alone (2026-11-24) means all day. A repeating activity (--rrule, RFC 5545)
@@ -154,6 +183,27 @@ enum Command {
     /// Write data out to a file.
     #[command(subcommand)]
     Export(activities::ExportCmd),
+    /// Opportunities: add, list, move through the pipeline, win or lose.
+    #[command(subcommand)]
+    Deals(deals::DealsCmd),
+    /// The pipeline board: per stage, deals, amount and weighted amount.
+    Pipeline(deals::BoardArgs),
+    /// Pipelines, their stages and the lost reasons.
+    #[command(subcommand)]
+    Pipelines(deals::PipelinesCmd),
+    /// Open pipeline by expected close month (count, amount, weighted) and won amounts.
+    Forecast {
+        #[arg(long)]
+        pipeline: Option<String>,
+        /// Months before this one to show.
+        #[arg(long, default_value_t = 6)]
+        months_back: u32,
+        /// Months after this one to show.
+        #[arg(long, default_value_t = 12)]
+        months_ahead: u32,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Reverse one earlier action (a merge, a save) by the batch id it printed.
     Undo { batch: String },
     /// The people who own records.
@@ -756,6 +806,15 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
         Command::Agenda { days, format } => activities::agenda(&db, days, format),
         Command::Reminders { format } => activities::reminders_list(&db, format),
         Command::Export(cmd) => activities::export(&db, cmd),
+        Command::Deals(cmd) => deals::run(&mut db, cmd),
+        Command::Pipeline(args) => deals::board(&db, args),
+        Command::Pipelines(cmd) => deals::pipelines_cmd(&mut db, cmd),
+        Command::Forecast {
+            pipeline,
+            months_back,
+            months_ahead,
+            format,
+        } => deals::forecast(&db, pipeline, months_back, months_ahead, format),
         Command::Undo { batch } => {
             let undo = changelog::undo(&mut db, &batch)?;
             output::line(&undo)
@@ -1117,7 +1176,7 @@ fn emit<T: Serialize>(
 }
 
 /// `Some("")` clears a field; `None` leaves it as it is.
-fn set(target: &mut Option<String>, value: &Option<String>) {
+pub(crate) fn set(target: &mut Option<String>, value: &Option<String>) {
     if let Some(v) = value {
         *target = Some(v.clone()).filter(|s| !s.trim().is_empty());
     }

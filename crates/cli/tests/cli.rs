@@ -751,14 +751,35 @@ fn backup_and_check() {
 #[test]
 fn a_call_logged_with_its_follow_up_shows_in_the_list_and_the_agenda() {
     let s = Sandbox::new();
-    let ada = s.ok(&["contacts", "add", "--first-name", "Ada", "--last-name", "Lovelace"]);
+    let ada = s.ok(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Ada",
+        "--last-name",
+        "Lovelace",
+    ]);
     let ada = ada.trim();
     let tomorrow = (chrono::Local::now() + chrono::Duration::days(1)).format("%Y-%m-%d");
     let follow_due = format!("{tomorrow}T10:00");
     let logged = s.json(&[
-        "activities", "add", "--type", "call", "--subject", "Intro call", "--contact", ada,
-        "--done", "--outcome", "connected", "--follow-up", "Send the quote",
-        "--follow-up-due", &follow_due, "--format", "json",
+        "activities",
+        "add",
+        "--type",
+        "call",
+        "--subject",
+        "Intro call",
+        "--contact",
+        ada,
+        "--done",
+        "--outcome",
+        "connected",
+        "--follow-up",
+        "Send the quote",
+        "--follow-up-due",
+        &follow_due,
+        "--format",
+        "json",
     ]);
     assert_eq!(logged["activity"]["kind"], "call");
     assert_eq!(logged["activity"]["outcome"], "connected");
@@ -779,7 +800,10 @@ fn a_call_logged_with_its_follow_up_shows_in_the_list_and_the_agenda() {
     let agenda = s.json(&["agenda", "--days", "3", "--format", "json"]);
     let upcoming = agenda["upcoming"].to_string() + &agenda["due_today"].to_string();
     assert!(upcoming.contains("Send the quote"), "{agenda}");
-    assert!(!upcoming.contains("Intro call"), "done items are not on the agenda");
+    assert!(
+        !upcoming.contains("Intro call"),
+        "done items are not on the agenda"
+    );
 }
 
 #[test]
@@ -787,9 +811,20 @@ fn a_monthly_commitment_brings_up_its_next_occurrence_when_done() {
     let s = Sandbox::new();
     let acme = s.ok(&["accounts", "add", "--name", "Acme"]);
     let first = s.ok(&[
-        "activities", "add", "--type", "task", "--subject", "Monthly statement",
-        "--account", acme.trim(), "--due", "2026-02-01T09:00",
-        "--rrule", "FREQ=MONTHLY;BYMONTHDAY=1", "--remind-before", "60",
+        "activities",
+        "add",
+        "--type",
+        "task",
+        "--subject",
+        "Monthly statement",
+        "--account",
+        acme.trim(),
+        "--due",
+        "2026-02-01T09:00",
+        "--rrule",
+        "FREQ=MONTHLY;BYMONTHDAY=1",
+        "--remind-before",
+        "60",
     ]);
     let next = s.json(&["activities", "done", first.trim(), "--format", "json"]);
     // 09:00 in Paris: 08:00 UTC in winter...
@@ -807,17 +842,156 @@ fn a_monthly_commitment_brings_up_its_next_occurrence_when_done() {
 #[test]
 fn bad_activity_input_is_named_by_its_flag() {
     let s = Sandbox::new();
-    let err = s.fails(2, &["activities", "add", "--subject", "Call", "--due", "next friday"]);
-    assert!(err.contains("--due") && err.contains("\"next friday\""), "{err}");
-    let err = s.fails(2, &["activities", "add", "--subject", "Call", "--type", "meating"]);
+    let err = s.fails(
+        2,
+        &[
+            "activities",
+            "add",
+            "--subject",
+            "Call",
+            "--due",
+            "next friday",
+        ],
+    );
+    assert!(
+        err.contains("--due") && err.contains("\"next friday\""),
+        "{err}"
+    );
+    let err = s.fails(
+        2,
+        &[
+            "activities",
+            "add",
+            "--subject",
+            "Call",
+            "--type",
+            "meating",
+        ],
+    );
     assert!(err.contains("--type") && err.contains("meeting"), "{err}");
     let err = s.fails(
         2,
-        &["activities", "add", "--subject", "X", "--due", "2026-01-01", "--rrule", "every month"],
+        &[
+            "activities",
+            "add",
+            "--subject",
+            "X",
+            "--due",
+            "2026-01-01",
+            "--rrule",
+            "every month",
+        ],
     );
-    assert!(err.contains("--rrule") && err.contains("FREQ=MONTHLY"), "{err}");
-    let err = s.fails(2, &["activities", "add", "--subject", "X", "--contact", "nobody"]);
+    assert!(
+        err.contains("--rrule") && err.contains("FREQ=MONTHLY"),
+        "{err}"
+    );
+    let err = s.fails(
+        2,
+        &["activities", "add", "--subject", "X", "--contact", "nobody"],
+    );
     assert!(err.contains("no contact with id nobody"), "{err}");
     let err = s.fails(2, &["activities", "done", "nope"]);
     assert!(err.contains("nope"), "{err}");
+}
+
+#[test]
+fn deals_move_through_the_pipeline_and_the_board_sums_them_in_integers() {
+    let s = Sandbox::new();
+    let acme = s.ok(&["accounts", "add", "--name", "Acme"]);
+    let engines = s.ok(&[
+        "deals",
+        "add",
+        "--name",
+        "Two engines",
+        "--account-id",
+        acme.trim(),
+        "--amount",
+        "5000",
+        "--currency",
+        "EUR",
+        "--close",
+        "2026-12-31",
+    ]);
+    s.ok(&[
+        "deals",
+        "add",
+        "--name",
+        "Fleet",
+        "--amount",
+        "0.05",
+        "--currency",
+        "EUR",
+        "--stage",
+        "Negotiation",
+    ]);
+    let moved = s.json(&[
+        "deals",
+        "move",
+        engines.trim(),
+        "--stage",
+        "proposal sent",
+        "--create-tasks",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(moved["opportunity"]["stage_name"], "Proposal sent");
+    assert_eq!(moved["opportunity"]["probability"], 60);
+    assert_eq!(moved["created"].as_array().unwrap().len(), 2, "{moved}");
+
+    let board = s.json(&["pipeline", "--format", "json"]);
+    let column = |name: &str| {
+        board["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["stage"]["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let proposal = column("Proposal sent");
+    assert_eq!(proposal["totals"]["count"], 1);
+    assert_eq!(proposal["totals"]["amount"][0]["amount_minor"], 500_000);
+    assert_eq!(proposal["totals"]["weighted"][0]["amount_minor"], 300_000);
+    assert_eq!(proposal["cards"][0]["account_name"], "Acme");
+    // 5 cents at 80% is 4 cents exactly; the open total is 3000.04 EUR.
+    assert_eq!(
+        column("Negotiation")["totals"]["weighted"][0]["amount_minor"],
+        4
+    );
+    assert_eq!(board["open"]["weighted"][0]["amount_minor"], 300_004);
+
+    let err = s.fails(2, &["deals", "move", engines.trim(), "--stage", "Lost"]);
+    assert!(err.contains("--lost-reason is required"), "{err}");
+    let err = s.fails(2, &["deals", "move", engines.trim(), "--stage", "Closed"]);
+    assert!(err.contains("its stages are: Prospecting"), "{err}");
+    s.ok(&[
+        "deals",
+        "move",
+        engines.trim(),
+        "--stage",
+        "Lost",
+        "--lost-reason",
+        "price",
+    ]);
+    let deal = s.json(&["deals", "get", engines.trim(), "--format", "json"]);
+    assert_eq!(deal["lost_reason"], "Price");
+    assert_eq!(deal["stage_kind"], "lost");
+    let history = s.json(&["deals", "history", engines.trim(), "--format", "json"]);
+    assert_eq!(history.as_array().unwrap().len(), 3);
+
+    let err = s.fails(2, &["pipelines", "remove-stage", "Negotiation"]);
+    assert!(err.contains("1 deal is in Negotiation"), "{err}");
+    s.ok(&[
+        "pipelines",
+        "remove-stage",
+        "Negotiation",
+        "--move-to",
+        "Qualification",
+    ]);
+    let list = s.json(&["deals", "list", "--status", "open", "--format", "json"]);
+    assert_eq!(list[0]["stage_name"], "Qualification");
+
+    let forecast = s.json(&["forecast", "--format", "json"]);
+    assert!(forecast["months"].as_array().unwrap().len() >= 12);
 }

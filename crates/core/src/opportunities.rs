@@ -266,7 +266,10 @@ fn check(
         .as_deref()
         .is_some_and(|r| !r.trim().is_empty());
     if kind == StageKind::Lost && !reason_given {
-        c.fail("lost_reason_id", "say why the deal was lost");
+        c.fail(
+            "lost_reason_id",
+            "is required when a deal is lost (say why)",
+        );
     }
     let mut contacts: Vec<DealContact> = Vec::new();
     for (i, dc) in input.contacts.iter().enumerate() {
@@ -508,7 +511,7 @@ pub fn move_to(db: &mut Db, id: &str, input: &MoveInput) -> Result<Moved> {
                 .filter(|r| !r.trim().is_empty()),
         ) {
             (StageKind::Lost, None) => {
-                c.fail("lost_reason", "say why the deal was lost");
+                c.fail("lost_reason", "is required when a deal is lost (say why)");
                 None
             }
             (StageKind::Lost, Some(r)) => match pipelines::find_lost_reason(w.conn(), r) {

@@ -522,9 +522,12 @@ pub fn remove_stage(db: &mut Db, stage_id: &str, move_to: Option<&str>) -> Resul
             .collect::<rusqlite::Result<_>>()?;
         if !deals.is_empty() {
             let Some(target) = move_to else {
+                let what = match deals.len() {
+                    1 => "1 deal is".to_owned(),
+                    n => format!("{n} deals are"),
+                };
                 return Err(Error::Conflict(format!(
-                    "{} deals are in {}; choose the stage to move them to before removing it",
-                    deals.len(),
+                    "{what} in {}; choose the stage to move them to before removing it",
                     s.name
                 )));
             };

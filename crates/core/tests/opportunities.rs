@@ -129,7 +129,8 @@ fn losing_a_deal_needs_a_reason_and_every_move_is_kept() {
     .unwrap_err();
     assert!(matches!(err, Error::Validation(_)));
     assert!(
-        err.to_string().contains("say why the deal was lost"),
+        err.to_string()
+            .contains("is required when a deal is lost (say why)"),
         "{err}"
     );
     assert_eq!(
@@ -258,7 +259,7 @@ fn stages_can_be_added_renamed_reordered_and_removed_without_losing_a_deal() {
 
     // A stage with deals is not removed until they have somewhere to go.
     let err = pipelines::remove_stage(&mut db, &demo.id, None).unwrap_err();
-    assert!(err.to_string().contains("1 deals are in Demo"), "{err}");
+    assert!(err.to_string().contains("1 deal is in Demo"), "{err}");
     assert!(
         pipelines::remove_stage(&mut db, &pipelines::stage(&p, "Won").unwrap().id, None).is_err()
     );

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
-use rapport_core::{Db, activities};
 use rapport_core::contacts::{self, ContactInput, ContactQuery, ContactSort};
 use rapport_core::list::SortDirection;
+use rapport_core::{Db, activities};
 use rapport_core::{accounts, accounts::AccountQuery};
 use rusqlite::Connection;
 use serde::Serialize;

@@ -46,6 +46,20 @@ import type { Reminder } from "./bindings/Reminder";
 import type { TimelineFilter } from "./bindings/TimelineFilter";
 import type { IcsQuery } from "./bindings/IcsQuery";
 import type { ExportReport } from "./bindings/ExportReport";
+import type { Board } from "./bindings/Board";
+import type { BoardQuery } from "./bindings/BoardQuery";
+import type { Forecast } from "./bindings/Forecast";
+import type { ForecastQuery } from "./bindings/ForecastQuery";
+import type { LostReason } from "./bindings/LostReason";
+import type { MoveInput } from "./bindings/MoveInput";
+import type { Moved } from "./bindings/Moved";
+import type { Opportunity } from "./bindings/Opportunity";
+import type { OpportunityInput } from "./bindings/OpportunityInput";
+import type { OpportunityQuery } from "./bindings/OpportunityQuery";
+import type { OpportunitySummary } from "./bindings/OpportunitySummary";
+import type { Pipeline } from "./bindings/Pipeline";
+import type { StageInput } from "./bindings/StageInput";
+import type { StageVisit } from "./bindings/StageVisit";
 
 export type * from "./types";
 
@@ -193,6 +207,32 @@ export const api = {
   bulk: (entity: string, ids: string[], action: BulkAction) => call<BulkResult>("bulk_apply", { entity, ids, action }),
   /** Every tag in use, by name. */
   tags: () => call<string[]>("tags_all"),
+  pipelines: {
+    list: () => call<Pipeline[]>("pipelines_list"),
+    create: (name: string) => call<Pipeline>("pipeline_create", { name }),
+    addStage: (pipelineId: string, input: StageInput, position: number | null = null) =>
+      call<Pipeline>("stage_add", { pipelineId, input, position }),
+    updateStage: (stageId: string, input: StageInput) => call<Pipeline>("stage_update", { stageId, input }),
+    reorderStages: (pipelineId: string, order: string[]) => call<Pipeline>("stages_reorder", { pipelineId, order }),
+    /** Refused (code `conflict`) while the stage holds deals and no `moveTo` stage is given. */
+    removeStage: (stageId: string, moveTo: string | null = null) =>
+      call<Pipeline>("stage_remove", { stageId, moveTo }),
+    lostReasons: () => call<LostReason[]>("lost_reasons"),
+    addLostReason: (name: string) => call<LostReason>("lost_reason_add", { name }),
+  },
+  deals: {
+    /** Per stage: totals (per currency, weighted) and the first cards. */
+    board: (query: Partial<BoardQuery> = {}) => call<Board>("deals_board", { query }),
+    list: (query: Partial<OpportunityQuery> = {}) => call<Page<OpportunitySummary>>("deals_list", { query }),
+    get: (id: string) => call<Opportunity>("deal_get", { id }),
+    create: (input: OpportunityInput) => call<Opportunity>("deal_create", { input }),
+    update: (id: string, input: OpportunityInput) => call<Opportunity>("deal_update", { id, input }),
+    /** A drop on the board: Lost needs `lost_reason`; returns the stage's suggested tasks. */
+    move: (id: string, input: MoveInput) => call<Moved>("deal_move", { id, input }),
+    remove: (id: string) => call<null>("deal_delete", { id }),
+    history: (id: string) => call<StageVisit[]>("deal_history", { id }),
+    forecast: (query: Partial<ForecastQuery> = {}) => call<Forecast>("forecast", { query }),
+  },
   /** Reverses an earlier action (a merge) by its batch id. */
   undo: (batch: string) => call<string>("undo", { batch }),
 };
