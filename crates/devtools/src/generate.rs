@@ -160,6 +160,31 @@ impl Gen {
         }
     }
 
+    /// An open deal with `account` in `stage`, closing within the next nine months.
+    pub fn deal(
+        &mut self,
+        account: &str,
+        stage: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> rapport_core::opportunities::OpportunityInput {
+        let close = now + chrono::Duration::days(self.rng.i64(-30..270));
+        rapport_core::opportunities::OpportunityInput {
+            name: format!(
+                "{} {}",
+                self.pick(&["Renewal", "Expansion", "New order", "Pilot", "Upgrade"]),
+                self.sentence(2)
+            ),
+            account_id: Some(account.to_owned()),
+            stage_id: Some(stage.to_owned()),
+            amount: Some(rapport_core::money::MoneyInput {
+                amount: format!("{}.{:02}", self.rng.u32(500..250_000), self.rng.u8(..100)),
+                currency: if self.chance(85) { "EUR" } else { "USD" }.into(),
+            }),
+            expected_close: Some(close.format("%Y-%m-%d").to_string()),
+            ..Default::default()
+        }
+    }
+
     /// A contact, working at `account` (its id and web domain) when there is one.
     pub fn contact(&mut self, account: Option<(&str, &str)>) -> ContactInput {
         let first = self.pick(FIRST_NAMES);

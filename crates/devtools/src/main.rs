@@ -652,6 +652,76 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
         note: "Six weeks of a 100k-contact CRM hold about 20,000 activities; a month view shows them all, with names.".into(),
     });
 
+    // ---- the pipeline board over 50,000 open deals
+    report("deals: generating 50000");
+    let pipeline = rapport_core::pipelines::find(db.conn(), None)?;
+    let open_stages: Vec<String> = pipeline
+        .stages
+        .iter()
+        .filter(|s| s.kind == rapport_core::pipelines::StageKind::Open)
+        .map(|s| s.id.clone())
+        .collect();
+    let deal_inputs: Vec<rapport_core::opportunities::OpportunityInput> = (0..50_000)
+        .map(|i| {
+            g.deal(
+                &account_ids[pick.usize(..account_ids.len())],
+                &open_stages[i % open_stages.len()],
+                now,
+            )
+        })
+        .collect();
+    let (made, t_deals) = time(|| {
+        db.write(|w| {
+            for d in &deal_inputs {
+                rapport_core::opportunities::create_in(w, d)?;
+            }
+            Ok(())
+        })
+    });
+    made?;
+    report(&format!("deals: created in {:.1} s", t_deals.as_secs_f64()));
+    let runs: Vec<usize> = (0..100).collect();
+    let ours = samples(&runs, |_| {
+        let board = rapport_core::opportunities::board(
+            db.conn(),
+            &rapport_core::opportunities::BoardQuery::default(),
+            now,
+        );
+        assert!(board.is_ok());
+    });
+    let mut totals = db.conn().prepare(
+        "SELECT o.stage_id, o.currency, count(*), sum(o.amount_minor),
+                sum(o.amount_minor * coalesce(o.probability, s.probability))
+           FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
+          WHERE o.pipeline_id = ?1 GROUP BY o.stage_id, o.currency",
+    )?;
+    let mut cards = db.conn().prepare(
+        "SELECT id, name, amount_minor FROM opportunities WHERE stage_id = ?1
+          ORDER BY expected_close, id LIMIT 100",
+    )?;
+    let baseline = samples(&runs, |_| {
+        let n = totals
+            .query_map([&pipeline.id], |r| r.get::<_, String>(0))
+            .map(|r| r.count());
+        std::hint::black_box(n.ok());
+        for stage in &open_stages {
+            let n = cards
+                .query_map([stage], |r| r.get::<_, String>(0))
+                .map(|r| r.count());
+            std::hint::black_box(n.ok());
+        }
+    });
+    drop(totals);
+    drop(cards);
+    cases.push(Case {
+        name: "pipeline board: 50,000 open deals, totals and weighted totals per stage, first 100 cards per column".into(),
+        ours: Stats::of(ours),
+        baseline: Stats::of(baseline),
+        baseline_does: "one GROUP BY for the totals, one indexed LIMIT 100 per stage".into(),
+        budget_ms: Some(30.0),
+        note: "Each card also names its account and owner and looks up its newest done activity (for rotting).".into(),
+    });
+
     // ---- a verified backup of the whole dataset
     report("backup");
     let backup_path = work.join("backup-bench.db");
