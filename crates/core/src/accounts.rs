@@ -325,24 +325,27 @@ pub fn create(db: &mut Db, input: &AccountInput) -> Result<Account> {
 }
 
 pub fn update(db: &mut Db, id: &str, input: &AccountInput) -> Result<Account> {
-    db.write(|w| {
-        let valid = check(w.conn(), Some(id), input)?;
-        let old_name = get(w.conn(), id)?.name;
-        crate::tags::set(w, TABLE, id, &valid.tags)?;
-        crate::fields::save(w, TABLE, id, valid.custom)?;
+    db.write(|w| update_in(w, id, input))?;
+    get(db.conn(), id)
+}
+
+/// Saves an edited account inside a larger write.
+pub fn update_in(w: &Writer<'_>, id: &str, input: &AccountInput) -> Result<()> {
+    let valid = check(w.conn(), Some(id), input)?;
+    let old_name = get(w.conn(), id)?.name;
+    crate::tags::set(w, TABLE, id, &valid.tags)?;
+    crate::fields::save(w, TABLE, id, valid.custom)?;
+    w.reindex_later(TABLE, id);
+    if w.update(TABLE, id, &valid.fields)? {
         w.reindex_later(TABLE, id);
-        if w.update(TABLE, id, &valid.fields)? {
-            w.reindex_later(TABLE, id);
-            if get(w.conn(), id)?.name != old_name {
-                // Contacts show their account's name in search results.
-                for contact_id in contact_ids(w.conn(), id)? {
-                    w.reindex_later(crate::contacts::TABLE, &contact_id);
-                }
+        if get(w.conn(), id)?.name != old_name {
+            // Contacts show their account's name in search results.
+            for contact_id in contact_ids(w.conn(), id)? {
+                w.reindex_later(crate::contacts::TABLE, &contact_id);
             }
         }
-        Ok(())
-    })?;
-    get(db.conn(), id)
+    }
+    Ok(())
 }
 
 fn contact_ids(conn: &Connection, account_id: &str) -> Result<Vec<String>> {

@@ -124,6 +124,16 @@ impl Db {
         self
     }
 
+    /// Who writes through this handle now.
+    pub fn origin(&self) -> &'static str {
+        self.origin
+    }
+
+    /// [`Db::with_origin`] on a borrowed handle.
+    pub fn set_origin(&mut self, origin: &'static str) {
+        self.origin = origin;
+    }
+
     /// The file this database lives in; `None` in memory.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()

@@ -44,6 +44,8 @@ pub enum ErrorCode {
     Io,
     Database,
     Internal,
+    /// The user stopped a long operation (an import); nothing was written.
+    Cancelled,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +100,9 @@ pub enum Error {
 
     #[error("Internal error: {0}")]
     Internal(String),
+
+    #[error("stopped before the end: nothing was written")]
+    Cancelled,
 }
 
 fn validation_message(errors: &[FieldError]) -> String {
@@ -125,6 +130,7 @@ impl Error {
             Error::Io { .. } => ErrorCode::Io,
             Error::Database(_) => ErrorCode::Database,
             Error::Internal(_) => ErrorCode::Internal,
+            Error::Cancelled => ErrorCode::Cancelled,
         }
     }
 

@@ -16,6 +16,7 @@ pub mod error;
 pub mod fields;
 pub mod files;
 pub mod ics;
+pub mod import;
 pub mod list;
 pub mod money;
 pub mod opportunities;

@@ -1,0 +1,551 @@
+//! Which column holds which field: the fields a CSV column can fill, and a guess from the
+//! header names that Google Contacts, Outlook, HubSpot, Pipedrive and Salesforce exports use.
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::ImportEntity;
+use crate::error::Result;
+
+/// A field a column can be mapped to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TargetField {
+    /// `first_name`, `email`, ..., or `custom:<field id>`.
+    pub key: String,
+    pub label: String,
+}
+
+/// (key, label, header names it is guessed from, compared without case, spaces or punctuation)
+type Known = (&'static str, &'static str, &'static [&'static str]);
+
+const CONTACT_FIELDS: &[Known] = &[
+    (
+        "first_name",
+        "First name",
+        &[
+            "firstname",
+            "givenname",
+            "first",
+            "forename",
+            "personfirstname",
+            "vorname",
+            "prenom",
+        ],
+    ),
+    (
+        "last_name",
+        "Last name",
+        &[
+            "lastname",
+            "familyname",
+            "surname",
+            "last",
+            "personlastname",
+            "nachname",
+        ],
+    ),
+    (
+        "full_name",
+        "Full name (split at the last space)",
+        &[
+            "name",
+            "fullname",
+            "personname",
+            "contactname",
+            "displayname",
+            "contact",
+        ],
+    ),
+    (
+        "title",
+        "Title",
+        &[
+            "title",
+            "jobtitle",
+            "organization1title",
+            "position",
+            "role",
+            "personjobtitle",
+        ],
+    ),
+    (
+        "account",
+        "Company (account, found or created by name)",
+        &[
+            "company",
+            "companyname",
+            "organization",
+            "organisation",
+            "organization1name",
+            "organizationname",
+            "account",
+            "accountname",
+            "employer",
+            "personorganization",
+        ],
+    ),
+    (
+        "email",
+        "E-mail",
+        &[
+            "email",
+            "emailaddress",
+            "email1value",
+            "email1",
+            "personemail",
+            "workemail",
+            "primaryemail",
+            "emailwork",
+        ],
+    ),
+    (
+        "email_2",
+        "E-mail 2",
+        &[
+            "email2value",
+            "email2",
+            "email2address",
+            "otheremail",
+            "secondaryemail",
+            "homeemail",
+        ],
+    ),
+    (
+        "email_3",
+        "E-mail 3",
+        &["email3value", "email3", "email3address"],
+    ),
+    (
+        "phone",
+        "Phone",
+        &[
+            "phone",
+            "phonenumber",
+            "businessphone",
+            "workphone",
+            "phone1value",
+            "personphone",
+            "telephone",
+            "tel",
+            "phonework",
+        ],
+    ),
+    (
+        "mobile",
+        "Mobile",
+        &[
+            "mobile",
+            "mobilephone",
+            "mobilenumber",
+            "cell",
+            "cellphone",
+            "phone2value",
+            "phonemobile",
+        ],
+    ),
+    (
+        "phone_2",
+        "Phone 2",
+        &["phone3value", "homephone", "otherphone", "businessphone2"],
+    ),
+    (
+        "street",
+        "Street",
+        &[
+            "street",
+            "address",
+            "mailingstreet",
+            "businessstreet",
+            "address1street",
+            "streetaddress",
+            "address1",
+        ],
+    ),
+    (
+        "city",
+        "City",
+        &[
+            "city",
+            "mailingcity",
+            "businesscity",
+            "address1city",
+            "town",
+        ],
+    ),
+    (
+        "region",
+        "Region / state",
+        &[
+            "state",
+            "region",
+            "province",
+            "mailingstate",
+            "businessstate",
+            "address1region",
+            "stateregion",
+        ],
+    ),
+    (
+        "postal_code",
+        "Postal code",
+        &[
+            "zip",
+            "zipcode",
+            "postalcode",
+            "postcode",
+            "mailingpostalcode",
+            "businesspostalcode",
+            "address1postalcode",
+        ],
+    ),
+    (
+        "country",
+        "Country",
+        &[
+            "country",
+            "mailingcountry",
+            "businesscountry",
+            "countryregion",
+            "businesscountryregion",
+            "address1country",
+        ],
+    ),
+    (
+        "birthday",
+        "Birthday",
+        &["birthday", "birthdate", "dateofbirth", "dob"],
+    ),
+    (
+        "lead_source",
+        "Lead source",
+        &["leadsource", "source", "originalsource"],
+    ),
+    (
+        "owner",
+        "Owner (team member's name)",
+        &[
+            "owner",
+            "contactowner",
+            "recordowner",
+            "assignedto",
+            "ownername",
+        ],
+    ),
+    (
+        "tags",
+        "Tags (comma-separated)",
+        &["tags", "labels", "groupmembership", "categories", "tag"],
+    ),
+    (
+        "notes",
+        "Notes",
+        &["notes", "note", "description", "comments"],
+    ),
+    (
+        "do_not_email",
+        "Do not e-mail (yes/no)",
+        &["donotemail", "emailoptout", "unsubscribed", "optout"],
+    ),
+    ("do_not_call", "Do not call (yes/no)", &["donotcall", "dnc"]),
+];
+
+const ACCOUNT_FIELDS: &[Known] = &[
+    (
+        "name",
+        "Name",
+        &[
+            "name",
+            "accountname",
+            "companyname",
+            "company",
+            "organization",
+            "organizationname",
+            "organisation",
+        ],
+    ),
+    ("industry", "Industry", &["industry", "sector"]),
+    (
+        "website",
+        "Website",
+        &[
+            "website",
+            "web",
+            "url",
+            "domain",
+            "companydomainname",
+            "websiteurl",
+        ],
+    ),
+    (
+        "phone",
+        "Phone",
+        &[
+            "phone",
+            "phonenumber",
+            "telephone",
+            "mainphone",
+            "companyphone",
+        ],
+    ),
+    (
+        "street",
+        "Street",
+        &[
+            "street",
+            "address",
+            "billingstreet",
+            "streetaddress",
+            "address1",
+        ],
+    ),
+    ("city", "City", &["city", "billingcity", "town"]),
+    (
+        "region",
+        "Region / state",
+        &["state", "region", "province", "billingstate", "stateregion"],
+    ),
+    (
+        "postal_code",
+        "Postal code",
+        &[
+            "zip",
+            "zipcode",
+            "postalcode",
+            "postcode",
+            "billingpostalcode",
+        ],
+    ),
+    (
+        "country",
+        "Country",
+        &["country", "billingcountry", "countryregion"],
+    ),
+    (
+        "annual_revenue",
+        "Annual revenue",
+        &["annualrevenue", "revenue", "turnover"],
+    ),
+    (
+        "currency",
+        "Revenue currency",
+        &["currency", "currencycode", "revenuecurrency"],
+    ),
+    (
+        "employees",
+        "Employees",
+        &[
+            "employees",
+            "numberofemployees",
+            "employeecount",
+            "headcount",
+        ],
+    ),
+    (
+        "type",
+        "Type (prospect, customer, partner, vendor)",
+        &["type", "accounttype", "lifecyclestage"],
+    ),
+    (
+        "owner",
+        "Owner (team member's name)",
+        &["owner", "accountowner", "companyowner", "assignedto"],
+    ),
+    (
+        "tags",
+        "Tags (comma-separated)",
+        &["tags", "labels", "categories"],
+    ),
+    (
+        "notes",
+        "Notes",
+        &["notes", "note", "description", "comments"],
+    ),
+];
+
+fn fixed(entity: ImportEntity) -> &'static [Known] {
+    match entity {
+        ImportEntity::Contacts => CONTACT_FIELDS,
+        ImportEntity::Accounts => ACCOUNT_FIELDS,
+    }
+}
+
+/// Lower case, letters and digits only: "E-mail 1 - Value" -> "email1value".
+fn squash(header: &str) -> String {
+    header
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// Every field a column can be mapped to, custom fields last.
+pub fn targets(conn: &Connection, entity: ImportEntity) -> Result<Vec<TargetField>> {
+    let mut all: Vec<TargetField> = fixed(entity)
+        .iter()
+        .map(|(key, label, _)| TargetField {
+            key: (*key).to_owned(),
+            label: (*label).to_owned(),
+        })
+        .collect();
+    for f in crate::fields::list(conn, entity.table())? {
+        all.push(TargetField {
+            key: format!("custom:{}", f.id),
+            label: f.label,
+        });
+    }
+    Ok(all)
+}
+
+/// A field for each header, guessed from its name (a custom field by its label); each field is
+/// used once, by the first column that names it.
+pub fn guess(
+    conn: &Connection,
+    entity: ImportEntity,
+    headers: &[String],
+) -> Result<Vec<Option<String>>> {
+    let custom = crate::fields::list(conn, entity.table())?;
+    let mut used: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for header in headers {
+        let h = squash(header);
+        let key = custom
+            .iter()
+            .find(|f| squash(&f.label) == h)
+            .map(|f| format!("custom:{}", f.id))
+            .or_else(|| {
+                fixed(entity)
+                    .iter()
+                    .find(|(_, _, names)| names.contains(&h.as_str()))
+                    .map(|(key, _, _)| (*key).to_owned())
+            })
+            .filter(|k| !used.contains(k));
+        if let Some(k) = &key {
+            used.push(k.clone());
+        }
+        out.push(key);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guessed(entity: ImportEntity, headers: &[&str]) -> Vec<Option<String>> {
+        let db = crate::Db::open_in_memory().unwrap();
+        let headers: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+        guess(db.conn(), entity, &headers).unwrap()
+    }
+
+    fn keys(v: Vec<Option<String>>) -> Vec<String> {
+        v.into_iter()
+            .map(|k| k.unwrap_or_else(|| "-".into()))
+            .collect()
+    }
+
+    #[test]
+    fn headers_of_common_exports_are_recognised() {
+        // Google Contacts
+        assert_eq!(
+            keys(guessed(
+                ImportEntity::Contacts,
+                &[
+                    "Given Name",
+                    "Family Name",
+                    "E-mail 1 - Value",
+                    "Phone 1 - Value",
+                    "Organization 1 - Name",
+                    "Organization 1 - Title",
+                    "Group Membership",
+                    "Nickname"
+                ]
+            )),
+            [
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "account",
+                "title",
+                "tags",
+                "-"
+            ]
+        );
+        // Outlook
+        assert_eq!(
+            keys(guessed(
+                ImportEntity::Contacts,
+                &[
+                    "First Name",
+                    "Last Name",
+                    "E-mail Address",
+                    "Business Phone",
+                    "Mobile Phone",
+                    "Company",
+                    "Job Title",
+                    "Business City",
+                    "Business Country/Region"
+                ]
+            )),
+            [
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "mobile",
+                "account",
+                "title",
+                "city",
+                "country"
+            ]
+        );
+        // HubSpot, Pipedrive, Salesforce
+        assert_eq!(
+            keys(guessed(
+                ImportEntity::Contacts,
+                &["Email", "Phone Number", "Company Name", "Contact owner"]
+            )),
+            ["email", "phone", "account", "owner"]
+        );
+        assert_eq!(
+            keys(guessed(
+                ImportEntity::Contacts,
+                &[
+                    "Person - Name",
+                    "Person - Email",
+                    "Person - Phone",
+                    "Person - Organization"
+                ]
+            )),
+            ["full_name", "email", "phone", "account"]
+        );
+        assert_eq!(
+            keys(guessed(
+                ImportEntity::Contacts,
+                &[
+                    "First Name",
+                    "Last Name",
+                    "Account Name",
+                    "Mailing City",
+                    "Lead Source"
+                ]
+            )),
+            ["first_name", "last_name", "account", "city", "lead_source"]
+        );
+        assert_eq!(
+            keys(guessed(
+                ImportEntity::Accounts,
+                &[
+                    "Account Name",
+                    "Website",
+                    "Industry",
+                    "Annual Revenue",
+                    "Employees"
+                ]
+            )),
+            ["name", "website", "industry", "annual_revenue", "employees"]
+        );
+    }
+}

@@ -1,0 +1,803 @@
+//! Importing contacts and accounts from CSV files: columns mapped to fields (guessed from the
+//! headers of common exports, custom fields included), a preview of the first rows as they
+//! will be stored, a duplicate policy, and a report in which rows read always equal created +
+//! updated + skipped + rejected. The whole import is one write: one batch, undone as a whole,
+//! and never half there.
+
+mod mapping;
+pub mod table;
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::accounts::{self, AccountInput};
+use crate::contacts::{self, ContactInput, EmailEntry, PhoneEntry, PostalAddress};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::fields::CustomValues;
+use crate::money::MoneyInput;
+use crate::store::Writer;
+
+pub use mapping::{TargetField, guess, targets};
+pub use table::{Table, TableRow};
+
+/// What the rows become.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ImportEntity {
+    #[default]
+    Contacts,
+    Accounts,
+}
+
+impl ImportEntity {
+    pub fn table(self) -> &'static str {
+        match self {
+            ImportEntity::Contacts => "contacts",
+            ImportEntity::Accounts => "accounts",
+        }
+    }
+}
+
+/// What to do with a row that matches a record already on file (contacts by e-mail or
+/// phone number, accounts by web domain or name) or an earlier row of the same file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Dedup {
+    /// Leave the existing record alone; the row counts as skipped.
+    #[default]
+    Skip,
+    /// Fill the existing record with the row's values (lists are added to, not replaced).
+    Update,
+    /// Create a new record anyway.
+    Create,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct ImportOptions {
+    pub entity: ImportEntity,
+    /// The field key for each column, in column order (`null` or `""`: not imported). Empty:
+    /// guessed from the headers.
+    pub mapping: Vec<Option<String>>,
+    pub dedup: Dedup,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Rejected {
+    #[ts(type = "number")]
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What an import did. `rows_read` = `created` + `updated` + `skipped` + `rejected.len()`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportReport {
+    #[ts(type = "number")]
+    pub rows_read: u64,
+    #[ts(type = "number")]
+    pub created: u64,
+    #[ts(type = "number")]
+    pub updated: u64,
+    /// Duplicates left alone.
+    #[ts(type = "number")]
+    pub skipped: u64,
+    pub rejected: Vec<Rejected>,
+    /// Undoes the whole import (`rapport undo`); `null` when nothing was written.
+    pub batch_id: Option<String>,
+    pub encoding: String,
+    pub delimiter: String,
+    /// The mapping used, one entry per column.
+    pub mapping: Vec<Option<String>>,
+    /// Stopped by the user: nothing was written.
+    pub cancelled: bool,
+}
+
+/// One row as it would be stored, for the preview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PreviewRow {
+    #[ts(type = "number")]
+    pub line: u64,
+    /// `create`, `update`, `skip` or `reject`.
+    pub outcome: String,
+    /// Field label and value, in mapping order.
+    pub values: Vec<(String, String)>,
+    pub reason: Option<String>,
+}
+
+/// A row turned into a record input, with the keys to find its duplicates by.
+struct Prepared {
+    contact: Option<ContactInput>,
+    account: Option<AccountInput>,
+    account_name: Option<String>,
+    keys: Vec<String>,
+}
+
+enum Outcome {
+    Created,
+    Updated,
+    Skipped,
+}
+
+/// Imports `table` in one transaction. `progress(done, total)` is called every few hundred rows;
+/// returning `false` cancels the import and nothing is written.
+pub fn import(
+    db: &mut Db,
+    table: &Table,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<ImportReport> {
+    let mapping = resolve_mapping(db.conn(), table, options)?;
+    let mut report = ImportReport {
+        rows_read: table.rows.len() as u64,
+        encoding: table.encoding.clone(),
+        delimiter: table.delimiter.clone(),
+        mapping: mapping.clone(),
+        ..Default::default()
+    };
+    let origin = db.origin();
+    db.set_origin("import");
+    let result = db.write(|w| {
+        let mut index = Index::load(w.conn(), options.entity)?;
+        for (i, row) in table.rows.iter().enumerate() {
+            if i % 500 == 0 && !progress(i, table.rows.len()) {
+                return Err(Error::Cancelled);
+            }
+            match one_row(w, &mut index, table, row, &mapping, options) {
+                Ok(Outcome::Created) => report.created += 1,
+                Ok(Outcome::Updated) => report.updated += 1,
+                Ok(Outcome::Skipped) => report.skipped += 1,
+                Err(e) if e.is_user_error() => report.rejected.push(Rejected {
+                    line: row.line,
+                    reason: reason(&e, table, &mapping),
+                }),
+                Err(e) => return Err(e),
+            }
+        }
+        progress(table.rows.len(), table.rows.len());
+        Ok(w.batch_id().to_owned())
+    });
+    db.set_origin(origin);
+    match result {
+        Ok(batch) => {
+            if report.created + report.updated > 0 {
+                report.batch_id = Some(batch);
+            }
+            Ok(report)
+        }
+        Err(Error::Cancelled) => Ok(ImportReport {
+            created: 0,
+            updated: 0,
+            skipped: 0,
+            rejected: Vec::new(),
+            cancelled: true,
+            ..report
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+/// The first `limit` rows as they would be stored, without storing anything.
+pub fn preview(
+    db: &mut Db,
+    table: &Table,
+    options: &ImportOptions,
+    limit: usize,
+) -> Result<Vec<PreviewRow>> {
+    let mapping = resolve_mapping(db.conn(), table, options)?;
+    let labels: HashMap<String, String> = targets(db.conn(), options.entity)?
+        .into_iter()
+        .map(|t| (t.key, t.label))
+        .collect();
+    let mut rows = Vec::new();
+    // Runs the real import on the first rows, then rolls it back.
+    let _ = db.write(|w| {
+        let mut index = Index::load(w.conn(), options.entity)?;
+        for row in table.rows.iter().take(limit) {
+            let values = mapping
+                .iter()
+                .enumerate()
+                .filter_map(|(i, key)| {
+                    let key = key.as_ref()?;
+                    let value = row.cells.get(i).cloned().unwrap_or_default();
+                    Some((
+                        labels.get(key).cloned().unwrap_or_else(|| key.clone()),
+                        value,
+                    ))
+                })
+                .collect();
+            let (outcome, why) = match one_row(w, &mut index, table, row, &mapping, options) {
+                Ok(Outcome::Created) => ("create", None),
+                Ok(Outcome::Updated) => ("update", None),
+                Ok(Outcome::Skipped) => ("skip", Some("already on file".to_owned())),
+                Err(e) => ("reject", Some(reason(&e, table, &mapping))),
+            };
+            rows.push(PreviewRow {
+                line: row.line,
+                outcome: outcome.into(),
+                values,
+                reason: why,
+            });
+        }
+        Err::<(), _>(Error::Cancelled)
+    });
+    Ok(rows)
+}
+
+fn resolve_mapping(
+    conn: &Connection,
+    table: &Table,
+    options: &ImportOptions,
+) -> Result<Vec<Option<String>>> {
+    let mapping: Vec<Option<String>> = if options
+        .mapping
+        .iter()
+        .all(|m| m.as_deref().is_none_or(str::is_empty))
+    {
+        guess(conn, options.entity, &table.headers)?
+    } else {
+        options
+            .mapping
+            .iter()
+            .map(|m| m.clone().filter(|k| !k.is_empty()))
+            .collect()
+    };
+    let known = targets(conn, options.entity)?;
+    for (i, key) in mapping.iter().enumerate() {
+        if let Some(key) = key
+            && !known.iter().any(|t| &t.key == key)
+        {
+            return Err(Error::invalid(
+                "mapping",
+                format!(
+                    "column {} ({}) is mapped to \"{key}\", which {} do not have",
+                    i + 1,
+                    table.headers.get(i).map_or("", String::as_str),
+                    options.entity.table()
+                ),
+            ));
+        }
+    }
+    if !mapping.iter().flatten().any(|k| {
+        matches!(
+            (options.entity, k.as_str()),
+            (
+                ImportEntity::Contacts,
+                "first_name" | "last_name" | "full_name"
+            ) | (ImportEntity::Accounts, "name")
+        )
+    }) {
+        return Err(Error::invalid(
+            "mapping",
+            match options.entity {
+                ImportEntity::Contacts => {
+                    "map a column to the first, last or full name: no column was recognised as a name"
+                }
+                ImportEntity::Accounts => {
+                    "map a column to the account name: no column was recognised as one"
+                }
+            },
+        ));
+    }
+    Ok(mapping)
+}
+
+/// Existing records by their duplicate keys (`e:` e-mail, `p:` phone, `d:` web domain, `n:` name).
+struct Index {
+    keys: HashMap<String, String>,
+    default_country: Option<String>,
+}
+
+impl Index {
+    fn load(conn: &Connection, entity: ImportEntity) -> Result<Index> {
+        let mut keys = HashMap::new();
+        let sql: &[&str] = match entity {
+            ImportEntity::Contacts => &[
+                "SELECT 'e:' || lower(address), contact_id FROM contact_emails",
+                "SELECT 'p:' || e164, contact_id FROM contact_phones WHERE e164 IS NOT NULL",
+            ],
+            ImportEntity::Accounts => &[
+                "SELECT 'n:' || lower(trim(name)), id FROM accounts",
+                "SELECT website, id FROM accounts WHERE website IS NOT NULL",
+            ],
+        };
+        for q in sql {
+            let mut stmt = conn.prepare(q)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let key: String = r.get(0)?;
+                let key = if key.starts_with("http") || key.contains('.') && !key.contains(':') {
+                    match domain(&key) {
+                        Some(d) => format!("d:{d}"),
+                        None => continue,
+                    }
+                } else {
+                    key
+                };
+                keys.entry(key).or_insert(r.get(1)?);
+            }
+        }
+        Ok(Index {
+            keys,
+            default_country: crate::settings::default_country(conn)?,
+        })
+    }
+
+    fn find(&self, keys: &[String]) -> Option<String> {
+        keys.iter().find_map(|k| self.keys.get(k).cloned())
+    }
+
+    fn add(&mut self, keys: &[String], id: &str) {
+        for k in keys {
+            self.keys.entry(k.clone()).or_insert_with(|| id.to_owned());
+        }
+    }
+}
+
+/// A website's domain, without scheme, `www.` or path: `https://www.Acme.com/x` -> `acme.com`.
+fn domain(website: &str) -> Option<String> {
+    let rest = website.trim().to_lowercase();
+    let rest = rest.split("://").last().unwrap_or(&rest).to_owned();
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("www.")
+        .to_owned();
+    (host.contains('.') && !host.contains(char::is_whitespace)).then_some(host)
+}
+
+fn cell<'a>(row: &'a TableRow, mapping: &[Option<String>], key: &str) -> Option<&'a str> {
+    mapping
+        .iter()
+        .position(|m| m.as_deref() == Some(key))
+        .and_then(|i| row.cells.get(i))
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+}
+
+fn cells<'a>(
+    row: &'a TableRow,
+    mapping: &'a [Option<String>],
+    keys: &'a [&str],
+) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+    keys.iter()
+        .filter_map(move |k| cell(row, mapping, k).map(|v| (*k, v)))
+}
+
+fn text(row: &TableRow, mapping: &[Option<String>], key: &str) -> Option<String> {
+    cell(row, mapping, key).map(str::to_owned)
+}
+
+fn truthy(value: Option<&str>) -> bool {
+    value.is_some_and(|v| ["yes", "y", "true", "1", "x", "on"].contains(&v.to_lowercase().as_str()))
+}
+
+fn tags(value: Option<&str>) -> Vec<String> {
+    value
+        .map(|v| {
+            v.split([',', ';'])
+                .flat_map(|part| part.split(":::"))
+                .map(|t| t.trim().trim_start_matches("* ").trim().to_owned())
+                .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("myContacts"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A date in one of the forms exports use, as YYYY-MM-DD (left as typed when unrecognised,
+/// so the row is rejected with the value named).
+fn date(value: Option<&str>) -> Option<String> {
+    let v = value?;
+    for format in ["%Y-%m-%d", "%d.%m.%Y", "%m/%d/%Y", "%Y/%m/%d", "%d/%m/%Y"] {
+        if let Ok(d) = chrono::NaiveDate::parse_from_str(v, format) {
+            return Some(d.format("%Y-%m-%d").to_string());
+        }
+    }
+    Some(v.to_owned())
+}
+
+fn custom(row: &TableRow, mapping: &[Option<String>]) -> CustomValues {
+    mapping
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            let field = m.as_deref()?.strip_prefix("custom:")?;
+            let value = row.cells.get(i)?.trim();
+            (!value.is_empty()).then(|| {
+                (
+                    field.to_owned(),
+                    serde_json::Value::String(value.to_owned()),
+                )
+            })
+        })
+        .collect()
+}
+
+fn owner(conn: &Connection, value: Option<&str>) -> Result<Option<String>> {
+    let Some(name) = value else { return Ok(None) };
+    match crate::team::find(conn, name)? {
+        Some(m) => Ok(Some(m.id)),
+        None => Err(Error::invalid(
+            "owner_id",
+            format!("nobody named \"{name}\" is on the team"),
+        )),
+    }
+}
+
+fn prepare(
+    conn: &Connection,
+    index: &Index,
+    row: &TableRow,
+    mapping: &[Option<String>],
+    entity: ImportEntity,
+) -> Result<Prepared> {
+    let m = mapping;
+    match entity {
+        ImportEntity::Contacts => {
+            let (mut first, mut last) = (text(row, m, "first_name"), text(row, m, "last_name"));
+            if first.is_none()
+                && last.is_none()
+                && let Some(full) = cell(row, m, "full_name")
+            {
+                match full.rsplit_once(' ') {
+                    Some((f, l)) => {
+                        (first, last) = (Some(f.trim().to_owned()), Some(l.trim().to_owned()));
+                    }
+                    None => last = Some(full.to_owned()),
+                }
+            }
+            let emails: Vec<EmailEntry> = cells(row, m, &["email", "email_2", "email_3"])
+                .map(|(k, v)| EmailEntry {
+                    label: if k == "email" { "work" } else { "other" }.into(),
+                    address: v.to_owned(),
+                })
+                .collect();
+            let phones: Vec<PhoneEntry> = cells(row, m, &["phone", "mobile", "phone_2"])
+                .map(|(k, v)| PhoneEntry {
+                    label: match k {
+                        "mobile" => "mobile",
+                        "phone" => "work",
+                        _ => "other",
+                    }
+                    .into(),
+                    number: v.to_owned(),
+                })
+                .collect();
+            let address = PostalAddress {
+                label: "work".into(),
+                street: text(row, m, "street"),
+                city: text(row, m, "city"),
+                region: text(row, m, "region"),
+                postal_code: text(row, m, "postal_code"),
+                country: text(row, m, "country"),
+            };
+            let has_address = [
+                &address.street,
+                &address.city,
+                &address.region,
+                &address.postal_code,
+                &address.country,
+            ]
+            .iter()
+            .any(|p| p.is_some());
+            let mut keys: Vec<String> = emails
+                .iter()
+                .map(|e| format!("e:{}", e.address.to_lowercase()))
+                .collect();
+            keys.extend(phones.iter().filter_map(|p| {
+                crate::phone::normalize(&p.number, index.default_country.as_deref())
+                    .map(|n| format!("p:{}", n.e164))
+            }));
+            Ok(Prepared {
+                contact: Some(ContactInput {
+                    first_name: first.unwrap_or_default(),
+                    last_name: last.unwrap_or_default(),
+                    title: text(row, m, "title"),
+                    emails,
+                    phones,
+                    addresses: if has_address {
+                        vec![address]
+                    } else {
+                        Vec::new()
+                    },
+                    birthday: date(cell(row, m, "birthday")),
+                    lead_source: text(row, m, "lead_source"),
+                    owner_id: owner(conn, cell(row, m, "owner"))?,
+                    do_not_email: truthy(cell(row, m, "do_not_email")),
+                    do_not_call: truthy(cell(row, m, "do_not_call")),
+                    tags: tags(cell(row, m, "tags")),
+                    custom: custom(row, m),
+                    notes: text(row, m, "notes"),
+                    ..Default::default()
+                }),
+                account: None,
+                account_name: text(row, m, "account"),
+                keys,
+            })
+        }
+        ImportEntity::Accounts => {
+            let name = text(row, m, "name").unwrap_or_default();
+            let website = text(row, m, "website");
+            let mut keys = Vec::new();
+            if let Some(d) = website.as_deref().and_then(domain) {
+                keys.push(format!("d:{d}"));
+            }
+            if !name.is_empty() {
+                keys.push(format!("n:{}", name.to_lowercase()));
+            }
+            let revenue = cell(row, m, "annual_revenue").map(|amount| {
+                let (amount, currency) = match amount.rsplit_once(' ') {
+                    Some((a, c)) if c.len() == 3 && c.chars().all(|x| x.is_ascii_alphabetic()) => {
+                        (a.to_owned(), c.to_owned())
+                    }
+                    _ => (
+                        amount.to_owned(),
+                        text(row, m, "currency").unwrap_or_else(|| "EUR".into()),
+                    ),
+                };
+                MoneyInput {
+                    amount: amount.replace([',', ' '], ""),
+                    currency,
+                }
+            });
+            let employees = match cell(row, m, "employees") {
+                None => None,
+                Some(v) => Some(v.replace([',', ' '], "").parse::<i64>().map_err(|_| {
+                    Error::invalid(
+                        "employee_count",
+                        format!("\"{v}\" is not a number of employees"),
+                    )
+                })?),
+            };
+            Ok(Prepared {
+                contact: None,
+                account: Some(AccountInput {
+                    name,
+                    industry: text(row, m, "industry"),
+                    website,
+                    phone: text(row, m, "phone"),
+                    address: crate::accounts::Address {
+                        street: text(row, m, "street"),
+                        city: text(row, m, "city"),
+                        region: text(row, m, "region"),
+                        postal_code: text(row, m, "postal_code"),
+                        country: text(row, m, "country"),
+                    },
+                    annual_revenue: revenue,
+                    employee_count: employees,
+                    notes: text(row, m, "notes"),
+                    account_type: cell(row, m, "type")
+                        .and_then(crate::accounts::AccountType::parse),
+                    owner_id: owner(conn, cell(row, m, "owner"))?,
+                    tags: tags(cell(row, m, "tags")),
+                    custom: custom(row, m),
+                    ..Default::default()
+                }),
+                account_name: None,
+                keys,
+            })
+        }
+    }
+}
+
+/// Imports one row inside a savepoint, so a row that fails leaves nothing behind.
+fn one_row(
+    w: &Writer<'_>,
+    index: &mut Index,
+    _table: &Table,
+    row: &TableRow,
+    mapping: &[Option<String>],
+    options: &ImportOptions,
+) -> Result<Outcome> {
+    w.conn().execute_batch("SAVEPOINT import_row")?;
+    let result = write_row(w, index, row, mapping, options);
+    match &result {
+        Ok(_) => w.conn().execute_batch("RELEASE import_row")?,
+        Err(_) => w
+            .conn()
+            .execute_batch("ROLLBACK TO import_row; RELEASE import_row")?,
+    }
+    let outcome = result?;
+    Ok(outcome)
+}
+
+fn write_row(
+    w: &Writer<'_>,
+    index: &mut Index,
+    row: &TableRow,
+    mapping: &[Option<String>],
+    options: &ImportOptions,
+) -> Result<Outcome> {
+    if let Some(problem) = &row.problem {
+        return Err(Error::invalid("row", problem.clone()));
+    }
+    let p = prepare(w.conn(), index, row, mapping, options.entity)?;
+    let existing = match options.dedup {
+        Dedup::Create => None,
+        _ => index.find(&p.keys),
+    };
+    match (existing, options.dedup) {
+        (Some(_), Dedup::Skip) => Ok(Outcome::Skipped),
+        (Some(id), _) => {
+            match (p.contact, p.account) {
+                (Some(mut c), _) => {
+                    if let Some(name) = &p.account_name {
+                        c.account_id = Some(accounts::find_or_create_by_name(w, name)?.0);
+                    }
+                    let merged = merge_contact(&contacts::get(w.conn(), &id)?, c);
+                    contacts::update_in(w, &id, &merged)?;
+                }
+                (None, Some(a)) => {
+                    let merged = merge_account(&accounts::get(w.conn(), &id)?, a);
+                    accounts::update_in(w, &id, &merged)?;
+                }
+                (None, None) => {}
+            }
+            index.add(&p.keys, &id);
+            Ok(Outcome::Updated)
+        }
+        (None, _) => {
+            let id = match (p.contact, p.account) {
+                (Some(mut c), _) => {
+                    if let Some(name) = &p.account_name {
+                        c.account_id = Some(accounts::find_or_create_by_name(w, name)?.0);
+                    }
+                    contacts::create_in(w, &c)?
+                }
+                (None, Some(a)) => accounts::create_in(w, &a)?,
+                (None, None) => return Err(Error::Internal("nothing to import".into())),
+            };
+            index.add(&p.keys, &id);
+            Ok(Outcome::Created)
+        }
+    }
+}
+
+/// The stored contact with the row's values laid over it: single values replace, lists grow.
+fn merge_contact(old: &contacts::Contact, new: ContactInput) -> ContactInput {
+    let mut m = ContactInput::from(old);
+    let set = |slot: &mut Option<String>, v: Option<String>| {
+        if v.is_some() {
+            *slot = v;
+        }
+    };
+    if !new.first_name.is_empty() {
+        m.first_name = new.first_name;
+    }
+    if !new.last_name.is_empty() {
+        m.last_name = new.last_name;
+    }
+    set(&mut m.title, new.title);
+    set(&mut m.birthday, new.birthday);
+    set(&mut m.lead_source, new.lead_source);
+    set(&mut m.owner_id, new.owner_id);
+    set(&mut m.account_id, new.account_id);
+    if let Some(n) = new.notes {
+        m.notes = Some(match m.notes.take() {
+            Some(old) if !old.contains(&n) => format!("{old}\n\n{n}"),
+            _ => n,
+        });
+    }
+    for e in new.emails {
+        if !m
+            .emails
+            .iter()
+            .any(|x| x.address.eq_ignore_ascii_case(&e.address))
+        {
+            m.emails.push(e);
+        }
+    }
+    for p in new.phones {
+        if !m.phones.iter().any(|x| x.number == p.number) {
+            m.phones.push(p);
+        }
+    }
+    if m.addresses.is_empty() {
+        m.addresses = new.addresses;
+    }
+    for t in new.tags {
+        if !m.tags.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+            m.tags.push(t);
+        }
+    }
+    m.custom.extend(new.custom);
+    m.do_not_email |= new.do_not_email;
+    m.do_not_call |= new.do_not_call;
+    m
+}
+
+fn merge_account(old: &accounts::Account, new: AccountInput) -> AccountInput {
+    let mut m = AccountInput::from(old);
+    let set = |slot: &mut Option<String>, v: Option<String>| {
+        if v.is_some() {
+            *slot = v;
+        }
+    };
+    set(&mut m.industry, new.industry);
+    set(&mut m.website, new.website);
+    set(&mut m.phone, new.phone);
+    set(&mut m.notes, new.notes);
+    set(&mut m.owner_id, new.owner_id);
+    set(&mut m.address.street, new.address.street);
+    set(&mut m.address.city, new.address.city);
+    set(&mut m.address.region, new.address.region);
+    set(&mut m.address.postal_code, new.address.postal_code);
+    set(&mut m.address.country, new.address.country);
+    if new.annual_revenue.is_some() {
+        m.annual_revenue = new.annual_revenue;
+    }
+    if new.employee_count.is_some() {
+        m.employee_count = new.employee_count;
+    }
+    if new.account_type.is_some() {
+        m.account_type = new.account_type;
+    }
+    for t in new.tags {
+        if !m.tags.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+            m.tags.push(t);
+        }
+    }
+    m.custom.extend(new.custom);
+    m
+}
+
+/// A rejected row's reason in the file's own words: the column header, then the problem.
+fn reason(e: &Error, table: &Table, mapping: &[Option<String>]) -> String {
+    let column = |key: &str| -> Option<String> {
+        mapping
+            .iter()
+            .position(|m| m.as_deref() == Some(key))
+            .and_then(|i| table.headers.get(i).cloned())
+    };
+    match e {
+        Error::Validation(list) => list
+            .iter()
+            .map(|f| {
+                let root = f.field.split('.').next().unwrap_or(&f.field);
+                let nth = f
+                    .field
+                    .split('.')
+                    .nth(1)
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(0);
+                let key = match root {
+                    "emails" => ["email", "email_2", "email_3"].get(nth).copied(),
+                    "phones" => ["phone", "mobile", "phone_2"].get(nth).copied(),
+                    "addresses" => f.field.rsplit('.').next(),
+                    "address" => f.field.rsplit('.').next(),
+                    "annual_revenue" => Some("annual_revenue"),
+                    "employee_count" => Some("employees"),
+                    "owner_id" => Some("owner"),
+                    "account_id" => Some("account"),
+                    "custom" => None,
+                    other => Some(other),
+                };
+                let name = match (root, key) {
+                    ("custom", _) => f
+                        .field
+                        .strip_prefix("custom.")
+                        .and_then(|id| column(&format!("custom:{id}"))),
+                    (_, Some(k)) => column(k),
+                    _ => None,
+                }
+                .unwrap_or_else(|| f.field.clone());
+                if f.field == "row" {
+                    return format!("the row {}", f.message);
+                }
+                format!("{name}: {}", f.message)
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,283 @@
+//! Reading a CSV file someone exported from another program: its encoding (UTF-8 with or
+//! without BOM, UTF-16 with BOM or without, Windows-1252 and the like, guessed by `chardetng`),
+//! its delimiter (comma, semicolon, tab or pipe), ragged rows, quoted newlines. Nothing is
+//! dropped silently: every row keeps its line number for the report.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+
+/// A decoded CSV file: header and rows, with where each row started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Table {
+    /// The encoding the bytes were read as (`UTF-8`, `UTF-16LE`, `windows-1252`, ...).
+    pub encoding: String,
+    /// The field delimiter found: `,`, `;`, tab or `|`.
+    pub delimiter: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<TableRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TableRow {
+    /// The line of the file the row starts on (the header is line 1).
+    #[ts(type = "number")]
+    pub line: u64,
+    pub cells: Vec<String>,
+    /// Why the row cannot be read as it stands (an unclosed quote), when so.
+    pub problem: Option<String>,
+}
+
+/// The file's text, decoded. `source` names the file in messages.
+pub fn decode(bytes: &[u8], source: &str) -> Result<(String, &'static str)> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::invalid(
+            "file",
+            format!("{source} is empty: there is no header row and no data to import"),
+        ));
+    }
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        return finish(text.into_owned(), had_errors, encoding.name(), source);
+    }
+    if let Some(encoding) = utf16_without_bom(bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+        return finish(text.into_owned(), had_errors, encoding.name(), source);
+    }
+    if looks_binary(bytes) {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{source} is not a text file (it holds binary data); export it as CSV and try again"
+            ),
+        ));
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok((text.to_owned(), "UTF-8"));
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Allow);
+    let (text, _, had_errors) = encoding.decode(bytes);
+    finish(text.into_owned(), had_errors, encoding.name(), source)
+}
+
+fn finish(
+    text: String,
+    had_errors: bool,
+    name: &'static str,
+    source: &str,
+) -> Result<(String, &'static str)> {
+    if had_errors && text.chars().filter(|c| *c == '\u{FFFD}').count() > text.len() / 20 {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{source} could not be read as {name} text; save it as UTF-8 CSV and try again"
+            ),
+        ));
+    }
+    Ok((text, name))
+}
+
+/// UTF-16 written without a byte-order mark: every other byte of ASCII text is zero.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    if sample.len() < 4 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let even_zero = sample.iter().step_by(2).filter(|b| **b == 0).count();
+    let odd_zero = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|b| **b == 0)
+        .count();
+    if odd_zero * 10 > pairs * 7 && even_zero * 10 < pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if even_zero * 10 > pairs * 7 && odd_zero * 10 < pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+fn looks_binary(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(8192)];
+    let control = sample
+        .iter()
+        .filter(|b| (**b < 0x09) || (0x0e..0x20).contains(*b) && **b != 0x1b)
+        .count();
+    sample.contains(&0) || control * 50 > sample.len()
+}
+
+/// The delimiter that splits the first lines into the most consistent number of fields.
+fn sniff_delimiter(text: &str) -> u8 {
+    let sample: String = text.lines().take(30).collect::<Vec<_>>().join("\n");
+    let mut best = (b',', 0usize);
+    for delim in [b',', b';', b'\t', b'|'] {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delim)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(sample.as_bytes());
+        let counts: Vec<usize> = reader
+            .records()
+            .filter_map(|r| r.ok())
+            .map(|r| r.len())
+            .collect();
+        let Some(&first) = counts.first() else {
+            continue;
+        };
+        if first < 2 {
+            continue;
+        }
+        let consistent = counts.iter().filter(|c| **c == first).count();
+        let score = consistent * 100 + first;
+        if score > best.1 {
+            best = (delim, score);
+        }
+    }
+    best.0
+}
+
+/// Decodes and parses a CSV file. The first row is the header; blank rows are skipped;
+/// rows with more or fewer cells than the header are kept (missing cells are empty).
+pub fn read(bytes: &[u8], source: &str) -> Result<Table> {
+    let (text, encoding) = decode(bytes, source)?;
+    let delimiter = sniff_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut headers: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    let mut last_start = 0usize;
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            Error::invalid("file", format!("{source}, line {line}: {e}"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        last_start = record.position().map_or(0, |p| p.byte() as usize);
+        let cells: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        match &headers {
+            None => headers = Some(cells),
+            Some(_) => rows.push(TableRow {
+                line,
+                cells,
+                problem: None,
+            }),
+        }
+    }
+    // A quote opened and never closed swallows the rest of the file into the last row.
+    let tail = text.get(last_start..).unwrap_or("");
+    if tail.matches('"').count() % 2 == 1
+        && let Some(last) = rows.last_mut()
+    {
+        last.problem = Some(
+            "opens a quoted value (\") that is never closed, so the rest of the file ran into it"
+                .into(),
+        );
+    }
+    let Some(headers) = headers else {
+        return Err(Error::invalid(
+            "file",
+            format!("{source} has no header row"),
+        ));
+    };
+    Ok(Table {
+        encoding: encoding.to_owned(),
+        delimiter: match delimiter {
+            b'\t' => "tab".to_owned(),
+            d => (d as char).to_string(),
+        },
+        headers,
+        rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_are_recognised() {
+        let utf8_bom = b"\xEF\xBB\xBFName,City\nZo\xC3\xAB,K\xC3\xB6ln\n";
+        let t = read(utf8_bom, "a.csv").unwrap();
+        assert_eq!(
+            (t.encoding.as_str(), t.headers[0].as_str()),
+            ("UTF-8", "Name")
+        );
+        assert_eq!(t.rows[0].cells, ["Zoë", "Köln"]);
+
+        let text = "Name;City\nZoë;Köln\n";
+        let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let t = read(&utf16, "b.csv").unwrap();
+        assert_eq!(
+            (t.encoding.as_str(), t.delimiter.as_str()),
+            ("UTF-16LE", ";")
+        );
+        assert_eq!(t.rows[0].cells, ["Zoë", "Köln"]);
+
+        let no_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(
+            read(&no_bom, "c.csv").unwrap().rows[0].cells,
+            ["Zoë", "Köln"]
+        );
+
+        let cp1252 = b"Name\tCity\nZo\xEB M\xFCller\tK\xF6ln\nRen\xE9e \x80\tParis\n";
+        let t = read(cp1252, "d.csv").unwrap();
+        assert_eq!(t.encoding, "windows-1252");
+        assert_eq!(t.delimiter, "tab");
+        assert_eq!(t.rows[0].cells, ["Zoë Müller", "Köln"]);
+        assert_eq!(t.rows[1].cells, ["Renée €", "Paris"]);
+    }
+
+    #[test]
+    fn quoted_newlines_ragged_rows_and_line_numbers() {
+        let csv = "Name,Notes,City\n\"Ada\",\"line one\nline two\",London\nBob\n\nCy,x,y,extra\n";
+        let t = read(csv.as_bytes(), "e.csv").unwrap();
+        assert_eq!(t.rows.len(), 3);
+        assert_eq!(t.rows[0].cells[1], "line one\nline two");
+        assert_eq!(
+            t.rows[1].line, 4,
+            "Bob starts on line 4, after the two-line note"
+        );
+        assert_eq!(t.rows[1].cells, ["Bob"]);
+        assert_eq!(t.rows[2].cells.len(), 4);
+        assert!(t.rows.iter().all(|r| r.problem.is_none()));
+        let t = read(
+            b"Name,Email\nAda,a@x.example\n\"Bob,b@x.example\nCy,c@x.example\n",
+            "f.csv",
+        )
+        .unwrap();
+        assert_eq!(t.rows.len(), 2);
+        assert!(
+            t.rows[1]
+                .problem
+                .as_deref()
+                .unwrap_or("")
+                .contains("never closed")
+        );
+    }
+
+    #[test]
+    fn empty_and_binary_files_are_refused_by_name() {
+        let err = read(b"  \n", "empty.csv").unwrap_err();
+        assert!(err.to_string().contains("empty.csv is empty"), "{err}");
+        let err = read(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0", "photo.csv").unwrap_err();
+        assert!(
+            err.to_string().contains("photo.csv is not a text file"),
+            "{err}"
+        );
+    }
+}

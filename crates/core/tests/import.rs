@@ -1,0 +1,304 @@
+//! CSV import as a user meets it: files from other programs, in their encodings, with their
+//! mistakes; exact counts and reasons; duplicates; one undoable batch; nothing lost.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+
+use rapport_core::contacts::{self, ContactInput, ContactQuery, EmailEntry};
+use rapport_core::import::{self, Dedup, ImportEntity, ImportOptions, ImportReport, table};
+use rapport_core::{Db, changelog};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/import")
+        .join(name);
+    std::fs::read(&path).unwrap()
+}
+
+fn run(db: &mut Db, bytes: &[u8], name: &str, entity: ImportEntity, dedup: Dedup) -> ImportReport {
+    let t = table::read(bytes, name).unwrap();
+    let report = import::import(
+        db,
+        &t,
+        &ImportOptions {
+            entity,
+            dedup,
+            ..Default::default()
+        },
+        &mut |_, _| true,
+    )
+    .unwrap();
+    assert_eq!(
+        report.rows_read,
+        report.created + report.updated + report.skipped + report.rejected.len() as u64,
+        "rows read equal the sum of the outcomes: {report:?}"
+    );
+    report
+}
+
+fn find(db: &Db, text: &str) -> contacts::Contact {
+    let hit = contacts::list(
+        db.conn(),
+        &ContactQuery {
+            search: Some(text.into()),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .items
+    .remove(0);
+    contacts::get(db.conn(), &hit.id).unwrap()
+}
+
+fn names(db: &Db) -> Vec<String> {
+    contacts::list(db.conn(), &ContactQuery::default())
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|c| {
+            format!("{} {}", c.first_name, c.last_name)
+                .trim()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn a_google_contacts_export_imports_with_a_reason_for_each_rejected_row() {
+    let mut db = Db::open_in_memory().unwrap();
+    let r = run(
+        &mut db,
+        &fixture("google-contacts.csv"),
+        "google-contacts.csv",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!((r.rows_read, r.created, r.skipped), (3, 1, 1), "{r:?}");
+    assert_eq!(r.rejected.len(), 1);
+    assert_eq!(r.rejected[0].line, 3);
+    assert_eq!(
+        r.rejected[0].reason,
+        "E-mail 1 - Value: \"not-an-email\" is not an e-mail address"
+    );
+    assert_eq!(r.encoding, "UTF-8");
+    let ada = contacts::list(db.conn(), &ContactQuery::default())
+        .unwrap()
+        .items
+        .remove(0);
+    let ada = contacts::get(db.conn(), &ada.id).unwrap();
+    assert_eq!(ada.account_name.as_deref(), Some("Analytical Engines"));
+    assert_eq!(ada.title.as_deref(), Some("Countess"));
+    assert_eq!(
+        ada.tags,
+        ["VIP"],
+        "Google's '* myContacts' group is not a tag"
+    );
+    assert_eq!(ada.phones[0].number, "+44 20 7946 0958");
+}
+
+#[test]
+fn utf16_and_windows_1252_files_keep_their_accents() {
+    let mut db = Db::open_in_memory().unwrap();
+    let r = run(
+        &mut db,
+        &fixture("outlook-utf16.csv"),
+        "outlook.csv",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!((r.created, r.encoding.as_str()), (2, "UTF-16LE"));
+    let r = run(
+        &mut db,
+        &fixture("windows-1252.csv"),
+        "de.csv",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!(
+        (r.created, r.encoding.as_str(), r.delimiter.as_str()),
+        (2, "windows-1252", ";")
+    );
+    let mut all = names(&db);
+    all.sort();
+    assert_eq!(
+        all,
+        ["José Núñez", "Jürgen Müller", "Renée Dubois", "Zoë Ørsted"]
+    );
+}
+
+#[test]
+fn ragged_rows_quotes_and_an_unclosed_quote() {
+    let mut db = Db::open_in_memory().unwrap();
+    let r = run(
+        &mut db,
+        &fixture("ragged-and-quoted.csv"),
+        "ragged.csv",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!((r.rows_read, r.created), (4, 3), "{r:?}");
+    assert_eq!(r.rejected.len(), 1);
+    assert_eq!(r.rejected[0].line, 7);
+    assert!(
+        r.rejected[0].reason.contains("never closed"),
+        "{}",
+        r.rejected[0].reason
+    );
+    let ada = find(&db, "Lovelace");
+    assert_eq!(ada.notes.as_deref(), Some("She said \"hello\"\nand left"));
+}
+
+#[test]
+fn a_ten_megabyte_field_rejects_its_row_and_nothing_else() {
+    let mut db = Db::open_in_memory().unwrap();
+    let mut csv = b"First Name,Last Name,Notes\nAda,Lovelace,short\nHuge,Row,".to_vec();
+    csv.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024));
+    csv.extend(b"\nBob,Smith,fine\n");
+    let r = run(
+        &mut db,
+        &csv,
+        "huge.csv",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!((r.created, r.rejected.len()), (2, 1));
+    assert_eq!(r.rejected[0].line, 3);
+    assert_eq!(
+        r.rejected[0].reason,
+        "Notes: is 10485760 characters long; the limit is 100000"
+    );
+}
+
+#[test]
+fn formula_cells_are_stored_as_plain_text() {
+    let mut db = Db::open_in_memory().unwrap();
+    let r = run(
+        &mut db,
+        &fixture("formulas.csv"),
+        "f.csv",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!(r.created, 2);
+    let c = find(&db, "Cell");
+    assert_eq!(c.first_name, "=HYPERLINK(\"http://evil.example\")");
+    assert_eq!(c.notes.as_deref(), Some("+SUM(A1:A2)"));
+}
+
+#[test]
+fn empty_and_binary_files_are_refused_before_anything_is_written() {
+    let err = table::read(&fixture("empty.csv"), "empty.csv").unwrap_err();
+    assert!(err.to_string().contains("empty.csv is empty"), "{err}");
+    let err = table::read(&fixture("binary.csv"), "binary.csv").unwrap_err();
+    assert!(
+        err.to_string().contains("binary.csv is not a text file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn duplicates_are_skipped_updated_or_created_as_asked() {
+    let mut db = Db::open_in_memory().unwrap();
+    let existing = contacts::create(
+        &mut db,
+        &ContactInput {
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            emails: vec![EmailEntry {
+                label: "work".into(),
+                address: "Ada@Engines.example".into(),
+            }],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let csv = b"First Name,Last Name,Email,Mobile,Tags\nAda,Lovelace,ada@engines.example,+44 7700 900123,imported\n";
+    let r = run(&mut db, csv, "a.csv", ImportEntity::Contacts, Dedup::Skip);
+    assert_eq!((r.created, r.updated, r.skipped), (0, 0, 1));
+    let r = run(&mut db, csv, "a.csv", ImportEntity::Contacts, Dedup::Update);
+    assert_eq!((r.created, r.updated), (0, 1));
+    let ada = contacts::get(db.conn(), &existing.id).unwrap();
+    assert_eq!(ada.emails.len(), 1, "the same address is not added twice");
+    assert_eq!(ada.phones[0].number, "+44 7700 900123");
+    assert_eq!(ada.tags, ["imported"]);
+    let r = run(&mut db, csv, "a.csv", ImportEntity::Contacts, Dedup::Create);
+    assert_eq!(r.created, 1);
+    assert_eq!(names(&db).len(), 2);
+}
+
+#[test]
+fn accounts_match_by_web_domain_and_name() {
+    let mut db = Db::open_in_memory().unwrap();
+    let r = run(
+        &mut db,
+        &fixture("accounts-salesforce.csv"),
+        "accounts.csv",
+        ImportEntity::Accounts,
+        Dedup::Skip,
+    );
+    assert_eq!((r.created, r.skipped, r.rejected.len()), (1, 1, 1), "{r:?}");
+    assert!(
+        r.rejected[0].reason.starts_with("Annual Revenue:"),
+        "{}",
+        r.rejected[0].reason
+    );
+    let acme = rapport_core::accounts::find_by_name(db.conn(), "acme rockets")
+        .unwrap()
+        .remove(0);
+    assert_eq!(acme.annual_revenue.unwrap().amount_minor, 125_000_050);
+    assert_eq!(acme.employee_count, Some(120));
+}
+
+#[test]
+fn an_import_is_one_batch_undone_as_a_whole_and_a_cancelled_one_writes_nothing() {
+    let mut db = Db::open_in_memory().unwrap();
+    let r = run(
+        &mut db,
+        &fixture("outlook-utf16.csv"),
+        "o.csv",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!(names(&db).len(), 2);
+    changelog::undo(&mut db, r.batch_id.as_deref().unwrap()).unwrap();
+    assert!(names(&db).is_empty());
+    assert!(
+        rapport_core::accounts::find_by_name(db.conn(), "Müller & Söhne GmbH")
+            .unwrap()
+            .is_empty(),
+        "the account it created went too"
+    );
+
+    let t = table::read(&fixture("outlook-utf16.csv"), "o.csv").unwrap();
+    let report = import::import(&mut db, &t, &ImportOptions::default(), &mut |_, _| false).unwrap();
+    assert!(report.cancelled);
+    assert!(names(&db).is_empty());
+}
+
+#[test]
+fn the_preview_shows_what_each_row_will_become_and_writes_nothing() {
+    let mut db = Db::open_in_memory().unwrap();
+    let t = table::read(&fixture("google-contacts.csv"), "g.csv").unwrap();
+    let rows = import::preview(&mut db, &t, &ImportOptions::default(), 10).unwrap();
+    let outcomes: Vec<&str> = rows.iter().map(|r| r.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["create", "reject", "skip"]);
+    assert!(
+        rows[0]
+            .values
+            .contains(&("E-mail".to_owned(), "ada@engines.example".to_owned()))
+    );
+    assert!(names(&db).is_empty());
+}
+
+#[test]
+fn a_mapping_without_a_name_is_refused_with_what_to_do() {
+    let mut db = Db::open_in_memory().unwrap();
+    let t = table::read(b"Colour,Size\nred,L\n", "shirts.csv").unwrap();
+    let err = import::import(&mut db, &t, &ImportOptions::default(), &mut |_, _| true).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("map a column to the first, last or full name"),
+        "{err}"
+    );
+}
