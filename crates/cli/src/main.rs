@@ -23,6 +23,7 @@ use serde::Serialize;
 
 mod activities;
 mod deals;
+mod import;
 mod output;
 
 const AFTER_HELP: &str = "\
@@ -82,6 +83,12 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                      due_today: [Activity], upcoming: [{date, items: [Activity]}]}
   reminders      -> [{activity: Activity, remind_at, missed}]
   export ics     -> {path, bytes, items}
+  import         -> {rows_read, created, updated, skipped, rejected: [{line, reason}],
+                     batch_id, encoding, delimiter, mapping: [field key | null], cancelled}
+                    rows_read = created + updated + skipped + rejected (blank lines are not
+                    rows). Rows are checked like a form; a rejected row writes nothing.
+  import --dry-run -> [{line, outcome: create|update|skip|reject, values: [[label, value]],
+                       reason}]
   deals get      -> Opportunity         {id, name, pipeline_id, pipeline_name, stage_id,
                                           stage_name, stage_kind: open|won|lost,
                                           stage_entered_at, days_in_stage, account_id,
@@ -183,6 +190,9 @@ enum Command {
     /// Write data out to a file.
     #[command(subcommand)]
     Export(activities::ExportCmd),
+    /// Read contacts or accounts from a CSV file: one batch, undone as a whole.
+    #[command(subcommand)]
+    Import(import::ImportCmd),
     /// Opportunities: add, list, move through the pipeline, win or lose.
     #[command(subcommand)]
     Deals(deals::DealsCmd),
@@ -806,6 +816,7 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
         Command::Agenda { days, format } => activities::agenda(&db, days, format),
         Command::Reminders { format } => activities::reminders_list(&db, format),
         Command::Export(cmd) => activities::export(&db, cmd),
+        Command::Import(cmd) => import::run(&mut db, cmd),
         Command::Deals(cmd) => deals::run(&mut db, cmd),
         Command::Pipeline(args) => deals::board(&db, args),
         Command::Pipelines(cmd) => deals::pipelines_cmd(&mut db, cmd),

@@ -133,7 +133,11 @@ pub fn failure(err: &Error) -> ExitCode {
     let message = match err {
         Error::Validation(fields) => fields
             .iter()
-            .map(|f| format!("{} {}", flag_name(&f.field), f.message))
+            .map(|f| match f.field.as_str() {
+                // A file problem names the file in its message already.
+                "file" => f.message.clone(),
+                field => format!("{} {}", flag_name(field), f.message),
+            })
             .collect::<Vec<_>>()
             .join("; "),
         other => other.to_string(),

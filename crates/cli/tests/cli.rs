@@ -995,3 +995,66 @@ fn deals_move_through_the_pipeline_and_the_board_sums_them_in_integers() {
     let forecast = s.json(&["forecast", "--format", "json"]);
     assert!(forecast["months"].as_array().unwrap().len() >= 12);
 }
+
+#[test]
+fn import_prints_a_report_whose_counts_add_up_and_names_bad_files() {
+    let s = Sandbox::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import");
+    let file = fixtures.join("google-contacts.csv");
+    let report = s.json(&[
+        "import",
+        "contacts",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["rows_read"], 3);
+    assert_eq!(report["created"], 1);
+    assert_eq!(report["skipped"], 1);
+    assert_eq!(report["rejected"][0]["line"], 3);
+    // Mapping a column away: the bad e-mail is not imported, so that row now imports.
+    let again = s.json(&[
+        "import",
+        "contacts",
+        file.to_str().unwrap(),
+        "--map",
+        "E-mail 1 - Value=",
+        "--dedup",
+        "create",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(again["created"], 3, "{again}");
+    assert!(again["mapping"][2].is_null());
+    let undo = s.ok(&["undo", again["batch_id"].as_str().unwrap()]);
+    assert!(!undo.trim().is_empty());
+    let contacts = s.json(&["contacts", "list", "--format", "json"]);
+    assert_eq!(
+        contacts.as_array().unwrap().len(),
+        1,
+        "the second import is gone, the first stays"
+    );
+
+    let err = s.fails(
+        2,
+        &[
+            "import",
+            "contacts",
+            fixtures.join("binary.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("binary.csv is not a text file"), "{err}");
+    let err = s.fails(2, &["import", "contacts", "/no/such/file.csv"]);
+    assert!(err.contains("/no/such/file.csv does not exist"), "{err}");
+    let err = s.fails(
+        2,
+        &[
+            "import",
+            "contacts",
+            file.to_str().unwrap(),
+            "--map",
+            "Fax=phone",
+        ],
+    );
+    assert!(err.contains("has no column \"Fax\""), "{err}");
+}

@@ -84,6 +84,10 @@ const CONTACT_FIELDS: &[Known] = &[
             "accountname",
             "employer",
             "personorganization",
+            "firma",
+            "unternehmen",
+            "societe",
+            "entreprise",
         ],
     ),
     (

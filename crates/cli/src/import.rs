@@ -1,0 +1,184 @@
+//! `rapport import contacts|accounts FILE.csv`.
+
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+use rapport_core::import::{self, Dedup, ImportEntity, ImportOptions, table};
+use rapport_core::{Db, Error};
+
+use crate::{Format, emit, output};
+
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+pub enum DedupArg {
+    /// Leave records already on file alone (the row counts as skipped).
+    #[default]
+    Skip,
+    /// Fill the record on file with the row's values.
+    Update,
+    /// Create a new record anyway.
+    Create,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// People from a CSV file (Google Contacts, Outlook, HubSpot, Pipedrive, Salesforce, ...).
+    Contacts(ImportArgs),
+    /// Companies from a CSV file.
+    Accounts(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    file: PathBuf,
+    /// Map a column to a field: "HEADER=field" (e.g. "E-mail=email"), "HEADER=" to leave it
+    /// out; repeat. Columns not named are guessed from their headers. Fields: see --fields.
+    #[arg(long = "map", value_name = "HEADER=FIELD")]
+    map: Vec<String>,
+    /// What to do with rows matching a record on file (by e-mail, phone, web domain or name).
+    #[arg(long, value_enum, default_value_t)]
+    dedup: DedupArg,
+    /// Show what the first 20 rows would become, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// List the fields columns can be mapped to, and the guessed mapping, and stop.
+    #[arg(long)]
+    fields: bool,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(db: &mut Db, cmd: ImportCmd) -> rapport_core::Result<()> {
+    let (entity, args) = match cmd {
+        ImportCmd::Contacts(a) => (ImportEntity::Contacts, a),
+        ImportCmd::Accounts(a) => (ImportEntity::Accounts, a),
+    };
+    let name = args.file.display().to_string();
+    if !args.file.is_file() {
+        return Err(Error::invalid(
+            "file",
+            format!("{name} does not exist or is not a file"),
+        ));
+    }
+    let bytes = std::fs::read(&args.file).map_err(|source| Error::Io {
+        action: "read",
+        path: args.file.clone(),
+        source,
+    })?;
+    let t = table::read(&bytes, &name)?;
+    let mut mapping = import::guess(db.conn(), entity, &t.headers)?;
+    let targets = import::targets(db.conn(), entity)?;
+    for pair in &args.map {
+        let Some((header, field)) = pair.split_once('=') else {
+            return Err(Error::invalid(
+                "--map",
+                format!("\"{pair}\" is not HEADER=FIELD"),
+            ));
+        };
+        let Some(column) = t
+            .headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(header.trim()))
+        else {
+            return Err(Error::invalid(
+                "--map",
+                format!(
+                    "{name} has no column \"{}\"; its columns are: {}",
+                    header.trim(),
+                    t.headers.join(", ")
+                ),
+            ));
+        };
+        let field = field.trim();
+        mapping[column] = if field.is_empty() {
+            None
+        } else {
+            let target = targets
+                .iter()
+                .find(|t| t.key == field || t.label.eq_ignore_ascii_case(field))
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "--map",
+                        format!(
+                            "\"{field}\" is not a field; see rapport import {} FILE --fields",
+                            entity.table()
+                        ),
+                    )
+                })?;
+            Some(target.key.clone())
+        };
+    }
+    if args.fields {
+        #[derive(serde::Serialize)]
+        struct Fields<'a> {
+            targets: &'a [import::TargetField],
+            columns: Vec<(String, Option<String>)>,
+        }
+        let columns: Vec<(String, Option<String>)> = t
+            .headers
+            .iter()
+            .cloned()
+            .zip(mapping.iter().cloned())
+            .collect();
+        return emit(
+            args.format,
+            &Fields {
+                targets: &targets,
+                columns: columns.clone(),
+            },
+            || {
+                for (header, key) in &columns {
+                    output::line(&format!(
+                        "{header:<30} -> {}",
+                        key.as_deref().unwrap_or("(not imported)")
+                    ))?;
+                }
+                output::line("\nFields:")?;
+                for target in &targets {
+                    output::line(&format!("  {:<24} {}", target.key, target.label))?;
+                }
+                Ok(())
+            },
+        );
+    }
+    let options = ImportOptions {
+        entity,
+        mapping,
+        dedup: match args.dedup {
+            DedupArg::Skip => Dedup::Skip,
+            DedupArg::Update => Dedup::Update,
+            DedupArg::Create => Dedup::Create,
+        },
+    };
+    if args.dry_run {
+        let rows = import::preview(db, &t, &options, 20)?;
+        return emit(args.format, &rows, || {
+            for r in &rows {
+                output::line(&format!(
+                    "line {:>5}  {:<7} {}",
+                    r.line,
+                    r.outcome,
+                    r.reason.clone().unwrap_or_default()
+                ))?;
+            }
+            Ok(())
+        });
+    }
+    let report = import::import(db, &t, &options, &mut |_, _| true)?;
+    emit(args.format, &report, || {
+        output::line(&format!(
+            "{name}: {} rows read: {} created, {} updated, {} skipped as duplicates, {} rejected",
+            report.rows_read,
+            report.created,
+            report.updated,
+            report.skipped,
+            report.rejected.len()
+        ))?;
+        for r in &report.rejected {
+            output::line(&format!("  line {}: {}", r.line, r.reason))?;
+        }
+        if let Some(batch) = &report.batch_id {
+            output::line(&format!("undo with: rapport undo {batch}"))?;
+        }
+        Ok(())
+    })
+}
