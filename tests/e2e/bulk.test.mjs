@@ -17,7 +17,7 @@ test("select, tag, filter, save a view, delete and undo; a custom field end to e
   for (const [first, last] of [["Ada", "Lovelace"], ["Alan", "Turing"], ["Grace", "Hopper"], ["Edsger", "Dijkstra"]]) {
     cli(db, "contacts", "add", "--first-name", first, "--last-name", last);
   }
-  const app = await launch(db);
+  const app = await launch(db, "#/contacts");
   try {
     await step(app, "select two people and tag them", async () => {
       await app.waitUntil(async () => (await names(app)).length === 4, { timeout: 10000 });

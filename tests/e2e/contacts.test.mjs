@@ -9,9 +9,9 @@ after(stopDriver);
 
 test("a contact's life: create, link, edit, find, survive a restart, delete", async () => {
   const db = freshDb();
-  let app = await launch(db);
+  let app = await launch(db, "#/contacts");
   try {
-    await step(app, "the first screen is the empty contacts list", async () => {
+    await step(app, "the contacts list starts empty", async () => {
       await (await app.$(byTest("contacts-empty"))).waitForDisplayed({ timeout: 10000 });
       await shot(app, "01-contacts-empty");
     });
@@ -78,7 +78,7 @@ test("a contact's life: create, link, edit, find, survive a restart, delete", as
 
     await step(app, "quit and relaunch: the contact is still there", async () => {
       await app.deleteSession();
-      app = await launch(db);
+      app = await launch(db, "#/contacts");
       await app.waitUntil(async () => (await rows(app, "contacts-table")).some((r) => r.includes("Ada Lovelace")), {
         timeout: 10000,
         timeoutMsg: "Ada Lovelace is gone after a restart",
@@ -115,7 +115,7 @@ test("lists sort by the clicked column, both ways", async () => {
   for (const [first, last, email, account] of people) {
     cli(db, "contacts", "add", "--first-name", first, "--last-name", last, "--email", email, "--account", account, "--phone", "+1 555 0100");
   }
-  const app = await launch(db);
+  const app = await launch(db, "#/contacts");
   try {
     const lastNames = async () => (await rows(app, "contacts-table")).map((r) => r.split(" | ")[0].split(" ").slice(-1)[0]);
     await step(app, "sorted by name (last, first) at first", async () => {

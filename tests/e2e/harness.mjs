@@ -83,8 +83,9 @@ export function cli(db, ...args) {
   return execFileSync(CLI, ["--db", db, ...args], { encoding: "utf8" }).trim();
 }
 
-/** Opens the app window on `db`; resolves once the UI has rendered. */
-export async function launch(db) {
+/** Opens the app window on `db` (at `route`, e.g. "#/contacts", when given; the app itself
+ * opens on Today); resolves once the UI has rendered. */
+export async function launch(db, route = null) {
   const browser = await remote({
     hostname: "127.0.0.1",
     port,
@@ -99,6 +100,11 @@ export async function launch(db) {
   });
   await browser.setTimeout({ implicit: 0 });
   await (await browser.$(".shell, [data-testid=open-error]")).waitForExist({ timeout: 20000 });
+  if (route) {
+    await browser.execute((hash) => {
+      window.location.hash = hash;
+    }, route);
+  }
   return browser;
 }
 

@@ -10,7 +10,7 @@ after(stopDriver);
 test("3,000 contacts: the count is exact, rows load as you scroll, the DOM stays small", async () => {
   const db = freshDb();
   generate(db, 3000, 400);
-  const app = await launch(db);
+  const app = await launch(db, "#/contacts");
   try {
     await step(app, "the header counts every contact", async () => {
       const sub = await app.$(".page-head .sub");

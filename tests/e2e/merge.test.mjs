@@ -12,7 +12,7 @@ test("the palette finds a contact; two duplicates are merged, then the merge is 
   cli(db, "contacts", "add", "--first-name", "Ada", "--last-name", "Lovelace", "--email", "ada@engines.example", "--account", "Analytical Engines");
   cli(db, "contacts", "add", "--first-name", "Augusta", "--last-name", "King", "--email", "ADA@engines.example", "--title", "Countess");
   cli(db, "contacts", "add", "--first-name", "Grace", "--last-name", "Hopper", "--email", "grace@navy.example", "--account", "US Navy");
-  const app = await launch(db);
+  const app = await launch(db, "#/contacts");
   try {
     await step(app, "Ctrl+K opens the palette and finds Grace by a prefix", async () => {
       await (await app.$(byTest("contacts-table"))).waitForDisplayed({ timeout: 10000 });

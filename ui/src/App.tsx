@@ -3,19 +3,29 @@ import { useState, type ReactNode } from "react";
 import { Link, Redirect, Route, Router, Switch, useRoute } from "wouter";
 import { useHashLocation } from "wouter/use-hash-location";
 
+import { ActivityDialogProvider } from "./components/ActivityDialog";
 import { CommandPalette } from "./components/CommandPalette";
+import { RemindersBell } from "./components/Reminders";
 import { ToastProvider } from "./components/Toasts";
 import { api } from "./lib/api";
 import logo from "./logo.svg";
 import { AccountDetail } from "./screens/AccountDetail";
 import { AccountFormPage } from "./screens/AccountForm";
 import { AccountsList } from "./screens/AccountsList";
+import { CalendarScreen } from "./screens/CalendarScreen";
+import { Board } from "./screens/Board";
+import { DealDetail } from "./screens/DealDetail";
+import { DealFormPage } from "./screens/DealForm";
+import { DealsList } from "./screens/DealsList";
+import { Forecast } from "./screens/Forecast";
+import { PipelineSettings } from "./screens/PipelineSettings";
 import { ContactDetail } from "./screens/ContactDetail";
 import { ContactFormPage } from "./screens/ContactForm";
 import { ContactsList } from "./screens/ContactsList";
 import { Duplicates } from "./screens/Duplicates";
 import { Merge } from "./screens/Merge";
 import { Settings } from "./screens/Settings";
+import { Today } from "./screens/Today";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -66,11 +76,22 @@ function Shell() {
         <button className="kbd-hint" onClick={() => setPalette(true)} data-testid="open-palette">
           Search… <kbd>Ctrl K</kbd>
         </button>
+        <NavLink href="/today" testId="nav-today">
+          Today
+        </NavLink>
+        <NavLink href="/calendar" testId="nav-calendar">
+          Calendar
+        </NavLink>
+        <RemindersBell />
+        <div className="nav-sep" />
         <NavLink href="/contacts" testId="nav-contacts">
           Contacts
         </NavLink>
         <NavLink href="/accounts" testId="nav-accounts">
           Accounts
+        </NavLink>
+        <NavLink href="/deals" testId="nav-deals">
+          Deals
         </NavLink>
         <NavLink href="/duplicates" testId="nav-duplicates">
           Duplicates
@@ -90,6 +111,8 @@ function Shell() {
       </nav>
       <main className="main">
         <Switch>
+          <Route path="/today" component={Today} />
+          <Route path="/calendar" component={CalendarScreen} />
           <Route path="/contacts" component={ContactsList} />
           <Route path="/contacts/new">{() => <ContactFormPage />}</Route>
           <Route path="/contacts/:id/edit">{(p) => <ContactFormPage id={p.id} />}</Route>
@@ -98,13 +121,20 @@ function Shell() {
           <Route path="/accounts/new">{() => <AccountFormPage />}</Route>
           <Route path="/accounts/:id/edit">{(p) => <AccountFormPage id={p.id} />}</Route>
           <Route path="/accounts/:id">{(p) => <AccountDetail key={p.id} id={p.id} />}</Route>
+          <Route path="/deals" component={Board} />
+          <Route path="/deals/list" component={DealsList} />
+          <Route path="/deals/forecast" component={Forecast} />
+          <Route path="/deals/new">{() => <DealFormPage />}</Route>
+          <Route path="/deals/:id/edit">{(p) => <DealFormPage id={p.id} />}</Route>
+          <Route path="/deals/:id">{(p) => <DealDetail key={p.id} id={p.id} />}</Route>
           <Route path="/duplicates" component={Duplicates} />
           <Route path="/settings" component={Settings} />
+          <Route path="/settings/pipelines" component={PipelineSettings} />
           <Route path="/merge/:survivor/:other">
             {(p) => <Merge key={`${p.survivor}-${p.other}`} survivorId={p.survivor} otherId={p.other} />}
           </Route>
           <Route>
-            <Redirect to="/contacts" />
+            <Redirect to="/today" />
           </Route>
         </Switch>
       </main>
@@ -118,7 +148,9 @@ export function App() {
     <QueryClientProvider client={queryClient}>
       <ToastProvider>
         <Router hook={useHashLocation}>
-          <Shell />
+          <ActivityDialogProvider>
+            <Shell />
+          </ActivityDialogProvider>
         </Router>
       </ToastProvider>
     </QueryClientProvider>

@@ -9,6 +9,8 @@ import { useShortcut } from "../lib/useShortcut";
 type Item = { key: string; label: string; hint?: string | null; group: string; go: string };
 
 const ACTIONS: Item[] = [
+  { key: "go-today", label: "Go to Today", group: "Actions", go: "/today" },
+  { key: "go-calendar", label: "Go to Calendar", group: "Actions", go: "/calendar" },
   { key: "new-contact", label: "New contact", group: "Actions", go: "/contacts/new" },
   { key: "new-account", label: "New account", group: "Actions", go: "/accounts/new" },
   { key: "go-contacts", label: "Go to Contacts", group: "Actions", go: "/contacts" },

@@ -41,6 +41,12 @@ type Props<T extends Row, S extends string> = {
   empty: { title: string; text: ReactNode };
   /** Extra filter controls of this kind of record. */
   extraFilters?: (filters: Filters, set: (patch: Filters) => void) => ReactNode;
+  /** Where rows and New go when it differs from `entity` ("/deals" for "opportunities"). */
+  routeBase?: string;
+  /** Filters to start with (e.g. from the address). */
+  initialFilters?: Filters;
+  /** More controls in the page head, before the search box. */
+  headExtra?: ReactNode;
 };
 
 const PAGE = 100;
@@ -61,7 +67,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
   const [sort, setSort] = useState<S>(props.defaultSort);
   const [direction, setDirection] = useState<SortDirection>("asc");
   const [sortField, setSortField] = useState<string | null>(null);
-  const [filters, setFilters] = useState<Filters>({});
+  const [filters, setFilters] = useState<Filters>(props.initialFilters ?? {});
   // The selection belongs to one query: changing the search, filters or sort clears it, so a
   // bulk action never reaches rows the user can no longer see.
   const [selection, setSelection] = useState<{ key: string; ids: Set<string> }>({ key: "", ids: new Set() });
@@ -188,7 +194,8 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
     },
   });
 
-  const newHref = `/${entity}/new`;
+  const base = props.routeBase ?? `/${entity}`;
+  const newHref = `${base}/new`;
   useShortcut("n", () => navigate(newHref));
   const newButton = (
     <Link className="btn primary" href={newHref} data-testid={`new-${entity}`}>
@@ -197,7 +204,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
   );
   const open = (row: T) => {
     rememberOrder(entity, rows.map((r) => r.id));
-    navigate(`/${entity}/${row.id}`);
+    navigate(`${base}/${row.id}`);
   };
   const padTop = items[0]?.start ?? 0;
   const padBottom = virtual.getTotalSize() - (items.at(-1)?.end ?? 0);
@@ -213,6 +220,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
   return (
     <>
       <PageHead title={props.title} sub={total !== null ? props.countLabel(total) : " "}>
+        {props.headExtra}
         <input
           className="input search"
           type="search"

@@ -5,12 +5,13 @@ import { Link, useLocation } from "wouter";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { TagList } from "../components/Pickers";
 import { CustomFieldValues } from "../components/CustomFields";
+import { RecordActivityActions } from "../components/RecordActivityActions";
 import { RecordNav } from "../components/RecordNav";
 import { Timeline } from "../components/Timeline";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
 import { api, type Address } from "../lib/api";
-import { formatDateTime, formatMoney, fullName, initials } from "../lib/format";
+import { formatDate, formatDateTime, formatMoney, fullName, initials } from "../lib/format";
 import { useShortcut } from "../lib/useShortcut";
 
 function addressLines(a: Address): string[] {
@@ -31,6 +32,10 @@ export function AccountDetail({ id }: { id: string }) {
   const people = useQuery({
     queryKey: ["contacts", "of-account", id],
     queryFn: () => api.contacts.list({ account_id: id, limit: 200 }),
+  });
+  const deals = useQuery({
+    queryKey: ["deals", "of-account", id],
+    queryFn: () => api.deals.list({ account_id: id, status: "open", sort: "expected_close", limit: 50 }),
   });
   const remove = useMutation({
     mutationFn: () => api.accounts.remove(id),
@@ -70,6 +75,7 @@ export function AccountDetail({ id }: { id: string }) {
           ← All accounts
         </Link>
         <RecordNav entity="accounts" id={id} />
+        <RecordActivityActions entity="accounts" id={id} name={a.name} />
         <Link className="btn" href={`/contacts/new?account=${a.id}`} data-testid="add-contact-here">
           + Contact here
         </Link>
@@ -169,6 +175,30 @@ export function AccountDetail({ id }: { id: string }) {
               </table>
             ) : (
               <span className="muted">Nobody from {a.name} yet.</span>
+            )}
+          </section>
+          <section className="card wide" data-testid="account-deals">
+            <h2>
+              Open deals ({deals.data?.total ?? deals.data?.items.length ?? 0}){" "}
+              <Link className="btn small" href={`/deals/new?account=${id}`} data-testid="new-deal-here">
+                + New deal
+              </Link>
+            </h2>
+            {deals.data?.items.length ? (
+              <table className="list">
+                <tbody>
+                  {deals.data.items.map((d) => (
+                    <tr key={d.id} tabIndex={0} onClick={() => navigate(`/deals/${d.id}`)} onKeyDown={(e) => e.key === "Enter" && navigate(`/deals/${d.id}`)}>
+                      <td>{d.name}</td>
+                      <td>{d.stage_name}</td>
+                      <td>{d.amount ? formatMoney(d.amount) : dash}</td>
+                      <td>{d.expected_close ? formatDate(d.expected_close) : dash}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              <span className="muted">No open deals with {a.name}.</span>
             )}
           </section>
           <CustomFieldValues entity="accounts" values={a.custom as Record<string, unknown>} />

@@ -5,6 +5,7 @@ import { Link, useLocation, useSearchParams } from "wouter";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { TagList } from "../components/Pickers";
 import { CustomFieldValues } from "../components/CustomFields";
+import { RecordActivityActions } from "../components/RecordActivityActions";
 import { RecordNav } from "../components/RecordNav";
 import { Timeline } from "../components/Timeline";
 import { ErrorBanner, PageHead } from "../components/PageHead";
@@ -75,6 +76,7 @@ export function ContactDetail({ id }: { id: string }) {
           ← All contacts
         </Link>
         <RecordNav entity="contacts" id={id} />
+        <RecordActivityActions entity="contacts" id={id} name={name} />
         <Link className="btn" href={`/contacts/${id}/edit`} data-testid="edit-contact">
           Edit
         </Link>

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { Link } from "wouter";
 
 import { TextField } from "../components/Field";
 import { FieldsEditor } from "../components/FieldsEditor";
@@ -54,8 +55,16 @@ export function Settings() {
             </div>
           </form>
         </section>
+        <section className="form-section form" data-testid="settings-pipelines">
+          <h2>Deals</h2>
+          <p className="muted">Pipeline stages, their probabilities, rotting limits and suggested tasks, and lost reasons.</p>
+          <Link className="btn" href="/settings/pipelines" data-testid="edit-pipelines">
+            Edit pipelines and stages
+          </Link>
+        </section>
         <FieldsEditor entity="contacts" title="Contact fields" />
         <FieldsEditor entity="accounts" title="Account fields" />
+        <FieldsEditor entity="opportunities" title="Deal fields" />
       </div>
     </>
   );
