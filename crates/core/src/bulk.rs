@@ -36,12 +36,13 @@ pub struct BulkResult {
     pub batch_id: String,
 }
 
-/// Applies `action` to the `entity` records (`contacts` or `accounts`) with these ids, all in
+/// Applies `action` to the `entity` records (`contacts`, `accounts` or `opportunities`) with these ids, all in
 /// one transaction. An unknown id fails the whole action and changes nothing.
 pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> Result<BulkResult> {
     let table: &'static str = match entity {
         "contacts" => crate::contacts::TABLE,
         "accounts" => crate::accounts::TABLE,
+        "opportunities" => crate::opportunities::TABLE,
         other => {
             return Err(Error::invalid(
                 "entity",
@@ -98,10 +99,10 @@ fn apply_one(
         .query_row([id], |r| r.get(0))?;
     if !exists {
         return Err(Error::not_found(
-            if table == "contacts" {
-                "contact"
-            } else {
-                "account"
+            match table {
+                "contacts" => "contact",
+                "accounts" => "account",
+                _ => "opportunity",
             },
             id,
         ));
@@ -135,10 +136,10 @@ fn apply_one(
             w.update(table, id, &[("owner_id", value)])
         }
         BulkAction::Delete => {
-            if table == "contacts" {
-                crate::contacts::delete_in(w, id)?;
-            } else {
-                crate::accounts::delete_in(w, id)?;
+            match table {
+                "contacts" => crate::contacts::delete_in(w, id)?,
+                "accounts" => crate::accounts::delete_in(w, id)?,
+                _ => crate::opportunities::delete_in(w, id)?,
             }
             Ok(true)
         }

@@ -587,7 +587,12 @@ pub fn move_to(db: &mut Db, id: &str, input: &MoveInput) -> Result<Moved> {
 
 /// Deletes a deal with its people, products and stage history; its activities stay, unlinked.
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
-    db.write(|w| {
+    db.write(|w| delete_in(w, id))
+}
+
+/// [`delete`] inside a larger write (a bulk delete).
+pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
+    {
         get(w.conn(), id)?;
         for (row, _) in contacts_of(w.conn(), id)? {
             w.delete(CONTACTS, &row)?;
@@ -607,7 +612,7 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
         crate::fields::clear(w, TABLE, id)?;
         crate::activities::unlink_record(w, TABLE, id)?;
         w.delete(TABLE, id)
-    })
+    }
 }
 
 /// Unlinks deals from an account being deleted (called by `accounts::delete_in`).
@@ -965,6 +970,10 @@ pub struct Card {
     #[ts(type = "number")]
     pub days_in_stage: i64,
     pub rotting: bool,
+    /// The newest done activity on the deal.
+    pub last_activity_at: Option<String>,
+    /// YYYY-MM-DD, for won and lost deals.
+    pub closed_on: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -1026,7 +1035,7 @@ pub fn board(conn: &Connection, query: &BoardQuery, now: DateTime<Utc>) -> Resul
     let per_column = query.cards_per_column.unwrap_or(100).clamp(1, 1000);
     let card_sql = format!(
         "SELECT o.id, o.name, a.name, o.amount_minor, o.currency, {PROBABILITY}, o.expected_close,
-                t.name, o.stage_entered_at, {LAST_ACTIVITY}, s.rotting_days, s.kind
+                t.name, o.stage_entered_at, {LAST_ACTIVITY}, s.rotting_days, s.kind, o.closed_on
            FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
            LEFT JOIN accounts a ON a.id = o.account_id
            LEFT JOIN team_members t ON t.id = o.owner_id
@@ -1068,6 +1077,8 @@ pub fn board(conn: &Connection, query: &BoardQuery, now: DateTime<Utc>) -> Resul
                     owner_name: r.get(7)?,
                     days_in_stage: days_between(&entered, now),
                     rotting: is_rotting(kind, r.get(10)?, &entered, last.as_deref(), now),
+                    last_activity_at: last,
+                    closed_on: r.get(12)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -536,3 +536,43 @@ fn deleting_an_account_keeps_its_deals_and_merging_contacts_moves_their_roles() 
     let o = opportunities::get(db.conn(), &d.id).unwrap();
     assert!(o.account_id.is_none());
 }
+
+#[test]
+fn deals_take_bulk_actions_as_one_undoable_batch() {
+    let mut db = Db::open_in_memory().unwrap();
+    let a = deal(&mut db, "A", "10", None);
+    let b = deal(&mut db, "B", "20", None);
+    let ids = vec![a.id.clone(), b.id.clone()];
+    let tagged = rapport_core::bulk::apply(
+        &mut db,
+        "opportunities",
+        &ids,
+        &rapport_core::bulk::BulkAction::AddTags {
+            tags: vec!["q4".into()],
+        },
+    )
+    .unwrap();
+    assert_eq!(tagged.changed, 2);
+    assert_eq!(opportunities::get(db.conn(), &b.id).unwrap().tags, ["q4"]);
+    let deleted = rapport_core::bulk::apply(
+        &mut db,
+        "opportunities",
+        &ids,
+        &rapport_core::bulk::BulkAction::Delete,
+    )
+    .unwrap();
+    assert!(opportunities::get(db.conn(), &a.id).is_err());
+    rapport_core::changelog::undo(&mut db, &deleted.batch_id).unwrap();
+    let back = opportunities::get(db.conn(), &a.id).unwrap();
+    assert_eq!(
+        (back.tags.as_slice(), back.stage_name.as_str()),
+        (["q4".to_owned()].as_slice(), "Prospecting")
+    );
+    assert_eq!(
+        opportunities::stage_history(db.conn(), &a.id)
+            .unwrap()
+            .len(),
+        1,
+        "its history came back too"
+    );
+}

@@ -80,6 +80,8 @@ describe("moveCard", () => {
       owner_name: null,
       days_in_stage: 4,
       rotting: true,
+      last_activity_at: null,
+      closed_on: null,
     };
     const board: Board = {
       pipeline_id: "p",

@@ -53,6 +53,8 @@ const card = (id: string, name: string, over: Partial<Card> = {}): Card => ({
   owner_name: "Grace Hopper",
   days_in_stage: 3,
   rotting: false,
+  last_activity_at: null,
+  closed_on: null,
   ...over,
 });
 

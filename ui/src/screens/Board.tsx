@@ -338,12 +338,20 @@ const DraggableCard = memo(function DraggableCard({
   );
 });
 
+/** Whole days since the newest done activity, else since the deal entered its stage. */
+function quietDays(card: Card): number {
+  if (!card.last_activity_at) return card.days_in_stage;
+  const since = Math.floor((Date.now() - Date.parse(card.last_activity_at)) / 86_400_000);
+  return Math.max(0, Math.min(since, card.days_in_stage));
+}
+
 function CardView({ card, overlay, closed }: { card: Card; overlay?: boolean; closed?: boolean }) {
   const past = isPast(card.expected_close, todayIso());
+  const quiet = `No activity for ${days(quietDays(card))}`;
   return (
     <article
       className={`deal-card${card.rotting ? " rotting" : ""}${overlay ? " overlay" : ""}`}
-      title={card.rotting ? `No activity for ${days(card.days_in_stage)}` : undefined}
+      title={card.rotting ? quiet : undefined}
     >
       <div className="deal-card-name">{card.name}</div>
       {card.account_name && <div className="deal-card-account muted small">{card.account_name}</div>}
@@ -355,6 +363,7 @@ function CardView({ card, overlay, closed }: { card: Card; overlay?: boolean; cl
           </span>
         )}
       </div>
+      {closed && card.closed_on && <div className="deal-card-row small muted">Closed {formatDate(card.closed_on)}</div>}
       {!closed && (
         <div className="deal-card-row small muted">
           {card.expected_close ? (
@@ -366,7 +375,7 @@ function CardView({ card, overlay, closed }: { card: Card; overlay?: boolean; cl
         )}
         <span title="Days in this stage">
           {card.rotting && (
-            <span className="rot-dot" data-testid="rotting" aria-label={`No activity for ${days(card.days_in_stage)}`}>
+            <span className="rot-dot" data-testid="rotting" aria-label={quiet}>
               ●{" "}
             </span>
           )}

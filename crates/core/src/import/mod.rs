@@ -146,6 +146,12 @@ pub fn import(
     };
     let origin = db.origin();
     db.set_origin("import");
+    // A big import dirties more pages than the default 2 MB cache holds; spilling them to the
+    // WAL mid-transaction would write them twice.
+    let cache: i64 = db
+        .conn()
+        .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    db.conn().pragma_update(None, "cache_size", -256_000)?;
     let result = db.write(|w| {
         let mut index = Index::load(w.conn(), options.entity)?;
         for (i, row) in table.rows.iter().enumerate() {
@@ -167,6 +173,7 @@ pub fn import(
         Ok(w.batch_id().to_owned())
     });
     db.set_origin(origin);
+    db.conn().pragma_update(None, "cache_size", cache)?;
     match result {
         Ok(batch) => {
             if report.created + report.updated > 0 {

@@ -4,4 +4,12 @@ import type { Money } from "./Money";
 /**
  * A deal as a card on the board.
  */
-export type Card = { id: string, name: string, account_name: string | null, amount: Money | null, probability: number, expected_close: string | null, owner_name: string | null, days_in_stage: number, rotting: boolean, };
+export type Card = { id: string, name: string, account_name: string | null, amount: Money | null, probability: number, expected_close: string | null, owner_name: string | null, days_in_stage: number, rotting: boolean, 
+/**
+ * The newest done activity on the deal.
+ */
+last_activity_at: string | null, 
+/**
+ * YYYY-MM-DD, for won and lost deals.
+ */
+closed_on: string | null, };
