@@ -722,6 +722,73 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
         note: "Each card also names its account and owner and looks up its newest done activity (for rotting).".into(),
     });
 
+    // ---- importing a 100,000-row CSV into an empty database
+    report("import: 100000 CSV rows");
+    let csv_path = work.join("import-100k.csv");
+    generate::write_contacts_csv(&csv_path, size.contacts, seed ^ 0x1a)?;
+    let import_path = work.join("import-bench.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", import_path.display()));
+    }
+    let mut target = Db::open(&import_path)?;
+    let bytes = std::fs::read(&csv_path)?;
+    let (imported, t_import) = time(|| {
+        let table = rapport_core::import::table::read(&bytes, "import-100k.csv")?;
+        rapport_core::import::import(
+            &mut target,
+            &table,
+            &rapport_core::import::ImportOptions::default(),
+            &mut |_, _| true,
+        )
+    });
+    let imported = imported?;
+    drop(target);
+    let (raw, t_raw) = time(|| -> Result<(), Box<dyn std::error::Error>> {
+        let raw_path = work.join("import-baseline.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", raw_path.display()));
+        }
+        drop(Db::open(&raw_path)?);
+        #[allow(clippy::disallowed_methods)] // the baseline is raw SQLite on purpose
+        let mut raw = Connection::open(&raw_path)?;
+        raw.pragma_update(None, "journal_mode", "WAL")?;
+        raw.pragma_update(None, "synchronous", "NORMAL")?;
+        let tx = raw.transaction()?;
+        {
+            let mut rdr = csv::Reader::from_path(&csv_path)?;
+            let mut insert = tx.prepare(
+                "INSERT INTO contacts (id, first_name, last_name, title, notes, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 't', 't')",
+            )?;
+            for rec in rdr.records() {
+                let rec = rec?;
+                insert.execute((
+                    rapport_core::new_id(),
+                    rec.get(0),
+                    rec.get(1),
+                    rec.get(4),
+                    rec.get(6),
+                ))?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    });
+    raw?;
+    cases.push(Case {
+        name: format!(
+            "import a {}-row CSV (Outlook headers) into an empty database: {} created, {} rejected",
+            imported.rows_read,
+            imported.created,
+            imported.rejected.len()
+        ),
+        ours: Stats::of(vec![t_import]),
+        baseline: Stats::of(vec![t_raw]),
+        baseline_does: "csv crate + one prepared INSERT per row, names only, no e-mails, phones, accounts or index".into(),
+        budget_ms: Some(2000.0),
+        note: "Rapport decodes and maps the file, checks every row like a form, normalises phone numbers, creates the companies, logs every row for undo and builds the search index. A bulk path (batched change log, parallel phone parsing) is the known way to the budget.".into(),
+    });
+
     // ---- a verified backup of the whole dataset
     report("backup");
     let backup_path = work.join("backup-bench.db");
