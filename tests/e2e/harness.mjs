@@ -45,6 +45,9 @@ export async function startDriver() {
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(LOGS, { recursive: true });
   const env = { ...process.env };
+  // A desktop session has a locale; a bare CI shell often has none, and WebKit then formats
+  // numbers the POSIX way (no thousands separators). Test what people see.
+  if (!env.LANG || env.LANG === "C" || env.LANG === "POSIX") env.LANG = "en_US.UTF-8";
   if (!env.DISPLAY) {
     const display = `:${90 + Math.floor(Math.random() * 9)}`;
     xvfb = spawn("Xvfb", [display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], { stdio: "ignore" });

@@ -263,7 +263,48 @@ fn describe(
             .iter()
             .filter(|(k, _)| !HIDDEN.contains(&k.as_str()))
             .collect();
-        for (field, (old, new)) in fields {
+        // Money is shown as an amount with its currency, not as minor units and a code.
+        let currency_of = |amount_field: &str, side: usize| -> Option<String> {
+            let code_field = amount_field
+                .replace("_minor", "_currency")
+                .replace("amount_currency", "currency");
+            let (_, pair) = fields.iter().find(|(k, _)| k.as_str() == code_field)?;
+            let v = if side == 0 { &pair.0 } else { &pair.1 };
+            v.as_str().map(str::to_owned)
+        };
+        let money = |field: &str, v: &Json, side: usize| -> Option<String> {
+            let minor = v.as_i64()?;
+            let currency = currency_of(field, side)?;
+            Some(format!(
+                "{} {currency}",
+                crate::money::format_plain(&crate::money::Money {
+                    amount_minor: minor,
+                    currency: currency.clone()
+                })
+            ))
+        };
+        let has = |name: &str| fields.keys().any(|k| k.as_str() == name);
+        for (field, pair) in &fields {
+            let field = field.as_str();
+            let (old, new) = (&pair.0, &pair.1);
+            if (field == "currency" && has("amount_minor"))
+                || (field == "annual_revenue_currency" && has("annual_revenue_minor"))
+            {
+                continue;
+            }
+            if field.ends_with("_minor") {
+                let name = label(field);
+                let show = |v: &Json, side| money(field, v, side).unwrap_or_else(|| show(v));
+                if created {
+                    if !new.is_null() {
+                        details.push(format!("{name}: {}", show(new, 1)));
+                    }
+                } else {
+                    details.push(format!("{name}: {} → {}", show(old, 0), show(new, 1)));
+                    touched.push(name.to_lowercase());
+                }
+                continue;
+            }
             let name = label(field);
             if field.ends_with("_since") {
                 // Consent flags: what matters is on or off; the date is on the record.

@@ -38,7 +38,18 @@ export function moneyToPlain(m: Money): string {
 }
 
 /** A Money value for display in the user's locale ("€1,234.50"). */
-export function formatMoney(m: Money, locale?: string): string {
+/**
+ * The locale to format with: the system's, except when the desktop session has none (a bare
+ * "C"/POSIX environment), where Intl would print numbers without thousands separators.
+ */
+function defaultLocale(): string | undefined {
+  const resolved = new Intl.NumberFormat().resolvedOptions().locale;
+  return /posix|^und/i.test(resolved) ? "en-US" : undefined;
+}
+
+const LOCALE = defaultLocale();
+
+export function formatMoney(m: Money, locale: string | undefined = LOCALE): string {
   const plain = moneyToPlain(m);
   try {
     // Intl accepts a decimal string and formats it exactly.
@@ -51,14 +62,14 @@ export function formatMoney(m: Money, locale?: string): string {
 }
 
 /** A stored UTC time stamp as a short local date and time. */
-export function formatDateTime(iso: string, locale?: string): string {
+export function formatDateTime(iso: string, locale: string | undefined = LOCALE): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
 }
 
 /** "3 minutes ago", "yesterday", or a date for older stamps. */
-export function formatRelative(iso: string, now: Date = new Date(), locale?: string): string {
+export function formatRelative(iso: string, now: Date = new Date(), locale: string | undefined = LOCALE): string {
   const d = new Date(iso);
   const seconds = Math.round((d.getTime() - now.getTime()) / 1000);
   if (Number.isNaN(seconds)) return iso;
@@ -72,7 +83,7 @@ export function formatRelative(iso: string, now: Date = new Date(), locale?: str
 }
 
 /** A calendar date (`YYYY-MM-DD`) or a time stamp, as a local date. */
-export function formatDate(value: string, locale?: string): string {
+export function formatDate(value: string, locale: string | undefined = LOCALE): string {
   const d = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00`) : new Date(value);
   if (Number.isNaN(d.getTime())) return value;
   return d.toLocaleDateString(locale, { dateStyle: "medium" });
