@@ -144,6 +144,24 @@ pub struct ListArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCmd {
+    /// Everything (records, links, custom fields, settings, the change log) as one JSON
+    /// archive that `rapport import archive` loads into an empty database.
+    Json {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// One kind of record as CSV (UTF-8, formula cells neutralised).
+    Csv {
+        /// contacts, accounts, opportunities (deals) or activities.
+        #[arg(long, default_value = "contacts")]
+        entity: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Activities as an iCalendar (.ics) file, RFC 5545.
     Ics {
         #[arg(long, value_name = "FILE")]
@@ -455,6 +473,35 @@ pub fn reminders_list(db: &Db, format: Format) -> rapport_core::Result<()> {
 
 pub fn export(db: &Db, cmd: ExportCmd) -> rapport_core::Result<()> {
     match cmd {
+        ExportCmd::Json { out, format } => {
+            let report = rapport_core::archive::export(db, &out)?;
+            emit(format, &report, || {
+                let rows: u64 = report.tables.iter().map(|(_, n)| n).sum();
+                output::line(&format!(
+                    "{}: {rows} rows in {} tables",
+                    report.path,
+                    report.tables.len()
+                ))
+            })
+        }
+        ExportCmd::Csv {
+            entity,
+            out,
+            format,
+        } => {
+            let which = rapport_core::export::ExportEntity::parse(&entity).ok_or_else(|| {
+                Error::invalid(
+                    "--entity",
+                    format!(
+                        "\"{entity}\" is not one of: contacts, accounts, opportunities, activities"
+                    ),
+                )
+            })?;
+            let report = rapport_core::export::csv(db.conn(), which, &out)?;
+            emit(format, &report, || {
+                output::line(&format!("{}: {} rows", report.path, report.rows))
+            })
+        }
         ExportCmd::Ics {
             out,
             from,

@@ -25,6 +25,12 @@ pub enum ImportCmd {
     Contacts(ImportArgs),
     /// Companies from a CSV file.
     Accounts(ImportArgs),
+    /// A JSON archive from `rapport export json`, into an empty database.
+    Archive {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -51,6 +57,19 @@ pub fn run(db: &mut Db, cmd: ImportCmd) -> rapport_core::Result<()> {
     let (entity, args) = match cmd {
         ImportCmd::Contacts(a) => (ImportEntity::Contacts, a),
         ImportCmd::Accounts(a) => (ImportEntity::Accounts, a),
+        ImportCmd::Archive { file, format } => {
+            if !file.is_file() {
+                return Err(Error::invalid(
+                    "file",
+                    format!("{} does not exist or is not a file", file.display()),
+                ));
+            }
+            let report = rapport_core::archive::import(db, &file)?;
+            return emit(format, &report, || {
+                let rows: u64 = report.tables.iter().map(|(_, n)| n).sum();
+                output::line(&format!("{}: {rows} rows loaded", report.path))
+            });
+        }
     };
     let name = args.file.display().to_string();
     if !args.file.is_file() {

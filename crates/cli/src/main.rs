@@ -83,6 +83,12 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                      due_today: [Activity], upcoming: [{date, items: [Activity]}]}
   reminders      -> [{activity: Activity, remind_at, missed}]
   export ics     -> {path, bytes, items}
+  export json    -> {path, tables: [[table, rows]]}   the archive itself:
+                    {format: rapport-archive, version: 1, schema_version, exported_at,
+                     tables: {table: [{column: value}]}}, ids and the change log included
+  export csv     -> {path, rows}   UTF-8 with BOM; cells starting =, +, -, @, tab or CR
+                    (other than plain numbers) get a leading apostrophe
+  import archive -> {path, tables: [[table, rows]]}   into an empty database only
   import         -> {rows_read, created, updated, skipped, rejected: [{line, reason}],
                      batch_id, encoding, delimiter, mapping: [field key | null], cancelled}
                     rows_read = created + updated + skipped + rejected (blank lines are not
@@ -190,7 +196,7 @@ enum Command {
     /// Write data out to a file.
     #[command(subcommand)]
     Export(activities::ExportCmd),
-    /// Read contacts or accounts from a CSV file: one batch, undone as a whole.
+    /// Read contacts or accounts from a CSV file (one batch, undone as a whole), or a JSON archive.
     #[command(subcommand)]
     Import(import::ImportCmd),
     /// Opportunities: add, list, move through the pipeline, win or lose.

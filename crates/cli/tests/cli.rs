@@ -1058,3 +1058,84 @@ fn import_prints_a_report_whose_counts_add_up_and_names_bad_files() {
     );
     assert!(err.contains("has no column \"Fax\""), "{err}");
 }
+
+#[test]
+fn export_json_loads_into_an_empty_database_and_csv_opens_as_a_table() {
+    let s = Sandbox::new();
+    let acme = s.ok(&["accounts", "add", "--name", "Acme"]);
+    s.ok(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Ada",
+        "--last-name",
+        "=1+1",
+        "--email",
+        "ada@acme.example",
+    ]);
+    s.ok(&[
+        "deals",
+        "add",
+        "--name",
+        "Two engines",
+        "--account-id",
+        acme.trim(),
+        "--amount",
+        "5000",
+        "--currency",
+        "EUR",
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("all.json");
+    let report = s.json(&[
+        "export",
+        "json",
+        "--out",
+        archive.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        report["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t[0] == "opportunities" && t[1] == 1)
+    );
+
+    let other = Sandbox::new();
+    other.ok(&["import", "archive", archive.to_str().unwrap()]);
+    let deals = other.json(&["deals", "list", "--format", "json"]);
+    assert_eq!(deals[0]["name"], "Two engines");
+    assert_eq!(deals[0]["account_name"], "Acme");
+    let err = other.fails(2, &["import", "archive", archive.to_str().unwrap()]);
+    assert!(err.contains("empty database only"), "{err}");
+
+    let csv_path = dir.path().join("people.csv");
+    s.ok(&[
+        "export",
+        "csv",
+        "--entity",
+        "contacts",
+        "--out",
+        csv_path.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&csv_path).unwrap();
+    assert!(
+        text.starts_with("\u{feff}Id,First name,Last name"),
+        "{text}"
+    );
+    assert!(text.contains(",Ada,'=1+1,"), "{text}");
+    let err = s.fails(
+        2,
+        &[
+            "export",
+            "csv",
+            "--entity",
+            "ships",
+            "--out",
+            csv_path.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("\"ships\" is not one of"), "{err}");
+}

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod archive;
 pub mod backup;
 pub mod bulk;
 pub mod changelog;
@@ -13,6 +14,7 @@ pub mod contacts;
 pub mod db;
 pub mod duplicates;
 pub mod error;
+pub mod export;
 pub mod fields;
 pub mod files;
 pub mod ics;

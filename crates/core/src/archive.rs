@@ -1,0 +1,253 @@
+//! The full JSON archive: every record, link, custom field, setting and the change log, with
+//! their ids, in one plain file the user can read, keep and load into an empty database to get
+//! back exactly the same data.
+//!
+//! ```json
+//! {"format": "rapport-archive", "version": 1, "schema_version": 4, "exported_at": "...",
+//!  "tables": {"accounts": [{"id": "...", "name": "...", ...}], ...}}
+//! ```
+
+use std::io::Write;
+use std::path::Path;
+
+use rusqlite::types::Value;
+use serde_json::{Map, Value as Json};
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+
+pub const FORMAT: &str = "rapport-archive";
+pub const VERSION: i64 = 1;
+
+/// Every table that holds the user's data, parents before children. The search index is left
+/// out: it is rebuilt from the records.
+const TABLES: &[&str] = &[
+    "settings",
+    "team_members",
+    "tags",
+    "custom_fields",
+    "accounts",
+    "contacts",
+    "contact_emails",
+    "contact_phones",
+    "contact_addresses",
+    "taggings",
+    "custom_values",
+    "saved_views",
+    "pipelines",
+    "pipeline_stages",
+    "lost_reasons",
+    "opportunities",
+    "opportunity_contacts",
+    "opportunity_products",
+    "opportunity_stage_history",
+    "activity_series",
+    "activities",
+    "activity_links",
+    "activity_participants",
+    "change_log",
+];
+
+/// Tables a new database fills by itself (the default pipeline); an import replaces them.
+const SEEDED: &[&str] = &["pipeline_stages", "pipelines", "lost_reasons"];
+
+fn to_json(v: Value) -> Json {
+    match v {
+        Value::Null => Json::Null,
+        Value::Integer(i) => Json::from(i),
+        Value::Real(f) => serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number),
+        Value::Text(s) => Json::String(s),
+        Value::Blob(b) => Json::String(b.iter().map(|x| format!("{x:02x}")).collect()),
+    }
+}
+
+fn from_json(v: &Json) -> Value {
+    match v {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Integer(i64::from(*b)),
+        Json::Number(n) => n
+            .as_i64()
+            .map(Value::Integer)
+            .unwrap_or_else(|| Value::Real(n.as_f64().unwrap_or_default())),
+        Json::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
+    }
+}
+
+/// What an export or import moved.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ArchiveReport {
+    pub path: String,
+    /// Rows per table.
+    pub tables: Vec<(String, u64)>,
+}
+
+/// Writes the archive to `path` (through a temporary file, renamed into place when complete).
+pub fn export(db: &Db, path: &Path) -> Result<ArchiveReport> {
+    let mut out: Vec<u8> = Vec::new();
+    let mut counts = Vec::new();
+    let io = |e: std::io::Error| Error::Internal(format!("could not write the archive: {e}"));
+    write!(
+        out,
+        "{{\"format\":\"{FORMAT}\",\"version\":{VERSION},\"schema_version\":{},\"exported_at\":{},\"tables\":{{",
+        db.schema_version()?,
+        Json::String(crate::time::now())
+    )
+    .map_err(io)?;
+    for (t, table) in TABLES.iter().enumerate() {
+        let order = if *table == "change_log" {
+            "seq"
+        } else {
+            "rowid"
+        };
+        let mut stmt = db
+            .conn()
+            .prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
+        let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+        write!(
+            out,
+            "{}{}:[",
+            if t == 0 { "" } else { "," },
+            Json::String((*table).into())
+        )
+        .map_err(io)?;
+        let mut rows = stmt.query([])?;
+        let mut n = 0u64;
+        while let Some(r) = rows.next()? {
+            let mut obj = Map::new();
+            for (i, name) in names.iter().enumerate() {
+                obj.insert(name.clone(), to_json(r.get::<_, Value>(i)?));
+            }
+            if n > 0 {
+                out.push(b',');
+            }
+            out.push(b'\n');
+            serde_json::to_writer(&mut out, &Json::Object(obj))
+                .map_err(|e| Error::Internal(e.to_string()))?;
+            n += 1;
+        }
+        out.extend_from_slice(b"]");
+        counts.push(((*table).to_owned(), n));
+    }
+    out.extend_from_slice(b"}}\n");
+    crate::files::write_atomically(path, &out)?;
+    Ok(ArchiveReport {
+        path: path.display().to_string(),
+        tables: counts,
+    })
+}
+
+/// Loads an archive into this database, which must be empty (nothing written to it yet).
+/// All or nothing: one transaction; the search index is rebuilt at the end.
+pub fn import(db: &mut Db, path: &Path) -> Result<ArchiveReport> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        action: "read",
+        path: path.to_owned(),
+        source,
+    })?;
+    let doc: Json = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::invalid(
+            "file",
+            format!(
+                "{name} is not a Rapport archive: its JSON is broken at line {}, column {} ({e})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    if doc.get("format").and_then(Json::as_str) != Some(FORMAT) {
+        return Err(Error::invalid(
+            "file",
+            format!("{name} is not a Rapport archive (no \"format\": \"{FORMAT}\")"),
+        ));
+    }
+    let version = doc.get("version").and_then(Json::as_i64).unwrap_or(0);
+    if version > VERSION {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{name} was written by a newer Rapport (archive version {version}); update Rapport to read it"
+            ),
+        ));
+    }
+    let schema = doc
+        .get("schema_version")
+        .and_then(Json::as_i64)
+        .unwrap_or(0);
+    if schema > db.schema_version()? {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{name} comes from a newer Rapport (schema {schema}); update Rapport to read it"
+            ),
+        ));
+    }
+    let Some(tables) = doc.get("tables").and_then(Json::as_object) else {
+        return Err(Error::invalid("file", format!("{name} has no \"tables\"")));
+    };
+    let logged: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))?;
+    if logged > 0 {
+        return Err(Error::Conflict(
+            "an archive loads into an empty database only; this one already holds data (create a new file first)".into(),
+        ));
+    }
+    let mut counts = Vec::new();
+    db.write(|w| {
+        let conn = w.conn();
+        conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        for table in SEEDED {
+            if tables.contains_key(*table) {
+                conn.execute(&format!("DELETE FROM {table}"), [])?;
+            }
+        }
+        for table in TABLES {
+            let Some(rows) = tables.get(*table).and_then(Json::as_array) else {
+                continue;
+            };
+            let columns: Vec<String> = conn
+                .prepare(&format!("SELECT * FROM {table} LIMIT 0"))?
+                .column_names()
+                .map(str::to_owned)
+                .collect();
+            for (i, row) in rows.iter().enumerate() {
+                let Some(obj) = row.as_object() else {
+                    return Err(Error::invalid(
+                        "file",
+                        format!("{name}: {table} row {} is not an object", i + 1),
+                    ));
+                };
+                let present: Vec<&String> =
+                    columns.iter().filter(|c| obj.contains_key(*c)).collect();
+                let sql = format!(
+                    "INSERT INTO {table} ({}) VALUES ({})",
+                    present
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    vec!["?"; present.len()].join(", ")
+                );
+                let values: Vec<Value> = present.iter().map(|c| from_json(&obj[*c])).collect();
+                conn.prepare_cached(&sql)?
+                    .execute(rusqlite::params_from_iter(values))
+                    .map_err(|e| {
+                        Error::invalid(
+                            "file",
+                            format!("{name}: {table} row {} cannot be stored: {e}", i + 1),
+                        )
+                    })?;
+            }
+            counts.push(((*table).to_owned(), rows.len() as u64));
+        }
+        crate::search::rebuild(conn)?;
+        Ok(())
+    })?;
+    Ok(ArchiveReport {
+        path: name,
+        tables: counts,
+    })
+}

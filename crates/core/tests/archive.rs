@@ -1,0 +1,214 @@
+//! Data in and out as plain files: the JSON archive round trip and CSV exports.
+
+#![allow(clippy::unwrap_used)]
+
+use chrono_tz::Tz;
+use rapport_core::activities::{self, ActivityInput, ActivityKind, RecordRef};
+use rapport_core::contacts::{self, ContactInput, EmailEntry, PhoneEntry};
+use rapport_core::export::{self, ExportEntity};
+use rapport_core::fields::{self, CustomFieldInput, FieldKind};
+use rapport_core::money::MoneyInput;
+use rapport_core::opportunities::{self, MoveInput, OpportunityInput};
+use rapport_core::{Db, Error, accounts, archive};
+use serde_json::Value;
+
+/// A database with a bit of everything: accounts, people, tags, custom fields, a recurring
+/// activity with a reminder, a deal that moved, a merge's history.
+fn filled(db: &mut Db) {
+    let field = fields::define(
+        db,
+        &CustomFieldInput {
+            entity: "contacts".into(),
+            label: "Shoe size".into(),
+            kind: FieldKind::Number,
+            options: vec![],
+        },
+    )
+    .unwrap();
+    let acme = accounts::create(
+        db,
+        &accounts::AccountInput {
+            name: "Acme".into(),
+            annual_revenue: Some(MoneyInput {
+                amount: "1250000.50".into(),
+                currency: "EUR".into(),
+            }),
+            tags: vec!["vip".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let ada = contacts::create(
+        db,
+        &ContactInput {
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            account_id: Some(acme.id.clone()),
+            emails: vec![EmailEntry {
+                label: "work".into(),
+                address: "ada@acme.example".into(),
+            }],
+            phones: vec![PhoneEntry {
+                label: "mobile".into(),
+                number: "+44 7700 900123".into(),
+            }],
+            tags: vec!["newsletter".into()],
+            custom: [(field.id, Value::from("38.5"))].into_iter().collect(),
+            notes: Some("Likes \"engines\",\nand commas".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let deal = opportunities::create(
+        db,
+        &OpportunityInput {
+            name: "=cmd|' /C calc'!A0".into(),
+            account_id: Some(acme.id),
+            amount: Some(MoneyInput {
+                amount: "5000".into(),
+                currency: "EUR".into(),
+            }),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    opportunities::move_to(
+        db,
+        &deal.id,
+        &MoveInput {
+            stage: "Proposal sent".into(),
+            create_suggested: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    activities::create(
+        db,
+        &ActivityInput {
+            kind: Some(ActivityKind::Meeting),
+            subject: "Monthly review".into(),
+            starts_at: Some("2026-12-01T09:00:00Z".into()),
+            repeat: Some("FREQ=MONTHLY;BYMONTHDAY=1".into()),
+            remind_at: Some("2026-12-01T08:45:00Z".into()),
+            links: vec![RecordRef {
+                entity: "contacts".into(),
+                id: ada.id,
+            }],
+            ..Default::default()
+        },
+        Tz::UTC,
+    )
+    .unwrap();
+}
+
+fn tables(path: &std::path::Path) -> Value {
+    let doc: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    doc["tables"].clone()
+}
+
+#[test]
+fn an_archive_loads_into_an_empty_database_and_gives_back_the_same_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Db::open(dir.path().join("a.db")).unwrap();
+    filled(&mut db);
+    let first = dir.path().join("first.json");
+    let report = archive::export(&db, &first).unwrap();
+    assert!(
+        report
+            .tables
+            .iter()
+            .any(|(t, n)| t == "change_log" && *n > 10)
+    );
+
+    let mut copy = Db::open(dir.path().join("b.db")).unwrap();
+    archive::import(&mut copy, &first).unwrap();
+    let second = dir.path().join("second.json");
+    archive::export(&copy, &second).unwrap();
+    assert_eq!(
+        tables(&first),
+        tables(&second),
+        "the same rows, ids and change log"
+    );
+
+    // And the app sees it: search works (the index was rebuilt), the deal is where it was.
+    let found = rapport_core::search::search(copy.conn(), "lovel", 5).unwrap();
+    assert!(!found.is_empty());
+    let deals = opportunities::list(copy.conn(), &Default::default()).unwrap();
+    assert_eq!(deals.items[0].stage_name, "Proposal sent");
+
+    // Loading twice is refused, leaving the data as it is.
+    let err = archive::import(&mut copy, &first).unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err}");
+}
+
+#[test]
+fn a_broken_or_foreign_archive_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Db::open(dir.path().join("a.db")).unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"format\": \"rapport-archive\", \"tables\": {").unwrap();
+    let err = archive::import(&mut db, &bad).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("bad.json is not a Rapport archive: its JSON is broken at line 1"),
+        "{err}"
+    );
+    let other = dir.path().join("other.json");
+    std::fs::write(&other, "{\"hello\": 1}").unwrap();
+    let err = archive::import(&mut db, &other).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("other.json is not a Rapport archive"),
+        "{err}"
+    );
+}
+
+#[test]
+fn csv_exports_open_as_plain_tables_with_formulas_neutralised() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Db::open(dir.path().join("a.db")).unwrap();
+    filled(&mut db);
+    for entity in [
+        ExportEntity::Contacts,
+        ExportEntity::Accounts,
+        ExportEntity::Opportunities,
+        ExportEntity::Activities,
+    ] {
+        let path = dir.path().join(format!("{entity:?}.csv"));
+        let report = export::csv(db.conn(), entity, &path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            bytes.starts_with(b"\xEF\xBB\xBF"),
+            "a BOM, so spreadsheets read UTF-8"
+        );
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len() as u64, report.rows, "{entity:?}");
+        let header = reader.headers().unwrap().clone();
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+        match entity {
+            ExportEntity::Contacts => {
+                assert_eq!(&rows[0][col("E-mails")], "ada@acme.example");
+                assert_eq!(&rows[0][col("Company")], "Acme");
+                assert_eq!(&rows[0][col("Notes")], "Likes \"engines\",\nand commas");
+                assert_eq!(&rows[0][col("Shoe size")], "38.5");
+            }
+            ExportEntity::Accounts => {
+                assert_eq!(&rows[0][col("Annual revenue")], "1250000.50");
+                assert_eq!(&rows[0][col("Tags")], "vip");
+            }
+            ExportEntity::Opportunities => {
+                assert_eq!(
+                    &rows[0][col("Name")],
+                    "'=cmd|' /C calc'!A0",
+                    "a formula is written as text"
+                );
+                assert_eq!(&rows[0][col("Amount")], "5000.00");
+                assert_eq!(&rows[0][col("Stage")], "Proposal sent");
+            }
+            ExportEntity::Activities => {
+                assert_eq!(rows.len(), 3, "two suggested tasks and the meeting");
+            }
+        }
+    }
+}
