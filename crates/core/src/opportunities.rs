@@ -498,7 +498,7 @@ pub fn move_to(db: &mut Db, id: &str, input: &MoveInput) -> Result<Moved> {
     let tz = time::local_zone();
     let (suggested, created, batch_id) = db.write(|w| {
         let old = get(w.conn(), id)?;
-        let pipeline = pipelines::get(w.conn(), &old.pipeline_id)?;
+        let pipeline = pipelines::find(w.conn(), Some(&old.pipeline_id))?;
         let stage = pipelines::stage(&pipeline, &input.stage)?;
         let today = time::local_date(tz, parse_stamp(w.now())?);
         let mut c = Checker::default();
@@ -1082,8 +1082,10 @@ pub fn board(conn: &Connection, query: &BoardQuery, now: DateTime<Utc>) -> Resul
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        let mut stage = stage.clone();
+        stage.deal_count = s.count;
         columns.push(BoardColumn {
-            stage: stage.clone(),
+            stage,
             totals: s.totals(),
             cards,
         });

@@ -190,12 +190,19 @@ pub(crate) fn seed(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn stages_of(conn: &Connection, pipeline_id: &str) -> Result<Vec<Stage>> {
-    let mut stmt = conn.prepare_cached(
+/// The pipeline's stages; with `counts`, how many deals each holds (a scan of its deals, so
+/// only for screens that show it, never on the write path).
+fn stages_of(conn: &Connection, pipeline_id: &str, counts: bool) -> Result<Vec<Stage>> {
+    let count = if counts {
+        "(SELECT count(*) FROM opportunities o WHERE o.stage_id = s.id)"
+    } else {
+        "0"
+    };
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT s.id, s.pipeline_id, s.name, s.position, s.kind, s.probability, s.rotting_days,
-                s.checklist, (SELECT count(*) FROM opportunities o WHERE o.stage_id = s.id)
-           FROM pipeline_stages s WHERE s.pipeline_id = ?1 ORDER BY s.position, s.id",
-    )?;
+                s.checklist, {count}
+           FROM pipeline_stages s WHERE s.pipeline_id = ?1 ORDER BY s.position, s.id"
+    ))?;
     let stages = stmt
         .query_map([pipeline_id], |r| {
             let checklist: String = r.get(7)?;
@@ -215,7 +222,12 @@ fn stages_of(conn: &Connection, pipeline_id: &str) -> Result<Vec<Stage>> {
     Ok(stages)
 }
 
+/// A pipeline with its stages and how many deals each holds.
 pub fn get(conn: &Connection, id: &str) -> Result<Pipeline> {
+    load(conn, id, true)
+}
+
+fn load(conn: &Connection, id: &str, counts: bool) -> Result<Pipeline> {
     let name: String = conn
         .prepare_cached("SELECT name FROM pipelines WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -224,7 +236,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Pipeline> {
     Ok(Pipeline {
         id: id.to_owned(),
         name,
-        stages: stages_of(conn, id)?,
+        stages: stages_of(conn, id, counts)?,
     })
 }
 
@@ -237,7 +249,8 @@ pub fn list(conn: &Connection) -> Result<Vec<Pipeline>> {
     ids.iter().map(|id| get(conn, id)).collect()
 }
 
-/// The pipeline named or identified by `key` (any case), or the default one when `None`.
+/// The pipeline named or identified by `key` (any case), or the default one when `None`; its
+/// stages' `deal_count` is not filled in.
 pub fn find(conn: &Connection, key: Option<&str>) -> Result<Pipeline> {
     let id: Option<String> = match key.map(str::trim).filter(|k| !k.is_empty()) {
         Some(k) => conn
@@ -250,7 +263,7 @@ pub fn find(conn: &Connection, key: Option<&str>) -> Result<Pipeline> {
             .optional()?,
     };
     match id {
-        Some(id) => get(conn, &id),
+        Some(id) => load(conn, &id, false),
         None => Err(Error::invalid(
             "pipeline",
             format!("no pipeline is called \"{}\"", key.unwrap_or_default()),
@@ -285,7 +298,7 @@ pub(crate) fn stage_by_id(conn: &Connection, id: &str) -> Result<Stage> {
         .query_row([id], |r| r.get(0))
         .optional()?
         .ok_or_else(|| Error::not_found("stage", id))?;
-    stage(&get(conn, &pipeline_id)?, id)
+    stage(&load(conn, &pipeline_id, false)?, id)
 }
 
 fn check_stage(c: &mut Checker, input: &StageInput) -> (String, Vec<(&'static str, Value)>) {
@@ -403,7 +416,7 @@ pub fn add_stage(
     position: Option<usize>,
 ) -> Result<Pipeline> {
     db.write(|w| {
-        let p = get(w.conn(), pipeline_id)?;
+        let p = load(w.conn(), pipeline_id, false)?;
         let mut c = Checker::default();
         let (name, fields) = check_stage(&mut c, input);
         if name_taken(w.conn(), pipeline_id, &name, None)? {
@@ -458,7 +471,7 @@ fn renumber(w: &Writer<'_>, order: &[String]) -> Result<()> {
 /// Puts the pipeline's stages in this order (every stage, once). Won and Lost stay last.
 pub fn reorder_stages(db: &mut Db, pipeline_id: &str, order: &[String]) -> Result<Pipeline> {
     db.write(|w| {
-        let p = get(w.conn(), pipeline_id)?;
+        let p = load(w.conn(), pipeline_id, false)?;
         let mut given: Vec<&String> = order.iter().collect();
         given.sort();
         given.dedup();
@@ -503,7 +516,7 @@ pub fn remove_stage(db: &mut Db, stage_id: &str, move_to: Option<&str>) -> Resul
         ));
     }
     db.write(|w| {
-        let p = get(w.conn(), &s.pipeline_id)?;
+        let p = load(w.conn(), &s.pipeline_id, false)?;
         if p.stages
             .iter()
             .filter(|x| x.kind == StageKind::Open)
