@@ -6,6 +6,7 @@ import { quickWhen } from "../lib/activities";
 import { api, ApiError, type Activity, type ActivityInput, type Logged } from "../lib/api";
 import { ActivityDialog, type ActivityRequest } from "./ActivityDialog";
 import { ToastProvider } from "./Toasts";
+import { activity } from "../test/fixtures";
 
 vi.mock("../lib/api", async (importOriginal) => {
   const real = await importOriginal<typeof import("../lib/api")>();
@@ -21,35 +22,9 @@ vi.mock("../lib/api", async (importOriginal) => {
 
 const ADA = { entity: "contacts", id: "c1", name: "Ada Lovelace" };
 
-function activity(over: Partial<Activity> = {}): Activity {
+function meeting(over: Partial<Activity> = {}): Activity {
   const at = new Date(2026, 10, 23, 10, 0).toISOString();
-  return {
-    id: "a1",
-    kind: "meeting",
-    subject: "Weekly sync",
-    notes: null,
-    channel: "video",
-    direction: null,
-    outcome: null,
-    starts_at: at,
-    ends_at: null,
-    all_day: false,
-    duration_minutes: 30,
-    location: null,
-    done_at: null,
-    remind_at: null,
-    reminder_state: null,
-    series_id: null,
-    repeat: null,
-    repeat_text: null,
-    owner_id: null,
-    owner_name: null,
-    links: [ADA],
-    participants: [],
-    created_at: at,
-    updated_at: at,
-    ...over,
-  };
+  return activity({ kind: "meeting", subject: "Weekly sync", channel: "video", duration_minutes: 30, links: [ADA], ...over }, at);
 }
 
 function renderDialog(request: ActivityRequest) {
@@ -66,8 +41,8 @@ function renderDialog(request: ActivityRequest) {
 }
 
 const logged = (follow: boolean): Logged => ({
-  activity: activity({ kind: "call" }),
-  follow_up: follow ? activity({ id: "f1", kind: "task", starts_at: quickWhen("tomorrow").toISOString() }) : null,
+  activity: meeting({ kind: "call" }),
+  follow_up: follow ? meeting({ id: "f1", kind: "task", starts_at: quickWhen("tomorrow").toISOString() }) : null,
   batch_id: "batch-1",
 });
 
@@ -225,9 +200,9 @@ describe("the activity dialog", () => {
 
   it("asks this or future before saving an occurrence of a series", async () => {
     vi.mocked(api.activities.get).mockResolvedValueOnce(
-      activity({ series_id: "s1", repeat: "FREQ=WEEKLY;BYDAY=MO", repeat_text: "Weekly on Monday" }),
+      meeting({ series_id: "s1", repeat: "FREQ=WEEKLY;BYDAY=MO", repeat_text: "Weekly on Monday" }),
     );
-    vi.mocked(api.activities.update).mockResolvedValueOnce(activity());
+    vi.mocked(api.activities.update).mockResolvedValueOnce(meeting());
     const onClose = renderDialog({ mode: "edit", id: "a1" });
     const subject = await screen.findByTestId("activity-subject");
     expect(subject).toHaveValue("Weekly sync");
@@ -246,7 +221,7 @@ describe("the activity dialog", () => {
   });
 
   it("asks this or future before deleting an occurrence of a series", async () => {
-    vi.mocked(api.activities.get).mockResolvedValueOnce(activity({ series_id: "s1", repeat: "FREQ=DAILY" }));
+    vi.mocked(api.activities.get).mockResolvedValueOnce(meeting({ series_id: "s1", repeat: "FREQ=DAILY" }));
     vi.mocked(api.activities.remove).mockResolvedValueOnce(null);
     renderDialog({ mode: "edit", id: "a1" });
     await userEvent.click(await screen.findByTestId("activity-delete"));
@@ -255,8 +230,8 @@ describe("the activity dialog", () => {
   });
 
   it("saves a one-off without asking, and confirms before deleting it", async () => {
-    vi.mocked(api.activities.get).mockResolvedValueOnce(activity());
-    vi.mocked(api.activities.update).mockResolvedValueOnce(activity());
+    vi.mocked(api.activities.get).mockResolvedValueOnce(meeting());
+    vi.mocked(api.activities.update).mockResolvedValueOnce(meeting());
     renderDialog({ mode: "edit", id: "a1" });
     await screen.findByTestId("activity-subject");
     await userEvent.click(screen.getByTestId("activity-delete"));

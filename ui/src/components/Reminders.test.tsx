@@ -2,9 +2,10 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import { api, type Activity, type Reminder } from "../lib/api";
+import { api, type Reminder } from "../lib/api";
 import { RemindersBell } from "./Reminders";
 import { ToastProvider } from "./Toasts";
+import { activity } from "../test/fixtures";
 
 vi.mock("../lib/api", async (importOriginal) => {
   const real = await importOriginal<typeof import("../lib/api")>();
@@ -20,36 +21,7 @@ vi.mock("../lib/api", async (importOriginal) => {
 
 function reminder(id: string, subject: string, missed: boolean): Reminder {
   const at = "2026-11-23T09:00:00Z";
-  return {
-    remind_at: at,
-    missed,
-    activity: {
-      id,
-      kind: "call",
-      subject,
-      notes: null,
-      channel: "phone",
-      direction: null,
-      outcome: null,
-      starts_at: at,
-      ends_at: null,
-      all_day: false,
-      duration_minutes: null,
-      location: null,
-      done_at: null,
-      remind_at: at,
-      reminder_state: "shown",
-      series_id: null,
-      repeat: null,
-      repeat_text: null,
-      owner_id: null,
-      owner_name: null,
-      links: [{ entity: "contacts", id: "c1", name: "Ada Lovelace" }],
-      participants: [],
-      created_at: at,
-      updated_at: at,
-    } as Activity,
-  };
+  return { remind_at: at, missed, activity: activity({ id, subject, remind_at: at, reminder_state: "shown" }, at) };
 }
 
 function renderBell() {

@@ -7,6 +7,7 @@ import { memoryLocation } from "wouter/memory-location";
 import { api, type Activity, type TimelineItem } from "../lib/api";
 import { splitUpcoming, Timeline, timelineFilter } from "./Timeline";
 import { ToastProvider } from "./Toasts";
+import { activity } from "../test/fixtures";
 
 vi.mock("../lib/api", async (importOriginal) => {
   const real = await importOriginal<typeof import("../lib/api")>();
@@ -20,36 +21,20 @@ vi.mock("../lib/api", async (importOriginal) => {
 });
 
 function act(id: string, subject: string, starts: Date, over: Partial<Activity> = {}): TimelineItem {
-  const a: Activity = {
-    id,
-    kind: "call",
-    subject,
-    notes: null,
-    channel: "phone",
-    direction: "outbound",
-    outcome: "connected",
-    starts_at: starts.toISOString(),
-    ends_at: null,
-    all_day: false,
-    duration_minutes: null,
-    location: null,
-    done_at: null,
-    remind_at: null,
-    reminder_state: null,
-    series_id: null,
-    repeat: null,
-    repeat_text: null,
-    owner_id: null,
-    owner_name: null,
-    links: [
-      { entity: "contacts", id: "c1", name: "Ada Lovelace" },
-      { entity: "accounts", id: "x1", name: "Acme" },
-    ],
-    participants: [],
-    created_at: starts.toISOString(),
-    updated_at: starts.toISOString(),
-    ...over,
-  };
+  const a = activity(
+    {
+      id,
+      subject,
+      direction: "outbound",
+      outcome: "connected",
+      links: [
+        { entity: "contacts", id: "c1", name: "Ada Lovelace" },
+        { entity: "accounts", id: "x1", name: "Acme" },
+      ],
+      ...over,
+    },
+    starts.toISOString(),
+  );
   return { at: a.starts_at ?? a.created_at, kind: "activity", title: subject, details: [], link_entity: "activities", link_id: id, origin: null, batch_id: null, activity: a };
 }
 

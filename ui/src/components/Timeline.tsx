@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "wouter";
 
@@ -12,10 +12,9 @@ import {
 } from "../lib/activities";
 import { api, toApiError, type Activity, type ActivityChannel, type TimelineFilter, type TimelineItem } from "../lib/api";
 import { formatDateTime, formatRelative } from "../lib/format";
-import { invalidateActivities } from "../lib/invalidate";
 import { useActivityDialog } from "./ActivityDialog";
 import { KindIcon } from "./Icon";
-import { useNotify } from "./Toasts";
+import { useCompleteActivity } from "./useCompleteActivity";
 
 const ORIGINS: Record<string, string> = { cli: "from the command line", import: "by an import", app: "" };
 
@@ -166,8 +165,6 @@ const PREVIEW = 220;
 
 /** One activity on the timeline: what, when, how it went, and a checkbox while it is open. */
 function ActivityEntry({ activity: a, entity, id }: { activity: Activity; entity: string; id: string }) {
-  const client = useQueryClient();
-  const notify = useNotify();
   const openDialog = useActivityDialog();
   const [expanded, setExpanded] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -177,26 +174,11 @@ function ActivityEntry({ activity: a, entity, id }: { activity: Activity; entity
   const others = a.links.filter((l) => !(l.entity === entity && l.id === id));
   const long = (a.notes?.length ?? 0) > PREVIEW || (a.notes?.split("\n").length ?? 0) > 3;
 
+  const completeActivity = useCompleteActivity();
   const complete = async () => {
     setBusy(true);
-    try {
-      const result = await api.activities.complete(a.id);
-      await invalidateActivities(client);
-      const next = result.next?.starts_at ? ` · next on ${formatWhen(result.next.starts_at, result.next.all_day)}` : "";
-      notify(`Done: ${a.subject}${next}`, "info", {
-        label: "Undo",
-        // Undoing the save also takes back the next occurrence it brought up.
-        run: () =>
-          void api
-            .undo(result.batch_id)
-            .then(() => invalidateActivities(client))
-            .catch((e: unknown) => notify(toApiError(e).message, "error")),
-      });
-    } catch (e) {
-      notify(toApiError(e).message, "error");
-    } finally {
-      setBusy(false);
-    }
+    await completeActivity(a);
+    setBusy(false);
   };
 
   return (

@@ -7,6 +7,7 @@ import { memoryLocation } from "wouter/memory-location";
 import { ToastProvider } from "../components/Toasts";
 import { api, type Activity, type Agenda } from "../lib/api";
 import { Today } from "./Today";
+import { activity } from "../test/fixtures";
 
 vi.mock("../lib/api", async (importOriginal) => {
   const real = await importOriginal<typeof import("../lib/api")>();
@@ -21,33 +22,7 @@ vi.mock("../lib/api", async (importOriginal) => {
 });
 
 function item(id: string, subject: string, starts: Date, over: Partial<Activity> = {}): Activity {
-  return {
-    id,
-    kind: "call",
-    subject,
-    notes: null,
-    channel: "phone",
-    direction: null,
-    outcome: null,
-    starts_at: starts.toISOString(),
-    ends_at: null,
-    all_day: false,
-    duration_minutes: null,
-    location: null,
-    done_at: null,
-    remind_at: null,
-    reminder_state: null,
-    series_id: null,
-    repeat: null,
-    repeat_text: null,
-    owner_id: null,
-    owner_name: null,
-    links: [{ entity: "contacts", id: "c1", name: "Ada Lovelace" }],
-    participants: [],
-    created_at: starts.toISOString(),
-    updated_at: starts.toISOString(),
-    ...over,
-  };
+  return activity({ id, subject, ...over }, starts.toISOString());
 }
 
 const now = new Date();

@@ -6,6 +6,7 @@ import { useActivityDialog } from "../components/ActivityDialog";
 import { Icon, KindIcon } from "../components/Icon";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
+import { useCompleteActivity } from "../components/useCompleteActivity";
 import {
   KIND_LABELS,
   OUTCOME_LABELS,
@@ -41,28 +42,10 @@ export function Today() {
       return next;
     });
 
+  const completeActivity = useCompleteActivity();
   const complete = async (a: Activity) => {
     hide(a.id, true);
-    try {
-      const result = await api.activities.complete(a.id);
-      await invalidateActivities(client);
-      const next = result.next?.starts_at ? ` · next on ${formatWhen(result.next.starts_at, result.next.all_day)}` : "";
-      notify(`Done: ${a.subject}${next}`, "info", {
-        label: "Undo",
-        // Undoing the save also takes back the next occurrence it brought up.
-        run: () =>
-          void api
-            .undo(result.batch_id)
-            .then(() => {
-              hide(a.id, false);
-              return invalidateActivities(client);
-            })
-            .catch((e: unknown) => notify(toApiError(e).message, "error")),
-      });
-    } catch (e) {
-      hide(a.id, false);
-      notify(toApiError(e).message, "error");
-    }
+    await completeActivity(a, { onUndone: () => hide(a.id, false), onFailed: () => hide(a.id, false) });
   };
 
   const reschedule = async (a: Activity, startsAt: string) => {
