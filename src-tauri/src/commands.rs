@@ -37,6 +37,8 @@ pub struct AppStatus {
     pub version: String,
     /// Why the database could not be opened; every other command fails with the same error.
     pub open_error: Option<CommandError>,
+    /// When it could not be opened: the newest backup that passes its check.
+    pub newest_backup: Option<rapport_core::backup::BackupFile>,
 }
 
 #[tauri::command(async)]
@@ -45,6 +47,9 @@ pub fn app_status(state: State<'_, AppState>) -> AppStatus {
         db_path: state.path().display().to_string(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         open_error: state.open_error().cloned(),
+        newest_backup: state
+            .open_error()
+            .and_then(|_| rapport_core::backup::newest_good(state.path()).ok().flatten()),
     }
 }
 

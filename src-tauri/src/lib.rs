@@ -5,6 +5,7 @@ mod commands;
 mod error;
 mod state;
 
+use rapport_core::backup::AutoReason;
 use tauri::Manager;
 
 pub use error::CommandError;
@@ -90,8 +91,19 @@ pub fn run() {
                 let title = format!("Rapport — {}", app.state::<state::AppState>().file_name());
                 let _ = window.set_title(&title);
             }
+            // The day's automatic backup, off the main thread so the window opens at once.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                let _ = handle.state::<state::AppState>().auto_backup(AutoReason::Daily);
+            });
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("error while running the Rapport window");
+        .build(tauri::generate_context!())
+        .expect("error while building the Rapport window")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                // A verified backup on quit, rotated with the others (7 daily, 4 weekly).
+                let _ = app.state::<state::AppState>().auto_backup(AutoReason::Quit);
+            }
+        });
 }

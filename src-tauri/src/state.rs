@@ -42,6 +42,12 @@ impl AppState {
         f(&mut db).map_err(CommandError::from)
     }
 
+    /// Takes an automatic backup when due and prunes old ones; a file that did not open has
+    /// nothing to back up.
+    pub fn auto_backup(&self, reason: rapport_core::backup::AutoReason) -> CommandResult<()> {
+        self.with(|db| rapport_core::backup::auto(db, reason, chrono::Utc::now()).map(|_| ()))
+    }
+
     pub fn open_error(&self) -> Option<&CommandError> {
         self.db.as_ref().err()
     }

@@ -8,6 +8,7 @@ import { CommandPalette } from "./components/CommandPalette";
 import { RemindersBell } from "./components/Reminders";
 import { ToastProvider } from "./components/Toasts";
 import { api } from "./lib/api";
+import { formatDateTime } from "./lib/format";
 import logo from "./logo.svg";
 import { AccountDetail } from "./screens/AccountDetail";
 import { AccountFormPage } from "./screens/AccountForm";
@@ -62,6 +63,21 @@ function Shell() {
             <br />
             Nothing was changed. Restore a backup, or start Rapport with another file (RAPPORT_DB=/path/to/file.db).
           </p>
+          {status.data.newest_backup ? (
+            <p data-testid="newest-backup">
+              The newest good backup was taken {formatDateTime(status.data.newest_backup.taken_at)}:
+              <br />
+              <code>{status.data.newest_backup.path}</code>
+              <br />
+              To put it back (your current file is moved aside, never overwritten), quit Rapport and run:
+              <br />
+              <code>
+                rapport --db {status.data.db_path} restore {status.data.newest_backup.path}
+              </code>
+            </p>
+          ) : (
+            <p className="muted">No backup of this file was found in its backups folder.</p>
+          )}
         </div>
       </div>
     );

@@ -69,6 +69,9 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   fields list    -> [{id, entity, label, kind, options: [text], position}]
   views          -> [{id, entity, name, definition: {sort, direction, search, tags, ..., columns}}]
   backup         -> {path, bytes, millis}
+  backups        -> [{path, taken_at, bytes, kind: automatic|before-restore|damaged}], newest
+                    first; automatic backups live in backups/ beside the database file
+  restore        -> {restored_from, safety_backup}
   activities get  -> Activity            {id, kind, subject, notes, channel, direction, outcome,
                                           starts_at, ends_at, all_day, duration_minutes,
                                           location, done_at, remind_at, reminder_state,
@@ -177,6 +180,21 @@ enum Command {
     },
     /// Check the database file without changing it: exit 0 when healthy, 1 naming the problem.
     Check,
+    /// Replace the database with a backup. The current file is first kept as a backup (or,
+    /// when it is damaged, moved aside untouched). Close the app first.
+    Restore {
+        backup: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// The automatic backups of the database (newest first); --now takes one.
+    Backups {
+        /// Take a backup now and apply the retention policy (7 daily, 4 weekly by default).
+        #[arg(long)]
+        now: bool,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Calls, meetings, tasks, notes, e-mails, SMS, letters: log, schedule, complete, repeat.
     #[command(subcommand)]
     Activities(activities::ActivitiesCmd),
@@ -704,6 +722,25 @@ fn main() -> ExitCode {
             Err(err) => output::failure(&err),
         };
     }
+    if let Command::Restore { backup, format } = &cli.command {
+        let result = backup::restore(&db_path, backup).and_then(|report| {
+            emit(*format, &report, || {
+                output::line(&format!(
+                    "{}: restored from {}",
+                    db_path.display(),
+                    report.restored_from
+                ))?;
+                match &report.safety_backup {
+                    Some(p) => output::line(&format!("the previous file is kept at {p}")),
+                    None => Ok(()),
+                }
+            })
+        });
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => output::failure(&err),
+        };
+    }
     let result = Db::open(&db_path).and_then(|db| run(db.with_origin("cli"), cli.command));
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -817,7 +854,27 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
                 ))
             })
         }
-        Command::Check => Ok(()),
+        Command::Check | Command::Restore { .. } => Ok(()),
+        Command::Backups { now, format } => {
+            if now {
+                backup::auto(&db, backup::AutoReason::Quit, chrono::Utc::now())?;
+            }
+            let path = db.path().map(std::path::Path::to_owned).unwrap_or_default();
+            let all = backup::list(&path)?;
+            emit(format, &all, || {
+                output::table(
+                    &["TAKEN", "KIND", "SIZE", "PATH"],
+                    all.iter().map(|b| {
+                        vec![
+                            b.taken_at.clone(),
+                            b.kind.clone(),
+                            format!("{:.1} MB", b.bytes as f64 / 1e6),
+                            b.path.clone(),
+                        ]
+                    }),
+                )
+            })
+        }
         Command::Activities(cmd) => activities::run(&mut db, cmd),
         Command::Agenda { days, format } => activities::agenda(&db, days, format),
         Command::Reminders { format } => activities::reminders_list(&db, format),

@@ -1,0 +1,43 @@
+// A damaged data file in the real window: the app says what is wrong, names the newest good
+// backup and how to put it back, and changes nothing; after the restore, the data is there.
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+
+import { byTest, cli, freshDb, launch, rows, shot, startDriver, step, stopDriver, waitText } from "./harness.mjs";
+
+before(startDriver);
+after(stopDriver);
+
+test("a damaged file is refused, the newest backup is offered, and restoring it brings the data back", async () => {
+  const db = freshDb();
+  cli(db, "contacts", "add", "--first-name", "Ada", "--last-name", "Lovelace");
+  const [backup] = JSON.parse(cli(db, "backups", "--now", "--format", "json"));
+  const bytes = readFileSync(db);
+  const damaged = bytes.subarray(0, Math.floor(bytes.length / 3));
+  writeFileSync(db, damaged);
+
+  let app = await launch(db);
+  try {
+    await step(app, "the window explains the damage and names the backup", async () => {
+      await (await app.$(byTest("open-error"))).waitForDisplayed({ timeout: 15000 });
+      await waitText(app, "newest-backup", backup.path);
+      await waitText(app, "newest-backup", "restore");
+      await shot(app, "40-damaged-file");
+      assert.deepEqual(readFileSync(db), damaged, "the damaged file is left as it was");
+    });
+    await app.deleteSession();
+    app = null;
+
+    cli(db, "restore", backup.path);
+    app = await launch(db, "#/contacts");
+    await step(app, "after the restore the contact is back", async () => {
+      await app.waitUntil(async () => (await rows(app, "contacts-table")).some((r) => r.includes("Ada Lovelace")), {
+        timeout: 15000,
+        timeoutMsg: "the restored contact is not in the list",
+      });
+    });
+  } finally {
+    await app?.deleteSession().catch(() => {});
+  }
+});
