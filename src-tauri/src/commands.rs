@@ -47,9 +47,11 @@ pub fn app_status(state: State<'_, AppState>) -> AppStatus {
         db_path: state.path().display().to_string(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         open_error: state.open_error().cloned(),
-        newest_backup: state
-            .open_error()
-            .and_then(|_| rapport_core::backup::newest_good(state.path()).ok().flatten()),
+        newest_backup: state.open_error().and_then(|_| {
+            rapport_core::backup::newest_good(state.path())
+                .ok()
+                .flatten()
+        }),
     }
 }
 

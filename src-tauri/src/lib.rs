@@ -94,7 +94,9 @@ pub fn run() {
             // The day's automatic backup, off the main thread so the window opens at once.
             let handle = app.handle().clone();
             std::thread::spawn(move || {
-                let _ = handle.state::<state::AppState>().auto_backup(AutoReason::Daily);
+                let _ = handle
+                    .state::<state::AppState>()
+                    .auto_backup(AutoReason::Daily);
             });
             Ok(())
         })
