@@ -43,9 +43,16 @@ impl AppState {
     }
 
     /// Takes an automatic backup when due and prunes old ones; a file that did not open has
-    /// nothing to back up.
+    /// nothing to back up. It reads through a connection of its own (WAL lets it run beside
+    /// writes), so the window's commands never wait for a backup of a large file.
     pub fn auto_backup(&self, reason: rapport_core::backup::AutoReason) -> CommandResult<()> {
-        self.with(|db| rapport_core::backup::auto(db, reason, chrono::Utc::now()).map(|_| ()))
+        if let Err(e) = &self.db {
+            return Err(e.clone());
+        }
+        Db::open(&self.path)
+            .and_then(|db| rapport_core::backup::auto(&db, reason, chrono::Utc::now()))
+            .map(|_| ())
+            .map_err(CommandError::from)
     }
 
     pub fn open_error(&self) -> Option<&CommandError> {

@@ -549,17 +549,17 @@ impl Template {
 }
 
 #[derive(Debug, Clone)]
-struct Series {
-    id: String,
-    rrule: String,
-    dtstart: NaiveDateTime,
-    time_zone: Tz,
+pub(crate) struct Series {
+    pub(crate) id: String,
+    pub(crate) rrule: String,
+    pub(crate) dtstart: NaiveDateTime,
+    pub(crate) time_zone: Tz,
     all_day: bool,
     template: Template,
     ended: bool,
 }
 
-fn series(conn: &Connection, id: &str) -> Result<Series> {
+pub(crate) fn series(conn: &Connection, id: &str) -> Result<Series> {
     let row: (String, String, String, i64, String, Option<String>) = conn
         .prepare_cached(
             "SELECT rrule, dtstart, time_zone, all_day, template, ended_at FROM activity_series WHERE id = ?1",
@@ -850,33 +850,23 @@ fn update_in(w: &Writer<'_>, id: &str, input: &ActivityInput, scope: Scope, tz: 
     };
     fields.push(("done_at", text(&done_at)));
     fields.extend(reminder_fields(&old, v.remind_at, v.done)?);
-    match (&old.series_id, scope) {
+    // Whether this save (re)starts a series here: "all future" splits the old one; a one-off
+    // that gains a rule starts one.
+    let starts_series = match (&old.series_id, scope) {
         (Some(series_id), Scope::Future) => {
             let s = series(w.conn(), series_id)?;
             let occurrence = occurrence_of(w.conn(), id)?;
             end_series(w, &s, occurrence)?;
             // Later stored occurrences belong to the old rule; they go.
             delete_later_occurrences(w, &s.id, occurrence, id)?;
-            match (&v.repeat, v.starts_at) {
-                (Some(rule), Some(start)) => {
-                    let (new_series, first) = start_series(w, &v, rule, start, tz)?;
-                    for f in &mut fields {
-                        if f.0 == "starts_at" {
-                            f.1 = Value::Text(stamp(first));
-                        }
-                    }
-                    fields.push(("series_id", Value::Text(new_series)));
-                    fields.push(("occurrence_at", Value::Text(stamp(first))));
-                }
-                _ => {
-                    fields.push(("series_id", Value::Null));
-                    fields.push(("occurrence_at", Value::Null));
-                }
-            }
+            true
         }
-        (Some(_), Scope::This) => {}
-        (None, _) => {
-            if let (Some(rule), Some(start)) = (&v.repeat, v.starts_at) {
+        (Some(_), Scope::This) => false,
+        (None, _) => v.repeat.is_some() && v.starts_at.is_some(),
+    };
+    if starts_series {
+        match (&v.repeat, v.starts_at) {
+            (Some(rule), Some(start)) => {
                 let (new_series, first) = start_series(w, &v, rule, start, tz)?;
                 for f in &mut fields {
                     if f.0 == "starts_at" {
@@ -885,6 +875,11 @@ fn update_in(w: &Writer<'_>, id: &str, input: &ActivityInput, scope: Scope, tz: 
                 }
                 fields.push(("series_id", Value::Text(new_series)));
                 fields.push(("occurrence_at", Value::Text(stamp(first))));
+            }
+            // "All future" without a rule any more: the rest of the series stops here.
+            _ => {
+                fields.push(("series_id", Value::Null));
+                fields.push(("occurrence_at", Value::Null));
             }
         }
     }

@@ -238,12 +238,8 @@ fn timing(
 }
 
 fn add_series(conn: &Connection, calendar: &mut Calendar, series_id: &str, tz: Tz) -> Result<()> {
-    let (rule, dtstart, zone): (String, String, String) = conn
-        .prepare_cached("SELECT rrule, dtstart, time_zone FROM activity_series WHERE id = ?1")?
-        .query_row([series_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let zone: Tz = zone.parse().unwrap_or(tz);
-    let dtstart = chrono::NaiveDateTime::parse_from_str(&dtstart, "%Y-%m-%dT%H:%M:%S")
-        .map_err(|e| crate::Error::Internal(format!("series {series_id}: {e}")))?;
+    let series = activities::series(conn, series_id)?;
+    let (rule, dtstart, zone) = (series.rrule, series.dtstart, series.time_zone);
     let first_at = time::from_local(zone, dtstart);
     let first = recurrence::first_from(&rule, dtstart, zone, first_at)?.unwrap_or(first_at);
     let rows: Vec<(String, String)> = conn
@@ -315,15 +311,7 @@ fn series_touches(
             return Ok(false);
         }
     }
-    let (rule, dtstart, zone): (String, String, String) = conn
-        .prepare_cached("SELECT rrule, dtstart, time_zone FROM activity_series WHERE id = ?1")?
-        .query_row([series_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let Ok(zone) = zone.parse::<Tz>() else {
-        return Ok(false);
-    };
-    let Ok(dtstart) = chrono::NaiveDateTime::parse_from_str(&dtstart, "%Y-%m-%dT%H:%M:%S") else {
-        return Ok(false);
-    };
+    let s = activities::series(conn, series_id)?;
     let after = from.unwrap_or(DateTime::<Utc>::MIN_UTC + Duration::days(1)) - Duration::seconds(1);
-    Ok(!recurrence::occurrences(&rule, dtstart, zone, after, to, 1)?.is_empty())
+    Ok(!recurrence::occurrences(&s.rrule, s.dtstart, s.time_zone, after, to, 1)?.is_empty())
 }

@@ -158,7 +158,7 @@ pub fn import(
             if i % 500 == 0 && !progress(i, table.rows.len()) {
                 return Err(Error::Cancelled);
             }
-            match one_row(w, &mut index, table, row, &mapping, options) {
+            match one_row(w, &mut index, row, &mapping, options) {
                 Ok(Outcome::Created) => report.created += 1,
                 Ok(Outcome::Updated) => report.updated += 1,
                 Ok(Outcome::Skipped) => report.skipped += 1,
@@ -222,7 +222,7 @@ pub fn preview(
                     ))
                 })
                 .collect();
-            let (outcome, why) = match one_row(w, &mut index, table, row, &mapping, options) {
+            let (outcome, why) = match one_row(w, &mut index, row, &mapping, options) {
                 Ok(Outcome::Created) => ("create", None),
                 Ok(Outcome::Updated) => ("update", None),
                 Ok(Outcome::Skipped) => ("skip", Some("already on file".to_owned())),
@@ -314,7 +314,7 @@ impl Index {
             ],
             ImportEntity::Accounts => &[
                 "SELECT 'n:' || lower(trim(name)), id FROM accounts",
-                "SELECT website, id FROM accounts WHERE website IS NOT NULL",
+                "SELECT 'w:' || website, id FROM accounts WHERE website IS NOT NULL",
             ],
         };
         for q in sql {
@@ -322,13 +322,13 @@ impl Index {
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let key: String = r.get(0)?;
-                let key = if key.starts_with("http") || key.contains('.') && !key.contains(':') {
-                    match domain(&key) {
+                // Websites are keyed by their domain, like the rows they are compared with.
+                let key = match key.strip_prefix("w:") {
+                    Some(website) => match domain(website) {
                         Some(d) => format!("d:{d}"),
                         None => continue,
-                    }
-                } else {
-                    key
+                    },
+                    None => key,
                 };
                 keys.entry(key).or_insert(r.get(1)?);
             }
@@ -601,7 +601,6 @@ fn prepare(
 fn one_row(
     w: &Writer<'_>,
     index: &mut Index,
-    _table: &Table,
     row: &TableRow,
     mapping: &[Option<String>],
     options: &ImportOptions,
