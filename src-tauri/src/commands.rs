@@ -5,12 +5,21 @@ use rapport_core::activities::{
     self, Activity, ActivityInput, ActivityQuery, Agenda, CalendarEntry, Completed, Logged, Scope,
 };
 use rapport_core::bulk::{self, BulkAction, BulkResult};
+use rapport_core::calllists::{
+    self, CallInput, CallList, CallListImport, CallListInput, CallListReport, Called, Entry,
+    EntryQuery, QueueItem,
+};
 use rapport_core::contacts::{
     self, Contact, ContactInput, ContactQuery, ContactSummary, MergeChoices, MergeResult,
 };
 use rapport_core::duplicates::{self, DuplicateGroup, DuplicateMatch};
 use rapport_core::fields::{self, CustomField, CustomFieldInput};
 use rapport_core::ics::{ExportReport, IcsQuery};
+use rapport_core::import::{self, ImportEntity, ImportOptions, ImportReport, Inspection};
+use rapport_core::leads::{
+    self, ConversionPlan, ConvertInput, Converted, Lead, LeadColumn, LeadInput, LeadQuery,
+    LeadSource, LeadStatus, LeadSummary,
+};
 use rapport_core::list::Page;
 use rapport_core::opportunities::{
     self, Board, BoardQuery, Forecast, ForecastQuery, MoveInput, Moved, Opportunity,
@@ -490,4 +499,173 @@ pub fn forecast(state: State<'_, AppState>, query: ForecastQuery) -> CommandResu
         let today = rapport_core::time::local_date(local_zone(), chrono::Utc::now());
         opportunities::forecast(db.conn(), &query, today)
     })
+}
+
+#[tauri::command(async)]
+pub fn leads_list(
+    state: State<'_, AppState>,
+    query: LeadQuery,
+) -> CommandResult<Page<LeadSummary>> {
+    state.with(|db| leads::list(db.conn(), &query))
+}
+
+#[tauri::command(async)]
+pub fn leads_board(state: State<'_, AppState>, query: LeadQuery) -> CommandResult<Vec<LeadColumn>> {
+    state.with(|db| leads::board(db.conn(), &query))
+}
+
+#[tauri::command(async)]
+pub fn lead_get(state: State<'_, AppState>, id: String) -> CommandResult<Lead> {
+    state.with(|db| leads::get(db.conn(), &id))
+}
+
+#[tauri::command(async)]
+pub fn lead_create(state: State<'_, AppState>, input: LeadInput) -> CommandResult<Lead> {
+    state.with(|db| leads::create(db, &input))
+}
+
+#[tauri::command(async)]
+pub fn lead_update(
+    state: State<'_, AppState>,
+    id: String,
+    input: LeadInput,
+) -> CommandResult<Lead> {
+    state.with(|db| leads::update(db, &id, &input))
+}
+
+/// Moves a lead to another status (a drop on the leads board).
+#[tauri::command(async)]
+pub fn lead_set_status(
+    state: State<'_, AppState>,
+    id: String,
+    status: LeadStatus,
+) -> CommandResult<Lead> {
+    state.with(|db| leads::set_status(db, &id, status))
+}
+
+#[tauri::command(async)]
+pub fn lead_delete(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+    state.with(|db| leads::delete(db, &id))
+}
+
+#[tauri::command(async)]
+pub fn lead_sources(state: State<'_, AppState>) -> CommandResult<Vec<LeadSource>> {
+    state.with(|db| leads::sources(db.conn()))
+}
+
+#[tauri::command(async)]
+pub fn lead_source_add(state: State<'_, AppState>, name: String) -> CommandResult<Vec<LeadSource>> {
+    state.with(|db| leads::add_source(db, &name))
+}
+
+#[tauri::command(async)]
+pub fn lead_source_remove(
+    state: State<'_, AppState>,
+    name: String,
+) -> CommandResult<Vec<LeadSource>> {
+    state.with(|db| leads::remove_source(db, &name))
+}
+
+/// What converting the lead would do, with the existing accounts and contacts it matches.
+#[tauri::command(async)]
+pub fn lead_conversion_plan(
+    state: State<'_, AppState>,
+    id: String,
+) -> CommandResult<ConversionPlan> {
+    state.with(|db| leads::plan_conversion(db.conn(), &id))
+}
+
+#[tauri::command(async)]
+pub fn lead_convert(
+    state: State<'_, AppState>,
+    id: String,
+    input: ConvertInput,
+) -> CommandResult<Converted> {
+    state.with(|db| leads::convert(db, &id, &input))
+}
+
+/// Reads a file the user picked and guesses its columns, for the import screens.
+#[tauri::command(async)]
+pub fn import_inspect(
+    state: State<'_, AppState>,
+    path: String,
+    entity: ImportEntity,
+) -> CommandResult<Inspection> {
+    state.with(|db| import::inspect(db.conn(), std::path::Path::new(&path), entity))
+}
+
+/// Imports a CSV or JSON file of contacts, accounts or leads.
+#[tauri::command(async)]
+pub fn import_file(
+    state: State<'_, AppState>,
+    path: String,
+    options: ImportOptions,
+) -> CommandResult<ImportReport> {
+    state.with(|db| {
+        let table = import::read_file(std::path::Path::new(&path))?;
+        import::import(db, &table, &options, &mut |_, _| true)
+    })
+}
+
+#[tauri::command(async)]
+pub fn call_lists(state: State<'_, AppState>) -> CommandResult<Vec<CallList>> {
+    state.with(|db| calllists::lists(db.conn(), chrono::Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn call_list_get(state: State<'_, AppState>, key: String) -> CommandResult<CallList> {
+    state.with(|db| calllists::get(db.conn(), &key, chrono::Utc::now()))
+}
+
+/// Imports the CSV file at `path` as a new call list.
+#[tauri::command(async)]
+pub fn call_list_import(
+    state: State<'_, AppState>,
+    path: String,
+    options: CallListImport,
+) -> CommandResult<CallListReport> {
+    state.with(|db| calllists::import_file(db, std::path::Path::new(&path), &options))
+}
+
+#[tauri::command(async)]
+pub fn call_list_update(
+    state: State<'_, AppState>,
+    key: String,
+    input: CallListInput,
+) -> CommandResult<CallList> {
+    state.with(|db| calllists::update(db, &key, &input, chrono::Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn call_list_delete(state: State<'_, AppState>, key: String) -> CommandResult<()> {
+    state.with(|db| calllists::delete(db, &key, chrono::Utc::now()))
+}
+
+#[tauri::command(async)]
+pub fn call_list_entries(
+    state: State<'_, AppState>,
+    key: String,
+    query: EntryQuery,
+) -> CommandResult<Page<Entry>> {
+    state.with(|db| calllists::entries(db.conn(), &key, &query))
+}
+
+/// The next person to call; `skip` holds the people passed over in this session.
+#[tauri::command(async)]
+pub fn call_list_next(
+    state: State<'_, AppState>,
+    key: String,
+    skip: Vec<String>,
+) -> CommandResult<Option<QueueItem>> {
+    state.with(|db| calllists::next(db.conn(), &key, chrono::Utc::now(), &skip))
+}
+
+/// Records how the call to one person went.
+#[tauri::command(async)]
+pub fn call_list_record(
+    state: State<'_, AppState>,
+    entry_id: String,
+    input: CallInput,
+) -> CommandResult<Called> {
+    state.with(|db| calllists::record(db, &entry_id, &input, local_zone()))
 }

@@ -1,9 +1,9 @@
-//! `rapport import contacts|accounts FILE.csv`.
+//! `rapport import contacts|accounts|leads FILE`.
 
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
-use rapport_core::import::{self, Dedup, ImportEntity, ImportOptions, table};
+use rapport_core::import::{self, Dedup, ImportEntity, ImportOptions};
 use rapport_core::{Db, Error};
 
 use crate::{Format, emit, output};
@@ -25,6 +25,8 @@ pub enum ImportCmd {
     Contacts(ImportArgs),
     /// Companies from a CSV file.
     Accounts(ImportArgs),
+    /// Leads from a CSV or JSON file (form submissions: source "Web form" unless --source).
+    Leads(ImportArgs),
     /// A JSON archive from `rapport export json`, into an empty database.
     Archive {
         file: PathBuf,
@@ -49,6 +51,9 @@ pub struct ImportArgs {
     /// List the fields columns can be mapped to, and the guessed mapping, and stop.
     #[arg(long)]
     fields: bool,
+    /// Leads: the source of rows that name none (default "Web form").
+    #[arg(long)]
+    source: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
@@ -57,6 +62,7 @@ pub fn run(db: &mut Db, cmd: ImportCmd) -> rapport_core::Result<()> {
     let (entity, args) = match cmd {
         ImportCmd::Contacts(a) => (ImportEntity::Contacts, a),
         ImportCmd::Accounts(a) => (ImportEntity::Accounts, a),
+        ImportCmd::Leads(a) => (ImportEntity::Leads, a),
         ImportCmd::Archive { file, format } => {
             if !file.is_file() {
                 return Err(Error::invalid(
@@ -72,18 +78,7 @@ pub fn run(db: &mut Db, cmd: ImportCmd) -> rapport_core::Result<()> {
         }
     };
     let name = args.file.display().to_string();
-    if !args.file.is_file() {
-        return Err(Error::invalid(
-            "file",
-            format!("{name} does not exist or is not a file"),
-        ));
-    }
-    let bytes = std::fs::read(&args.file).map_err(|source| Error::Io {
-        action: "read",
-        path: args.file.clone(),
-        source,
-    })?;
-    let t = table::read(&bytes, &name)?;
+    let t = import::read_file(&args.file)?;
     let mut mapping = import::guess(db.conn(), entity, &t.headers)?;
     let targets = import::targets(db.conn(), entity)?;
     for pair in &args.map {
@@ -167,6 +162,7 @@ pub fn run(db: &mut Db, cmd: ImportCmd) -> rapport_core::Result<()> {
             DedupArg::Update => Dedup::Update,
             DedupArg::Create => Dedup::Create,
         },
+        source: args.source.clone(),
     };
     if args.dry_run {
         let rows = import::preview(db, &t, &options, 20)?;

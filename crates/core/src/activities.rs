@@ -26,35 +26,6 @@ const LINKS: &str = "activity_links";
 const PARTICIPANTS: &str = "activity_participants";
 const SERIES: &str = "activity_series";
 
-macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "snake_case")]
-        #[ts(export)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// Reads the stored or typed name (any case; spaces and dashes as underscores).
-            pub fn parse(text: &str) -> Option<$name> {
-                let wanted = text.trim().to_lowercase().replace([' ', '-'], "_");
-                $name::ALL.iter().copied().find(|v| v.as_str() == wanted)
-            }
-
-            /// Every accepted name, for messages.
-            pub fn names() -> String {
-                $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-            }
-        }
-    };
-}
-
 text_enum!(
     /// What kind of interaction an activity is.
     ActivityKind {
@@ -143,8 +114,8 @@ pub enum Scope {
     Future,
 }
 
-/// A record an activity concerns: `entity` is `contacts`, `accounts` (later `leads`,
-/// `opportunities`, `tickets`).
+/// A record an activity concerns: `entity` is `contacts`, `accounts`, `opportunities`,
+/// `leads` or `call_list_entries` (a person on a call list).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct RecordRef {
@@ -262,6 +233,8 @@ const LINKABLE: &[(&str, &str)] = &[
     ("contacts", "trim(first_name || ' ' || last_name)"),
     ("accounts", "name"),
     ("opportunities", "name"),
+    ("leads", "name"),
+    ("call_list_entries", "name"),
 ];
 
 /// The name of a linkable record, or `None` when it does not exist.
@@ -384,7 +357,7 @@ fn check(conn: &Connection, input: &ActivityInput, tz: Tz) -> Result<Valid> {
             c.fail(
                 &field,
                 format!(
-                    "activities cannot be linked to \"{}\"; use one of: contacts, accounts, opportunities",
+                    "activities cannot be linked to \"{}\"; use one of: contacts, accounts, opportunities, leads",
                     link.entity
                 ),
             );
@@ -1132,10 +1105,82 @@ pub fn delete(db: &mut Db, id: &str, scope: Scope) -> Result<()> {
     })
 }
 
+/// Deletes one activity (not the rest of its series) inside a larger write.
+pub(crate) fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
+    delete_row(w, id)
+}
+
 fn delete_row(w: &Writer<'_>, id: &str) -> Result<()> {
     set_links(w, id, &[])?;
     set_participants(w, id, &[])?;
     w.delete(TABLE, id)
+}
+
+/// Moves every activity linked to `from` over to the records `to`: each is linked to all of
+/// them (once, however often it was linked before) and no longer to `from`. Returns how many
+/// activities moved. Used when a call-list entry becomes a lead and a lead is converted.
+pub(crate) fn relink(w: &Writer<'_>, from: &RecordRef, to: &[RecordRef]) -> Result<usize> {
+    let rows: Vec<(String, String)> = w
+        .conn()
+        .prepare_cached(
+            "SELECT id, activity_id FROM activity_links WHERE entity = ?1 AND entity_id = ?2",
+        )?
+        .query_map((&from.entity, &from.id), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (row, activity) in &rows {
+        w.delete(LINKS, row)?;
+        for target in to {
+            let linked: bool = w
+                .conn()
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM activity_links
+                      WHERE activity_id = ?1 AND entity = ?2 AND entity_id = ?3)",
+                )?
+                .query_row((activity, &target.entity, &target.id), |r| r.get(0))?;
+            if !linked {
+                w.insert(
+                    LINKS,
+                    &crate::new_id(),
+                    &[
+                        ("activity_id", Value::Text(activity.clone())),
+                        ("entity", Value::Text(target.entity.clone())),
+                        ("entity_id", Value::Text(target.id.clone())),
+                    ],
+                )?;
+            }
+        }
+    }
+    Ok(rows.len())
+}
+
+/// Marks an open activity done now, with a call outcome and notes added to its own.
+pub(crate) fn finish_call(
+    w: &Writer<'_>,
+    id: &str,
+    outcome: CallOutcome,
+    notes: Option<&str>,
+) -> Result<()> {
+    let old: Option<String> = w
+        .conn()
+        .prepare_cached("SELECT notes FROM activities WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?;
+    let notes = match (old, notes) {
+        (Some(old), Some(new)) => Some(format!("{old}\n\n{new}")),
+        (old, new) => old.or(new.map(str::to_owned)),
+    };
+    w.update(
+        TABLE,
+        id,
+        &[
+            ("done_at", Value::Text(w.now().to_owned())),
+            ("starts_at", Value::Text(w.now().to_owned())),
+            ("outcome", Value::Text(outcome.as_str().to_owned())),
+            ("notes", text(&notes)),
+            ("reminder_state", Value::Null),
+            ("remind_at", Value::Null),
+        ],
+    )?;
+    Ok(())
 }
 
 /// Removes every link to a record that is being deleted (called by its module's delete).

@@ -36,13 +36,14 @@ pub struct BulkResult {
     pub batch_id: String,
 }
 
-/// Applies `action` to the `entity` records (`contacts`, `accounts` or `opportunities`) with these ids, all in
+/// Applies `action` to the `entity` records (`contacts`, `accounts`, `opportunities` or `leads`) with these ids, all in
 /// one transaction. An unknown id fails the whole action and changes nothing.
 pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> Result<BulkResult> {
     let table: &'static str = match entity {
         "contacts" => crate::contacts::TABLE,
         "accounts" => crate::accounts::TABLE,
         "opportunities" => crate::opportunities::TABLE,
+        "leads" => crate::leads::TABLE,
         other => {
             return Err(Error::invalid(
                 "entity",
@@ -102,6 +103,7 @@ fn apply_one(
             match table {
                 "contacts" => "contact",
                 "accounts" => "account",
+                "leads" => "lead",
                 _ => "opportunity",
             },
             id,
@@ -139,6 +141,7 @@ fn apply_one(
             match table {
                 "contacts" => crate::contacts::delete_in(w, id)?,
                 "accounts" => crate::accounts::delete_in(w, id)?,
+                "leads" => crate::leads::delete_in(w, id)?,
                 _ => crate::opportunities::delete_in(w, id)?,
             }
             Ok(true)

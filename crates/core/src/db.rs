@@ -51,6 +51,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0004_opportunities.sql"),
         then: Some(crate::pipelines::seed),
     },
+    Migration {
+        version: 5,
+        name: "leads",
+        sql: include_str!("../migrations/0005_leads.sql"),
+        then: Some(crate::leads::seed),
+    },
 ];
 
 /// How long a writer waits for another connection's write lock before giving up.
@@ -62,6 +68,7 @@ pub struct Db {
     conn: Connection,
     path: Option<PathBuf>,
     origin: &'static str,
+    subscribers: crate::events::Subscribers,
 }
 
 impl Db {
@@ -114,6 +121,7 @@ impl Db {
             conn,
             path,
             origin: "app",
+            subscribers: crate::events::Subscribers::default(),
         })
     }
 
@@ -150,10 +158,16 @@ impl Db {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let writer = Writer::new(tx, self.origin);
+        let writer = Writer::new(tx, self.origin, &self.subscribers);
         let value = f(&writer)?;
         writer.commit()?;
         Ok(value)
+    }
+
+    /// Calls `subscriber` for every [`Event`](crate::events::Event) raised by a write through
+    /// this handle, inside that write's transaction.
+    pub fn subscribe(&mut self, subscriber: crate::events::Subscriber) {
+        self.subscribers.0.push(subscriber);
     }
 
     /// The newest schema version applied to this database.
@@ -400,6 +414,7 @@ mod tests {
             (2, 0x2cc9_c758_07ed_3dea),
             (3, 0xcde3_c7ed_1f8c_8aab),
             (4, 0x567f_c6a1_f2cd_ea1a),
+            (5, 0x453d_530f_0c7b_e3ac),
         ];
         assert_eq!(
             SHIPPED.len(),

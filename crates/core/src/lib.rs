@@ -4,21 +4,27 @@
 //! desktop shell) open a [`Db`] and call domain functions such as [`contacts::create`];
 //! every write goes through [`store::Writer`], which logs it in the change log.
 
+#[macro_use]
+mod macros;
+
 pub mod accounts;
 pub mod activities;
 pub mod archive;
 pub mod backup;
 pub mod bulk;
+pub mod calllists;
 pub mod changelog;
 pub mod contacts;
 pub mod db;
 pub mod duplicates;
 pub mod error;
+pub mod events;
 pub mod export;
 pub mod fields;
 pub mod files;
 pub mod ics;
 pub mod import;
+pub mod leads;
 pub mod list;
 pub mod money;
 pub mod opportunities;

@@ -17,7 +17,7 @@ use ts_rs::TS;
 use crate::error::Result;
 
 /// Searchable kinds of record, in the order their groups are shown.
-pub const KINDS: &[&str] = &["contacts", "accounts"];
+pub const KINDS: &[&str] = &["contacts", "accounts", "leads"];
 
 const MAX_TERMS: usize = 8;
 const MAX_TERM_CHARS: usize = 40;
@@ -130,6 +130,12 @@ fn describe(conn: &Connection, kind: &str, ids: &[String]) -> Result<Vec<SearchH
             "SELECT a.id, a.name, nullif(concat_ws(' · ', a.industry, a.address_city), '')
                FROM accounts a WHERE a.id IN (SELECT value FROM json_each(?1))"
         }
+        "leads" => {
+            "SELECT l.id, l.name,
+                    nullif(concat_ws(' · ', l.company,
+                        CASE l.status WHEN 'converted' THEN 'converted lead' ELSE 'lead' END), '')
+               FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1))"
+        }
         _ => return Ok(Vec::new()),
     };
     let ids_json = serde_json::to_string(ids).map_err(|e| crate::Error::Internal(e.to_string()))?;
@@ -186,6 +192,15 @@ fn document_sql(kind: &str, filter: &str) -> Option<String> {
               WHERE {filter}",
             digits("x.phone"),
             custom = custom_text("accounts")
+        ),
+        "leads" => format!(
+            "SELECT d.rowid, x.name,
+                    concat_ws(' ', x.company, x.title, x.email, {}, substr(x.phone_e164, 2),
+                              x.source, {custom})
+               FROM leads x JOIN search_docs d ON d.entity = 'leads' AND d.entity_id = x.id
+              WHERE {filter}",
+            digits("x.phone"),
+            custom = custom_text("leads")
         ),
         _ => return None,
     })

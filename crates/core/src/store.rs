@@ -24,13 +24,18 @@ pub struct Writer<'c> {
     /// Records whose search documents are refreshed when the transaction commits.
     search_dirty: RefCell<Vec<(&'static str, String)>>,
     default_country: OnceCell<Option<String>>,
+    subscribers: &'c crate::events::Subscribers,
 }
 
 /// A column and the value to store in it.
 pub type Field = (&'static str, Value);
 
 impl<'c> Writer<'c> {
-    pub(crate) fn new(tx: Transaction<'c>, origin: &'static str) -> Self {
+    pub(crate) fn new(
+        tx: Transaction<'c>,
+        origin: &'static str,
+        subscribers: &'c crate::events::Subscribers,
+    ) -> Self {
         Writer {
             tx,
             batch_id: crate::new_id(),
@@ -38,6 +43,7 @@ impl<'c> Writer<'c> {
             now: time::now(),
             search_dirty: RefCell::new(Vec::new()),
             default_country: OnceCell::new(),
+            subscribers,
         }
     }
 
@@ -60,6 +66,14 @@ impl<'c> Writer<'c> {
         }
         let country = crate::settings::default_country(&self.tx)?;
         Ok(self.default_country.get_or_init(|| country).clone())
+    }
+
+    /// Tells every subscriber that `event` happened, inside this transaction.
+    pub(crate) fn emit(&self, event: &crate::events::Event) -> Result<()> {
+        for subscriber in &self.subscribers.0 {
+            subscriber(self, event)?;
+        }
+        Ok(())
     }
 
     /// The connection inside the transaction, for reads that must see this batch's writes.
@@ -388,6 +402,10 @@ fn entity_name(table: &str) -> &'static str {
         "pipelines" => "pipeline",
         "pipeline_stages" => "stage",
         "lost_reasons" => "lost reason",
+        "leads" => "lead",
+        "lead_sources" => "lead source",
+        "call_lists" => "call list",
+        "call_list_entries" => "person on a call list",
         _ => "record",
     }
 }

@@ -368,10 +368,116 @@ const ACCOUNT_FIELDS: &[Known] = &[
     ),
 ];
 
-fn fixed(entity: ImportEntity) -> &'static [Known] {
+/// Lead fields beyond the contact fields they share, and header names form tools use.
+const LEAD_FIELDS: &[Known] = &[
+    (
+        "full_name",
+        "Full name",
+        &["yourname", "name1", "fullname1", "submittername"],
+    ),
+    (
+        "email",
+        "E-mail",
+        &[
+            "youremail",
+            "email1",
+            "emailaddress1",
+            "youremailaddress",
+            "workemail",
+        ],
+    ),
+    (
+        "phone",
+        "Phone",
+        &["yourphone", "phone1", "phonenumber1", "telephonenumber"],
+    ),
+    (
+        "account",
+        "Company",
+        &["yourcompany", "companyname1", "business", "businessname"],
+    ),
+    (
+        "website",
+        "Website",
+        &["website", "web", "url", "homepage", "companywebsite"],
+    ),
+    (
+        "rating",
+        "Rating (hot, warm, cold)",
+        &["rating", "leadrating", "temperature"],
+    ),
+    ("status", "Status", &["status", "leadstatus"]),
+    (
+        "estimated_value",
+        "Estimated value",
+        &["estimatedvalue", "value", "budget", "dealvalue", "amount"],
+    ),
+    ("currency", "Currency", &["currency", "currencycode"]),
+    (
+        "notes",
+        "Notes",
+        &[
+            "message",
+            "yourmessage",
+            "comment",
+            "comments",
+            "inquiry",
+            "enquiry",
+            "question",
+        ],
+    ),
+];
+
+/// The keys of the contact fields a lead has too, and a call-list person.
+const LEAD_SHARED: &[&str] = &[
+    "first_name",
+    "last_name",
+    "full_name",
+    "account",
+    "title",
+    "email",
+    "phone",
+    "mobile",
+    "lead_source",
+    "owner",
+    "tags",
+    "notes",
+];
+const CALL_LIST_SHARED: &[&str] = &[
+    "first_name",
+    "last_name",
+    "full_name",
+    "account",
+    "title",
+    "phone",
+    "mobile",
+    "email",
+    "city",
+    "notes",
+];
+
+/// The fields of `entity`; a key may appear twice (extra header names), the first label wins.
+fn fixed(entity: ImportEntity) -> Vec<Known> {
+    let shared = |keys: &[&str]| -> Vec<Known> {
+        CONTACT_FIELDS
+            .iter()
+            .filter(|(k, _, _)| keys.contains(k))
+            .map(|&(k, label, names)| match k {
+                "account" => (k, "Company", names),
+                "lead_source" => (k, "Source", names),
+                _ => (k, label, names),
+            })
+            .collect()
+    };
     match entity {
-        ImportEntity::Contacts => CONTACT_FIELDS,
-        ImportEntity::Accounts => ACCOUNT_FIELDS,
+        ImportEntity::Contacts => CONTACT_FIELDS.to_vec(),
+        ImportEntity::Accounts => ACCOUNT_FIELDS.to_vec(),
+        ImportEntity::Leads => {
+            let mut all = shared(LEAD_SHARED);
+            all.extend_from_slice(LEAD_FIELDS);
+            all
+        }
+        ImportEntity::CallList => shared(CALL_LIST_SHARED),
     }
 }
 
@@ -384,16 +490,28 @@ fn squash(header: &str) -> String {
         .to_ascii_lowercase()
 }
 
+fn custom_fields(
+    conn: &Connection,
+    entity: ImportEntity,
+) -> Result<Vec<crate::fields::CustomField>> {
+    match entity {
+        ImportEntity::CallList => Ok(Vec::new()),
+        other => crate::fields::list(conn, other.table()),
+    }
+}
+
 /// Every field a column can be mapped to, custom fields last.
 pub fn targets(conn: &Connection, entity: ImportEntity) -> Result<Vec<TargetField>> {
-    let mut all: Vec<TargetField> = fixed(entity)
-        .iter()
-        .map(|(key, label, _)| TargetField {
-            key: (*key).to_owned(),
-            label: (*label).to_owned(),
-        })
-        .collect();
-    for f in crate::fields::list(conn, entity.table())? {
+    let mut all: Vec<TargetField> = Vec::new();
+    for (key, label, _) in fixed(entity) {
+        if !all.iter().any(|t| t.key == key) {
+            all.push(TargetField {
+                key: key.to_owned(),
+                label: label.to_owned(),
+            });
+        }
+    }
+    for f in custom_fields(conn, entity)? {
         all.push(TargetField {
             key: format!("custom:{}", f.id),
             label: f.label,
@@ -409,7 +527,8 @@ pub fn guess(
     entity: ImportEntity,
     headers: &[String],
 ) -> Result<Vec<Option<String>>> {
-    let custom = crate::fields::list(conn, entity.table())?;
+    let custom = custom_fields(conn, entity)?;
+    let fixed = fixed(entity);
     let mut used: Vec<String> = Vec::new();
     let mut out = Vec::new();
     for header in headers {
@@ -419,7 +538,7 @@ pub fn guess(
             .find(|f| squash(&f.label) == h)
             .map(|f| format!("custom:{}", f.id))
             .or_else(|| {
-                fixed(entity)
+                fixed
                     .iter()
                     .find(|(_, _, names)| names.contains(&h.as_str()))
                     .map(|(key, _, _)| (*key).to_owned())

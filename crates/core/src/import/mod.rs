@@ -18,6 +18,7 @@ use crate::contacts::{self, ContactInput, EmailEntry, PhoneEntry, PostalAddress}
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::fields::CustomValues;
+use crate::leads::{self, LeadInput};
 use crate::money::MoneyInput;
 use crate::store::Writer;
 
@@ -32,13 +33,20 @@ pub enum ImportEntity {
     #[default]
     Contacts,
     Accounts,
+    /// Leads (form submissions, bought lists).
+    Leads,
+    /// People on a call list (see [`crate::calllists::import`]).
+    CallList,
 }
 
 impl ImportEntity {
+    /// The table whose custom fields columns can fill.
     pub fn table(self) -> &'static str {
         match self {
             ImportEntity::Contacts => "contacts",
             ImportEntity::Accounts => "accounts",
+            ImportEntity::Leads => "leads",
+            ImportEntity::CallList => "call_list_entries",
         }
     }
 }
@@ -67,6 +75,8 @@ pub struct ImportOptions {
     /// guessed from the headers.
     pub mapping: Vec<Option<String>>,
     pub dedup: Dedup,
+    /// Leads: the source of rows that name none (default "Web form").
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -118,6 +128,7 @@ pub struct PreviewRow {
 struct Prepared {
     contact: Option<ContactInput>,
     account: Option<AccountInput>,
+    lead: Option<LeadInput>,
     account_name: Option<String>,
     keys: Vec<String>,
 }
@@ -136,7 +147,13 @@ pub fn import(
     options: &ImportOptions,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<ImportReport> {
-    let mapping = resolve_mapping(db.conn(), table, options)?;
+    if options.entity == ImportEntity::CallList {
+        return Err(Error::invalid(
+            "entity",
+            "call lists are imported with calllists::import (rapport calllists import)",
+        ));
+    }
+    let mapping = resolve_mapping(db.conn(), table, options.entity, &options.mapping)?;
     let mut report = ImportReport {
         rows_read: table.rows.len() as u64,
         encoding: table.encoding.clone(),
@@ -193,6 +210,62 @@ pub fn import(
     }
 }
 
+/// Reads a CSV or JSON file from disk into a [`Table`], naming the file in every error.
+pub fn read_file(path: &std::path::Path) -> Result<Table> {
+    let name = path.display().to_string();
+    if !path.is_file() {
+        return Err(Error::invalid(
+            "file",
+            format!("{name} does not exist or is not a file"),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        action: "read",
+        path: path.to_owned(),
+        source,
+    })?;
+    table::read(&bytes, &name)
+}
+
+/// A file about to be imported: its columns, the fields they were guessed to be, the fields
+/// they could be, and its first rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Inspection {
+    pub file_name: String,
+    pub encoding: String,
+    pub delimiter: String,
+    pub headers: Vec<String>,
+    pub mapping: Vec<Option<String>>,
+    pub targets: Vec<TargetField>,
+    #[ts(type = "number")]
+    pub rows: u64,
+    /// The first rows, as read.
+    pub sample: Vec<TableRow>,
+}
+
+/// Reads `path` and guesses what its columns hold for `entity`.
+pub fn inspect(
+    conn: &Connection,
+    path: &std::path::Path,
+    entity: ImportEntity,
+) -> Result<Inspection> {
+    let table = read_file(path)?;
+    Ok(Inspection {
+        file_name: path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+        encoding: table.encoding.clone(),
+        delimiter: table.delimiter.clone(),
+        mapping: guess(conn, entity, &table.headers)?,
+        targets: targets(conn, entity)?,
+        rows: table.rows.len() as u64,
+        sample: table.rows.iter().take(5).cloned().collect(),
+        headers: table.headers,
+    })
+}
+
 /// The first `limit` rows as they would be stored, without storing anything.
 pub fn preview(
     db: &mut Db,
@@ -200,7 +273,7 @@ pub fn preview(
     options: &ImportOptions,
     limit: usize,
 ) -> Result<Vec<PreviewRow>> {
-    let mapping = resolve_mapping(db.conn(), table, options)?;
+    let mapping = resolve_mapping(db.conn(), table, options.entity, &options.mapping)?;
     let labels: HashMap<String, String> = targets(db.conn(), options.entity)?
         .into_iter()
         .map(|t| (t.key, t.label))
@@ -240,25 +313,24 @@ pub fn preview(
     Ok(rows)
 }
 
-fn resolve_mapping(
+/// The mapping to use: the one given, else one guessed from the headers; checked against the
+/// fields `entity` has, and for a column that names the record.
+pub(crate) fn resolve_mapping(
     conn: &Connection,
     table: &Table,
-    options: &ImportOptions,
+    entity: ImportEntity,
+    given: &[Option<String>],
 ) -> Result<Vec<Option<String>>> {
-    let mapping: Vec<Option<String>> = if options
-        .mapping
-        .iter()
-        .all(|m| m.as_deref().is_none_or(str::is_empty))
-    {
-        guess(conn, options.entity, &table.headers)?
-    } else {
-        options
-            .mapping
-            .iter()
-            .map(|m| m.clone().filter(|k| !k.is_empty()))
-            .collect()
-    };
-    let known = targets(conn, options.entity)?;
+    let mapping: Vec<Option<String>> =
+        if given.iter().all(|m| m.as_deref().is_none_or(str::is_empty)) {
+            guess(conn, entity, &table.headers)?
+        } else {
+            given
+                .iter()
+                .map(|m| m.clone().filter(|k| !k.is_empty()))
+                .collect()
+        };
+    let known = targets(conn, entity)?;
     for (i, key) in mapping.iter().enumerate() {
         if let Some(key) = key
             && !known.iter().any(|t| &t.key == key)
@@ -269,28 +341,38 @@ fn resolve_mapping(
                     "column {} ({}) is mapped to \"{key}\", which {} do not have",
                     i + 1,
                     table.headers.get(i).map_or("", String::as_str),
-                    options.entity.table()
+                    match entity {
+                        ImportEntity::CallList => "call lists",
+                        other => other.table(),
+                    }
                 ),
             ));
         }
     }
     if !mapping.iter().flatten().any(|k| {
         matches!(
-            (options.entity, k.as_str()),
+            (entity, k.as_str()),
             (
-                ImportEntity::Contacts,
+                ImportEntity::Contacts | ImportEntity::Leads,
                 "first_name" | "last_name" | "full_name"
             ) | (ImportEntity::Accounts, "name")
+                | (
+                    ImportEntity::CallList,
+                    "first_name" | "last_name" | "full_name" | "account"
+                )
         )
     }) {
         return Err(Error::invalid(
             "mapping",
-            match options.entity {
-                ImportEntity::Contacts => {
+            match entity {
+                ImportEntity::Contacts | ImportEntity::Leads => {
                     "map a column to the first, last or full name: no column was recognised as a name"
                 }
                 ImportEntity::Accounts => {
                     "map a column to the account name: no column was recognised as one"
+                }
+                ImportEntity::CallList => {
+                    "map a column to the name or the company: no column was recognised as either"
                 }
             },
         ));
@@ -316,6 +398,11 @@ impl Index {
                 "SELECT 'n:' || lower(trim(name)), id FROM accounts",
                 "SELECT 'w:' || website, id FROM accounts WHERE website IS NOT NULL",
             ],
+            ImportEntity::Leads => &[
+                "SELECT 'e:' || lower(email), id FROM leads WHERE email IS NOT NULL",
+                "SELECT 'p:' || phone_e164, id FROM leads WHERE phone_e164 IS NOT NULL",
+            ],
+            ImportEntity::CallList => &[],
         };
         for q in sql {
             let mut stmt = conn.prepare(q)?;
@@ -528,6 +615,7 @@ fn prepare(
                     ..Default::default()
                 }),
                 account: None,
+                lead: None,
                 account_name: text(row, m, "account"),
                 keys,
             })
@@ -590,10 +678,91 @@ fn prepare(
                     custom: custom(row, m),
                     ..Default::default()
                 }),
+                lead: None,
                 account_name: None,
                 keys,
             })
         }
+        ImportEntity::Leads => {
+            let name = match (cell(row, m, "first_name"), cell(row, m, "last_name")) {
+                (None, None) => text(row, m, "full_name").unwrap_or_default(),
+                (first, last) => [first, last]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            };
+            let email = text(row, m, "email");
+            let phone = text(row, m, "phone").or_else(|| text(row, m, "mobile"));
+            let mut keys: Vec<String> = email
+                .iter()
+                .map(|e| format!("e:{}", e.to_lowercase()))
+                .collect();
+            keys.extend(phone.iter().filter_map(|p| {
+                crate::phone::normalize(p, index.default_country.as_deref())
+                    .map(|n| format!("p:{}", n.e164))
+            }));
+            let estimated = cell(row, m, "estimated_value").map(|amount| {
+                let (amount, currency) = match amount.rsplit_once(' ') {
+                    Some((a, c)) if c.len() == 3 && c.chars().all(|x| x.is_ascii_alphabetic()) => {
+                        (a.to_owned(), c.to_owned())
+                    }
+                    _ => (
+                        amount.to_owned(),
+                        text(row, m, "currency").unwrap_or_else(|| "EUR".into()),
+                    ),
+                };
+                MoneyInput {
+                    amount: amount.replace([',', ' '], ""),
+                    currency,
+                }
+            });
+            let status = match cell(row, m, "status") {
+                None => None,
+                Some(s) => Some(leads::LeadStatus::parse(s).ok_or_else(|| {
+                    Error::invalid(
+                        "status",
+                        format!(
+                            "\"{s}\" is not a lead status ({})",
+                            leads::LeadStatus::names()
+                        ),
+                    )
+                })?),
+            };
+            let rating = match cell(row, m, "rating") {
+                None => None,
+                Some(r) => Some(leads::LeadRating::parse(r).ok_or_else(|| {
+                    Error::invalid(
+                        "rating",
+                        format!("\"{r}\" is not a rating (hot, warm or cold)"),
+                    )
+                })?),
+            };
+            Ok(Prepared {
+                contact: None,
+                account: None,
+                lead: Some(LeadInput {
+                    name,
+                    company: text(row, m, "account"),
+                    title: text(row, m, "title"),
+                    email,
+                    phone,
+                    website: text(row, m, "website"),
+                    source: text(row, m, "lead_source"),
+                    status,
+                    rating,
+                    owner_id: owner(conn, cell(row, m, "owner"))?,
+                    estimated_value: estimated,
+                    notes: text(row, m, "notes"),
+                    tags: tags(cell(row, m, "tags")),
+                    custom: custom(row, m),
+                    ..Default::default()
+                }),
+                account_name: None,
+                keys,
+            })
+        }
+        ImportEntity::CallList => Err(Error::Internal("call lists have their own import".into())),
     }
 }
 
@@ -647,7 +816,12 @@ fn write_row(
                     let merged = merge_account(&accounts::get(w.conn(), &id)?, a);
                     accounts::update_in(w, &id, &merged)?;
                 }
-                (None, None) => {}
+                (None, None) => {
+                    if let Some(lead) = p.lead {
+                        let merged = merge_lead(&leads::get(w.conn(), &id)?, lead);
+                        leads::update_in(w, &id, &merged)?;
+                    }
+                }
             }
             index.add(&p.keys, &id);
             Ok(Outcome::Updated)
@@ -661,7 +835,21 @@ fn write_row(
                     contacts::create_in(w, &c)?
                 }
                 (None, Some(a)) => accounts::create_in(w, &a)?,
-                (None, None) => return Err(Error::Internal("nothing to import".into())),
+                (None, None) => match p.lead {
+                    Some(mut lead) => {
+                        if lead.source.is_none() {
+                            lead.source = Some(
+                                options
+                                    .source
+                                    .clone()
+                                    .filter(|s| !s.trim().is_empty())
+                                    .unwrap_or_else(|| leads::WEB_FORM.to_owned()),
+                            );
+                        }
+                        leads::create_in(w, &lead)?
+                    }
+                    None => return Err(Error::Internal("nothing to import".into())),
+                },
             };
             index.add(&p.keys, &id);
             Ok(Outcome::Created)
@@ -719,6 +907,48 @@ fn merge_contact(old: &contacts::Contact, new: ContactInput) -> ContactInput {
     m.custom.extend(new.custom);
     m.do_not_email |= new.do_not_email;
     m.do_not_call |= new.do_not_call;
+    m
+}
+
+/// The stored lead with the row's values laid over it; a converted lead keeps its status.
+fn merge_lead(old: &leads::Lead, new: LeadInput) -> LeadInput {
+    let mut m = LeadInput::from(old);
+    let set = |slot: &mut Option<String>, v: Option<String>| {
+        if v.is_some() {
+            *slot = v;
+        }
+    };
+    if !new.name.is_empty() {
+        m.name = new.name;
+    }
+    set(&mut m.company, new.company);
+    set(&mut m.title, new.title);
+    set(&mut m.email, new.email);
+    set(&mut m.phone, new.phone);
+    set(&mut m.website, new.website);
+    set(&mut m.source, new.source);
+    set(&mut m.owner_id, new.owner_id);
+    if new.rating.is_some() {
+        m.rating = new.rating;
+    }
+    if new.status.is_some() && old.status != leads::LeadStatus::Converted {
+        m.status = new.status;
+    }
+    if new.estimated_value.is_some() {
+        m.estimated_value = new.estimated_value;
+    }
+    if let Some(n) = new.notes {
+        m.notes = Some(match m.notes.take() {
+            Some(old) if !old.contains(&n) => format!("{old}\n\n{n}"),
+            _ => n,
+        });
+    }
+    for t in new.tags {
+        if !m.tags.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+            m.tags.push(t);
+        }
+    }
+    m.custom.extend(new.custom);
     m
 }
 
@@ -782,6 +1012,9 @@ fn reason(e: &Error, table: &Table, mapping: &[Option<String>]) -> String {
                     "addresses" => f.field.rsplit('.').next(),
                     "address" => f.field.rsplit('.').next(),
                     "annual_revenue" => Some("annual_revenue"),
+                    "estimated_value" => Some("estimated_value"),
+                    "source" => Some("lead_source"),
+                    "company" => Some("account"),
                     "employee_count" => Some("employees"),
                     "owner_id" => Some("owner"),
                     "account_id" => Some("account"),

@@ -148,6 +148,9 @@ fn sniff_delimiter(text: &str) -> u8 {
 /// rows with more or fewer cells than the header are kept (missing cells are empty).
 pub fn read(bytes: &[u8], source: &str) -> Result<Table> {
     let (text, encoding) = decode(bytes, source)?;
+    if text.trim_start().starts_with(['[', '{']) {
+        return read_json(&text, encoding, source);
+    }
     let delimiter = sniff_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -199,6 +202,114 @@ pub fn read(bytes: &[u8], source: &str) -> Result<Table> {
             b'\t' => "tab".to_owned(),
             d => (d as char).to_string(),
         },
+        headers,
+        rows,
+    })
+}
+
+/// Form submissions exported as JSON: an array of objects, an object holding one (`{"data":
+/// [...]}`), or one object per line. Nested objects become `parent.child` columns and lists of
+/// values one comma-separated cell. Each record's "line" is its number, counting from 2 so a
+/// report reads like a CSV file's (record 1 is line 2).
+fn read_json(text: &str, encoding: &str, source: &str) -> Result<Table> {
+    use serde_json::Value as Json;
+    let records: Vec<Json> = match serde_json::from_str::<Json>(text) {
+        Ok(Json::Array(items)) => items,
+        Ok(Json::Object(map)) => match map.values().find(|v| v.is_array()) {
+            Some(Json::Array(items)) => items.clone(),
+            _ => vec![Json::Object(map)],
+        },
+        Ok(_) => {
+            return Err(Error::invalid(
+                "file",
+                format!("{source} holds JSON, but not a list of records"),
+            ));
+        }
+        Err(whole) => {
+            // One object per line (JSON Lines)?
+            let mut items = Vec::new();
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                items.push(serde_json::from_str::<Json>(line).map_err(|_| {
+                    Error::invalid(
+                        "file",
+                        format!(
+                            "{source} is not valid JSON: {whole} (line {}, column {})",
+                            whole.line(),
+                            whole.column()
+                        ),
+                    )
+                })?);
+            }
+            items
+        }
+    };
+    fn flatten(prefix: &str, value: &Json, out: &mut Vec<(String, String)>) {
+        match value {
+            Json::Object(map) => {
+                for (k, v) in map {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    flatten(&key, v, out);
+                }
+            }
+            Json::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+                let joined: Vec<String> = items.iter().map(scalar).collect();
+                out.push((prefix.to_owned(), joined.join(", ")));
+            }
+            Json::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    flatten(&format!("{prefix}.{i}"), v, out);
+                }
+            }
+            other => out.push((prefix.to_owned(), scalar(other))),
+        }
+    }
+    fn scalar(v: &Json) -> String {
+        match v {
+            Json::Null => String::new(),
+            Json::String(s) => s.trim().to_owned(),
+            other => other.to_string(),
+        }
+    }
+    let mut headers: Vec<String> = Vec::new();
+    let mut flat = Vec::new();
+    for record in &records {
+        let mut cells = Vec::new();
+        flatten("", record, &mut cells);
+        for (k, _) in &cells {
+            if !headers.contains(k) {
+                headers.push(k.clone());
+            }
+        }
+        flat.push(cells);
+    }
+    if headers.is_empty() {
+        return Err(Error::invalid("file", format!("{source} holds no records")));
+    }
+    let rows = flat
+        .into_iter()
+        .enumerate()
+        .map(|(i, cells)| {
+            let mut row = vec![String::new(); headers.len()];
+            for (k, v) in cells {
+                if let Some(at) = headers.iter().position(|h| *h == k) {
+                    row[at] = v;
+                }
+            }
+            let problem = (!records[i].is_object()).then(|| "is not a JSON object".to_owned());
+            TableRow {
+                line: i as u64 + 2,
+                cells: row,
+                problem,
+            }
+        })
+        .collect();
+    Ok(Table {
+        encoding: encoding.to_owned(),
+        delimiter: "json".to_owned(),
         headers,
         rows,
     })
@@ -267,6 +378,36 @@ mod tests {
                 .as_deref()
                 .unwrap_or("")
                 .contains("never closed")
+        );
+    }
+
+    #[test]
+    fn json_form_exports_become_tables() {
+        let t = read(
+            br#"[{"name": "Ada Lovelace", "email": "ada@x.example", "fields": {"company": "Engines"}, "tags": ["a", "b"]},
+                 {"name": "Bob", "phone": "+44 20 7946 0958"}]"#,
+            "forms.json",
+        )
+        .unwrap();
+        assert_eq!(t.delimiter, "json");
+        // Keys in name order within a record (serde_json's map), new keys of later records after.
+        assert_eq!(
+            t.headers,
+            ["email", "fields.company", "name", "tags", "phone"]
+        );
+        assert_eq!(
+            t.rows[0].cells,
+            ["ada@x.example", "Engines", "Ada Lovelace", "a, b", ""]
+        );
+        assert_eq!(t.rows[1].line, 3);
+        let wrapped = read(br#"{"data": [{"Name": "Cy"}]}"#, "w.json").unwrap();
+        assert_eq!(wrapped.rows[0].cells, ["Cy"]);
+        let lines = read(b"{\"Name\": \"A\"}\n{\"Name\": \"B\"}\n", "l.jsonl").unwrap();
+        assert_eq!(lines.rows.len(), 2);
+        let err = read(b"[{\"Name\": \"A\",}", "bad.json").unwrap_err();
+        assert!(
+            err.to_string().contains("bad.json is not valid JSON"),
+            "{err}"
         );
     }
 

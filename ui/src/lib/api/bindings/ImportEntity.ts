@@ -3,4 +3,4 @@
 /**
  * What the rows become.
  */
-export type ImportEntity = "contacts" | "accounts";
+export type ImportEntity = "contacts" | "accounts" | "leads" | "call_list";

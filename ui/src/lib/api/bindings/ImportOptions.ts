@@ -7,4 +7,8 @@ export type ImportOptions = { entity: ImportEntity,
  * The field key for each column, in column order (`null` or `""`: not imported). Empty:
  * guessed from the headers.
  */
-mapping: Array<string | null>, dedup: Dedup, };
+mapping: Array<string | null>, dedup: Dedup, 
+/**
+ * Leads: the source of rows that name none (default "Web form").
+ */
+source: string | null, };

@@ -1,0 +1,1054 @@
+//! Call lists: bulk lists of people (pre-leads) called one by one. A list is imported from a
+//! CSV file; the calling queue hands out one person at a time (callbacks that fell due first,
+//! then people not yet called in file order, then those who did not answer); each outcome is
+//! logged as a call on the person, and "interested" promotes them to a lead that keeps the
+//! calls. Everything is stored as it happens, so work stops and resumes at any point.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::activities::{
+    self, Activity, ActivityInput, ActivityKind, CallOutcome, Direction, RecordRef,
+};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::import::{ImportEntity, Rejected, Table, TableRow};
+use crate::leads::{self, LeadInput, LeadStatus};
+use crate::list::Page;
+use crate::store::text;
+use crate::time::{self, stamp};
+use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+
+pub(crate) const TABLE: &str = "call_lists";
+pub(crate) const ENTRIES: &str = "call_list_entries";
+
+text_enum!(
+    /// Where a person on a call list stands.
+    EntryStatus {
+        Pending = "pending",
+        NoAnswer = "no_answer",
+        Callback = "callback",
+        NotInterested = "not_interested",
+        WrongNumber = "wrong_number",
+        Promoted = "promoted",
+    }
+);
+
+text_enum!(
+    /// How a call from the queue went (each has a key in the calling screen).
+    CallResult {
+        NoAnswer = "no_answer",
+        CallBack = "call_back",
+        NotInterested = "not_interested",
+        WrongNumber = "wrong_number",
+        Interested = "interested",
+    }
+);
+
+/// How far a list has been worked through.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Progress {
+    #[ts(type = "number")]
+    pub total: i64,
+    /// People called at least once.
+    #[ts(type = "number")]
+    pub called: i64,
+    /// People still to call: never called, not answered (fewer times than the list allows),
+    /// or waiting for a callback.
+    #[ts(type = "number")]
+    pub remaining: i64,
+    /// Callbacks whose time has come.
+    #[ts(type = "number")]
+    pub callbacks_due: i64,
+    /// Callbacks scheduled for later.
+    #[ts(type = "number")]
+    pub callbacks_later: i64,
+    #[ts(type = "number")]
+    pub not_called: i64,
+    /// Not answered, to be tried again.
+    #[ts(type = "number")]
+    pub no_answer: i64,
+    /// Not answered as often as the list allows: out of the queue.
+    #[ts(type = "number")]
+    pub unreachable: i64,
+    #[ts(type = "number")]
+    pub not_interested: i64,
+    #[ts(type = "number")]
+    pub wrong_number: i64,
+    /// Promoted to leads.
+    #[ts(type = "number")]
+    pub promoted: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CallList {
+    pub id: String,
+    pub name: String,
+    pub script: Option<String>,
+    #[ts(type = "number")]
+    pub max_attempts: i64,
+    pub source_file: Option<String>,
+    pub owner_id: Option<String>,
+    pub owner_name: Option<String>,
+    pub progress: Progress,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// The editable settings of a list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct CallListInput {
+    pub name: String,
+    pub script: Option<String>,
+    /// Default 3.
+    #[ts(type = "number | null")]
+    pub max_attempts: Option<i64>,
+    /// Who calls; leads promoted from the list are assigned to them.
+    pub owner_id: Option<String>,
+}
+
+/// One person on a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Entry {
+    pub id: String,
+    pub call_list_id: String,
+    /// The row's place in the imported file (1 = first person).
+    #[ts(type = "number")]
+    pub position: i64,
+    pub name: String,
+    pub company: Option<String>,
+    pub title: Option<String>,
+    pub phone: String,
+    pub email: Option<String>,
+    pub city: Option<String>,
+    pub notes: Option<String>,
+    /// The file's other columns, in the file's order.
+    pub details: Vec<(String, String)>,
+    pub status: EntryStatus,
+    #[ts(type = "number")]
+    pub attempts: i64,
+    pub last_called_at: Option<String>,
+    pub callback_at: Option<String>,
+    pub lead_id: Option<String>,
+}
+
+/// The person to call now, with the calls made so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct QueueItem {
+    pub entry: Entry,
+    pub history: Vec<Activity>,
+    pub script: Option<String>,
+    pub progress: Progress,
+}
+
+/// An outcome to record for the person called.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct CallInput {
+    pub result: Option<CallResult>,
+    /// What was said.
+    pub note: Option<String>,
+    /// For `call_back`: when (RFC 3339, a local time or a date).
+    pub callback_at: Option<String>,
+}
+
+/// What recording an outcome did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Called {
+    pub entry: Entry,
+    /// The call logged (or the scheduled callback now done).
+    pub activity_id: String,
+    /// The callback scheduled, for `call_back`.
+    pub callback_id: Option<String>,
+    /// The lead created, for `interested`.
+    pub lead_id: Option<String>,
+    /// Undoes the outcome.
+    pub batch_id: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists
+
+fn progress_sql(filter: &str) -> String {
+    format!(
+        "SELECT e.call_list_id, count(*),
+                sum(e.attempts > 0),
+                sum(e.status = 'pending'),
+                sum(e.status = 'no_answer' AND e.attempts < l.max_attempts),
+                sum(e.status = 'no_answer' AND e.attempts >= l.max_attempts),
+                sum(e.status = 'callback' AND e.callback_at <= ?1),
+                sum(e.status = 'callback' AND e.callback_at > ?1),
+                sum(e.status = 'not_interested'),
+                sum(e.status = 'wrong_number'),
+                sum(e.status = 'promoted')
+           FROM call_list_entries e JOIN call_lists l ON l.id = e.call_list_id
+          WHERE {filter}
+          GROUP BY e.call_list_id"
+    )
+}
+
+fn progress_row(r: &Row<'_>) -> rusqlite::Result<(String, Progress)> {
+    let n = |i: usize| -> rusqlite::Result<i64> { Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0)) };
+    let p = Progress {
+        total: n(1)?,
+        called: n(2)?,
+        not_called: n(3)?,
+        no_answer: n(4)?,
+        unreachable: n(5)?,
+        callbacks_due: n(6)?,
+        callbacks_later: n(7)?,
+        not_interested: n(8)?,
+        wrong_number: n(9)?,
+        promoted: n(10)?,
+        remaining: n(3)? + n(4)? + n(6)? + n(7)?,
+    };
+    Ok((r.get(0)?, p))
+}
+
+/// How far the list `id` has been worked through, at `now`.
+pub fn progress(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<Progress> {
+    let found = conn
+        .prepare_cached(&progress_sql("e.call_list_id = ?2"))?
+        .query_row((stamp(now), id), progress_row)
+        .optional()?;
+    Ok(found.map(|(_, p)| p).unwrap_or_default())
+}
+
+const SELECT: &str = "SELECT l.id, l.name, l.script, l.max_attempts, l.source_file, l.owner_id,
+        t.name, l.created_at, l.updated_at
+   FROM call_lists l LEFT JOIN team_members t ON t.id = l.owner_id";
+
+fn list_row(r: &Row<'_>) -> rusqlite::Result<CallList> {
+    Ok(CallList {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        script: r.get(2)?,
+        max_attempts: r.get(3)?,
+        source_file: r.get(4)?,
+        owner_id: r.get(5)?,
+        owner_name: r.get(6)?,
+        created_at: r.get(7)?,
+        updated_at: r.get(8)?,
+        progress: Progress::default(),
+    })
+}
+
+/// Every list that is not archived, newest first, with its progress.
+pub fn lists(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<CallList>> {
+    let mut out: Vec<CallList> = conn
+        .prepare_cached(&format!(
+            "{SELECT} WHERE l.archived_at IS NULL ORDER BY l.created_at DESC"
+        ))?
+        .query_map([], list_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    let progress: HashMap<String, Progress> = conn
+        .prepare_cached(&progress_sql("l.archived_at IS NULL"))?
+        .query_map([stamp(now)], progress_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    for list in &mut out {
+        list.progress = progress.get(&list.id).cloned().unwrap_or_default();
+    }
+    Ok(out)
+}
+
+/// The list whose id or name (any case) is `key`.
+pub fn get(conn: &Connection, key: &str, now: DateTime<Utc>) -> Result<CallList> {
+    let mut list = conn
+        .prepare_cached(&format!(
+            "{SELECT} WHERE l.id = ?1 OR l.name = ?1 COLLATE NOCASE ORDER BY l.id = ?1 DESC LIMIT 1"
+        ))?
+        .query_row([key.trim()], list_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("call list", key))?;
+    list.progress = progress(conn, &list.id, now)?;
+    Ok(list)
+}
+
+struct ValidList {
+    name: String,
+    fields: Vec<(&'static str, Value)>,
+}
+
+fn check_list(conn: &Connection, id: Option<&str>, input: &CallListInput) -> Result<ValidList> {
+    let mut c = Checker::default();
+    let name = c.required("name", &input.name, SHORT_TEXT_MAX);
+    let script = c.text("script", &input.script, NOTES_MAX);
+    let max_attempts = input.max_attempts.unwrap_or(3);
+    if !(1..=20).contains(&max_attempts) {
+        c.fail(
+            "max_attempts",
+            format!("{max_attempts} is not between 1 and 20"),
+        );
+    }
+    let owner_id = crate::team::check_owner(&mut c, conn, &input.owner_id)?;
+    let taken: Option<String> = conn
+        .prepare_cached("SELECT id FROM call_lists WHERE name = ?1 COLLATE NOCASE")?
+        .query_row([&name], |r| r.get(0))
+        .optional()?;
+    if taken.is_some_and(|t| Some(t.as_str()) != id) {
+        c.fail(
+            "name",
+            format!("a call list named \"{name}\" already exists; choose another name"),
+        );
+    }
+    c.finish()?;
+    Ok(ValidList {
+        fields: vec![
+            ("name", Value::Text(name.clone())),
+            ("script", text(&script)),
+            ("max_attempts", Value::Integer(max_attempts)),
+            ("owner_id", text(&owner_id)),
+        ],
+        name,
+    })
+}
+
+/// Changes a list's name, script, attempts or owner.
+pub fn update(
+    db: &mut Db,
+    key: &str,
+    input: &CallListInput,
+    now: DateTime<Utc>,
+) -> Result<CallList> {
+    let id = get(db.conn(), key, now)?.id;
+    db.write(|w| {
+        let v = check_list(w.conn(), Some(&id), input)?;
+        w.update(TABLE, &id, &v.fields)?;
+        Ok(v.name)
+    })?;
+    get(db.conn(), &id, now)
+}
+
+/// Deletes a list and the people on it. Leads promoted from it stay; calls logged on people
+/// who were not promoted are deleted with them.
+pub fn delete(db: &mut Db, key: &str, now: DateTime<Utc>) -> Result<()> {
+    let id = get(db.conn(), key, now)?.id;
+    db.write(|w| {
+        let entries: Vec<String> = w
+            .conn()
+            .prepare_cached("SELECT id FROM call_list_entries WHERE call_list_id = ?1")?
+            .query_map([&id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for entry in &entries {
+            let calls: Vec<String> = w
+                .conn()
+                .prepare_cached(
+                    "SELECT activity_id FROM activity_links
+                      WHERE entity = 'call_list_entries' AND entity_id = ?1",
+                )?
+                .query_map([entry], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            activities::unlink_record(w, ENTRIES, entry)?;
+            for call in calls {
+                let linked: bool = w
+                    .conn()
+                    .prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM activity_links WHERE activity_id = ?1)",
+                    )?
+                    .query_row([&call], |r| r.get(0))?;
+                if !linked {
+                    activities::delete_in(w, &call)?;
+                }
+            }
+            let lead: Option<String> = w
+                .conn()
+                .prepare_cached("SELECT id FROM leads WHERE call_list_entry_id = ?1")?
+                .query_row([entry], |r| r.get(0))
+                .optional()?;
+            if let Some(lead) = lead {
+                w.update(leads::TABLE, &lead, &[("call_list_entry_id", Value::Null)])?;
+            }
+            w.delete(ENTRIES, entry)?;
+        }
+        w.delete(TABLE, &id)?;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
+/// How to import a call list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct CallListImport {
+    /// The new list's name, script, attempts and owner.
+    pub list: CallListInput,
+    /// The field key for each column (`null`: kept as a detail); empty: guessed from headers.
+    pub mapping: Vec<Option<String>>,
+    /// Also import people whose number already belongs to a contact or a lead.
+    pub include_known: bool,
+    /// The file's name, remembered with the list.
+    pub source_file: Option<String>,
+}
+
+/// A row not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SkippedRow {
+    #[ts(type = "number")]
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What a call-list import did: `rows_read` = `added` + `skipped.len()` + `rejected.len()`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CallListReport {
+    pub list_id: Option<String>,
+    pub name: String,
+    #[ts(type = "number")]
+    pub rows_read: u64,
+    #[ts(type = "number")]
+    pub added: u64,
+    /// Duplicates: a number already on the list, or (unless asked) a known contact or lead.
+    pub skipped: Vec<SkippedRow>,
+    /// Rows that cannot be called: no phone number, no name.
+    pub rejected: Vec<Rejected>,
+    pub encoding: String,
+    pub delimiter: String,
+    pub mapping: Vec<Option<String>>,
+    /// Undoes the import (`rapport undo`); `null` when nothing was written.
+    pub batch_id: Option<String>,
+    pub cancelled: bool,
+}
+
+/// A row read for the list, before it is written.
+struct Person {
+    line: u64,
+    name: String,
+    company: Option<String>,
+    title: Option<String>,
+    phone: String,
+    e164: Option<String>,
+    email: Option<String>,
+    city: Option<String>,
+    notes: Option<String>,
+    extra: BTreeMap<String, String>,
+}
+
+fn cell<'a>(row: &'a TableRow, mapping: &[Option<String>], key: &str) -> Option<&'a str> {
+    mapping
+        .iter()
+        .position(|m| m.as_deref() == Some(key))
+        .and_then(|i| row.cells.get(i))
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+}
+
+fn clip(value: Option<&str>, max: usize) -> Option<String> {
+    value.map(|v| v.chars().take(max).collect())
+}
+
+fn person(
+    table: &Table,
+    row: &TableRow,
+    mapping: &[Option<String>],
+    country: Option<&str>,
+) -> std::result::Result<Person, String> {
+    if let Some(problem) = &row.problem {
+        return Err(format!("the row {problem}"));
+    }
+    let m = mapping;
+    let name = match (cell(row, m, "first_name"), cell(row, m, "last_name")) {
+        (None, None) => cell(row, m, "full_name").map(str::to_owned),
+        (first, last) => Some(
+            [first, last]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    }
+    .or_else(|| cell(row, m, "account").map(str::to_owned));
+    let Some(name) = name else {
+        return Err("no name or company to ask for".into());
+    };
+    let Some(phone) = cell(row, m, "phone").or_else(|| cell(row, m, "mobile")) else {
+        let header = mapping
+            .iter()
+            .position(|k| k.as_deref() == Some("phone"))
+            .and_then(|i| table.headers.get(i));
+        return Err(match header {
+            Some(h) => format!("{h}: no phone number to call"),
+            None => "no phone number to call".into(),
+        });
+    };
+    if phone.chars().filter(char::is_ascii_digit).count() < 3 || phone.len() > 50 {
+        return Err(format!("\"{phone}\" is not a phone number"));
+    }
+    let mut extra = BTreeMap::new();
+    for (i, key) in mapping.iter().enumerate() {
+        if key.is_none()
+            && let (Some(header), Some(value)) = (table.headers.get(i), row.cells.get(i))
+            && !value.trim().is_empty()
+        {
+            extra.insert(
+                clip(Some(header), SHORT_TEXT_MAX).unwrap_or_default(),
+                clip(Some(value.trim()), 2_000).unwrap_or_default(),
+            );
+        }
+    }
+    Ok(Person {
+        line: row.line,
+        name: clip(Some(&name), SHORT_TEXT_MAX).unwrap_or_default(),
+        company: clip(cell(row, m, "account"), SHORT_TEXT_MAX),
+        title: clip(cell(row, m, "title"), SHORT_TEXT_MAX),
+        e164: crate::phone::normalize(phone, country).map(|n| n.e164),
+        phone: phone.to_owned(),
+        email: clip(cell(row, m, "email"), SHORT_TEXT_MAX),
+        city: clip(cell(row, m, "city"), SHORT_TEXT_MAX),
+        notes: clip(cell(row, m, "notes"), NOTES_MAX),
+        extra,
+    })
+}
+
+/// Reads the rows on all cores: parsing phone numbers is most of an import's work.
+fn people(
+    table: &Table,
+    mapping: &[Option<String>],
+    country: Option<&str>,
+) -> Vec<std::result::Result<Person, String>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(8);
+    let chunk = table.rows.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = table
+            .rows
+            .chunks(chunk)
+            .map(|rows| {
+                s.spawn(move || {
+                    rows.iter()
+                        .map(|row| person(table, row, mapping, country))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Imports `table` as a new call list, in one transaction. `progress(done, total)` is called
+/// every few thousand rows; returning `false` cancels and nothing is written.
+pub fn import(
+    db: &mut Db,
+    table: &Table,
+    options: &CallListImport,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<CallListReport> {
+    let conn = db.conn();
+    let mapping =
+        crate::import::resolve_mapping(conn, table, ImportEntity::CallList, &options.mapping)?;
+    if !mapping
+        .iter()
+        .flatten()
+        .any(|k| matches!(k.as_str(), "phone" | "mobile"))
+    {
+        return Err(Error::invalid(
+            "mapping",
+            "map a column to the phone number: no column was recognised as one",
+        ));
+    }
+    let country = crate::settings::default_country(conn)?;
+    let rows = people(table, &mapping, country.as_deref());
+    let mut known: HashMap<String, String> = HashMap::new();
+    if !options.include_known {
+        for (sql, what) in [
+            (
+                "SELECT p.e164, trim(c.first_name || ' ' || c.last_name) FROM contact_phones p
+                   JOIN contacts c ON c.id = p.contact_id WHERE p.e164 IS NOT NULL",
+                "contact",
+            ),
+            (
+                "SELECT phone_e164, name FROM leads WHERE phone_e164 IS NOT NULL",
+                "lead",
+            ),
+        ] {
+            let mut stmt = conn.prepare(sql)?;
+            let mut found = stmt.query([])?;
+            while let Some(r) = found.next()? {
+                known.entry(r.get(0)?).or_insert(format!(
+                    "already on file as the {what} {}",
+                    r.get::<_, String>(1)?
+                ));
+            }
+        }
+    }
+    let mut report = CallListReport {
+        name: options.list.name.trim().to_owned(),
+        rows_read: table.rows.len() as u64,
+        encoding: table.encoding.clone(),
+        delimiter: table.delimiter.clone(),
+        mapping: mapping.clone(),
+        ..Default::default()
+    };
+    let origin = db.origin();
+    db.set_origin("import");
+    let result = db.write(|w| {
+        let v = check_list(w.conn(), None, &options.list)?;
+        let list_id = crate::new_id();
+        let mut fields = v.fields;
+        fields.push(("source_file", text(&options.source_file)));
+        w.insert(TABLE, &list_id, &fields)?;
+        let mut seen: HashMap<String, u64> = HashMap::new();
+        let total = rows.len();
+        for (i, row) in rows.iter().enumerate() {
+            if i % 2000 == 0 && !progress(i, total) {
+                return Err(Error::Cancelled);
+            }
+            let p = match row {
+                Ok(p) => p,
+                Err(reason) => {
+                    report.rejected.push(Rejected {
+                        line: table.rows[i].line,
+                        reason: reason.clone(),
+                    });
+                    continue;
+                }
+            };
+            let key = p
+                .e164
+                .clone()
+                .unwrap_or_else(|| p.phone.chars().filter(char::is_ascii_digit).collect());
+            if let Some(first) = seen.get(&key) {
+                report.skipped.push(SkippedRow {
+                    line: p.line,
+                    reason: format!("{} is already on the list (line {first})", p.phone),
+                });
+                continue;
+            }
+            if let Some(why) = p.e164.as_ref().and_then(|e| known.get(e)) {
+                report.skipped.push(SkippedRow {
+                    line: p.line,
+                    reason: format!("{}: {why}", p.phone),
+                });
+                continue;
+            }
+            seen.insert(key, p.line);
+            let extra =
+                serde_json::to_string(&p.extra).map_err(|e| Error::Internal(e.to_string()))?;
+            report.added += 1;
+            w.insert(
+                ENTRIES,
+                &crate::new_id(),
+                &[
+                    ("call_list_id", Value::Text(list_id.clone())),
+                    ("position", Value::Integer(report.added as i64)),
+                    ("name", Value::Text(p.name.clone())),
+                    ("company", text(&p.company)),
+                    ("title", text(&p.title)),
+                    ("phone", Value::Text(p.phone.clone())),
+                    ("phone_e164", text(&p.e164)),
+                    ("email", text(&p.email)),
+                    ("city", text(&p.city)),
+                    ("notes", text(&p.notes)),
+                    ("extra", Value::Text(extra)),
+                ],
+            )?;
+        }
+        progress(total, total);
+        Ok((list_id, w.batch_id().to_owned()))
+    });
+    db.set_origin(origin);
+    match result {
+        Ok((list_id, batch)) => {
+            report.list_id = Some(list_id);
+            report.batch_id = Some(batch);
+            Ok(report)
+        }
+        Err(Error::Cancelled) => Ok(CallListReport {
+            added: 0,
+            skipped: Vec::new(),
+            rejected: Vec::new(),
+            cancelled: true,
+            ..report
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+/// [`import`] of the CSV file at `path`, remembering the file's name with the list.
+pub fn import_file(
+    db: &mut Db,
+    path: &std::path::Path,
+    options: &CallListImport,
+) -> Result<CallListReport> {
+    let table = crate::import::read_file(path)?;
+    let mut options = options.clone();
+    if options.source_file.is_none() {
+        options.source_file = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    }
+    import(db, &table, &options, &mut |_, _| true)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The queue
+
+const ENTRY_SELECT: &str = "SELECT e.id, e.call_list_id, e.position, e.name, e.company, e.title,
+        e.phone, e.email, e.city, e.notes, e.extra, e.status, e.attempts, e.last_called_at,
+        e.callback_at, e.lead_id
+   FROM call_list_entries e";
+
+fn entry_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
+    let extra: String = r.get(10)?;
+    let details: BTreeMap<String, String> = serde_json::from_str(&extra).unwrap_or_default();
+    Ok(Entry {
+        id: r.get(0)?,
+        call_list_id: r.get(1)?,
+        position: r.get(2)?,
+        name: r.get(3)?,
+        company: r.get(4)?,
+        title: r.get(5)?,
+        phone: r.get(6)?,
+        email: r.get(7)?,
+        city: r.get(8)?,
+        notes: r.get(9)?,
+        details: details.into_iter().collect(),
+        status: EntryStatus::parse(&r.get::<_, String>(11)?).unwrap_or(EntryStatus::Pending),
+        attempts: r.get(12)?,
+        last_called_at: r.get(13)?,
+        callback_at: r.get(14)?,
+        lead_id: r.get(15)?,
+    })
+}
+
+pub fn entry(conn: &Connection, id: &str) -> Result<Entry> {
+    conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE e.id = ?1"))?
+        .query_row([id], entry_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("person on a call list", id))
+}
+
+/// Which people of a list to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct EntryQuery {
+    pub status: Option<EntryStatus>,
+    /// Name, company or phone containing this text.
+    pub search: Option<String>,
+    /// The `position` to continue after.
+    #[ts(type = "number | null")]
+    pub after: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+/// The people of a list in file order, a page at a time.
+pub fn entries(conn: &Connection, key: &str, query: &EntryQuery) -> Result<Page<Entry>> {
+    let list = get(conn, key, Utc::now())?;
+    let limit = crate::list::limit(query.limit);
+    let like = query
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            format!(
+                "%{}%",
+                s.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        });
+    let filter = "e.call_list_id = ?1 AND (?2 IS NULL OR e.status = ?2)
+           AND (?3 IS NULL OR e.name LIKE ?3 ESCAPE '\\' OR e.company LIKE ?3 ESCAPE '\\'
+                OR e.phone LIKE ?3 ESCAPE '\\')";
+    let status = query.status.map(|s| s.as_str().to_owned());
+    let mut items: Vec<Entry> = conn
+        .prepare_cached(&format!(
+            "{ENTRY_SELECT} WHERE {filter} AND e.position > ?4 ORDER BY e.position LIMIT ?5"
+        ))?
+        .query_map(
+            (
+                &list.id,
+                &status,
+                &like,
+                query.after.unwrap_or(0),
+                i64::from(limit) + 1,
+            ),
+            entry_row,
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    let more = items.len() > limit as usize;
+    items.truncate(limit as usize);
+    let total = if query.after.is_none() {
+        Some(
+            conn.prepare_cached(&format!(
+                "SELECT count(*) FROM call_list_entries e WHERE {filter}"
+            ))?
+            .query_row((&list.id, &status, &like), |r| r.get(0))?,
+        )
+    } else {
+        None
+    };
+    Ok(Page {
+        next: if more {
+            items.last().map(|e| e.position.to_string())
+        } else {
+            None
+        },
+        items,
+        total,
+    })
+}
+
+/// The calls on a person, newest first.
+fn history(conn: &Connection, entry_id: &str) -> Result<Vec<Activity>> {
+    activities::list(
+        conn,
+        &activities::ActivityQuery {
+            record: Some(RecordRef {
+                entity: ENTRIES.into(),
+                id: entry_id.to_owned(),
+            }),
+            limit: Some(50),
+            ..Default::default()
+        },
+    )
+}
+
+/// The next person to call on the list: a callback that has fallen due (oldest first), else
+/// the first person not yet called, else the person who went unanswered least often. `skip`
+/// leaves out people passed over in this session. `None` when the list is done.
+pub fn next(
+    conn: &Connection,
+    key: &str,
+    now: DateTime<Utc>,
+    skip: &[String],
+) -> Result<Option<QueueItem>> {
+    let list = get(conn, key, now)?;
+    let skip = serde_json::to_string(skip).map_err(|e| Error::Internal(e.to_string()))?;
+    let found = conn
+        .prepare_cached(&format!(
+            "{ENTRY_SELECT} WHERE e.call_list_id = ?1
+                AND (e.status = 'pending'
+                     OR (e.status = 'no_answer' AND e.attempts < ?2)
+                     OR (e.status = 'callback' AND e.callback_at <= ?3))
+                AND e.id NOT IN (SELECT value FROM json_each(?4))
+              ORDER BY e.status <> 'callback', e.callback_at, e.attempts, e.position
+              LIMIT 1"
+        ))?
+        .query_row((&list.id, list.max_attempts, stamp(now), &skip), entry_row)
+        .optional()?;
+    let Some(entry) = found else {
+        return Ok(None);
+    };
+    Ok(Some(QueueItem {
+        history: history(conn, &entry.id)?,
+        entry,
+        script: list.script,
+        progress: list.progress,
+    }))
+}
+
+/// Records how the call to the person `entry_id` went, in one transaction: the call is logged
+/// on them (a scheduled callback is marked done instead of logging a second call), a callback
+/// is scheduled with a reminder, and `interested` creates a lead that takes over the calls.
+pub fn record(db: &mut Db, entry_id: &str, input: &CallInput, tz: Tz) -> Result<Called> {
+    let mut c = Checker::default();
+    let result = input.result;
+    if result.is_none() {
+        c.fail(
+            "result",
+            format!("say how the call went: one of {}", CallResult::names()),
+        );
+    }
+    let note = c.text("note", &input.note, NOTES_MAX);
+    let callback = match (result, input.callback_at.as_deref().map(str::trim)) {
+        (Some(CallResult::CallBack), Some(at)) if !at.is_empty() => {
+            match time::parse_input("callback_at", at, tz) {
+                Ok((at, _)) => Some(at),
+                Err(e) => {
+                    for f in e.field_errors() {
+                        c.fail(&f.field, &f.message);
+                    }
+                    None
+                }
+            }
+        }
+        (Some(CallResult::CallBack), _) => {
+            c.fail("callback_at", "say when to call back");
+            None
+        }
+        _ => None,
+    };
+    c.finish()?;
+    let Some(result) = result else {
+        return Err(Error::Internal("no result".into()));
+    };
+    let called = db.write(|w| {
+        let e = entry(w.conn(), entry_id)?;
+        if e.status == EntryStatus::Promoted {
+            return Err(Error::Conflict(format!(
+                "{} was already promoted to a lead; log further calls on the lead.",
+                e.name
+            )));
+        }
+        let outcome = match result {
+            CallResult::NoAnswer => CallOutcome::NoAnswer,
+            CallResult::CallBack => CallOutcome::CallBack,
+            CallResult::WrongNumber => CallOutcome::WrongNumber,
+            CallResult::NotInterested | CallResult::Interested => CallOutcome::Connected,
+        };
+        let what = match result {
+            CallResult::NoAnswer => "no answer",
+            CallResult::CallBack => "asked to be called back",
+            CallResult::NotInterested => "not interested",
+            CallResult::WrongNumber => "wrong number",
+            CallResult::Interested => "interested",
+        };
+        let me = RecordRef {
+            entity: ENTRIES.into(),
+            id: e.id.clone(),
+        };
+        // A callback scheduled earlier is the call now being made.
+        let scheduled: Option<String> = w
+            .conn()
+            .prepare_cached(
+                "SELECT a.id FROM activities a JOIN activity_links l ON l.activity_id = a.id
+                  WHERE l.entity = 'call_list_entries' AND l.entity_id = ?1
+                    AND a.kind = 'call' AND a.done_at IS NULL
+                  ORDER BY a.starts_at LIMIT 1",
+            )?
+            .query_row([&e.id], |r| r.get(0))
+            .optional()?;
+        let activity_id = match scheduled {
+            Some(id) => {
+                activities::finish_call(w, &id, outcome, note.as_deref())?;
+                w.update(
+                    activities::TABLE,
+                    &id,
+                    &[("subject", Value::Text(format!("Call {}: {what}", e.name)))],
+                )?;
+                id
+            }
+            None => activities::create_in(
+                w,
+                &ActivityInput {
+                    kind: Some(ActivityKind::Call),
+                    subject: format!("Call {}: {what}", e.name),
+                    notes: note.clone(),
+                    direction: Some(Direction::Outbound),
+                    outcome: Some(outcome),
+                    done: true,
+                    links: vec![me.clone()],
+                    ..Default::default()
+                },
+                tz,
+            )?,
+        };
+        let callback_id = match callback {
+            Some(at) => Some(activities::create_in(
+                w,
+                &ActivityInput {
+                    kind: Some(ActivityKind::Call),
+                    subject: format!("Call back {}", e.name),
+                    notes: note.clone(),
+                    direction: Some(Direction::Outbound),
+                    starts_at: Some(stamp(at)),
+                    remind_at: Some(stamp(at)),
+                    links: vec![me.clone()],
+                    ..Default::default()
+                },
+                tz,
+            )?),
+            None => None,
+        };
+        let status = match result {
+            CallResult::NoAnswer => EntryStatus::NoAnswer,
+            CallResult::CallBack => EntryStatus::Callback,
+            CallResult::NotInterested => EntryStatus::NotInterested,
+            CallResult::WrongNumber => EntryStatus::WrongNumber,
+            CallResult::Interested => EntryStatus::Promoted,
+        };
+        let lead_id = if result == CallResult::Interested {
+            let owner: Option<String> = w
+                .conn()
+                .prepare_cached("SELECT owner_id FROM call_lists WHERE id = ?1")?
+                .query_row([&e.call_list_id], |r| r.get(0))?;
+            let mut notes: Vec<String> = e.notes.iter().cloned().collect();
+            notes.extend(e.details.iter().map(|(k, v)| format!("{k}: {v}")));
+            let lead = LeadInput {
+                name: e.name.clone(),
+                company: e.company.clone(),
+                title: e.title.clone(),
+                email: e.email.clone(),
+                phone: Some(e.phone.clone()),
+                source: Some(leads::CALL_LIST.into()),
+                status: Some(LeadStatus::Contacted),
+                owner_id: owner,
+                notes: (!notes.is_empty()).then(|| notes.join("\n")),
+                ..Default::default()
+            };
+            // An e-mail the lead form refuses must not block the promotion: it goes to notes.
+            let id = match leads::create_from(w, &lead, Some(&e.id)) {
+                Err(Error::Validation(list)) if list.iter().all(|f| f.field == "email") => {
+                    let mut lead = lead.clone();
+                    lead.notes = Some(
+                        [
+                            lead.notes.clone(),
+                            e.email.as_ref().map(|m| format!("E-mail: {m}")),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    );
+                    lead.email = None;
+                    leads::create_from(w, &lead, Some(&e.id))?
+                }
+                other => other?,
+            };
+            activities::relink(
+                w,
+                &me,
+                &[RecordRef {
+                    entity: leads::TABLE.into(),
+                    id: id.clone(),
+                }],
+            )?;
+            Some(id)
+        } else {
+            None
+        };
+        w.update(
+            ENTRIES,
+            &e.id,
+            &[
+                ("status", Value::Text(status.as_str().to_owned())),
+                ("attempts", Value::Integer(e.attempts + 1)),
+                ("last_called_at", Value::Text(w.now().to_owned())),
+                ("callback_at", text(&callback.map(stamp))),
+                ("lead_id", text(&lead_id)),
+            ],
+        )?;
+        Ok((activity_id, callback_id, lead_id, w.batch_id().to_owned()))
+    })?;
+    let (activity_id, callback_id, lead_id, batch_id) = called;
+    Ok(Called {
+        entry: entry(db.conn(), entry_id)?,
+        activity_id,
+        callback_id,
+        lead_id,
+        batch_id,
+    })
+}
