@@ -37,7 +37,7 @@ pub enum ImportCmd {
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    file: PathBuf,
+    pub(crate) file: PathBuf,
     /// Map a column to a field: "HEADER=field" (e.g. "E-mail=email"), "HEADER=" to leave it
     /// out; repeat. Columns not named are guessed from their headers. Fields: see --fields.
     #[arg(long = "map", value_name = "HEADER=FIELD")]

@@ -24,6 +24,7 @@ use serde::Serialize;
 mod activities;
 mod deals;
 mod import;
+mod leads;
 mod output;
 
 const AFTER_HELP: &str = "\
@@ -225,6 +226,12 @@ enum Command {
     /// Pipelines, their stages and the lost reasons.
     #[command(subcommand)]
     Pipelines(deals::PipelinesCmd),
+    /// Leads: add, list, qualify, import form submissions, convert.
+    #[command(subcommand)]
+    Leads(leads::LeadsCmd),
+    /// Call lists (pre-leads): import, work through the calling queue, see progress.
+    #[command(subcommand)]
+    Calllists(leads::CallListsCmd),
     /// Open pipeline by expected close month (count, amount, weighted) and won amounts.
     Forecast {
         #[arg(long)]
@@ -883,6 +890,8 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
         Command::Deals(cmd) => deals::run(&mut db, cmd),
         Command::Pipeline(args) => deals::board(&db, args),
         Command::Pipelines(cmd) => deals::pipelines_cmd(&mut db, cmd),
+        Command::Leads(cmd) => leads::run(&mut db, cmd),
+        Command::Calllists(cmd) => leads::run_calllists(&mut db, cmd),
         Command::Forecast {
             pipeline,
             months_back,

@@ -598,7 +598,7 @@ pub fn import(
         rows_read: table.rows.len() as u64,
         encoding: table.encoding.clone(),
         delimiter: table.delimiter.clone(),
-        mapping: mapping.clone(),
+        mapping,
         ..Default::default()
     };
     let origin = db.origin();
