@@ -99,6 +99,38 @@ fn filled(db: &mut Db) {
         Tz::UTC,
     )
     .unwrap();
+    // A call list with one person promoted to a lead (the call moved to it), another left.
+    let list = rapport_core::import::table::read(
+        b"Name,Phone,Shop size\nBea Brown,+44 20 7946 0001,small\nCal Green,+44 20 7946 0002,large\n",
+        "calls.csv",
+    )
+    .unwrap();
+    rapport_core::calllists::import(
+        db,
+        &list,
+        &rapport_core::calllists::CallListImport {
+            list: rapport_core::calllists::CallListInput {
+                name: "Shops".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        &mut |_, _| true,
+    )
+    .unwrap();
+    let bea = rapport_core::calllists::next(db.conn(), "Shops", chrono::Utc::now(), &[])
+        .unwrap()
+        .unwrap();
+    rapport_core::calllists::record(
+        db,
+        &bea.entry.id,
+        &rapport_core::calllists::CallInput {
+            result: Some(rapport_core::calllists::CallResult::Interested),
+            ..Default::default()
+        },
+        Tz::UTC,
+    )
+    .unwrap();
 }
 
 fn tables(path: &std::path::Path) -> Value {
@@ -135,6 +167,12 @@ fn an_archive_loads_into_an_empty_database_and_gives_back_the_same_data() {
     assert!(!found.is_empty());
     let deals = opportunities::list(copy.conn(), &Default::default()).unwrap();
     assert_eq!(deals.items[0].stage_name, "Proposal sent");
+    let leads = rapport_core::leads::list(copy.conn(), &Default::default()).unwrap();
+    assert_eq!(leads.items[0].name, "Bea Brown");
+    let progress = rapport_core::calllists::get(copy.conn(), "Shops", chrono::Utc::now())
+        .unwrap()
+        .progress;
+    assert_eq!((progress.total, progress.promoted), (2, 1));
 
     // Loading twice is refused, leaving the data as it is.
     let err = archive::import(&mut copy, &first).unwrap_err();
@@ -207,7 +245,11 @@ fn csv_exports_open_as_plain_tables_with_formulas_neutralised() {
                 assert_eq!(&rows[0][col("Stage")], "Proposal sent");
             }
             ExportEntity::Activities => {
-                assert_eq!(rows.len(), 3, "two suggested tasks and the meeting");
+                assert_eq!(
+                    rows.len(),
+                    4,
+                    "two suggested tasks, the meeting and the call"
+                );
             }
         }
     }
