@@ -127,6 +127,43 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   forecast       -> {pipeline_name, undated: Totals,
                      months: [{month: YYYY-MM, open: Totals, won: Totals}]}
   pipelines list -> [{id, name, stages: [stage]}]
+  leads get      -> Lead                {id, name, company, title, email, phone, website,
+                                          source, campaign_id,
+                                          status: new|contacted|qualified|unqualified|converted,
+                                          rating: null|hot|warm|cold, owner_id, owner_name,
+                                          estimated_value: null | Money, notes, tags, custom,
+                                          call_list_id, call_list_name,
+                                          conversion: null | {converted_at, account_id,
+                                            account_name, contact_id, contact_name,
+                                            opportunity_id, opportunity_name},
+                                          created_at, updated_at}
+  leads list     -> [{id, name, company, email, phone, source, status, rating, owner_name,
+                      estimated_value, custom, created_at, updated_at}]
+  leads board    -> [{status, count, estimated: [Money], cards: [lead summary]}]
+  leads suggest  -> {lead: Lead, account_name, first_name, last_name,
+                     accounts: [{id, name, reason}], contacts: [{id, name, reason}],
+                     opportunity_name, amount, activities}   (writes nothing)
+  leads convert  -> {lead_id, account_id, account_created, contact_id, contact_created,
+                     opportunity_id, activities_moved, batch_id}; a second conversion exits 2
+  leads sources  -> [{id, name, leads}]
+  import leads   -> the import report above; CSV or JSON (an array of objects, an object
+                    holding one, or one object per line; nested keys as parent.child)
+  calllists import   -> {list_id, name, rows_read, added, skipped: [{line, reason}],
+                         rejected: [{line, reason}], encoding, delimiter, mapping, batch_id,
+                         cancelled}   rows_read = added + skipped + rejected
+  calllists progress -> {total, called, remaining, callbacks_due, callbacks_later, not_called,
+                         no_answer, unreachable, not_interested, wrong_number, promoted}
+  calllists list     -> [{id, name, script, max_attempts, source_file, owner_id, owner_name,
+                          progress, created_at, updated_at}]
+  calllists entries  -> [Entry]  {id, call_list_id, position, name, company, title, phone,
+                                   email, city, notes, details: [[header, value]],
+                                   status: pending|no_answer|callback|not_interested|
+                                           wrong_number|promoted,
+                                   attempts, last_called_at, callback_at, lead_id}
+  calllists next     -> null | {entry: Entry, history: [Activity], script, progress}
+                        Due callbacks first, then people not yet called in file order, then
+                        the unanswered (fewest attempts first) until max_attempts.
+  calllists call     -> {entry: Entry, activity_id, callback_id, lead_id, batch_id}
   Activity kinds: call, meeting, task, note, email, sms, letter, fax, web_visit, event.
   Times typed without an offset (2026-11-24T09:00) are local time: $TZ, else the system's
   zone; a date alone (2026-11-24) means all day. A repeating activity (--rrule, RFC 5545)

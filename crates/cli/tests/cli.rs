@@ -1139,3 +1139,185 @@ fn export_json_loads_into_an_empty_database_and_csv_opens_as_a_table() {
     );
     assert!(err.contains("\"ships\" is not one of"), "{err}");
 }
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap()
+}
+
+#[test]
+fn a_call_list_is_worked_through_and_its_lead_converted_from_the_command_line() {
+    let s = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fair.csv");
+    std::fs::write(
+        &file,
+        "Name,Company,Phone,Stand\n\
+         Ada Lovelace,Engines Ltd,+44 20 7946 0958,A12\n\
+         Bob Builder,Build Co,+49 30 1234567,B3\n\
+         Bob Again,Build Co,+49 30 1234567,B4\n\
+         No Phone,Nowhere,,C1\n",
+    )
+    .unwrap();
+    let report = json(&s.ok(&[
+        "calllists",
+        "import",
+        file.to_str().unwrap(),
+        "--name",
+        "Spring fair",
+        "--script",
+        "Hello, this is ...",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(report["rows_read"], 4);
+    assert_eq!(report["added"], 2);
+    assert_eq!(report["skipped"][0]["line"], 4);
+    assert_eq!(report["rejected"][0]["line"], 5);
+    assert!(
+        report["rejected"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Phone: no phone number")
+    );
+
+    let next = json(&s.ok(&["calllists", "next", "Spring fair", "--format", "json"]));
+    assert_eq!(next["entry"]["name"], "Ada Lovelace");
+    assert_eq!(
+        next["entry"]["details"][0],
+        serde_json::json!(["Stand", "A12"])
+    );
+    assert_eq!(next["script"], "Hello, this is ...");
+    let ada = next["entry"]["id"].as_str().unwrap().to_owned();
+    s.ok(&["calllists", "call", &ada, "--outcome", "no-answer"]);
+    let bob = json(&s.ok(&["calllists", "next", "Spring fair", "--format", "json"]))["entry"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let stderr = s.fails(2, &["calllists", "call", &bob, "--outcome", "call-back"]);
+    assert!(stderr.contains("say when to call back"), "{stderr}");
+    let called = json(&s.ok(&[
+        "calllists",
+        "call",
+        &bob,
+        "--outcome",
+        "interested",
+        "--note",
+        "Wants a quote for 12 trucks",
+        "--format",
+        "json",
+    ]));
+    let lead = called["lead_id"].as_str().unwrap().to_owned();
+    let progress = json(&s.ok(&["calllists", "progress", "spring fair", "--format", "json"]));
+    assert_eq!(
+        (
+            &progress["total"],
+            &progress["called"],
+            &progress["promoted"],
+            &progress["remaining"]
+        ),
+        (
+            &serde_json::json!(2),
+            &serde_json::json!(2),
+            &serde_json::json!(1),
+            &serde_json::json!(1)
+        )
+    );
+
+    let leads = json(&s.ok(&["leads", "list", "--format", "json"]));
+    assert_eq!(leads[0]["name"], "Bob Builder");
+    assert_eq!(leads[0]["source"], "Call list");
+    let suggest = json(&s.ok(&["leads", "suggest", &lead, "--format", "json"]));
+    assert_eq!(suggest["activities"], 1);
+    let converted = json(&s.ok(&[
+        "leads",
+        "convert",
+        &lead,
+        "--opportunity-name",
+        "Build Co trucks",
+        "--amount",
+        "1234.50",
+        "--currency",
+        "EUR",
+        "--format",
+        "json",
+    ]));
+    for key in ["account_id", "contact_id", "opportunity_id"] {
+        assert!(
+            is_uuid_v7(converted[key].as_str().unwrap()),
+            "{key}: {converted}"
+        );
+    }
+    assert_eq!(converted["activities_moved"], 1);
+    let deal = json(&s.ok(&[
+        "deals",
+        "get",
+        converted["opportunity_id"].as_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(deal["amount"]["amount_minor"], 123_450);
+    assert_eq!(deal["account_name"], "Build Co");
+    let stderr = s.fails(2, &["leads", "convert", &lead]);
+    assert!(stderr.contains("already converted"), "{stderr}");
+}
+
+#[test]
+fn leads_are_added_listed_and_imported_from_form_exports() {
+    let s = Sandbox::new();
+    let id = s.ok(&[
+        "leads",
+        "add",
+        "--name",
+        "Zoe Adams",
+        "--company",
+        "Adams & Co",
+        "--email",
+        "zoe@adams.example",
+        "--source",
+        "Referral",
+        "--rating",
+        "hot",
+        "--value",
+        "2500",
+        "--currency",
+        "EUR",
+    ]);
+    assert!(is_uuid_v7(id.trim()));
+    let stderr = s.fails(
+        2,
+        &["leads", "add", "--name", "X", "--email", "not-an-address"],
+    );
+    assert!(stderr.contains("email"), "{stderr}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("form.json");
+    std::fs::write(
+        &file,
+        r#"[{"name": "Yuri Gagarin", "email": "yuri@space.example", "message": "Call me"},
+            {"name": "Zoe A.", "email": "ZOE@adams.example"}]"#,
+    )
+    .unwrap();
+    let report = json(&s.ok(&[
+        "import",
+        "leads",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(
+        (&report["created"], &report["skipped"]),
+        (&serde_json::json!(1), &serde_json::json!(1))
+    );
+    let listed = json(&s.ok(&["leads", "list", "--source", "web form", "--format", "json"]));
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["name"], "Yuri Gagarin");
+    let hot = json(&s.ok(&["leads", "list", "--rating", "hot", "--format", "json"]));
+    assert_eq!(hot[0]["estimated_value"]["amount_minor"], 250_000);
+    let sources = json(&s.ok(&["leads", "sources", "--format", "json"]));
+    assert!(
+        sources
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "Web form" && s["leads"] == 1)
+    );
+}

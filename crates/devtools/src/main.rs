@@ -16,6 +16,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 mod generate;
+mod leads_bench;
 mod words;
 
 use generate::{Gen, Size};
@@ -721,6 +722,9 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
         budget_ms: Some(30.0),
         note: "Each card also names its account and owner and looks up its newest done activity (for rotting).".into(),
     });
+
+    // ---- call lists, the calling queue and the leads board
+    cases.extend(leads_bench::cases(&mut db, work, seed)?);
 
     // ---- importing a 100,000-row CSV into an empty database
     report("import: 100000 CSV rows");
