@@ -154,7 +154,7 @@ pub enum ExportCmd {
     },
     /// One kind of record as CSV (UTF-8, formula cells neutralised).
     Csv {
-        /// contacts, accounts, opportunities (deals) or activities.
+        /// contacts, accounts, opportunities (deals), activities or leads.
         #[arg(long, default_value = "contacts")]
         entity: String,
         #[arg(long, value_name = "FILE")]
@@ -493,7 +493,7 @@ pub fn export(db: &Db, cmd: ExportCmd) -> rapport_core::Result<()> {
                 Error::invalid(
                     "--entity",
                     format!(
-                        "\"{entity}\" is not one of: contacts, accounts, opportunities, activities"
+                        "\"{entity}\" is not one of: contacts, accounts, opportunities, activities, leads"
                     ),
                 )
             })?;

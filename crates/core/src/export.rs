@@ -21,6 +21,7 @@ pub enum ExportEntity {
     Accounts,
     Opportunities,
     Activities,
+    Leads,
 }
 
 impl ExportEntity {
@@ -30,6 +31,7 @@ impl ExportEntity {
             "accounts" | "account" => Some(ExportEntity::Accounts),
             "opportunities" | "opportunity" | "deals" | "deal" => Some(ExportEntity::Opportunities),
             "activities" | "activity" => Some(ExportEntity::Activities),
+            "leads" | "lead" => Some(ExportEntity::Leads),
             _ => None,
         }
     }
@@ -40,6 +42,7 @@ impl ExportEntity {
             ExportEntity::Accounts => "accounts",
             ExportEntity::Opportunities => "opportunities",
             ExportEntity::Activities => "activities",
+            ExportEntity::Leads => "leads",
         }
     }
 }
@@ -122,6 +125,17 @@ fn query(entity: ExportEntity) -> &'static str {
                LEFT JOIN team_members t ON t.id = o.owner_id
               ORDER BY o.created_at, o.id"
         }
+        ExportEntity::Leads => {
+            "SELECT l.id, l.name, l.company, l.title, l.email, l.phone, l.website, l.source,
+                l.status, l.rating, l.estimated_minor, l.estimated_currency, t.name,
+                substr(l.converted_at, 1, 10),
+                (SELECT group_concat(name, ', ') FROM (SELECT tg.name FROM taggings g
+                   JOIN tags tg ON tg.id = g.tag_id
+                  WHERE g.entity = 'leads' AND g.entity_id = l.id ORDER BY tg.name)),
+                l.notes, l.created_at, l.updated_at
+               FROM leads l LEFT JOIN team_members t ON t.id = l.owner_id
+              ORDER BY l.created_at, l.id"
+        }
         ExportEntity::Activities => {
             "SELECT x.id, x.kind, x.subject, x.starts_at, x.duration_minutes, x.done_at, x.channel,
                 x.direction, x.outcome, x.location, s.rrule, x.notes, x.created_at, x.updated_at
@@ -197,6 +211,27 @@ const DEAL_HEADERS: &[&str] = &[
     "Created",
     "Updated",
 ];
+/// Named as `rapport import leads` reads them back.
+const LEAD_HEADERS: &[&str] = &[
+    "Id",
+    "Name",
+    "Company",
+    "Title",
+    "E-mail",
+    "Phone",
+    "Website",
+    "Source",
+    "Status",
+    "Rating",
+    "Estimated value",
+    "Currency",
+    "Owner",
+    "Converted on",
+    "Tags",
+    "Notes",
+    "Created",
+    "Updated",
+];
 const ACTIVITY_HEADERS: &[&str] = &[
     "Id",
     "Type",
@@ -235,6 +270,7 @@ pub fn csv(conn: &Connection, entity: ExportEntity, path: &Path) -> Result<CsvRe
         ExportEntity::Accounts => (ACCOUNT_HEADERS, Some(11)),
         ExportEntity::Opportunities => (DEAL_HEADERS, Some(5)),
         ExportEntity::Activities => (ACTIVITY_HEADERS, None),
+        ExportEntity::Leads => (LEAD_HEADERS, Some(10)),
     };
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let fail = |e: csv::Error| Error::Internal(format!("could not write CSV: {e}"));

@@ -917,3 +917,91 @@ fn leads_list_filters_and_the_board_counts_by_status() {
         "{found:?}"
     );
 }
+
+#[test]
+fn leads_exported_as_csv_import_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Db::open_in_memory().unwrap();
+    rapport_core::team::create(
+        &mut db,
+        &rapport_core::team::TeamMemberInput {
+            name: "Sam Seller".into(),
+            email: None,
+        },
+    )
+    .unwrap();
+    let sam = rapport_core::team::find(db.conn(), "Sam Seller")
+        .unwrap()
+        .unwrap();
+    leads::create(
+        &mut db,
+        &LeadInput {
+            name: "Zoe \"Z\" Adams".into(),
+            company: Some("=Adams & Co".into()),
+            title: Some("Buyer".into()),
+            email: Some("zoe@adams.example".into()),
+            phone: Some("+44 20 7946 0999".into()),
+            website: Some("https://adams.example".into()),
+            source: Some("Referral".into()),
+            status: Some(LeadStatus::Qualified),
+            rating: Some(leads::LeadRating::Hot),
+            owner_id: Some(sam.id),
+            estimated_value: Some(MoneyInput {
+                amount: "1234.56".into(),
+                currency: "GBP".into(),
+            }),
+            notes: Some("Two lines,\nwith a comma".into()),
+            tags: vec!["expo".into(), "vip".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let path = dir.path().join("leads.csv");
+    let report =
+        rapport_core::export::csv(db.conn(), rapport_core::export::ExportEntity::Leads, &path)
+            .unwrap();
+    assert_eq!(report.rows, 1);
+
+    let mut other = Db::open_in_memory().unwrap();
+    rapport_core::team::create(
+        &mut other,
+        &rapport_core::team::TeamMemberInput {
+            name: "Sam Seller".into(),
+            email: None,
+        },
+    )
+    .unwrap();
+    let t = import::read_file(&path).unwrap();
+    let mapping = import::guess(other.conn(), ImportEntity::Leads, &t.headers).unwrap();
+    let r = import::import(
+        &mut other,
+        &t,
+        &ImportOptions {
+            entity: ImportEntity::Leads,
+            mapping,
+            ..Default::default()
+        },
+        &mut |_, _| true,
+    )
+    .unwrap();
+    assert_eq!(r.created, 1, "{r:?}");
+    let strip = |mut l: leads::Lead| {
+        l.id = String::new();
+        l.owner_id = None;
+        l.created_at = String::new();
+        l.updated_at = String::new();
+        l
+    };
+    let a = leads::list(db.conn(), &LeadQuery::default())
+        .unwrap()
+        .items
+        .remove(0);
+    let b = leads::list(other.conn(), &LeadQuery::default())
+        .unwrap()
+        .items
+        .remove(0);
+    assert_eq!(
+        strip(leads::get(db.conn(), &a.id).unwrap()),
+        strip(leads::get(other.conn(), &b.id).unwrap())
+    );
+}

@@ -167,7 +167,7 @@ pub fn read(bytes: &[u8], source: &str) -> Result<Table> {
         })?;
         let line = record.position().map_or(0, |p| p.line());
         last_start = record.position().map_or(0, |p| p.byte() as usize);
-        let cells: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
+        let cells: Vec<String> = record.iter().map(unquote_formula).collect();
         if cells.iter().all(String::is_empty) {
             continue;
         }
@@ -205,6 +205,16 @@ pub fn read(bytes: &[u8], source: &str) -> Result<Table> {
         headers,
         rows,
     })
+}
+
+/// A cell as typed: trimmed, and without the apostrophe that spreadsheets and our own CSV
+/// export put before text starting like a formula (`'+44 20 ...`, `'=Acme`).
+fn unquote_formula(cell: &str) -> String {
+    let cell = cell.trim();
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_owned(),
+        _ => cell.to_owned(),
+    }
 }
 
 /// Form submissions exported as JSON: an array of objects, an object holding one (`{"data":
@@ -378,6 +388,19 @@ mod tests {
                 .as_deref()
                 .unwrap_or("")
                 .contains("never closed")
+        );
+    }
+
+    #[test]
+    fn the_apostrophe_before_formula_like_text_is_dropped() {
+        let t = read(
+            b"Name,Phone,Note\n'=Acme,'+44 20 7946 0958,'quoted on purpose\n",
+            "x.csv",
+        )
+        .unwrap();
+        assert_eq!(
+            t.rows[0].cells,
+            ["=Acme", "+44 20 7946 0958", "'quoted on purpose"]
         );
     }
 
