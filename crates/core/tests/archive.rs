@@ -211,6 +211,7 @@ fn csv_exports_open_as_plain_tables_with_formulas_neutralised() {
         ExportEntity::Accounts,
         ExportEntity::Opportunities,
         ExportEntity::Activities,
+        ExportEntity::Leads,
     ] {
         let path = dir.path().join(format!("{entity:?}.csv"));
         let report = export::csv(db.conn(), entity, &path).unwrap();
