@@ -252,6 +252,11 @@ fn csv_exports_open_as_plain_tables_with_formulas_neutralised() {
                     "two suggested tasks, the meeting and the call"
                 );
             }
+            ExportEntity::Leads => {
+                assert_eq!(&rows[0][col("Name")], "Bea Brown");
+                assert_eq!(&rows[0][col("Source")], "Call list");
+                assert_eq!(&rows[0][col("Phone")], "'+44 20 7946 0001");
+            }
         }
     }
 }
