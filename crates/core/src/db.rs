@@ -233,6 +233,9 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // journal_mode answers with the mode it ended in ("memory" for in-memory databases).
     let _mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // Savepoints (one per imported row) and sorts keep their scratch pages in memory instead
+    // of a temporary file.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
 
