@@ -135,6 +135,13 @@ fn label(field: &str) -> String {
         "address_region" => "Region",
         "address_postal_code" => "Postal code",
         "address_country" => "Country",
+        "estimated_minor" => "Estimated value",
+        "estimated_currency" => "Estimated value currency",
+        "converted_at" => "Converted",
+        "converted_account_id" => "Converted to account",
+        "converted_contact_id" => "Converted to contact",
+        "converted_opportunity_id" => "Converted to deal",
+        "call_list_entry_id" => "From call list",
         other => {
             let words = other.replace('_', " ");
             let mut chars = words.chars();
@@ -164,7 +171,17 @@ fn name_of(conn: &Connection, field: &str, v: &Json) -> Result<String> {
         return Ok(show(v));
     };
     let sql = match field {
-        "account_id" | "parent_id" => "SELECT name FROM accounts WHERE id = ?1",
+        "account_id" | "parent_id" | "converted_account_id" => {
+            "SELECT name FROM accounts WHERE id = ?1"
+        }
+        "converted_contact_id" => {
+            "SELECT trim(first_name || ' ' || last_name) FROM contacts WHERE id = ?1"
+        }
+        "converted_opportunity_id" => "SELECT name FROM opportunities WHERE id = ?1",
+        "call_list_entry_id" => {
+            "SELECT l.name FROM call_list_entries e JOIN call_lists l ON l.id = e.call_list_id
+              WHERE e.id = ?1"
+        }
         "owner_id" => "SELECT name FROM team_members WHERE id = ?1",
         "tag_id" => "SELECT name FROM tags WHERE id = ?1",
         "stage_id" => "SELECT name FROM pipeline_stages WHERE id = ?1",
