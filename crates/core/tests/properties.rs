@@ -97,3 +97,52 @@ proptest! {
         prop_assert_eq!(walked, all);
     }
 }
+
+proptest! {
+    #![proptest_config(cases())]
+
+    /// Any bytes given as a CSV or JSON file are read or refused with a message naming the
+    /// file, and whatever is read imports as leads or a call list with a report that adds up.
+    #[test]
+    fn any_file_is_read_or_refused_by_name_and_imports_with_a_report_that_adds_up(
+        bytes in prop_oneof![
+            any::<Vec<u8>>(),
+            "[a-zA-Z ,;\"\n'+=0-9@.]{0,300}".prop_map(String::into_bytes),
+            "(Name,Phone,E-mail\n)([A-Za-z ]{0,12},[+0-9 ()-]{0,16},[a-z@.]{0,12}\n){0,8}".prop_map(String::into_bytes),
+            "\\[(\\{\"name\": \"[A-Za-z ]{0,10}\", \"phone\": \"[+0-9 ]{0,12}\"\\},? ?){0,4}\\]?".prop_map(String::into_bytes),
+        ]
+    ) {
+        match rapport_core::import::table::read(&bytes, "input.csv") {
+            Err(e) => prop_assert!(e.to_string().contains("input.csv"), "{}", e),
+            Ok(table) => {
+                let mut db = Db::open_in_memory().unwrap();
+                let report = rapport_core::import::import(
+                    &mut db,
+                    &table,
+                    &rapport_core::import::ImportOptions {
+                        entity: rapport_core::import::ImportEntity::Leads,
+                        ..Default::default()
+                    },
+                    &mut |_, _| true,
+                );
+                match report {
+                    Ok(r) => prop_assert_eq!(r.rows_read, r.created + r.updated + r.skipped + r.rejected.len() as u64),
+                    Err(e) => prop_assert!(e.is_user_error(), "{}", e),
+                }
+                let listed = rapport_core::calllists::import(
+                    &mut db,
+                    &table,
+                    &rapport_core::calllists::CallListImport {
+                        list: rapport_core::calllists::CallListInput { name: "Fuzz".into(), ..Default::default() },
+                        ..Default::default()
+                    },
+                    &mut |_, _| true,
+                );
+                match listed {
+                    Ok(r) => prop_assert_eq!(r.rows_read, r.added + r.skipped.len() as u64 + r.rejected.len() as u64),
+                    Err(e) => prop_assert!(e.is_user_error(), "{}", e),
+                }
+            }
+        }
+    }
+}
