@@ -19,6 +19,13 @@ import { DealDetail } from "./screens/DealDetail";
 import { DealFormPage } from "./screens/DealForm";
 import { DealsList } from "./screens/DealsList";
 import { Forecast } from "./screens/Forecast";
+import { CallListDetail } from "./screens/CallListDetail";
+import { CallLists } from "./screens/CallLists";
+import { CallQueue } from "./screens/CallQueue";
+import { LeadDetail } from "./screens/LeadDetail";
+import { LeadFormPage } from "./screens/LeadForm";
+import { LeadsBoard } from "./screens/LeadsBoard";
+import { LeadsList } from "./screens/LeadsList";
 import { PipelineSettings } from "./screens/PipelineSettings";
 import { ContactDetail } from "./screens/ContactDetail";
 import { ContactFormPage } from "./screens/ContactForm";
@@ -106,6 +113,12 @@ function Shell() {
         <NavLink href="/accounts" testId="nav-accounts">
           Accounts
         </NavLink>
+        <NavLink href="/leads" testId="nav-leads">
+          Leads
+        </NavLink>
+        <NavLink href="/calllists" testId="nav-calllists">
+          Call lists
+        </NavLink>
         <NavLink href="/deals" testId="nav-deals">
           Deals
         </NavLink>
@@ -137,6 +150,14 @@ function Shell() {
           <Route path="/accounts/new">{() => <AccountFormPage />}</Route>
           <Route path="/accounts/:id/edit">{(p) => <AccountFormPage id={p.id} />}</Route>
           <Route path="/accounts/:id">{(p) => <AccountDetail key={p.id} id={p.id} />}</Route>
+          <Route path="/leads" component={LeadsList} />
+          <Route path="/leads/board" component={LeadsBoard} />
+          <Route path="/leads/new">{() => <LeadFormPage />}</Route>
+          <Route path="/leads/:id/edit">{(p) => <LeadFormPage id={p.id} />}</Route>
+          <Route path="/leads/:id">{(p) => <LeadDetail key={p.id} id={p.id} />}</Route>
+          <Route path="/calllists" component={CallLists} />
+          <Route path="/calllists/:id/call">{(p) => <CallQueue key={p.id} listId={p.id} />}</Route>
+          <Route path="/calllists/:id">{(p) => <CallListDetail key={p.id} id={p.id} />}</Route>
           <Route path="/deals" component={Board} />
           <Route path="/deals/list" component={DealsList} />
           <Route path="/deals/forecast" component={Forecast} />

@@ -18,7 +18,7 @@ const ACTIONS: Item[] = [
   { key: "go-duplicates", label: "Find duplicates", group: "Actions", go: "/duplicates" },
 ];
 
-const GROUP_NAMES: Record<string, string> = { contacts: "Contacts", accounts: "Accounts" };
+const GROUP_NAMES: Record<string, string> = { contacts: "Contacts", accounts: "Accounts", leads: "Leads" };
 
 function hitItem(h: SearchHit): Item {
   return { key: `${h.entity}:${h.id}`, label: h.title, hint: h.subtitle, group: GROUP_NAMES[h.entity] ?? h.entity, go: `/${h.entity}/${h.id}` };

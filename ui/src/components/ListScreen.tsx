@@ -47,6 +47,10 @@ type Props<T extends Row, S extends string> = {
   initialFilters?: Filters;
   /** More controls in the page head, before the search box. */
   headExtra?: ReactNode;
+  /** data-testid of each row ("lead-row"). */
+  rowTestId?: string;
+  /** The bulk owner menu's first entry (default "Set owner…"). */
+  ownerActionLabel?: string;
 };
 
 const PAGE = 100;
@@ -311,6 +315,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
             count={selected.size}
             noun={props.noun}
             busy={bulk.isPending}
+            ownerLabel={props.ownerActionLabel ?? "Set owner…"}
             onAction={(a) => (a.action === "delete" ? setConfirmDelete(true) : bulk.mutate(a))}
             onClear={() => setSelected(new Set())}
           />
@@ -368,6 +373,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
                       tabIndex={0}
                       aria-rowindex={v.index + 2}
                       aria-selected={selected.has(row.id)}
+                      data-testid={props.rowTestId}
                       onClick={() => open(row)}
                       onKeyDown={(e) => {
                         if (e.key === "Enter") open(row);
@@ -552,12 +558,14 @@ function BulkBar({
   count,
   noun,
   busy,
+  ownerLabel,
   onAction,
   onClear,
 }: {
   count: number;
   noun: [string, string];
   busy: boolean;
+  ownerLabel: string;
   onAction: (a: BulkAction) => void;
   onClear: () => void;
 }) {
@@ -578,11 +586,12 @@ function BulkBar({
       <select
         className="input"
         aria-label="Set owner"
+        data-testid="bulk-owner"
         value=""
         disabled={busy}
         onChange={(e) => e.target.value && onAction({ action: "set_owner", owner_id: e.target.value === "none" ? null : e.target.value })}
       >
-        <option value="">Set owner…</option>
+        <option value="">{ownerLabel}</option>
         <option value="none">Nobody</option>
         {team.data?.map((m) => (
           <option key={m.id} value={m.id}>

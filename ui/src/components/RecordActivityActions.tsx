@@ -15,7 +15,7 @@ export function icsNameFor(name: string): string {
  * The activity actions of a record page: Log activity (also the `l` key), Schedule, and
  * Export .ics of the record's activities.
  */
-export function RecordActivityActions({ entity, id, name }: { entity: "contacts" | "accounts"; id: string; name: string }) {
+export function RecordActivityActions({ entity, id, name }: { entity: "contacts" | "accounts" | "leads"; id: string; name: string }) {
   const openDialog = useActivityDialog();
   const notify = useNotify();
   const [exporting, setExporting] = useState(false);

@@ -1,9 +1,10 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
 
 /** A button on a toast, e.g. Undo; clicking it runs `run` and closes the toast. */
-export type ToastAction = { label: string; run: () => void };
-type Toast = { id: number; text: string; kind: "info" | "error"; action?: ToastAction | undefined };
-type Notify = (text: string, kind?: Toast["kind"], action?: ToastAction) => void;
+export type ToastAction = { label: string; run: () => void; testId?: string };
+type Toast = { id: number; text: string; kind: "info" | "error"; actions: ToastAction[] };
+/** `action`: one button (Undo), or several (Open lead, Undo). */
+type Notify = (text: string, kind?: Toast["kind"], action?: ToastAction | ToastAction[]) => void;
 
 const ToastContext = createContext<Notify>(() => {});
 
@@ -14,7 +15,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const notify = useCallback<Notify>(
     (text, kind = "info", action) => {
       const id = Date.now() + Math.random();
-      setToasts((t) => [...t, { id, text, kind, action }]);
+      const actions = action === undefined ? [] : Array.isArray(action) ? action : [action];
+      setToasts((t) => [...t, { id, text, kind, actions }]);
       // Toasts with an action (Undo) stay long enough to reach for it.
       window.setTimeout(() => close(id), kind === "error" || action ? 8000 : 3500);
     },
@@ -28,18 +30,19 @@ export function ToastProvider({ children }: { children: ReactNode }) {
         {toasts.map((t) => (
           <div key={t.id} className={`toast ${t.kind}`} data-testid="toast">
             <span>{t.text}</span>
-            {t.action && (
+            {t.actions.map((a) => (
               <button
+                key={a.label}
                 className="toast-action"
-                data-testid="toast-action"
+                data-testid={a.testId ?? "toast-action"}
                 onClick={() => {
                   close(t.id);
-                  t.action?.run();
+                  a.run();
                 }}
               >
-                {t.action.label}
+                {a.label}
               </button>
-            )}
+            ))}
           </div>
         ))}
       </div>

@@ -1,7 +1,7 @@
 // The one module that talks to the Rust backend. Screens import `api` and the generated
 // types from here; nothing else calls `invoke` (an ESLint rule enforces it).
 import { invoke } from "@tauri-apps/api/core";
-import { save as saveDialog } from "@tauri-apps/plugin-dialog";
+import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import {
   isPermissionGranted,
   requestPermission,
@@ -60,6 +60,29 @@ import type { OpportunitySummary } from "./bindings/OpportunitySummary";
 import type { Pipeline } from "./bindings/Pipeline";
 import type { StageInput } from "./bindings/StageInput";
 import type { StageVisit } from "./bindings/StageVisit";
+import type { Lead } from "./bindings/Lead";
+import type { LeadInput } from "./bindings/LeadInput";
+import type { LeadQuery } from "./bindings/LeadQuery";
+import type { LeadSummary } from "./bindings/LeadSummary";
+import type { LeadStatus } from "./bindings/LeadStatus";
+import type { LeadColumn } from "./bindings/LeadColumn";
+import type { LeadSource } from "./bindings/LeadSource";
+import type { ConversionPlan } from "./bindings/ConversionPlan";
+import type { ConvertInput } from "./bindings/ConvertInput";
+import type { Converted } from "./bindings/Converted";
+import type { CallList } from "./bindings/CallList";
+import type { CallListInput } from "./bindings/CallListInput";
+import type { CallListImport } from "./bindings/CallListImport";
+import type { CallListReport } from "./bindings/CallListReport";
+import type { Entry } from "./bindings/Entry";
+import type { EntryQuery } from "./bindings/EntryQuery";
+import type { QueueItem } from "./bindings/QueueItem";
+import type { CallInput } from "./bindings/CallInput";
+import type { Called } from "./bindings/Called";
+import type { Inspection } from "./bindings/Inspection";
+import type { ImportEntity } from "./bindings/ImportEntity";
+import type { ImportOptions } from "./bindings/ImportOptions";
+import type { ImportReport } from "./bindings/ImportReport";
 
 export type * from "./types";
 
@@ -232,6 +255,47 @@ export const api = {
     remove: (id: string) => call<null>("deal_delete", { id }),
     history: (id: string) => call<StageVisit[]>("deal_history", { id }),
     forecast: (query: Partial<ForecastQuery> = {}) => call<Forecast>("forecast", { query }),
+  },
+  leads: {
+    /** Empty `statuses`: every lead but converted ones. */
+    list: (query: Partial<LeadQuery> = {}) => call<Page<LeadSummary>>("leads_list", { query }),
+    /** One column per status; `query.limit` = cards per column. */
+    board: (query: Partial<LeadQuery> = {}) => call<LeadColumn[]>("leads_board", { query }),
+    get: (id: string) => call<Lead>("lead_get", { id }),
+    create: (input: LeadInput) => call<Lead>("lead_create", { input }),
+    update: (id: string, input: LeadInput) => call<Lead>("lead_update", { id, input }),
+    /** `converted` is refused: convert the lead instead. */
+    setStatus: (id: string, status: LeadStatus) => call<Lead>("lead_set_status", { id, status }),
+    remove: (id: string) => call<null>("lead_delete", { id }),
+    sources: () => call<LeadSource[]>("lead_sources"),
+    addSource: (name: string) => call<LeadSource[]>("lead_source_add", { name }),
+    removeSource: (name: string) => call<LeadSource[]>("lead_source_remove", { name }),
+    /** What converting would do (writes nothing). */
+    conversionPlan: (id: string) => call<ConversionPlan>("lead_conversion_plan", { id }),
+    convert: (id: string, input: ConvertInput) => call<Converted>("lead_convert", { id, input }),
+  },
+  callLists: {
+    list: () => call<CallList[]>("call_lists"),
+    /** By id or name. */
+    get: (key: string) => call<CallList>("call_list_get", { key }),
+    import: (path: string, options: CallListImport) => call<CallListReport>("call_list_import", { path, options }),
+    update: (key: string, input: CallListInput) => call<CallList>("call_list_update", { key, input }),
+    remove: (key: string) => call<null>("call_list_delete", { key }),
+    entries: (key: string, query: Partial<EntryQuery> = {}) => call<Page<Entry>>("call_list_entries", { key, query }),
+    /** The person to call now; null when the list is done. `skip`: ids passed over this session. */
+    next: (key: string, skip: string[] = []) => call<QueueItem | null>("call_list_next", { key, skip }),
+    /** Records the outcome of a call (undo: `batch_id`). */
+    record: (entryId: string, input: CallInput) => call<Called>("call_list_record", { entryId, input }),
+  },
+  imports: {
+    /** Headers, guessed mapping, targets and first rows of a file (writes nothing). */
+    inspect: (path: string, entity: ImportEntity) => call<Inspection>("import_inspect", { path, entity }),
+    file: (path: string, options: ImportOptions) => call<ImportReport>("import_file", { path, options }),
+  },
+  /** Asks for a file to open; null when cancelled. */
+  openFile: async (name: string, extensions: string[]): Promise<string | null> => {
+    const path = await openDialog({ multiple: false, directory: false, filters: [{ name, extensions }] });
+    return typeof path === "string" ? path : null;
   },
   /** Reverses an earlier action (a merge) by its batch id. */
   undo: (batch: string) => call<string>("undo", { batch }),
