@@ -162,6 +162,19 @@ pub enum ExportCmd {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Contacts as vCards (.vcf) for phones and address books.
+    Vcard {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// 4.0 (default) or 3.0, for older programs.
+        #[arg(long = "vcard-version", default_value = "4.0", value_parser = ["4.0", "3.0"])]
+        version: String,
+        /// Only these contacts (repeat); default: all.
+        #[arg(long = "contact", value_name = "ID")]
+        contacts: Vec<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Activities as an iCalendar (.ics) file, RFC 5545.
     Ics {
         #[arg(long, value_name = "FILE")]
@@ -500,6 +513,23 @@ pub fn export(db: &Db, cmd: ExportCmd) -> rapport_core::Result<()> {
             let report = rapport_core::export::csv(db.conn(), which, &out)?;
             emit(format, &report, || {
                 output::line(&format!("{}: {} rows", report.path, report.rows))
+            })
+        }
+        ExportCmd::Vcard {
+            out,
+            version,
+            contacts,
+            format,
+        } => {
+            let version = if version == "3.0" {
+                rapport_core::vcard::VcardVersion::V3
+            } else {
+                rapport_core::vcard::VcardVersion::V4
+            };
+            let ids = (!contacts.is_empty()).then_some(contacts.as_slice());
+            let report = rapport_core::vcard::export(db.conn(), &out, version, ids)?;
+            emit(format, &report, || {
+                output::line(&format!("{}: {} cards", report.path, report.cards))
             })
         }
         ExportCmd::Ics {

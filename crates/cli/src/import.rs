@@ -21,7 +21,8 @@ pub enum DedupArg {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCmd {
-    /// People from a CSV file (Google Contacts, Outlook, HubSpot, Pipedrive, Salesforce, ...).
+    /// People from a CSV file (Google Contacts, Outlook, HubSpot, Pipedrive, Salesforce, ...)
+    /// or a vCard file (.vcf: 2.1, 3.0, 4.0).
     Contacts(ImportArgs),
     /// Companies from a CSV file.
     Accounts(ImportArgs),

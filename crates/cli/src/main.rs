@@ -92,6 +92,7 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                      tables: {table: [{column: value}]}}, ids and the change log included
   export csv     -> {path, rows}   UTF-8 with BOM; cells starting =, +, -, @, tab or CR
                     (other than plain numbers) get a leading apostrophe
+  export vcard   -> {path, cards}   vCard 4.0 (or --vcard-version 3.0), lines folded at 75 octets
   import archive -> {path, tables: [[table, rows]]}   into an empty database only
   import         -> {rows_read, created, updated, skipped, rejected: [{line, reason}],
                      batch_id, encoding, delimiter, mapping: [field key | null], cancelled}

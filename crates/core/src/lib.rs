@@ -41,6 +41,7 @@ pub mod team;
 pub mod time;
 pub mod timeline;
 mod validate;
+pub mod vcard;
 pub mod views;
 
 pub use db::Db;

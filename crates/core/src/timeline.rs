@@ -111,6 +111,7 @@ const HIDDEN: &[&str] = &[
     "tag_id",
     "stage_entered_at",
     "pipeline_id",
+    "converted_at",
 ];
 
 fn label(field: &str) -> String {

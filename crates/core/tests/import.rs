@@ -302,3 +302,98 @@ fn a_mapping_without_a_name_is_refused_with_what_to_do() {
         "{err}"
     );
 }
+
+#[test]
+fn vcards_from_phones_and_address_books_import_and_round_trip() {
+    // A 2.1 card from an old phone (quoted-printable, Latin-1), a 3.0 card from a CardDAV
+    // server, a 4.0 card with a group prefix and a folded note.
+    let file = "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:M=FCller;J=FCrgen\r\n\
+        TEL;CELL:+49 171 1234567\r\nEMAIL;INTERNET:juergen@mueller.example\r\nEND:VCARD\r\n\
+        BEGIN:VCARD\r\nVERSION:3.0\r\nN:Hopper;Grace;Brewster;;\r\nFN:Grace Hopper\r\nORG:Navy\\, US;Research\r\n\
+        TITLE:Rear Admiral\r\nEMAIL;TYPE=INTERNET,WORK:grace@navy.example\r\nTEL;TYPE=WORK,VOICE:+1 202 555 0100\r\n\
+        ADR;TYPE=WORK:;;1 Main St;Arlington;VA;22201;USA\r\nBDAY:1906-12-09\r\nCATEGORIES:vip,navy\r\nEND:VCARD\r\n\
+        BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Solo\r\nitem1.EMAIL;TYPE=home:solo@example.com\r\n\
+        NOTE:Met at the fair\\, liked\r\n  the demo\r\nEND:VCARD\r\n";
+    let mut db = Db::open_in_memory().unwrap();
+    let report = run(
+        &mut db,
+        file.as_bytes(),
+        "contacts.vcf",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!(
+        (report.created, report.rejected.len()),
+        (3, 0),
+        "{report:?}"
+    );
+    let juergen = find(&db, "juergen@mueller.example");
+    assert_eq!(
+        (juergen.first_name.as_str(), juergen.last_name.as_str()),
+        ("Jürgen", "Müller")
+    );
+    assert_eq!(juergen.phones[0].label, "mobile");
+    let grace = find(&db, "grace@navy.example");
+    assert_eq!(grace.first_name, "Grace Brewster");
+    assert_eq!(grace.account_name.as_deref(), Some("Navy, US"));
+    assert_eq!(grace.title.as_deref(), Some("Rear Admiral"));
+    assert_eq!(grace.addresses[0].city.as_deref(), Some("Arlington"));
+    assert_eq!(grace.addresses[0].postal_code.as_deref(), Some("22201"));
+    assert_eq!(grace.birthday.as_deref(), Some("1906-12-09"));
+    assert_eq!(grace.tags, ["navy", "vip"]);
+    let solo = find(&db, "solo@example.com");
+    assert_eq!(solo.last_name, "Solo");
+    assert_eq!(
+        solo.notes.as_deref(),
+        Some("Met at the fair, liked the demo")
+    );
+
+    // Out as vCard 4.0 and 3.0, and back in: the same people.
+    let dir = tempfile::tempdir().unwrap();
+    for version in [
+        rapport_core::vcard::VcardVersion::V4,
+        rapport_core::vcard::VcardVersion::V3,
+    ] {
+        let path = dir.path().join("out.vcf");
+        let written = rapport_core::vcard::export(db.conn(), &path, version, None).unwrap();
+        assert_eq!(written.cards, 3);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.lines().all(|l| l.len() <= 76), "lines are folded");
+        let mut copy = Db::open_in_memory().unwrap();
+        let again = run(
+            &mut copy,
+            text.as_bytes(),
+            "out.vcf",
+            ImportEntity::Contacts,
+            Dedup::Skip,
+        );
+        assert_eq!(again.created, 3, "{version:?}: {again:?}");
+        assert_eq!(names(&copy), names(&db), "{version:?}");
+        let g = find(&copy, "grace@navy.example");
+        assert_eq!(g.account_name.as_deref(), Some("Navy, US"));
+        assert_eq!(g.birthday.as_deref(), Some("1906-12-09"));
+        assert_eq!(g.addresses[0].street.as_deref(), Some("1 Main St"));
+        assert_eq!(g.tags, ["navy", "vip"]);
+        assert_eq!(
+            find(&copy, "solo@example.com").notes.as_deref(),
+            Some("Met at the fair, liked the demo")
+        );
+    }
+
+    // A card that is not one is refused by name, and nothing is imported.
+    let broken = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Half a card\r\n";
+    match table::read(broken.as_bytes(), "broken.vcf") {
+        Err(e) => assert!(e.to_string().contains("broken.vcf"), "{e}"),
+        Ok(t) => {
+            let mut db = Db::open_in_memory().unwrap();
+            let r = run(
+                &mut db,
+                broken.as_bytes(),
+                "broken.vcf",
+                ImportEntity::Contacts,
+                Dedup::Skip,
+            );
+            assert_eq!(t.rows.len() as u64, r.rows_read);
+        }
+    }
+}

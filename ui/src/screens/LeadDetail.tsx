@@ -64,7 +64,8 @@ export function LeadDetail({ id }: { id: string }) {
           </span>
         }
       >
-        <RecordActivityActions entity="leads" id={id} name={l.name} />
+        {/* A converted lead's history lives on what it became; new activities go there. */}
+        {!conv && <RecordActivityActions entity="leads" id={id} name={l.name} />}
         <Link className="btn" href={`/leads/${id}/edit`} data-testid="edit-lead">
           Edit
         </Link>

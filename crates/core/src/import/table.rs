@@ -151,6 +151,9 @@ pub fn read(bytes: &[u8], source: &str) -> Result<Table> {
     if text.trim_start().starts_with(['[', '{']) {
         return read_json(&text, encoding, source);
     }
+    if crate::vcard::looks_like_vcard(&text) {
+        return crate::vcard::read(&text, encoding, source);
+    }
     let delimiter = sniff_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
