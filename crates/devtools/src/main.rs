@@ -67,6 +67,16 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// For the crash suite: import a CSV (contacts, or a call list when --call-list names it),
+    /// printing "imported N" when it committed.
+    Import {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        csv: PathBuf,
+        #[arg(long)]
+        call_list: Option<String>,
+    },
     /// Run every benchmark and write the results.
     Run {
         #[arg(long, default_value_t = 100_000)]
@@ -133,6 +143,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Command::Backup { db, out } => {
             let database = Db::open(&db)?;
             rapport_core::backup::backup(&database, &out)?;
+        }
+        Command::Import { db, csv, call_list } => {
+            let mut database = Db::open(&db)?;
+            let table = rapport_core::import::read_file(&csv)?;
+            let written = match call_list {
+                Some(name) => {
+                    rapport_core::calllists::import(
+                        &mut database,
+                        &table,
+                        &rapport_core::calllists::CallListImport {
+                            list: rapport_core::calllists::CallListInput {
+                                name,
+                                ..Default::default()
+                            },
+                            include_known: true,
+                            ..Default::default()
+                        },
+                        &mut |_, _| true,
+                    )?
+                    .added
+                }
+                None => {
+                    rapport_core::import::import(
+                        &mut database,
+                        &table,
+                        &rapport_core::import::ImportOptions::default(),
+                        &mut |_, _| true,
+                    )?
+                    .created
+                }
+            };
+            println!("imported {written}");
         }
         Command::Run {
             contacts,

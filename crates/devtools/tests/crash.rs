@@ -170,3 +170,75 @@ fn batch_total(db: &Path) -> i64 {
         .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
         .unwrap()
 }
+
+fn count(db: &Path, sql: &str) -> i64 {
+    Db::open(db)
+        .unwrap()
+        .conn()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_killed_import_leaves_all_of_the_file_or_none_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("people.csv");
+    let rows = 6000;
+    let mut text = String::from("First Name,Last Name,E-mail,Mobile Phone\n");
+    for i in 0..rows {
+        text.push_str(&format!(
+            "Person,{i},p{i}@example.com,+49 171 {:07}\n",
+            1_000_000 + i
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let mut rng = fastrand::Rng::with_seed(23);
+    let mut none = 0;
+    for round in 0..12 {
+        let db = dir.path().join(format!("import-{round}.db"));
+        drop(Db::open(&db).unwrap());
+        let list = (round % 2 == 1).then(|| format!("List {round}"));
+        let mut cmd = Command::new(BENCH);
+        cmd.args(["import", "--db"]).arg(&db).arg("--csv").arg(&csv);
+        if let Some(name) = &list {
+            cmd.args(["--call-list", name]);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.u64(20..2500)));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let acknowledged = BufReader::new(child.stdout.take().unwrap())
+            .lines()
+            .map_while(Result::ok)
+            .any(|l| l.starts_with("imported"));
+        assert!(
+            backup::integrity(&db, "integrity_check")
+                .unwrap()
+                .is_empty(),
+            "round {round}: the file is intact"
+        );
+        let (table, expect) = match list {
+            Some(_) => ("call_list_entries", rows as i64),
+            None => ("contacts", rows as i64),
+        };
+        let n = count(&db, &format!("SELECT count(*) FROM {table}"));
+        let logged = count(&db, "SELECT count(*) FROM change_log");
+        match n {
+            0 => {
+                assert!(
+                    !acknowledged,
+                    "round {round}: an acknowledged import is missing"
+                );
+                assert_eq!(logged, 0, "round {round}: nothing half-logged");
+                none += 1;
+            }
+            n if n == expect => {}
+            n => panic!("round {round}: {n} of {expect} {table} rows: a half import"),
+        }
+    }
+    assert!(none > 0, "some imports were killed before they committed");
+}
