@@ -174,7 +174,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .created
                 }
             };
-            println!("imported {written}");
+            use std::io::Write;
+            writeln!(std::io::stdout().lock(), "imported {written}")?;
         }
         Command::Run {
             contacts,
