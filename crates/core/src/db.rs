@@ -260,6 +260,17 @@ fn ensure_ours(conn: &Connection, path: &Path) -> Result<()> {
 
 /// Applies every pending migration in one transaction; on any failure nothing is applied.
 pub(crate) fn migrate(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
+    // Up to date (the usual case): no write lock is needed, so opening never waits for
+    // another process that is writing.
+    let supported = migrations.last().map_or(0, |m| m.version);
+    let applied: Option<i64> = conn
+        .query_row("SELECT max(version) FROM schema_migrations", [], |row| {
+            row.get(0)
+        })
+        .unwrap_or(None);
+    if applied == Some(supported) {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -273,7 +284,6 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, migrations: &[Migratio
         [],
         |row| row.get(0),
     )?;
-    let supported = migrations.last().map_or(0, |m| m.version);
     if current > supported {
         return Err(Error::SchemaTooNew {
             path: path.to_owned(),
@@ -325,6 +335,36 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn opening_needs_no_write_lock_and_a_write_that_cannot_get_one_says_so_plainly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.db");
+        drop(Db::open(&path).unwrap());
+        // Another process is in the middle of a long write.
+        #[allow(clippy::disallowed_methods)]
+        let mut other = Connection::open(&path).unwrap();
+        let tx = other
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        tx.execute(
+            "INSERT INTO settings (key, value, created_at, updated_at) VALUES ('x', '1', 't', 't')",
+            [],
+        )
+        .unwrap();
+        let mut db = Db::open(&path).expect("opening an up-to-date file only reads");
+        let err = db
+            .write(|w| {
+                w.conn()
+                    .execute("DELETE FROM settings WHERE key = 'none'", [])?;
+                Ok(())
+            })
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Busy);
+        assert!(err.to_string().contains("try again"), "{err}");
+        drop(tx);
+    }
 
     fn tables(db: &Db) -> Vec<String> {
         let mut stmt = db

@@ -46,6 +46,8 @@ pub enum ErrorCode {
     Internal,
     /// The user stopped a long operation (an import); nothing was written.
     Cancelled,
+    /// Another process held the file's write lock for longer than we wait; nothing was written.
+    Busy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,13 +98,29 @@ pub enum Error {
     },
 
     #[error("Database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
+
+    #[error(
+        "The database is busy: another Rapport window or command has been writing to it for a while. Nothing was changed; try again when it is done."
+    )]
+    Busy,
 
     #[error("Internal error: {0}")]
     Internal(String),
 
     #[error("stopped before the end: nothing was written")]
     Cancelled,
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                Error::Busy
+            }
+            _ => Error::Database(e),
+        }
+    }
 }
 
 fn validation_message(errors: &[FieldError]) -> String {
@@ -131,6 +149,7 @@ impl Error {
             Error::Database(_) => ErrorCode::Database,
             Error::Internal(_) => ErrorCode::Internal,
             Error::Cancelled => ErrorCode::Cancelled,
+            Error::Busy => ErrorCode::Busy,
         }
     }
 

@@ -242,3 +242,46 @@ fn a_killed_import_leaves_all_of_the_file_or_none_of_it() {
     }
     assert!(none > 0, "some imports were killed before they committed");
 }
+
+#[test]
+fn backups_taken_while_another_process_writes_hold_whole_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("busy.db");
+    drop(Db::open(&db).unwrap());
+    let mut writer = Command::new(BENCH)
+        .args(["crash-writer", "--db"])
+        .arg(&db)
+        .args(["--batches", "60", "--size", &SIZE.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut seen = Vec::new();
+    for i in 0..6 {
+        std::thread::sleep(Duration::from_millis(150));
+        let out = dir.path().join(format!("backup-{i}.db"));
+        let source = Db::open(&db).unwrap();
+        backup::backup(&source, &out).unwrap();
+        assert!(
+            backup::integrity(&out, "integrity_check")
+                .unwrap()
+                .is_empty(),
+            "backup {i} is intact"
+        );
+        let counts = batch_counts(&out);
+        for (batch, n) in &counts {
+            assert_eq!(*n, SIZE as i64, "backup {i}: batch {batch} is half there");
+        }
+        seen.push(counts.len());
+    }
+    writer.kill().unwrap();
+    writer.wait().unwrap();
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "each backup holds at least what the one before held: {seen:?}"
+    );
+    assert!(
+        seen.iter().any(|n| *n > 0),
+        "the writer was writing: {seen:?}"
+    );
+}
