@@ -157,6 +157,42 @@ test("call a list, promote someone to a lead and convert the lead into a deal", 
       await waitText(app, "leads-board", "Frank Fischer");
       await shot(app, "53-leads-board");
     });
+
+    await step(app, "settings: add the lead source Podcast", async () => {
+      await click(app, "nav-settings");
+      const section = await app.$(byTest("lead-sources"));
+      await section.waitForDisplayed({ timeout: 10000 });
+      await waitText(app, "lead-sources", "Web form");
+      await setText(app, "lead-source-add-input", "  Podcast ");
+      await click(app, "lead-source-add");
+      await (await app.$(`[data-testid="lead-source-row"][data-source="Podcast"]`)).waitForDisplayed({ timeout: 10000 });
+      await section.scrollIntoView();
+      await shot(app, "57-settings-lead-sources");
+      const sources = JSON.parse(cli(db, "leads", "sources", "--format", "json"));
+      assert.ok(sources.some((s) => s.name === "Podcast"), `sources: ${JSON.stringify(sources)}`);
+    });
+
+    await step(app, "edit the call list: name, script, attempts", async () => {
+      await click(app, "nav-calllists");
+      await waitText(app, "calllist-row", "Spring fair");
+      await click(app, "calllist-name");
+      await click(app, "calllist-edit");
+      const form = await app.$(byTest("calllist-edit-form"));
+      await form.waitForDisplayed({ timeout: 10000 });
+      const name = await form.$('[name="calllist.name"]');
+      await name.clearValue();
+      await name.setValue("Spring fair 2026");
+      const attempts = await form.$('[name="calllist.max_attempts"]');
+      await attempts.clearValue();
+      await attempts.setValue("5");
+      await shot(app, "58-call-list-edit");
+      await click(app, "calllist-save");
+      await form.waitForExist({ reverse: true, timeout: 10000 });
+      const lists = JSON.parse(cli(db, "calllists", "list", "--format", "json"));
+      const list = lists.find((l) => l.name === "Spring fair 2026");
+      assert.ok(list, `lists: ${lists.map((l) => l.name).join(", ")}`);
+      assert.equal(list.max_attempts, 5);
+    });
   } finally {
     await app.deleteSession().catch(() => {});
   }

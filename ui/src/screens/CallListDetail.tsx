@@ -1,9 +1,13 @@
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
-import { Link } from "wouter";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Link, useLocation } from "wouter";
 
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { Field, TextField } from "../components/Field";
 import { ErrorBanner, PageHead } from "../components/PageHead";
-import { api, type EntryStatus } from "../lib/api";
+import { OwnerSelect } from "../components/Pickers";
+import { useNotify } from "../components/Toasts";
+import { api, ApiError, type CallList, type EntryStatus } from "../lib/api";
 import { formatDateTime } from "../lib/format";
 import { ENTRY_STATUS_LABELS, progressText } from "../lib/leads";
 import { useDebounced } from "../lib/useDebounced";
@@ -14,6 +18,7 @@ const STATUSES = Object.keys(ENTRY_STATUS_LABELS) as EntryStatus[];
 
 export function CallListDetail({ id }: { id: string }) {
   const list = useQuery({ queryKey: ["calllists", id], queryFn: () => api.callLists.get(id) });
+  const [editing, setEditing] = useState(false);
   const [status, setStatus] = useState<EntryStatus | "">("");
   const [search, setSearch] = useState("");
   const text = useDebounced(search).trim() || null;
@@ -32,21 +37,17 @@ export function CallListDetail({ id }: { id: string }) {
         <Link className="btn" href="/calllists">
           ← All call lists
         </Link>
-        <input
-          className="input search"
-          type="search"
-          placeholder="Filter by name, company, phone"
-          aria-label="Filter people"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
+        <button className="btn" onClick={() => setEditing(true)} disabled={!l || editing} data-testid="calllist-edit">
+          Edit list
+        </button>
         <Link className="btn primary" href={`/calllists/${id}/call`} data-testid="calllist-start">
           {l && l.progress.called > 0 ? "Continue calling" : "Start calling"}
         </Link>
       </PageHead>
       <div className="page-body">
         <ErrorBanner error={list.error ?? entries.error} />
-        {l && (
+        {l && editing && <EditCallList list={l} onDone={() => setEditing(false)} />}
+        {l && !editing && (
           <div className="calllist-summary card">
             <ProgressBar progress={l.progress} />
             <div className="calllist-counts small">
@@ -67,6 +68,14 @@ export function CallListDetail({ id }: { id: string }) {
           </div>
         )}
         <div className="filter-bar">
+          <input
+            className="input search entries-search"
+            type="search"
+            placeholder="Filter by name, company, phone"
+            aria-label="Filter people"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
           <select
             className="input"
             aria-label="Filter by status"
@@ -134,6 +143,117 @@ export function CallListDetail({ id }: { id: string }) {
           </div>
         )}
       </div>
+    </>
+  );
+}
+
+/** The list's settings (name, script, attempts, owner) and, at the bottom, deleting it. */
+export function EditCallList({ list, onDone }: { list: CallList; onDone: () => void }) {
+  const client = useQueryClient();
+  const notify = useNotify();
+  const [, navigate] = useLocation();
+  const [name, setName] = useState(list.name);
+  const [script, setScript] = useState(list.script ?? "");
+  const [attempts, setAttempts] = useState(String(list.max_attempts));
+  const [owner, setOwner] = useState(list.owner_id);
+  const [attemptsError, setAttemptsError] = useState<string | undefined>();
+  const [confirming, setConfirming] = useState(false);
+  const save = useMutation({
+    mutationFn: (maxAttempts: number) =>
+      api.callLists.update(list.id, { name, script: script.trim() ? script : null, max_attempts: maxAttempts, owner_id: owner }),
+    onSuccess: async (saved) => {
+      client.setQueryData(["calllists", list.id], saved);
+      await client.invalidateQueries({ queryKey: ["calllists"] });
+      notify(`Saved the call list ${saved.name}`);
+      onDone();
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () => api.callLists.remove(list.id),
+    onSuccess: () => {
+      notify(`Deleted the call list ${list.name}`);
+      navigate("/calllists");
+      client.removeQueries({ queryKey: ["calllists", list.id] });
+      void client.invalidateQueries({ queryKey: ["calllists"], exact: true });
+      // Leads promoted from it stay, but the list they name is gone.
+      void client.invalidateQueries({ queryKey: ["leads"] });
+    },
+    onError: () => setConfirming(false),
+  });
+  const err = save.error instanceof ApiError ? save.error : undefined;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const n = Number(attempts.trim());
+    if (!attempts.trim() || !Number.isInteger(n)) {
+      setAttemptsError("Enter a whole number from 1 to 20");
+      return;
+    }
+    setAttemptsError(undefined);
+    save.mutate(n);
+  };
+  const people = list.progress.total;
+  const promoted = list.progress.promoted;
+  const unnamed = err && err.fields.length === 0 ? err : null;
+  return (
+    <>
+      <form className="form-section form calllist-edit" onSubmit={submit} noValidate data-testid="calllist-edit-form">
+        <h2>Edit list</h2>
+        <ErrorBanner error={unnamed ?? remove.error} />
+        <div className="grid-2">
+          <TextField label="Name" name="calllist.name" value={name} error={err?.field("name")} onChange={setName} required />
+          <OwnerSelect value={owner} error={err?.field("owner_id")} onChange={setOwner} />
+          <TextField
+            label="Attempts before giving up (1–20)"
+            name="calllist.max_attempts"
+            type="number"
+            min={1}
+            max={20}
+            step={1}
+            value={attempts}
+            error={attemptsError ?? err?.field("max_attempts")}
+            onChange={setAttempts}
+          />
+        </div>
+        <Field label="Call script" error={err?.field("script")}>
+          {(a11y) => (
+            <textarea
+              {...a11y}
+              name="calllist.script"
+              className="input"
+              rows={6}
+              placeholder="What to say when someone picks up"
+              value={script}
+              onChange={(e) => setScript(e.target.value)}
+            />
+          )}
+        </Field>
+        <div className="form-actions calllist-edit-actions">
+          <button type="button" className="btn danger" onClick={() => setConfirming(true)} data-testid="calllist-delete">
+            Delete list
+          </button>
+          <span className="spacer" />
+          <button type="button" className="btn" onClick={onDone} disabled={save.isPending}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={save.isPending} data-testid="calllist-save">
+            {save.isPending ? "Saving…" : "Save"}
+          </button>
+        </div>
+      </form>
+      {confirming && (
+        <ConfirmDialog
+          title={`Delete the call list ${list.name}?`}
+          confirmLabel="Delete list"
+          busy={remove.isPending}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => remove.mutate()}
+        >
+          {people === 1 ? "The 1 person" : `All ${people.toLocaleString()} people`} on it and the calls logged on them are deleted.{" "}
+          {promoted > 0
+            ? `The ${promoted.toLocaleString()} ${promoted === 1 ? "person" : "people"} promoted to leads stay, as leads, with their calls.`
+            : "Nobody on it has been promoted to a lead yet."}
+        </ConfirmDialog>
+      )}
     </>
   );
 }

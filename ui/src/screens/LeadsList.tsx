@@ -13,7 +13,7 @@ const dash = <span className="muted">—</span>;
 const columns: Column<LeadSummary, LeadSort>[] = [
   {
     id: "name",
-    width: "17%",
+    width: "16%",
     sort: "name",
     label: "Name",
     render: (l) => (
@@ -26,7 +26,8 @@ const columns: Column<LeadSummary, LeadSort>[] = [
   { id: "company", width: "13%", sort: "company", label: "Company", render: (l) => l.company ?? dash },
   {
     id: "status",
-    width: "13%",
+    // Fixed, so the longest badge ("Unqualified") fits however narrow the window.
+    width: "136px",
     sort: "status",
     label: "Status",
     render: (l) => <span className={`badge lead-status status-${l.status}`}>{STATUS_LABELS[l.status]}</span>,
@@ -38,16 +39,16 @@ const columns: Column<LeadSummary, LeadSort>[] = [
     label: "Rating",
     render: (l) => (l.rating ? <span className={`badge rating-${l.rating}`}>{RATING_LABELS[l.rating]}</span> : dash),
   },
-  { id: "source", width: "11%", label: "Source", render: (l) => l.source ?? dash },
+  { id: "source", width: "10%", label: "Source", render: (l) => l.source ?? dash },
   {
     id: "estimated",
-    width: "11%",
+    width: "10%",
     sort: "estimated_value",
     label: "Estimated",
     render: (l) => (l.estimated_value ? formatMoney(l.estimated_value) : dash),
   },
-  { id: "owner", width: "10%", label: "Owner", render: (l) => l.owner_name ?? dash },
-  { id: "created", width: "13%", sort: "created_at", label: "Created", render: (l) => formatDate(l.created_at) },
+  { id: "owner", width: "9%", label: "Owner", render: (l) => l.owner_name ?? dash },
+  { id: "created", width: "12%", sort: "created_at", label: "Created", render: (l) => formatDate(l.created_at) },
 ];
 
 export function LeadsList() {

@@ -4,6 +4,7 @@ import { Link } from "wouter";
 
 import { TextField } from "../components/Field";
 import { FieldsEditor } from "../components/FieldsEditor";
+import { LeadSources } from "../components/LeadSources";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
 import { api, ApiError } from "../lib/api";
@@ -62,9 +63,11 @@ export function Settings() {
             Edit pipelines and stages
           </Link>
         </section>
+        <LeadSources />
         <FieldsEditor entity="contacts" title="Contact fields" />
         <FieldsEditor entity="accounts" title="Account fields" />
         <FieldsEditor entity="opportunities" title="Deal fields" />
+        <FieldsEditor entity="leads" title="Lead fields" />
       </div>
     </>
   );
