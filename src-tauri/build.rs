@@ -84,6 +84,12 @@ fn main() {
         "call_list_entries",
         "call_list_next",
         "call_list_record",
+        "import_preview",
+        "export_csv",
+        "export_archive",
+        "export_vcard",
+        "backups_list",
+        "backup_now",
         "forecast",
     ];
     tauri_build::try_build(

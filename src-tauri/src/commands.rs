@@ -4,6 +4,8 @@ use rapport_core::accounts::{self, Account, AccountInput, AccountQuery, AccountS
 use rapport_core::activities::{
     self, Activity, ActivityInput, ActivityQuery, Agenda, CalendarEntry, Completed, Logged, Scope,
 };
+use rapport_core::archive::{self, ArchiveReport};
+use rapport_core::backup::{self, BackupFile, BackupReport};
 use rapport_core::bulk::{self, BulkAction, BulkResult};
 use rapport_core::calllists::{
     self, CallInput, CallList, CallListImport, CallListInput, CallListReport, Called, Entry,
@@ -13,9 +15,12 @@ use rapport_core::contacts::{
     self, Contact, ContactInput, ContactQuery, ContactSummary, MergeChoices, MergeResult,
 };
 use rapport_core::duplicates::{self, DuplicateGroup, DuplicateMatch};
+use rapport_core::export::{self, CsvReport, ExportEntity};
 use rapport_core::fields::{self, CustomField, CustomFieldInput};
 use rapport_core::ics::{ExportReport, IcsQuery};
-use rapport_core::import::{self, ImportEntity, ImportOptions, ImportReport, Inspection};
+use rapport_core::import::{
+    self, ImportEntity, ImportOptions, ImportReport, Inspection, PreviewRow,
+};
 use rapport_core::leads::{
     self, ConversionPlan, ConvertInput, Converted, Lead, LeadColumn, LeadInput, LeadQuery,
     LeadSource, LeadStatus, LeadSummary,
@@ -30,6 +35,7 @@ use rapport_core::reminders::{self, Reminder};
 use rapport_core::search::{self as global_search, SearchGroup};
 use rapport_core::team::{self, TeamMember, TeamMemberInput};
 use rapport_core::timeline::{TimelineFilter, TimelineItem};
+use rapport_core::vcard::{self, VcardReport, VcardVersion};
 use rapport_core::views::{self, SavedView};
 use serde::Serialize;
 use tauri::State;
@@ -668,4 +674,55 @@ pub fn call_list_record(
     input: CallInput,
 ) -> CommandResult<Called> {
     state.with(|db| calllists::record(db, &entry_id, &input, local_zone()))
+}
+
+/// The first rows of a file as the import would store them (nothing is written).
+#[tauri::command(async)]
+pub fn import_preview(
+    state: State<'_, AppState>,
+    path: String,
+    options: ImportOptions,
+) -> CommandResult<Vec<PreviewRow>> {
+    state.with(|db| {
+        let table = import::read_file(std::path::Path::new(&path))?;
+        import::preview(db, &table, &options, 20)
+    })
+}
+
+/// Writes one kind of record as CSV at `path` (picked by the user).
+#[tauri::command(async)]
+pub fn export_csv(
+    state: State<'_, AppState>,
+    entity: ExportEntity,
+    path: String,
+) -> CommandResult<CsvReport> {
+    state.with(|db| export::csv(db.conn(), entity, std::path::Path::new(&path)))
+}
+
+/// Writes the whole database as one JSON archive at `path`.
+#[tauri::command(async)]
+pub fn export_archive(state: State<'_, AppState>, path: String) -> CommandResult<ArchiveReport> {
+    state.with(|db| archive::export(db, std::path::Path::new(&path)))
+}
+
+/// Writes every contact as vCards at `path`.
+#[tauri::command(async)]
+pub fn export_vcard(
+    state: State<'_, AppState>,
+    path: String,
+    version: VcardVersion,
+) -> CommandResult<VcardReport> {
+    state.with(|db| vcard::export(db.conn(), std::path::Path::new(&path), version, None))
+}
+
+/// The backups of the open file, newest first.
+#[tauri::command(async)]
+pub fn backups_list(state: State<'_, AppState>) -> CommandResult<Vec<BackupFile>> {
+    state.with(|db| backup::list(db.path().unwrap_or(std::path::Path::new(""))))
+}
+
+/// Takes a verified backup now (into the backups folder, rotated like the automatic ones).
+#[tauri::command(async)]
+pub fn backup_now(state: State<'_, AppState>) -> CommandResult<Option<BackupReport>> {
+    state.with(|db| backup::auto(db, backup::AutoReason::Quit, chrono::Utc::now()))
 }

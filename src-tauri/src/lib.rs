@@ -106,6 +106,12 @@ pub fn run() {
             commands::call_list_entries,
             commands::call_list_next,
             commands::call_list_record,
+            commands::import_preview,
+            commands::export_csv,
+            commands::export_archive,
+            commands::export_vcard,
+            commands::backups_list,
+            commands::backup_now,
             commands::forecast,
         ])
         .setup(|app| {
