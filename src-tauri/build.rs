@@ -90,6 +90,7 @@ fn main() {
         "export_vcard",
         "backups_list",
         "backup_now",
+        "backup_to",
         "forecast",
     ];
     tauri_build::try_build(

@@ -726,3 +726,9 @@ pub fn backups_list(state: State<'_, AppState>) -> CommandResult<Vec<BackupFile>
 pub fn backup_now(state: State<'_, AppState>) -> CommandResult<Option<BackupReport>> {
     state.with(|db| backup::auto(db, backup::AutoReason::Quit, chrono::Utc::now()))
 }
+
+/// Writes a verified backup to `path` (picked by the user).
+#[tauri::command(async)]
+pub fn backup_to(state: State<'_, AppState>, path: String) -> CommandResult<BackupReport> {
+    state.with(|db| backup::backup(db, std::path::Path::new(&path)))
+}

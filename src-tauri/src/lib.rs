@@ -112,6 +112,7 @@ pub fn run() {
             commands::export_vcard,
             commands::backups_list,
             commands::backup_now,
+            commands::backup_to,
             commands::forecast,
         ])
         .setup(|app| {

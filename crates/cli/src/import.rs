@@ -28,6 +28,8 @@ pub enum ImportCmd {
     Accounts(ImportArgs),
     /// Leads from a CSV or JSON file (form submissions: source "Web form" unless --source).
     Leads(ImportArgs),
+    /// People from a vCard file (2.1, 3.0 or 4.0): the same as `import contacts FILE.vcf`.
+    Vcard(ImportArgs),
     /// A JSON archive from `rapport export json`, into an empty database.
     Archive {
         file: PathBuf,
@@ -60,10 +62,12 @@ pub struct ImportArgs {
 }
 
 pub fn run(db: &mut Db, cmd: ImportCmd) -> rapport_core::Result<()> {
+    let vcard_only = matches!(cmd, ImportCmd::Vcard(_));
     let (entity, args) = match cmd {
         ImportCmd::Contacts(a) => (ImportEntity::Contacts, a),
         ImportCmd::Accounts(a) => (ImportEntity::Accounts, a),
         ImportCmd::Leads(a) => (ImportEntity::Leads, a),
+        ImportCmd::Vcard(a) => (ImportEntity::Contacts, a),
         ImportCmd::Archive { file, format } => {
             if !file.is_file() {
                 return Err(Error::invalid(
@@ -80,6 +84,12 @@ pub fn run(db: &mut Db, cmd: ImportCmd) -> rapport_core::Result<()> {
     };
     let name = args.file.display().to_string();
     let t = import::read_file(&args.file)?;
+    if vcard_only && t.delimiter != "vcard" {
+        return Err(Error::invalid(
+            "file",
+            format!("{name} is not a vCard file (it does not start with BEGIN:VCARD)"),
+        ));
+    }
     let mut mapping = import::guess(db.conn(), entity, &t.headers)?;
     let targets = import::targets(db.conn(), entity)?;
     for pair in &args.map {
