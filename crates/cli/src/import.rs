@@ -1,4 +1,4 @@
-//! `rapport import contacts|accounts|leads FILE`.
+//! `rapport import contacts|accounts|leads|opportunities|vcard FILE`.
 
 use std::path::PathBuf;
 
@@ -28,6 +28,10 @@ pub enum ImportCmd {
     Accounts(ImportArgs),
     /// Leads from a CSV or JSON file (form submissions: source "Web form" unless --source).
     Leads(ImportArgs),
+    /// Deals from a CSV file (Pipedrive, HubSpot, Salesforce exports): stage by name, the
+    /// company found or created, the contact linked by e-mail.
+    #[command(alias = "deals")]
+    Opportunities(ImportArgs),
     /// People from a vCard file (2.1, 3.0 or 4.0): the same as `import contacts FILE.vcf`.
     Vcard(ImportArgs),
     /// A JSON archive from `rapport export json`, into an empty database.
@@ -68,6 +72,7 @@ pub fn run(db: &mut Db, cmd: ImportCmd) -> rapport_core::Result<()> {
         ImportCmd::Accounts(a) => (ImportEntity::Accounts, a),
         ImportCmd::Leads(a) => (ImportEntity::Leads, a),
         ImportCmd::Vcard(a) => (ImportEntity::Contacts, a),
+        ImportCmd::Opportunities(a) => (ImportEntity::Opportunities, a),
         ImportCmd::Archive { file, format } => {
             if !file.is_file() {
                 return Err(Error::invalid(

@@ -428,7 +428,13 @@ pub fn create(db: &mut Db, input: &OpportunityInput) -> Result<Opportunity> {
 
 /// Saves an edited deal. A different stage is a move, kept in the stage history.
 pub fn update(db: &mut Db, id: &str, input: &OpportunityInput) -> Result<Opportunity> {
-    db.write(|w| {
+    db.write(|w| update_in(w, id, input))?;
+    get(db.conn(), id)
+}
+
+/// [`update`] inside a larger write (an import that updates deals on file).
+pub fn update_in(w: &Writer<'_>, id: &str, input: &OpportunityInput) -> Result<()> {
+    {
         let old = get(w.conn(), id)?;
         let today = time::local_date(time::local_zone(), parse_stamp(w.now())?);
         let mut input = input.clone();
@@ -444,8 +450,7 @@ pub fn update(db: &mut Db, id: &str, input: &OpportunityInput) -> Result<Opportu
         fields.push(("lost_reason_id", text(&v.lost_reason_id)));
         w.update(TABLE, id, &fields)?;
         save_children(w, id, &v)
-    })?;
-    get(db.conn(), id)
+    }
 }
 
 /// Puts a deal in `stage` now: closes its current stay, opens a new one. Leaving a closed stage

@@ -594,7 +594,17 @@ pub fn lost_reasons(conn: &Connection) -> Result<Vec<LostReason>> {
 
 /// Adds a lost reason (or brings back an archived one of that name).
 pub fn add_lost_reason(db: &mut Db, name: &str) -> Result<LostReason> {
-    let id = db.write(|w| {
+    let id = db.write(|w| add_lost_reason_in(w, name))?;
+    lost_reasons(db.conn())?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| Error::not_found("lost reason", id))
+}
+
+/// Finds the lost reason named `name` (offering it again if it was archived) or adds it;
+/// returns its id.
+pub(crate) fn add_lost_reason_in(w: &Writer<'_>, name: &str) -> Result<String> {
+    {
         let mut c = Checker::default();
         let name = c.required("name", name, SHORT_TEXT_MAX);
         c.finish()?;
@@ -622,11 +632,7 @@ pub fn add_lost_reason(db: &mut Db, name: &str) -> Result<LostReason> {
             ],
         )?;
         Ok(id)
-    })?;
-    lost_reasons(db.conn())?
-        .into_iter()
-        .find(|r| r.id == id)
-        .ok_or_else(|| Error::not_found("lost reason", id))
+    }
 }
 
 /// Stops offering a lost reason; deals lost for it keep it.

@@ -397,3 +397,84 @@ fn vcards_from_phones_and_address_books_import_and_round_trip() {
         }
     }
 }
+
+#[test]
+fn deals_from_a_pipedrive_export_land_in_their_stages_with_their_companies_and_people() {
+    let mut db = Db::open_in_memory().unwrap();
+    contacts::create(
+        &mut db,
+        &ContactInput {
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            emails: vec![EmailEntry {
+                label: "work".into(),
+                address: "ada@engines.example".into(),
+            }],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let csv = "Deal - Title,Deal - Value,Deal - Currency,Deal - Stage,Deal - Expected close date,Organization - Name,Person - Email,Deal - Lost reason,Deal - Probability\n\
+        Two engines,\"5,000.00\",EUR,Proposal sent,2026-12-15,Engines Ltd,ada@engines.example,,60\n\
+        Fleet renewal,12000,GBP,Lost,2026-10-01,Fleet Co,,Chose a competitor,\n\
+        Old lost one,300,EUR,Lost,2026-09-01,Fleet Co,,,\n\
+        Mystery,100,EUR,Daydreaming,,Nowhere Inc,,,\n\
+        Two engines,5500,EUR,Negotiation,,Engines Ltd,,,\n";
+    let report = run(
+        &mut db,
+        csv.as_bytes(),
+        "deals.csv",
+        ImportEntity::Opportunities,
+        Dedup::Update,
+    );
+    assert_eq!(
+        (report.created, report.updated, report.rejected.len()),
+        (3, 1, 1),
+        "{report:?}"
+    );
+    assert_eq!(report.rejected[0].line, 5);
+    assert!(
+        report.rejected[0].reason.contains("Deal - Stage")
+            && report.rejected[0]
+                .reason
+                .contains("\"Daydreaming\" is not a stage"),
+        "{:?}",
+        report.rejected[0]
+    );
+    let deals = rapport_core::opportunities::list(db.conn(), &Default::default())
+        .unwrap()
+        .items;
+    let two = deals.iter().find(|d| d.name == "Two engines").unwrap();
+    let two = rapport_core::opportunities::get(db.conn(), &two.id).unwrap();
+    assert_eq!(
+        two.stage_name, "Negotiation",
+        "the second row updated the first: a move"
+    );
+    assert_eq!(two.amount.as_ref().unwrap().amount_minor, 550_000);
+    assert_eq!(two.probability_override, Some(60));
+    assert_eq!(two.account_name.as_deref(), Some("Engines Ltd"));
+    assert_eq!(two.contacts[0].name, "Ada Lovelace");
+    assert_eq!(
+        rapport_core::opportunities::stage_history(db.conn(), &two.id)
+            .unwrap()
+            .len(),
+        2
+    );
+    let fleet = deals.iter().find(|d| d.name == "Fleet renewal").unwrap();
+    let fleet = rapport_core::opportunities::get(db.conn(), &fleet.id).unwrap();
+    assert_eq!(fleet.lost_reason.as_deref(), Some("Chose a competitor"));
+    let old = deals.iter().find(|d| d.name == "Old lost one").unwrap();
+    let old = rapport_core::opportunities::get(db.conn(), &old.id).unwrap();
+    assert_eq!(
+        old.lost_reason.as_deref(),
+        Some("Not recorded"),
+        "a lost deal without a reason still imports"
+    );
+    assert_eq!(
+        rapport_core::accounts::find_by_name(db.conn(), "Fleet Co")
+            .unwrap()
+            .len(),
+        1,
+        "one company for both of its deals"
+    );
+}

@@ -428,6 +428,116 @@ const LEAD_FIELDS: &[Known] = &[
     ),
 ];
 
+/// Deal columns, named as Pipedrive, HubSpot and Salesforce exports name them.
+const DEAL_FIELDS: &[Known] = &[
+    (
+        "name",
+        "Deal name",
+        &[
+            "name",
+            "dealname",
+            "dealtitle",
+            "title",
+            "opportunityname",
+            "opportunity",
+            "deal",
+        ],
+    ),
+    (
+        "account",
+        "Company (account, found or created by name)",
+        &[
+            "account",
+            "accountname",
+            "company",
+            "companyname",
+            "organization",
+            "organizationname",
+            "organisation",
+        ],
+    ),
+    (
+        "contact_email",
+        "Contact's e-mail (links the contact on file)",
+        &[
+            "contactemail",
+            "personemail",
+            "email",
+            "primarycontactemail",
+        ],
+    ),
+    (
+        "amount",
+        "Amount",
+        &[
+            "amount",
+            "value",
+            "dealvalue",
+            "dealamount",
+            "opportunityamount",
+        ],
+    ),
+    (
+        "currency",
+        "Currency",
+        &[
+            "currency",
+            "dealcurrency",
+            "currencycode",
+            "opportunitycurrency",
+        ],
+    ),
+    ("pipeline", "Pipeline", &["pipeline", "dealpipeline"]),
+    (
+        "stage",
+        "Stage",
+        &["stage", "dealstage", "stagename", "opportunitystage"],
+    ),
+    (
+        "probability",
+        "Probability %",
+        &[
+            "probability",
+            "probability%",
+            "dealprobability",
+            "winprobability",
+        ],
+    ),
+    (
+        "expected_close",
+        "Expected close (date)",
+        &[
+            "expectedclose",
+            "expectedclosedate",
+            "closedate",
+            "dealexpectedclosedate",
+            "closingdate",
+        ],
+    ),
+    (
+        "lost_reason",
+        "Lost reason",
+        &["lostreason", "deallostreason", "closedlostreason"],
+    ),
+    (
+        "owner",
+        "Owner (team member's name)",
+        &["owner", "dealowner", "opportunityowner", "assignedto"],
+    ),
+    ("source", "Source", &["source", "leadsource", "dealsource"]),
+    ("next_step", "Next step", &["nextstep", "nextactivity"]),
+    (
+        "tags",
+        "Tags (comma-separated)",
+        &["tags", "labels", "label", "deallabels"],
+    ),
+    (
+        "notes",
+        "Notes",
+        &["notes", "note", "description", "comments"],
+    ),
+];
+
 /// The keys of the contact fields a lead has too, and a call-list person.
 const LEAD_SHARED: &[&str] = &[
     "first_name",
@@ -478,6 +588,7 @@ fn fixed(entity: ImportEntity) -> Vec<Known> {
             all
         }
         ImportEntity::CallList => shared(CALL_LIST_SHARED),
+        ImportEntity::Opportunities => DEAL_FIELDS.to_vec(),
     }
 }
 

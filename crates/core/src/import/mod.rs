@@ -9,7 +9,7 @@ pub mod table;
 
 use std::collections::HashMap;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::fields::CustomValues;
 use crate::leads::{self, LeadInput};
 use crate::money::MoneyInput;
+use crate::opportunities::{self, OpportunityInput};
 use crate::store::Writer;
 
 pub use mapping::{TargetField, guess, targets};
@@ -37,6 +38,8 @@ pub enum ImportEntity {
     Leads,
     /// People on a call list (see [`crate::calllists::import`]).
     CallList,
+    /// Deals (opportunities), each in a pipeline stage.
+    Opportunities,
 }
 
 impl ImportEntity {
@@ -47,6 +50,7 @@ impl ImportEntity {
             ImportEntity::Accounts => "accounts",
             ImportEntity::Leads => "leads",
             ImportEntity::CallList => "call_list_entries",
+            ImportEntity::Opportunities => "opportunities",
         }
     }
 }
@@ -129,6 +133,9 @@ struct Prepared {
     contact: Option<ContactInput>,
     account: Option<AccountInput>,
     lead: Option<LeadInput>,
+    deal: Option<OpportunityInput>,
+    /// A deal's Lost reason, found or added when the row is written.
+    lost_reason: Option<String>,
     account_name: Option<String>,
     keys: Vec<String>,
 }
@@ -355,7 +362,7 @@ pub(crate) fn resolve_mapping(
             (
                 ImportEntity::Contacts | ImportEntity::Leads,
                 "first_name" | "last_name" | "full_name"
-            ) | (ImportEntity::Accounts, "name")
+            ) | (ImportEntity::Accounts | ImportEntity::Opportunities, "name")
                 | (
                     ImportEntity::CallList,
                     "first_name" | "last_name" | "full_name" | "account"
@@ -373,6 +380,9 @@ pub(crate) fn resolve_mapping(
                 }
                 ImportEntity::CallList => {
                     "map a column to the name or the company: no column was recognised as either"
+                }
+                ImportEntity::Opportunities => {
+                    "map a column to the deal name: no column was recognised as one"
                 }
             },
         ));
@@ -403,6 +413,10 @@ impl Index {
                 "SELECT 'p:' || phone_e164, id FROM leads WHERE phone_e164 IS NOT NULL",
             ],
             ImportEntity::CallList => &[],
+            // Deals are told apart by name and account: `n:` lower(name) '|' account id.
+            ImportEntity::Opportunities => &[
+                "SELECT 'n:' || lower(trim(name)) || '|' || ifnull(account_id, ''), id FROM opportunities",
+            ],
         };
         for q in sql {
             let mut stmt = conn.prepare(q)?;
@@ -616,6 +630,8 @@ fn prepare(
                 }),
                 account: None,
                 lead: None,
+                deal: None,
+                lost_reason: None,
                 account_name: text(row, m, "account"),
                 keys,
             })
@@ -679,6 +695,8 @@ fn prepare(
                     ..Default::default()
                 }),
                 lead: None,
+                deal: None,
+                lost_reason: None,
                 account_name: None,
                 keys,
             })
@@ -758,8 +776,99 @@ fn prepare(
                     custom: custom(row, m),
                     ..Default::default()
                 }),
+                deal: None,
+                lost_reason: None,
                 account_name: None,
                 keys,
+            })
+        }
+        ImportEntity::Opportunities => {
+            let pipeline = crate::pipelines::find(conn, cell(row, m, "pipeline"))?;
+            let stage = match cell(row, m, "stage") {
+                Some(s) => Some(crate::pipelines::stage(&pipeline, s).map_err(|_| {
+                    let names: Vec<&str> =
+                        pipeline.stages.iter().map(|s| s.name.as_str()).collect();
+                    Error::invalid(
+                        "stage",
+                        format!(
+                            "\"{s}\" is not a stage of the {} pipeline; its stages are: {}",
+                            pipeline.name,
+                            names.join(", ")
+                        ),
+                    )
+                })?),
+                None => None,
+            };
+            let lost = stage
+                .as_ref()
+                .is_some_and(|s| s.kind == crate::pipelines::StageKind::Lost);
+            let amount = cell(row, m, "amount").map(|amount| {
+                let (amount, currency) = match amount.rsplit_once(' ') {
+                    Some((a, c)) if c.len() == 3 && c.chars().all(|x| x.is_ascii_alphabetic()) => {
+                        (a.to_owned(), c.to_owned())
+                    }
+                    _ => (
+                        amount.to_owned(),
+                        text(row, m, "currency").unwrap_or_else(|| "EUR".into()),
+                    ),
+                };
+                MoneyInput {
+                    amount: amount.replace([',', ' '], ""),
+                    currency,
+                }
+            });
+            let probability = match cell(row, m, "probability") {
+                None => None,
+                Some(p) => Some(
+                    p.trim_end_matches('%')
+                        .trim()
+                        .parse::<f64>()
+                        .map(|p| p.round() as i64)
+                        .map_err(|_| {
+                            Error::invalid("probability", format!("\"{p}\" is not a percentage"))
+                        })?,
+                ),
+            };
+            let contact = match cell(row, m, "contact_email") {
+                Some(email) => conn
+                    .prepare_cached(
+                        "SELECT contact_id FROM contact_emails WHERE address = ?1 COLLATE NOCASE LIMIT 1",
+                    )?
+                    .query_row([email], |r| r.get::<_, String>(0))
+                    .optional()?
+                    .map(|contact_id| crate::opportunities::DealContact {
+                        contact_id,
+                        ..Default::default()
+                    }),
+                None => None,
+            };
+            let name = text(row, m, "name").unwrap_or_default();
+            Ok(Prepared {
+                contact: None,
+                account: None,
+                lead: None,
+                lost_reason: lost.then(|| {
+                    text(row, m, "lost_reason").unwrap_or_else(|| "Not recorded".to_owned())
+                }),
+                deal: Some(OpportunityInput {
+                    name: name.clone(),
+                    pipeline_id: Some(pipeline.id),
+                    stage_id: stage.map(|s| s.id),
+                    amount,
+                    probability,
+                    expected_close: date(cell(row, m, "expected_close")),
+                    owner_id: owner(conn, cell(row, m, "owner"))?,
+                    source: text(row, m, "source"),
+                    next_step: text(row, m, "next_step"),
+                    notes: text(row, m, "notes"),
+                    tags: tags(cell(row, m, "tags")),
+                    contacts: contact.into_iter().collect(),
+                    custom: custom(row, m),
+                    ..Default::default()
+                }),
+                account_name: text(row, m, "account"),
+                // The account is known only once it is found or created; see `write_row`.
+                keys: vec![format!("n:{}", name.to_lowercase())],
             })
         }
         ImportEntity::CallList => Err(Error::Internal("call lists have their own import".into())),
@@ -796,7 +905,20 @@ fn write_row(
     if let Some(problem) = &row.problem {
         return Err(Error::invalid("row", problem.clone()));
     }
-    let p = prepare(w.conn(), index, row, mapping, options.entity)?;
+    let mut p = prepare(w.conn(), index, row, mapping, options.entity)?;
+    if let Some(deal) = p.deal.as_mut() {
+        if let Some(name) = &p.account_name {
+            deal.account_id = Some(accounts::find_or_create_by_name(w, name)?.0);
+        }
+        if let Some(reason) = &p.lost_reason {
+            deal.lost_reason_id = Some(crate::pipelines::add_lost_reason_in(w, reason)?);
+        }
+        p.keys = vec![format!(
+            "n:{}|{}",
+            deal.name.trim().to_lowercase(),
+            deal.account_id.clone().unwrap_or_default()
+        )];
+    }
     let existing = match options.dedup {
         Dedup::Create => None,
         _ => index.find(&p.keys),
@@ -820,6 +942,10 @@ fn write_row(
                     if let Some(lead) = p.lead {
                         let merged = merge_lead(&leads::get(w.conn(), &id)?, lead);
                         leads::update_in(w, &id, &merged)?;
+                    }
+                    if let Some(deal) = p.deal {
+                        let merged = merge_deal(&opportunities::get(w.conn(), &id)?, deal);
+                        opportunities::update_in(w, &id, &merged)?;
                     }
                 }
             }
@@ -848,7 +974,10 @@ fn write_row(
                         }
                         leads::create_in(w, &lead)?
                     }
-                    None => return Err(Error::Internal("nothing to import".into())),
+                    None => match p.deal {
+                        Some(deal) => opportunities::create_in(w, &deal)?,
+                        None => return Err(Error::Internal("nothing to import".into())),
+                    },
                 },
             };
             index.add(&p.keys, &id);
@@ -952,6 +1081,41 @@ fn merge_lead(old: &leads::Lead, new: LeadInput) -> LeadInput {
     m
 }
 
+/// The stored deal with the row's values laid over it; a different stage is a move.
+fn merge_deal(old: &opportunities::Opportunity, new: OpportunityInput) -> OpportunityInput {
+    let mut m = OpportunityInput::from(old);
+    let set = |slot: &mut Option<String>, v: Option<String>| {
+        if v.is_some() {
+            *slot = v;
+        }
+    };
+    set(&mut m.stage_id, new.stage_id);
+    set(&mut m.expected_close, new.expected_close);
+    set(&mut m.owner_id, new.owner_id);
+    set(&mut m.source, new.source);
+    set(&mut m.next_step, new.next_step);
+    set(&mut m.notes, new.notes);
+    set(&mut m.lost_reason_id, new.lost_reason_id);
+    if new.amount.is_some() {
+        m.amount = new.amount;
+    }
+    if new.probability.is_some() {
+        m.probability = new.probability;
+    }
+    for c in new.contacts {
+        if !m.contacts.iter().any(|x| x.contact_id == c.contact_id) {
+            m.contacts.push(c);
+        }
+    }
+    for t in new.tags {
+        if !m.tags.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+            m.tags.push(t);
+        }
+    }
+    m.custom.extend(new.custom);
+    m
+}
+
 fn merge_account(old: &accounts::Account, new: AccountInput) -> AccountInput {
     let mut m = AccountInput::from(old);
     let set = |slot: &mut Option<String>, v: Option<String>| {
@@ -1013,6 +1177,10 @@ fn reason(e: &Error, table: &Table, mapping: &[Option<String>]) -> String {
                     "address" => f.field.rsplit('.').next(),
                     "annual_revenue" => Some("annual_revenue"),
                     "estimated_value" => Some("estimated_value"),
+                    "amount" => Some("amount"),
+                    "stage_id" => Some("stage"),
+                    "pipeline_id" => Some("pipeline"),
+                    "lost_reason_id" => Some("lost_reason"),
                     "source" => Some("lead_source"),
                     "company" => Some("account"),
                     "employee_count" => Some("employees"),
