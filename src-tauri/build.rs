@@ -91,6 +91,9 @@ fn main() {
         "backups_list",
         "backup_now",
         "backup_to",
+        "db_open",
+        "db_new",
+        "db_restore",
         "forecast",
     ];
     tauri_build::try_build(

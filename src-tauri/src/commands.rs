@@ -61,9 +61,9 @@ pub fn app_status(state: State<'_, AppState>) -> AppStatus {
     AppStatus {
         db_path: state.path().display().to_string(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
-        open_error: state.open_error().cloned(),
+        open_error: state.open_error(),
         newest_backup: state.open_error().and_then(|_| {
-            rapport_core::backup::newest_good(state.path())
+            rapport_core::backup::newest_good(&state.path())
                 .ok()
                 .flatten()
         }),
@@ -731,4 +731,37 @@ pub fn backup_now(state: State<'_, AppState>) -> CommandResult<Option<BackupRepo
 #[tauri::command(async)]
 pub fn backup_to(state: State<'_, AppState>, path: String) -> CommandResult<BackupReport> {
     state.with(|db| backup::backup(db, std::path::Path::new(&path)))
+}
+
+/// Works on another database file from now on (picked by the user); the window reloads.
+#[tauri::command(async)]
+pub fn db_open(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    path: String,
+) -> CommandResult<AppStatus> {
+    state.switch_to(std::path::PathBuf::from(path))?;
+    let _ = window.set_title(&format!("Rapport — {}", state.file_name()));
+    Ok(app_status(state))
+}
+
+/// Creates a new, empty database file and works on it.
+#[tauri::command(async)]
+pub fn db_new(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    path: String,
+) -> CommandResult<AppStatus> {
+    state.create(std::path::PathBuf::from(path))?;
+    let _ = window.set_title(&format!("Rapport — {}", state.file_name()));
+    Ok(app_status(state))
+}
+
+/// Replaces the open file with a backup, keeping the current file as a backup first.
+#[tauri::command(async)]
+pub fn db_restore(
+    state: State<'_, AppState>,
+    backup: String,
+) -> CommandResult<rapport_core::backup::RestoreReport> {
+    state.restore(std::path::Path::new(&backup))
 }

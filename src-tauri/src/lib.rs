@@ -11,7 +11,14 @@ use tauri::Manager;
 pub use error::CommandError;
 
 pub fn run() {
+    // --db, else $RAPPORT_DB, else the file opened last in the app, else the default file.
     let db_path = state::db_path_from_args(std::env::args().skip(1))
+        .or_else(|| {
+            std::env::var_os(rapport_core::paths::DB_ENV)
+                .filter(|p| !p.is_empty())
+                .map(std::path::PathBuf::from)
+        })
+        .or_else(rapport_core::paths::last_opened)
         .unwrap_or_else(rapport_core::paths::default_db_path);
     let state = state::AppState::open(db_path.clone());
 
@@ -113,6 +120,9 @@ pub fn run() {
             commands::backups_list,
             commands::backup_now,
             commands::backup_to,
+            commands::db_open,
+            commands::db_new,
+            commands::db_restore,
             commands::forecast,
         ])
         .setup(|app| {

@@ -9,54 +9,128 @@ use tauri::{Manager, Runtime, plugin::TauriPlugin};
 
 use crate::error::{CommandError, CommandResult};
 
+/// The open file: where it is, and the database (or why it could not be opened).
+#[derive(Debug)]
+struct Open {
+    path: PathBuf,
+    db: Result<Db, CommandError>,
+}
+
+impl Open {
+    fn at(path: PathBuf) -> Open {
+        let db = Db::open(&path)
+            .map(|db| db.with_origin("app"))
+            .map_err(CommandError::from);
+        Open { path, db }
+    }
+}
+
+/// The database the window works on. Commands run one at a time against it; "open another
+/// file", "new database" and "restore" swap it under the same lock.
 #[derive(Debug)]
 pub struct AppState {
-    path: PathBuf,
-    db: Result<Mutex<Db>, CommandError>,
+    open: Mutex<Open>,
+    /// Where the file opened last is noted for the next start (`None` in tests).
+    memory: Option<PathBuf>,
 }
 
 impl AppState {
     /// Opens the database; a failure is kept and shown by the UI instead of crashing.
     pub fn open(path: PathBuf) -> AppState {
-        let db = Db::open(&path)
-            .map(|db| Mutex::new(db.with_origin("app")))
-            .map_err(CommandError::from);
-        AppState { path, db }
+        AppState {
+            open: Mutex::new(Open::at(path)),
+            memory: Some(rapport_core::paths::last_opened_file()),
+        }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    fn lock(&self) -> std::sync::MutexGuard<'_, Open> {
+        self.open
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    pub fn path(&self) -> PathBuf {
+        self.lock().path.clone()
+    }
+
+    /// The open file's name, for the window title.
     pub fn file_name(&self) -> String {
-        self.path.file_name().map_or_else(
-            || self.path.display().to_string(),
+        let path = self.path();
+        path.file_name().map_or_else(
+            || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         )
     }
 
     /// Runs `f` with the database, mapping the core error to the UI's shape.
     pub fn with<T>(&self, f: impl FnOnce(&mut Db) -> rapport_core::Result<T>) -> CommandResult<T> {
-        let lock = self.db.as_ref().map_err(Clone::clone)?;
-        let mut db = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        f(&mut db).map_err(CommandError::from)
+        let mut open = self.lock();
+        let db = open.db.as_mut().map_err(|e| e.clone())?;
+        f(db).map_err(CommandError::from)
     }
 
     /// Takes an automatic backup when due and prunes old ones; a file that did not open has
     /// nothing to back up. It reads through a connection of its own (WAL lets it run beside
     /// writes), so the window's commands never wait for a backup of a large file.
     pub fn auto_backup(&self, reason: rapport_core::backup::AutoReason) -> CommandResult<()> {
-        if let Err(e) = &self.db {
-            return Err(e.clone());
-        }
-        Db::open(&self.path)
+        let path = {
+            let open = self.lock();
+            if let Err(e) = &open.db {
+                return Err(e.clone());
+            }
+            open.path.clone()
+        };
+        Db::open(&path)
             .and_then(|db| rapport_core::backup::auto(&db, reason, chrono::Utc::now()))
             .map(|_| ())
             .map_err(CommandError::from)
     }
 
-    pub fn open_error(&self) -> Option<&CommandError> {
-        self.db.as_ref().err()
+    pub fn open_error(&self) -> Option<CommandError> {
+        self.lock().db.as_ref().err().cloned()
+    }
+
+    /// Works on the file at `path` from now on. A file that cannot be opened (damaged, not a
+    /// Rapport database, from a newer version) is refused and the current one stays open.
+    pub fn switch_to(&self, path: PathBuf) -> CommandResult<()> {
+        let next = Open::at(path);
+        if let Err(e) = &next.db {
+            return Err(e.clone());
+        }
+        if let Some(memory) = &self.memory {
+            rapport_core::paths::remember_opened(memory, &next.path);
+        }
+        *self.lock() = next;
+        Ok(())
+    }
+
+    /// Creates a new, empty database at `path` and works on it. An existing file is never
+    /// overwritten.
+    pub fn create(&self, path: PathBuf) -> CommandResult<()> {
+        if path.exists() {
+            return Err(CommandError::from(rapport_core::Error::invalid(
+                "path",
+                format!(
+                    "{} already exists; open it instead, or choose a new name",
+                    path.display()
+                ),
+            )));
+        }
+        self.switch_to(path)
+    }
+
+    /// Replaces the open file with the backup at `from` (the current file is first kept as a
+    /// backup, or moved aside when damaged), then opens it again.
+    pub fn restore(&self, from: &Path) -> CommandResult<rapport_core::backup::RestoreReport> {
+        let mut open = self.lock();
+        let path = open.path.clone();
+        // The connection must be closed before the file is replaced.
+        open.db = Err(CommandError::from(rapport_core::Error::Internal(
+            "the database is being restored".into(),
+        )));
+        let report = rapport_core::backup::restore(&path, from);
+        *open = Open::at(path);
+        report.map_err(CommandError::from)
     }
 }
 
@@ -107,6 +181,86 @@ pub fn single_instance<R: Runtime>(db_path: &Path) -> Option<TauriPlugin<R>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn state(path: PathBuf) -> AppState {
+        AppState {
+            open: Mutex::new(Open::at(path)),
+            memory: None,
+        }
+    }
+
+    fn people(state: &AppState) -> i64 {
+        state
+            .with(|db| {
+                Ok(db
+                    .conn()
+                    .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?)
+            })
+            .unwrap_or(-1)
+    }
+
+    fn add(state: &AppState, last: &str) {
+        state
+            .with(|db| {
+                rapport_core::contacts::create(
+                    db,
+                    &rapport_core::contacts::ContactInput {
+                        last_name: last.into(),
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap_or_else(|e| panic!("{}", e.message));
+    }
+
+    #[test]
+    fn another_file_opens_a_bad_one_is_refused_and_a_new_one_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let first = dir.path().join("first.db");
+        let s = state(first.clone());
+        add(&s, "One");
+        let garbage = dir.path().join("notes.db");
+        std::fs::write(&garbage, b"this is a shopping list, not a database").unwrap_or_default();
+        let err = s.switch_to(garbage.clone()).unwrap_err();
+        assert_eq!(err.code, rapport_core::ErrorCode::NotADatabase);
+        assert_eq!(s.path(), first, "the current file stays open");
+        assert_eq!(people(&s), 1);
+        assert_eq!(
+            std::fs::read(&garbage).unwrap_or_default(),
+            b"this is a shopping list, not a database"
+        );
+
+        let err = s.create(first.clone()).unwrap_err();
+        assert!(err.message.contains("already exists"), "{}", err.message);
+        let second = dir.path().join("second.db");
+        s.create(second.clone())
+            .unwrap_or_else(|e| panic!("{}", e.message));
+        assert_eq!((s.path(), people(&s)), (second, 0));
+        s.switch_to(first)
+            .unwrap_or_else(|e| panic!("{}", e.message));
+        assert_eq!(people(&s), 1);
+    }
+
+    #[test]
+    fn restoring_a_backup_keeps_the_current_file_and_reopens() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("crm.db");
+        let s = state(path);
+        add(&s, "Before");
+        let backup = dir.path().join("saved.db");
+        s.with(|db| rapport_core::backup::backup(db, &backup))
+            .unwrap_or_else(|e| panic!("{}", e.message));
+        add(&s, "After");
+        assert_eq!(people(&s), 2);
+        let report = s
+            .restore(&backup)
+            .unwrap_or_else(|e| panic!("{}", e.message));
+        assert_eq!(people(&s), 1, "the window works on the restored data");
+        let safety = report.safety_backup.unwrap_or_default();
+        assert!(std::path::Path::new(&safety).exists(), "{safety}");
+        add(&s, "Later");
+        assert_eq!(people(&s), 2);
+    }
 
     fn parse(args: &[&str]) -> Option<PathBuf> {
         db_path_from_args(args.iter().map(|s| s.to_string()))

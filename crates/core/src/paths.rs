@@ -21,3 +21,25 @@ fn data_dir() -> PathBuf {
         None => PathBuf::from("rapport-data"),
     }
 }
+
+/// Where the desktop app notes the file it opened last.
+pub fn last_opened_file() -> PathBuf {
+    data_dir().join("last-opened")
+}
+
+/// The database the desktop app opened last (by "open another file" or "new database"), when
+/// it still exists.
+pub fn last_opened() -> Option<PathBuf> {
+    let text = std::fs::read_to_string(last_opened_file()).ok()?;
+    let path = PathBuf::from(text.trim());
+    path.exists().then_some(path)
+}
+
+/// Notes `path` in `file` as the database the desktop app opens next time (best effort).
+pub fn remember_opened(file: &std::path::Path, path: &std::path::Path) {
+    if let Some(dir) = file.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let _ = crate::files::write_atomically(file, path.display().to_string().as_bytes());
+}
