@@ -32,6 +32,7 @@ import { ContactFormPage } from "./screens/ContactForm";
 import { ContactsList } from "./screens/ContactsList";
 import { Duplicates } from "./screens/Duplicates";
 import { Merge } from "./screens/Merge";
+import { Data } from "./screens/Data";
 import { Settings } from "./screens/Settings";
 import { Today } from "./screens/Today";
 
@@ -125,6 +126,9 @@ function Shell() {
         <NavLink href="/duplicates" testId="nav-duplicates">
           Duplicates
         </NavLink>
+        <NavLink href="/data" testId="nav-data">
+          Data
+        </NavLink>
         <NavLink href="/settings" testId="nav-settings">
           Settings
         </NavLink>
@@ -165,6 +169,7 @@ function Shell() {
           <Route path="/deals/:id/edit">{(p) => <DealFormPage id={p.id} />}</Route>
           <Route path="/deals/:id">{(p) => <DealDetail key={p.id} id={p.id} />}</Route>
           <Route path="/duplicates" component={Duplicates} />
+          <Route path="/data" component={Data} />
           <Route path="/settings" component={Settings} />
           <Route path="/settings/pipelines" component={PipelineSettings} />
           <Route path="/merge/:survivor/:other">

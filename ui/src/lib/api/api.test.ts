@@ -21,3 +21,21 @@ describe("toApiError", () => {
     expect(toApiError(new Error("boom")).message).toBe("boom");
   });
 });
+
+vi.mock("@tauri-apps/plugin-dialog", () => ({ open: vi.fn(async () => "/picked/by/dialog.csv"), save: vi.fn(async () => "/saved/by/dialog.csv") }));
+
+describe("the e2e seam for file dialogs", () => {
+  afterEach(() => {
+    delete window.__rapportE2eFiles;
+  });
+
+  it("takes queued paths in order before showing any dialog", async () => {
+    const { api } = await import(".");
+    window.__rapportE2eFiles = ["/tmp/in.csv", "/tmp/out.csv"];
+    expect(await api.openFile("CSV", ["csv"])).toBe("/tmp/in.csv");
+    expect(await api.saveFile("x.csv", "CSV", ["csv"])).toBe("/tmp/out.csv");
+    expect(window.__rapportE2eFiles).toEqual([]);
+    expect(await api.openFile("CSV", ["csv"])).toBe("/picked/by/dialog.csv");
+    expect(await api.saveFile("x.csv", "CSV", ["csv"])).toBe("/saved/by/dialog.csv");
+  });
+});

@@ -83,8 +83,42 @@ import type { Inspection } from "./bindings/Inspection";
 import type { ImportEntity } from "./bindings/ImportEntity";
 import type { ImportOptions } from "./bindings/ImportOptions";
 import type { ImportReport } from "./bindings/ImportReport";
+import type { PreviewRow } from "./bindings/PreviewRow";
+import type { ExportEntity } from "./bindings/ExportEntity";
+import type { CsvReport } from "./bindings/CsvReport";
+import type { ArchiveReport } from "./bindings/ArchiveReport";
+import type { VcardReport } from "./bindings/VcardReport";
+import type { VcardVersion } from "./bindings/VcardVersion";
+import type { BackupFile } from "./bindings/BackupFile";
+import type { BackupReport } from "./bindings/BackupReport";
 
 export type * from "./types";
+
+declare global {
+  interface Window {
+    /**
+     * The e2e seam for the native file dialogs, which WebDriver cannot drive: the end-to-end
+     * tests set this (through executeScript) to the paths the next open and save dialogs
+     * should "choose". While it holds entries, `api.openFile` and `api.saveFile` take the next
+     * one (shift) instead of showing a dialog. Never set by the app itself.
+     */
+    __rapportE2eFiles?: string[];
+  }
+}
+
+/** The next path queued by the e2e tests (see `Window.__rapportE2eFiles`), if any. */
+function e2eFile(): string | undefined {
+  const queued = typeof window === "undefined" ? undefined : window.__rapportE2eFiles;
+  return Array.isArray(queued) && queued.length > 0 ? queued.shift() : undefined;
+}
+
+/** Asks where to save (suggesting `defaultPath`); null when cancelled. */
+async function saveFile(defaultPath: string, name: string, extensions: string[]): Promise<string | null> {
+  const queued = e2eFile();
+  if (queued !== undefined) return queued;
+  const path = await saveDialog({ defaultPath, filters: [{ name, extensions }] });
+  return path ?? null;
+}
 
 /** A failed command, as the backend reported it: branch on `code`, show `message`. */
 export class ApiError extends Error {
@@ -196,10 +230,7 @@ export const api = {
   },
   /** Asks where to save, then writes the activities as an .ics file; null when cancelled. */
   exportIcs: async (query: IcsQuery, suggestedName = "rapport.ics"): Promise<ExportReport | null> => {
-    const path = await saveDialog({
-      defaultPath: suggestedName,
-      filters: [{ name: "iCalendar", extensions: ["ics"] }],
-    });
+    const path = await saveFile(suggestedName, "iCalendar", ["ics"]);
     if (!path) return null;
     return call<ExportReport>("export_ics", { query, path });
   },
@@ -290,14 +321,32 @@ export const api = {
   imports: {
     /** Headers, guessed mapping, targets and first rows of a file (writes nothing). */
     inspect: (path: string, entity: ImportEntity) => call<Inspection>("import_inspect", { path, entity }),
+    /** The first rows as they would be stored, with what would happen to each (writes nothing). */
+    preview: (path: string, options: ImportOptions) => call<PreviewRow[]>("import_preview", { path, options }),
+    /** One undoable batch (`batch_id`). */
     file: (path: string, options: ImportOptions) => call<ImportReport>("import_file", { path, options }),
+  },
+  exports: {
+    csv: (entity: ExportEntity, path: string) => call<CsvReport>("export_csv", { entity, path }),
+    /** The whole database as one JSON file (`rapport import archive` loads it into an empty file). */
+    archive: (path: string) => call<ArchiveReport>("export_archive", { path }),
+    vcard: (path: string, version: VcardVersion) => call<VcardReport>("export_vcard", { path, version }),
+  },
+  backups: {
+    /** The backups of the open file, newest first. */
+    list: () => call<BackupFile[]>("backups_list"),
+    /** A verified backup now; null when the database is not a file. */
+    now: () => call<BackupReport | null>("backup_now"),
   },
   /** Asks for a file to open; null when cancelled. */
   openFile: async (name: string, extensions: string[]): Promise<string | null> => {
+    const queued = e2eFile();
+    if (queued !== undefined) return queued;
     const path = await openDialog({ multiple: false, directory: false, filters: [{ name, extensions }] });
     return typeof path === "string" ? path : null;
   },
-  /** Reverses an earlier action (a merge) by its batch id. */
+  saveFile,
+  /** Reverses an earlier action (a merge, an import) by its batch id. */
   undo: (batch: string) => call<string>("undo", { batch }),
 };
 
