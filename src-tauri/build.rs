@@ -94,6 +94,8 @@ fn main() {
         "db_open",
         "db_new",
         "db_restore",
+        "import_progress",
+        "import_cancel",
         "forecast",
     ];
     tauri_build::try_build(

@@ -607,9 +607,12 @@ pub fn import_file(
     path: String,
     options: ImportOptions,
 ) -> CommandResult<ImportReport> {
+    state.import_begin();
     state.with(|db| {
         let table = import::read_file(std::path::Path::new(&path))?;
-        import::import(db, &table, &options, &mut |_, _| true)
+        import::import(db, &table, &options, &mut |done, total| {
+            state.import_step(done, total)
+        })
     })
 }
 
@@ -630,7 +633,15 @@ pub fn call_list_import(
     path: String,
     options: CallListImport,
 ) -> CommandResult<CallListReport> {
-    state.with(|db| calllists::import_file(db, std::path::Path::new(&path), &options))
+    state.import_begin();
+    state.with(|db| {
+        calllists::import_file(
+            db,
+            std::path::Path::new(&path),
+            &options,
+            &mut |done, total| state.import_step(done, total),
+        )
+    })
 }
 
 #[tauri::command(async)]
@@ -764,4 +775,27 @@ pub fn db_restore(
     backup: String,
 ) -> CommandResult<rapport_core::backup::RestoreReport> {
     state.restore(std::path::Path::new(&backup))
+}
+
+/// How far the running import got: rows done and rows in all (0, 0 before it starts).
+#[derive(Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ImportProgress {
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+/// Polled by the window while an import runs.
+#[tauri::command(async)]
+pub fn import_progress(state: State<'_, AppState>) -> ImportProgress {
+    let (done, total) = state.import_progress();
+    ImportProgress { done, total }
+}
+
+/// Stops the running import; it writes nothing (its report says `cancelled`).
+#[tauri::command(async)]
+pub fn import_cancel(state: State<'_, AppState>) {
+    state.import_cancel();
 }

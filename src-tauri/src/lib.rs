@@ -123,6 +123,8 @@ pub fn run() {
             commands::db_open,
             commands::db_new,
             commands::db_restore,
+            commands::import_progress,
+            commands::import_cancel,
             commands::forecast,
         ])
         .setup(|app| {

@@ -3,6 +3,7 @@
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rapport_core::Db;
 use tauri::{Manager, Runtime, plugin::TauriPlugin};
@@ -32,6 +33,11 @@ pub struct AppState {
     open: Mutex<Open>,
     /// Where the file opened last is noted for the next start (`None` in tests).
     memory: Option<PathBuf>,
+    /// The running import: rows done and rows in all, read by the window while it waits, and
+    /// whether the user asked to stop it. Kept outside the lock the import holds.
+    import_done: AtomicU64,
+    import_total: AtomicU64,
+    import_cancel: AtomicBool,
 }
 
 impl AppState {
@@ -40,6 +46,9 @@ impl AppState {
         AppState {
             open: Mutex::new(Open::at(path)),
             memory: Some(rapport_core::paths::last_opened_file()),
+            import_done: AtomicU64::new(0),
+            import_total: AtomicU64::new(0),
+            import_cancel: AtomicBool::new(false),
         }
     }
 
@@ -88,6 +97,32 @@ impl AppState {
 
     pub fn open_error(&self) -> Option<CommandError> {
         self.lock().db.as_ref().err().cloned()
+    }
+
+    /// The progress callback of an import: records how far it got and says whether to go on.
+    pub fn import_step(&self, done: usize, total: usize) -> bool {
+        self.import_done.store(done as u64, Ordering::Relaxed);
+        self.import_total.store(total as u64, Ordering::Relaxed);
+        !self.import_cancel.load(Ordering::Relaxed)
+    }
+
+    /// Starts counting a new import.
+    pub fn import_begin(&self) {
+        self.import_cancel.store(false, Ordering::Relaxed);
+        self.import_step(0, 0);
+    }
+
+    /// (rows done, rows in all) of the running import.
+    pub fn import_progress(&self) -> (u64, u64) {
+        (
+            self.import_done.load(Ordering::Relaxed),
+            self.import_total.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Asks the running import to stop; it writes nothing.
+    pub fn import_cancel(&self) {
+        self.import_cancel.store(true, Ordering::Relaxed);
     }
 
     /// Works on the file at `path` from now on. A file that cannot be opened (damaged, not a
@@ -186,6 +221,9 @@ mod tests {
         AppState {
             open: Mutex::new(Open::at(path)),
             memory: None,
+            import_done: AtomicU64::new(0),
+            import_total: AtomicU64::new(0),
+            import_cancel: AtomicBool::new(false),
         }
     }
 

@@ -691,13 +691,14 @@ pub fn import_file(
     db: &mut Db,
     path: &std::path::Path,
     options: &CallListImport,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<CallListReport> {
     let table = crate::import::read_file(path)?;
     let mut options = options.clone();
     if options.source_file.is_none() {
         options.source_file = path.file_name().map(|n| n.to_string_lossy().into_owned());
     }
-    import(db, &table, &options, &mut |_, _| true)
+    import(db, &table, &options, progress)
 }
 
 // ---------------------------------------------------------------------------------------------
