@@ -54,6 +54,9 @@ pub struct AppStatus {
     pub open_error: Option<CommandError>,
     /// When it could not be opened: the newest backup that passes its check.
     pub newest_backup: Option<rapport_core::backup::BackupFile>,
+    /// What SQLite's quick check (run in the background after start) found wrong with the
+    /// open file; `null` while healthy or not yet checked.
+    pub health_problem: Option<String>,
 }
 
 #[tauri::command(async)]
@@ -67,6 +70,7 @@ pub fn app_status(state: State<'_, AppState>) -> AppStatus {
                 .ok()
                 .flatten()
         }),
+        health_problem: state.health_problem(),
     }
 }
 

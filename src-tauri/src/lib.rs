@@ -135,9 +135,10 @@ pub fn run() {
             // The day's automatic backup, off the main thread so the window opens at once.
             let handle = app.handle().clone();
             std::thread::spawn(move || {
-                let _ = handle
-                    .state::<state::AppState>()
-                    .auto_backup(AutoReason::Daily);
+                let state = handle.state::<state::AppState>();
+                // SQLite's quick check over the whole file; problems are shown in the window.
+                state.check_health();
+                let _ = state.auto_backup(AutoReason::Daily);
             });
             Ok(())
         })

@@ -38,6 +38,8 @@ pub struct AppState {
     import_done: AtomicU64,
     import_total: AtomicU64,
     import_cancel: AtomicBool,
+    /// What SQLite's quick check found wrong with the open file (checked after start).
+    health: Mutex<Option<String>>,
 }
 
 impl AppState {
@@ -49,6 +51,7 @@ impl AppState {
             import_done: AtomicU64::new(0),
             import_total: AtomicU64::new(0),
             import_cancel: AtomicBool::new(false),
+            health: Mutex::new(None),
         }
     }
 
@@ -99,6 +102,33 @@ impl AppState {
         self.lock().db.as_ref().err().cloned()
     }
 
+    /// Runs SQLite's quick check over the open file (read-only, its own connection) and keeps
+    /// what it found, for the window to show.
+    pub fn check_health(&self) {
+        let path = self.path();
+        if self.open_error().is_some() {
+            return;
+        }
+        let found = match rapport_core::backup::integrity(&path, "quick_check") {
+            Ok(problems) if problems.is_empty() => None,
+            Ok(problems) => Some(format!(
+                "SQLite's check of {} found problems: {}. Restore a backup (Data, Backups) before the damage spreads.",
+                path.display(),
+                problems.into_iter().take(3).collect::<Vec<_>>().join("; ")
+            )),
+            Err(e) => Some(e.to_string()),
+        };
+        *self.health.lock().unwrap_or_else(|p| p.into_inner()) = found;
+    }
+
+    /// What the last health check found wrong, if anything.
+    pub fn health_problem(&self) -> Option<String> {
+        self.health
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     /// The progress callback of an import: records how far it got and says whether to go on.
     pub fn import_step(&self, done: usize, total: usize) -> bool {
         self.import_done.store(done as u64, Ordering::Relaxed);
@@ -136,6 +166,7 @@ impl AppState {
             rapport_core::paths::remember_opened(memory, &next.path);
         }
         *self.lock() = next;
+        *self.health.lock().unwrap_or_else(|p| p.into_inner()) = None;
         Ok(())
     }
 
@@ -224,6 +255,7 @@ mod tests {
             import_done: AtomicU64::new(0),
             import_total: AtomicU64::new(0),
             import_cancel: AtomicBool::new(false),
+            health: Mutex::new(None),
         }
     }
 
@@ -277,6 +309,39 @@ mod tests {
         s.switch_to(first)
             .unwrap_or_else(|e| panic!("{}", e.message));
         assert_eq!(people(&s), 1);
+    }
+
+    #[test]
+    fn the_health_check_names_damage_that_opening_does_not_notice() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("crm.db");
+        let s = state(path.clone());
+        for i in 0..300 {
+            add(
+                &s,
+                &format!("Person {i} with a long enough name to fill pages"),
+            );
+        }
+        s.check_health();
+        assert_eq!(s.health_problem(), None);
+        s.with(|db| {
+            db.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?;
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{}", e.message));
+        drop(s);
+        // Scribble over a page in the middle of the file, as a failing disk would.
+        let mut bytes = std::fs::read(&path).unwrap_or_default();
+        let page = 4096;
+        let at = (bytes.len() / page / 2) * page;
+        for b in &mut bytes[at + 8..at + 200] {
+            *b = 0xA5;
+        }
+        std::fs::write(&path, &bytes).unwrap_or_default();
+        let s = state(path);
+        s.check_health();
+        let problem = s.health_problem().unwrap_or_default();
+        assert!(problem.contains("Restore a backup"), "{problem}");
     }
 
     #[test]

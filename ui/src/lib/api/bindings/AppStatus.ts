@@ -13,4 +13,9 @@ open_error: CommandError | null,
 /**
  * When it could not be opened: the newest backup that passes its check.
  */
-newest_backup: BackupFile | null, };
+newest_backup: BackupFile | null, 
+/**
+ * What SQLite's quick check (run in the background after start) found wrong with the
+ * open file; `null` while healthy or not yet checked.
+ */
+health_problem: string | null, };
