@@ -486,6 +486,52 @@ fn text(row: &TableRow, mapping: &[Option<String>], key: &str) -> Option<String>
     cell(row, mapping, key).map(str::to_owned)
 }
 
+/// `slot` takes the row's value when the row has one.
+fn fill<T>(slot: &mut Option<T>, value: Option<T>) {
+    if value.is_some() {
+        *slot = value;
+    }
+}
+
+/// The row's tags added to the record's, without repeats (any case).
+fn add_tags(tags: &mut Vec<String>, new: Vec<String>) {
+    for t in new {
+        if !tags.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+            tags.push(t);
+        }
+    }
+}
+
+/// The row's notes after the record's, unless they are there already.
+fn add_notes(notes: &mut Option<String>, new: Option<String>) {
+    if let Some(n) = new {
+        *notes = Some(match notes.take() {
+            Some(old) if !old.contains(&n) => format!("{old}\n\n{n}"),
+            _ => n,
+        });
+    }
+}
+
+/// A money cell: `1234.50`, `1,234.50 GBP`, or an amount with the currency in its own column
+/// (EUR when there is none).
+fn money(row: &TableRow, mapping: &[Option<String>], key: &str) -> Option<MoneyInput> {
+    cell(row, mapping, key).map(|amount| {
+        let (amount, currency) = match amount.rsplit_once(' ') {
+            Some((a, c)) if c.len() == 3 && c.chars().all(|x| x.is_ascii_alphabetic()) => {
+                (a.to_owned(), c.to_owned())
+            }
+            _ => (
+                amount.to_owned(),
+                text(row, mapping, "currency").unwrap_or_else(|| "EUR".into()),
+            ),
+        };
+        MoneyInput {
+            amount: amount.replace([',', ' '], ""),
+            currency,
+        }
+    })
+}
+
 fn truthy(value: Option<&str>) -> bool {
     value.is_some_and(|v| ["yes", "y", "true", "1", "x", "on"].contains(&v.to_lowercase().as_str()))
 }
@@ -646,21 +692,7 @@ fn prepare(
             if !name.is_empty() {
                 keys.push(format!("n:{}", name.to_lowercase()));
             }
-            let revenue = cell(row, m, "annual_revenue").map(|amount| {
-                let (amount, currency) = match amount.rsplit_once(' ') {
-                    Some((a, c)) if c.len() == 3 && c.chars().all(|x| x.is_ascii_alphabetic()) => {
-                        (a.to_owned(), c.to_owned())
-                    }
-                    _ => (
-                        amount.to_owned(),
-                        text(row, m, "currency").unwrap_or_else(|| "EUR".into()),
-                    ),
-                };
-                MoneyInput {
-                    amount: amount.replace([',', ' '], ""),
-                    currency,
-                }
-            });
+            let revenue = money(row, m, "annual_revenue");
             let employees = match cell(row, m, "employees") {
                 None => None,
                 Some(v) => Some(v.replace([',', ' '], "").parse::<i64>().map_err(|_| {
@@ -720,21 +752,7 @@ fn prepare(
                 crate::phone::normalize(p, index.default_country.as_deref())
                     .map(|n| format!("p:{}", n.e164))
             }));
-            let estimated = cell(row, m, "estimated_value").map(|amount| {
-                let (amount, currency) = match amount.rsplit_once(' ') {
-                    Some((a, c)) if c.len() == 3 && c.chars().all(|x| x.is_ascii_alphabetic()) => {
-                        (a.to_owned(), c.to_owned())
-                    }
-                    _ => (
-                        amount.to_owned(),
-                        text(row, m, "currency").unwrap_or_else(|| "EUR".into()),
-                    ),
-                };
-                MoneyInput {
-                    amount: amount.replace([',', ' '], ""),
-                    currency,
-                }
-            });
+            let estimated = money(row, m, "estimated_value");
             let status = match cell(row, m, "status") {
                 None => None,
                 Some(s) => Some(leads::LeadStatus::parse(s).ok_or_else(|| {
@@ -802,21 +820,7 @@ fn prepare(
             let lost = stage
                 .as_ref()
                 .is_some_and(|s| s.kind == crate::pipelines::StageKind::Lost);
-            let amount = cell(row, m, "amount").map(|amount| {
-                let (amount, currency) = match amount.rsplit_once(' ') {
-                    Some((a, c)) if c.len() == 3 && c.chars().all(|x| x.is_ascii_alphabetic()) => {
-                        (a.to_owned(), c.to_owned())
-                    }
-                    _ => (
-                        amount.to_owned(),
-                        text(row, m, "currency").unwrap_or_else(|| "EUR".into()),
-                    ),
-                };
-                MoneyInput {
-                    amount: amount.replace([',', ' '], ""),
-                    currency,
-                }
-            });
+            let amount = money(row, m, "amount");
             let probability = match cell(row, m, "probability") {
                 None => None,
                 Some(p) => Some(
@@ -989,28 +993,18 @@ fn write_row(
 /// The stored contact with the row's values laid over it: single values replace, lists grow.
 fn merge_contact(old: &contacts::Contact, new: ContactInput) -> ContactInput {
     let mut m = ContactInput::from(old);
-    let set = |slot: &mut Option<String>, v: Option<String>| {
-        if v.is_some() {
-            *slot = v;
-        }
-    };
     if !new.first_name.is_empty() {
         m.first_name = new.first_name;
     }
     if !new.last_name.is_empty() {
         m.last_name = new.last_name;
     }
-    set(&mut m.title, new.title);
-    set(&mut m.birthday, new.birthday);
-    set(&mut m.lead_source, new.lead_source);
-    set(&mut m.owner_id, new.owner_id);
-    set(&mut m.account_id, new.account_id);
-    if let Some(n) = new.notes {
-        m.notes = Some(match m.notes.take() {
-            Some(old) if !old.contains(&n) => format!("{old}\n\n{n}"),
-            _ => n,
-        });
-    }
+    fill(&mut m.title, new.title);
+    fill(&mut m.birthday, new.birthday);
+    fill(&mut m.lead_source, new.lead_source);
+    fill(&mut m.owner_id, new.owner_id);
+    fill(&mut m.account_id, new.account_id);
+    add_notes(&mut m.notes, new.notes);
     for e in new.emails {
         if !m
             .emails
@@ -1028,11 +1022,7 @@ fn merge_contact(old: &contacts::Contact, new: ContactInput) -> ContactInput {
     if m.addresses.is_empty() {
         m.addresses = new.addresses;
     }
-    for t in new.tags {
-        if !m.tags.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
-            m.tags.push(t);
-        }
-    }
+    add_tags(&mut m.tags, new.tags);
     m.custom.extend(new.custom);
     m.do_not_email |= new.do_not_email;
     m.do_not_call |= new.do_not_call;
@@ -1042,41 +1032,23 @@ fn merge_contact(old: &contacts::Contact, new: ContactInput) -> ContactInput {
 /// The stored lead with the row's values laid over it; a converted lead keeps its status.
 fn merge_lead(old: &leads::Lead, new: LeadInput) -> LeadInput {
     let mut m = LeadInput::from(old);
-    let set = |slot: &mut Option<String>, v: Option<String>| {
-        if v.is_some() {
-            *slot = v;
-        }
-    };
     if !new.name.is_empty() {
         m.name = new.name;
     }
-    set(&mut m.company, new.company);
-    set(&mut m.title, new.title);
-    set(&mut m.email, new.email);
-    set(&mut m.phone, new.phone);
-    set(&mut m.website, new.website);
-    set(&mut m.source, new.source);
-    set(&mut m.owner_id, new.owner_id);
-    if new.rating.is_some() {
-        m.rating = new.rating;
-    }
+    fill(&mut m.company, new.company);
+    fill(&mut m.title, new.title);
+    fill(&mut m.email, new.email);
+    fill(&mut m.phone, new.phone);
+    fill(&mut m.website, new.website);
+    fill(&mut m.source, new.source);
+    fill(&mut m.owner_id, new.owner_id);
+    fill(&mut m.rating, new.rating);
     if new.status.is_some() && old.status != leads::LeadStatus::Converted {
         m.status = new.status;
     }
-    if new.estimated_value.is_some() {
-        m.estimated_value = new.estimated_value;
-    }
-    if let Some(n) = new.notes {
-        m.notes = Some(match m.notes.take() {
-            Some(old) if !old.contains(&n) => format!("{old}\n\n{n}"),
-            _ => n,
-        });
-    }
-    for t in new.tags {
-        if !m.tags.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
-            m.tags.push(t);
-        }
-    }
+    fill(&mut m.estimated_value, new.estimated_value);
+    add_notes(&mut m.notes, new.notes);
+    add_tags(&mut m.tags, new.tags);
     m.custom.extend(new.custom);
     m
 }
@@ -1084,69 +1056,41 @@ fn merge_lead(old: &leads::Lead, new: LeadInput) -> LeadInput {
 /// The stored deal with the row's values laid over it; a different stage is a move.
 fn merge_deal(old: &opportunities::Opportunity, new: OpportunityInput) -> OpportunityInput {
     let mut m = OpportunityInput::from(old);
-    let set = |slot: &mut Option<String>, v: Option<String>| {
-        if v.is_some() {
-            *slot = v;
-        }
-    };
-    set(&mut m.stage_id, new.stage_id);
-    set(&mut m.expected_close, new.expected_close);
-    set(&mut m.owner_id, new.owner_id);
-    set(&mut m.source, new.source);
-    set(&mut m.next_step, new.next_step);
-    set(&mut m.notes, new.notes);
-    set(&mut m.lost_reason_id, new.lost_reason_id);
-    if new.amount.is_some() {
-        m.amount = new.amount;
-    }
-    if new.probability.is_some() {
-        m.probability = new.probability;
-    }
+    fill(&mut m.stage_id, new.stage_id);
+    fill(&mut m.expected_close, new.expected_close);
+    fill(&mut m.owner_id, new.owner_id);
+    fill(&mut m.source, new.source);
+    fill(&mut m.next_step, new.next_step);
+    fill(&mut m.notes, new.notes);
+    fill(&mut m.lost_reason_id, new.lost_reason_id);
+    fill(&mut m.amount, new.amount);
+    fill(&mut m.probability, new.probability);
     for c in new.contacts {
         if !m.contacts.iter().any(|x| x.contact_id == c.contact_id) {
             m.contacts.push(c);
         }
     }
-    for t in new.tags {
-        if !m.tags.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
-            m.tags.push(t);
-        }
-    }
+    add_tags(&mut m.tags, new.tags);
     m.custom.extend(new.custom);
     m
 }
 
 fn merge_account(old: &accounts::Account, new: AccountInput) -> AccountInput {
     let mut m = AccountInput::from(old);
-    let set = |slot: &mut Option<String>, v: Option<String>| {
-        if v.is_some() {
-            *slot = v;
-        }
-    };
-    set(&mut m.industry, new.industry);
-    set(&mut m.website, new.website);
-    set(&mut m.phone, new.phone);
-    set(&mut m.notes, new.notes);
-    set(&mut m.owner_id, new.owner_id);
-    set(&mut m.address.street, new.address.street);
-    set(&mut m.address.city, new.address.city);
-    set(&mut m.address.region, new.address.region);
-    set(&mut m.address.postal_code, new.address.postal_code);
-    set(&mut m.address.country, new.address.country);
-    if new.annual_revenue.is_some() {
-        m.annual_revenue = new.annual_revenue;
-    }
-    if new.employee_count.is_some() {
-        m.employee_count = new.employee_count;
-    }
-    if new.account_type.is_some() {
-        m.account_type = new.account_type;
-    }
-    for t in new.tags {
-        if !m.tags.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
-            m.tags.push(t);
-        }
-    }
+    fill(&mut m.industry, new.industry);
+    fill(&mut m.website, new.website);
+    fill(&mut m.phone, new.phone);
+    fill(&mut m.notes, new.notes);
+    fill(&mut m.owner_id, new.owner_id);
+    fill(&mut m.address.street, new.address.street);
+    fill(&mut m.address.city, new.address.city);
+    fill(&mut m.address.region, new.address.region);
+    fill(&mut m.address.postal_code, new.address.postal_code);
+    fill(&mut m.address.country, new.address.country);
+    fill(&mut m.annual_revenue, new.annual_revenue);
+    fill(&mut m.employee_count, new.employee_count);
+    fill(&mut m.account_type, new.account_type);
+    add_tags(&mut m.tags, new.tags);
     m.custom.extend(new.custom);
     m
 }
