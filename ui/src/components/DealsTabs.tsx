@@ -1,4 +1,4 @@
-import { Link, useLocation } from "wouter";
+import { ViewTabs } from "./ViewTabs";
 
 const TABS = [
   { href: "/deals", label: "Board", testId: "deals-tab-board" },
@@ -8,23 +8,5 @@ const TABS = [
 
 /** Board | List | Forecast, in the head of every deals screen. */
 export function DealsTabs() {
-  const [location] = useLocation();
-  return (
-    <nav className="seg" aria-label="Deals views">
-      {TABS.map((t) => {
-        const active = location === t.href;
-        return (
-          <Link
-            key={t.href}
-            href={t.href}
-            className={`seg-item${active ? " active" : ""}`}
-            aria-current={active ? "page" : undefined}
-            data-testid={t.testId}
-          >
-            {t.label}
-          </Link>
-        );
-      })}
-    </nav>
-  );
+  return <ViewTabs label="Deals views" tabs={TABS} />;
 }
