@@ -1,13 +1,14 @@
 // The Data screen in the real window: import a CSV of contacts (mapping, preview, report),
-// export a CSV and the JSON archive, and take a backup; the command line checks each result.
+// export a CSV and the JSON archive, take a backup, back up to a picked file, refuse to open a
+// file that is not a data file, and restore the backup; the command line checks each result.
 // The native file dialogs cannot be driven through WebDriver, so the test queues the paths
 // they should "choose" in window.__rapportE2eFiles (the e2e seam in ui/src/lib/api).
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { byTest, cli, click, freshDb, launch, shot, startDriver, step, stopDriver, waitText } from "./harness.mjs";
+import { byTest, cli, click, freshDb, launch, rows, shot, startDriver, step, stopDriver, waitText } from "./harness.mjs";
 
 before(startDriver);
 after(stopDriver);
@@ -33,7 +34,7 @@ async function toastSays(app, text) {
   return toast.getText();
 }
 
-test("import contacts with a preview and a report, export them, back up", async () => {
+test("import contacts with a preview and a report, export them, back up and restore", async () => {
   const db = freshDb();
   const dir = dirname(db);
   const file = join(dir, "people.csv");
@@ -123,12 +124,14 @@ test("import contacts with a preview and a report, export them, back up", async 
       assert.equal(left, 0, "both queued paths were used");
     });
 
+    let taken; // the backup taken by "Back up now"
     await step(app, "back up now: the command line lists the backup", async () => {
       const before = JSON.parse(cli(db, "backups", "--format", "json"));
       await click(app, "backup-now");
       await toastSays(app, "Backed up to");
       const backups = JSON.parse(cli(db, "backups", "--format", "json"));
       const newest = backups[0];
+      taken = newest;
       assert.ok(newest, "a backup is listed");
       assert.ok(!before.some((b) => b.path === newest.path), `a new backup: before ${JSON.stringify(before)}, after ${JSON.stringify(backups)}`);
       await (await app.$(`[data-testid="backup-row"]`)).waitForDisplayed({ timeout: 10000 });
@@ -139,6 +142,73 @@ test("import contacts with a preview and a report, export them, back up", async 
       await app.waitUntil(async () => (await app.$$(byTest("toast"))).length === 0, { timeout: 15000 });
       await (await app.$(byTest("data-backups"))).scrollIntoView();
       await shot(app, "62-data-backups");
+    });
+
+    await step(app, "the data file section names the open file and backs up to a picked file", async () => {
+      await waitText(app, "data-file-path", db);
+      const copy = join(dir, "out", "my-copy.db");
+      await queueFiles(app, copy);
+      await click(app, "data-file-backup");
+      assert.match(await toastSays(app, "my-copy.db"), /MB\)/);
+      assert.ok(existsSync(copy), "the backup file was written");
+      const copied = JSON.parse(cli(copy, "contacts", "list", "--format", "json"));
+      assert.equal(copied.length, 3, "the copy holds the contacts");
+      cli(copy, "check");
+    });
+
+    await step(app, "opening a CSV renamed .db is refused in plain words; the file stays open", async () => {
+      const fake = join(dir, "out", "people.db");
+      copyFileSync(file, fake);
+      await queueFiles(app, fake);
+      await click(app, "data-file-open");
+      const banner = await app.$(`${byTest("data-file")} ${byTest("error-banner")}`);
+      await banner.waitForDisplayed({ timeout: 10000 });
+      const said = await banner.getText();
+      assert.ok(said.length > 0 && !/^\s*\{/.test(said), `a plain message: ${said}`);
+      await waitText(app, "data-file-path", db);
+      assert.equal(await app.execute(() => window.location.hash), "#/data", "the window was not reloaded");
+      await app.waitUntil(async () => (await app.$$(byTest("toast"))).length === 0, { timeout: 15000 });
+      await app.execute(() => window.scrollTo(0, 0));
+      await (await app.$(byTest("data-file"))).scrollIntoView();
+      await shot(app, "63-data-file-section");
+    });
+
+    await step(app, "restore the backup: asked first, then the window reloads on the restored data", async () => {
+      // A contact added after the backup (the app reads the same file): the restore removes it.
+      cli(db, "contacts", "add", "--first-name", "Late", "--last-name", "Addition");
+      assert.ok(JSON.parse(cli(db, "contacts", "list", "--format", "json")).some((c) => /Addition/.test(JSON.stringify(c))));
+      const name = taken.path.split("/").pop();
+      const restore = await app.$(`//*[@data-testid="backup-row"][contains(., "${name}")]//*[@data-testid="backup-restore"]`);
+      await restore.waitForClickable({ timeout: 10000 });
+      await restore.click();
+      const dialog = await app.$('[role="alertdialog"]');
+      await dialog.waitForDisplayed({ timeout: 10000 });
+      const asked = await dialog.getText();
+      assert.match(asked, /Replace the data in rapport\.db with the backup from/);
+      assert.match(asked, /Your current data is kept as a backup first/);
+      await shot(app, "64-restore-confirm");
+      // Marks this page: after the reload the mark is gone.
+      await app.execute(() => {
+        window.__beforeRestore = true;
+      });
+      await click(app, "confirm");
+      await app.waitUntil(
+        async () => app.execute(() => !window.__beforeRestore && window.location.hash === "#/today" && !!document.querySelector(".shell")),
+        { timeout: 20000, timeoutMsg: "the window did not reload on Today" },
+      );
+      const contacts = JSON.parse(cli(db, "contacts", "list", "--format", "json"));
+      assert.ok(!contacts.some((c) => /Addition/.test(JSON.stringify(c))), `the late addition is gone: ${JSON.stringify(contacts)}`);
+      assert.deepEqual(contacts.map((c) => c.email).sort(), ["ada@engines.test", "carla@cruz.test", "dan@dorsey.test"]);
+      const backups = JSON.parse(cli(db, "backups", "--format", "json"));
+      assert.ok(backups.some((b) => b.kind === "before-restore"), `a before-restore backup: ${JSON.stringify(backups)}`);
+      cli(db, "check");
+      // The window shows the restored data.
+      await click(app, "nav-contacts");
+      await app.waitUntil(async () => (await rows(app, "contacts-table")).some((r) => r.includes("Carla Cruz")), {
+        timeout: 15000,
+        timeoutMsg: "the restored contacts are not in the list",
+      });
+      assert.ok(!(await rows(app, "contacts-table")).some((r) => r.includes("Addition")), "the late addition is not listed");
     });
   } finally {
     await app.deleteSession().catch(() => {});

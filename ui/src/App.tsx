@@ -8,7 +8,6 @@ import { CommandPalette } from "./components/CommandPalette";
 import { RemindersBell } from "./components/Reminders";
 import { ToastProvider } from "./components/Toasts";
 import { api } from "./lib/api";
-import { formatDateTime } from "./lib/format";
 import logo from "./logo.svg";
 import { AccountDetail } from "./screens/AccountDetail";
 import { AccountFormPage } from "./screens/AccountForm";
@@ -33,6 +32,7 @@ import { ContactsList } from "./screens/ContactsList";
 import { Duplicates } from "./screens/Duplicates";
 import { Merge } from "./screens/Merge";
 import { Data } from "./screens/Data";
+import { DamagedFile } from "./screens/DamagedFile";
 import { Settings } from "./screens/Settings";
 import { Today } from "./screens/Today";
 
@@ -60,35 +60,7 @@ function Shell() {
     return status.error ? <div className="fatal">{String(status.error)}</div> : null;
   }
   if (status.data.open_error) {
-    const e = status.data.open_error;
-    return (
-      <div className="fatal" data-testid="open-error">
-        <div className="card">
-          <h2>Rapport could not open your data file</h2>
-          <p>{e.message}</p>
-          <p className="muted">
-            File: <code>{status.data.db_path}</code>
-            <br />
-            Nothing was changed. Restore a backup, or start Rapport with another file (RAPPORT_DB=/path/to/file.db).
-          </p>
-          {status.data.newest_backup ? (
-            <p data-testid="newest-backup">
-              The newest good backup was taken {formatDateTime(status.data.newest_backup.taken_at)}:
-              <br />
-              <code>{status.data.newest_backup.path}</code>
-              <br />
-              To put it back (your current file is moved aside, never overwritten), quit Rapport and run:
-              <br />
-              <code>
-                rapport --db {status.data.db_path} restore {status.data.newest_backup.path}
-              </code>
-            </p>
-          ) : (
-            <p className="muted">No backup of this file was found in its backups folder.</p>
-          )}
-        </div>
-      </div>
-    );
+    return <DamagedFile status={status.data} />;
   }
   return (
     <div className="shell">

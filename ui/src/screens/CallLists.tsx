@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "wouter";
 
+import { ImportRunning } from "../components/ImportProgress";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
 import { api, toApiError, type CallListReport, type Inspection, type Progress } from "../lib/api";
@@ -105,6 +106,7 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
   const [script, setScript] = useState("");
   const [includeKnown, setIncludeKnown] = useState(false);
   const [report, setReport] = useState<CallListReport | null>(null);
+  const [stopped, setStopped] = useState(false);
   const pick = useMutation({
     mutationFn: async () => {
       const picked = await api.openFile("CSV files", ["csv", "txt"]);
@@ -121,14 +123,21 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
     },
   });
   const run = useMutation({
-    mutationFn: () =>
-      api.callLists.import(path as string, {
+    mutationFn: () => {
+      setStopped(false);
+      return api.callLists.import(path as string, {
         list: { name: name.trim(), script: script.trim() || null, max_attempts: null, owner_id: null },
         mapping,
         include_known: includeKnown,
         source_file: path ? fileName(path) : null,
-      }),
+      });
+    },
     onSuccess: async (r) => {
+      if (r.cancelled) {
+        // Stopped by the user: nothing was written; the choices stay for another go.
+        setStopped(true);
+        return;
+      }
       setReport(r);
       await client.invalidateQueries({ queryKey: ["calllists"] });
     },
@@ -200,6 +209,12 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
               <input type="checkbox" checked={includeKnown} onChange={(e) => setIncludeKnown(e.target.checked)} />
               Also import people whose number already belongs to a contact or lead
             </label>
+            {run.isPending && <ImportRunning what="rows" />}
+            {stopped && !run.isPending && (
+              <p className="muted" role="status" data-testid="import-stopped">
+                Stopped: nothing was imported.
+              </p>
+            )}
           </>
         )}
         <div className="actions">

@@ -4,7 +4,10 @@ import userEvent from "@testing-library/user-event";
 
 import { ToastProvider } from "../components/Toasts";
 import { api, ApiError, type ImportReport, type Inspection } from "../lib/api";
+import { reopenWindow } from "../lib/reopen";
 import { Data, formatMegabytes, localDay } from "./Data";
+
+vi.mock("../lib/reopen", () => ({ reopenWindow: vi.fn() }));
 
 vi.mock("../lib/api", async (importOriginal) => {
   const real = await importOriginal<typeof import("../lib/api")>();
@@ -12,12 +15,13 @@ vi.mock("../lib/api", async (importOriginal) => {
     ...real,
     api: {
       appStatus: vi.fn(),
+      db: { open: vi.fn(), create: vi.fn(), restore: vi.fn() },
       openFile: vi.fn(),
       saveFile: vi.fn(),
       undo: vi.fn(),
-      imports: { inspect: vi.fn(), preview: vi.fn(), file: vi.fn() },
+      imports: { inspect: vi.fn(), preview: vi.fn(), file: vi.fn(), progress: vi.fn(), cancel: vi.fn() },
       exports: { csv: vi.fn(), archive: vi.fn(), vcard: vi.fn() },
-      backups: { list: vi.fn(), now: vi.fn() },
+      backups: { list: vi.fn(), now: vi.fn(), to: vi.fn() },
     },
   };
 });
@@ -74,7 +78,7 @@ const mapSelect = (i: number) => document.querySelector(`[data-testid="data-impo
 
 describe("data screen", () => {
   beforeEach(() => {
-    vi.mocked(api.appStatus).mockReset().mockResolvedValue({ db_path: "/home/u/rapport/rapport.db", version: "0.1.0", open_error: null, newest_backup: null });
+    vi.mocked(api.appStatus).mockReset().mockResolvedValue({ db_path: "/home/u/rapport/rapport.db", version: "0.1.0", open_error: null, newest_backup: null, health_problem: null });
     vi.mocked(api.openFile).mockReset().mockResolvedValue("/home/u/people.csv");
     vi.mocked(api.saveFile).mockReset();
     vi.mocked(api.undo).mockReset();
@@ -89,6 +93,105 @@ describe("data screen", () => {
     vi.mocked(api.exports.vcard).mockReset();
     vi.mocked(api.backups.list).mockReset().mockResolvedValue([]);
     vi.mocked(api.backups.now).mockReset();
+    vi.mocked(api.backups.to).mockReset();
+    vi.mocked(api.db.open).mockReset();
+    vi.mocked(api.db.create).mockReset();
+    vi.mocked(api.db.restore).mockReset();
+    vi.mocked(api.imports.progress).mockReset().mockResolvedValue({ done: 0, total: 0 });
+    vi.mocked(api.imports.cancel).mockReset().mockResolvedValue(null);
+    vi.mocked(reopenWindow).mockReset();
+  });
+
+  it("shows the open data file and opens another one, reloading the window", async () => {
+    vi.mocked(api.openFile).mockResolvedValueOnce("/home/u/other.db");
+    vi.mocked(api.db.open).mockResolvedValue({ db_path: "/home/u/other.db", version: "0.1.0", open_error: null, newest_backup: null, health_problem: null });
+    renderIt();
+    await waitFor(() => expect(screen.getByTestId("data-file-path")).toHaveTextContent("/home/u/rapport/rapport.db"));
+    await userEvent.click(screen.getByTestId("data-file-open"));
+    await waitFor(() => expect(api.db.open).toHaveBeenCalledWith("/home/u/other.db"));
+    expect(api.openFile).toHaveBeenCalledWith(expect.any(String), ["db", "sqlite", "rapport"]);
+    await waitFor(() => expect(reopenWindow).toHaveBeenCalledTimes(1));
+  });
+
+  it("says plainly why another file was refused, and keeps the window as it is", async () => {
+    vi.mocked(api.openFile).mockResolvedValueOnce("/home/u/people.db");
+    vi.mocked(api.db.open).mockRejectedValue(
+      new ApiError({ code: "not_a_database", message: "/home/u/people.db is not a Rapport data file", fields: [] }),
+    );
+    renderIt();
+    await userEvent.click(await screen.findByTestId("data-file-open"));
+    const section = screen.getByTestId("data-file");
+    expect(await within(section).findByRole("alert")).toHaveTextContent("/home/u/people.db is not a Rapport data file");
+    expect(reopenWindow).not.toHaveBeenCalled();
+    expect(screen.getByTestId("data-file-path")).toHaveTextContent("/home/u/rapport/rapport.db");
+  });
+
+  it("creates a new data file, and backs up to a picked file", async () => {
+    vi.mocked(api.saveFile).mockResolvedValueOnce("/home/u/copy.db").mockResolvedValueOnce("/home/u/new.db");
+    vi.mocked(api.backups.to).mockResolvedValue({ path: "/home/u/copy.db", bytes: 2 * 1024 * 1024, millis: 5 });
+    vi.mocked(api.db.create).mockResolvedValue({ db_path: "/home/u/new.db", version: "0.1.0", open_error: null, newest_backup: null, health_problem: null });
+    renderIt();
+    await userEvent.click(screen.getByTestId("data-file-backup"));
+    await waitFor(() => expect(api.backups.to).toHaveBeenCalledWith("/home/u/copy.db"));
+    expect(api.saveFile).toHaveBeenLastCalledWith(`rapport-backup-${localDay()}.db`, expect.any(String), ["db"]);
+    expect(await screen.findByText(/Backed up to \/home\/u\/copy.db \(2.00 MB\)/)).toBeInTheDocument();
+    expect(reopenWindow).not.toHaveBeenCalled();
+
+    await userEvent.click(screen.getByTestId("data-file-new"));
+    await waitFor(() => expect(api.db.create).toHaveBeenCalledWith("/home/u/new.db"));
+    expect(api.saveFile).toHaveBeenLastCalledWith("rapport-new.db", expect.any(String), ["db"]);
+    await waitFor(() => expect(reopenWindow).toHaveBeenCalledTimes(1));
+  });
+
+  it("restores a backup only after asking, then reloads the window", async () => {
+    const backup = { path: "/home/u/rapport/backups/rapport-20261123T101500Z.db", taken_at: "2026-11-23T10:15:00Z", bytes: 1024, kind: "automatic" };
+    vi.mocked(api.backups.list).mockResolvedValue([backup]);
+    vi.mocked(api.db.restore).mockResolvedValue({ restored_from: backup.path, safety_backup: "/home/u/rapport/backups/before.db" });
+    renderIt();
+    await userEvent.click(await screen.findByTestId("backup-restore"));
+    const dialog = await screen.findByRole("alertdialog");
+    expect(dialog).toHaveTextContent("Replace the data in rapport.db with the backup from");
+    expect(dialog).toHaveTextContent("Your current data is kept as a backup first.");
+    expect(api.db.restore).not.toHaveBeenCalled();
+
+    // Cancel leaves everything alone.
+    await userEvent.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+    expect(api.db.restore).not.toHaveBeenCalled();
+
+    await userEvent.click(screen.getByTestId("backup-restore"));
+    await userEvent.click(within(await screen.findByRole("alertdialog")).getByTestId("confirm"));
+    await waitFor(() => expect(api.db.restore).toHaveBeenCalledWith(backup.path));
+    await waitFor(() => expect(reopenWindow).toHaveBeenCalledTimes(1));
+  });
+
+  it("offers deals as an import kind", async () => {
+    renderIt();
+    await userEvent.selectOptions(screen.getByTestId("data-import-entity"), "opportunities");
+    await chooseFile();
+    expect(api.imports.inspect).toHaveBeenCalledWith("/home/u/people.csv", "opportunities");
+  });
+
+  it("shows the progress of a running import and stops it on Cancel", async () => {
+    let finish: (r: ImportReport) => void = () => {};
+    vi.mocked(api.imports.file).mockReturnValue(new Promise<ImportReport>((ok) => (finish = ok)));
+    vi.mocked(api.imports.progress).mockResolvedValue({ done: 1200, total: 4800 });
+    renderIt();
+    await chooseFile();
+    await userEvent.click(screen.getByTestId("data-import-run"));
+    const bar = await screen.findByTestId("import-progress");
+    await waitFor(() => expect(bar).toHaveAttribute("aria-valuenow", "25"));
+    expect(screen.getByTestId("import-progress-text")).toHaveTextContent("1,200 of 4,800 rows (25%)");
+    expect(api.imports.progress).toHaveBeenCalled();
+
+    await userEvent.click(screen.getByTestId("import-cancel"));
+    await waitFor(() => expect(api.imports.cancel).toHaveBeenCalledTimes(1));
+    finish({ ...report, created: 0, rejected: [], batch_id: null, cancelled: true });
+    expect(await screen.findByTestId("data-import-stopped")).toHaveTextContent("Stopped: nothing was imported.");
+    expect(screen.queryByTestId("import-progress")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("data-import-report")).not.toBeInTheDocument();
+    // The mapping stays for another go.
+    expect(screen.getByTestId("data-import-mapping")).toBeInTheDocument();
   });
 
   it("shows one mapping row per column, prefilled from the inspection, with two sample values", async () => {

@@ -1,6 +1,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { ImportRunning } from "../components/ImportProgress";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
 import {
@@ -16,6 +18,7 @@ import {
   type VcardVersion,
 } from "../lib/api";
 import { formatDateTime } from "../lib/format";
+import { reopenWindow } from "../lib/reopen";
 import "../styles/leads.css";
 import "../styles/data.css";
 
@@ -25,6 +28,7 @@ export function Data() {
     <>
       <PageHead title="Data" sub="Bring records in, take everything out, and keep copies" />
       <div className="page-body data-page">
+        <DataFileSection />
         <ImportSection />
         <ExportSection />
         <BackupsSection />
@@ -50,12 +54,86 @@ function folderOf(path: string): string {
 
 const n = (x: number) => x.toLocaleString();
 
+/* ---------------------------------------------------------------- data file */
+
+/** The file extensions a Rapport data file may have. */
+const DB_EXTENSIONS = ["db", "sqlite", "rapport"];
+
+function DataFileSection() {
+  const client = useQueryClient();
+  const notify = useNotify();
+  const status = useQuery({ queryKey: ["app-status"], queryFn: api.appStatus });
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<"open" | "new" | "backup" | null>(null);
+
+  const act = async (key: "open" | "new" | "backup", run: () => Promise<void>) => {
+    setBusy(key);
+    setError(null);
+    try {
+      await run();
+    } catch (e) {
+      setError(plainError(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const openOther = () =>
+    act("open", async () => {
+      const path = await api.openFile("Rapport data files", DB_EXTENSIONS);
+      if (!path) return;
+      await api.db.open(path);
+      reopenWindow();
+    });
+  const createNew = () =>
+    act("new", async () => {
+      const path = await api.saveFile("rapport-new.db", "Rapport data file", ["db"]);
+      if (!path) return;
+      await api.db.create(path);
+      reopenWindow();
+    });
+  const backUpTo = () =>
+    act("backup", async () => {
+      const path = await api.saveFile(`rapport-backup-${localDay()}.db`, "Rapport data file", ["db"]);
+      if (!path) return;
+      const r = await api.backups.to(path);
+      await client.invalidateQueries({ queryKey: ["backups"] });
+      notify(`Backed up to ${r.path} (${formatMegabytes(r.bytes)})`);
+    });
+
+  const dbPath = status.data?.db_path;
+  return (
+    <section className="form-section data-section data-file" data-testid="data-file">
+      <h2>Data file</h2>
+      <p className="data-file-path">
+        <span className="muted">Open now:</span>
+        <code data-testid="data-file-path" title={dbPath}>
+          {dbPath ?? "…"}
+        </code>
+      </p>
+      <div className="data-buttons">
+        <button className="btn" onClick={() => void openOther()} disabled={busy !== null} data-testid="data-file-open">
+          {busy === "open" ? "Opening…" : "Open another file…"}
+        </button>
+        <button className="btn" onClick={() => void createNew()} disabled={busy !== null} data-testid="data-file-new">
+          {busy === "new" ? "Creating…" : "New database…"}
+        </button>
+        <button className="btn" onClick={() => void backUpTo()} disabled={busy !== null} data-testid="data-file-backup">
+          {busy === "backup" ? "Backing up…" : "Back up to a file…"}
+        </button>
+      </div>
+      <ErrorBanner error={error} />
+    </section>
+  );
+}
+
 /* ---------------------------------------------------------------- import */
 
 const IMPORT_KINDS: { value: ImportEntity; label: string; hint: string }[] = [
   { value: "contacts", label: "Contacts", hint: "People, from a CSV file (Google, Outlook, HubSpot, …) or vCards (.vcf)." },
   { value: "accounts", label: "Accounts", hint: "Companies, from a CSV file." },
   { value: "leads", label: "Leads", hint: "Leads, from a CSV file or a JSON export of a web form." },
+  { value: "opportunities", label: "Deals", hint: "Deals, from a CSV file (Pipedrive, HubSpot, Salesforce, …): stage by name, company found or created." },
 ];
 
 const DEDUP: { value: Dedup; label: string; hint: string }[] = [
@@ -79,6 +157,7 @@ function ImportSection() {
   const [previewing, setPreviewing] = useState(false);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [undone, setUndone] = useState(false);
+  const [stopped, setStopped] = useState(false);
 
   const start = (p: Picked | null) => {
     setPicked(p);
@@ -86,6 +165,7 @@ function ImportSection() {
     setPreviewing(false);
     setReport(null);
     setUndone(false);
+    setStopped(false);
     run.reset();
     undo.reset();
   };
@@ -117,8 +197,16 @@ function ImportSection() {
   });
 
   const run = useMutation({
-    mutationFn: () => api.imports.file(picked?.path as string, options),
+    mutationFn: () => {
+      setStopped(false);
+      return api.imports.file(picked?.path as string, options);
+    },
     onSuccess: async (r) => {
+      if (r.cancelled) {
+        // Stopped by the user: nothing was written; the mapping stays for another go.
+        setStopped(true);
+        return;
+      }
       setReport(r);
       // Rows can touch more than their own kind (a contact's account, tags): refetch what is shown.
       await client.invalidateQueries();
@@ -264,6 +352,12 @@ function ImportSection() {
               </button>
               <span className="muted small">Nothing is written until you import; an import can be undone as a whole.</span>
             </div>
+            {run.isPending && <ImportRunning />}
+            {stopped && !run.isPending && (
+              <p className="data-stopped" role="status" data-testid="data-import-stopped">
+                Stopped: nothing was imported.
+              </p>
+            )}
 
             {previewing && preview.data && (
               <>
@@ -529,77 +623,101 @@ function BackupsSection() {
   const dbPath = status.data?.db_path ?? "";
   const folder = dbPath ? `${folderOf(dbPath)}/backups` : backups.data?.[0] ? folderOf(backups.data[0].path) : "";
   const restoreCommand = (b: BackupFile) => (dbPath ? `rapport --db ${dbPath} restore ${b.path}` : `rapport restore ${b.path}`);
+  const [restoring, setRestoring] = useState<BackupFile | null>(null);
+  const restore = useMutation({
+    mutationFn: (b: BackupFile) => api.db.restore(b.path),
+    onSuccess: () => reopenWindow(),
+    onSettled: () => setRestoring(null),
+  });
 
   return (
-    <section className="form-section data-section" data-testid="data-backups">
-      <h2>Backups</h2>
-      <div className="data-backup-head">
-        <div>
-          <p className="muted">Rapport checks and copies your data file every day and when you quit, and keeps the recent copies (7 daily and 4 weekly by default).</p>
-          {folder && (
-            <p className="small">
-              Folder: <code data-testid="backups-folder">{folder}</code>
-            </p>
-          )}
+    <>
+      <section className="form-section data-section" data-testid="data-backups">
+        <h2>Backups</h2>
+        <div className="data-backup-head">
+          <div>
+            <p className="muted">Rapport checks and copies your data file every day and when you quit, and keeps the recent copies (7 daily and 4 weekly by default).</p>
+            {folder && (
+              <p className="small">
+                Folder: <code data-testid="backups-folder">{folder}</code>
+              </p>
+            )}
+          </div>
+          <button className="btn primary" onClick={() => now.mutate()} disabled={now.isPending} data-testid="backup-now">
+            {now.isPending ? "Backing up…" : "Back up now"}
+          </button>
         </div>
-        <button className="btn primary" onClick={() => now.mutate()} disabled={now.isPending} data-testid="backup-now">
-          {now.isPending ? "Backing up…" : "Back up now"}
-        </button>
-      </div>
-      <ErrorBanner error={backups.error ?? now.error} />
-      {backups.data && backups.data.length === 0 && <p className="muted" data-testid="backups-empty">No backups yet.</p>}
-      {backups.data && backups.data.length > 0 && (
-        <div className="table-card">
-          <table className="list data-backups" data-testid="backups-list">
-            <thead>
-              <tr>
-                <th>Taken</th>
-                <th className="col-size num">Size</th>
-                <th className="col-kind">Kind</th>
-                <th className="col-copy" aria-label="Restore" />
-              </tr>
-            </thead>
-            <tbody>
-              {backups.data.map((b) => (
-                <tr key={b.path} data-testid="backup-row">
-                  <td title={b.path}>
-                    {formatDateTime(b.taken_at)}
-                    <div className="mono muted small">{fileName(b.path)}</div>
-                  </td>
-                  <td className="num">{formatMegabytes(b.bytes)}</td>
-                  <td>
-                    <span className={`badge${b.kind === "damaged" ? " danger" : b.kind === "automatic" ? " subtle" : ""}`}>{KIND_LABEL[b.kind] ?? b.kind}</span>
-                  </td>
-                  <td className="row-actions">
-                    <button
-                      className="btn small"
-                      title={restoreCommand(b)}
-                      data-testid="backup-copy"
-                      onClick={() =>
-                        copyText(restoreCommand(b))
-                          .then(() => notify("Restore command copied"))
-                          .catch((e: unknown) => notify(plainError(e), "error"))
-                      }
-                    >
-                      Copy restore command
-                    </button>
-                  </td>
+        <ErrorBanner error={backups.error ?? now.error ?? (restore.error ? new Error(plainError(restore.error)) : null)} />
+        {backups.data && backups.data.length === 0 && <p className="muted" data-testid="backups-empty">No backups yet.</p>}
+        {backups.data && backups.data.length > 0 && (
+          <div className="table-card">
+            <table className="list data-backups" data-testid="backups-list">
+              <thead>
+                <tr>
+                  <th>Taken</th>
+                  <th className="col-size num">Size</th>
+                  <th className="col-kind">Kind</th>
+                  <th className="col-copy" aria-label="Restore" />
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <p className="muted small data-restore">
-        To restore: quit Rapport and run <code>rapport restore &lt;path&gt;</code>
-        {dbPath && (
-          <>
-            {" "}
-            (with <code>--db {dbPath}</code> when this is not your default data file)
-          </>
+              </thead>
+              <tbody>
+                {backups.data.map((b) => (
+                  <tr key={b.path} data-testid="backup-row">
+                    <td title={b.path}>
+                      {formatDateTime(b.taken_at)}
+                      <div className="mono muted small">{fileName(b.path)}</div>
+                    </td>
+                    <td className="num">{formatMegabytes(b.bytes)}</td>
+                    <td>
+                      <span className={`badge${b.kind === "damaged" ? " danger" : b.kind === "automatic" ? " subtle" : ""}`}>{KIND_LABEL[b.kind] ?? b.kind}</span>
+                    </td>
+                    <td className="row-actions">
+                      <button className="btn small" onClick={() => setRestoring(b)} disabled={restore.isPending} data-testid="backup-restore">
+                        Restore…
+                      </button>
+                      <button
+                        className="btn small ghost"
+                        title={restoreCommand(b)}
+                        data-testid="backup-copy"
+                        onClick={() =>
+                          copyText(restoreCommand(b))
+                            .then(() => notify("Restore command copied"))
+                            .catch((e: unknown) => notify(plainError(e), "error"))
+                        }
+                      >
+                        Copy command
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
-        . Your current file is kept as a backup first, never overwritten.
-      </p>
-    </section>
+        <p className="muted small data-restore">
+          Restoring puts the backup in place of your data file; your current file is kept as a backup first, never overwritten. From the command line:{" "}
+          <code>rapport restore &lt;path&gt;</code>
+          {dbPath && (
+            <>
+              {" "}
+              (with <code>--db {dbPath}</code> when this is not your default data file)
+            </>
+          )}
+          .
+        </p>
+      </section>
+      {restoring && (
+        <ConfirmDialog
+          title="Restore this backup?"
+          confirmLabel={restore.isPending ? "Restoring…" : "Restore"}
+          busy={restore.isPending}
+          onConfirm={() => restore.mutate(restoring)}
+          onCancel={() => setRestoring(null)}
+        >
+          Replace the data in <strong>{fileName(dbPath || "your data file")}</strong> with the backup from{" "}
+          <strong>{formatDateTime(restoring.taken_at)}</strong>? Your current data is kept as a backup first.
+        </ConfirmDialog>
+      )}
+    </>
   );
 }

@@ -91,6 +91,8 @@ import type { VcardReport } from "./bindings/VcardReport";
 import type { VcardVersion } from "./bindings/VcardVersion";
 import type { BackupFile } from "./bindings/BackupFile";
 import type { BackupReport } from "./bindings/BackupReport";
+import type { RestoreReport } from "./bindings/RestoreReport";
+import type { ImportProgress } from "./bindings/ImportProgress";
 
 export type * from "./types";
 
@@ -168,6 +170,16 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const api = {
   appStatus: () => call<AppStatus>("app_status"),
+  db: {
+    /** Works on another database file from now on; a file that cannot be opened is refused
+     * (`not_a_database`, `corrupt_database`, `schema_too_new`) and the current one stays open. */
+    open: (path: string) => call<AppStatus>("db_open", { path }),
+    /** Creates a new, empty database at `path` and works on it (refused when the file exists). */
+    create: (path: string) => call<AppStatus>("db_new", { path }),
+    /** Replaces the open file with `backup` (the current file is kept as a before-restore
+     * backup, or moved aside when damaged) and reopens it. */
+    restore: (backup: string) => call<RestoreReport>("db_restore", { backup }),
+  },
   accounts: {
     list: (query: Partial<AccountQuery> = {}) =>
       call<Page<AccountSummary>>("accounts_list", { query }),
@@ -325,6 +337,10 @@ export const api = {
     preview: (path: string, options: ImportOptions) => call<PreviewRow[]>("import_preview", { path, options }),
     /** One undoable batch (`batch_id`). */
     file: (path: string, options: ImportOptions) => call<ImportReport>("import_file", { path, options }),
+    /** How far the running import (file or call list) got; does not wait for it. */
+    progress: () => call<ImportProgress>("import_progress"),
+    /** Stops the running import: its report says `cancelled` and nothing is written. */
+    cancel: () => call<null>("import_cancel"),
   },
   exports: {
     csv: (entity: ExportEntity, path: string) => call<CsvReport>("export_csv", { entity, path }),
@@ -337,6 +353,8 @@ export const api = {
     list: () => call<BackupFile[]>("backups_list"),
     /** A verified backup now; null when the database is not a file. */
     now: () => call<BackupReport | null>("backup_now"),
+    /** A verified backup to a file the user picked. */
+    to: (path: string) => call<BackupReport>("backup_to", { path }),
   },
   /** Asks for a file to open; null when cancelled. */
   openFile: async (name: string, extensions: string[]): Promise<string | null> => {

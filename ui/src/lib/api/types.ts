@@ -130,3 +130,5 @@ export type { VcardReport } from "./bindings/VcardReport";
 export type { VcardVersion } from "./bindings/VcardVersion";
 export type { BackupFile } from "./bindings/BackupFile";
 export type { BackupReport } from "./bindings/BackupReport";
+export type { RestoreReport } from "./bindings/RestoreReport";
+export type { ImportProgress } from "./bindings/ImportProgress";
