@@ -33,6 +33,7 @@ import { Duplicates } from "./screens/Duplicates";
 import { Merge } from "./screens/Merge";
 import { Data } from "./screens/Data";
 import { DamagedFile } from "./screens/DamagedFile";
+import { HealthBanner } from "./components/HealthBanner";
 import { Settings } from "./screens/Settings";
 import { Today } from "./screens/Today";
 
@@ -115,6 +116,7 @@ function Shell() {
         </div>
       </nav>
       <main className="main">
+        <HealthBanner />
         <Switch>
           <Route path="/today" component={Today} />
           <Route path="/calendar" component={CalendarScreen} />
