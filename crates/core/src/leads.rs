@@ -618,6 +618,9 @@ fn filtered(conn: &Connection, query: &LeadQuery, keys: &[&str]) -> Result<ListS
     )?;
     if query.statuses.is_empty() {
         sql.filter("l.status <> 'converted'", []);
+    } else if let [one] = query.statuses.as_slice() {
+        // An equality lets the status index hand rows over in `updated_at` order (the board).
+        sql.filter("l.status = ?", [Value::Text(one.as_str().to_owned())]);
     } else {
         let json =
             serde_json::to_string(&query.statuses).map_err(|e| Error::Internal(e.to_string()))?;
