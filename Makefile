@@ -26,7 +26,7 @@ help:
 	@echo "make install-launcher  add Rapport to your desktop's app menu (no root needed)"
 	@echo "make bench     time every core operation on 100k generated contacts (release build)"
 	@echo "make bench-app cold start and memory of the release app on the benchmark database"
-	@echo "make fuzz      property tests with 20,000 cases each (search input, money, paging)"
+	@echo "make fuzz      property tests with 20,000 cases each (search input, money, paging, CSV/JSON/vCard import, archive)"
 	@echo "make bindings  regenerate the TypeScript bindings from the Rust types"
 	@echo "make clean     remove build output"
 

@@ -146,3 +146,94 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(cases())]
+
+    /// Any text in a vCard envelope (folded lines, odd parameters, quoted-printable, broken
+    /// escapes) is read or refused by name, and what is read imports with counts that add up.
+    #[test]
+    fn any_vcard_is_read_or_refused_by_name(
+        lines in proptest::collection::vec(
+            prop_oneof![
+                "(FN|N|EMAIL|TEL|ORG|TITLE|ADR|NOTE|BDAY|CATEGORIES|X-FOO)(;[A-Z=,-]{0,12}){0,2}:[^\r\n]{0,40}",
+                "N;ENCODING=QUOTED-PRINTABLE;CHARSET=(UTF-8|ISO-8859-1|bogus):[=0-9A-Fa-z;]{0,30}",
+                " [^\r\n]{0,20}",
+                "[^\r\n]{0,30}",
+            ],
+            0..12,
+        ),
+        version in "(2\\.1|3\\.0|4\\.0|9)",
+        close in any::<bool>(),
+    ) {
+        let mut card = format!("BEGIN:VCARD\r\nVERSION:{version}\r\n");
+        for l in &lines {
+            card.push_str(l);
+            card.push_str("\r\n");
+        }
+        if close {
+            card.push_str("END:VCARD\r\n");
+        }
+        match rapport_core::import::table::read(card.as_bytes(), "cards.vcf") {
+            Err(e) => prop_assert!(e.to_string().contains("cards.vcf"), "{}", e),
+            Ok(table) => {
+                let mut db = Db::open_in_memory().unwrap();
+                let report = rapport_core::import::import(
+                    &mut db,
+                    &table,
+                    &rapport_core::import::ImportOptions::default(),
+                    &mut |_, _| true,
+                );
+                match report {
+                    Ok(r) => prop_assert_eq!(r.rows_read, r.created + r.updated + r.skipped + r.rejected.len() as u64),
+                    Err(e) => prop_assert!(e.is_user_error(), "{}", e),
+                }
+            }
+        }
+    }
+
+    /// A JSON archive with any part of it damaged (a value, a table, the header) is refused with
+    /// a message, or loads whole; an archive that loads and is exported again is unchanged.
+    #[test]
+    fn a_damaged_archive_is_refused_or_loads_whole(
+        cut in 0usize..4000,
+        replacement in prop_oneof![Just(String::new()), "[\\[\\]{}\",:0-9a-z ]{1,8}"],
+    ) {
+        thread_local! {
+            static ARCHIVE: Vec<u8> = {
+                let dir = tempfile::tempdir().unwrap();
+                let mut db = Db::open(dir.path().join("a.db")).unwrap();
+                contacts::create(&mut db, &ContactInput {
+                    first_name: "Ada".into(),
+                    last_name: "Lovelace".into(),
+                    emails: vec![rapport_core::contacts::EmailEntry { label: "work".into(), address: "ada@x.example".into() }],
+                    tags: vec!["vip".into()],
+                    ..Default::default()
+                }).unwrap();
+                rapport_core::leads::create(&mut db, &rapport_core::leads::LeadInput { name: "Bea".into(), ..Default::default() }).unwrap();
+                let path = dir.path().join("a.json");
+                rapport_core::archive::export(&db, &path).unwrap();
+                std::fs::read(&path).unwrap()
+            };
+        }
+        let mut bytes = ARCHIVE.with(Clone::clone);
+        let at = cut.min(bytes.len().saturating_sub(1));
+        let end = (at + replacement.len().max(1)).min(bytes.len());
+        bytes.splice(at..end, replacement.bytes());
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("damaged.json");
+        std::fs::write(&file, &bytes).unwrap();
+        let mut db = Db::open(dir.path().join("b.db")).unwrap();
+        match rapport_core::archive::import(&mut db, &file) {
+            Err(e) => {
+                prop_assert!(!e.to_string().is_empty());
+                let rows: i64 = db.conn().query_row("SELECT count(*) FROM change_log", [], |r| r.get(0)).unwrap();
+                prop_assert_eq!(rows, 0, "a refused archive leaves nothing behind");
+            }
+            Ok(_) => {
+                let again = dir.path().join("again.json");
+                prop_assert!(rapport_core::archive::export(&db, &again).is_ok());
+            }
+        }
+    }
+}

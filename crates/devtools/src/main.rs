@@ -544,7 +544,7 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
         note: String::new(),
     });
 
-    // ---- activities: two per contact over a year and a quarter
+    // ---- activities: five per contact (500,000 for the full dataset) over a year and a quarter
     report("activities: generating");
     let now = chrono::Utc::now();
     let tz: chrono_tz::Tz = "Europe/Paris".parse()?;
@@ -555,7 +555,7 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
     };
     let activity_inputs: Vec<_> = all_contacts
         .iter()
-        .flat_map(|c| [c, c])
+        .flat_map(|c| [c; 5])
         .map(|c| g.activity(c, now))
         .collect();
     let (made, t_act) = time(|| {
