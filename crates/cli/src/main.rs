@@ -84,7 +84,8 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   activities add  -> {activity: Activity, follow_up: null | Activity, batch_id}
   activities done -> {activity: Activity, next: null | Activity, batch_id}
   agenda         -> {today: YYYY-MM-DD, overdue: [Activity], overdue_total,
-                     due_today: [Activity], upcoming: [{date, items: [Activity]}]}
+                     due_today: [Activity], upcoming: [{date, items: [Activity]}],
+                     upcoming_total}   overdue and upcoming show at most 500 items each
   reminders      -> [{activity: Activity, remind_at, missed}]
   export ics     -> {path, bytes, items}
   export json    -> {path, tables: [[table, rows]]}   the archive itself:

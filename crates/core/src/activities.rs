@@ -1431,8 +1431,11 @@ pub struct Agenda {
     pub overdue_total: i64,
     /// Open items due today, by time.
     pub due_today: Vec<Activity>,
-    /// The following days, each with its open items.
+    /// The following days, each with its open items (at most 500 in all; `upcoming_total`
+    /// counts all).
     pub upcoming: Vec<AgendaDay>,
+    #[ts(type = "number")]
+    pub upcoming_total: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -1444,6 +1447,7 @@ pub struct AgendaDay {
 }
 
 const OVERDUE_SHOWN: i64 = 500;
+const UPCOMING_SHOWN: i64 = 500;
 
 /// Open, dated activities (notes excluded) from overdue through `days` days after today.
 pub fn agenda(conn: &Connection, now: DateTime<Utc>, tz: Tz, days: u32) -> Result<Agenda> {
@@ -1463,24 +1467,25 @@ pub fn agenda(conn: &Connection, now: DateTime<Utc>, tz: Tz, days: u32) -> Resul
                 .collect::<rusqlite::Result<_>>()?;
             complete_rows(conn, items)
         };
+    let count = |from: Option<DateTime<Utc>>, to: DateTime<Utc>| -> Result<i64> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT count(*) FROM activities WHERE done_at IS NULL AND starts_at IS NOT NULL
+                   AND kind <> 'note' AND (?1 IS NULL OR starts_at >= ?1) AND starts_at < ?2",
+            )?
+            .query_row((from.map(stamp), stamp(to)), |r| r.get(0))?)
+    };
+    let start_tomorrow = time::start_of_day(tz, today + Duration::days(1));
     let overdue = open(None, start_today, OVERDUE_SHOWN)?;
-    let overdue_total: i64 = conn
-        .prepare_cached(
-            "SELECT count(*) FROM activities WHERE done_at IS NULL AND starts_at IS NOT NULL
-               AND kind <> 'note' AND starts_at < ?1",
-        )?
-        .query_row([stamp(start_today)], |r| r.get(0))?;
-    let mut due_today = Vec::new();
+    let overdue_total = count(None, start_today)?;
+    let due_today = open(Some(start_today), start_tomorrow, 5000)?;
+    let upcoming_total = count(Some(start_tomorrow), end)?;
     let mut upcoming: Vec<AgendaDay> = Vec::new();
-    for a in open(Some(start_today), end, 5000)? {
+    for a in open(Some(start_tomorrow), end, UPCOMING_SHOWN)? {
         let Some(at) = a.starts_at.as_deref().map(parse_stamp).transpose()? else {
             continue;
         };
         let date = time::local_date(tz, at);
-        if date == today {
-            due_today.push(a);
-            continue;
-        }
         let key = date.format("%Y-%m-%d").to_string();
         match upcoming.last_mut() {
             Some(day) if day.date == key => day.items.push(a),
@@ -1496,6 +1501,7 @@ pub fn agenda(conn: &Connection, now: DateTime<Utc>, tz: Tz, days: u32) -> Resul
         overdue_total,
         due_today,
         upcoming,
+        upcoming_total,
     })
 }
 

@@ -57,6 +57,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0005_leads.sql"),
         then: Some(crate::leads::seed),
     },
+    Migration {
+        version: 6,
+        name: "agenda_index",
+        sql: include_str!("../migrations/0006_agenda_index.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock before giving up.
@@ -462,6 +468,7 @@ mod tests {
             (3, 0xcde3_c7ed_1f8c_8aab),
             (4, 0x567f_c6a1_f2cd_ea1a),
             (5, 0x453d_530f_0c7b_e3ac),
+            (6, 0x9cbc_754f_595c_c0a7),
         ];
         assert_eq!(
             SHIPPED.len(),

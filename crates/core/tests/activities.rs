@@ -274,6 +274,15 @@ fn the_agenda_sorts_open_items_into_overdue_today_and_the_next_days_in_the_users
     assert!(agenda.overdue.is_empty());
     assert!(agenda.due_today.is_empty());
     assert_eq!(agenda.upcoming[1].date, "2026-06-12");
+    assert_eq!(
+        agenda.upcoming_total,
+        agenda
+            .upcoming
+            .iter()
+            .map(|d| d.items.len() as i64)
+            .sum::<i64>(),
+        "every upcoming item is listed when there are few"
+    );
 }
 
 fn local_times(db: &Db, series: &str, tz: Tz) -> Vec<String> {

@@ -46,6 +46,7 @@ const agenda: Agenda = {
   overdue_total: 12,
   due_today: [item("d1", "Call Ada back", at(0, 11)), standup],
   upcoming: [{ date: ymd(at(1, 0)), items: [item("u1", "Demo at Acme", at(1, 10), { kind: "meeting" })] }],
+  upcoming_total: 1,
 };
 
 function renderToday() {
@@ -82,6 +83,14 @@ describe("the Today screen", () => {
     expect(upcoming).toHaveTextContent("Demo at Acme");
     expect(within(today).getAllByRole("link", { name: "Ada Lovelace" })[0]).toHaveAttribute("href", "/contacts/c1");
     expect(api.agenda).toHaveBeenCalledWith(7);
+  });
+
+  it("says how many more items the coming days hold than it lists", async () => {
+    vi.mocked(api.agenda).mockResolvedValue({ ...agenda, upcoming_total: 1201 });
+    renderToday();
+    const more = await screen.findByTestId("agenda-upcoming-more");
+    expect(more).toHaveTextContent("1,200 more");
+    expect(within(more).getByRole("link", { name: "calendar" })).toHaveAttribute("href", "/calendar");
   });
 
   it("ticks an item off at once and offers Undo, which takes the whole save back", async () => {
@@ -127,7 +136,7 @@ describe("the Today screen", () => {
   });
 
   it("has a friendly empty state", async () => {
-    vi.mocked(api.agenda).mockResolvedValue({ today: ymd(now), overdue: [], overdue_total: 0, due_today: [], upcoming: [] });
+    vi.mocked(api.agenda).mockResolvedValue({ today: ymd(now), overdue: [], overdue_total: 0, due_today: [], upcoming: [], upcoming_total: 0 });
     renderToday();
     expect(await screen.findByTestId("agenda-empty")).toHaveTextContent("All clear");
     expect(screen.getByTestId("new-activity")).toBeInTheDocument();

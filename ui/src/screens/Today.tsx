@@ -64,6 +64,8 @@ export function Today() {
   const today = data ? visible(data.due_today) : [];
   const days = data ? data.upcoming.map((d) => ({ ...d, items: visible(d.items) })).filter((d) => d.items.length > 0) : [];
   const hiddenOverdue = data ? data.overdue.length - overdue.length : 0;
+  const shownUpcoming = data ? data.upcoming.reduce((n, d) => n + d.items.length, 0) : 0;
+  const moreUpcoming = data ? Math.max(data.upcoming_total - shownUpcoming, 0) : 0;
   const overdueTotal = data ? Math.max(data.overdue_total - hiddenOverdue, overdue.length) : 0;
   const empty = data && overdue.length === 0 && today.length === 0 && days.length === 0;
   const todayDate = data ? parseWhen(data.today) : new Date();
@@ -128,6 +130,12 @@ export function Today() {
                   <ul className="agenda-list">{d.items.map((a) => row(a, false))}</ul>
                 </div>
               ))}
+              {moreUpcoming > 0 && (
+                <p className="muted agenda-more" data-testid="agenda-upcoming-more">
+                  and {moreUpcoming.toLocaleString()} more in these days: see the{" "}
+                  <Link href="/calendar">calendar</Link>.
+                </p>
+              )}
             </section>
           </div>
         )}

@@ -19,6 +19,7 @@ overdue: Array<Activity>, overdue_total: number,
  */
 due_today: Array<Activity>, 
 /**
- * The following days, each with its open items.
+ * The following days, each with its open items (at most 500 in all; `upcoming_total`
+ * counts all).
  */
-upcoming: Array<AgendaDay>, };
+upcoming: Array<AgendaDay>, upcoming_total: number, };
