@@ -252,13 +252,22 @@ fn backups_taken_while_another_process_writes_hold_whole_batches() {
         .args(["crash-writer", "--db"])
         .arg(&db)
         .args(["--batches", "60", "--size", &SIZE.to_string()])
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // Back up only once the writer is under way (a loaded machine may take a while to start
+    // it), then keep backing up while it writes on.
+    let mut acks = BufReader::new(writer.stdout.take().unwrap()).lines();
+    let first = acks.next().and_then(Result::ok).unwrap_or_default();
+    assert!(
+        first.starts_with("committed"),
+        "the writer started: {first:?}"
+    );
+    std::thread::spawn(move || acks.for_each(drop));
     let mut seen = Vec::new();
     for i in 0..6 {
-        std::thread::sleep(Duration::from_millis(150));
+        std::thread::sleep(Duration::from_millis(100));
         let out = dir.path().join(format!("backup-{i}.db"));
         let source = Db::open(&db).unwrap();
         backup::backup(&source, &out).unwrap();
