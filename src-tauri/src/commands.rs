@@ -611,12 +611,9 @@ pub fn import_file(
     path: String,
     options: ImportOptions,
 ) -> CommandResult<ImportReport> {
-    state.import_begin();
-    state.with(|db| {
+    state.importing(|db, progress| {
         let table = import::read_file(std::path::Path::new(&path))?;
-        import::import(db, &table, &options, &mut |done, total| {
-            state.import_step(done, total)
-        })
+        import::import(db, &table, &options, progress)
     })
 }
 
@@ -637,14 +634,8 @@ pub fn call_list_import(
     path: String,
     options: CallListImport,
 ) -> CommandResult<CallListReport> {
-    state.import_begin();
-    state.with(|db| {
-        calllists::import_file(
-            db,
-            std::path::Path::new(&path),
-            &options,
-            &mut |done, total| state.import_step(done, total),
-        )
+    state.importing(|db, progress| {
+        calllists::import_file(db, std::path::Path::new(&path), &options, progress)
     })
 }
 

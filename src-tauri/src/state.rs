@@ -129,17 +129,20 @@ impl AppState {
             .clone()
     }
 
-    /// The progress callback of an import: records how far it got and says whether to go on.
-    pub fn import_step(&self, done: usize, total: usize) -> bool {
-        self.import_done.store(done as u64, Ordering::Relaxed);
-        self.import_total.store(total as u64, Ordering::Relaxed);
-        !self.import_cancel.load(Ordering::Relaxed)
-    }
-
-    /// Starts counting a new import.
-    pub fn import_begin(&self) {
+    /// Runs an import with the database and a progress callback that records how far it got
+    /// (for `import_progress`) and stops it when the user cancelled.
+    pub fn importing<T>(
+        &self,
+        f: impl FnOnce(&mut Db, &mut dyn FnMut(usize, usize) -> bool) -> rapport_core::Result<T>,
+    ) -> CommandResult<T> {
         self.import_cancel.store(false, Ordering::Relaxed);
-        self.import_step(0, 0);
+        let step = |done: usize, total: usize| -> bool {
+            self.import_done.store(done as u64, Ordering::Relaxed);
+            self.import_total.store(total as u64, Ordering::Relaxed);
+            !self.import_cancel.load(Ordering::Relaxed)
+        };
+        step(0, 0);
+        self.with(|db| f(db, &mut |done, total| step(done, total)))
     }
 
     /// (rows done, rows in all) of the running import.

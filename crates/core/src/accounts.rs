@@ -418,10 +418,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
             postal_code: row.get(8)?,
             country: row.get(9)?,
         },
-        annual_revenue: minor.zip(currency).map(|(amount_minor, currency)| Money {
-            amount_minor,
-            currency,
-        }),
+        annual_revenue: Money::stored(minor, currency),
         employee_count: row.get(12)?,
         notes: row.get(13)?,
         contact_count: row.get(14)?,

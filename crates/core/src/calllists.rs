@@ -18,7 +18,7 @@ use crate::activities::{
 };
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::import::{ImportEntity, Rejected, Table, TableRow};
+use crate::import::{ImportEntity, Rejected, Table, TableRow, cell};
 use crate::leads::{self, LeadInput, LeadStatus};
 use crate::list::Page;
 use crate::store::text;
@@ -442,15 +442,6 @@ struct Person {
     extra: BTreeMap<String, String>,
 }
 
-fn cell<'a>(row: &'a TableRow, mapping: &[Option<String>], key: &str) -> Option<&'a str> {
-    mapping
-        .iter()
-        .position(|m| m.as_deref() == Some(key))
-        .and_then(|i| row.cells.get(i))
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-}
-
 fn clip(value: Option<&str>, max: usize) -> Option<String> {
     value.map(|v| v.chars().take(max).collect())
 }
@@ -762,14 +753,7 @@ pub fn entries(conn: &Connection, key: &str, query: &EntryQuery) -> Result<Page<
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| {
-            format!(
-                "%{}%",
-                s.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            )
-        });
+        .map(crate::list::contains_pattern);
     let filter = "e.call_list_id = ?1 AND (?2 IS NULL OR e.status = ?2)
            AND (?3 IS NULL OR e.name LIKE ?3 ESCAPE '\\' OR e.company LIKE ?3 ESCAPE '\\'
                 OR e.phone LIKE ?3 ESCAPE '\\')";

@@ -326,13 +326,6 @@ const SELECT: &str = "SELECT l.id, l.name, l.company, l.title, l.email, l.phone,
    LEFT JOIN contacts c ON c.id = l.converted_contact_id
    LEFT JOIN opportunities o ON o.id = l.converted_opportunity_id";
 
-fn money(minor: Option<i64>, currency: Option<String>) -> Option<Money> {
-    minor.zip(currency).map(|(amount_minor, currency)| Money {
-        amount_minor,
-        currency,
-    })
-}
-
 fn status_of(row: &Row<'_>, i: usize) -> rusqlite::Result<LeadStatus> {
     Ok(LeadStatus::parse(&row.get::<_, String>(i)?).unwrap_or(LeadStatus::New))
 }
@@ -359,7 +352,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Lead> {
         rating: rating_of(row, 10)?,
         owner_id: row.get(11)?,
         owner_name: row.get(12)?,
-        estimated_value: money(row.get(13)?, row.get(14)?),
+        estimated_value: Money::stored(row.get(13)?, row.get(14)?),
         notes: row.get(15)?,
         call_list_id: row.get(16)?,
         call_list_name: row.get(17)?,
@@ -597,7 +590,7 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<LeadSummary> {
         status: status_of(row, 6)?,
         rating: rating_of(row, 7)?,
         owner_name: row.get(8)?,
-        estimated_value: money(row.get(9)?, row.get(10)?),
+        estimated_value: Money::stored(row.get(9)?, row.get(10)?),
         created_at: row.get(11)?,
         updated_at: row.get(12)?,
         custom: CustomValues::new(),
@@ -944,10 +937,7 @@ pub fn plan_conversion(conn: &Connection, id: &str) -> Result<ConversionPlan> {
         last_name,
         accounts,
         contacts,
-        opportunity_name: match &lead.company {
-            Some(company) => format!("{company}: {}", lead.name),
-            None => lead.name.clone(),
-        },
+        opportunity_name: plan_name(&lead),
         amount: lead.estimated_value.clone(),
         activities: linked_activities(conn, id)?,
         lead,

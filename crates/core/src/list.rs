@@ -299,6 +299,16 @@ impl ListSql {
     }
 }
 
+/// A `LIKE ... ESCAPE '\'` pattern matching values that contain `text` literally.
+pub(crate) fn contains_pattern(text: &str) -> String {
+    format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
 /// Filters every kind of record list shares.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]

@@ -16,6 +16,18 @@ pub struct Money {
     pub currency: String,
 }
 
+impl Money {
+    /// Money stored as two nullable columns (minor units and currency), when both are set.
+    pub fn stored(amount_minor: Option<i64>, currency: Option<String>) -> Option<Money> {
+        amount_minor
+            .zip(currency)
+            .map(|(amount_minor, currency)| Money {
+                amount_minor,
+                currency,
+            })
+    }
+}
+
 /// Money as a person types it: a decimal amount (`"1234.50"`, `"1 234,5"` is refused) and a code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -740,10 +740,7 @@ fn from_row(row: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<Opportunity> 
     let minor: Option<i64> = row.get(10)?;
     let currency: Option<String> = row.get(11)?;
     let probability: i64 = row.get(12)?;
-    let amount = minor.zip(currency).map(|(amount_minor, currency)| Money {
-        amount_minor,
-        currency,
-    });
+    let amount = Money::stored(minor, currency);
     let kind = StageKind::parse(&row.get::<_, String>(6)?);
     let entered: String = row.get(7)?;
     let last: Option<String> = row.get(25)?;
@@ -1073,10 +1070,7 @@ pub fn board(conn: &Connection, query: &BoardQuery, now: DateTime<Utc>) -> Resul
                     id: r.get(0)?,
                     name: r.get(1)?,
                     account_name: r.get(2)?,
-                    amount: minor.zip(currency).map(|(amount_minor, currency)| Money {
-                        amount_minor,
-                        currency,
-                    }),
+                    amount: Money::stored(minor, currency),
                     probability: r.get(5)?,
                     expected_close: r.get(6)?,
                     owner_name: r.get(7)?,
@@ -1318,12 +1312,7 @@ pub fn list(conn: &Connection, query: &OpportunityQuery) -> Result<Page<Opportun
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        let like = format!(
-            "%{}%",
-            text.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let like = crate::list::contains_pattern(text);
         sql.filter(
             "(o.name LIKE ? ESCAPE '\\' OR a.name LIKE ? ESCAPE '\\')",
             [Value::Text(like.clone()), Value::Text(like)],
@@ -1367,10 +1356,7 @@ pub fn list(conn: &Connection, query: &OpportunityQuery) -> Result<Page<Opportun
                 account_name: row.get(2)?,
                 stage_name: row.get(3)?,
                 stage_kind: StageKind::parse(&row.get::<_, String>(4)?),
-                amount: minor.zip(currency).map(|(amount_minor, currency)| Money {
-                    amount_minor,
-                    currency,
-                }),
+                amount: Money::stored(minor, currency),
                 probability: row.get(7)?,
                 expected_close: row.get(8)?,
                 owner_name: row.get(9)?,

@@ -464,7 +464,12 @@ fn domain(website: &str) -> Option<String> {
     (host.contains('.') && !host.contains(char::is_whitespace)).then_some(host)
 }
 
-fn cell<'a>(row: &'a TableRow, mapping: &[Option<String>], key: &str) -> Option<&'a str> {
+/// The trimmed, non-empty value of the column mapped to `key`.
+pub(crate) fn cell<'a>(
+    row: &'a TableRow,
+    mapping: &[Option<String>],
+    key: &str,
+) -> Option<&'a str> {
     mapping
         .iter()
         .position(|m| m.as_deref() == Some(key))
