@@ -91,6 +91,30 @@ pub fn run() {
             commands::deal_move,
             commands::deal_delete,
             commands::deal_history,
+            commands::tickets_list,
+            commands::ticket_counts,
+            commands::ticket_get,
+            commands::ticket_create,
+            commands::ticket_update,
+            commands::ticket_set_status,
+            commands::ticket_message,
+            commands::ticket_delete,
+            commands::ticket_me_set,
+            commands::complaints,
+            commands::sla_policies,
+            commands::sla_policy_save,
+            commands::sla_policy_remove,
+            commands::working_hours,
+            commands::working_hours_set,
+            commands::holidays,
+            commands::holiday_add,
+            commands::holiday_remove,
+            commands::agreements_list,
+            commands::agreement_create,
+            commands::agreement_update,
+            commands::agreement_delete,
+            commands::agreement_occurrences,
+            commands::occurrence_settle,
             commands::leads_list,
             commands::leads_board,
             commands::lead_get,
@@ -139,6 +163,16 @@ pub fn run() {
                 // SQLite's quick check over the whole file; problems are shown in the window.
                 state.check_health();
                 let _ = state.auto_backup(AutoReason::Daily);
+                // Service upkeep: agreement occurrences falling due become tasks, and SLA
+                // breaches since the tickets last changed are written down.
+                loop {
+                    let _ = state.with(|db| {
+                        let now = chrono::Utc::now();
+                        rapport_core::agreements::generate(db, now)?;
+                        rapport_core::tickets::record_breaches(db, now)
+                    });
+                    std::thread::sleep(std::time::Duration::from_secs(600));
+                }
             });
             Ok(())
         })

@@ -26,6 +26,7 @@ mod deals;
 mod import;
 mod leads;
 mod output;
+mod service;
 
 const AFTER_HELP: &str = "\
 DATABASE
@@ -166,6 +167,49 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                         Due callbacks first, then people not yet called in file order, then
                         the unanswered (fewest attempts first) until max_attempts.
   calllists call     -> {entry: Entry, activity_id, callback_id, lead_id, batch_id}
+  tickets get    -> Ticket              {id, number, subject, description, account_id,
+                                          account_name, contact_id, contact_name, product,
+                                          channel: phone|email|web_form|letter|in_person,
+                                          category: question|problem|complaint|request|callback,
+                                          priority: low|normal|high|urgent,
+                                          status: new|open|waiting|resolved|closed,
+                                          owner_id, owner_name, callback_activity_id,
+                                          callback_at, resolve_on_callback,
+                                          first_responded_at, resolved_at, closed_at, sla: Sla,
+                                          tags, custom, messages: [{id, kind: reply|customer|note,
+                                          body, author_id, author_name, created_at}],
+                                          history: [{status, entered_at}], created_at,
+                                          updated_at}
+  tickets list   -> [{id, number, subject, account_id, account_name, contact_name, category,
+                      priority, status, channel, owner_name, sla: Sla, custom, created_at,
+                      updated_at}]   queues: open (new, open, waiting), mine, breaching_soon,
+                      breached, waiting, resolved (and closed), all
+                    Sla = {first_response: Clock | null, resolution: Clock | null, breached,
+                           warning}   null when no policy covers the priority
+                    Clock = {target_minutes, state: running|paused|met, due_at (while running),
+                             seconds_left (business seconds; negative when over),
+                             used_percent, warning, breached_at, met_at}
+                    Clocks count business hours only (sla hours, sla holidays); they run while
+                    a ticket is new or open, pause while it waits on the customer and stop when
+                    it is resolved. The first reply meets the first response.
+  tickets reply  -> Ticket
+  tickets counts -> {open, mine, breaching_soon, breached, waiting, me}
+  tickets complaints -> {tickets, complaints, complaint_share_tenths (125 = 12.5%),
+                         accounts_with_tickets, accounts_complaining,
+                         accounts: [{account_id, account_name, tickets, complaints}]}
+  sla breaches   -> [ticket summary as in tickets list]
+  sla policies   -> [{id, tier: null | text, priority, first_response_minutes,
+                      resolution_minutes}]   a tier policy applies to accounts tagged with it
+  sla hours      -> {time_zone, days: [{open, start, end}] Monday first, warn_percent}
+  sla holidays   -> [{id, day, name}]
+  agreements list -> [{id, account_id, account_name, name, description, rrule, schedule,
+                       starts_on, ends_on, owner_id, owner_name, next_due, delivered,
+                       skipped, open, created_at}]
+  agreements log  -> [{id, agreement_id, agreement_name, account_name, due_on,
+                       status: due|delivered|skipped, task_id, note, settled_at}]
+                    Occurrences due within 7 days are made with a task each (agreements run,
+                    and the app hourly); completing the task delivers the occurrence.
+  agreements run  -> {created}
   Activity kinds: call, meeting, task, note, email, sms, letter, fax, web_visit, event.
   Times typed without an offset (2026-11-24T09:00) are local time: $TZ, else the system's
   zone; a date alone (2026-11-24) means all day. A repeating activity (--rrule, RFC 5545)
@@ -271,6 +315,15 @@ enum Command {
     /// Call lists (pre-leads): import, work through the calling queue, see progress.
     #[command(subcommand)]
     Calllists(leads::CallListsCmd),
+    /// Service tickets: open, reply, wait on the customer, resolve; queues with SLA figures.
+    #[command(subcommand)]
+    Tickets(service::TicketsCmd),
+    /// Service levels: breaches, targets per priority, working hours and holidays.
+    #[command(subcommand)]
+    Sla(service::SlaCmd),
+    /// Service agreements (commitments such as a monthly statement): add, run, log delivery.
+    #[command(subcommand)]
+    Agreements(service::AgreementsCmd),
     /// Open pipeline by expected close month (count, amount, weighted) and won amounts.
     Forecast {
         #[arg(long)]
@@ -931,6 +984,9 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
         Command::Pipelines(cmd) => deals::pipelines_cmd(&mut db, cmd),
         Command::Leads(cmd) => leads::run(&mut db, cmd),
         Command::Calllists(cmd) => leads::run_calllists(&mut db, cmd),
+        Command::Tickets(cmd) => service::run(&mut db, cmd),
+        Command::Sla(cmd) => service::run_sla(&mut db, cmd),
+        Command::Agreements(cmd) => service::run_agreements(&mut db, cmd),
         Command::Forecast {
             pipeline,
             months_back,

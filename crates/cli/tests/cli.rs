@@ -1321,3 +1321,124 @@ fn leads_are_added_listed_and_imported_from_form_exports() {
             .any(|s| s["name"] == "Web form" && s["leads"] == 1)
     );
 }
+
+#[test]
+fn tickets_sla_and_agreements_from_the_command_line() {
+    let s = Sandbox::new();
+    let acme = s
+        .ok(&["accounts", "add", "--name", "Acme"])
+        .trim()
+        .to_owned();
+    // Round the clock, so the figures do not depend on when the test runs.
+    for day in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] {
+        s.ok(&[
+            "sla",
+            "hours",
+            "--zone",
+            "UTC",
+            "--day",
+            &format!("{day}=00:00-24:00"),
+        ]);
+    }
+    let id = s.ok(&[
+        "tickets",
+        "add",
+        "--subject",
+        "Late delivery",
+        "--account-id",
+        &acme,
+        "--priority",
+        "high",
+        "--category",
+        "complaint",
+    ]);
+    assert!(is_uuid_v7(id.trim()));
+    let list = s.json(&["tickets", "list", "--format", "json"]);
+    let t = &list[0];
+    assert_eq!(t["number"], 1);
+    assert_eq!(t["status"], "new");
+    assert_eq!(t["sla"]["first_response"]["target_minutes"], 240);
+    assert_eq!(t["sla"]["first_response"]["state"], "running");
+    assert!(t["sla"]["resolution"]["seconds_left"].as_i64().unwrap() > 8 * 3600 - 120);
+    assert_eq!(t["sla"]["breached"], false);
+
+    // Replying by number, then waiting on the customer, pauses the resolution clock.
+    let replied = s.json(&[
+        "tickets",
+        "reply",
+        "#1",
+        "--body",
+        "Sorry! Which order?",
+        "--status",
+        "waiting",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(replied["status"], "waiting");
+    assert_eq!(replied["sla"]["first_response"]["state"], "met");
+    assert_eq!(replied["sla"]["resolution"]["state"], "paused");
+    assert_eq!(replied["messages"][0]["kind"], "reply");
+    let waiting = s.json(&["tickets", "list", "--queue", "waiting", "--format", "json"]);
+    assert_eq!(waiting.as_array().unwrap().len(), 1);
+    s.ok(&["tickets", "update", "1", "--status", "resolved"]);
+    let open = s.json(&["tickets", "list", "--status", "open", "--format", "json"]);
+    assert!(open.as_array().unwrap().is_empty());
+    let breaches = s.json(&["sla", "breaches", "--format", "json"]);
+    assert!(breaches.as_array().unwrap().is_empty());
+    let complaints = s.json(&["tickets", "complaints", "--format", "json"]);
+    assert_eq!(complaints["complaints"], 1);
+    assert_eq!(complaints["accounts"][0]["account_name"], "Acme");
+
+    let stderr = s.fails(
+        2,
+        &["tickets", "add", "--subject", "X", "--priority", "extreme"],
+    );
+    assert!(stderr.contains("low, normal, high, urgent"), "{stderr}");
+    let stderr = s.fails(2, &["sla", "hours", "--day", "mon=17:00-09:00"]);
+    assert!(stderr.contains("Monday"), "{stderr}");
+    s.ok(&[
+        "sla",
+        "policies",
+        "--priority",
+        "urgent",
+        "--first-response",
+        "30m",
+        "--resolution",
+        "2h",
+    ]);
+    let policies = s.json(&["sla", "policies", "--format", "json"]);
+    assert_eq!(policies[0]["priority"], "urgent");
+    assert_eq!(policies[0]["first_response_minutes"], 30);
+
+    let agreement = s.ok(&[
+        "agreements",
+        "add",
+        "--account-id",
+        &acme,
+        "--name",
+        "Daily report",
+        "--rrule",
+        "FREQ=DAILY",
+    ]);
+    let log = s.json(&["agreements", "log", agreement.trim(), "--format", "json"]);
+    assert_eq!(log.as_array().unwrap().len(), 8);
+    let first = log[7]["id"].as_str().unwrap().to_owned();
+    s.ok(&["agreements", "deliver", &first]);
+    let stderr = s.fails(
+        2,
+        &[
+            "agreements",
+            "add",
+            "--account-id",
+            &acme,
+            "--name",
+            "X",
+            "--rrule",
+            "sometimes",
+        ],
+    );
+    assert!(stderr.contains("recurrence rule"), "{stderr}");
+    let list = s.json(&["agreements", "list", "--format", "json"]);
+    assert_eq!(list[0]["delivered"], 1);
+    assert_eq!(list[0]["open"], 7);
+}

@@ -235,6 +235,7 @@ const LINKABLE: &[(&str, &str)] = &[
     ("opportunities", "name"),
     ("leads", "name"),
     ("call_list_entries", "name"),
+    ("tickets", "'#' || number || ' ' || subject"),
 ];
 
 /// The name of a linkable record, or `None` when it does not exist.
@@ -933,6 +934,8 @@ pub fn complete(db: &mut Db, id: &str) -> Result<Completed> {
             ));
         }
         w.update(TABLE, id, &fields)?;
+        crate::tickets::activity_completed(w, id)?;
+        crate::agreements::activity_completed(w, id)?;
         let next = match &old.series_id {
             Some(series_id) => next_occurrence(w, series_id, occurrence_of(w.conn(), id)?)?,
             None => None,

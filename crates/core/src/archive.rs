@@ -49,6 +49,13 @@ const TABLES: &[&str] = &[
     "call_lists",
     "call_list_entries",
     "leads",
+    "holidays",
+    "sla_policies",
+    "tickets",
+    "ticket_messages",
+    "ticket_status_history",
+    "service_agreements",
+    "agreement_occurrences",
     "change_log",
 ];
 
@@ -58,6 +65,7 @@ const SEEDED: &[&str] = &[
     "pipelines",
     "lost_reasons",
     "lead_sources",
+    "sla_policies",
 ];
 
 fn to_json(v: Value) -> Json {

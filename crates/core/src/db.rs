@@ -63,6 +63,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0006_agenda_index.sql"),
         then: None,
     },
+    Migration {
+        version: 7,
+        name: "service",
+        sql: include_str!("../migrations/0007_service.sql"),
+        then: Some(crate::sla::seed),
+    },
 ];
 
 /// How long a writer waits for another connection's write lock before giving up.
@@ -469,6 +475,7 @@ mod tests {
             (4, 0x567f_c6a1_f2cd_ea1a),
             (5, 0x453d_530f_0c7b_e3ac),
             (6, 0x9cbc_754f_595c_c0a7),
+            (7, 0x2761_c708_de56_d172),
         ];
         assert_eq!(
             SHIPPED.len(),

@@ -19,7 +19,7 @@ use crate::validate::{Checker, SHORT_TEXT_MAX};
 const TABLE: &str = "custom_fields";
 const VALUES: &str = "custom_values";
 /// Kinds of record that can carry custom fields.
-pub const ENTITIES: &[&str] = &["contacts", "accounts", "opportunities", "leads"];
+pub const ENTITIES: &[&str] = &["contacts", "accounts", "opportunities", "leads", "tickets"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -99,7 +99,7 @@ fn check_entity(entity: &str) -> Result<&'static str> {
         .ok_or_else(|| {
             Error::invalid(
                 "entity",
-                format!("{entity} records have no custom fields; use contacts, accounts, opportunities or leads"),
+                format!("{entity} records have no custom fields; use contacts, accounts, opportunities, leads or tickets"),
             )
         })
 }

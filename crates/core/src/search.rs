@@ -17,7 +17,7 @@ use ts_rs::TS;
 use crate::error::Result;
 
 /// Searchable kinds of record, in the order their groups are shown.
-pub const KINDS: &[&str] = &["contacts", "accounts", "leads"];
+pub const KINDS: &[&str] = &["contacts", "accounts", "leads", "tickets"];
 
 const MAX_TERMS: usize = 8;
 const MAX_TERM_CHARS: usize = 40;
@@ -136,6 +136,12 @@ fn describe(conn: &Connection, kind: &str, ids: &[String]) -> Result<Vec<SearchH
                         CASE l.status WHEN 'converted' THEN 'converted lead' ELSE 'lead' END), '')
                FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1))"
         }
+        "tickets" => {
+            "SELECT x.id, '#' || x.number || ' ' || x.subject,
+                    nullif(concat_ws(' · ', a.name, 'ticket ' || replace(x.status, 'waiting', 'waiting on customer')), '')
+               FROM tickets x LEFT JOIN accounts a ON a.id = x.account_id
+              WHERE x.id IN (SELECT value FROM json_each(?1))"
+        }
         _ => return Ok(Vec::new()),
     };
     let ids_json = serde_json::to_string(ids).map_err(|e| crate::Error::Internal(e.to_string()))?;
@@ -201,6 +207,16 @@ fn document_sql(kind: &str, filter: &str) -> Option<String> {
               WHERE {filter}",
             digits("x.phone"),
             custom = custom_text("leads")
+        ),
+        "tickets" => format!(
+            "SELECT d.rowid, x.subject,
+                    concat_ws(' ', x.number, x.description, x.product, a.name,
+                              trim(c.first_name || ' ' || c.last_name), {custom})
+               FROM tickets x JOIN search_docs d ON d.entity = 'tickets' AND d.entity_id = x.id
+               LEFT JOIN accounts a ON a.id = x.account_id
+               LEFT JOIN contacts c ON c.id = x.contact_id
+              WHERE {filter}",
+            custom = custom_text("tickets")
         ),
         _ => return None,
     })

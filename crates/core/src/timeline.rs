@@ -87,6 +87,11 @@ pub fn for_record_filtered(
             items.extend(subsidiaries(conn, id, before, limit)?);
         }
     }
+    let tickets = filter.channels.is_empty()
+        && (filter.types.is_empty() || filter.types.iter().any(|t| t == "tickets"));
+    if tickets && (entity == "accounts" || entity == "contacts") {
+        items.extend(ticket_items(conn, entity, id, before, limit)?);
+    }
     if any_activities {
         items.extend(activity_items(
             conn, entity, id, before, limit, kinds, filter,
@@ -112,6 +117,18 @@ const HIDDEN: &[&str] = &[
     "stage_entered_at",
     "pipeline_id",
     "converted_at",
+    "fr_target_minutes",
+    "fr_due_at",
+    "fr_warn_at",
+    "fr_left_seconds",
+    "fr_met_at",
+    "fr_breached_at",
+    "res_target_minutes",
+    "res_due_at",
+    "res_warn_at",
+    "res_left_seconds",
+    "res_met_at",
+    "res_breached_at",
 ];
 
 fn label(field: &str) -> String {
@@ -417,6 +434,59 @@ fn activity_items(
             activity: Some(a),
         })
         .collect())
+}
+
+/// Tickets of an account or contact: opened, and resolved.
+fn ticket_items(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    before: Option<&str>,
+    limit: usize,
+) -> Result<Vec<TimelineItem>> {
+    let column = if entity == "accounts" {
+        "account_id"
+    } else {
+        "contact_id"
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT * FROM (
+            SELECT id, number, subject, category, priority, created_at AS at, 0 AS resolved
+              FROM tickets WHERE {column} = ?1
+            UNION ALL
+            SELECT id, number, subject, category, priority, resolved_at AS at, 1 AS resolved
+              FROM tickets WHERE {column} = ?1 AND resolved_at IS NOT NULL)
+          WHERE (?2 IS NULL OR at < ?2) ORDER BY at DESC LIMIT ?3"
+    ))?;
+    let items = stmt
+        .query_map((id, before, limit as i64), |r| {
+            let number: i64 = r.get(1)?;
+            let subject: String = r.get(2)?;
+            let category: String = r.get(3)?;
+            let priority: String = r.get(4)?;
+            let resolved: bool = r.get(6)?;
+            Ok(TimelineItem {
+                at: r.get(5)?,
+                kind: "ticket".into(),
+                title: if resolved {
+                    format!("Ticket #{number} resolved: {subject}")
+                } else {
+                    format!("Ticket #{number} opened: {subject}")
+                },
+                details: if resolved {
+                    Vec::new()
+                } else {
+                    vec![format!("{category}, {priority} priority").replace('_', " ")]
+                },
+                link_entity: Some("tickets".into()),
+                link_id: Some(r.get(0)?),
+                origin: None,
+                batch_id: None,
+                activity: None,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(items)
 }
 
 fn account_people(
