@@ -8,6 +8,7 @@ import { CommandPalette } from "./components/CommandPalette";
 import { RemindersBell } from "./components/Reminders";
 import { ToastProvider } from "./components/Toasts";
 import { api } from "./lib/api";
+import "./styles/tickets.css";
 import logo from "./logo.svg";
 import { AccountDetail } from "./screens/AccountDetail";
 import { AccountFormPage } from "./screens/AccountForm";
@@ -35,6 +36,9 @@ import { Data } from "./screens/Data";
 import { DamagedFile } from "./screens/DamagedFile";
 import { HealthBanner } from "./components/HealthBanner";
 import { Settings } from "./screens/Settings";
+import { TicketDetail } from "./screens/TicketDetail";
+import { TicketFormPage } from "./screens/TicketForm";
+import { TicketsList } from "./screens/TicketsList";
 import { Today } from "./screens/Today";
 
 const queryClient = new QueryClient({
@@ -51,6 +55,29 @@ function NavLink({ href, children, testId }: { href: string; children: ReactNode
     <Link href={href} className={`nav-link${active ? " active" : ""}`} data-testid={testId}>
       {children}
     </Link>
+  );
+}
+
+/** The Tickets link: open tickets, and a red count of breached ones. */
+function TicketsNavLink() {
+  const counts = useQuery({ queryKey: ["tickets", "counts"], queryFn: api.tickets.counts });
+  const c = counts.data;
+  return (
+    <NavLink href="/tickets" testId="nav-tickets">
+      <span>Tickets</span>
+      {c && (c.open > 0 || c.breached > 0) && (
+        <span className="nav-badges">
+          {c.breached > 0 && (
+            <span className="badge-count" title={`${c.breached} breached`} data-testid="nav-tickets-breached">
+              {c.breached}
+            </span>
+          )}
+          <span className="count-pill" title={`${c.open} open`} data-testid="nav-tickets-open">
+            {c.open}
+          </span>
+        </span>
+      )}
+    </NavLink>
   );
 }
 
@@ -96,6 +123,9 @@ function Shell() {
         <NavLink href="/deals" testId="nav-deals">
           Deals
         </NavLink>
+        <div className="nav-sep" />
+        <TicketsNavLink />
+        <div className="nav-sep" />
         <NavLink href="/duplicates" testId="nav-duplicates">
           Duplicates
         </NavLink>
@@ -142,6 +172,10 @@ function Shell() {
           <Route path="/deals/new">{() => <DealFormPage />}</Route>
           <Route path="/deals/:id/edit">{(p) => <DealFormPage id={p.id} />}</Route>
           <Route path="/deals/:id">{(p) => <DealDetail key={p.id} id={p.id} />}</Route>
+          <Route path="/tickets" component={TicketsList} />
+          <Route path="/tickets/new">{() => <TicketFormPage />}</Route>
+          <Route path="/tickets/:id/edit">{(p) => <TicketFormPage id={p.id} />}</Route>
+          <Route path="/tickets/:id">{(p) => <TicketDetail key={p.id} id={p.id} />}</Route>
           <Route path="/duplicates" component={Duplicates} />
           <Route path="/data" component={Data} />
           <Route path="/settings" component={Settings} />

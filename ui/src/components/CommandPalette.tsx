@@ -16,12 +16,20 @@ const ACTIONS: Item[] = [
   { key: "go-contacts", label: "Go to Contacts", group: "Actions", go: "/contacts" },
   { key: "go-accounts", label: "Go to Accounts", group: "Actions", go: "/accounts" },
   { key: "go-duplicates", label: "Find duplicates", group: "Actions", go: "/duplicates" },
+  { key: "new-ticket", label: "New ticket", group: "Actions", go: "/tickets/new" },
+  { key: "go-tickets", label: "Go to Tickets", group: "Actions", go: "/tickets" },
 ];
 
-const GROUP_NAMES: Record<string, string> = { contacts: "Contacts", accounts: "Accounts", leads: "Leads" };
+const GROUP_NAMES: Record<string, string> = { contacts: "Contacts", accounts: "Accounts", leads: "Leads", tickets: "Tickets" };
+
+/** Where a search hit opens: its record page (deals live under /deals). */
+export function hitRoute(entity: string, id: string): string {
+  const base = entity === "opportunities" ? "deals" : entity;
+  return `/${base}/${id}`;
+}
 
 function hitItem(h: SearchHit): Item {
-  return { key: `${h.entity}:${h.id}`, label: h.title, hint: h.subtitle, group: GROUP_NAMES[h.entity] ?? h.entity, go: `/${h.entity}/${h.id}` };
+  return { key: `${h.entity}:${h.id}`, label: h.title, hint: h.subtitle, group: GROUP_NAMES[h.entity] ?? h.entity, go: hitRoute(h.entity, h.id) };
 }
 
 /** Ctrl+K (Cmd+K): search everything and run actions from the keyboard. */

@@ -5,7 +5,7 @@ import { api } from "../lib/api";
 import { fullName } from "../lib/format";
 import { useDebounced } from "../lib/useDebounced";
 
-type Hit = { id: string; name: string; sub?: string | null };
+type Hit = { id: string; name: string; sub?: string | null; accountId?: string | null };
 
 /** A text box that searches as you type and offers the first matches to pick. */
 function SearchPick({
@@ -18,6 +18,7 @@ function SearchPick({
   invalid,
   describedBy,
   kind,
+  scope,
 }: {
   id?: string;
   name: string;
@@ -28,12 +29,14 @@ function SearchPick({
   invalid?: boolean;
   describedBy?: string | undefined;
   kind: string;
+  /** What else the search depends on (part of its cache key). */
+  scope?: string | null;
 }) {
   const [text, setText] = useState("");
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const q = useDebounced(text, 150).trim();
-  const hits = useQuery({ queryKey: [kind, "pick", q], queryFn: () => search(q), enabled: open });
+  const hits = useQuery({ queryKey: [kind, "pick", q, scope ?? null], queryFn: () => search(q), enabled: open });
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -165,6 +168,51 @@ export function ContactPicker({ onPick, exclude }: { onPick: (c: { id: string; n
           .map((c) => ({ id: c.id, name: fullName(c), sub: c.account_name }));
       }}
       onPick={(h) => onPick({ id: h.id, name: h.name })}
+    />
+  );
+}
+
+/** One contact (of a ticket): its name with a remove button, or a search box; `accountId`
+ * narrows the search to that account's people. */
+export function ContactChooser({
+  a11y,
+  value,
+  accountId,
+  onChange,
+}: {
+  a11y: { id: string; "aria-invalid": boolean; "aria-describedby"?: string };
+  value: { id: string; name: string } | null;
+  accountId?: string | null;
+  onChange: (contact: { id: string; name: string; accountId: string | null; accountName: string | null } | null) => void;
+}) {
+  if (value) {
+    return (
+      <div className="chip-input" data-testid="contact-chosen">
+        <span className="chip">
+          {value.name}
+          <button type="button" className="chip-x" aria-label="Remove the contact" onClick={() => onChange(null)}>
+            ×
+          </button>
+        </span>
+        <input type="hidden" name="contact_id" value={value.id} />
+      </div>
+    );
+  }
+  return (
+    <SearchPick
+      id={a11y.id}
+      name="contact_id"
+      label="Contact"
+      kind="contact"
+      scope={accountId ?? null}
+      placeholder="Search contacts…"
+      invalid={a11y["aria-invalid"]}
+      describedBy={a11y["aria-describedby"]}
+      search={async (text) => {
+        const page = await api.contacts.list({ search: text || null, account_id: accountId ?? null, limit: 8 });
+        return page.items.map((c) => ({ id: c.id, name: fullName(c), sub: c.account_name, accountId: c.account_id }));
+      }}
+      onPick={(h) => onChange({ id: h.id, name: h.name, accountId: h.accountId ?? null, accountName: h.sub ?? null })}
     />
   );
 }

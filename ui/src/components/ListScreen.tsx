@@ -47,8 +47,14 @@ type Props<T extends Row, S extends string> = {
   initialFilters?: Filters;
   /** More controls in the page head, before the search box. */
   headExtra?: ReactNode;
-  /** data-testid of each row ("lead-row"). */
-  rowTestId?: string;
+  /** data-testid of each row ("lead-row"), or one per row ("ticket-row-12"). */
+  rowTestId?: string | ((row: T) => string);
+  /** data-testid of the New button (default `new-<entity>`). */
+  newTestId?: string;
+  /** Controls above the filter bar that set filters too (e.g. queue tabs). */
+  above?: (filters: Filters, set: (patch: Filters) => void) => ReactNode;
+  /** What an empty filtered list says (default "Nothing matches these filters."). */
+  noMatch?: (filters: Filters, search: string | null) => ReactNode;
   /** The bulk owner menu's first entry (default "Set owner…"). */
   ownerActionLabel?: string;
 };
@@ -202,7 +208,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
   const newHref = `${base}/new`;
   useShortcut("n", () => navigate(newHref));
   const newButton = (
-    <Link className="btn primary" href={newHref} data-testid={`new-${entity}`}>
+    <Link className="btn primary" href={newHref} data-testid={props.newTestId ?? `new-${entity}`}>
       + {props.newLabel}
     </Link>
   );
@@ -237,6 +243,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
         {newButton}
       </PageHead>
       <div className="page-body list-body" ref={scrollRef}>
+        {props.above?.(filters, patchFilters)}
         <div className="filter-bar" data-testid={`${entity}-filters`}>
           <select
             className="input"
@@ -373,7 +380,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
                       tabIndex={0}
                       aria-rowindex={v.index + 2}
                       aria-selected={selected.has(row.id)}
-                      data-testid={props.rowTestId}
+                      data-testid={typeof props.rowTestId === "function" ? props.rowTestId(row) : props.rowTestId}
                       onClick={() => open(row)}
                       onKeyDown={(e) => {
                         if (e.key === "Enter") open(row);
@@ -405,7 +412,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
                 )}
               </tbody>
             </table>
-            {total === 0 && <div className="empty">Nothing matches these filters.</div>}
+            {total === 0 && <div className="empty">{props.noMatch?.(filters, query.search) ?? "Nothing matches these filters."}</div>}
           </div>
         )}
         {(list.isPending || isFetchingNextPage) && <div className="list-foot">Loading…</div>}

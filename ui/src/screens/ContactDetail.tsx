@@ -7,6 +7,7 @@ import { TagList } from "../components/Pickers";
 import { CustomFieldValues } from "../components/CustomFields";
 import { RecordActivityActions } from "../components/RecordActivityActions";
 import { RecordNav } from "../components/RecordNav";
+import { ContactTickets } from "../components/Service";
 import { Timeline } from "../components/Timeline";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
@@ -192,6 +193,7 @@ export function ContactDetail({ id }: { id: string }) {
             </dl>
           </section>
           <CustomFieldValues entity="contacts" values={c.custom as Record<string, unknown>} />
+          <ContactTickets contactId={id} accountId={c.account_id} name={fullName(c)} />
           <Timeline entity="contacts" id={id} />
           <section className="card wide">
             <h2>Notes</h2>

@@ -5,6 +5,7 @@ import { Link } from "wouter";
 import { TextField } from "../components/Field";
 import { FieldsEditor } from "../components/FieldsEditor";
 import { LeadSources } from "../components/LeadSources";
+import { ServiceSettings } from "../components/ServiceSettings";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
 import { api, ApiError } from "../lib/api";
@@ -64,10 +65,12 @@ export function Settings() {
           </Link>
         </section>
         <LeadSources />
+        <ServiceSettings />
         <FieldsEditor entity="contacts" title="Contact fields" />
         <FieldsEditor entity="accounts" title="Account fields" />
         <FieldsEditor entity="opportunities" title="Deal fields" />
         <FieldsEditor entity="leads" title="Lead fields" />
+        <FieldsEditor entity="tickets" title="Ticket fields" />
       </div>
     </>
   );

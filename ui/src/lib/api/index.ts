@@ -93,6 +93,21 @@ import type { BackupFile } from "./bindings/BackupFile";
 import type { BackupReport } from "./bindings/BackupReport";
 import type { RestoreReport } from "./bindings/RestoreReport";
 import type { ImportProgress } from "./bindings/ImportProgress";
+import type { Ticket } from "./bindings/Ticket";
+import type { TicketInput } from "./bindings/TicketInput";
+import type { TicketSummary } from "./bindings/TicketSummary";
+import type { TicketQuery } from "./bindings/TicketQuery";
+import type { TicketStatus } from "./bindings/TicketStatus";
+import type { MessageInput } from "./bindings/MessageInput";
+import type { QueueCounts } from "./bindings/QueueCounts";
+import type { ComplaintStats } from "./bindings/ComplaintStats";
+import type { SlaPolicy } from "./bindings/SlaPolicy";
+import type { SlaPolicyInput } from "./bindings/SlaPolicyInput";
+import type { WorkingHours } from "./bindings/WorkingHours";
+import type { Holiday } from "./bindings/Holiday";
+import type { Agreement } from "./bindings/Agreement";
+import type { AgreementInput } from "./bindings/AgreementInput";
+import type { Occurrence } from "./bindings/Occurrence";
 
 export type * from "./types";
 
@@ -355,6 +370,45 @@ export const api = {
     now: () => call<BackupReport | null>("backup_now"),
     /** A verified backup to a file the user picked. */
     to: (path: string) => call<BackupReport>("backup_to", { path }),
+  },
+  tickets: {
+    /** One queue (default `open`), filtered and sorted; pass `after` for the next page. */
+    list: (query: Partial<TicketQuery> = {}) => call<Page<TicketSummary>>("tickets_list", { query }),
+    /** How many tickets each queue holds, and who "Mine" means. */
+    counts: () => call<QueueCounts>("ticket_counts"),
+    get: (id: string) => call<Ticket>("ticket_get", { id }),
+    create: (input: TicketInput) => call<Ticket>("ticket_create", { input }),
+    update: (id: string, input: TicketInput) => call<Ticket>("ticket_update", { id, input }),
+    setStatus: (id: string, status: TicketStatus) => call<Ticket>("ticket_set_status", { id, status }),
+    /** A reply, a customer's message or an internal note; `status` changes it in the same save. */
+    message: (id: string, input: MessageInput) => call<Ticket>("ticket_message", { id, input }),
+    remove: (id: string) => call<null>("ticket_delete", { id }),
+    /** Which team member "Mine" means; null forgets it. */
+    setMe: (memberId: string | null) => call<string | null>("ticket_me_set", { memberId }),
+    /** Complaint figures for tickets opened in [from, to) (YYYY-MM-DD, either open). */
+    complaints: (from: string | null = null, to: string | null = null) => call<ComplaintStats>("complaints", { from, to }),
+  },
+  sla: {
+    policies: () => call<SlaPolicy[]>("sla_policies"),
+    /** Upserts by tier and priority; returns every policy. */
+    savePolicy: (input: SlaPolicyInput) => call<SlaPolicy[]>("sla_policy_save", { input }),
+    removePolicy: (id: string) => call<SlaPolicy[]>("sla_policy_remove", { id }),
+    hours: () => call<WorkingHours>("working_hours"),
+    setHours: (hours: WorkingHours) => call<WorkingHours>("working_hours_set", { hours }),
+    holidays: () => call<Holiday[]>("holidays"),
+    addHoliday: (day: string, name: string) => call<Holiday[]>("holiday_add", { day, name }),
+    removeHoliday: (day: string) => call<Holiday[]>("holiday_remove", { day }),
+  },
+  agreements: {
+    list: (accountId: string | null = null) => call<Agreement[]>("agreements_list", { accountId }),
+    create: (input: AgreementInput) => call<Agreement>("agreement_create", { input }),
+    update: (id: string, input: AgreementInput) => call<Agreement>("agreement_update", { id, input }),
+    remove: (id: string) => call<null>("agreement_delete", { id }),
+    /** The delivery log, newest due date first. */
+    occurrences: (agreementId: string | null = null) => call<Occurrence[]>("agreement_occurrences", { agreementId }),
+    /** Delivered or skipped (a skip needs a note). */
+    settle: (id: string, status: "delivered" | "skipped", note: string | null = null) =>
+      call<Occurrence>("occurrence_settle", { id, status, note }),
   },
   /** Asks for a file to open; null when cancelled. */
   openFile: async (name: string, extensions: string[]): Promise<string | null> => {
