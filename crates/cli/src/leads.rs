@@ -282,11 +282,7 @@ pub fn run(db: &mut Db, cmd: LeadsCmd) -> rapport_core::Result<()> {
             output::line(&lead.id)
         }
         LeadsCmd::List(args) => {
-            let owner = match args.owner.as_deref() {
-                Some(o) if o.trim().eq_ignore_ascii_case("none") => Some("none".to_owned()),
-                Some(_) => crate::owner_id(db.conn(), &args.owner)?.flatten(),
-                None => None,
-            };
+            let owner = crate::owner_filter(db.conn(), &args.owner)?;
             let query = LeadQuery {
                 sort: match args.sort {
                     SortArg::Created => LeadSort::CreatedAt,

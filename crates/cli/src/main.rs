@@ -524,10 +524,7 @@ impl FilterArgs {
                 })
             })
             .collect::<rapport_core::Result<Vec<_>>>()?;
-        let owner_id = match self.owner.as_deref().map(str::trim) {
-            Some(n) if n.eq_ignore_ascii_case("none") => Some("none".to_owned()),
-            _ => owner_id(conn, &self.owner)?.flatten(),
-        };
+        let owner_id = owner_filter(conn, &self.owner)?;
         Ok(CommonFilters {
             tags: self.tags.clone(),
             owner_id,
@@ -1357,6 +1354,17 @@ fn emit<T: Serialize>(
 pub(crate) fn set(target: &mut Option<String>, value: &Option<String>) {
     if let Some(v) = value {
         *target = Some(v.clone()).filter(|s| !s.trim().is_empty());
+    }
+}
+
+/// A list's owner filter: a team member's id, `"none"` for unowned records, or no filter.
+pub(crate) fn owner_filter(
+    conn: &rapport_core::Connection,
+    name: &Option<String>,
+) -> rapport_core::Result<Option<String>> {
+    match name.as_deref().map(str::trim) {
+        Some(n) if n.eq_ignore_ascii_case("none") => Ok(Some("none".to_owned())),
+        _ => Ok(owner_id(conn, name)?.flatten()),
     }
 }
 

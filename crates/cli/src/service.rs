@@ -260,11 +260,7 @@ pub fn run(db: &mut Db, cmd: TicketsCmd) -> rapport_core::Result<()> {
             emit(format, &ticket, || output::record(&ticket))
         }
         TicketsCmd::List(args) => {
-            let owner = match args.owner.as_deref() {
-                Some(o) if o.trim().eq_ignore_ascii_case("none") => Some("none".to_owned()),
-                Some(_) => crate::owner_id(db.conn(), &args.owner)?.flatten(),
-                None => None,
-            };
+            let owner = crate::owner_filter(db.conn(), &args.owner)?;
             let sort = match args.sort.trim().to_lowercase().as_str() {
                 "due" => TicketSort::Due,
                 "number" => TicketSort::Number,

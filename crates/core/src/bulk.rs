@@ -36,7 +36,7 @@ pub struct BulkResult {
     pub batch_id: String,
 }
 
-/// Applies `action` to the `entity` records (`contacts`, `accounts`, `opportunities` or `leads`) with these ids, all in
+/// Applies `action` to the `entity` records (`contacts`, `accounts`, `opportunities`, `leads` or `tickets`) with these ids, all in
 /// one transaction. An unknown id fails the whole action and changes nothing.
 pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> Result<BulkResult> {
     let table: &'static str = match entity {
@@ -44,6 +44,7 @@ pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> 
         "accounts" => crate::accounts::TABLE,
         "opportunities" => crate::opportunities::TABLE,
         "leads" => crate::leads::TABLE,
+        "tickets" => crate::tickets::TABLE,
         other => {
             return Err(Error::invalid(
                 "entity",
@@ -104,6 +105,7 @@ fn apply_one(
                 "contacts" => "contact",
                 "accounts" => "account",
                 "leads" => "lead",
+                "tickets" => "ticket",
                 _ => "opportunity",
             },
             id,
@@ -142,6 +144,7 @@ fn apply_one(
                 "contacts" => crate::contacts::delete_in(w, id)?,
                 "accounts" => crate::accounts::delete_in(w, id)?,
                 "leads" => crate::leads::delete_in(w, id)?,
+                "tickets" => crate::tickets::delete_in(w, id)?,
                 _ => crate::opportunities::delete_in(w, id)?,
             }
             Ok(true)

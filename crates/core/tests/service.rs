@@ -600,3 +600,51 @@ fn working_hours_and_holidays_are_checked_and_kept() {
     let list = hours::remove_holiday(&mut db, "2026-12-25").unwrap();
     assert!(list.is_empty());
 }
+
+#[test]
+fn tickets_take_bulk_owner_tag_and_delete_as_one_undoable_batch() {
+    let mut db = db();
+    let grace = team::create(
+        &mut db,
+        &TeamMemberInput {
+            name: "Grace".into(),
+            email: None,
+        },
+    )
+    .unwrap();
+    let a = ticket(&mut db, "One", None, TicketPriority::Normal);
+    let b = ticket(&mut db, "Two", None, TicketPriority::Normal);
+    let ids = vec![a.id, b.id.clone()];
+    rapport_core::bulk::apply(
+        &mut db,
+        "tickets",
+        &ids,
+        &rapport_core::bulk::BulkAction::SetOwner {
+            owner_id: Some(grace.id),
+        },
+    )
+    .unwrap();
+    rapport_core::bulk::apply(
+        &mut db,
+        "tickets",
+        &ids,
+        &rapport_core::bulk::BulkAction::AddTags {
+            tags: vec!["billing".into()],
+        },
+    )
+    .unwrap();
+    let t = tickets::get(db.conn(), &b.id, Utc::now()).unwrap();
+    assert_eq!(t.owner_name.as_deref(), Some("Grace"));
+    assert_eq!(t.tags, vec!["billing".to_owned()]);
+    let deleted = rapport_core::bulk::apply(
+        &mut db,
+        "tickets",
+        &ids,
+        &rapport_core::bulk::BulkAction::Delete,
+    )
+    .unwrap();
+    assert_eq!(deleted.changed, 2);
+    assert!(queue(&db, TicketQueue::All, Utc::now()).is_empty());
+    rapport_core::changelog::undo(&mut db, &deleted.batch_id).unwrap();
+    assert_eq!(queue(&db, TicketQueue::All, Utc::now()), vec![1, 2]);
+}

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 mod generate;
 mod leads_bench;
+mod service_bench;
 mod words;
 
 use generate::{Gen, Size};
@@ -768,6 +769,9 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
 
     // ---- call lists, the calling queue and the leads board
     cases.extend(leads_bench::cases(&mut db, work, seed)?);
+
+    // ---- service tickets: the queue, its counts, opening and answering
+    cases.extend(service_bench::cases(&mut db)?);
 
     // ---- importing a 100,000-row CSV into an empty database
     report("import: 100000 CSV rows");
