@@ -117,6 +117,12 @@ const HIDDEN: &[&str] = &[
     "stage_entered_at",
     "pipeline_id",
     "converted_at",
+    // A ticket's answer, resolution and closing show in its conversation and status history.
+    "first_responded_at",
+    "resolved_at",
+    "closed_at",
+    "callback_activity_id",
+    "resolve_on_callback",
     "fr_target_minutes",
     "fr_due_at",
     "fr_warn_at",

@@ -150,9 +150,11 @@ function HoursForm({ initial }: { initial: WorkingHours }) {
                     type="time"
                     aria-label={`${day} to`}
                     data-testid={`hours-end-${key}`}
+                    // A time field cannot show 24:00: midnight at the day's end shows as 23:59
+                    // and is saved back as 24:00.
                     value={d.end === "24:00" ? "23:59" : d.end}
                     disabled={!d.open}
-                    onChange={(e) => setDay(i, { end: e.target.value })}
+                    onChange={(e) => setDay(i, { end: e.target.value === "23:59" ? "24:00" : e.target.value })}
                   />
                 </td>
                 <td>{dayError && <span className="field-error">{dayError}</span>}</td>

@@ -110,11 +110,12 @@ export function TicketDetail({ id }: { id: string }) {
               key={s}
               type="button"
               aria-pressed={t.status === s}
+              title={TICKET_STATUS_LABELS[s]}
               disabled={setStatus.isPending || t.status === s}
               data-testid={`ticket-status-${s}`}
               onClick={() => setStatus.mutate(s)}
             >
-              {TICKET_STATUS_LABELS[s]}
+              {s === "waiting" ? "Waiting" : TICKET_STATUS_LABELS[s]}
             </button>
           ))}
         </div>
