@@ -26,6 +26,7 @@ mod deals;
 mod import;
 mod leads;
 mod output;
+mod sales;
 mod service;
 
 const AFTER_HELP: &str = "\
@@ -324,6 +325,22 @@ enum Command {
     /// Service agreements (commitments such as a monthly statement): add, run, log delivery.
     #[command(subcommand)]
     Agreements(service::AgreementsCmd),
+    /// The product catalogue: SKU, name, unit, price, tax rate.
+    #[command(subcommand)]
+    Products(sales::ProductsCmd),
+    /// Quotes: create from a deal, send, accept or reject, revise, turn into an order.
+    #[command(subcommand)]
+    Quotes(sales::QuotesCmd),
+    /// Sales orders: invoice them in full or in part.
+    #[command(subcommand)]
+    Orders(sales::OrdersCmd),
+    /// Invoices: issue, record payments, credit, void, print as PDF.
+    #[command(subcommand)]
+    Invoices(sales::InvoicesCmd),
+    /// The business printed on quotes and invoices (name, address, tax id, bank, footer).
+    Company(sales::CompanyArgs),
+    /// Document number sequences (prefix, yearly restart, next number).
+    Numbering(sales::NumberingArgs),
     /// Open pipeline by expected close month (count, amount, weighted) and won amounts.
     Forecast {
         #[arg(long)]
@@ -984,6 +1001,12 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
         Command::Tickets(cmd) => service::run(&mut db, cmd),
         Command::Sla(cmd) => service::run_sla(&mut db, cmd),
         Command::Agreements(cmd) => service::run_agreements(&mut db, cmd),
+        Command::Products(cmd) => sales::run_products(&mut db, cmd),
+        Command::Quotes(cmd) => sales::run_quotes(&mut db, cmd),
+        Command::Orders(cmd) => sales::run_orders(&mut db, cmd),
+        Command::Invoices(cmd) => sales::run_invoices(&mut db, cmd),
+        Command::Company(args) => sales::run_company(&mut db, args),
+        Command::Numbering(args) => sales::run_numbering(&mut db, args),
         Command::Forecast {
             pipeline,
             months_back,

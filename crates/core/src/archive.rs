@@ -34,6 +34,7 @@ const TABLES: &[&str] = &[
     "taggings",
     "custom_values",
     "saved_views",
+    "products",
     "pipelines",
     "pipeline_stages",
     "lost_reasons",
@@ -56,6 +57,10 @@ const TABLES: &[&str] = &[
     "ticket_status_history",
     "service_agreements",
     "agreement_occurrences",
+    "number_sequences",
+    "sales_documents",
+    "document_lines",
+    "payments",
     "change_log",
 ];
 
@@ -66,6 +71,7 @@ const SEEDED: &[&str] = &[
     "lost_reasons",
     "lead_sources",
     "sla_policies",
+    "number_sequences",
 ];
 
 fn to_json(v: Value) -> Json {

@@ -69,6 +69,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0007_service.sql"),
         then: Some(crate::sla::seed),
     },
+    Migration {
+        version: 8,
+        name: "sales_documents",
+        sql: include_str!("../migrations/0008_sales_documents.sql"),
+        then: Some(crate::sales::seed),
+    },
 ];
 
 /// How long a writer waits for another connection's write lock before giving up.
@@ -476,6 +482,7 @@ mod tests {
             (5, 0x453d_530f_0c7b_e3ac),
             (6, 0x9cbc_754f_595c_c0a7),
             (7, 0x2761_c708_de56_d172),
+            (8, 0x7a44_1ad9_afdd_c578),
         ];
         assert_eq!(
             SHIPPED.len(),

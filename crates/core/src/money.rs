@@ -69,7 +69,7 @@ impl MoneyInput {
     }
 }
 
-fn parse_minor(text: &str, exponent: u32) -> std::result::Result<i64, String> {
+pub(crate) fn parse_minor(text: &str, exponent: u32) -> std::result::Result<i64, String> {
     let s = text.trim();
     let (negative, digits) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
