@@ -211,6 +211,41 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                     Occurrences due within 7 days are made with a task each (agreements run,
                     and the app hourly); completing the task delivers the occurrence.
   agreements run  -> {created}
+  products list  -> [{id, sku, name, description, unit, unit_price: Money, tax_rate_bp,
+                      active, created_at, updated_at}]   tax_rate_bp: 1900 = 19%
+  quotes|orders|invoices get -> Document {id, kind: quote|order|invoice|credit_note, number
+                      (null for a draft invoice), version, status, account_id, account_name,
+                      contact_id, contact_name, opportunity_id, opportunity_name, source_id,
+                      source_number, currency, issued_on, valid_until, due_on, notes,
+                      subtotal_minor, discount_minor, tax_minor, total_minor,
+                      taxes: [{rate_bp, net_minor, tax_minor}],
+                      lines: [{id, position, product_id, sku, description, unit,
+                               quantity_milli (1500 = 1.5), unit_price_minor, discount_bp,
+                               tax_rate_bp, amounts: {gross_minor, discount_minor, net_minor,
+                               tax_minor, total_minor}, source_line_id}],
+                      payments: [{id, paid_on, amount_minor, method, reference}], paid_minor,
+                      credited_minor, balance_minor, derived: [summary], created_at,
+                      updated_at}
+                    Each line: gross = quantity x price, discount = gross x discount %,
+                    net = gross - discount, tax = net x rate, each rounded half away from zero
+                    to the minor unit; the document's figures are the sums of its lines'.
+                    Status: quote draft|sent|accepted|rejected|expired|superseded; order
+                    open|partly_invoiced|invoiced|cancelled; invoice draft|issued|partly_paid|
+                    paid|overdue|credited|void; credit note issued
+  quotes|orders|invoices list -> [{id, kind, number, version, status, account_id,
+                      account_name, opportunity_id, currency, issued_on, due_on, total_minor,
+                      balance_minor, created_at}], newest first
+  quotes order, orders invoice, invoices pay -> Document (with --format json; else the id,
+                      or a line saying the status and balance)
+  invoices pdf   -> {path, bytes, pages}
+  invoices balance -> [{currency, invoiced_minor, paid_minor, outstanding_minor,
+                        overdue_minor}]
+  company        -> {name, address, email, phone, website, tax_id, bank_details, footer,
+                     logo_path}
+  numbering      -> [{kind, prefix, yearly, year, next, padding, preview}]   invoice and
+                    credit-note numbers are taken when issued, so they never skip or repeat
+  --line         SKU:QTY or 'TEXT:QTY@PRICE', optionally ',discount=10,tax=19,unit=hour';
+                 a document id can be given as its number (Q-2026-0001, INV-2026-0001)
   Activity kinds: call, meeting, task, note, email, sms, letter, fax, web_visit, event.
   Times typed without an offset (2026-11-24T09:00) are local time: $TZ, else the system's
   zone; a date alone (2026-11-24) means all day. A repeating activity (--rrule, RFC 5545)

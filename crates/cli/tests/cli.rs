@@ -1442,3 +1442,131 @@ fn tickets_sla_and_agreements_from_the_command_line() {
     assert_eq!(list[0]["delivered"], 1);
     assert_eq!(list[0]["open"], 7);
 }
+
+#[test]
+fn a_deal_is_quoted_ordered_invoiced_paid_and_printed_from_the_command_line() {
+    let s = Sandbox::new();
+    let acme = s
+        .ok(&["accounts", "add", "--name", "Acme"])
+        .trim()
+        .to_owned();
+    let deal = s
+        .ok(&[
+            "deals",
+            "add",
+            "--name",
+            "Acme: printers",
+            "--account-id",
+            &acme,
+            "--amount",
+            "2000",
+            "--currency",
+            "EUR",
+        ])
+        .trim()
+        .to_owned();
+    s.ok(&[
+        "products",
+        "add",
+        "--sku",
+        "PRN-1",
+        "--name",
+        "Label printer",
+        "--price",
+        "499.00",
+        "--currency",
+        "EUR",
+        "--tax",
+        "19",
+    ]);
+    let products = s.json(&["products", "list", "--format", "json"]);
+    assert_eq!(products[0]["unit_price"]["amount_minor"], 49900);
+    assert_eq!(products[0]["tax_rate_bp"], 1900);
+
+    let quote = s
+        .ok(&[
+            "quotes",
+            "create",
+            "--opportunity",
+            &deal,
+            "--line",
+            "PRN-1:2",
+            "--line",
+            "Consulting:1.5@120.00",
+        ])
+        .trim()
+        .to_owned();
+    let q = s.json(&["quotes", "get", &quote, "--format", "json"]);
+    // 998.00 + 189.62 tax, and 180.00 untaxed.
+    assert_eq!(q["total_minor"], 99800 + 18962 + 18000);
+    assert_eq!(q["lines"][1]["description"], "Consulting");
+    assert_eq!(q["lines"][1]["quantity_milli"], 1500);
+    s.ok(&["quotes", "accept", &quote]);
+    let order = s.ok(&["quotes", "order", &quote]).trim().to_owned();
+    let invoice = s.ok(&["orders", "invoice", &order]).trim().to_owned();
+    let paid = s.json(&[
+        "invoices", "pay", &invoice, "--amount", "100.00", "--format", "json",
+    ]);
+    assert_eq!(paid["status"], "partly_paid");
+    assert_eq!(paid["balance_minor"], 99800 + 18962 + 18000 - 10000);
+    let number = paid["number"].as_str().unwrap().to_owned();
+    assert!(number.starts_with("INV-"), "{number}");
+    let stderr = s.fails(2, &["invoices", "pay", &number, "--amount", "99999.00"]);
+    assert!(stderr.contains("left to pay"), "{stderr}");
+    let list = s.json(&["invoices", "list", "--format", "json"]);
+    assert_eq!(list[0]["number"], number.as_str());
+    let balance = s.json(&[
+        "invoices",
+        "balance",
+        "--account-id",
+        &acme,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        balance[0]["outstanding_minor"],
+        99800 + 18962 + 18000 - 10000
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("invoice.pdf");
+    let report = s.json(&[
+        "invoices",
+        "pdf",
+        &number,
+        "--out",
+        pdf.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["pages"], 1);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+    let stderr = s.fails(
+        2,
+        &[
+            "quotes",
+            "create",
+            "--opportunity",
+            &deal,
+            "--line",
+            "nonsense",
+        ],
+    );
+    assert!(stderr.contains("SKU:2"), "{stderr}");
+    let seqs = s.json(&[
+        "numbering",
+        "--kind",
+        "invoice",
+        "--prefix",
+        "RE-",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        seqs.as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["preview"].as_str().unwrap().starts_with("RE-"))
+    );
+}

@@ -406,6 +406,15 @@ fn save_children(w: &Writer<'_>, id: &str, v: &Valid) -> Result<()> {
             w.delete(PRODUCTS, &row)?;
         }
         for (i, name) in v.products.iter().enumerate() {
+            // A name or SKU from the catalogue links the product itself.
+            let product: Option<String> = w
+                .conn()
+                .prepare_cached(
+                    "SELECT id FROM products WHERE sku = ?1 COLLATE NOCASE OR name = ?1 COLLATE NOCASE
+                      ORDER BY sku = ?1 COLLATE NOCASE DESC LIMIT 1",
+                )?
+                .query_row([name], |r| r.get(0))
+                .optional()?;
             w.insert(
                 PRODUCTS,
                 &crate::new_id(),
@@ -413,6 +422,7 @@ fn save_children(w: &Writer<'_>, id: &str, v: &Valid) -> Result<()> {
                     ("opportunity_id", Value::Text(id.to_owned())),
                     ("name", Value::Text(name.clone())),
                     ("position", Value::Integer(i as i64)),
+                    ("product_id", text(&product)),
                 ],
             )?;
         }

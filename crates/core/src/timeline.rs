@@ -92,6 +92,11 @@ pub fn for_record_filtered(
     if tickets && (entity == "accounts" || entity == "contacts") {
         items.extend(ticket_items(conn, entity, id, before, limit)?);
     }
+    let documents = filter.channels.is_empty()
+        && (filter.types.is_empty() || filter.types.iter().any(|t| t == "documents"));
+    if documents && matches!(entity, "accounts" | "contacts" | "opportunities") {
+        items.extend(document_items(conn, entity, id, before, limit)?);
+    }
     if any_activities {
         items.extend(activity_items(
             conn, entity, id, before, limit, kinds, filter,
@@ -440,6 +445,90 @@ fn activity_items(
             activity: Some(a),
         })
         .collect())
+}
+
+/// Quotes, orders, invoices, credit notes and payments of an account, contact or deal.
+fn document_items(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    before: Option<&str>,
+    limit: usize,
+) -> Result<Vec<TimelineItem>> {
+    let column = match entity {
+        "accounts" => "account_id",
+        "contacts" => "contact_id",
+        _ => "opportunity_id",
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT * FROM (
+            SELECT d.id, d.kind, d.number, d.version, d.status, d.currency, d.total_minor,
+                   d.created_at AS at, NULL AS paid, NULL AS method
+              FROM sales_documents d WHERE d.{column} = ?1
+            UNION ALL
+            SELECT d.id, 'payment', d.number, d.version, d.status, d.currency, p.amount_minor,
+                   p.created_at AS at, p.paid_on, p.method
+              FROM payments p JOIN sales_documents d ON d.id = p.invoice_id
+             WHERE d.{column} = ?1)
+          WHERE (?2 IS NULL OR at < ?2) ORDER BY at DESC LIMIT ?3"
+    ))?;
+    let items = stmt
+        .query_map((id, before, limit as i64), |r| {
+            let kind: String = r.get(1)?;
+            let number: Option<String> = r.get(2)?;
+            let version: i64 = r.get(3)?;
+            let status: String = r.get(4)?;
+            let money = crate::money::Money {
+                amount_minor: r.get(6)?,
+                currency: r.get(5)?,
+            };
+            let amount = format!("{} {}", crate::money::format_plain(&money), money.currency);
+            let number = number.unwrap_or_else(|| "(draft)".into());
+            let paid_on: Option<String> = r.get(8)?;
+            let method: Option<String> = r.get(9)?;
+            let (title, details) = match kind.as_str() {
+                "payment" => (
+                    format!("Payment of {amount} on invoice {number}"),
+                    [paid_on.map(|d| format!("Paid on {d}")), method]
+                        .into_iter()
+                        .flatten()
+                        .collect(),
+                ),
+                "quote" if version > 1 => (
+                    format!("Quote {number} version {version}: {amount}"),
+                    vec![format!("Status: {}", status.replace('_', " "))],
+                ),
+                other => (
+                    format!(
+                        "{} {number}: {amount}",
+                        match other {
+                            "quote" => "Quote",
+                            "order" => "Sales order",
+                            "credit_note" => "Credit note",
+                            _ => "Invoice",
+                        }
+                    ),
+                    vec![format!("Status: {}", status.replace('_', " "))],
+                ),
+            };
+            Ok(TimelineItem {
+                at: r.get(7)?,
+                kind: if kind == "payment" {
+                    "payment".into()
+                } else {
+                    "document".into()
+                },
+                title,
+                details,
+                link_entity: Some("documents".into()),
+                link_id: Some(r.get(0)?),
+                origin: None,
+                batch_id: None,
+                activity: None,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(items)
 }
 
 /// Tickets of an account or contact: opened, and resolved.

@@ -653,3 +653,71 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn quotes_invoices_and_payments_show_on_the_account_and_deal_timelines() {
+    let mut db = Db::open_in_memory().unwrap();
+    let acme = account(&mut db, "Acme");
+    let inv = issued_invoice(
+        &mut db,
+        &acme,
+        vec![line(None, Some("Audit"), "1", Some("300.00"))],
+    );
+    sales::record_payment(
+        &mut db,
+        &inv.id,
+        &PaymentInput {
+            amount: "120.00".into(),
+            method: Some("card".into()),
+            ..PaymentInput::default()
+        },
+    )
+    .unwrap();
+    let items = rapport_core::timeline::for_record(db.conn(), "accounts", &acme, None, 50).unwrap();
+    let titles: Vec<&str> = items
+        .iter()
+        .filter(|i| i.kind == "document" || i.kind == "payment")
+        .map(|i| i.title.as_str())
+        .collect();
+    let number = inv.number.unwrap();
+    assert_eq!(
+        titles[0],
+        format!("Payment of 120.00 EUR on invoice {number}")
+    );
+    assert!(
+        titles.contains(&format!("Invoice {number}: 300.00 EUR").as_str()),
+        "{titles:?}"
+    );
+    assert!(
+        titles.iter().any(|t| t.starts_with("Quote Q-")),
+        "{titles:?}"
+    );
+    assert!(
+        titles.iter().any(|t| t.starts_with("Sales order SO-")),
+        "{titles:?}"
+    );
+}
+
+#[test]
+fn a_deals_products_of_interest_link_the_catalogue() {
+    let mut db = Db::open_in_memory().unwrap();
+    let p = product(&mut db, "PRN-1", "Label printer", "499.00", "19");
+    let deal = opportunities::create(
+        &mut db,
+        &OpportunityInput {
+            name: "Printers".into(),
+            products: vec!["prn-1".into(), "Something bespoke".into()],
+            ..OpportunityInput::default()
+        },
+    )
+    .unwrap();
+    let linked: Vec<Option<String>> = db
+        .conn()
+        .prepare("SELECT product_id FROM opportunity_products WHERE opportunity_id = ?1 ORDER BY position")
+        .unwrap()
+        .query_map([&deal.id], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(linked, vec![Some(p.id), None]);
+}
