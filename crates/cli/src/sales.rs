@@ -659,7 +659,8 @@ pub fn run_invoices(db: &mut Db, cmd: InvoicesCmd) -> rapport_core::Result<()> {
     }
 }
 
-/// `rapport company`: the business printed on documents.
+/// `rapport company`: the business printed on documents (name, address, tax id, bank details,
+/// footer, logo).
 #[derive(Debug, Args)]
 pub struct CompanyArgs {
     #[arg(long)]
@@ -680,6 +681,9 @@ pub struct CompanyArgs {
     bank: Option<String>,
     #[arg(long)]
     footer: Option<String>,
+    /// A PNG or JPEG logo for the top of documents ("" removes it).
+    #[arg(long, value_name = "FILE")]
+    logo: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
@@ -694,7 +698,8 @@ pub fn run_company(db: &mut Db, args: CompanyArgs) -> rapport_core::Result<()> {
         || args.website.is_some()
         || args.tax_id.is_some()
         || args.bank.is_some()
-        || args.footer.is_some();
+        || args.footer.is_some()
+        || args.logo.is_some();
     if let Some(n) = &args.name {
         profile.name.clone_from(n);
     }
@@ -707,6 +712,7 @@ pub fn run_company(db: &mut Db, args: CompanyArgs) -> rapport_core::Result<()> {
     crate::set(&mut profile.tax_id, &args.tax_id);
     crate::set(&mut profile.bank_details, &args.bank.as_ref().map(unescape));
     crate::set(&mut profile.footer, &args.footer);
+    crate::set(&mut profile.logo_path, &args.logo);
     if changed {
         profile = sales::set_company(db, &profile)?;
     }

@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -285,6 +285,100 @@ impl Locale {
     }
 }
 
+/// A logo ready for the PDF: its samples as the file stores them (JPEG) or compressed (PNG).
+struct Logo {
+    data: Vec<u8>,
+    filter: Filter,
+    width: u32,
+    height: u32,
+    components: u8,
+    alpha: Option<Vec<u8>>,
+}
+
+/// Checks that a logo file can be printed.
+pub(crate) fn check_logo(path: &Path) -> Result<()> {
+    load_logo(path).map(|_| ())
+}
+
+/// Reads a PNG or JPEG logo; the error says what is wrong with the file.
+fn load_logo(path: &Path) -> Result<Logo> {
+    let bad =
+        |why: String| Error::invalid("logo_path", format!("the logo {}: {why}", path.display()));
+    let bytes = std::fs::read(path).map_err(|e| bad(format!("cannot be read ({e})")))?;
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        // JPEG: the file goes in as it is; its size and colours come from the frame header.
+        let mut i = 2;
+        while i + 9 < bytes.len() {
+            if bytes[i] != 0xFF {
+                i += 1;
+                continue;
+            }
+            let marker = bytes[i + 1];
+            let length = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+            if matches!(marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF) {
+                let height = u32::from(u16::from_be_bytes([bytes[i + 5], bytes[i + 6]]));
+                let width = u32::from(u16::from_be_bytes([bytes[i + 7], bytes[i + 8]]));
+                let components = bytes[i + 9];
+                return Ok(Logo {
+                    data: bytes,
+                    filter: Filter::DctDecode,
+                    width,
+                    height,
+                    components,
+                    alpha: None,
+                });
+            }
+            i += 2 + length;
+        }
+        return Err(bad("is a JPEG without a frame header".into()));
+    }
+    if bytes.starts_with(b"\x89PNG") {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
+        decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+        let mut reader = decoder
+            .read_info()
+            .map_err(|e| bad(format!("is not a readable PNG ({e})")))?;
+        let size = reader
+            .output_buffer_size()
+            .ok_or_else(|| bad("is too large".into()))?;
+        let mut buf = vec![0; size];
+        let info = reader
+            .next_frame(&mut buf)
+            .map_err(|e| bad(format!("is not a readable PNG ({e})")))?;
+        buf.truncate(info.buffer_size());
+        let (samples, alpha, components) = match info.color_type {
+            png::ColorType::Rgb => (buf, None, 3),
+            png::ColorType::Grayscale => (buf, None, 1),
+            png::ColorType::Rgba => {
+                let rgb = buf
+                    .chunks_exact(4)
+                    .flat_map(|p| [p[0], p[1], p[2]])
+                    .collect();
+                let a = buf.chunks_exact(4).map(|p| p[3]).collect();
+                (rgb, Some(a), 3)
+            }
+            png::ColorType::GrayscaleAlpha => {
+                let g = buf.chunks_exact(2).map(|p| p[0]).collect();
+                let a = buf.chunks_exact(2).map(|p| p[1]).collect();
+                (g, Some(a), 1)
+            }
+            png::ColorType::Indexed => {
+                return Err(bad("uses a palette this reader did not expand".into()));
+            }
+        };
+        let level = miniz_oxide::deflate::CompressionLevel::DefaultLevel as u8;
+        return Ok(Logo {
+            data: miniz_oxide::deflate::compress_to_vec_zlib(&samples, level),
+            filter: Filter::FlateDecode,
+            width: info.width,
+            height: info.height,
+            components,
+            alpha: alpha.map(|a: Vec<u8>| miniz_oxide::deflate::compress_to_vec_zlib(&a, level)),
+        });
+    }
+    Err(bad("is neither a PNG nor a JPEG file".into()))
+}
+
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;
 const MARGIN: f32 = 50.0;
@@ -436,6 +530,27 @@ pub fn render(conn: &Connection, doc: &Document, locale: Locale) -> Result<(Vec<
     let mut p = Pages::new();
     let right_edge = PAGE_W - MARGIN;
 
+    // The logo, top left, at most 48 points high and 160 wide.
+    let logo = match company
+        .logo_path
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+    {
+        Some(path) => Some(load_logo(Path::new(path))?),
+        None => None,
+    };
+    let top = p.y;
+    if let Some(l) = &logo {
+        let scale = (48.0 / l.height.max(1) as f32).min(160.0 / l.width.max(1) as f32);
+        let (w, h) = (l.width as f32 * scale, l.height as f32 * scale);
+        let c = p.current();
+        c.save_state();
+        c.transform([w, 0.0, 0.0, h, MARGIN, top - h]);
+        c.x_object(Name(b"Im1"));
+        c.restore_state();
+        p.y = top - h - 10.0;
+    }
+
     // The company, top left.
     let company_name = if company.name.trim().is_empty() {
         "Your company (set it in Settings)".to_owned()
@@ -467,7 +582,7 @@ pub fn render(conn: &Connection, doc: &Document, locale: Locale) -> Result<(Vec<
     } else {
         title(doc.kind).to_owned()
     };
-    p.right(right_edge, p.y - 16.0, &heading, true, 20.0);
+    p.right(right_edge, top - 16.0, &heading, true, 20.0);
     let mut facts: Vec<(String, String)> = Vec::new();
     if let Some(n) = &doc.number {
         facts.push(("Number".into(), n.clone()));
@@ -496,7 +611,7 @@ pub fn render(conn: &Connection, doc: &Document, locale: Locale) -> Result<(Vec<
         };
         facts.push((label.into(), s.clone()));
     }
-    let mut fy = p.y - 40.0;
+    let mut fy = top - 40.0;
     for (label, value) in &facts {
         p.gray(0.35);
         p.right(right_edge - 110.0, fy, label, false, 9.0);
@@ -716,7 +831,9 @@ pub fn render(conn: &Connection, doc: &Document, locale: Locale) -> Result<(Vec<
     let regular = Ref::new(3);
     let bold = Ref::new(4);
     let info = Ref::new(5);
-    let mut next = 6;
+    let image = Ref::new(6);
+    let mask = Ref::new(7);
+    let mut next = 8;
     let mut page_ids = Vec::new();
     let mut content_ids = Vec::new();
     for _ in 0..count {
@@ -728,7 +845,8 @@ pub fn render(conn: &Connection, doc: &Document, locale: Locale) -> Result<(Vec<
     pdf.pages(tree)
         .kids(page_ids.iter().copied())
         .count(count as i32);
-    for ((page, content), stream) in page_ids.iter().zip(&content_ids).zip(p.pages) {
+    for (n, ((page, content), stream)) in page_ids.iter().zip(&content_ids).zip(p.pages).enumerate()
+    {
         let mut w = pdf.page(*page);
         w.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
         w.parent(tree);
@@ -738,9 +856,43 @@ pub fn render(conn: &Connection, doc: &Document, locale: Locale) -> Result<(Vec<
             let mut fonts = resources.fonts();
             fonts.pair(Name(b"F1"), regular);
             fonts.pair(Name(b"F2"), bold);
+            drop(fonts);
+            if n == 0 && logo.is_some() {
+                resources.x_objects().pair(Name(b"Im1"), image);
+            }
         }
         w.finish();
         pdf.stream(*content, &stream.finish());
+    }
+    if let Some(l) = &logo {
+        let mut x = pdf.image_xobject(image, &l.data);
+        x.filter(l.filter);
+        x.width(l.width as i32);
+        x.height(l.height as i32);
+        match l.components {
+            1 => {
+                x.color_space().device_gray();
+            }
+            4 => {
+                x.color_space().device_cmyk();
+            }
+            _ => {
+                x.color_space().device_rgb();
+            }
+        }
+        x.bits_per_component(8);
+        if l.alpha.is_some() {
+            x.s_mask(mask);
+        }
+        x.finish();
+        if let Some(alpha) = &l.alpha {
+            let mut s = pdf.image_xobject(mask, alpha);
+            s.filter(Filter::FlateDecode);
+            s.width(l.width as i32);
+            s.height(l.height as i32);
+            s.color_space().device_gray();
+            s.bits_per_component(8);
+        }
     }
     pdf.type1_font(regular)
         .base_font(Name(b"Helvetica"))

@@ -1691,7 +1691,7 @@ pub struct CompanyProfile {
     pub bank_details: Option<String>,
     /// Printed at the bottom of every page.
     pub footer: Option<String>,
-    /// A JPEG file printed at the top right of documents.
+    /// A PNG or JPEG file printed at the top left of documents.
     pub logo_path: Option<String>,
 }
 
@@ -1711,9 +1711,11 @@ pub fn set_company(db: &mut Db, profile: &CompanyProfile) -> Result<CompanyProfi
         .logo_path
         .as_deref()
         .filter(|p| !p.trim().is_empty())
-        && !std::path::Path::new(path).is_file()
+        && let Err(e) = crate::pdf::check_logo(std::path::Path::new(path))
     {
-        c.fail("logo_path", format!("{path} is not a file"));
+        for f in e.field_errors() {
+            c.fail(&f.field, &f.message);
+        }
     }
     c.finish()?;
     db.write(|w| crate::settings::set(w, COMPANY, profile))?;

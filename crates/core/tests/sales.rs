@@ -523,6 +523,13 @@ fn an_invoice_pdf_says_who_what_and_how_much() {
             tax_id: Some("DE123456789".into()),
             bank_details: Some("IBAN DE02 1203 0000 0000 2020 51".into()),
             footer: Some("Registered in Berlin, HRB 12345".into()),
+            logo_path: Some(
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../../assets/icons/128x128.png"
+                )
+                .into(),
+            ),
             ..CompanyProfile::default()
         },
     )
@@ -571,6 +578,29 @@ fn an_invoice_pdf_says_who_what_and_how_much() {
             "the PDF lacks {expected:?}:\n{text}"
         );
     }
+    // The logo is in, with its transparency.
+    let images = Command::new("pdfimages")
+        .args(["-list", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&images.stdout);
+    assert!(list.contains("image") && list.contains("smask"), "{list}");
+    // A logo that is not a picture is refused, saying so.
+    let not_a_picture = dir.path().join("logo.txt");
+    std::fs::write(&not_a_picture, "hello").unwrap();
+    let err = sales::set_company(
+        &mut db,
+        &CompanyProfile {
+            name: "X".into(),
+            logo_path: Some(not_a_picture.display().to_string()),
+            ..CompanyProfile::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("neither a PNG nor a JPEG"),
+        "{err}"
+    );
     // 2 x 499.00 + 1.5 x 120.00 = 1,178.00 net, 223.82 tax, 1,401.82 total (English locale
     // unless the environment says otherwise).
     let locale = rapport_core::pdf::Locale::current();
