@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
-import { Link, Redirect, Route, Router, Switch, useRoute } from "wouter";
+import { Link, Redirect, Route, Router, Switch, useLocation, useRoute } from "wouter";
 import { useHashLocation } from "wouter/use-hash-location";
 
 import { ActivityDialogProvider } from "./components/ActivityDialog";
@@ -40,6 +40,10 @@ import { TicketDetail } from "./screens/TicketDetail";
 import { TicketFormPage } from "./screens/TicketForm";
 import { TicketsList } from "./screens/TicketsList";
 import { Today } from "./screens/Today";
+import { DocumentPage } from "./screens/DocumentPage";
+import { DocumentsList } from "./screens/DocumentsList";
+import { Products } from "./screens/Products";
+import { EditQuotePage, NewQuotePage } from "./screens/QuoteEditor";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -49,10 +53,12 @@ const queryClient = new QueryClient({
   },
 });
 
-function NavLink({ href, children, testId }: { href: string; children: ReactNode; testId: string }) {
-  const [active] = useRoute(`${href}/*?`);
+function NavLink({ href, children, testId, also = [] }: { href: string; children: ReactNode; testId: string; also?: string[] }) {
+  const [active] = useRoute(`${href.replace(/\?.*$/, "")}/*?`);
+  const [location] = useLocation();
+  const alsoActive = also.some((prefix) => location === prefix || location.startsWith(`${prefix}/`));
   return (
-    <Link href={href} className={`nav-link${active ? " active" : ""}`} data-testid={testId}>
+    <Link href={href} className={`nav-link${active || alsoActive ? " active" : ""}`} data-testid={testId}>
       {children}
     </Link>
   );
@@ -126,6 +132,17 @@ function Shell() {
         <div className="nav-sep" />
         <TicketsNavLink />
         <div className="nav-sep" />
+        <div className="nav-group" data-testid="nav-group-sales">
+          Sales
+        </div>
+        <NavLink href="/products" testId="nav-products">
+          Products
+        </NavLink>
+        {/* The trailing "?" clears a query left in the address (a tab, a deal to quote for). */}
+        <NavLink href="/invoices?" testId="nav-invoices" also={["/documents", "/quotes"]}>
+          Invoices
+        </NavLink>
+        <div className="nav-sep" />
         <NavLink href="/duplicates" testId="nav-duplicates">
           Duplicates
         </NavLink>
@@ -176,6 +193,12 @@ function Shell() {
           <Route path="/tickets/new">{() => <TicketFormPage />}</Route>
           <Route path="/tickets/:id/edit">{(p) => <TicketFormPage id={p.id} />}</Route>
           <Route path="/tickets/:id">{(p) => <TicketDetail key={p.id} id={p.id} />}</Route>
+          <Route path="/products" component={Products} />
+          <Route path="/invoices" component={DocumentsList} />
+          <Route path="/quotes/new">{() => <NewQuotePage />}</Route>
+          <Route path="/documents/:id/edit">{(p) => <EditQuotePage key={p.id} id={p.id} />}</Route>
+          <Route path="/documents/:id/revise">{(p) => <EditQuotePage key={`${p.id}-r`} id={p.id} revise />}</Route>
+          <Route path="/documents/:id">{(p) => <DocumentPage key={p.id} id={p.id} />}</Route>
           <Route path="/duplicates" component={Duplicates} />
           <Route path="/data" component={Data} />
           <Route path="/settings" component={Settings} />

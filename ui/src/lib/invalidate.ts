@@ -25,3 +25,16 @@ export function invalidateTickets(client: QueryClient): Promise<void> {
     },
   });
 }
+
+/**
+ * The caches a sales write (quote, order, invoice, payment, credit note) can change: the
+ * documents themselves and their lists (on deals and accounts too), and account money.
+ */
+export function invalidateSales(client: QueryClient): Promise<void> {
+  return client.invalidateQueries({
+    predicate: (q) => {
+      const root = String(q.queryKey[0]);
+      return root === "documents" || root === "account-money";
+    },
+  });
+}

@@ -7,6 +7,7 @@ import { TagList } from "../components/Pickers";
 import { CustomFieldValues } from "../components/CustomFields";
 import { RecordActivityActions } from "../components/RecordActivityActions";
 import { RecordNav } from "../components/RecordNav";
+import { AccountMoneyPanel } from "../components/Sales";
 import { AccountService } from "../components/Service";
 import { Timeline } from "../components/Timeline";
 import { ErrorBanner, PageHead } from "../components/PageHead";
@@ -202,6 +203,7 @@ export function AccountDetail({ id }: { id: string }) {
               <span className="muted">No open deals with {a.name}.</span>
             )}
           </section>
+          <AccountMoneyPanel accountId={id} accountName={a.name} />
           <AccountService accountId={id} accountName={a.name} />
           <CustomFieldValues entity="accounts" values={a.custom as Record<string, unknown>} />
           <Timeline entity="accounts" id={id} />

@@ -7,6 +7,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { CustomFieldValues } from "../components/CustomFields";
 import { invalidateDeals, useDealMove } from "../components/DealMove";
 import { ErrorBanner, PageHead } from "../components/PageHead";
+import { DealDocuments } from "../components/Sales";
 import { TagList } from "../components/Pickers";
 import { Timeline } from "../components/Timeline";
 import { useNotify } from "../components/Toasts";
@@ -198,6 +199,7 @@ export function DealDetail({ id }: { id: string }) {
               <span className="muted">{history.error ? String(history.error) : "…"}</span>
             )}
           </section>
+          <DealDocuments dealId={id} accountId={d.account_id} />
           <CustomFieldValues entity="opportunities" values={d.custom as Record<string, unknown>} />
           <Timeline entity="opportunities" id={id} />
           <section className="card wide">

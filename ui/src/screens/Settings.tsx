@@ -5,6 +5,7 @@ import { Link } from "wouter";
 import { TextField } from "../components/Field";
 import { FieldsEditor } from "../components/FieldsEditor";
 import { LeadSources } from "../components/LeadSources";
+import { CompanySettings, NumberingSettings } from "../components/SalesSettings";
 import { ServiceSettings } from "../components/ServiceSettings";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
@@ -64,6 +65,8 @@ export function Settings() {
             Edit pipelines and stages
           </Link>
         </section>
+        <CompanySettings />
+        <NumberingSettings />
         <LeadSources />
         <ServiceSettings />
         <FieldsEditor entity="contacts" title="Contact fields" />

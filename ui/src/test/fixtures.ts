@@ -1,6 +1,7 @@
 // Records as the backend returns them, for component tests: every field filled with a plain
 // default, overridden per test.
-import type { Activity, SlaClock, Ticket } from "../lib/api";
+import type { Activity, Document, Line, Product, SlaClock, Ticket } from "../lib/api";
+import { lineAmounts } from "../lib/sales";
 
 /** A call with Ada Lovelace, open, starting at `at` (ISO); `over` replaces any field. */
 export function activity(over: Partial<Activity> = {}, at = "2026-11-23T09:00:00.000Z"): Activity {
@@ -93,6 +94,92 @@ export function ticket(over: Partial<Ticket> = {}): Ticket {
     history: [{ status: "new", entered_at: "2026-11-23T09:00:00Z" }],
     created_at: "2026-11-23T09:00:00Z",
     updated_at: "2026-11-23T09:00:00Z",
+    ...over,
+  };
+}
+
+/** Consulting by the hour at EUR 120.00, 19% tax; `over` replaces any field. */
+export function product(over: Partial<Product> = {}): Product {
+  return {
+    id: "p1",
+    sku: "CONS-H",
+    name: "Consulting",
+    description: null,
+    unit: "hour",
+    unit_price: { amount_minor: 12000, currency: "EUR" },
+    tax_rate_bp: 1900,
+    active: true,
+    created_at: "2026-11-01T09:00:00Z",
+    updated_at: "2026-11-01T09:00:00Z",
+    ...over,
+  };
+}
+
+/** A document line with its amounts computed; `over` replaces any field. */
+export function line(over: Partial<Omit<Line, "amounts">> = {}): Line {
+  const base = {
+    id: "l1",
+    position: 0,
+    product_id: "p1",
+    sku: "CONS-H",
+    description: "Consulting",
+    unit: "hour",
+    quantity_milli: 1500,
+    unit_price_minor: 12000,
+    discount_bp: 1000,
+    tax_rate_bp: 1900,
+    source_line_id: null,
+    ...over,
+  };
+  return { ...base, amounts: lineAmounts(base.quantity_milli, base.unit_price_minor, base.discount_bp, base.tax_rate_bp) };
+}
+
+/**
+ * A sales document of Acme for the deal "Acme rollout": by default invoice INV-2026-0001,
+ * issued, one line (1.5 h consulting at 120.00 less 10%, 19% tax: 192.78), nothing paid.
+ * Totals follow the lines; `over` replaces any field.
+ */
+export function salesDocument(over: Partial<Document> = {}): Document {
+  const lines = over.lines ?? [line()];
+  const sum = (f: (l: Line) => number) => lines.reduce((s, l) => s + f(l), 0);
+  const total = sum((l) => l.amounts.total_minor);
+  const rates = [...new Set(lines.map((l) => l.tax_rate_bp))].sort((a, b) => a - b);
+  return {
+    id: "inv1",
+    kind: "invoice",
+    number: "INV-2026-0001",
+    version: 1,
+    status: "issued",
+    account_id: "acc1",
+    account_name: "Acme",
+    contact_id: null,
+    contact_name: null,
+    opportunity_id: "d1",
+    opportunity_name: "Acme rollout",
+    source_id: "so1",
+    source_number: "SO-2026-0001",
+    currency: "EUR",
+    issued_on: "2026-11-20",
+    valid_until: null,
+    due_on: "2026-12-20",
+    notes: null,
+    subtotal_minor: sum((l) => l.amounts.gross_minor),
+    discount_minor: sum((l) => l.amounts.discount_minor),
+    tax_minor: sum((l) => l.amounts.tax_minor),
+    total_minor: total,
+    taxes: rates.map((r) => ({
+      rate_bp: r,
+      net_minor: lines.filter((l) => l.tax_rate_bp === r).reduce((s, l) => s + l.amounts.net_minor, 0),
+      tax_minor: lines.filter((l) => l.tax_rate_bp === r).reduce((s, l) => s + l.amounts.tax_minor, 0),
+    })),
+    lines,
+    payments: [],
+    paid_minor: 0,
+    credited_minor: 0,
+    balance_minor: total,
+    derived: [],
+    created_at: "2026-11-20T09:00:00Z",
+    updated_at: "2026-11-20T09:00:00Z",
     ...over,
   };
 }

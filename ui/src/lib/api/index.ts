@@ -108,6 +108,19 @@ import type { Holiday } from "./bindings/Holiday";
 import type { Agreement } from "./bindings/Agreement";
 import type { AgreementInput } from "./bindings/AgreementInput";
 import type { Occurrence } from "./bindings/Occurrence";
+import type { Product } from "./bindings/Product";
+import type { ProductInput } from "./bindings/ProductInput";
+import type { Document } from "./bindings/Document";
+import type { DocumentSummary } from "./bindings/DocumentSummary";
+import type { DocumentKind } from "./bindings/DocumentKind";
+import type { DocumentQuery } from "./bindings/DocumentQuery";
+import type { QuoteInput } from "./bindings/QuoteInput";
+import type { PartInput } from "./bindings/PartInput";
+import type { PaymentInput } from "./bindings/PaymentInput";
+import type { AccountMoney } from "./bindings/AccountMoney";
+import type { Sequence } from "./bindings/Sequence";
+import type { CompanyProfile } from "./bindings/CompanyProfile";
+import type { PdfReport } from "./bindings/PdfReport";
 
 export type * from "./types";
 
@@ -409,6 +422,68 @@ export const api = {
     /** Delivered or skipped (a skip needs a note). */
     settle: (id: string, status: "delivered" | "skipped", note: string | null = null) =>
       call<Occurrence>("occurrence_settle", { id, status, note }),
+  },
+  products: {
+    /** By SKU or name; inactive products only when asked. */
+    list: (search: string | null = null, includeInactive = false) =>
+      call<Product[]>("products_list", { search, includeInactive }),
+    get: (id: string) => call<Product>("product_get", { id }),
+    create: (input: ProductInput) => call<Product>("product_create", { input }),
+    update: (id: string, input: ProductInput) => call<Product>("product_update", { id, input }),
+  },
+  documents: {
+    /** Quotes, orders, invoices and credit notes, newest first. */
+    list: (query: Partial<DocumentQuery> = {}) =>
+      call<DocumentSummary[]>("documents_list", {
+        query: {
+          kind: null,
+          account_id: null,
+          opportunity_id: null,
+          source_id: null,
+          status: null,
+          limit: null,
+          ...query,
+        } satisfies DocumentQuery,
+      }),
+    get: (id: string) => call<Document>("document_get", { id }),
+    /** Writes the document as a PDF to `path`. */
+    pdf: (id: string, path: string) => call<PdfReport>("document_pdf", { id, path }),
+  },
+  quotes: {
+    create: (input: QuoteInput) => call<Document>("quote_create", { input }),
+    /** Drafts only. */
+    update: (id: string, input: QuoteInput) => call<Document>("quote_update", { id, input }),
+    /** A sent, rejected or expired quote: a new version with the same number; the old one is superseded. */
+    revise: (id: string, input: QuoteInput) => call<Document>("quote_revise", { id, input }),
+    setStatus: (id: string, status: "sent" | "accepted" | "rejected") => call<Document>("quote_set_status", { id, status }),
+    /** The sales order of an accepted (or sent: accepted in the same step) quote. */
+    toOrder: (quoteId: string) => call<Document>("order_from_quote", { quoteId }),
+  },
+  orders: {
+    /** A draft invoice: `parts` for a partial one, null for everything not yet invoiced. */
+    invoice: (orderId: string, parts: PartInput[] | null = null) => call<Document>("invoice_from_order", { orderId, parts }),
+  },
+  invoices: {
+    /** Numbers the draft (next invoice number) and sets its due date. */
+    issue: (id: string, issuedOn: string | null = null, termsDays: number | null = null) =>
+      call<Document>("invoice_issue", { id, issuedOn, termsDays }),
+    pay: (invoiceId: string, input: PaymentInput) => call<Document>("payment_record", { invoiceId, input }),
+    /** The credit note: `parts` per line, null for the whole invoice. */
+    credit: (invoiceId: string, parts: PartInput[] | null = null, notes: string | null = null) =>
+      call<Document>("credit_note_create", { invoiceId, parts, notes }),
+    /** An issued invoice without payments becomes void (its number kept); a draft is deleted. */
+    void: (id: string) => call<null>("invoice_void", { id }),
+  },
+  /** What an account was invoiced, paid and owes, one entry per currency. */
+  accountMoney: (accountId: string) => call<AccountMoney[]>("account_money", { accountId }),
+  sequences: {
+    list: () => call<Sequence[]>("sequences"),
+    set: (kind: DocumentKind, prefix: string | null, yearly: boolean | null, next: number | null) =>
+      call<Sequence[]>("sequence_set", { kind, prefix, yearly, next }),
+  },
+  company: {
+    get: () => call<CompanyProfile>("company_profile"),
+    set: (profile: CompanyProfile) => call<CompanyProfile>("company_profile_set", { profile }),
   },
   /** Asks for a file to open; null when cancelled. */
   openFile: async (name: string, extensions: string[]): Promise<string | null> => {
