@@ -93,12 +93,7 @@ fn apply_one(
     tags: &[String],
     owner: &Option<String>,
 ) -> Result<bool> {
-    let exists: bool = w
-        .conn()
-        .prepare_cached(&format!(
-            "SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"
-        ))?
-        .query_row([id], |r| r.get(0))?;
+    let exists = crate::store::exists(w.conn(), table, id)?;
     if !exists {
         return Err(Error::not_found(
             match table {

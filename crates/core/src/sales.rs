@@ -700,14 +700,6 @@ fn account_of_deal(conn: &Connection, deal: &str) -> Result<(Option<String>, Opt
         .ok_or_else(|| Error::invalid("opportunity_id", format!("no deal with id {deal}")))
 }
 
-fn exists(conn: &Connection, table: &str, id: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"
-        ))?
-        .query_row([id], |r| r.get(0))?)
-}
-
 struct ValidQuote {
     fields: Vec<(&'static str, Value)>,
     lines: Vec<ValidLine>,
@@ -738,7 +730,7 @@ fn check_quote(conn: &Connection, input: &QuoteInput) -> Result<ValidQuote> {
         .filter(|a| !a.trim().is_empty())
         .or(deal_account);
     if let Some(a) = &account
-        && !exists(conn, "accounts", a)?
+        && !crate::store::exists(conn, "accounts", a)?
     {
         c.fail("account_id", format!("no account with id {a}"));
     }
@@ -747,7 +739,7 @@ fn check_quote(conn: &Connection, input: &QuoteInput) -> Result<ValidQuote> {
     }
     let contact = input.contact_id.clone().filter(|s| !s.trim().is_empty());
     if let Some(p) = &contact
-        && !exists(conn, "contacts", p)?
+        && !crate::store::exists(conn, "contacts", p)?
     {
         c.fail("contact_id", format!("no contact with id {p}"));
     }

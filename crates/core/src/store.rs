@@ -446,3 +446,12 @@ pub(crate) fn text(value: &Option<String>) -> Value {
 pub(crate) fn int(value: Option<i64>) -> Value {
     value.map_or(Value::Null, Value::Integer)
 }
+
+/// Whether `table` holds a row with this id.
+pub(crate) fn exists(conn: &Connection, table: &str, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"
+        ))?
+        .query_row([id], |r| r.get(0))?)
+}

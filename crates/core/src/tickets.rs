@@ -260,14 +260,6 @@ fn stored_status(conn: &Connection, id: &str) -> Result<TicketStatus> {
     Ok(TicketStatus::parse(&status).unwrap_or(TicketStatus::Open))
 }
 
-fn exists(conn: &Connection, table: &str, id: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"
-        ))?
-        .query_row([id], |r| r.get(0))?)
-}
-
 fn check(conn: &Connection, id: Option<&str>, input: &TicketInput) -> Result<Valid> {
     let mut c = Checker::default();
     let subject = c.required("subject", &input.subject, SHORT_TEXT_MAX);
@@ -276,12 +268,12 @@ fn check(conn: &Connection, id: Option<&str>, input: &TicketInput) -> Result<Val
     let account_id = c.text("account_id", &input.account_id, SHORT_TEXT_MAX);
     let contact_id = c.text("contact_id", &input.contact_id, SHORT_TEXT_MAX);
     if let Some(a) = &account_id
-        && !exists(conn, "accounts", a)?
+        && !crate::store::exists(conn, "accounts", a)?
     {
         c.fail("account_id", format!("no account with id {a}"));
     }
     if let Some(p) = &contact_id
-        && !exists(conn, "contacts", p)?
+        && !crate::store::exists(conn, "contacts", p)?
     {
         c.fail("contact_id", format!("no contact with id {p}"));
     }
