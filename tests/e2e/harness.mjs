@@ -154,6 +154,16 @@ export async function waitText(browser, testId, text, timeout = 10000) {
   });
 }
 
+/** Waits until the element's DOM text (textContent) contains `text`. WebKit's rendered text of
+ * an element (what `waitText` reads) leaves out some table cells, so tables are read this way. */
+export async function waitContent(browser, testId, text, timeout = 10000) {
+  await browser.waitUntil(
+    async () =>
+      ((await browser.execute((sel) => document.querySelector(sel)?.textContent ?? "", byTest(testId))) ?? "").includes(text),
+    { timeout, timeoutMsg: `${testId} never held "${text}"` },
+  );
+}
+
 /** Every row of a list table, as its cells' texts joined by " | " (avatars left out). */
 export async function rows(browser, testId) {
   return browser.execute((selector) => {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { byTest, cli, click, freshDb, launch, shot, startDriver, step, stopDriver, waitText } from "./harness.mjs";
+import { byTest, cli, click, freshDb, launch, shot, startDriver, step, stopDriver, waitContent, waitText } from "./harness.mjs";
 
 before(startDriver);
 after(stopDriver);
@@ -15,15 +15,6 @@ async function setText(app, testId, value) {
   await el.waitForDisplayed({ timeout: 10000 });
   await el.clearValue();
   await el.setValue(value);
-}
-
-/** Waits until the element's DOM text (textContent) contains `text`. */
-async function waitContent(app, testId, text) {
-  await app.waitUntil(
-    async () =>
-      ((await app.execute((sel) => document.querySelector(sel)?.textContent ?? "", byTest(testId))) ?? "").includes(text),
-    { timeout: 10000, timeoutMsg: `${testId} never held "${text}"` },
-  );
 }
 
 async function clockState(app, clock) {
@@ -150,7 +141,6 @@ test("open a ticket, answer it, wait on the customer, resolve it and see the SLA
       await click(app, "ticket-account");
       await (await app.$(byTest("account-service"))).waitForDisplayed({ timeout: 10000 });
       await (await app.$(byTest("account-service"))).scrollIntoView();
-      // (The subject cell is left out of WebKit's rendered text of the row, so read the DOM.)
       await waitContent(app, "ticket-row-4", "Delivery arrived damaged");
       const timeline = await app.$(byTest("timeline"));
       await timeline.scrollIntoView();

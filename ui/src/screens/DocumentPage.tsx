@@ -325,7 +325,7 @@ export function DocumentPage({ id }: { id: string }) {
             </TotalsBlock>
           </div>
         </section>
-        <div className="cards">
+        <div className="cards doc-cards">
           {isInvoice && (
             <section className="card" data-testid="doc-payments">
               <h2>Payments</h2>

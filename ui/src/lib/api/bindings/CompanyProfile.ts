@@ -17,6 +17,6 @@ bank_details: string | null,
  */
 footer: string | null, 
 /**
- * A JPEG file printed at the top right of documents.
+ * A PNG or JPEG file printed at the top left of documents.
  */
 logo_path: string | null, };
