@@ -17,6 +17,7 @@ use serde::Serialize;
 
 mod generate;
 mod leads_bench;
+mod sales_bench;
 mod service_bench;
 mod words;
 
@@ -772,6 +773,9 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
 
     // ---- service tickets: the queue, its counts, opening and answering
     cases.extend(service_bench::cases(&mut db)?);
+
+    // ---- sales documents: invoices list, account money, issuing, printing
+    cases.extend(sales_bench::cases(&mut db)?);
 
     // ---- importing a 100,000-row CSV into an empty database
     report("import: 100000 CSV rows");
