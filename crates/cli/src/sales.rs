@@ -274,7 +274,8 @@ pub enum QuotesCmd {
 #[derive(Debug, Subcommand)]
 pub enum OrdersCmd {
     /// Invoice an order: everything not yet invoiced, or --part LINE_ID:QTY (repeat). The
-    /// invoice is issued at once (numbered) unless --draft; prints its id.
+    /// invoice is issued at once (numbered) unless --draft; prints its id. Given an accepted
+    /// quote instead, its order is used (and made, if the quote has none yet).
     Invoice {
         id: String,
         #[arg(long = "part", value_name = "LINE_ID[:QTY]")]
@@ -545,6 +546,23 @@ fn current_quote(db: &Db, id: &str) -> rapport_core::Result<QuoteInput> {
     })
 }
 
+/// The order a document id means: the order itself, or an accepted quote's order (made now
+/// if it has none).
+fn order_of(db: &mut Db, id: &str) -> rapport_core::Result<String> {
+    let doc = sales::get(db.conn(), id)?;
+    if doc.kind != DocumentKind::Quote {
+        return Ok(doc.id);
+    }
+    match doc
+        .derived
+        .iter()
+        .find(|d| d.kind == DocumentKind::Order && d.status != DocumentStatus::Cancelled)
+    {
+        Some(order) => Ok(order.id.clone()),
+        None => Ok(sales::order_from_quote(db, id)?.id),
+    }
+}
+
 pub fn run_orders(db: &mut Db, cmd: OrdersCmd) -> rapport_core::Result<()> {
     match cmd {
         OrdersCmd::Invoice {
@@ -554,7 +572,7 @@ pub fn run_orders(db: &mut Db, cmd: OrdersCmd) -> rapport_core::Result<()> {
             terms,
             format,
         } => {
-            let id = id_of(db, &id)?;
+            let id = order_of(db, &id_of(db, &id)?)?;
             let parts: Vec<PartInput> = parts
                 .iter()
                 .map(|p| parse_part(p))

@@ -127,7 +127,8 @@ pub struct ListArgs {
     /// open, mine, breaching_soon, breached, waiting, resolved, all.
     #[arg(long, value_parser = queue_arg)]
     queue: Option<TicketQueue>,
-    /// Only this status (repeat for several); implies --queue all unless one is given.
+    /// Only this status (repeat for several); implies --queue all unless one is given. `open`
+    /// means every unfinished ticket (new, open or waiting on the customer), as the Open queue.
     #[arg(long, value_parser = status_arg)]
     status: Vec<TicketStatus>,
     #[arg(long, value_parser = priority_arg)]
@@ -283,12 +284,25 @@ pub fn run(db: &mut Db, cmd: TicketsCmd) -> rapport_core::Result<()> {
             } else {
                 Some(TicketQueue::All)
             });
+            let mut statuses = Vec::new();
+            for s in args.status {
+                let wanted: &[TicketStatus] = if s == TicketStatus::Open {
+                    &[TicketStatus::New, TicketStatus::Open, TicketStatus::Waiting]
+                } else {
+                    std::slice::from_ref(&s)
+                };
+                for w in wanted {
+                    if !statuses.contains(w) {
+                        statuses.push(*w);
+                    }
+                }
+            }
             let query = TicketQuery {
                 queue,
                 sort,
                 direction: crate::direction(args.desc),
                 search: args.search,
-                statuses: args.status,
+                statuses,
                 priority: args.priority,
                 category: args.category,
                 account_id: args.account_id,

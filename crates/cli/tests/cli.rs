@@ -1361,6 +1361,9 @@ fn tickets_sla_and_agreements_from_the_command_line() {
     assert_eq!(t["sla"]["first_response"]["state"], "running");
     assert!(t["sla"]["resolution"]["seconds_left"].as_i64().unwrap() > 8 * 3600 - 120);
     assert_eq!(t["sla"]["breached"], false);
+    // "open" means unfinished: a new ticket is listed.
+    let open = s.json(&["tickets", "list", "--status", "open", "--format", "json"]);
+    assert_eq!(open.as_array().unwrap().len(), 1);
 
     // Replying by number, then waiting on the customer, pauses the resolution clock.
     let replied = s.json(&[
@@ -1541,6 +1544,27 @@ fn a_deal_is_quoted_ordered_invoiced_paid_and_printed_from_the_command_line() {
     ]);
     assert_eq!(report["pages"], 1);
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+    // An accepted quote can be invoiced straight away: its order is made on the way.
+    let second = s
+        .ok(&[
+            "quotes",
+            "create",
+            "--account-id",
+            &acme,
+            "--currency",
+            "EUR",
+            "--line",
+            "Support:10@80.00",
+        ])
+        .trim()
+        .to_owned();
+    s.ok(&["quotes", "accept", &second]);
+    let inv = s.json(&["orders", "invoice", &second, "--format", "json"]);
+    assert_eq!(inv["status"], "issued");
+    assert_eq!(inv["total_minor"], 80000);
+    let orders = s.json(&["orders", "list", "--format", "json"]);
+    assert_eq!(orders.as_array().unwrap().len(), 2);
 
     let stderr = s.fails(
         2,
