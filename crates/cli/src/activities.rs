@@ -506,7 +506,7 @@ pub fn export(db: &Db, cmd: ExportCmd) -> rapport_core::Result<()> {
                 Error::invalid(
                     "--entity",
                     format!(
-                        "\"{entity}\" is not one of: contacts, accounts, opportunities, activities, leads"
+                        "\"{entity}\" is not one of: contacts, accounts, opportunities, activities, leads, products"
                     ),
                 )
             })?;

@@ -32,6 +32,10 @@ pub enum ImportCmd {
     /// company found or created, the contact linked by e-mail.
     #[command(alias = "deals")]
     Opportunities(ImportArgs),
+    /// The product catalogue from a CSV file: SKU, name, unit, price (`1.234,50` and `€499`
+    /// are read too), currency, tax rate; matched by SKU, so a new price list updates prices
+    /// with --dedup update.
+    Products(ImportArgs),
     /// People from a vCard file (2.1, 3.0 or 4.0): the same as `import contacts FILE.vcf`.
     Vcard(ImportArgs),
     /// A JSON archive from `rapport export json`, into an empty database.
@@ -73,6 +77,7 @@ pub fn run(db: &mut Db, cmd: ImportCmd) -> rapport_core::Result<()> {
         ImportCmd::Leads(a) => (ImportEntity::Leads, a),
         ImportCmd::Vcard(a) => (ImportEntity::Contacts, a),
         ImportCmd::Opportunities(a) => (ImportEntity::Opportunities, a),
+        ImportCmd::Products(a) => (ImportEntity::Products, a),
         ImportCmd::Archive { file, format } => {
             if !file.is_file() {
                 return Err(Error::invalid(

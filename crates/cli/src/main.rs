@@ -152,6 +152,9 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   leads sources  -> [{id, name, leads}]
   import leads   -> the import report above; CSV or JSON (an array of objects, an object
                     holding one, or one object per line; nested keys as parent.child)
+  import products -> the import report above; rows are matched by SKU (--dedup update loads a
+                    new price list; blank cells keep what the product had); prices may be
+                    written 1,234.50, 1.234,50 or with a currency sign
   calllists import   -> {list_id, name, rows_read, added, skipped: [{line, reason}],
                          rejected: [{line, reason}], encoding, delimiter, mapping, batch_id,
                          cancelled}   rows_read = added + skipped + rejected

@@ -1594,3 +1594,43 @@ fn a_deal_is_quoted_ordered_invoiced_paid_and_printed_from_the_command_line() {
             .any(|x| x["preview"].as_str().unwrap().starts_with("RE-"))
     );
 }
+
+#[test]
+fn a_catalogue_is_imported_and_exported_as_csv() {
+    let s = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("catalogue.csv");
+    std::fs::write(
+        &file,
+        "Item code,Product name,Unit,List price,VAT %\nPRN-1,Label printer,piece,\"1,234.50\",19\nSRV-H,Installation,hour,120,19\n",
+    )
+    .unwrap();
+    let report = s.json(&[
+        "import",
+        "products",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["created"], 2);
+    let list = s.json(&["products", "list", "--format", "json"]);
+    assert_eq!(list[0]["name"], "Installation");
+    assert_eq!(list[1]["unit_price"]["amount_minor"], 123450);
+    let out = dir.path().join("out.csv");
+    let exported = s.json(&[
+        "export",
+        "csv",
+        "--entity",
+        "products",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(exported["rows"], 2);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("PRN-1,Label printer,,piece,1234.50,EUR,19,yes"),
+        "{text}"
+    );
+}

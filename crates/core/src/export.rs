@@ -22,6 +22,7 @@ pub enum ExportEntity {
     Opportunities,
     Activities,
     Leads,
+    Products,
 }
 
 impl ExportEntity {
@@ -32,6 +33,7 @@ impl ExportEntity {
             "opportunities" | "opportunity" | "deals" | "deal" => Some(ExportEntity::Opportunities),
             "activities" | "activity" => Some(ExportEntity::Activities),
             "leads" | "lead" => Some(ExportEntity::Leads),
+            "products" | "product" => Some(ExportEntity::Products),
             _ => None,
         }
     }
@@ -43,6 +45,7 @@ impl ExportEntity {
             ExportEntity::Opportunities => "opportunities",
             ExportEntity::Activities => "activities",
             ExportEntity::Leads => "leads",
+            ExportEntity::Products => "products",
         }
     }
 }
@@ -136,6 +139,12 @@ fn query(entity: ExportEntity) -> &'static str {
                FROM leads l LEFT JOIN team_members t ON t.id = l.owner_id
               ORDER BY l.created_at, l.id"
         }
+        ExportEntity::Products => {
+            "SELECT id, sku, name, description, unit, unit_price_minor, currency,
+                printf('%g', tax_rate_bp / 100.0), CASE active WHEN 1 THEN 'yes' ELSE 'no' END,
+                created_at, updated_at
+               FROM products ORDER BY sku COLLATE NOCASE, id"
+        }
         ExportEntity::Activities => {
             "SELECT x.id, x.kind, x.subject, x.starts_at, x.duration_minutes, x.done_at, x.channel,
                 x.direction, x.outcome, x.location, s.rrule, x.notes, x.created_at, x.updated_at
@@ -212,6 +221,21 @@ const DEAL_HEADERS: &[&str] = &[
     "Updated",
 ];
 /// Named as `rapport import leads` reads them back.
+/// Read back by `rapport import products` (the headers are the import's field names).
+const PRODUCT_HEADERS: &[&str] = &[
+    "ID",
+    "SKU",
+    "Name",
+    "Description",
+    "Unit",
+    "Unit price",
+    "Currency",
+    "Tax rate",
+    "Active",
+    "Created",
+    "Updated",
+];
+
 const LEAD_HEADERS: &[&str] = &[
     "Id",
     "Name",
@@ -260,7 +284,7 @@ pub struct CsvReport {
 
 /// Writes one entity as CSV to `path` (whole or not at all).
 pub fn csv(conn: &Connection, entity: ExportEntity, path: &Path) -> Result<CsvReport> {
-    let custom = if entity == ExportEntity::Activities {
+    let custom = if matches!(entity, ExportEntity::Activities | ExportEntity::Products) {
         Vec::new()
     } else {
         crate::fields::list(conn, entity.table())?
@@ -271,6 +295,7 @@ pub fn csv(conn: &Connection, entity: ExportEntity, path: &Path) -> Result<CsvRe
         ExportEntity::Opportunities => (DEAL_HEADERS, Some(5)),
         ExportEntity::Activities => (ACTIVITY_HEADERS, None),
         ExportEntity::Leads => (LEAD_HEADERS, Some(10)),
+        ExportEntity::Products => (PRODUCT_HEADERS, Some(5)),
     };
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let fail = |e: csv::Error| Error::Internal(format!("could not write CSV: {e}"));

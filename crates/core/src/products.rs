@@ -10,7 +10,7 @@ use ts_rs::TS;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::money::{Money, MoneyInput};
-use crate::store::text;
+use crate::store::{Writer, text};
 use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
 
 pub(crate) const TABLE: &str = "products";
@@ -134,17 +134,29 @@ fn check(
     ])
 }
 
-pub fn create(db: &mut Db, input: &ProductInput) -> Result<Product> {
-    let fields = check(db.conn(), None, input)?;
+/// Adds a product inside a larger write (an import); returns its id.
+pub fn create_in(w: &Writer<'_>, input: &ProductInput) -> Result<String> {
+    let fields = check(w.conn(), None, input)?;
     let id = crate::new_id();
-    db.write(|w| w.insert(TABLE, &id, &fields))?;
+    w.insert(TABLE, &id, &fields)?;
+    Ok(id)
+}
+
+pub fn create(db: &mut Db, input: &ProductInput) -> Result<Product> {
+    let id = db.write(|w| create_in(w, input))?;
     get(db.conn(), &id)
 }
 
+/// Saves a product inside a larger write.
+pub fn update_in(w: &Writer<'_>, id: &str, input: &ProductInput) -> Result<()> {
+    get(w.conn(), id)?;
+    let fields = check(w.conn(), Some(id), input)?;
+    w.update(TABLE, id, &fields)?;
+    Ok(())
+}
+
 pub fn update(db: &mut Db, id: &str, input: &ProductInput) -> Result<Product> {
-    get(db.conn(), id)?;
-    let fields = check(db.conn(), Some(id), input)?;
-    db.write(|w| w.update(TABLE, id, &fields).map(|_| ()))?;
+    db.write(|w| update_in(w, id, input))?;
     get(db.conn(), id)
 }
 

@@ -15,6 +15,18 @@ use serde_json::Value;
 /// A database with a bit of everything: accounts, people, tags, custom fields, a recurring
 /// activity with a reminder, a deal that moved, a merge's history.
 fn filled(db: &mut Db) {
+    rapport_core::products::create(
+        db,
+        &rapport_core::products::ProductInput {
+            sku: "SKU-1".into(),
+            name: "=HYPERLINK(\"x\")".into(),
+            unit_price: "12.50".into(),
+            currency: "EUR".into(),
+            tax_rate: "7.5".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let field = fields::define(
         db,
         &CustomFieldInput {
@@ -212,6 +224,7 @@ fn csv_exports_open_as_plain_tables_with_formulas_neutralised() {
         ExportEntity::Opportunities,
         ExportEntity::Activities,
         ExportEntity::Leads,
+        ExportEntity::Products,
     ] {
         let path = dir.path().join(format!("{entity:?}.csv"));
         let report = export::csv(db.conn(), entity, &path).unwrap();
@@ -251,6 +264,16 @@ fn csv_exports_open_as_plain_tables_with_formulas_neutralised() {
                     4,
                     "two suggested tasks, the meeting and the call"
                 );
+            }
+            ExportEntity::Products => {
+                assert_eq!(&rows[0][col("SKU")], "SKU-1");
+                assert_eq!(
+                    &rows[0][col("Name")],
+                    "'=HYPERLINK(\"x\")",
+                    "a formula is written as text"
+                );
+                assert_eq!(&rows[0][col("Unit price")], "12.50");
+                assert_eq!(&rows[0][col("Tax rate")], "7.5");
             }
             ExportEntity::Leads => {
                 assert_eq!(&rows[0][col("Name")], "Bea Brown");

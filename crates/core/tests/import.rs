@@ -478,3 +478,96 @@ fn deals_from_a_pipedrive_export_land_in_their_stages_with_their_companies_and_p
         "one company for both of its deals"
     );
 }
+
+#[test]
+fn a_product_catalogue_imports_from_a_german_spreadsheet_and_round_trips() {
+    let mut db = Db::open_in_memory().unwrap();
+    // Semicolons, decimal commas, a euro sign, a percent sign and a discontinued product.
+    let csv = "Artikelnummer;Bezeichnung;Einheit;Preis;MwSt;Status\n\
+               PRN-1;Etikettendrucker ZT-410;Stück;1.234,50 €;19%;active\n\
+               SRV-H;Installation;Stunde;120,00;19;active\n\
+               OLD-9;Altes Modell;Stück;99;7;discontinued\n";
+    let report = run(
+        &mut db,
+        csv.as_bytes(),
+        "artikel.csv",
+        ImportEntity::Products,
+        Dedup::Skip,
+    );
+    assert_eq!(
+        (report.created, report.rejected.len()),
+        (3, 0),
+        "{report:?}"
+    );
+    let p = rapport_core::products::find(db.conn(), "PRN-1")
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.name, "Etikettendrucker ZT-410");
+    assert_eq!(p.unit.as_deref(), Some("Stück"));
+    assert_eq!(
+        (p.unit_price.amount_minor, p.unit_price.currency.as_str()),
+        (123_450, "EUR")
+    );
+    assert_eq!(p.tax_rate_bp, 1900);
+    let old = rapport_core::products::find(db.conn(), "old-9")
+        .unwrap()
+        .unwrap();
+    assert!(!old.active);
+    assert_eq!(old.tax_rate_bp, 700);
+
+    // A new price list updates prices by SKU; a blank cell keeps what was there; a new product
+    // without a price is refused, saying why.
+    let prices = "SKU,Price,Currency\nPRN-1,1299.00,EUR\nSRV-H,,EUR\nNEW-1,,EUR\n";
+    let report = run(
+        &mut db,
+        prices.as_bytes(),
+        "prices.csv",
+        ImportEntity::Products,
+        Dedup::Update,
+    );
+    assert_eq!(report.updated, 2, "{report:?}");
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    assert_eq!(report.rejected[0].line, 4, "{report:?}");
+    assert!(report.rejected[0].reason.contains("amount"), "{report:?}");
+    let p = rapport_core::products::find(db.conn(), "PRN-1")
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.unit_price.amount_minor, 129_900);
+    assert_eq!(p.name, "Etikettendrucker ZT-410", "the name stays");
+    let s = rapport_core::products::find(db.conn(), "SRV-H")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        s.unit_price.amount_minor, 12_000,
+        "a blank price keeps the old one"
+    );
+
+    // Exported and imported into another file, the catalogue is the same.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("products.csv");
+    rapport_core::export::csv(
+        db.conn(),
+        rapport_core::export::ExportEntity::Products,
+        &out,
+    )
+    .unwrap();
+    let mut other = Db::open_in_memory().unwrap();
+    let bytes = std::fs::read(&out).unwrap();
+    let report = run(
+        &mut other,
+        &bytes,
+        "products.csv",
+        ImportEntity::Products,
+        Dedup::Skip,
+    );
+    assert_eq!(report.created, 3, "{report:?}");
+    let strip = |list: Vec<rapport_core::products::Product>| -> Vec<(String, String, Option<String>, i64, i64, bool)> {
+        list.into_iter()
+            .map(|p| (p.sku, p.name, p.unit, p.unit_price.amount_minor, p.tax_rate_bp, p.active))
+            .collect()
+    };
+    assert_eq!(
+        strip(rapport_core::products::list(other.conn(), None, true).unwrap()),
+        strip(rapport_core::products::list(db.conn(), None, true).unwrap())
+    );
+}

@@ -134,6 +134,7 @@ const IMPORT_KINDS: { value: ImportEntity; label: string; hint: string }[] = [
   { value: "accounts", label: "Accounts", hint: "Companies, from a CSV file." },
   { value: "leads", label: "Leads", hint: "Leads, from a CSV file or a JSON export of a web form." },
   { value: "opportunities", label: "Deals", hint: "Deals, from a CSV file (Pipedrive, HubSpot, Salesforce, …): stage by name, company found or created." },
+  { value: "products", label: "Products", hint: "The product catalogue, from a CSV file: SKU, name, unit, price, tax rate; matched by SKU (update to load a new price list)." },
 ];
 
 const DEDUP: { value: Dedup; label: string; hint: string }[] = [
@@ -483,6 +484,7 @@ const CSV_KINDS: { entity: ExportEntity; label: string }[] = [
   { entity: "opportunities", label: "Deals" },
   { entity: "activities", label: "Activities" },
   { entity: "leads", label: "Leads" },
+  { entity: "products", label: "Products" },
 ];
 
 function ExportSection() {

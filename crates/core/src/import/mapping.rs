@@ -429,6 +429,96 @@ const LEAD_FIELDS: &[Known] = &[
 ];
 
 /// Deal columns, named as Pipedrive, HubSpot and Salesforce exports name them.
+const PRODUCT_FIELDS: &[Known] = &[
+    (
+        "sku",
+        "SKU (the product's code)",
+        &[
+            "sku",
+            "itemcode",
+            "productcode",
+            "articlenumber",
+            "articleno",
+            "artikelnummer",
+            "artnr",
+            "partnumber",
+            "partno",
+            "itemnumber",
+            "code",
+            "reference",
+            "ref",
+        ],
+    ),
+    (
+        "name",
+        "Name",
+        &[
+            "name",
+            "productname",
+            "itemname",
+            "product",
+            "item",
+            "title",
+            "bezeichnung",
+        ],
+    ),
+    (
+        "description",
+        "Description",
+        &["description", "details", "longdescription", "beschreibung"],
+    ),
+    (
+        "unit",
+        "Unit",
+        &[
+            "unit",
+            "uom",
+            "unitofmeasure",
+            "unitofmeasurement",
+            "einheit",
+        ],
+    ),
+    (
+        "unit_price",
+        "Unit price",
+        &[
+            "unitprice",
+            "price",
+            "listprice",
+            "salesprice",
+            "saleprice",
+            "netprice",
+            "rate",
+            "preis",
+        ],
+    ),
+    (
+        "currency",
+        "Currency",
+        &["currency", "currencycode", "wahrung"],
+    ),
+    (
+        "tax_rate",
+        "Tax rate (%)",
+        &[
+            "taxrate",
+            "tax",
+            "vat",
+            "vatrate",
+            "taxpercent",
+            "vatpercent",
+            "salestax",
+            "mwst",
+            "ust",
+        ],
+    ),
+    (
+        "active",
+        "Active (yes or no)",
+        &["active", "status", "enabled", "available"],
+    ),
+];
+
 const DEAL_FIELDS: &[Known] = &[
     (
         "name",
@@ -589,6 +679,7 @@ fn fixed(entity: ImportEntity) -> Vec<Known> {
         }
         ImportEntity::CallList => shared(CALL_LIST_SHARED),
         ImportEntity::Opportunities => DEAL_FIELDS.to_vec(),
+        ImportEntity::Products => PRODUCT_FIELDS.to_vec(),
     }
 }
 
@@ -606,7 +697,7 @@ fn custom_fields(
     entity: ImportEntity,
 ) -> Result<Vec<crate::fields::CustomField>> {
     match entity {
-        ImportEntity::CallList => Ok(Vec::new()),
+        ImportEntity::CallList | ImportEntity::Products => Ok(Vec::new()),
         other => crate::fields::list(conn, other.table()),
     }
 }

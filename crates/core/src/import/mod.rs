@@ -40,6 +40,8 @@ pub enum ImportEntity {
     CallList,
     /// Deals (opportunities), each in a pipeline stage.
     Opportunities,
+    /// The product catalogue (SKU, name, unit, price, tax rate), matched by SKU.
+    Products,
 }
 
 impl ImportEntity {
@@ -51,6 +53,7 @@ impl ImportEntity {
             ImportEntity::Leads => "leads",
             ImportEntity::CallList => "call_list_entries",
             ImportEntity::Opportunities => "opportunities",
+            ImportEntity::Products => "products",
         }
     }
 }
@@ -134,6 +137,7 @@ struct Prepared {
     account: Option<AccountInput>,
     lead: Option<LeadInput>,
     deal: Option<OpportunityInput>,
+    product: Option<crate::products::ProductInput>,
     /// A deal's Lost reason, found or added when the row is written.
     lost_reason: Option<String>,
     account_name: Option<String>,
@@ -363,6 +367,7 @@ pub(crate) fn resolve_mapping(
                 ImportEntity::Contacts | ImportEntity::Leads,
                 "first_name" | "last_name" | "full_name"
             ) | (ImportEntity::Accounts | ImportEntity::Opportunities, "name")
+                | (ImportEntity::Products, "sku")
                 | (
                     ImportEntity::CallList,
                     "first_name" | "last_name" | "full_name" | "account"
@@ -383,6 +388,9 @@ pub(crate) fn resolve_mapping(
                 }
                 ImportEntity::Opportunities => {
                     "map a column to the deal name: no column was recognised as one"
+                }
+                ImportEntity::Products => {
+                    "map a column to the SKU (the product's code): no column was recognised as one"
                 }
             },
         ));
@@ -417,6 +425,7 @@ impl Index {
             ImportEntity::Opportunities => &[
                 "SELECT 'n:' || lower(trim(name)) || '|' || ifnull(account_id, ''), id FROM opportunities",
             ],
+            ImportEntity::Products => &["SELECT 's:' || lower(trim(sku)), id FROM products"],
         };
         for q in sql {
             let mut stmt = conn.prepare(q)?;
@@ -535,6 +544,47 @@ fn money(row: &TableRow, mapping: &[Option<String>], key: &str) -> Option<MoneyI
             currency,
         }
     })
+}
+
+/// A price as spreadsheets write it (`499.00`, `1,234.50`, `1.234,50`, `€ 499`, `499,00 EUR`):
+/// the amount with a decimal point, and the currency it names, if any (else the row's
+/// currency column).
+fn price(
+    row: &TableRow,
+    mapping: &[Option<String>],
+    key: &str,
+) -> (Option<String>, Option<String>) {
+    let column_currency = text(row, mapping, "currency");
+    let Some(raw) = cell(row, mapping, key) else {
+        return (None, column_currency);
+    };
+    let mut currency = None;
+    let mut digits = String::new();
+    for word in raw.split_whitespace() {
+        if word.len() == 3 && word.chars().all(|c| c.is_ascii_alphabetic()) {
+            currency = Some(word.to_ascii_uppercase());
+            continue;
+        }
+        digits.push_str(word);
+    }
+    for (symbol, code) in [('€', "EUR"), ('$', "USD"), ('£', "GBP"), ('¥', "JPY")] {
+        if digits.contains(symbol) {
+            currency.get_or_insert_with(|| code.to_owned());
+            digits = digits.replace(symbol, "");
+        }
+    }
+    let amount = match (digits.rfind(','), digits.rfind('.')) {
+        // Both: the last one is the decimal separator.
+        (Some(c), Some(d)) if c > d => digits.replace('.', "").replace(',', "."),
+        (Some(_), Some(_)) => digits.replace(',', ""),
+        // A comma alone with other than three digits after it is a decimal comma.
+        (Some(c), None) if digits.len() - c - 1 != 3 => digits.replace(',', "."),
+        (Some(_), None) => digits.replace(',', ""),
+        // Several points are thousands separators.
+        (None, Some(_)) if digits.matches('.').count() > 1 => digits.replace('.', ""),
+        _ => digits,
+    };
+    (Some(amount), currency.or(column_currency))
 }
 
 fn truthy(value: Option<&str>) -> bool {
@@ -658,6 +708,7 @@ fn prepare(
                     .map(|n| format!("p:{}", n.e164))
             }));
             Ok(Prepared {
+                product: None,
                 contact: Some(ContactInput {
                     first_name: first.unwrap_or_default(),
                     last_name: last.unwrap_or_default(),
@@ -708,6 +759,7 @@ fn prepare(
                 })?),
             };
             Ok(Prepared {
+                product: None,
                 contact: None,
                 account: Some(AccountInput {
                     name,
@@ -780,6 +832,7 @@ fn prepare(
                 })?),
             };
             Ok(Prepared {
+                product: None,
                 contact: None,
                 account: None,
                 lead: Some(LeadInput {
@@ -853,6 +906,7 @@ fn prepare(
             };
             let name = text(row, m, "name").unwrap_or_default();
             Ok(Prepared {
+                product: None,
                 contact: None,
                 account: None,
                 lead: None,
@@ -878,6 +932,44 @@ fn prepare(
                 account_name: text(row, m, "account"),
                 // The account is known only once it is found or created; see `write_row`.
                 keys: vec![format!("n:{}", name.to_lowercase())],
+            })
+        }
+        ImportEntity::Products => {
+            let sku = text(row, m, "sku").unwrap_or_default();
+            let (unit_price, currency) = price(row, m, "unit_price");
+            Ok(Prepared {
+                contact: None,
+                account: None,
+                lead: None,
+                deal: None,
+                lost_reason: None,
+                account_name: None,
+                keys: vec![format!("s:{}", sku.trim().to_lowercase())],
+                product: Some(crate::products::ProductInput {
+                    // Empty when the file has no name: a new product is named by its SKU, an
+                    // existing one keeps its name.
+                    name: text(row, m, "name").unwrap_or_default(),
+                    sku,
+                    description: text(row, m, "description"),
+                    unit: text(row, m, "unit"),
+                    unit_price: unit_price.unwrap_or_default(),
+                    currency: currency.unwrap_or_default(),
+                    tax_rate: cell(row, m, "tax_rate")
+                        .map(|t| t.trim_end_matches('%').trim().replace(',', "."))
+                        .unwrap_or_default(),
+                    active: cell(row, m, "active").map(|v| {
+                        ![
+                            "no",
+                            "n",
+                            "false",
+                            "0",
+                            "inactive",
+                            "discontinued",
+                            "archived",
+                        ]
+                        .contains(&v.to_lowercase().as_str())
+                    }),
+                }),
             })
         }
         ImportEntity::CallList => Err(Error::Internal("call lists have their own import".into())),
@@ -948,6 +1040,31 @@ fn write_row(
                     accounts::update_in(w, &id, &merged)?;
                 }
                 (None, None) => {
+                    if let Some(product) = p.product {
+                        // A price list imported again brings new prices: the file's values win.
+                        // Blank cells keep what the product had.
+                        let old = crate::products::get(w.conn(), &id)?;
+                        let keep = |new: String, old: String| {
+                            if new.trim().is_empty() { old } else { new }
+                        };
+                        let merged = crate::products::ProductInput {
+                            name: keep(product.name, old.name),
+                            unit_price: keep(
+                                product.unit_price,
+                                crate::money::format_plain(&old.unit_price),
+                            ),
+                            currency: keep(product.currency, old.unit_price.currency),
+                            tax_rate: keep(
+                                product.tax_rate,
+                                format!("{}.{:02}", old.tax_rate_bp / 100, old.tax_rate_bp % 100),
+                            ),
+                            description: product.description.or(old.description),
+                            unit: product.unit.or(old.unit),
+                            active: product.active.or(Some(old.active)),
+                            sku: product.sku,
+                        };
+                        crate::products::update_in(w, &id, &merged)?;
+                    }
                     if let Some(lead) = p.lead {
                         let merged = merge_lead(&leads::get(w.conn(), &id)?, lead);
                         leads::update_in(w, &id, &merged)?;
@@ -983,9 +1100,27 @@ fn write_row(
                         }
                         leads::create_in(w, &lead)?
                     }
-                    None => match p.deal {
-                        Some(deal) => opportunities::create_in(w, &deal)?,
-                        None => return Err(Error::Internal("nothing to import".into())),
+                    None => match (p.deal, p.product) {
+                        (Some(deal), _) => opportunities::create_in(w, &deal)?,
+                        (None, Some(mut product)) => {
+                            if product.name.trim().is_empty() {
+                                product.name.clone_from(&product.sku);
+                            }
+                            // Without a currency column or symbol: the catalogue's usual
+                            // currency (EUR for an empty catalogue, as elsewhere in imports).
+                            if product.currency.trim().is_empty() {
+                                product.currency = w
+                                    .conn()
+                                    .prepare_cached(
+                                        "SELECT currency FROM products GROUP BY currency ORDER BY count(*) DESC LIMIT 1",
+                                    )?
+                                    .query_row([], |r| r.get(0))
+                                    .optional()?
+                                    .unwrap_or_else(|| "EUR".to_owned());
+                            }
+                            crate::products::create_in(w, &product)?
+                        }
+                        (None, None) => return Err(Error::Internal("nothing to import".into())),
                     },
                 },
             };

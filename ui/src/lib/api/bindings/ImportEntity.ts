@@ -3,4 +3,4 @@
 /**
  * What the rows become.
  */
-export type ImportEntity = "contacts" | "accounts" | "leads" | "call_list" | "opportunities";
+export type ImportEntity = "contacts" | "accounts" | "leads" | "call_list" | "opportunities" | "products";
