@@ -20,8 +20,9 @@ use crate::validate::{Checker, SHORT_TEXT_MAX};
 
 const KEY: &str = "service.hours";
 const HOLIDAYS: &str = "holidays";
-/// How far ahead a due instant is looked for before the calendar is declared empty.
-const HORIZON_DAYS: i64 = 3 * 366;
+/// How far ahead a due instant is looked for before the calendar is declared empty: the
+/// longest target (a year of minutes) needs about 4.2 years on an 8-hour, 5-day week.
+const HORIZON_DAYS: i64 = 6 * 366;
 
 /// One weekday's working window; `open: false` for a day off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

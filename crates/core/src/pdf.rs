@@ -92,17 +92,28 @@ fn encode(text: &str) -> Vec<u8> {
     text.chars().map(win_ansi).collect()
 }
 
+/// Helvetica widths of the WinAnsi punctuation between 0x80 and 0xA0 that is not 556 wide.
+fn punctuation(b: u8) -> Option<u32> {
+    Some(match b {
+        0x82 | 0x91 | 0x92 => 222,
+        0x84 | 0x93 | 0x94 => 333,
+        0x85 | 0x97 | 0x99 | 0x8C => 1000,
+        0x9C => 944,
+        0x95 => 350,
+        0xA0 => 278,
+        _ => return None,
+    })
+}
+
 /// The width of `text` in points at `size`.
 fn width(text: &str, bold: bool, size: f32) -> f32 {
     let table = if bold { &BOLD } else { &REGULAR };
     let units: u32 = encode(text)
         .into_iter()
-        .map(|b| {
-            if b >= 32 {
-                u32::from(table[usize::from(b - 32)])
-            } else {
-                556
-            }
+        .map(|b| match punctuation(b) {
+            Some(w) => w,
+            None if b >= 32 => u32::from(table[usize::from(b - 32)]),
+            None => 556,
         })
         .sum();
     units as f32 * size / 1000.0
@@ -113,7 +124,26 @@ fn wrap(text: &str, bold: bool, size: f32, max: f32) -> Vec<String> {
     let mut lines = Vec::new();
     for paragraph in text.lines() {
         let mut line = String::new();
-        for word in paragraph.split_whitespace() {
+        for long in paragraph.split_whitespace() {
+            // A word wider than the column (a URL, an IBAN without spaces) is cut to fit.
+            let mut pieces = Vec::new();
+            let mut piece = String::new();
+            for ch in long.chars() {
+                piece.push(ch);
+                if width(&piece, bold, size) > max && piece.chars().count() > 1 {
+                    piece.pop();
+                    pieces.push(std::mem::take(&mut piece));
+                    piece.push(ch);
+                }
+            }
+            let last = piece;
+            for p in pieces {
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                lines.push(p);
+            }
+            let word = last.as_str();
             let candidate = if line.is_empty() {
                 word.to_owned()
             } else {
@@ -531,14 +561,13 @@ pub fn render(conn: &Connection, doc: &Document, locale: Locale) -> Result<(Vec<
     let right_edge = PAGE_W - MARGIN;
 
     // The logo, top left, at most 48 points high and 160 wide.
-    let logo = match company
+    // A logo that went missing since it was chosen leaves the document without one rather
+    // than without a PDF (the profile checks the file when it is saved).
+    let logo = company
         .logo_path
         .as_deref()
         .filter(|p| !p.trim().is_empty())
-    {
-        Some(path) => Some(load_logo(Path::new(path))?),
-        None => None,
-    };
+        .and_then(|path| load_logo(Path::new(path)).ok());
     let top = p.y;
     if let Some(l) = &logo {
         let scale = (48.0 / l.height.max(1) as f32).min(160.0 / l.width.max(1) as f32);
@@ -1006,5 +1035,12 @@ mod tests {
         assert!(lines.len() > 2);
         assert!(lines.iter().all(|l| width(l, false, 10.0) <= 60.0));
         assert_eq!(encode("Café €5 ☃"), b"Caf\xe9 \x805 ?".to_vec());
+        // A word wider than the column is cut, so nothing runs into the next column.
+        let iban = "DE02120300000000202051DE02120300000000202051";
+        let cut = wrap(iban, false, 10.0, 80.0);
+        assert!(cut.len() > 1);
+        assert!(cut.iter().all(|l| width(l, false, 10.0) <= 80.0));
+        assert_eq!(cut.concat(), iban);
+        assert!(width("—", false, 10.0) > width("-", false, 10.0));
     }
 }

@@ -346,6 +346,9 @@ struct ValidLine {
     discount_bp: i64,
     tax_rate_bp: i64,
     source_line_id: Option<String>,
+    /// Amounts fixed in advance: the last part of a line taken in parts gets what is left of
+    /// the line's amounts, so the parts add up to the line to the cent.
+    amounts: Option<LineAmounts>,
 }
 
 fn check_lines(
@@ -466,6 +469,7 @@ fn check_lines(
             discount_bp,
             tax_rate_bp,
             source_line_id: None,
+            amounts: None,
         });
     }
     Ok(out)
@@ -483,12 +487,14 @@ fn write_lines(w: &Writer<'_>, document_id: &str, lines: &[ValidLine]) -> Result
     }
     let (mut gross, mut discount, mut tax, mut total) = (0, 0, 0, 0);
     for (i, l) in lines.iter().enumerate() {
-        let a = line_amounts(
-            l.quantity_milli,
-            l.unit_price_minor,
-            l.discount_bp,
-            l.tax_rate_bp,
-        );
+        let a = l.amounts.unwrap_or_else(|| {
+            line_amounts(
+                l.quantity_milli,
+                l.unit_price_minor,
+                l.discount_bp,
+                l.tax_rate_bp,
+            )
+        });
         gross += a.gross_minor;
         discount += a.discount_minor;
         tax += a.tax_minor;
@@ -920,6 +926,7 @@ pub fn set_quote_status(db: &mut Db, id: &str, status: DocumentStatus) -> Result
 fn copy_lines(
     conn: &Connection,
     from: &Document,
+    kind: DocumentKind,
     parts: Option<&[PartInput]>,
     left: impl Fn(&Line) -> Result<i64>,
 ) -> Result<Vec<ValidLine>> {
@@ -968,6 +975,11 @@ fn copy_lines(
                 discount_bp: line.discount_bp,
                 tax_rate_bp: line.tax_rate_bp,
                 source_line_id: Some(line.id.clone()),
+                amounts: if wanted == remaining {
+                    Some(rest_of(conn, line, kind)?)
+                } else {
+                    None
+                },
             });
         }
     }
@@ -1048,7 +1060,9 @@ pub fn order_from_quote(db: &mut Db, quote_id: &str) -> Result<Document> {
             quote.number.clone().unwrap_or_default()
         )));
     }
-    let lines = copy_lines(db.conn(), &quote, None, |l| Ok(l.quantity_milli))?;
+    let lines = copy_lines(db.conn(), &quote, DocumentKind::Order, None, |l| {
+        Ok(l.quantity_milli)
+    })?;
     let id = db.write(|w| {
         if quote.status == DocumentStatus::Sent {
             w.update(
@@ -1069,6 +1083,29 @@ pub fn order_from_quote(db: &mut Db, quote_id: &str) -> Result<Document> {
         )
     })?;
     get(db.conn(), &id)
+}
+
+/// A line's amounts less what earlier parts of it (documents of `kind`, not void) carry.
+fn rest_of(conn: &Connection, line: &Line, kind: DocumentKind) -> Result<LineAmounts> {
+    let (gross, discount, net, tax, total): (i64, i64, i64, i64, i64) = conn
+        .prepare_cached(
+            "SELECT ifnull(sum(l.gross_minor), 0), ifnull(sum(l.discount_minor), 0),
+                    ifnull(sum(l.net_minor), 0), ifnull(sum(l.tax_minor), 0),
+                    ifnull(sum(l.total_minor), 0)
+               FROM document_lines l JOIN sales_documents d ON d.id = l.document_id
+              WHERE l.source_line_id = ?1 AND d.kind = ?2 AND d.status <> 'void'",
+        )?
+        .query_row((&line.id, kind.as_str()), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+    let a = line.amounts;
+    Ok(LineAmounts {
+        gross_minor: a.gross_minor - gross,
+        discount_minor: a.discount_minor - discount,
+        net_minor: a.net_minor - net,
+        tax_minor: a.tax_minor - tax,
+        total_minor: a.total_minor - total,
+    })
 }
 
 /// How much of a line later documents of `kind` (not void) already carry.
@@ -1099,7 +1136,7 @@ pub fn invoice_from_order(
         ));
     }
     let conn = db.conn();
-    let lines = copy_lines(conn, &order, parts, |l| {
+    let lines = copy_lines(conn, &order, DocumentKind::Invoice, parts, |l| {
         Ok(l.quantity_milli - carried(conn, &l.id, DocumentKind::Invoice)?)
     })?;
     let id = db.write(|w| {
@@ -1167,6 +1204,21 @@ pub fn issue_invoice(
     if !(0..=365).contains(&terms) {
         c.fail("terms_days", "should be between 0 and 365 days");
     }
+    // A yearly sequence numbers this year's invoices; an invoice dated in another year would
+    // carry the wrong year's number.
+    let yearly: bool = db
+        .conn()
+        .prepare_cached("SELECT yearly FROM number_sequences WHERE id = 'invoice'")?
+        .query_row([], |r| r.get(0))?;
+    if yearly && issued.year() != today().year() {
+        c.fail(
+            "issued_on",
+            format!(
+                "invoices are numbered per year; date it in {} (or turn off the yearly restart in Settings, Document numbers)",
+                today().year()
+            ),
+        );
+    }
     c.finish()?;
     db.write(|w| {
         let number = take_number(w, DocumentKind::Invoice)?;
@@ -1180,7 +1232,8 @@ pub fn issue_invoice(
                 ("due_on", Value::Text(ymd(issued + Duration::days(terms)))),
             ],
         )?;
-        Ok(())
+        // An invoice of nothing (free goods, a full discount) is settled as soon as issued.
+        refresh_invoice(w, id)
     })?;
     get(db.conn(), id)
 }
@@ -1265,8 +1318,13 @@ fn refresh_invoice(w: &Writer<'_>, id: &str) -> Result<()> {
     let (total, paid, credited) = money_of(w.conn(), id)?;
     let balance = total - paid - credited;
     let status = if balance <= 0 {
-        if paid == 0 { "credited" } else { "paid" }
-    } else if paid > 0 || credited > 0 {
+        // Settled: by credit notes alone, or by payments (a free invoice counts as paid).
+        if paid == 0 && credited > 0 {
+            "credited"
+        } else {
+            "paid"
+        }
+    } else if paid > 0 {
         "partly_paid"
     } else {
         "issued"
@@ -1304,7 +1362,7 @@ pub fn credit_note(
         ));
     }
     let conn = db.conn();
-    let lines = copy_lines(conn, &invoice, parts, |l| {
+    let lines = copy_lines(conn, &invoice, DocumentKind::CreditNote, parts, |l| {
         Ok(l.quantity_milli - carried(conn, &l.id, DocumentKind::CreditNote)?)
     })?;
     let id = db.write(|w| {
@@ -1568,6 +1626,13 @@ pub fn list(conn: &Connection, query: &DocumentQuery) -> Result<Vec<DocumentSumm
            FROM sales_documents d LEFT JOIN accounts a ON a.id = d.account_id
           WHERE (?1 IS NULL OR d.kind = ?1) AND (?2 IS NULL OR d.account_id = ?2)
             AND (?3 IS NULL OR d.opportunity_id = ?3) AND (?4 IS NULL OR d.source_id = ?4)
+            -- The status as shown: a sent quote past its date is expired, an unpaid invoice
+            -- past its due date overdue (?6 is today).
+            AND (?7 IS NULL OR CASE
+                 WHEN d.kind = 'quote' AND d.status = 'sent' AND d.valid_until < ?6 THEN 'expired'
+                 WHEN d.kind = 'invoice' AND d.status IN ('issued', 'partly_paid')
+                      AND d.due_on < ?6 THEN 'overdue'
+                 ELSE d.status END = ?7)
           ORDER BY d.created_at DESC, d.id DESC LIMIT ?5",
     )?;
     let rows = stmt.query_map(
@@ -1577,6 +1642,8 @@ pub fn list(conn: &Connection, query: &DocumentQuery) -> Result<Vec<DocumentSumm
             &query.opportunity_id,
             &query.source_id,
             i64::from(query.limit.unwrap_or(500).clamp(1, 5000)),
+            ymd(today),
+            query.status.map(DocumentStatus::as_str),
         ),
         |r| {
             let kind = kind_of(r, 1)?;
@@ -1606,11 +1673,7 @@ pub fn list(conn: &Connection, query: &DocumentQuery) -> Result<Vec<DocumentSumm
             })
         },
     )?;
-    let mut out: Vec<DocumentSummary> = rows.collect::<rusqlite::Result<_>>()?;
-    if let Some(status) = query.status {
-        out.retain(|d| d.status == status);
-    }
-    Ok(out)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// An account's money in one currency.
@@ -1632,35 +1695,34 @@ pub struct AccountMoney {
 
 /// Lifetime invoiced, paid, outstanding and overdue, per currency.
 pub fn account_money(conn: &Connection, account_id: &str) -> Result<Vec<AccountMoney>> {
-    let invoices = list(
-        conn,
-        &DocumentQuery {
-            kind: Some(DocumentKind::Invoice),
-            account_id: Some(account_id.to_owned()),
-            limit: Some(5000),
-            ..DocumentQuery::default()
-        },
-    )?;
+    // Every issued invoice of the account, however many.
+    let invoices: Vec<(String, String, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT id, currency, due_on FROM sales_documents
+              WHERE account_id = ?1 AND kind = 'invoice' AND status NOT IN ('draft', 'void')",
+        )?
+        .query_map([account_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let today = today();
     let mut by: BTreeMap<String, AccountMoney> = BTreeMap::new();
-    for inv in invoices
-        .iter()
-        .filter(|i| !matches!(i.status, DocumentStatus::Draft | DocumentStatus::Void))
-    {
-        let (total, paid, credited) = money_of(conn, &inv.id)?;
-        let m = by
-            .entry(inv.currency.clone())
-            .or_insert_with(|| AccountMoney {
-                currency: inv.currency.clone(),
-                invoiced_minor: 0,
-                paid_minor: 0,
-                outstanding_minor: 0,
-                overdue_minor: 0,
-            });
+    for (id, currency, due_on) in &invoices {
+        let (total, paid, credited) = money_of(conn, id)?;
+        let m = by.entry(currency.clone()).or_insert_with(|| AccountMoney {
+            currency: currency.clone(),
+            invoiced_minor: 0,
+            paid_minor: 0,
+            outstanding_minor: 0,
+            overdue_minor: 0,
+        });
         let balance = (total - paid - credited).max(0);
         m.invoiced_minor += total - credited;
         m.paid_minor += paid;
         m.outstanding_minor += balance;
-        if inv.status == DocumentStatus::Overdue {
+        if due_on
+            .as_deref()
+            .and_then(parse_day)
+            .is_some_and(|d| d < today)
+        {
             m.overdue_minor += balance;
         }
     }

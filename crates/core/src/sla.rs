@@ -323,11 +323,13 @@ pub fn parse_minutes(field: &str, text: &str) -> Result<i64> {
         }
         let n: i64 = number.parse().map_err(|_| bad())?;
         number.clear();
-        total += match ch {
-            'h' => Duration::hours(n),
-            'm' => Duration::minutes(n),
+        let part = match ch {
+            'h' => Duration::try_hours(n),
+            'm' => Duration::try_minutes(n),
             _ => return Err(bad()),
-        };
+        }
+        .ok_or_else(bad)?;
+        total = total.checked_add(&part).ok_or_else(bad)?;
     }
     if !number.is_empty() || total.is_zero() {
         return Err(bad());
@@ -454,5 +456,9 @@ mod tests {
         assert_eq!(parse_minutes("t", "1h30m").unwrap(), 90);
         assert!(parse_minutes("t", "2 days").is_err());
         assert!(parse_minutes("t", "h").is_err());
+        assert!(
+            parse_minutes("t", "9999999999999h").is_err(),
+            "too large, not a crash"
+        );
     }
 }

@@ -367,6 +367,8 @@ fn overdue_invoices_count_on_the_account() {
     sales::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
     let order = sales::order_from_quote(&mut db, &q.id).unwrap();
     let draft = sales::invoice_from_order(&mut db, &order.id, None).unwrap();
+    // Dated back across a year's end in January too: the yearly restart is turned off here.
+    sales::set_sequence(&mut db, DocumentKind::Invoice, None, Some(false), None).unwrap();
     let long_ago = (Utc::now() - Duration::days(60))
         .format("%Y-%m-%d")
         .to_string();
@@ -750,4 +752,88 @@ fn a_deals_products_of_interest_link_the_catalogue() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(linked, vec![Some(p.id), None]);
+}
+
+#[test]
+fn parts_add_up_to_the_line_to_the_cent_and_settle_the_invoice() {
+    let mut db = Db::open_in_memory().unwrap();
+    let acme = account(&mut db, "Acme");
+    let inv = issued_invoice(
+        &mut db,
+        &acme,
+        vec![line(None, Some("Widget"), "1", Some("1.00"))],
+    );
+    let line_id = inv.lines[0].id.clone();
+    let mut credited = 0;
+    for q in ["0.333", "0.333", "0.334"] {
+        let note = sales::credit_note(
+            &mut db,
+            &inv.id,
+            Some(&[PartInput {
+                line_id: line_id.clone(),
+                quantity: Some(q.into()),
+            }]),
+            None,
+        )
+        .unwrap();
+        credited += note.total_minor;
+    }
+    // 0.33 + 0.33 + the rest, 0.34: the three credit notes are the invoice, not 0.99.
+    assert_eq!(credited, 100);
+    let after = sales::get(db.conn(), &inv.id).unwrap();
+    assert_eq!(after.balance_minor, 0);
+    assert_eq!(after.status, DocumentStatus::Credited);
+}
+
+#[test]
+fn a_part_credit_note_leaves_an_unpaid_invoice_issued_and_a_free_invoice_is_settled() {
+    let mut db = Db::open_in_memory().unwrap();
+    let acme = account(&mut db, "Acme");
+    let inv = issued_invoice(
+        &mut db,
+        &acme,
+        vec![line(None, Some("Work"), "2", Some("50.00"))],
+    );
+    sales::credit_note(
+        &mut db,
+        &inv.id,
+        Some(&[PartInput {
+            line_id: inv.lines[0].id.clone(),
+            quantity: Some("1".into()),
+        }]),
+        None,
+    )
+    .unwrap();
+    let after = sales::get(db.conn(), &inv.id).unwrap();
+    assert_eq!(after.status, DocumentStatus::Issued, "nothing was paid");
+    assert_eq!(after.balance_minor, 50_00);
+    let free = issued_invoice(
+        &mut db,
+        &acme,
+        vec![line(None, Some("Goodwill"), "1", Some("0.00"))],
+    );
+    assert_eq!(free.status, DocumentStatus::Paid);
+    assert_eq!(free.balance_minor, 0);
+}
+
+#[test]
+fn an_invoice_cannot_be_dated_into_another_years_numbers() {
+    let mut db = Db::open_in_memory().unwrap();
+    let acme = account(&mut db, "Acme");
+    let q = quote_for(
+        &mut db,
+        &acme,
+        vec![line(None, Some("Audit"), "1", Some("300.00"))],
+    );
+    sales::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
+    let order = sales::order_from_quote(&mut db, &q.id).unwrap();
+    let draft = sales::invoice_from_order(&mut db, &order.id, None).unwrap();
+    let last_year = format!("{}-12-31", year() - 1);
+    let err = sales::issue_invoice(&mut db, &draft.id, Some(&last_year), None).unwrap_err();
+    assert!(err.to_string().contains("numbered per year"), "{err}");
+    assert_eq!(
+        sales::get(db.conn(), &draft.id).unwrap().number,
+        None,
+        "still a draft"
+    );
 }

@@ -1049,11 +1049,16 @@ fn write_row(
                         };
                         let merged = crate::products::ProductInput {
                             name: keep(product.name, old.name),
+                            // A blank price keeps the old price in its own currency.
+                            currency: if product.unit_price.trim().is_empty() {
+                                old.unit_price.currency.clone()
+                            } else {
+                                keep(product.currency, old.unit_price.currency.clone())
+                            },
                             unit_price: keep(
                                 product.unit_price,
                                 crate::money::format_plain(&old.unit_price),
                             ),
-                            currency: keep(product.currency, old.unit_price.currency),
                             tax_rate: keep(
                                 product.tax_rate,
                                 format!("{}.{:02}", old.tax_rate_bp / 100, old.tax_rate_bp % 100),
