@@ -314,7 +314,7 @@ fn table(items: &[opportunities::OpportunitySummary]) -> rapport_core::Result<()
                 o.name.clone(),
                 o.account_name.clone().unwrap_or_default(),
                 o.stage_name.clone(),
-                o.amount.as_ref().map(money).unwrap_or_default(),
+                o.amount.as_ref().map(output::money).unwrap_or_default(),
                 format!("{}%", o.probability),
                 o.expected_close.clone().unwrap_or_default(),
             ]
@@ -322,12 +322,11 @@ fn table(items: &[opportunities::OpportunitySummary]) -> rapport_core::Result<()
     )
 }
 
-fn money(m: &rapport_core::money::Money) -> String {
-    format!("{} {}", rapport_core::money::format_plain(m), m.currency)
-}
-
 fn monies(list: &[rapport_core::money::Money]) -> String {
-    list.iter().map(money).collect::<Vec<_>>().join(" + ")
+    list.iter()
+        .map(output::money)
+        .collect::<Vec<_>>()
+        .join(" + ")
 }
 
 pub fn run(db: &mut Db, cmd: DealsCmd) -> rapport_core::Result<()> {
@@ -389,7 +388,7 @@ pub fn run(db: &mut Db, cmd: DealsCmd) -> rapport_core::Result<()> {
                     o.probability,
                     o.days_in_stage,
                     o.account_name.clone().unwrap_or_default(),
-                    o.amount.as_ref().map(money).unwrap_or_default(),
+                    o.amount.as_ref().map(output::money).unwrap_or_default(),
                     o.expected_close.clone().unwrap_or_default()
                 ))
             })

@@ -268,9 +268,7 @@ impl LeadFields {
 }
 
 fn money(m: &Option<rapport_core::money::Money>) -> String {
-    m.as_ref()
-        .map(|m| format!("{} {}", rapport_core::money::format_plain(m), m.currency))
-        .unwrap_or_default()
+    m.as_ref().map(output::money).unwrap_or_default()
 }
 
 pub fn run(db: &mut Db, cmd: LeadsCmd) -> rapport_core::Result<()> {

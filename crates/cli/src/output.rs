@@ -28,6 +28,11 @@ pub fn line(text: &str) -> rapport_core::Result<()> {
     stdout(&format!("{text}\n"))
 }
 
+/// Money for people: `1234.50 EUR`.
+pub fn money(m: &rapport_core::money::Money) -> String {
+    format!("{} {}", rapport_core::money::format_plain(m), m.currency)
+}
+
 pub fn json<T: Serialize>(value: &T) -> rapport_core::Result<()> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Error::Internal(format!("could not write JSON: {e}")))?;

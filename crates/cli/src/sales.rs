@@ -80,13 +80,10 @@ impl ProductFields {
 }
 
 fn amount(minor: i64, currency: &str) -> String {
-    format!(
-        "{} {currency}",
-        rapport_core::money::format_plain(&Money {
-            amount_minor: minor,
-            currency: currency.to_owned(),
-        })
-    )
+    output::money(&Money {
+        amount_minor: minor,
+        currency: currency.to_owned(),
+    })
 }
 
 pub fn run_products(db: &mut Db, cmd: ProductsCmd) -> rapport_core::Result<()> {

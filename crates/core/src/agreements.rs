@@ -147,9 +147,7 @@ fn check(conn: &Connection, input: &AgreementInput, today: NaiveDate) -> Result<
     })
 }
 
-fn today() -> NaiveDate {
-    crate::time::local_date(crate::time::local_zone(), Utc::now())
-}
+use crate::time::today;
 
 pub fn create(db: &mut Db, input: &AgreementInput) -> Result<Agreement> {
     let v = check(db.conn(), input, today())?;

@@ -297,9 +297,7 @@ pub struct PaymentInput {
     pub reference: Option<String>,
 }
 
-fn today() -> NaiveDate {
-    crate::time::local_date(crate::time::local_zone(), chrono::Utc::now())
-}
+use crate::time::today;
 
 fn ymd(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()

@@ -648,6 +648,26 @@ fn opt_stamp(text: Option<String>) -> Result<Option<DateTime<Utc>>> {
     text.map(|t| parse_stamp(&t)).transpose()
 }
 
+/// The stored figures of the two clocks: first response, then resolution.
+const CLOCK_COLUMNS: [[&str; 6]; 2] = [
+    [
+        "fr_target_minutes",
+        "fr_due_at",
+        "fr_warn_at",
+        "fr_left_seconds",
+        "fr_met_at",
+        "fr_breached_at",
+    ],
+    [
+        "res_target_minutes",
+        "res_due_at",
+        "res_warn_at",
+        "res_left_seconds",
+        "res_met_at",
+        "res_breached_at",
+    ],
+];
+
 /// Counts a ticket's two clocks again, as of `now`, and stores the figures.
 pub(crate) fn recount(w: &Writer<'_>, id: &str, now: DateTime<Utc>) -> Result<()> {
     let cal = crate::hours::calendar(w.conn())?;
@@ -706,24 +726,10 @@ fn recount_with(w: &Writer<'_>, cal: &Calendar, id: &str, now: DateTime<Utc>) ->
             f.breached_at = opt_stamp(old_breach)?;
         }
         let at = |d: Option<DateTime<Utc>>| d.map_or(Value::Null, |d| Value::Text(stamp(d)));
-        let names: [&'static str; 6] = if prefix == "fr" {
-            [
-                "fr_target_minutes",
-                "fr_due_at",
-                "fr_warn_at",
-                "fr_left_seconds",
-                "fr_met_at",
-                "fr_breached_at",
-            ]
+        let names = if prefix == "fr" {
+            CLOCK_COLUMNS[0]
         } else {
-            [
-                "res_target_minutes",
-                "res_due_at",
-                "res_warn_at",
-                "res_left_seconds",
-                "res_met_at",
-                "res_breached_at",
-            ]
+            CLOCK_COLUMNS[1]
         };
         fields.push((names[0], target.map_or(Value::Null, Value::Integer)));
         fields.push((names[1], at(f.due_at)));

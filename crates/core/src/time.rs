@@ -99,6 +99,11 @@ pub fn local_date(tz: Tz, at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&tz).date_naive()
 }
 
+/// Today's date on this computer's clock and in its time zone.
+pub fn today() -> NaiveDate {
+    local_date(local_zone(), Utc::now())
+}
+
 /// The UTC instant at which local day `date` starts in `tz`.
 pub fn start_of_day(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
     from_local(tz, date.and_time(chrono::NaiveTime::MIN))
