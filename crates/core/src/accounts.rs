@@ -536,7 +536,12 @@ pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSumma
 /// was created. Several accounts with that name is a [`Error::Conflict`], since picking one
 /// would be a guess.
 pub fn find_or_create_by_name(w: &Writer<'_>, name: &str) -> Result<(String, bool)> {
-    let found = find_by_name(w.conn(), name)?;
+    // Only the ids: an import asks this once per row.
+    let found: Vec<String> = w
+        .conn()
+        .prepare_cached("SELECT id FROM accounts WHERE name = ?1 COLLATE NOCASE")?
+        .query_map([name.trim()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     match found.as_slice() {
         [] => {
             let input = AccountInput {
@@ -545,7 +550,7 @@ pub fn find_or_create_by_name(w: &Writer<'_>, name: &str) -> Result<(String, boo
             };
             Ok((create_in(w, &input)?, true))
         }
-        [one] => Ok((one.id.clone(), false)),
+        [one] => Ok((one.clone(), false)),
         many => Err(Error::Conflict(format!(
             "{} accounts are named \"{}\"; name the one you mean by its id",
             many.len(),

@@ -13,6 +13,18 @@ pub struct Normalized {
 /// their own; others need `default_country` (ISO 3166 alpha-2, such as `GB`). `None` when the
 /// number cannot be understood: it is still stored as typed.
 pub fn normalize(text: &str, default_country: Option<&str>) -> Option<Normalized> {
+    if let Some(known) = PRIMED.with_borrow(|primed| {
+        primed
+            .as_ref()
+            .filter(|p| p.country.as_deref() == default_country)
+            .and_then(|p| p.numbers.get(text).cloned())
+    }) {
+        return known;
+    }
+    parse(text, default_country)
+}
+
+fn parse(text: &str, default_country: Option<&str>) -> Option<Normalized> {
     enlarge_regex_cache();
     let country = default_country.and_then(|c| c.trim().to_ascii_uppercase().parse().ok());
     let number = phonenumber::parse(country, text).ok()?;
@@ -23,6 +35,64 @@ pub fn normalize(text: &str, default_country: Option<&str>) -> Option<Normalized
         e164: number.format().mode(phonenumber::Mode::E164).to_string(),
         national: number.national().value().to_string(),
     })
+}
+
+/// Numbers parsed ahead of time for [`normalize`] on this thread, by [`primed`].
+struct Primed {
+    country: Option<String>,
+    numbers: std::collections::HashMap<String, Option<Normalized>>,
+}
+
+thread_local! {
+    static PRIMED: std::cell::RefCell<Option<Primed>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with `numbers` already parsed on all cores: inside it, [`normalize`] on this thread
+/// answers those numbers from memory. An import parses each number once this way, instead of
+/// once per check (duplicate key, validation, storage) on one core.
+pub fn primed<'a, T>(
+    numbers: impl Iterator<Item = &'a str>,
+    default_country: Option<&str>,
+    f: impl FnOnce() -> T,
+) -> T {
+    let mut unique: Vec<&str> = numbers.collect();
+    unique.sort_unstable();
+    unique.dedup();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(8);
+    let chunk = unique.len().div_ceil(threads).max(1);
+    let numbers = std::thread::scope(|s| {
+        let handles: Vec<_> = unique
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|n| ((*n).to_owned(), parse(n, default_country)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let before = PRIMED.replace(Some(Primed {
+        country: default_country.map(str::to_owned),
+        numbers,
+    }));
+    // Put back what was there even if `f` panics.
+    struct Restore(Option<Option<Primed>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            if let Some(before) = self.0.take() {
+                PRIMED.set(before);
+            }
+        }
+    }
+    let _restore = Restore(Some(before));
+    f()
 }
 
 /// phonenumber keeps its compiled patterns in an LRU cache of 100, fewer than the patterns of
@@ -40,6 +110,32 @@ fn enlarge_regex_cache() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn primed_numbers_answer_as_parsing_would() {
+        let numbers = [
+            "020 7946 0958",
+            "+33 1 42 68 53 00",
+            "not a number",
+            "020 7946 0958",
+        ];
+        let expected: Vec<_> = numbers.iter().map(|n| normalize(n, Some("GB"))).collect();
+        let got: Vec<_> = primed(numbers.iter().copied(), Some("GB"), || {
+            numbers.iter().map(|n| normalize(n, Some("GB"))).collect()
+        });
+        assert_eq!(got, expected);
+        assert_eq!(
+            got[0].as_ref().map(|n| n.e164.as_str()),
+            Some("+442079460958")
+        );
+        assert_eq!(got[2], None);
+        // Another country is parsed afresh, and nothing stays primed afterwards.
+        let us = primed(numbers.iter().copied(), Some("GB"), || {
+            normalize("020 7946 0958", Some("US"))
+        });
+        assert_eq!(us, normalize("020 7946 0958", Some("US")));
+        assert!(PRIMED.with_borrow(Option::is_none));
+    }
 
     #[test]
     fn international_numbers_parse_without_a_default_country() {

@@ -571,3 +571,61 @@ fn a_product_catalogue_imports_from_a_german_spreadsheet_and_round_trips() {
         strip(rapport_core::products::list(db.conn(), None, true).unwrap())
     );
 }
+
+#[test]
+fn a_refused_row_deep_in_a_big_file_costs_only_itself() {
+    // 1,200 rows: more than one chunk of writes. Row 800 has a bad e-mail; row 900 repeats the
+    // e-mail of row 600, in the same chunk as the refused row; row 1,100 repeats row 850's,
+    // written after the chunk was rolled back and written again; the refused row's company is
+    // named nowhere else. Expected: 1,197 created, 2 skipped as duplicates, 1 rejected (line
+    // 801, the header being line 1), and no trace of the refused row, its company included.
+    let mut csv = String::from("First Name,Last Name,E-mail Address,Company,Mobile Phone\n");
+    for i in 1..=1200 {
+        let email = match i {
+            800 => "not-an-email".to_owned(),
+            900 => "person600@example.com".to_owned(),
+            1100 => "person850@example.com".to_owned(),
+            _ => format!("person{i}@example.com"),
+        };
+        let company = if i == 800 { "Only Refused Ltd" } else { "Acme" };
+        csv.push_str(&format!("P{i},Row{i},{email},{company},+33 6 12 {i:06}\n"));
+    }
+    let mut db = Db::open_in_memory().unwrap();
+    let r = run(
+        &mut db,
+        csv.as_bytes(),
+        "big.csv",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!(
+        (r.created, r.skipped, r.rejected.len()),
+        (1197, 2, 1),
+        "{r:?}"
+    );
+    assert_eq!(r.rejected[0].line, 801);
+    assert!(r.rejected[0].reason.contains("not-an-email"), "{r:?}");
+    let total = contacts::list(db.conn(), &ContactQuery::default())
+        .unwrap()
+        .total;
+    assert_eq!(total, Some(1197));
+    assert!(
+        rapport_core::accounts::find_by_name(db.conn(), "Only Refused Ltd")
+            .unwrap()
+            .is_empty(),
+        "the refused row's company was not created"
+    );
+    // Numbers parsed ahead of the writes are stored normalised as any other.
+    let e164: String = db
+        .conn()
+        .query_row(
+            "SELECT e164 FROM contact_phones WHERE number = '+33 6 12 001200'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(e164, "+33612001200");
+    // The batch is still one batch: undoing it removes every row.
+    changelog::undo(&mut db, r.batch_id.as_deref().unwrap()).unwrap();
+    assert!(names(&db).is_empty());
+}
