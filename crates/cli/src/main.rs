@@ -22,6 +22,7 @@ use rapport_core::{Db, Error, changelog, duplicates, team, views};
 use serde::Serialize;
 
 mod activities;
+mod analytics;
 mod deals;
 mod import;
 mod leads;
@@ -247,6 +248,25 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                      logo_path}
   numbering      -> [{kind, prefix, yearly, year, next, padding, preview}]   invoice and
                     credit-note numbers are taken when issued, so they never skip or repeat
+  report NAME    -> {name, title, scope: {from, to, owner_id, currency}, currency,
+                     columns: [{key, label, unit}], rows: [[cell]], note}
+                    unit: count|money (minor units)|percent (basis points: 6667 = 66.67 %)|
+                    days|minutes|text; a cell is a number, a string or null (a rate of
+                    nothing). --format csv writes major units and percentages (1234.50,
+                    66.67). Reports: pipeline, pipeline-by-owner, forecast, won-lost, funnel,
+                    tickets, service, retention, customers, churn. Periods: --period
+                    this_month|last_month|this_quarter|this_year|last_year or --from/--to
+                    (days included); money counts one currency (--currency, default that of
+                    most invoices), other currencies are not converted
+  dashboard      -> {scope, currency, other_currencies, figures: [{key, label, unit, value,
+                     count}], forecast: [{month, open_minor, weighted_minor, won_minor}],
+                     conversion: [{source, leads, converted}]}
+                    figure keys: open_pipeline, weighted_forecast, won, lost, win_rate,
+                    average_deal, sales_cycle, lead_conversion, new_customers, open_tickets,
+                    sla_breaches, overdue_invoices; --records KEY ->
+                    [{entity, id, label, amount_minor}]
+  churn          -> [{account_id, account_name, score (0-100), reasons: [{points, text}]}]
+                    most at risk first; --account ID for one
   --line         SKU:QTY or 'TEXT:QTY@PRICE', optionally ',discount=10,tax=19,unit=hour';
                  a document id can be given as its number (Q-2026-0001, INV-2026-0001)
   Activity kinds: call, meeting, task, note, email, sms, letter, fax, web_visit, event.
@@ -379,6 +399,12 @@ enum Command {
     Company(sales::CompanyArgs),
     /// Document number sequences (prefix, yearly restart, next number).
     Numbering(sales::NumberingArgs),
+    /// A report for a period as a table, JSON or CSV (`rapport report --help` lists them).
+    Report(analytics::ReportArgs),
+    /// The dashboard's figures for a period; --records FIGURE lists the records behind one.
+    Dashboard(analytics::DashboardArgs),
+    /// Customers most at risk of leaving, with the reasons behind each score.
+    Churn(analytics::ChurnArgs),
     /// Open pipeline by expected close month (count, amount, weighted) and won amounts.
     Forecast {
         #[arg(long)]
@@ -1038,6 +1064,9 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
         Command::Calllists(cmd) => leads::run_calllists(&mut db, cmd),
         Command::Tickets(cmd) => service::run(&mut db, cmd),
         Command::Sla(cmd) => service::run_sla(&mut db, cmd),
+        Command::Report(a) => analytics::run_report(&mut db, a),
+        Command::Dashboard(a) => analytics::run_dashboard(&mut db, a),
+        Command::Churn(a) => analytics::run_churn(&mut db, a),
         Command::Agreements(cmd) => service::run_agreements(&mut db, cmd),
         Command::Products(cmd) => sales::run_products(&mut db, cmd),
         Command::Quotes(cmd) => sales::run_quotes(&mut db, cmd),

@@ -1634,3 +1634,82 @@ fn a_catalogue_is_imported_and_exported_as_csv() {
         "{text}"
     );
 }
+
+#[test]
+fn reports_the_dashboard_and_churn_read_the_same_deals() {
+    let s = Sandbox::new();
+    let acme = s.ok(&["accounts", "add", "--name", "Acme"]);
+    // Won today: 1,500.00 EUR; lost today: 500.00 EUR; one open deal of 2,000.00 at 50 %.
+    for (name, amount, stage, extra) in [
+        ("Won one", "1500", "Won", None),
+        ("Lost one", "500", "Lost", Some("Price")),
+        ("Open one", "2000", "Prospecting", None),
+    ] {
+        let id = s.ok(&[
+            "deals",
+            "add",
+            "--name",
+            name,
+            "--account-id",
+            acme.trim(),
+            "--amount",
+            amount,
+            "--currency",
+            "EUR",
+            "--probability",
+            "50",
+        ]);
+        if stage != "Prospecting" {
+            let mut args = vec!["deals", "move", id.trim(), "--stage", stage];
+            if let Some(reason) = extra {
+                args.extend(["--lost-reason", reason]);
+            }
+            s.ok(&args);
+        }
+    }
+    let csv = s.ok(&["report", "won-lost", "--format", "csv"]);
+    assert_eq!(
+        csv.lines().collect::<Vec<_>>(),
+        [
+            "Outcome,Reason,Deals,Amount (EUR)",
+            "won,,1,1500.00",
+            "lost,Price,1,500.00"
+        ]
+    );
+    let dashboard = s.json(&["dashboard", "--format", "json"]);
+    let figure = |key: &str| {
+        dashboard["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == key)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(figure("win_rate")["value"], 5000);
+    assert_eq!(figure("open_pipeline")["value"], 200_000);
+    assert_eq!(figure("weighted_forecast")["value"], 100_000);
+    let records = s.json(&["dashboard", "--records", "won", "--format", "json"]);
+    assert_eq!(records[0]["label"], "Won one");
+    // Acme bought today: no risk, so not listed; its own score is 0 with no reasons.
+    let churn = s.json(&["churn", "--format", "json"]);
+    assert_eq!(churn.as_array().unwrap().len(), 0, "{churn}");
+    let one = s.json(&["churn", "--account", acme.trim(), "--format", "json"]);
+    assert_eq!(one[0]["score"], 0, "{one}");
+    assert_eq!(one[0]["reasons"].as_array().unwrap().len(), 0, "{one}");
+
+    let err = s.fails(2, &["report", "profit"]);
+    assert!(err.contains("the reports are: pipeline"), "{err}");
+    let err = s.fails(
+        2,
+        &[
+            "report",
+            "funnel",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-11-01",
+        ],
+    );
+    assert!(err.contains("before it starts"), "{err}");
+}

@@ -10,6 +10,7 @@ mod macros;
 pub mod accounts;
 pub mod activities;
 pub mod agreements;
+pub mod analytics;
 pub mod archive;
 pub mod backup;
 pub mod bulk;

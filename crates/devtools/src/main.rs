@@ -15,6 +15,7 @@ use rapport_core::{accounts, accounts::AccountQuery};
 use rusqlite::Connection;
 use serde::Serialize;
 
+mod analytics_bench;
 mod generate;
 mod leads_bench;
 mod sales_bench;
@@ -776,6 +777,7 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
 
     // ---- sales documents: invoices list, account money, issuing, printing
     cases.extend(sales_bench::cases(&mut db)?);
+    cases.extend(analytics_bench::cases(&mut db)?);
 
     // ---- importing a 100,000-row CSV into an empty database
     report("import: 100000 CSV rows");
