@@ -28,7 +28,7 @@ use crate::{Error, Result};
 
 /// The days a report covers, both included, and whose records it counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "ReportScope")]
 pub struct Scope {
     /// YYYY-MM-DD
     pub from: String,
@@ -38,6 +38,35 @@ pub struct Scope {
     pub owner_id: Option<String>,
     /// Money figures in this currency (default: the home currency).
     pub currency: Option<String>,
+}
+
+/// A scope as the app asks for it: a named period or explicit days, an owner, a currency.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct ScopeInput {
+    /// this_month, last_month, this_quarter, this_year or last_year.
+    pub period: Option<String>,
+    /// YYYY-MM-DD
+    pub from: Option<String>,
+    /// YYYY-MM-DD, included.
+    pub to: Option<String>,
+    pub owner_id: Option<String>,
+    pub currency: Option<String>,
+}
+
+impl ScopeInput {
+    pub fn resolve(&self, today: NaiveDate) -> Result<Scope> {
+        let mut scope = Scope::new(
+            self.period.as_deref(),
+            self.from.as_deref(),
+            self.to.as_deref(),
+            today,
+        )?;
+        scope.owner_id = self.owner_id.clone().filter(|o| !o.trim().is_empty());
+        scope.currency = self.currency.clone().filter(|c| !c.trim().is_empty());
+        Ok(scope)
+    }
 }
 
 /// A named period relative to `today`.
@@ -416,7 +445,7 @@ pub fn report(conn: &Connection, name: &str, scope: &Scope, today: NaiveDate) ->
                 col("win_rate", "Won of converted", Unit::Percent),
             ],
             funnel_rows(conn, scope, &currency)?,
-            "Leads created in the period, by source; converted: became an account, contact and deal; won: that deal is won (whenever).".to_owned(),
+            "Leads created in the period, by source; converted: turned into a contact (and an account and a deal when made); won: the deal made from it is won (whenever).".to_owned(),
         ),
         "tickets" => (
             vec![
@@ -511,6 +540,7 @@ pub fn report(conn: &Connection, name: &str, scope: &Scope, today: NaiveDate) ->
 }
 
 fn forecast_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec<Vec<Cell>>> {
+    let x = owner_on("x", owned(scope));
     let weighted = PROBABILITY.replace("o.", "x.");
     let open = table(
         conn,
@@ -519,7 +549,7 @@ fn forecast_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec
                     ifnull(sum(CASE WHEN x.currency = ?4 THEN x.amount_minor END), 0),
                     ifnull(sum(CASE WHEN x.currency = ?4 THEN x.amount_minor * {weighted} / 100.0 END), 0)
                FROM opportunities x JOIN pipeline_stages s ON s.id = x.stage_id
-              WHERE s.kind = 'open' AND x.expected_close >= ?1 AND x.expected_close < ?2 AND {OWNER}
+              WHERE s.kind = 'open' AND +x.expected_close >= ?1 AND +x.expected_close < ?2 AND {x}
               GROUP BY 1"
         ),
         scope,
@@ -531,7 +561,7 @@ fn forecast_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec
             "SELECT substr(x.closed_on, 1, 7),
                     ifnull(sum(CASE WHEN x.currency = ?4 THEN x.amount_minor END), 0)
                FROM opportunities x JOIN pipeline_stages s ON s.id = x.stage_id
-              WHERE s.kind = 'won' AND x.closed_on >= ?1 AND x.closed_on < ?2 AND {OWNER}
+              WHERE s.kind = 'won' AND x.closed_on >= ?1 AND x.closed_on < ?2 AND {x}
               GROUP BY 1"
         ),
         scope,
@@ -564,6 +594,7 @@ fn forecast_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec
 }
 
 fn funnel_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec<Vec<Cell>>> {
+    let x = owner_on("x", owned(scope));
     let rows = table(
         conn,
         &format!(
@@ -574,7 +605,7 @@ fn funnel_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec<V
                FROM leads x
                LEFT JOIN opportunities o ON o.id = x.converted_opportunity_id
                LEFT JOIN pipeline_stages s ON s.id = o.stage_id
-              WHERE x.created_at >= ?1 AND x.created_at < ?2 AND {OWNER}
+              WHERE x.created_at >= ?1 AND x.created_at < ?2 AND {x}
               GROUP BY 1 ORDER BY 2 DESC, 1"
         ),
         scope,
@@ -1153,101 +1184,182 @@ pub struct Dashboard {
     pub conversion: Vec<SourcePoint>,
 }
 
-/// The SQL behind each dashboard figure: (key, label, unit, records SQL). Each query lists
-/// `(entity, id, label, amount)`; the figure aggregates it. Parameters as in [`table`], and
-/// `?5` today.
-fn figure_sql(key: &str) -> Option<(&'static str, Unit, String)> {
-    let deals = |condition: &str| {
-        format!(
-            "SELECT 'opportunities', x.id, x.name, CASE WHEN x.currency = ?4 THEN x.amount_minor END,
-                    julianday(x.closed_on) - julianday(substr(x.created_at, 1, 10))
-               FROM opportunities x JOIN pipeline_stages s ON s.id = x.stage_id
-              WHERE {condition} AND {OWNER} ORDER BY x.amount_minor DESC, x.name"
-        )
+/// The SQL behind one dashboard figure. Its records are
+/// `SELECT entity, id, name, amount FROM ... ORDER BY ...`; the figure aggregates the same
+/// `FROM ... WHERE` (count, sum of `amount`, average of `measure`, count of `flag`), so a
+/// figure and its records always agree. Parameters: `?1` from, `?2` the day after to, `?3`
+/// owner, `?4` currency, `?5` today.
+struct FigureSql {
+    label: &'static str,
+    unit: Unit,
+    entity: &'static str,
+    id: &'static str,
+    name: &'static str,
+    amount: String,
+    measure: &'static str,
+    flag: &'static str,
+    from: String,
+    order: &'static str,
+}
+
+/// The owner condition on `alias`, only when there is an owner to match: without it SQLite
+/// can read a figure from an index alone.
+fn owner_on(alias: &str, owned: bool) -> String {
+    if owned {
+        format!("{alias}.owner_id = ?3")
+    } else {
+        "1".to_owned()
+    }
+}
+
+fn figure_sql(key: &str, owned: bool) -> Option<FigureSql> {
+    let x = owner_on("x", owned);
+    let deal_amount = "CASE WHEN x.currency = ?4 THEN x.amount_minor END".to_owned();
+    let deals = |label, unit, condition: &str, measure, flag| FigureSql {
+        label,
+        unit,
+        entity: "opportunities",
+        id: "x.id",
+        name: "x.name",
+        amount: deal_amount.clone(),
+        measure,
+        flag,
+        from: format!(
+            "FROM opportunities x JOIN pipeline_stages s ON s.id = x.stage_id
+              WHERE {condition} AND {x}"
+        ),
+        order: "ORDER BY x.amount_minor DESC, x.name",
     };
     let closed = "x.closed_on >= ?1 AND x.closed_on < ?2";
+    let cycle = "julianday(x.closed_on) - julianday(substr(x.created_at, 1, 10))";
+    let tickets = |label, condition: String| FigureSql {
+        label,
+        unit: Unit::Count,
+        entity: "tickets",
+        id: "x.id",
+        name: "'#' || x.number || ' ' || x.subject",
+        amount: "NULL".to_owned(),
+        measure: "NULL",
+        flag: "0",
+        from: format!("FROM tickets x WHERE {condition} AND {x}"),
+        order: "ORDER BY x.number",
+    };
     Some(match key {
-        "open_pipeline" => ("Open pipeline", Unit::Money, deals("s.kind = 'open'")),
-        "weighted_forecast" => (
-            "Weighted forecast",
-            Unit::Money,
-            format!(
-                "SELECT 'opportunities', x.id, x.name,
-                        CASE WHEN x.currency = ?4 THEN round(x.amount_minor * {} / 100.0) END, NULL
-                   FROM opportunities x JOIN pipeline_stages s ON s.id = x.stage_id
-                  WHERE s.kind = 'open' AND {OWNER} ORDER BY 4 DESC, x.name",
+        "open_pipeline" => deals("Open pipeline", Unit::Money, "s.kind = 'open'", "NULL", "0"),
+        "weighted_forecast" => FigureSql {
+            amount: format!(
+                "CASE WHEN x.currency = ?4 THEN round(x.amount_minor * {} / 100.0) END",
                 PROBABILITY.replace("o.", "x.")
             ),
+            ..deals(
+                "Weighted forecast",
+                Unit::Money,
+                "s.kind = 'open'",
+                "NULL",
+                "0",
+            )
+        },
+        "won" => deals(
+            "Won",
+            Unit::Money,
+            &format!("s.kind = 'won' AND {closed}"),
+            "NULL",
+            "0",
         ),
-        "won" => ("Won", Unit::Money, deals(&format!("s.kind = 'won' AND {closed}"))),
-        "lost" => ("Lost", Unit::Money, deals(&format!("s.kind = 'lost' AND {closed}"))),
-        "win_rate" => (
+        "lost" => deals(
+            "Lost",
+            Unit::Money,
+            &format!("s.kind = 'lost' AND {closed}"),
+            "NULL",
+            "0",
+        ),
+        "win_rate" => deals(
             "Win rate",
             Unit::Percent,
-            deals(&format!("s.kind IN ('won', 'lost') AND {closed}")),
+            &format!("s.kind IN ('won', 'lost') AND {closed}"),
+            "NULL",
+            "s.kind = 'won'",
         ),
-        "average_deal" => (
+        "average_deal" => deals(
             "Average won deal",
             Unit::Money,
-            deals(&format!("s.kind = 'won' AND {closed}")),
+            &format!("s.kind = 'won' AND {closed}"),
+            "NULL",
+            "0",
         ),
-        "sales_cycle" => (
-            "Average sales cycle",
-            Unit::Days,
-            deals(&format!("s.kind = 'won' AND {closed}")),
-        ),
-        "lead_conversion" => (
-            "Lead conversion",
-            Unit::Percent,
-            format!(
-                "SELECT 'leads', x.id, x.name, NULL, x.converted_at IS NOT NULL FROM leads x
-                  WHERE x.created_at >= ?1 AND x.created_at < ?2 AND {OWNER} ORDER BY x.created_at DESC"
+        "sales_cycle" => FigureSql {
+            order: "ORDER BY x.closed_on DESC, x.name",
+            ..deals(
+                "Average sales cycle",
+                Unit::Days,
+                &format!("s.kind = 'won' AND {closed}"),
+                cycle,
+                "0",
+            )
+        },
+        "lead_conversion" => FigureSql {
+            label: "Lead conversion",
+            unit: Unit::Percent,
+            entity: "leads",
+            id: "x.id",
+            name: "x.name",
+            amount: "NULL".to_owned(),
+            measure: "NULL",
+            flag: "x.converted_at IS NOT NULL",
+            from: format!("FROM leads x WHERE x.created_at >= ?1 AND x.created_at < ?2 AND {x}"),
+            order: "ORDER BY x.created_at DESC",
+        },
+        "new_customers" => FigureSql {
+            label: "New customers",
+            unit: Unit::Count,
+            entity: "accounts",
+            id: "a.id",
+            name: "a.name",
+            amount: "NULL".to_owned(),
+            measure: "NULL",
+            flag: "0",
+            from: format!(
+                "FROM accounts a JOIN (
+                   SELECT account_id, min(day) AS first FROM (
+                     SELECT account_id, issued_on AS day FROM sales_documents
+                      WHERE kind = 'invoice' AND status NOT IN ('draft', 'void') AND issued_on IS NOT NULL
+                     UNION ALL
+                     SELECT o.account_id, o.closed_on FROM opportunities o
+                       JOIN pipeline_stages s ON s.id = o.stage_id
+                      WHERE s.kind = 'won' AND o.closed_on IS NOT NULL)
+                    WHERE account_id IS NOT NULL GROUP BY account_id) f ON f.account_id = a.id
+                  WHERE f.first >= ?1 AND f.first < ?2 AND {}",
+                owner_on("a", owned)
             ),
+            order: "ORDER BY a.name",
+        },
+        "open_tickets" => tickets(
+            "Open tickets",
+            "x.status NOT IN ('resolved', 'closed')".to_owned(),
         ),
-        "new_customers" => (
-            "New customers",
-            Unit::Count,
-            "SELECT 'accounts', a.id, a.name, NULL, NULL FROM accounts a JOIN (
-               SELECT account_id, min(day) AS first FROM (
-                 SELECT account_id, issued_on AS day FROM sales_documents
-                  WHERE kind = 'invoice' AND status NOT IN ('draft', 'void') AND issued_on IS NOT NULL
-                 UNION ALL
-                 SELECT o.account_id, o.closed_on FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
-                  WHERE s.kind = 'won' AND o.closed_on IS NOT NULL)
-                WHERE account_id IS NOT NULL GROUP BY account_id) f ON f.account_id = a.id
-              WHERE f.first >= ?1 AND f.first < ?2 AND (?3 IS NULL OR a.owner_id = ?3) ORDER BY a.name"
+        "sla_breaches" => tickets(
+            "SLA breaches",
+            "((x.fr_breached_at >= ?1 AND x.fr_breached_at < ?2)
+              OR (x.res_breached_at >= ?1 AND x.res_breached_at < ?2))"
                 .to_owned(),
         ),
-        "open_tickets" => (
-            "Open tickets",
-            Unit::Count,
-            format!(
-                "SELECT 'tickets', x.id, '#' || x.number || ' ' || x.subject, NULL, NULL FROM tickets x
-                  WHERE x.status NOT IN ('resolved', 'closed') AND {OWNER} ORDER BY x.number"
-            ),
-        ),
-        "sla_breaches" => (
-            "SLA breaches",
-            Unit::Count,
-            format!(
-                "SELECT 'tickets', x.id, '#' || x.number || ' ' || x.subject, NULL, NULL FROM tickets x
-                  WHERE ((x.fr_breached_at >= ?1 AND x.fr_breached_at < ?2)
-                      OR (x.res_breached_at >= ?1 AND x.res_breached_at < ?2)) AND {OWNER}
-                  ORDER BY x.number"
-            ),
-        ),
-        "overdue_invoices" => (
-            "Overdue invoices",
-            Unit::Money,
-            format!(
-                "SELECT 'sales_documents', d.id, ifnull(d.number, 'Draft') || ifnull(' ' || a.name, ''),
-                        CASE WHEN d.currency = ?4 THEN {BALANCE} END, NULL
-                   FROM sales_documents d LEFT JOIN accounts a ON a.id = d.account_id
+        "overdue_invoices" => FigureSql {
+            label: "Overdue invoices",
+            unit: Unit::Money,
+            entity: "sales_documents",
+            id: "d.id",
+            name: "ifnull(d.number, 'Draft') || ifnull(' ' || a.name, '')",
+            amount: format!("CASE WHEN d.currency = ?4 THEN {BALANCE} END"),
+            measure: "NULL",
+            flag: "0",
+            from: format!(
+                "FROM sales_documents d LEFT JOIN accounts a ON a.id = d.account_id
                   WHERE d.kind = 'invoice' AND d.status NOT IN ('draft', 'void', 'paid', 'credited')
-                    AND d.due_on < ?5 AND {BALANCE} > 0 AND (?3 IS NULL OR a.owner_id = ?3)
-                  ORDER BY d.due_on"
+                    AND d.due_on < ?5 AND {BALANCE} > 0 AND {}",
+                owner_on("a", owned)
             ),
-        ),
+            order: "ORDER BY d.due_on",
+        },
         _ => return None,
     })
 }
@@ -1281,25 +1393,11 @@ pub struct FigureRecord {
     pub amount_minor: Option<i64>,
 }
 
-type Row = (String, String, String, Option<i64>, Option<f64>);
+/// At most this many records are listed behind a figure.
+pub const RECORDS_LIMIT: usize = 1000;
 
-fn figure_rows(
-    conn: &Connection,
-    key: &str,
-    scope: &Scope,
-    currency: &str,
-    today: NaiveDate,
-) -> Result<(&'static str, Unit, Vec<Row>)> {
-    let (label, unit, sql) = figure_sql(key).ok_or_else(|| {
-        Error::invalid(
-            "figure",
-            format!(
-                "there is no figure \"{key}\"; the figures are: {}",
-                FIGURES.join(", ")
-            ),
-        )
-    })?;
-    let params = [
+fn scope_params(scope: &Scope, currency: &str, today: NaiveDate) -> Result<[Value; 5]> {
+    Ok([
         Value::Text(scope.from.clone()),
         Value::Text(scope.end_exclusive()?),
         scope
@@ -1309,24 +1407,21 @@ fn figure_rows(
             .map_or(Value::Null, Value::Text),
         Value::Text(currency.to_owned()),
         Value::Text(today.to_string()),
-    ];
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let used = stmt.parameter_count();
-    let rows = stmt
-        .query_map(params_from_iter(params.iter().take(used)), |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get::<_, Option<f64>>(3)?.map(|v| v.round() as i64),
-                r.get(4)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok((label, unit, rows))
+    ])
 }
 
-/// The records behind the dashboard figure `key` (see [`Figure::key`]).
+fn unknown_figure(key: &str) -> Error {
+    Error::invalid(
+        "figure",
+        format!(
+            "there is no figure \"{key}\"; the figures are: {}",
+            FIGURES.join(", ")
+        ),
+    )
+}
+
+/// The records behind the dashboard figure `key` (see [`Figure::key`]), the first
+/// [`RECORDS_LIMIT`] in the figure's order.
 pub fn records(
     conn: &Connection,
     key: &str,
@@ -1334,16 +1429,79 @@ pub fn records(
     today: NaiveDate,
 ) -> Result<Vec<FigureRecord>> {
     let currency = scope_currency(conn, scope)?;
-    let (_, _, rows) = figure_rows(conn, key, scope, &currency, today)?;
-    Ok(rows
-        .into_iter()
-        .map(|(entity, id, label, amount_minor, _)| FigureRecord {
-            entity,
-            id,
-            label,
-            amount_minor,
+    let f = figure_sql(key, owned(scope)).ok_or_else(|| unknown_figure(key))?;
+    let sql = format!(
+        "SELECT '{}', {}, {}, {} {} {} LIMIT {RECORDS_LIMIT}",
+        f.entity, f.id, f.name, f.amount, f.from, f.order
+    );
+    query_scoped(conn, &sql, scope, &currency, today, |r| {
+        Ok(FigureRecord {
+            entity: r.get(0)?,
+            id: r.get(1)?,
+            label: r.get(2)?,
+            amount_minor: r.get::<_, Option<f64>>(3)?.map(|v| v.round() as i64),
         })
-        .collect())
+    })
+}
+
+fn owned(scope: &Scope) -> bool {
+    scope.owner_id.as_deref().is_some_and(|o| !o.is_empty())
+}
+
+/// Runs `sql` with the scope's parameters (those it uses).
+fn query_scoped<T>(
+    conn: &Connection,
+    sql: &str,
+    scope: &Scope,
+    currency: &str,
+    today: NaiveDate,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let params = scope_params(scope, currency, today)?;
+    let mut stmt = conn.prepare_cached(sql)?;
+    let used = stmt.parameter_count();
+    let rows = stmt
+        .query_map(params_from_iter(params.iter().take(used)), row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// One figure, aggregated in SQL over the same rows [`records`] lists.
+fn figure(
+    conn: &Connection,
+    key: &str,
+    scope: &Scope,
+    currency: &str,
+    today: NaiveDate,
+) -> Result<Figure> {
+    let f = figure_sql(key, owned(scope)).ok_or_else(|| unknown_figure(key))?;
+    let sql = format!(
+        "SELECT count(*), sum({a}), count({a}), avg({m}), sum({g}) {from}",
+        a = f.amount,
+        m = f.measure,
+        g = f.flag,
+        from = f.from
+    );
+    type Sums = (i64, Option<f64>, i64, Option<f64>, Option<i64>);
+    let rows: Vec<Sums> = query_scoped(conn, &sql, scope, currency, today, |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })?;
+    let (count, sum, priced, measure, flagged) = rows.into_iter().next().unwrap_or_default();
+    let sum = sum.map_or(0, |v| v.round() as i64);
+    let value = match key {
+        "win_rate" | "lead_conversion" => cell_value(rate(flagged.unwrap_or(0), count)),
+        "average_deal" => (priced > 0).then(|| (sum * 2 + priced) / (2 * priced)),
+        "sales_cycle" => measure.map(|d| d.round() as i64),
+        _ if f.unit == Unit::Money => Some(sum),
+        _ => Some(count),
+    };
+    Ok(Figure {
+        key: key.to_owned(),
+        label: f.label.to_owned(),
+        unit: f.unit,
+        value,
+        count,
+    })
 }
 
 fn scope_currency(conn: &Connection, scope: &Scope) -> Result<String> {
@@ -1353,78 +1511,37 @@ fn scope_currency(conn: &Connection, scope: &Scope) -> Result<String> {
     }
 }
 
+/// The open deals by expected close month (`None`: undated): count, amount, weighted amount
+/// and their currencies, in one pass over the index of open deals.
+type OpenMonth = (Option<String>, i64, f64, f64, Option<String>);
+
+fn open_by_month(
+    conn: &Connection,
+    scope: &Scope,
+    currency: &str,
+    today: NaiveDate,
+) -> Result<Vec<OpenMonth>> {
+    let (Some(open), Some(weighted)) = (
+        figure_sql("open_pipeline", owned(scope)),
+        figure_sql("weighted_forecast", owned(scope)),
+    ) else {
+        return Err(Error::Internal("the open pipeline has no query".into()));
+    };
+    let sql = format!(
+        "SELECT substr(x.expected_close, 1, 7), count(*), ifnull(sum({}), 0), ifnull(sum({}), 0),
+                group_concat(DISTINCT x.currency)
+           {} GROUP BY 1",
+        open.amount, weighted.amount, open.from
+    );
+    query_scoped(conn, &sql, scope, currency, today, |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+}
+
 /// The dashboard for `scope`.
 pub fn dashboard(conn: &Connection, scope: &Scope, today: NaiveDate) -> Result<Dashboard> {
     let currency = scope_currency(conn, scope)?;
-    let mut figures = Vec::new();
-    for key in FIGURES {
-        let (label, unit, rows) = figure_rows(conn, key, scope, &currency, today)?;
-        let count = rows.len() as i64;
-        let sum: i64 = rows.iter().filter_map(|r| r.3).sum();
-        let priced = rows.iter().filter(|r| r.3.is_some()).count() as i64;
-        let value = match *key {
-            "win_rate" => {
-                let won: i64 = conn.query_row(
-                    &format!(
-                        "SELECT count(*) FROM opportunities x JOIN pipeline_stages s ON s.id = x.stage_id
-                          WHERE s.kind = 'won' AND x.closed_on >= ?1 AND x.closed_on < ?2 AND {OWNER}"
-                    ),
-                    (&scope.from, scope.end_exclusive()?, scope.owner_id.as_deref().filter(|o| !o.is_empty())),
-                    |r| r.get(0),
-                )?;
-                cell_value(rate(won, count))
-            }
-            "average_deal" => (priced > 0).then(|| (sum * 2 + priced) / (2 * priced)),
-            "sales_cycle" => {
-                let days: Vec<f64> = rows.iter().filter_map(|r| r.4).collect();
-                (!days.is_empty())
-                    .then(|| (days.iter().sum::<f64>() / days.len() as f64).round() as i64)
-            }
-            "lead_conversion" => {
-                let converted = rows.iter().filter(|r| r.4 == Some(1.0)).count() as i64;
-                cell_value(rate(converted, count))
-            }
-            _ if unit == Unit::Money => Some(sum),
-            _ => Some(count),
-        };
-        figures.push(Figure {
-            key: (*key).to_owned(),
-            label: label.to_owned(),
-            unit,
-            value,
-            count,
-        });
-    }
-    let month_start = today.with_day(1).unwrap_or(today);
-    let forecast_scope = Scope {
-        from: scope
-            .first()?
-            .min(month_start)
-            .with_day(1)
-            .unwrap_or(month_start)
-            .to_string(),
-        to: (add_months(month_start, 12) - Duration::days(1))
-            .max(scope.last()?)
-            .to_string(),
-        ..scope.clone()
-    };
-    let forecast = forecast_rows(conn, &forecast_scope, &currency)?
-        .into_iter()
-        .map(|r| {
-            let num = |c: &Cell| if let Cell::Number(v) = c { *v } else { 0 };
-            MonthPoint {
-                month: if let Cell::Text(m) = &r[0] {
-                    m.clone()
-                } else {
-                    String::new()
-                },
-                open_minor: num(&r[2]),
-                weighted_minor: num(&r[3]),
-                won_minor: num(&r[4]),
-            }
-        })
-        .collect();
-    let conversion = funnel_rows(conn, scope, &currency)?
+    let conversion: Vec<SourcePoint> = funnel_rows(conn, scope, &currency)?
         .into_iter()
         .map(|r| {
             let num = |c: &Cell| if let Cell::Number(v) = c { *v } else { 0 };
@@ -1439,13 +1556,119 @@ pub fn dashboard(conn: &Connection, scope: &Scope, today: NaiveDate) -> Result<D
             }
         })
         .collect();
-    let other_currencies = conn
-        .prepare_cached(
-            "SELECT currency FROM opportunities WHERE currency IS NOT NULL AND currency <> ?1
-             UNION SELECT currency FROM sales_documents WHERE currency <> ?1 ORDER BY 1",
-        )?
-        .query_map([&currency], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let open_months = open_by_month(conn, scope, &currency, today)?;
+    let open_figure = |key: &str, pick: fn(&OpenMonth) -> f64| -> Result<Figure> {
+        let f = figure_sql(key, owned(scope)).ok_or_else(|| unknown_figure(key))?;
+        Ok(Figure {
+            key: key.to_owned(),
+            label: f.label.to_owned(),
+            unit: f.unit,
+            value: Some(open_months.iter().map(pick).sum::<f64>().round() as i64),
+            count: open_months.iter().map(|m| m.1).sum(),
+        })
+    };
+    let (open, weighted) = (
+        open_figure("open_pipeline", |m| m.2)?,
+        open_figure("weighted_forecast", |m| m.3)?,
+    );
+    let figures = FIGURES
+        .iter()
+        .map(|key| match *key {
+            // Read together with others, from the same rows as their records.
+            "open_pipeline" => Ok(open.clone()),
+            "weighted_forecast" => Ok(weighted.clone()),
+            "lead_conversion" => {
+                let leads: i64 = conversion.iter().map(|s| s.leads).sum();
+                let converted: i64 = conversion.iter().map(|s| s.converted).sum();
+                Ok(Figure {
+                    key: (*key).to_owned(),
+                    label: "Lead conversion".to_owned(),
+                    unit: Unit::Percent,
+                    value: cell_value(rate(converted, leads)),
+                    count: leads,
+                })
+            }
+            _ => figure(conn, key, scope, &currency, today),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    // The chart: from the period's first month (or this one) to 12 months ahead.
+    let month_start = today.with_day(1).unwrap_or(today);
+    let first = scope
+        .first()?
+        .min(month_start)
+        .with_day(1)
+        .unwrap_or(month_start);
+    let last = (add_months(month_start, 12) - Duration::days(1)).max(scope.last()?);
+    let mut months: BTreeMap<String, MonthPoint> = BTreeMap::new();
+    let mut m = first;
+    while m <= last {
+        let month = m.format("%Y-%m").to_string();
+        months.insert(
+            month.clone(),
+            MonthPoint {
+                month,
+                open_minor: 0,
+                weighted_minor: 0,
+                won_minor: 0,
+            },
+        );
+        m = add_months(m, 1);
+    }
+    for (month, _, amount, weighed, _) in &open_months {
+        if let Some(p) = month.as_ref().and_then(|m| months.get_mut(m)) {
+            p.open_minor = amount.round() as i64;
+            p.weighted_minor = weighed.round() as i64;
+        }
+    }
+    let chart = Scope {
+        from: first.to_string(),
+        to: last.to_string(),
+        ..scope.clone()
+    };
+    let won = table(
+        conn,
+        &format!(
+            "SELECT substr(x.closed_on, 1, 7),
+                    ifnull(sum(CASE WHEN x.currency = ?4 THEN x.amount_minor END), 0)
+               FROM opportunities x JOIN pipeline_stages s ON s.id = x.stage_id
+              WHERE s.kind = 'won' AND x.closed_on >= ?1 AND x.closed_on < ?2 AND {}
+              GROUP BY 1",
+            owner_on("x", owned(scope))
+        ),
+        &chart,
+        &currency,
+    )?;
+    for r in won {
+        if let (Cell::Text(month), Cell::Number(v)) = (&r[0], &r[1])
+            && let Some(p) = months.get_mut(month)
+        {
+            p.won_minor = *v;
+        }
+    }
+    let forecast: Vec<MonthPoint> = months.into_values().collect();
+    // Currencies the money figures leave out: of the open deals, the deals closed and the
+    // invoices issued in the period, and the invoices overdue.
+    let mut other_currencies: std::collections::BTreeSet<String> = open_months
+        .iter()
+        .filter_map(|m| m.4.as_deref())
+        .flat_map(|c| c.split(','))
+        .map(str::to_owned)
+        .collect();
+    other_currencies.extend(query_scoped(
+        conn,
+        "SELECT currency FROM opportunities
+          WHERE closed_on >= ?1 AND closed_on < ?2 AND currency IS NOT NULL
+         UNION
+         SELECT currency FROM sales_documents
+          WHERE kind IN ('invoice', 'credit_note') AND status NOT IN ('draft', 'void')
+            AND ((issued_on >= ?1 AND issued_on < ?2) OR due_on < ?5)",
+        scope,
+        &currency,
+        today,
+        |r| r.get::<_, String>(0),
+    )?);
+    other_currencies.remove(&currency);
+    let other_currencies: Vec<String> = other_currencies.into_iter().collect();
     Ok(Dashboard {
         scope: scope.clone(),
         currency,
@@ -1516,6 +1739,18 @@ pub fn to_csv(report: &Report) -> Result<String> {
         .into_inner()
         .map_err(|e| Error::Internal(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// Writes the report as CSV at `path` (whole or not at all), with a byte-order mark so
+/// spreadsheets read it as UTF-8.
+pub fn export_csv(report: &Report, path: &std::path::Path) -> Result<crate::export::CsvReport> {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(to_csv(report)?.into_bytes());
+    crate::files::write_atomically(path, &bytes)?;
+    Ok(crate::export::CsvReport {
+        path: path.display().to_string(),
+        rows: report.rows.len() as u64,
+    })
 }
 
 /// `v` with `exp` decimals: `decimal(123450, 2)` is `1234.50`.

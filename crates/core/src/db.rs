@@ -75,6 +75,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0008_sales_documents.sql"),
         then: Some(crate::sales::seed),
     },
+    Migration {
+        version: 9,
+        name: "analytics_indexes",
+        sql: include_str!("../migrations/0009_analytics_indexes.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock before giving up.
@@ -490,6 +496,7 @@ mod tests {
             (6, 0x9cbc_754f_595c_c0a7),
             (7, 0x2761_c708_de56_d172),
             (8, 0x7a44_1ad9_afdd_c578),
+            (9, 0x6ed5_4f6c_baed_7085),
         ];
         assert_eq!(
             SHIPPED.len(),

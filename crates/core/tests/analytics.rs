@@ -397,7 +397,11 @@ fn the_dashboard_figures_match_the_hand_computed_answers() {
     let oct = d.forecast.iter().find(|m| m.month == "2026-10").unwrap();
     assert_eq!(oct.won_minor, 400_000);
 
-    // Each figure opens its records.
+    // Each figure opens its records, as many as it counts.
+    for f in &d.figures {
+        let listed = analytics::records(b.db.conn(), &f.key, &october(), today()).unwrap();
+        assert_eq!(listed.len() as i64, f.count, "{}", f.key);
+    }
     let won = analytics::records(b.db.conn(), "won", &october(), today()).unwrap();
     let names: Vec<&str> = won.iter().map(|r| r.label.as_str()).collect();
     assert_eq!(names, ["D2", "D1"], "largest first");

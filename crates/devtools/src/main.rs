@@ -80,6 +80,11 @@ enum Command {
         #[arg(long)]
         call_list: Option<String>,
     },
+    /// Time the dashboard and the churn report on an existing database (no files written).
+    Analytics {
+        #[arg(long)]
+        db: PathBuf,
+    },
     /// Run every benchmark and write the results.
     Run {
         #[arg(long, default_value_t = 100_000)]
@@ -101,6 +106,15 @@ enum Command {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     match Cli::parse().command {
+        Command::Analytics { db } => {
+            let mut database = Db::open(&db)?;
+            for case in analytics_bench::cases(&mut database)? {
+                report(&format!(
+                    "{}: p50 {:.1} ms, p99 {:.1} ms (baseline p50 {:.1} ms)",
+                    case.name, case.ours.p50_ms, case.ours.p99_ms, case.baseline.p50_ms
+                ));
+            }
+        }
         Command::Generate {
             db,
             contacts,
