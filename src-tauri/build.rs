@@ -143,6 +143,12 @@ fn main() {
         "import_progress",
         "import_cancel",
         "forecast",
+        "analytics_dashboard",
+        "analytics_records",
+        "analytics_report",
+        "analytics_report_csv",
+        "analytics_churn",
+        "analytics_churn_of",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

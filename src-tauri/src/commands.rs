@@ -6,6 +6,7 @@ use rapport_core::activities::{
     self, Activity, ActivityInput, ActivityQuery, Agenda, CalendarEntry, Completed, Logged, Scope,
 };
 use rapport_core::agreements::{self, Agreement, AgreementInput, Occurrence, OccurrenceStatus};
+use rapport_core::analytics::{self, ChurnRisk, Dashboard, FigureRecord, Report, ScopeInput};
 use rapport_core::archive::{self, ArchiveReport};
 use rapport_core::backup::{self, BackupFile, BackupReport};
 use rapport_core::bulk::{self, BulkAction, BulkResult};
@@ -523,6 +524,66 @@ pub fn forecast(state: State<'_, AppState>, query: ForecastQuery) -> CommandResu
         let today = rapport_core::time::local_date(local_zone(), chrono::Utc::now());
         opportunities::forecast(db.conn(), &query, today)
     })
+}
+
+fn today() -> chrono::NaiveDate {
+    rapport_core::time::local_date(local_zone(), Utc::now())
+}
+
+/// The dashboard's figures, forecast chart and conversion by source.
+#[tauri::command(async)]
+pub fn analytics_dashboard(
+    state: State<'_, AppState>,
+    scope: ScopeInput,
+) -> CommandResult<Dashboard> {
+    state.with(|db| analytics::dashboard(db.conn(), &scope.resolve(today())?, today()))
+}
+
+/// The records behind one dashboard figure.
+#[tauri::command(async)]
+pub fn analytics_records(
+    state: State<'_, AppState>,
+    key: String,
+    scope: ScopeInput,
+) -> CommandResult<Vec<FigureRecord>> {
+    state.with(|db| analytics::records(db.conn(), &key, &scope.resolve(today())?, today()))
+}
+
+#[tauri::command(async)]
+pub fn analytics_report(
+    state: State<'_, AppState>,
+    name: String,
+    scope: ScopeInput,
+) -> CommandResult<Report> {
+    state.with(|db| analytics::report(db.conn(), &name, &scope.resolve(today())?, today()))
+}
+
+/// Writes a report as CSV at `path`.
+#[tauri::command(async)]
+pub fn analytics_report_csv(
+    state: State<'_, AppState>,
+    name: String,
+    scope: ScopeInput,
+    path: String,
+) -> CommandResult<CsvReport> {
+    state.with(|db| {
+        let report = analytics::report(db.conn(), &name, &scope.resolve(today())?, today())?;
+        analytics::export_csv(&report, std::path::Path::new(&path))
+    })
+}
+
+#[tauri::command(async)]
+pub fn analytics_churn(state: State<'_, AppState>, top: usize) -> CommandResult<Vec<ChurnRisk>> {
+    state.with(|db| analytics::churn(db.conn(), today(), top))
+}
+
+/// One account's churn risk and its reasons.
+#[tauri::command(async)]
+pub fn analytics_churn_of(
+    state: State<'_, AppState>,
+    account_id: String,
+) -> CommandResult<ChurnRisk> {
+    state.with(|db| analytics::churn_of(db.conn(), &account_id, today()))
 }
 
 #[tauri::command(async)]

@@ -172,6 +172,12 @@ pub fn run() {
             commands::import_progress,
             commands::import_cancel,
             commands::forecast,
+            commands::analytics_dashboard,
+            commands::analytics_records,
+            commands::analytics_report,
+            commands::analytics_report_csv,
+            commands::analytics_churn,
+            commands::analytics_churn_of,
         ])
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {

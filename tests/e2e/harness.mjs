@@ -87,7 +87,7 @@ export function cli(db, ...args) {
 }
 
 /** Opens the app window on `db` (at `route`, e.g. "#/contacts", when given; the app itself
- * opens on Today); resolves once the UI has rendered. */
+ * opens on the Dashboard); resolves once the UI has rendered. */
 export async function launch(db, route = null) {
   const browser = await remote({
     hostname: "127.0.0.1",

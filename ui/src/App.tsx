@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { lazy, Suspense, useState, type ReactNode } from "react";
 import { Link, Redirect, Route, Router, Switch, useLocation, useRoute } from "wouter";
 import { useHashLocation } from "wouter/use-hash-location";
 
@@ -44,6 +44,10 @@ import { DocumentPage } from "./screens/DocumentPage";
 import { DocumentsList } from "./screens/DocumentsList";
 import { Products } from "./screens/Products";
 import { EditQuotePage, NewQuotePage } from "./screens/QuoteEditor";
+
+// The charts library is large: load the analytics screens (and it) on first use.
+const Dashboard = lazy(() => import("./screens/Dashboard").then((m) => ({ default: m.Dashboard })));
+const Reports = lazy(() => import("./screens/Reports").then((m) => ({ default: m.Reports })));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -106,6 +110,9 @@ function Shell() {
         <button className="kbd-hint" onClick={() => setPalette(true)} data-testid="open-palette">
           Search… <kbd>Ctrl K</kbd>
         </button>
+        <NavLink href="/dashboard" testId="nav-dashboard" also={["/reports"]}>
+          Dashboard
+        </NavLink>
         <NavLink href="/today" testId="nav-today">
           Today
         </NavLink>
@@ -165,6 +172,16 @@ function Shell() {
       <main className="main">
         <HealthBanner />
         <Switch>
+          <Route path="/dashboard">
+            <Suspense fallback={<div className="page-body muted">Loading…</div>}>
+              <Dashboard />
+            </Suspense>
+          </Route>
+          <Route path="/reports">
+            <Suspense fallback={<div className="page-body muted">Loading…</div>}>
+              <Reports />
+            </Suspense>
+          </Route>
           <Route path="/today" component={Today} />
           <Route path="/calendar" component={CalendarScreen} />
           <Route path="/contacts" component={ContactsList} />
@@ -207,7 +224,7 @@ function Shell() {
             {(p) => <Merge key={`${p.survivor}-${p.other}`} survivorId={p.survivor} otherId={p.other} />}
           </Route>
           <Route>
-            <Redirect to="/today" />
+            <Redirect to="/dashboard" />
           </Route>
         </Switch>
       </main>

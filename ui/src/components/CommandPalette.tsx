@@ -18,6 +18,8 @@ const ACTIONS: Item[] = [
   { key: "go-duplicates", label: "Find duplicates", group: "Actions", go: "/duplicates" },
   { key: "new-ticket", label: "New ticket", group: "Actions", go: "/tickets/new" },
   { key: "go-tickets", label: "Go to Tickets", group: "Actions", go: "/tickets" },
+  { key: "go-dashboard", label: "Go to Dashboard", group: "Actions", go: "/dashboard" },
+  { key: "go-reports", label: "Go to Reports", group: "Actions", go: "/reports" },
 ];
 
 const GROUP_NAMES: Record<string, string> = { contacts: "Contacts", accounts: "Accounts", leads: "Leads", tickets: "Tickets" };

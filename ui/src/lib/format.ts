@@ -88,3 +88,8 @@ export function formatDate(value: string, locale: string | undefined = LOCALE): 
   if (Number.isNaN(d.getTime())) return value;
   return d.toLocaleDateString(locale, { dateStyle: "medium" });
 }
+
+/** A plain number in the user's locale ("1,234"; `digits`: at most that many decimals). */
+export function formatNumber(n: number, digits = 0, locale: string | undefined = LOCALE): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n);
+}

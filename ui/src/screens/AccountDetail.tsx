@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useLocation } from "wouter";
 
+import { ChurnRiskCard } from "../components/ChurnRisk";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { TagList } from "../components/Pickers";
 import { CustomFieldValues } from "../components/CustomFields";
@@ -133,6 +134,7 @@ export function AccountDetail({ id }: { id: string }) {
               </dd>
             </dl>
           </section>
+          <ChurnRiskCard accountId={id} />
           {subsidiaries.data && subsidiaries.data.items.length > 0 && (
             <section className="card" data-testid="account-subsidiaries">
               <h2>Subsidiaries ({subsidiaries.data.items.length})</h2>

@@ -121,6 +121,11 @@ import type { AccountMoney } from "./bindings/AccountMoney";
 import type { Sequence } from "./bindings/Sequence";
 import type { CompanyProfile } from "./bindings/CompanyProfile";
 import type { PdfReport } from "./bindings/PdfReport";
+import type { ChurnRisk } from "./bindings/ChurnRisk";
+import type { Dashboard } from "./bindings/Dashboard";
+import type { FigureRecord } from "./bindings/FigureRecord";
+import type { Report } from "./bindings/Report";
+import type { ScopeInput } from "./bindings/ScopeInput";
 
 export type * from "./types";
 
@@ -326,6 +331,24 @@ export const api = {
     remove: (id: string) => call<null>("deal_delete", { id }),
     history: (id: string) => call<StageVisit[]>("deal_history", { id }),
     forecast: (query: Partial<ForecastQuery> = {}) => call<Forecast>("forecast", { query }),
+  },
+  analytics: {
+    /** The dashboard's figures (money in `currency` minor units, rates in basis points). */
+    dashboard: (scope: ScopeInput) => call<Dashboard>("analytics_dashboard", { scope }),
+    /** The records behind one dashboard figure (`Figure.key`). */
+    records: (key: string, scope: ScopeInput) => call<FigureRecord[]>("analytics_records", { key, scope }),
+    /** A report by name (pipeline, forecast, won-lost, funnel, tickets, service, retention, customers, churn). */
+    report: (name: string, scope: ScopeInput) => call<Report>("analytics_report", { name, scope }),
+    /** Asks where to save, then writes the report as CSV; null when cancelled. */
+    exportCsv: async (name: string, scope: ScopeInput): Promise<CsvReport | null> => {
+      const path = await saveFile(`rapport-${name}.csv`, "CSV", ["csv"]);
+      if (!path) return null;
+      return call<CsvReport>("analytics_report_csv", { name, scope, path });
+    },
+    /** Customers most at risk of leaving, highest score first. */
+    churn: (top = 20) => call<ChurnRisk[]>("analytics_churn", { top }),
+    /** One account's churn score with the reasons behind it. */
+    churnOf: (accountId: string) => call<ChurnRisk>("analytics_churn_of", { accountId }),
   },
   leads: {
     /** Empty `statuses`: every lead but converted ones. */
