@@ -23,9 +23,12 @@ function seed(db) {
   const acme = cli(db, "accounts", "add", "--name", "Acme Café GmbH", "--industry", "Hospitality");
   const boreal = cli(db, "accounts", "add", "--name", "Boreal Logistics", "--industry", "Transport");
   const cobalt = cli(db, "accounts", "add", "--name", "Cobalt Dental", "--industry", "Health");
+  // A trade fair that cost 1,000.00 and brought the Acme deal: ROI (3,000 - 1,000) / 1,000.
+  cli(db, "campaigns", "add", "--name", "Coffee expo", "--type", "trade-show", "--cost", "1000",
+    "--currency", "EUR", "--start", day(-3), "--end", day(3));
   // Won this month: 3,000 + 1,500 = 4,500.00; lost: 800.00 (price). Win rate 2 of 3.
   cli(db, "deals", "add", "--name", "Acme: espresso machines", "--account-id", acme, "--amount", "3000",
-    "--currency", "EUR", "--stage", "Won", "--source", "Trade fair");
+    "--currency", "EUR", "--stage", "Won", "--source", "Trade fair", "--campaign", "Coffee expo");
   cli(db, "deals", "add", "--name", "Boreal: fleet labels", "--account-id", boreal, "--amount", "1500",
     "--currency", "EUR", "--stage", "Won", "--source", "Web");
   cli(db, "deals", "add", "--name", "Cobalt: printers", "--account-id", cobalt, "--amount", "800",
@@ -133,6 +136,14 @@ test("the dashboard shows the business at a glance and each figure opens its rec
       const lines = readFileSync(out, "utf8").replace(/^\uFEFF/, "").trim().split(/\r?\n/);
       assert.equal(lines[0], "Source,Leads,Converted,Lead conversion (%),Won deals,Won amount (EUR),Won of converted (%)");
       assert.ok(lines.includes("Web,3,1,33.33,0,0.00,0.00"), lines.join("\n"));
+    });
+
+    await step(app, "the campaigns report shows the fair's cost, revenue and return", async () => {
+      await (await app.$(byTest("report-name"))).selectByAttribute("value", "campaigns");
+      await waitContent(app, "report-table", "Coffee expo");
+      await waitContent(app, "report-table", "3,000.00");
+      await waitContent(app, "report-table", "200 %");
+      await shot(app, "82-report-campaigns");
     });
 
     await step(app, "the account with an overdue invoice and an open complaint shows its churn risk", async () => {

@@ -28,16 +28,14 @@ pub struct ScopeArgs {
 
 impl ScopeArgs {
     fn scope(&self, db: &Db) -> Result<Scope> {
-        let today = rapport_core::time::today();
-        let mut scope = Scope::new(
-            self.period.as_deref(),
-            self.from.as_deref(),
-            self.to.as_deref(),
-            today,
-        )?;
-        scope.owner_id = crate::owner_id(db.conn(), &self.owner)?.flatten();
-        scope.currency.clone_from(&self.currency);
-        Ok(scope)
+        analytics::ScopeInput {
+            period: self.period.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            owner_id: crate::owner_id(db.conn(), &self.owner)?.flatten(),
+            currency: self.currency.clone(),
+        }
+        .resolve(rapport_core::time::today())
     }
 }
 
@@ -52,7 +50,7 @@ pub enum ReportFormat {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// pipeline, pipeline-by-owner, forecast, won-lost, funnel, tickets, service, retention,
-    /// customers or churn.
+    /// customers, churn or campaigns.
     name: String,
     #[command(flatten)]
     scope: ScopeArgs,

@@ -90,6 +90,9 @@ pub struct DealFields {
     next_step: Option<String>,
     #[arg(long)]
     source: Option<String>,
+    /// The campaign that brought it (name or id; "" for none).
+    #[arg(long)]
+    campaign: Option<String>,
     /// The team member who owns it (by name).
     #[arg(long)]
     owner: Option<String>,
@@ -230,6 +233,9 @@ fn fields_into(db: &Db, f: &DealFields, input: &mut OpportunityInput) -> rapport
     crate::set(&mut input.account_id, &f.account_id);
     crate::set(&mut input.next_step, &f.next_step);
     crate::set(&mut input.source, &f.source);
+    if let Some(campaign) = crate::campaigns::campaign_id(db, &f.campaign)? {
+        input.campaign_id = campaign;
+    }
     crate::set(&mut input.notes, &f.notes);
     crate::set(&mut input.expected_close, &f.close);
     crate::set(&mut input.lost_reason_id, &f.lost_reason);

@@ -86,6 +86,9 @@ pub struct LeadFields {
     /// Where the lead came from (see `rapport leads sources`).
     #[arg(long)]
     source: Option<String>,
+    /// The campaign that brought it (name or id; "" for none).
+    #[arg(long)]
+    campaign: Option<String>,
     #[arg(long, value_enum)]
     status: Option<StatusArg>,
     #[arg(long, value_enum)]
@@ -243,6 +246,9 @@ impl LeadFields {
         crate::set(&mut input.website, &self.website);
         crate::set(&mut input.source, &self.source);
         crate::set(&mut input.notes, &self.notes);
+        if let Some(campaign) = crate::campaigns::campaign_id(db, &self.campaign)? {
+            input.campaign_id = campaign;
+        }
         if let Some(s) = self.status {
             input.status = Some(s.status());
         }

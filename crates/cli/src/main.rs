@@ -23,6 +23,7 @@ use serde::Serialize;
 
 mod activities;
 mod analytics;
+mod campaigns;
 mod deals;
 mod import;
 mod leads;
@@ -254,7 +255,7 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                     days|minutes|text; a cell is a number, a string or null (a rate of
                     nothing). --format csv writes major units and percentages (1234.50,
                     66.67). Reports: pipeline, pipeline-by-owner, forecast, won-lost, funnel,
-                    tickets, service, retention, customers, churn. Periods: --period
+                    tickets, service, retention, customers, churn, campaigns. Periods: --period
                     this_month|last_month|this_quarter|this_year|last_year or --from/--to
                     (days included); money counts one currency (--currency, default that of
                     most invoices), other currencies are not converted
@@ -265,6 +266,14 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                     average_deal, sales_cycle, lead_conversion, new_customers, open_tickets,
                     sla_breaches, overdue_invoices; --records KEY ->
                     [{entity, id, label, amount_minor}]
+  campaigns list|get -> [{id, name, kind, status, starts_on, ends_on, budget, actual_cost,
+                     expected_revenue (each {amount_minor, currency} or null), description,
+                     owner_id, created_at, updated_at}]
+  campaigns report -> [{campaign_id, name, kind, status, currency, members, responses, leads,
+                     leads_converted, deals, deals_won, won_minor, cost_minor,
+                     cost_per_lead_minor, roi_bp (7500 = 75 %)}]   leads and deals count when
+                     they name the campaign (leads add|deals add --campaign NAME); a converted
+                     lead's deal names its campaign
   churn          -> [{account_id, account_name, score (0-100), reasons: [{points, text}]}]
                     most at risk first; --account ID for one
   --line         SKU:QTY or 'TEXT:QTY@PRICE', optionally ',discount=10,tax=19,unit=hour';
@@ -399,6 +408,9 @@ enum Command {
     Company(sales::CompanyArgs),
     /// Document number sequences (prefix, yearly restart, next number).
     Numbering(sales::NumberingArgs),
+    /// Marketing campaigns: cost, members and responses, the leads and deals they brought, ROI.
+    #[command(subcommand)]
+    Campaigns(campaigns::CampaignsCmd),
     /// A report for a period as a table, JSON or CSV (`rapport report --help` lists them).
     Report(analytics::ReportArgs),
     /// The dashboard's figures for a period; --records FIGURE lists the records behind one.
@@ -1064,6 +1076,7 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
         Command::Calllists(cmd) => leads::run_calllists(&mut db, cmd),
         Command::Tickets(cmd) => service::run(&mut db, cmd),
         Command::Sla(cmd) => service::run_sla(&mut db, cmd),
+        Command::Campaigns(cmd) => campaigns::run(&mut db, cmd),
         Command::Report(a) => analytics::run_report(&mut db, a),
         Command::Dashboard(a) => analytics::run_dashboard(&mut db, a),
         Command::Churn(a) => analytics::run_churn(&mut db, a),

@@ -1713,3 +1713,76 @@ fn reports_the_dashboard_and_churn_read_the_same_deals() {
     );
     assert!(err.contains("before it starts"), "{err}");
 }
+
+#[test]
+fn campaigns_count_their_members_leads_deals_and_return() {
+    let s = Sandbox::new();
+    let fair = s.ok(&[
+        "campaigns",
+        "add",
+        "--name",
+        "Spring fair",
+        "--type",
+        "trade-show",
+        "--cost",
+        "1000",
+        "--currency",
+        "EUR",
+    ]);
+    // Two leads from the fair (one a responding member); a deal of 1,500.00 won from it.
+    let zoe = s.ok(&[
+        "leads",
+        "add",
+        "--name",
+        "Zoe Adams",
+        "--campaign",
+        "spring fair",
+    ]);
+    s.ok(&[
+        "leads",
+        "add",
+        "--name",
+        "Yan Bo",
+        "--campaign",
+        fair.trim(),
+    ]);
+    assert_eq!(
+        s.ok(&["campaigns", "members", "Spring fair", "--lead", zoe.trim()])
+            .trim(),
+        "1"
+    );
+    s.ok(&["campaigns", "respond", "Spring fair", "--lead", zoe.trim()]);
+    s.ok(&[
+        "deals",
+        "add",
+        "--name",
+        "Fair order",
+        "--amount",
+        "1500",
+        "--currency",
+        "EUR",
+        "--stage",
+        "Won",
+        "--campaign",
+        "Spring fair",
+    ]);
+    let report = s.json(&["campaigns", "report", "Spring fair", "--format", "json"]);
+    let r = &report[0];
+    assert_eq!(
+        (&r["members"], &r["responses"], &r["leads"], &r["deals_won"]),
+        (&1.into(), &1.into(), &2.into(), &1.into())
+    );
+    // Cost per lead 1,000 / 2 = 500.00; ROI (1,500 - 1,000) / 1,000 = 50 %.
+    assert_eq!(r["cost_per_lead_minor"], 50_000);
+    assert_eq!(r["roi_bp"], 5_000);
+    let csv = s.ok(&["report", "campaigns", "--format", "csv"]);
+    assert!(
+        csv.contains("Spring fair,Trade show,1,1,100.00,2,0,1,1,1500.00,1000.00,500.00,50.00"),
+        "{csv}"
+    );
+    let err = s.fails(
+        2,
+        &["leads", "add", "--name", "X", "--campaign", "Autumn fair"],
+    );
+    assert!(err.contains("Autumn fair"), "{err}");
+}

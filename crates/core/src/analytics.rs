@@ -259,6 +259,7 @@ pub const REPORTS: &[(&str, &str)] = &[
     ("retention", "Customer retention and complaints"),
     ("customers", "Revenue per customer"),
     ("churn", "Customers most at risk of leaving"),
+    ("campaigns", "Campaign effectiveness and ROI"),
 ];
 
 fn col(key: &str, label: &str, unit: Unit) -> Column {
@@ -526,6 +527,25 @@ pub fn report(conn: &Connection, name: &str, scope: &Scope, today: NaiveDate) ->
                 .collect(),
             "Scored today, whatever the period: silence against the customer's usual rhythm, falling invoiced revenue, open complaints, recent SLA breaches and overdue invoices.".to_owned(),
         ),
+        "campaigns" => (
+            vec![
+                col("campaign", "Campaign", Unit::Text),
+                col("type", "Type", Unit::Text),
+                col("members", "Members", Unit::Count),
+                col("responses", "Responses", Unit::Count),
+                col("response_rate", "Response rate", Unit::Percent),
+                col("leads", "Leads", Unit::Count),
+                col("converted", "Converted", Unit::Count),
+                col("deals", "Deals", Unit::Count),
+                col("won", "Won deals", Unit::Count),
+                col("won_amount", "Won revenue", Unit::Money),
+                col("cost", "Cost", Unit::Money),
+                col("cost_per_lead", "Cost per lead", Unit::Money),
+                col("roi", "ROI", Unit::Percent),
+            ],
+            campaign_rows(conn, scope, &currency)?,
+            "Campaigns running in the period (or undated). Leads and deals are those naming the campaign, whenever they came; won revenue counts its won deals; ROI = (won revenue - cost) / cost. Money only for campaigns in the report's currency.".to_owned(),
+        ),
         _ => return Err(Error::Internal(format!("report {name} has no query"))),
     };
     Ok(Report {
@@ -537,6 +557,56 @@ pub fn report(conn: &Connection, name: &str, scope: &Scope, today: NaiveDate) ->
         rows,
         note,
     })
+}
+
+/// `trade_show` as `Trade show`.
+fn kind_label(kind: &str) -> String {
+    let words = kind.replace('_', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn campaign_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec<Vec<Cell>>> {
+    let running: std::collections::HashSet<String> = conn
+        .prepare_cached(
+            "SELECT id FROM campaigns
+              WHERE (starts_on IS NULL OR starts_on < ?2) AND (ends_on IS NULL OR ends_on >= ?1)",
+        )?
+        .query_map((&scope.from, scope.end_exclusive()?), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(crate::campaigns::effectiveness(conn, None)?
+        .into_iter()
+        .filter(|e| running.contains(&e.campaign_id))
+        .map(|e| {
+            let ours = e.currency == currency;
+            let money = |v: Option<i64>| match v {
+                Some(v) if ours => n(v),
+                _ => Cell::Empty,
+            };
+            vec![
+                t(e.name),
+                t(kind_label(e.kind.as_str())),
+                n(e.members),
+                n(e.responses),
+                rate(e.responses, e.members),
+                n(e.leads),
+                n(e.leads_converted),
+                n(e.deals),
+                n(e.deals_won),
+                money(Some(e.won_minor)),
+                money(e.cost_minor),
+                money(e.cost_per_lead_minor),
+                if ours {
+                    e.roi_bp.map_or(Cell::Empty, n)
+                } else {
+                    Cell::Empty
+                },
+            ]
+        })
+        .collect())
 }
 
 fn forecast_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec<Vec<Cell>>> {

@@ -50,6 +50,8 @@ const TABLES: &[&str] = &[
     "call_lists",
     "call_list_entries",
     "leads",
+    "campaigns",
+    "campaign_members",
     "holidays",
     "sla_policies",
     "tickets",

@@ -515,27 +515,7 @@ fn people(
     mapping: &[Option<String>],
     country: Option<&str>,
 ) -> Vec<std::result::Result<Person, String>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(8);
-    let chunk = table.rows.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = table
-            .rows
-            .chunks(chunk)
-            .map(|rows| {
-                s.spawn(move || {
-                    rows.iter()
-                        .map(|row| person(table, row, mapping, country))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
+    crate::par_map(&table.rows, |row| person(table, row, mapping, country))
 }
 
 /// Imports `table` as a new call list, in one transaction. `progress(done, total)` is called

@@ -81,6 +81,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0009_analytics_indexes.sql"),
         then: None,
     },
+    Migration {
+        version: 10,
+        name: "campaigns",
+        sql: include_str!("../migrations/0010_campaigns.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock before giving up.
@@ -497,6 +503,7 @@ mod tests {
             (7, 0x2761_c708_de56_d172),
             (8, 0x7a44_1ad9_afdd_c578),
             (9, 0x6ed5_4f6c_baed_7085),
+            (10, 0x4696_d884_58d6_f0d8),
         ];
         assert_eq!(
             SHIPPED.len(),

@@ -15,6 +15,7 @@ pub mod archive;
 pub mod backup;
 pub mod bulk;
 pub mod calllists;
+pub mod campaigns;
 pub mod changelog;
 pub mod contacts;
 pub mod db;
@@ -56,6 +57,26 @@ pub use db::Db;
 pub use error::{Error, ErrorCode, FieldError, Result};
 /// The SQLite connection type, for read-only calls such as `contacts::list(db.conn(), ..)`.
 pub use rusqlite::Connection;
+
+/// `f` of each item, worked out on all cores (up to 8 threads), in the items' order.
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(8);
+    let chunk = items.len().div_ceil(threads).max(1);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            // A panic in a worker is the caller's: never a silently shorter result.
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
 
 /// A new row id: a UUID v7 (time-ordered) as lower-case text.
 pub fn new_id() -> String {

@@ -58,26 +58,9 @@ pub fn primed<'a, T>(
     let mut unique: Vec<&str> = numbers.collect();
     unique.sort_unstable();
     unique.dedup();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(8);
-    let chunk = unique.len().div_ceil(threads).max(1);
-    let numbers = std::thread::scope(|s| {
-        let handles: Vec<_> = unique
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|n| ((*n).to_owned(), parse(n, default_country)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
+    let numbers = crate::par_map(&unique, |n| ((*n).to_owned(), parse(n, default_country)))
+        .into_iter()
+        .collect();
     let before = PRIMED.replace(Some(Primed {
         country: default_country.map(str::to_owned),
         numbers,

@@ -105,4 +105,5 @@ export const REPORTS: { name: string; title: string }[] = [
   { name: "retention", title: "Customer retention and complaints" },
   { name: "customers", title: "Revenue per customer" },
   { name: "churn", title: "Customers most at risk of leaving" },
+  { name: "campaigns", title: "Campaign effectiveness and ROI" },
 ];

@@ -185,4 +185,24 @@ describe("report charts", () => {
       { label: "Lost · Price", value: 100000, fill: "var(--danger)" },
     ]);
   });
+
+  it("sets each campaign's cost beside the revenue it won", () => {
+    const chart = chartOf({
+      ...pipeline,
+      name: "campaigns",
+      columns: ["campaign", "type", "cost", "won_amount"].map((key) => ({
+        key,
+        label: key,
+        unit: key === "campaign" || key === "type" ? "text" : "money",
+      })),
+      rows: [
+        ["Spring fair", "trade_show", 200000, 350000],
+        ["US newsletter", "email", null, null],
+      ],
+    });
+    expect(chart?.data).toEqual([
+      { label: "Spring fair", cost: 200000, won: 350000 },
+      { label: "US newsletter", cost: 0, won: 0 },
+    ]);
+  });
 });

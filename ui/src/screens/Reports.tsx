@@ -110,6 +110,14 @@ export function chartOf(report: Report): ChartSpec | null {
         }),
         series: [{ key: "score", label: "Risk", color: "var(--accent)" }],
       };
+    case "campaigns":
+      return {
+        label: `Cost and won revenue per campaign in ${report.currency}`,
+        unit: "money",
+        horizontal: true,
+        data: rows.map((r) => ({ label: text(get(r, "campaign")), cost: num(get(r, "cost")), won: num(get(r, "won_amount")) })),
+        series: [money("cost", "Cost", "var(--text-3)"), money("won", "Won revenue", "var(--ok)")],
+      };
     default:
       return null;
   }

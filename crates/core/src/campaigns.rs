@@ -1,0 +1,428 @@
+//! Marketing campaigns: what was spent on them, who they reached, and what they brought in.
+//!
+//! A campaign has a type, a status, dates, a budget, its actual cost and the revenue expected;
+//! its members are contacts and leads with a response status. Leads and deals name their
+//! campaign (`campaign_id`), and a lead's campaign passes to the deal made when it converts.
+//! [`effectiveness`] counts, for each campaign: members, responses, leads generated and
+//! converted, deals, won revenue, cost per lead and return on investment.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::money::{Money, MoneyInput};
+use crate::store::{Writer, text};
+use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+
+const TABLE: &str = "campaigns";
+
+text_enum!(
+    CampaignKind {
+        Email = "email",
+        TradeShow = "trade_show",
+        Advertisement = "advertisement",
+        Webinar = "webinar",
+        DirectMail = "direct_mail",
+        Promotion = "promotion",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    CampaignStatus {
+        Planned = "planned",
+        Active = "active",
+        Completed = "completed",
+        Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
+    /// How a member answered: `targeted` (on the list), `sent` (reached), `responded`,
+    /// `unsubscribed`, `bounced`.
+    MemberStatus {
+        Targeted = "targeted",
+        Sent = "sent",
+        Responded = "responded",
+        Unsubscribed = "unsubscribed",
+        Bounced = "bounced",
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Campaign {
+    pub id: String,
+    pub name: String,
+    pub kind: CampaignKind,
+    pub status: CampaignStatus,
+    /// YYYY-MM-DD
+    pub starts_on: Option<String>,
+    pub ends_on: Option<String>,
+    pub budget: Option<Money>,
+    pub actual_cost: Option<Money>,
+    pub expected_revenue: Option<Money>,
+    pub description: Option<String>,
+    pub owner_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct CampaignInput {
+    pub name: String,
+    /// Default `email`.
+    pub kind: Option<CampaignKind>,
+    /// Default `planned`.
+    pub status: Option<CampaignStatus>,
+    pub starts_on: Option<String>,
+    pub ends_on: Option<String>,
+    /// ISO 4217; the money fields' currency (default EUR).
+    pub currency: String,
+    /// `1500.00`; blank for none.
+    pub budget: String,
+    pub actual_cost: String,
+    pub expected_revenue: String,
+    pub description: Option<String>,
+    pub owner_id: Option<String>,
+}
+
+fn check(input: &CampaignInput) -> Result<Vec<(&'static str, Value)>> {
+    let mut c = Checker::default();
+    let name = c.required("name", &input.name, SHORT_TEXT_MAX);
+    let starts_on = c.date("starts_on", &input.starts_on);
+    let ends_on = c.date("ends_on", &input.ends_on);
+    if let (Some(s), Some(e)) = (&starts_on, &ends_on)
+        && e < s
+    {
+        c.fail("ends_on", format!("ends ({e}) before it starts ({s})"));
+    }
+    let description = c.text("description", &input.description, NOTES_MAX);
+    let currency = if input.currency.trim().is_empty() {
+        "EUR".to_owned()
+    } else {
+        input.currency.trim().to_ascii_uppercase()
+    };
+    let mut money = |field: &str, amount: &str| -> Option<i64> {
+        if amount.trim().is_empty() {
+            return None;
+        }
+        match (MoneyInput {
+            amount: amount.to_owned(),
+            currency: currency.clone(),
+        })
+        .parse(field)
+        {
+            Ok(m) if m.amount_minor < 0 => {
+                c.fail(field, "is below zero");
+                None
+            }
+            Ok(m) => Some(m.amount_minor),
+            Err(e) => {
+                for f in e.field_errors() {
+                    c.fail(&f.field, &f.message);
+                }
+                None
+            }
+        }
+    };
+    let budget = money("budget", &input.budget);
+    let cost = money("actual_cost", &input.actual_cost);
+    let expected = money("expected_revenue", &input.expected_revenue);
+    c.finish()?;
+    let minor = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
+    Ok(vec![
+        ("name", Value::Text(name)),
+        (
+            "kind",
+            Value::Text(input.kind.unwrap_or(CampaignKind::Email).as_str().into()),
+        ),
+        (
+            "status",
+            Value::Text(
+                input
+                    .status
+                    .unwrap_or(CampaignStatus::Planned)
+                    .as_str()
+                    .into(),
+            ),
+        ),
+        ("starts_on", text(&starts_on)),
+        ("ends_on", text(&ends_on)),
+        ("currency", Value::Text(currency)),
+        ("budget_minor", minor(budget)),
+        ("actual_cost_minor", minor(cost)),
+        ("expected_revenue_minor", minor(expected)),
+        ("description", text(&description)),
+        (
+            "owner_id",
+            text(&input.owner_id.clone().filter(|o| !o.trim().is_empty())),
+        ),
+    ])
+}
+
+pub fn create(db: &mut Db, input: &CampaignInput) -> Result<Campaign> {
+    let fields = check(input)?;
+    let id = crate::new_id();
+    db.write(|w| w.insert(TABLE, &id, &fields))?;
+    get(db.conn(), &id)
+}
+
+pub fn update(db: &mut Db, id: &str, input: &CampaignInput) -> Result<Campaign> {
+    get(db.conn(), id)?;
+    let fields = check(input)?;
+    db.write(|w| w.update(TABLE, id, &fields))?;
+    get(db.conn(), id)
+}
+
+/// Deletes a campaign and its member list; leads and deals keep their records but no longer
+/// name it.
+pub fn delete(db: &mut Db, id: &str) -> Result<()> {
+    get(db.conn(), id)?;
+    db.write(|w| {
+        let members: Vec<String> = w
+            .conn()
+            .prepare_cached("SELECT id FROM campaign_members WHERE campaign_id = ?1")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for m in members {
+            w.delete("campaign_members", &m)?;
+        }
+        for table in ["leads", "opportunities"] {
+            let ids: Vec<String> = w
+                .conn()
+                .prepare_cached(&format!("SELECT id FROM {table} WHERE campaign_id = ?1"))?
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for record in ids {
+                w.update(table, &record, &[("campaign_id", Value::Null)])?;
+            }
+        }
+        w.delete(TABLE, id)
+    })
+}
+
+const SELECT: &str = "SELECT id, name, kind, status, starts_on, ends_on, currency, budget_minor,
+        actual_cost_minor, expected_revenue_minor, description, owner_id, created_at, updated_at
+   FROM campaigns";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Campaign> {
+    let currency: String = r.get(6)?;
+    let money = |i: usize| -> rusqlite::Result<Option<Money>> {
+        Ok(Money::stored(r.get(i)?, Some(currency.clone())))
+    };
+    Ok(Campaign {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        kind: CampaignKind::parse(&r.get::<_, String>(2)?).unwrap_or(CampaignKind::Other),
+        status: CampaignStatus::parse(&r.get::<_, String>(3)?).unwrap_or(CampaignStatus::Planned),
+        starts_on: r.get(4)?,
+        ends_on: r.get(5)?,
+        budget: money(7)?,
+        actual_cost: money(8)?,
+        expected_revenue: money(9)?,
+        description: r.get(10)?,
+        owner_id: r.get(11)?,
+        created_at: r.get(12)?,
+        updated_at: r.get(13)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Campaign> {
+    conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("campaign", id))
+}
+
+/// The campaign with this id, or this name (any case).
+pub fn find(conn: &Connection, name_or_id: &str) -> Result<Campaign> {
+    conn.prepare_cached(&format!(
+        "{SELECT} WHERE id = ?1 OR name = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC LIMIT 1"
+    ))?
+    .query_row([name_or_id.trim()], from_row)
+    .optional()?
+    .ok_or_else(|| Error::not_found("campaign", name_or_id))
+}
+
+/// Every campaign, newest start first.
+pub fn list(conn: &Connection) -> Result<Vec<Campaign>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} ORDER BY ifnull(starts_on, substr(created_at, 1, 10)) DESC, name"
+    ))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Adds contacts or leads (`entity` is `contacts` or `leads`) to a campaign's members; those
+/// already there are left as they are. Returns how many were added.
+pub fn add_members(db: &mut Db, campaign_id: &str, entity: &str, ids: &[String]) -> Result<usize> {
+    get(db.conn(), campaign_id)?;
+    if !matches!(entity, "contacts" | "leads") {
+        return Err(Error::invalid(
+            "entity",
+            "campaign members are contacts or leads",
+        ));
+    }
+    db.write(|w| {
+        let mut added = 0;
+        for id in ids {
+            if !crate::store::exists(w.conn(), entity, id)? {
+                return Err(Error::not_found(
+                    if entity == "contacts" {
+                        "contact"
+                    } else {
+                        "lead"
+                    },
+                    id,
+                ));
+            }
+            if member_id(w, campaign_id, entity, id)?.is_some() {
+                continue;
+            }
+            w.insert(
+                "campaign_members",
+                &crate::new_id(),
+                &[
+                    ("campaign_id", Value::Text(campaign_id.to_owned())),
+                    ("entity", Value::Text(entity.to_owned())),
+                    ("entity_id", Value::Text(id.clone())),
+                    (
+                        "status",
+                        Value::Text(MemberStatus::Targeted.as_str().into()),
+                    ),
+                ],
+            )?;
+            added += 1;
+        }
+        Ok(added)
+    })
+}
+
+fn member_id(w: &Writer<'_>, campaign_id: &str, entity: &str, id: &str) -> Result<Option<String>> {
+    Ok(w.conn()
+        .prepare_cached(
+            "SELECT id FROM campaign_members WHERE campaign_id = ?1 AND entity = ?2 AND entity_id = ?3",
+        )?
+        .query_row((campaign_id, entity, id), |r| r.get(0))
+        .optional()?)
+}
+
+/// Records how a member answered; `responded` keeps the time it was first recorded.
+pub fn set_member_status(
+    db: &mut Db,
+    campaign_id: &str,
+    entity: &str,
+    id: &str,
+    status: MemberStatus,
+) -> Result<()> {
+    db.write(|w| {
+        let member = member_id(w, campaign_id, entity, id)?
+            .ok_or_else(|| Error::not_found("campaign member", id))?;
+        let mut fields = vec![("status", Value::Text(status.as_str().into()))];
+        if status == MemberStatus::Responded {
+            let already: Option<String> = w
+                .conn()
+                .query_row(
+                    "SELECT responded_at FROM campaign_members WHERE id = ?1",
+                    [&member],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            if already.is_none() {
+                fields.push(("responded_at", Value::Text(crate::time::now())));
+            }
+        }
+        w.update("campaign_members", &member, &fields)?;
+        Ok(())
+    })
+}
+
+/// What one campaign brought in. Leads: those naming the campaign; deals: those naming it
+/// (a converted lead's deal names its campaign); won revenue: those deals won, in the
+/// campaign's currency. Cost per lead: actual cost / leads; ROI: (won revenue - actual cost) /
+/// actual cost, in basis points (15000 = 150 %); both empty without a cost or leads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Effectiveness {
+    pub campaign_id: String,
+    pub name: String,
+    pub kind: CampaignKind,
+    pub status: CampaignStatus,
+    pub currency: String,
+    #[ts(type = "number")]
+    pub members: i64,
+    #[ts(type = "number")]
+    pub responses: i64,
+    #[ts(type = "number")]
+    pub leads: i64,
+    #[ts(type = "number")]
+    pub leads_converted: i64,
+    #[ts(type = "number")]
+    pub deals: i64,
+    #[ts(type = "number")]
+    pub deals_won: i64,
+    #[ts(type = "number")]
+    pub won_minor: i64,
+    #[ts(type = "number | null")]
+    pub cost_minor: Option<i64>,
+    #[ts(type = "number | null")]
+    pub cost_per_lead_minor: Option<i64>,
+    #[ts(type = "number | null")]
+    pub roi_bp: Option<i64>,
+}
+
+/// Every campaign's effectiveness (or one's, with `only`), newest first.
+pub fn effectiveness(conn: &Connection, only: Option<&str>) -> Result<Vec<Effectiveness>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.name, c.kind, c.status, c.currency, c.actual_cost_minor,
+                (SELECT count(*) FROM campaign_members m WHERE m.campaign_id = c.id),
+                (SELECT count(*) FROM campaign_members m WHERE m.campaign_id = c.id
+                    AND m.status = 'responded'),
+                (SELECT count(*) FROM leads l WHERE l.campaign_id = c.id),
+                (SELECT count(l.converted_at) FROM leads l WHERE l.campaign_id = c.id),
+                (SELECT count(*) FROM opportunities o WHERE o.campaign_id = c.id),
+                (SELECT count(*) FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
+                  WHERE o.campaign_id = c.id AND s.kind = 'won'),
+                (SELECT ifnull(sum(o.amount_minor), 0) FROM opportunities o
+                   JOIN pipeline_stages s ON s.id = o.stage_id
+                  WHERE o.campaign_id = c.id AND s.kind = 'won' AND o.currency = c.currency)
+           FROM campaigns c
+          WHERE ?1 IS NULL OR c.id = ?1
+          ORDER BY ifnull(c.starts_on, substr(c.created_at, 1, 10)) DESC, c.name",
+    )?;
+    let rows = stmt.query_map([only], |r| {
+        let cost: Option<i64> = r.get(5)?;
+        let leads: i64 = r.get(8)?;
+        let won: i64 = r.get(12)?;
+        Ok(Effectiveness {
+            campaign_id: r.get(0)?,
+            name: r.get(1)?,
+            kind: CampaignKind::parse(&r.get::<_, String>(2)?).unwrap_or(CampaignKind::Other),
+            status: CampaignStatus::parse(&r.get::<_, String>(3)?)
+                .unwrap_or(CampaignStatus::Planned),
+            currency: r.get(4)?,
+            members: r.get(6)?,
+            responses: r.get(7)?,
+            leads,
+            leads_converted: r.get(9)?,
+            deals: r.get(10)?,
+            deals_won: r.get(11)?,
+            won_minor: won,
+            cost_minor: cost,
+            cost_per_lead_minor: cost
+                .filter(|_| leads > 0)
+                .map(|c| (c * 2 + leads) / (2 * leads)),
+            roi_bp: cost
+                .filter(|c| *c > 0)
+                .map(|c| ((won - c) * 20_000 + c).div_euclid(2 * c)),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
