@@ -1085,13 +1085,17 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
         let mut stmt = conn.prepare_cached(
             "SELECT account_id, count(*), min(day), max(day) FROM (
                SELECT l.entity_id AS account_id, substr(x.done_at, 1, 10) AS day
-                 FROM activities x JOIN activity_links l ON l.activity_id = x.id AND l.entity = 'accounts'
+                 FROM json_each(?4) cu
+                 CROSS JOIN activity_links l ON l.entity = 'accounts' AND l.entity_id = cu.value
+                 CROSS JOIN activities x ON x.id = l.activity_id
                 WHERE x.done_at >= ?1 AND x.done_at < ?2
                UNION ALL
                SELECT c.account_id, substr(x.done_at, 1, 10)
-                 FROM activities x JOIN activity_links l ON l.activity_id = x.id AND l.entity = 'contacts'
-                 JOIN contacts c ON c.id = l.entity_id
-                WHERE x.done_at >= ?1 AND x.done_at < ?2 AND c.account_id IS NOT NULL
+                 FROM json_each(?4) cu
+                 CROSS JOIN contacts c ON c.account_id = cu.value
+                 CROSS JOIN activity_links l ON l.entity = 'contacts' AND l.entity_id = c.id
+                 CROSS JOIN activities x ON x.id = l.activity_id
+                WHERE x.done_at >= ?1 AND x.done_at < ?2
                UNION ALL
                SELECT account_id, issued_on FROM sales_documents
                 WHERE kind = 'invoice' AND status NOT IN ('draft', 'void')
@@ -1106,7 +1110,11 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
              WHERE account_id IS NOT NULL AND (?3 IS NULL OR account_id = ?3)
              GROUP BY account_id",
         )?;
-        let mut rows = stmt.query((d(365), &tomorrow, only))?;
+        // Activities are read for the customers only, through their links (CROSS JOIN keeps
+        // that order: SQLite would otherwise start from every contact's links).
+        let customers = serde_json::to_string(&facts.keys().collect::<Vec<_>>())
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let mut rows = stmt.query((d(365), &tomorrow, only, customers))?;
         while let Some(r) = rows.next()? {
             if let Some((_, f)) = facts.get_mut(&r.get::<_, String>(0)?) {
                 f.interactions = r.get(1)?;

@@ -35,7 +35,7 @@ pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
         baseline: Stats::of(baseline),
         baseline_does: "one GROUP BY of all deals by stage kind (count and amount)".into(),
         budget_ms: Some(100.0),
-        note: "Every figure also lists its records (the drill-down), so each is a query over deals, leads, tickets or invoices.".into(),
+        note: "Each figure is an SQL aggregate over the rows its drill-down lists; the open pipeline, weighted forecast and forecast months come from one pass over a covering index of open deals.".into(),
     });
 
     report("analytics: churn");
@@ -57,7 +57,7 @@ pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
         baseline: Stats::of(baseline),
         baseline_does: "the newest invoice per account (one GROUP BY)".into(),
         budget_ms: Some(1000.0),
-        note: "Reads a year of activities, invoices, won deals and tickets per customer.".into(),
+        note: "Finds the customers, then reads each one's year of activities (through its links), invoices, won deals and tickets.".into(),
     });
     Ok(cases)
 }
