@@ -92,6 +92,9 @@ pub fn run_dashboard(db: &mut Db, a: DashboardArgs) -> Result<()> {
     let today = rapport_core::time::today();
     if let Some(key) = &a.records {
         let records = analytics::records(db.conn(), key, &scope, today)?;
+        let currency = scope
+            .currency
+            .map_or_else(|| analytics::home_currency(db.conn()), Ok)?;
         return emit(a.format, &records, || {
             output::table(
                 &["ENTITY", "ID", "RECORD", "AMOUNT"],
@@ -100,7 +103,14 @@ pub fn run_dashboard(db: &mut Db, a: DashboardArgs) -> Result<()> {
                         r.entity.clone(),
                         r.id.clone(),
                         r.label.clone(),
-                        r.amount_minor.map(|m| m.to_string()).unwrap_or_default(),
+                        r.amount_minor
+                            .map(|amount_minor| {
+                                output::money(&rapport_core::money::Money {
+                                    amount_minor,
+                                    currency: currency.clone(),
+                                })
+                            })
+                            .unwrap_or_default(),
                     ]
                 }),
             )

@@ -206,10 +206,7 @@ pub fn run(db: &mut Db, cmd: CampaignsCmd) -> Result<()> {
                 status: Some(c.status),
                 starts_on: c.starts_on.clone(),
                 ends_on: c.ends_on.clone(),
-                currency: [&c.budget, &c.actual_cost, &c.expected_revenue]
-                    .iter()
-                    .find_map(|m| m.as_ref().map(|m| m.currency.clone()))
-                    .unwrap_or_default(),
+                currency: c.currency.clone(),
                 budget: plain(&c.budget),
                 actual_cost: plain(&c.actual_cost),
                 expected_revenue: plain(&c.expected_revenue),

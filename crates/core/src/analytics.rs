@@ -13,8 +13,8 @@
 //! - **Sales cycle**: days from a deal's creation to the day it was won.
 //! - **Retention**: of the customers active on the first day of the period, the share still
 //!   active on its last day.
-//! - **Complaint rate**: accounts with a complaint ticket opened in the period / customers
-//!   active on its last day.
+//! - **Complaint rate**: customers active on the period's last day with a complaint ticket
+//!   opened in the period / customers active on its last day.
 //! - **Revenue** of a customer: invoices issued less credit notes issued, in the period.
 
 use std::collections::BTreeMap;
@@ -168,9 +168,23 @@ impl Scope {
         day(&self.to, "to")
     }
 
-    /// The first instant after the period, as stored (UTC text compares as dates do).
+    /// The day after the period, for date columns (`YYYY-MM-DD` text compares as dates do).
     fn end_exclusive(&self) -> Result<String> {
         Ok((self.last()? + Duration::days(1)).to_string())
+    }
+
+    /// The period as stored instants, for time-stamp columns: from the start of its first local
+    /// day to the start of the day after its last (a lead created at 00:30 on the 1st in Berlin
+    /// is stored as the evening before in UTC, and still counts in the new month).
+    fn instants(&self) -> Result<(String, String)> {
+        let tz = crate::time::local_zone();
+        Ok((
+            crate::time::stamp(crate::time::start_of_day(tz, self.first()?)),
+            crate::time::stamp(crate::time::start_of_day(
+                tz,
+                self.last()? + Duration::days(1),
+            )),
+        ))
     }
 }
 
@@ -293,16 +307,7 @@ const PROBABILITY: &str = "(CASE s.kind WHEN 'won' THEN 100 WHEN 'lost' THEN 0 E
 /// Runs `sql` (with `?1` from, `?2` the day after to, `?3` owner or NULL, `?4` currency)
 /// and returns its rows as cells: integers and NULL-free text.
 fn table(conn: &Connection, sql: &str, scope: &Scope, currency: &str) -> Result<Vec<Vec<Cell>>> {
-    let params = [
-        Value::Text(scope.from.clone()),
-        Value::Text(scope.end_exclusive()?),
-        scope
-            .owner_id
-            .clone()
-            .filter(|o| !o.is_empty())
-            .map_or(Value::Null, Value::Text),
-        Value::Text(currency.to_owned()),
-    ];
+    let params = scope_params(scope, currency, crate::time::today())?;
     let mut stmt = conn.prepare_cached(sql)?;
     let width = stmt.column_count();
     let used = stmt.parameter_count();
@@ -463,7 +468,7 @@ pub fn report(conn: &Connection, name: &str, scope: &Scope, today: NaiveDate) ->
                             sum(x.status NOT IN ('resolved', 'closed')),
                             sum(x.fr_breached_at IS NOT NULL OR x.res_breached_at IS NOT NULL)
                        FROM tickets x
-                      WHERE x.created_at >= ?1 AND x.created_at < ?2 AND {OWNER}
+                      WHERE x.created_at >= ?6 AND x.created_at < ?7 AND {OWNER}
                       GROUP BY 1, 2
                       ORDER BY 1, CASE x.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END"
                 ),
@@ -491,7 +496,7 @@ pub fn report(conn: &Connection, name: &str, scope: &Scope, today: NaiveDate) ->
                 col("rate", "Rate", Unit::Percent),
             ],
             retention_rows(conn, scope)?,
-            "A customer is active on a day when it had an issued invoice or a won deal in the 365 days up to it. Complaint rate: accounts with a complaint ticket opened in the period / customers active at its end.".to_owned(),
+            "A customer is active on a day when it had an issued invoice or a won deal in the 365 days up to it. Complaint rate: customers active at its end with a complaint ticket opened in the period / customers active at its end.".to_owned(),
         ),
         "customers" => (
             vec![
@@ -675,7 +680,7 @@ fn funnel_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec<V
                FROM leads x
                LEFT JOIN opportunities o ON o.id = x.converted_opportunity_id
                LEFT JOIN pipeline_stages s ON s.id = o.stage_id
-              WHERE x.created_at >= ?1 AND x.created_at < ?2 AND {x}
+              WHERE x.created_at >= ?6 AND x.created_at < ?7 AND {x}
               GROUP BY 1 ORDER BY 2 DESC, 1"
         ),
         scope,
@@ -711,7 +716,7 @@ fn service_rows(conn: &Connection, scope: &Scope) -> Result<Vec<Vec<Cell>>> {
                     sum(x.res_met_at IS NOT NULL AND x.res_breached_at IS NULL),
                     sum(x.res_met_at IS NOT NULL OR x.res_breached_at IS NOT NULL)
                FROM tickets x
-              WHERE x.created_at >= ?1 AND x.created_at < ?2 AND {OWNER}
+              WHERE x.created_at >= ?6 AND x.created_at < ?7 AND {OWNER}
               GROUP BY 1
               ORDER BY CASE x.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END"
         ),
@@ -773,12 +778,18 @@ pub struct CustomerRetention {
 pub fn retention(conn: &Connection, scope: &Scope) -> Result<CustomerRetention> {
     let start = active_on(conn, scope.first()?)?;
     let end = active_on(conn, scope.last()?)?;
-    let complaining: i64 = conn.query_row(
-        "SELECT count(DISTINCT account_id) FROM tickets
-          WHERE category = 'complaint' AND account_id IS NOT NULL AND created_at >= ?1 AND created_at < ?2",
-        (&scope.from, scope.end_exclusive()?),
-        |r| r.get(0),
-    )?;
+    // Customers (active at the end) with a complaint opened in the period, so the rate is a
+    // share of the customers and never more than all of them.
+    let (start_at, end_at) = scope.instants()?;
+    let complainers: std::collections::BTreeSet<String> = conn
+        .prepare_cached(
+            "SELECT DISTINCT account_id FROM tickets
+              WHERE category = 'complaint' AND account_id IS NOT NULL
+                AND created_at >= ?1 AND created_at < ?2",
+        )?
+        .query_map((start_at, end_at), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let complaining = complainers.intersection(&end).count() as i64;
     let new_customers: i64 = conn.query_row(
         "SELECT count(*) FROM (
            SELECT account_id, min(day) AS first FROM (
@@ -822,7 +833,7 @@ fn retention_rows(conn: &Connection, scope: &Scope) -> Result<Vec<Vec<Cell>>> {
         ],
         vec![t("New customers"), n(r.new_customers), Cell::Empty],
         vec![
-            t("Accounts with a complaint (complaint rate)"),
+            t("Customers with a complaint (complaint rate)"),
             n(r.complaining),
             rate(r.complaining, r.active_at_end),
         ],
@@ -911,11 +922,15 @@ struct Facts {
     currency: String,
 }
 
+/// The shortest usual gap between interactions: a burst of contact around one sale (the deal,
+/// its invoice, a ticket in the same week) does not make a week's silence look alarming.
+const MIN_GAP_DAYS: i64 = 14;
+
 /// The score and its reasons, from the facts. The rules, in order:
-/// - silence (an interaction: a done activity with the account or its people, an invoice, a
-///   won deal, a ticket): no interaction for more than twice the usual gap (+30) or more than the usual
-///   gap (+15); the usual gap is the average between interactions in the last year, 30 days
-///   when there were fewer than three;
+/// - silence (an interaction: a done activity with the account, its people or its deals, an
+///   invoice, a won deal, a ticket): no interaction for more than twice the usual gap (+30) or
+///   more than the usual gap (+15); the usual gap is the average between the days with an
+///   interaction in the last year, at least 14 days, and 30 days with fewer than three such days;
 /// - falling revenue: invoiced in the last 180 days at most half (+25) or at most four
 ///   fifths (+10) of the 180 days before;
 /// - open complaints: +15 each, at most +30;
@@ -925,7 +940,7 @@ fn score(f: &Facts, today: NaiveDate) -> Vec<ChurnReason> {
     let mut reasons = Vec::new();
     let gap = match (f.first, f.last) {
         (Some(first), Some(last)) if f.interactions >= 3 => {
-            ((last - first).num_days() / (f.interactions - 1)).max(1)
+            ((last - first).num_days() / (f.interactions - 1)).max(MIN_GAP_DAYS)
         }
         _ => 30,
     };
@@ -1042,12 +1057,16 @@ pub fn churn_of(conn: &Connection, account_id: &str, today: NaiveDate) -> Result
         });
     }
     let mut one = churn_facts(conn, today, Some(account_id))?;
-    Ok(one.pop().unwrap_or_else(|| ChurnRisk {
-        account_id: account_id.to_owned(),
-        account_name: String::new(),
-        score: 0,
-        reasons: Vec::new(),
-    }))
+    match one.pop() {
+        Some(risk) => Ok(risk),
+        // Not a customer yet: nothing to lose.
+        None => Ok(ChurnRisk {
+            account_id: account_id.to_owned(),
+            account_name: crate::accounts::get(conn, account_id)?.name,
+            score: 0,
+            reasons: Vec::new(),
+        }),
+    }
 }
 
 fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Result<Vec<ChurnRisk>> {
@@ -1079,11 +1098,12 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
             );
         }
     }
-    // Interactions in the last year: done activities on the account or its people, invoices
-    // issued, deals won and tickets opened.
+    // Days with an interaction in the last year: done activities on the account, its people or
+    // its deals, invoices issued, deals won and tickets opened (one activity linked to several
+    // of them, or a sale's deal, invoice and ticket on one day, is one day).
     {
         let mut stmt = conn.prepare_cached(
-            "SELECT account_id, count(*), min(day), max(day) FROM (
+            "SELECT account_id, count(DISTINCT day), min(day), max(day) FROM (
                SELECT l.entity_id AS account_id, substr(x.done_at, 1, 10) AS day
                  FROM json_each(?4) cu
                  CROSS JOIN activity_links l ON l.entity = 'accounts' AND l.entity_id = cu.value
@@ -1097,6 +1117,12 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
                  CROSS JOIN activities x ON x.id = l.activity_id
                 WHERE x.done_at >= ?1 AND x.done_at < ?2
                UNION ALL
+               SELECT o.account_id, substr(x.done_at, 1, 10)
+                 FROM json_each(?4) cu
+                 CROSS JOIN opportunities o ON o.account_id = cu.value
+                 CROSS JOIN activity_links l ON l.entity = 'opportunities' AND l.entity_id = o.id
+                 CROSS JOIN activities x ON x.id = l.activity_id
+                WHERE x.done_at >= ?1 AND x.done_at < ?2               UNION ALL
                SELECT account_id, issued_on FROM sales_documents
                 WHERE kind = 'invoice' AND status NOT IN ('draft', 'void')
                   AND issued_on >= ?1 AND issued_on < ?2
@@ -1384,7 +1410,7 @@ fn figure_sql(key: &str, owned: bool) -> Option<FigureSql> {
             amount: "NULL".to_owned(),
             measure: "NULL",
             flag: "x.converted_at IS NOT NULL",
-            from: format!("FROM leads x WHERE x.created_at >= ?1 AND x.created_at < ?2 AND {x}"),
+            from: format!("FROM leads x WHERE x.created_at >= ?6 AND x.created_at < ?7 AND {x}"),
             order: "ORDER BY x.created_at DESC",
         },
         "new_customers" => FigureSql {
@@ -1417,8 +1443,8 @@ fn figure_sql(key: &str, owned: bool) -> Option<FigureSql> {
         ),
         "sla_breaches" => tickets(
             "SLA breaches",
-            "((x.fr_breached_at >= ?1 AND x.fr_breached_at < ?2)
-              OR (x.res_breached_at >= ?1 AND x.res_breached_at < ?2))"
+            "((x.fr_breached_at >= ?6 AND x.fr_breached_at < ?7)
+              OR (x.res_breached_at >= ?6 AND x.res_breached_at < ?7))"
                 .to_owned(),
         ),
         "overdue_invoices" => FigureSql {
@@ -1474,7 +1500,11 @@ pub struct FigureRecord {
 /// At most this many records are listed behind a figure.
 pub const RECORDS_LIMIT: usize = 1000;
 
-fn scope_params(scope: &Scope, currency: &str, today: NaiveDate) -> Result<[Value; 5]> {
+/// The parameters every analytics query may use: `?1` first day, `?2` the day after the last
+/// (date columns), `?3` owner or NULL, `?4` currency, `?5` today, `?6` and `?7` the period as
+/// instants (time-stamp columns).
+fn scope_params(scope: &Scope, currency: &str, today: NaiveDate) -> Result<[Value; 7]> {
+    let (start, end) = scope.instants()?;
     Ok([
         Value::Text(scope.from.clone()),
         Value::Text(scope.end_exclusive()?),
@@ -1485,6 +1515,8 @@ fn scope_params(scope: &Scope, currency: &str, today: NaiveDate) -> Result<[Valu
             .map_or(Value::Null, Value::Text),
         Value::Text(currency.to_owned()),
         Value::Text(today.to_string()),
+        Value::Text(start),
+        Value::Text(end),
     ])
 }
 
@@ -1739,7 +1771,8 @@ pub fn dashboard(conn: &Connection, scope: &Scope, today: NaiveDate) -> Result<D
          UNION
          SELECT currency FROM sales_documents
           WHERE kind IN ('invoice', 'credit_note') AND status NOT IN ('draft', 'void')
-            AND ((issued_on >= ?1 AND issued_on < ?2) OR due_on < ?5)",
+            AND ((issued_on >= ?1 AND issued_on < ?2)
+              OR (kind = 'invoice' AND status NOT IN ('paid', 'credited') AND due_on < ?5))",
         scope,
         &currency,
         today,

@@ -62,6 +62,8 @@ pub struct Campaign {
     /// YYYY-MM-DD
     pub starts_on: Option<String>,
     pub ends_on: Option<String>,
+    /// The currency of its money: budget, cost, expected and won revenue.
+    pub currency: String,
     pub budget: Option<Money>,
     pub actual_cost: Option<Money>,
     pub expected_revenue: Option<Money>,
@@ -223,6 +225,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Campaign> {
         status: CampaignStatus::parse(&r.get::<_, String>(3)?).unwrap_or(CampaignStatus::Planned),
         starts_on: r.get(4)?,
         ends_on: r.get(5)?,
+        currency: currency.clone(),
         budget: money(7)?,
         actual_cost: money(8)?,
         expected_revenue: money(9)?,
@@ -240,14 +243,28 @@ pub fn get(conn: &Connection, id: &str) -> Result<Campaign> {
         .ok_or_else(|| Error::not_found("campaign", id))
 }
 
-/// The campaign with this id, or this name (any case).
+/// The campaign with this id, or this name (any case); two campaigns of that name are a
+/// conflict to settle by id.
 pub fn find(conn: &Connection, name_or_id: &str) -> Result<Campaign> {
-    conn.prepare_cached(&format!(
-        "{SELECT} WHERE id = ?1 OR name = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC LIMIT 1"
-    ))?
-    .query_row([name_or_id.trim()], from_row)
-    .optional()?
-    .ok_or_else(|| Error::not_found("campaign", name_or_id))
+    let key = name_or_id.trim();
+    if let Some(c) = conn
+        .prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
+        .query_row([key], from_row)
+        .optional()?
+    {
+        return Ok(c);
+    }
+    let mut named: Vec<Campaign> = conn
+        .prepare_cached(&format!("{SELECT} WHERE name = ?1 COLLATE NOCASE"))?
+        .query_map([key], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    match named.len() {
+        0 => Err(Error::not_found("campaign", key)),
+        1 => Ok(named.remove(0)),
+        n => Err(Error::Conflict(format!(
+            "{n} campaigns are named \"{key}\"; name the one you mean by its id"
+        ))),
+    }
 }
 
 /// Every campaign, newest start first.
@@ -313,6 +330,19 @@ fn member_id(w: &Writer<'_>, campaign_id: &str, entity: &str, id: &str) -> Resul
         .optional()?)
 }
 
+/// Takes a deleted contact or lead off every campaign's member list (inside its delete).
+pub(crate) fn forget_member(w: &Writer<'_>, entity: &str, id: &str) -> Result<()> {
+    let rows: Vec<String> = w
+        .conn()
+        .prepare_cached("SELECT id FROM campaign_members WHERE entity = ?1 AND entity_id = ?2")?
+        .query_map((entity, id), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for row in rows {
+        w.delete("campaign_members", &row)?;
+    }
+    Ok(())
+}
+
 /// Records how a member answered; `responded` keeps the time it was first recorded.
 pub fn set_member_status(
     db: &mut Db,
@@ -344,7 +374,8 @@ pub fn set_member_status(
     })
 }
 
-/// What one campaign brought in. Leads: those naming the campaign; deals: those naming it
+/// What one campaign brought in. Responses: members who ever responded (one who responded and
+/// later unsubscribed still responded). Leads: those naming the campaign; deals: those naming it
 /// (a converted lead's deal names its campaign); won revenue: those deals won, in the
 /// campaign's currency. Cost per lead: actual cost / leads; ROI: (won revenue - actual cost) /
 /// actual cost, in basis points (15000 = 150 %); both empty without a cost or leads.
@@ -384,7 +415,7 @@ pub fn effectiveness(conn: &Connection, only: Option<&str>) -> Result<Vec<Effect
         "SELECT c.id, c.name, c.kind, c.status, c.currency, c.actual_cost_minor,
                 (SELECT count(*) FROM campaign_members m WHERE m.campaign_id = c.id),
                 (SELECT count(*) FROM campaign_members m WHERE m.campaign_id = c.id
-                    AND m.status = 'responded'),
+                    AND m.responded_at IS NOT NULL),
                 (SELECT count(*) FROM leads l WHERE l.campaign_id = c.id),
                 (SELECT count(l.converted_at) FROM leads l WHERE l.campaign_id = c.id),
                 (SELECT count(*) FROM opportunities o WHERE o.campaign_id = c.id),

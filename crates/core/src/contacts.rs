@@ -405,6 +405,7 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     crate::fields::clear(w, TABLE, id)?;
     crate::activities::unlink_record(w, TABLE, id)?;
     crate::opportunities::unlink_contact(w, id)?;
+    crate::campaigns::forget_member(w, TABLE, id)?;
     w.delete(TABLE, id)?;
     search::remove(w.conn(), TABLE, id)
 }

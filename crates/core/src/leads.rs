@@ -307,6 +307,7 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     for entry in entries {
         w.update("call_list_entries", &entry, &[("lead_id", Value::Null)])?;
     }
+    crate::campaigns::forget_member(w, TABLE, id)?;
     w.delete(TABLE, id)?;
     w.reindex_later(TABLE, id);
     Ok(())

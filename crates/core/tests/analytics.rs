@@ -539,11 +539,11 @@ fn churn_scores_explain_themselves() {
         .iter()
         .map(|c| (c.account_name.as_str(), c.score))
         .collect();
-    // Alpha: interactions T2 (5 Oct), D1 won (11 Oct), I1 (12 Oct): usual gap 7 / 2 = 3 days;
-    // silent 34 days, more than twice that (+30); I1 overdue (+20) = 50. Delta: nothing in
-    // the last year (+30). Beta: I2 22 Oct, D2 won 21 Oct, T1 25 Oct, call 10 Nov: gap
-    // 20 / 3 = 6, silent 5 days; an open complaint (+15) and a breach on 26 Oct (+10) = 25.
-    // Gamma: D6 won 20 Sep alone (gap 30 by default), silent 56 days (+15).
+    // Alpha: interaction days T2 (5 Oct), D1 won (11 Oct), I1 (12 Oct): 7 / 2 = 3 days, so
+    // the usual gap is the floor of 14; silent 34 days, more than twice that (+30); I1 overdue
+    // (+20) = 50. Delta: nothing in the last year (+30). Beta: D2 won 21 Oct, I2 22 Oct, T1
+    // 25 Oct, the call 10 Nov: silent 5 days; an open complaint (+15) and a breach on 26 Oct
+    // (+10) = 25. Gamma: D6 won 20 Sep alone (gap 30 by default), silent 56 days (+15).
     assert_eq!(
         scores,
         [("Alpha", 50), ("Delta", 30), ("Beta", 25), ("Gamma", 15)]
@@ -553,7 +553,7 @@ fn churn_scores_explain_themselves() {
     assert_eq!(
         reasons,
         [
-            "No contact for 34 days; usually every 3",
+            "No contact for 34 days; usually every 14",
             "1 invoice overdue (EUR 400)"
         ]
     );

@@ -269,4 +269,33 @@ fn campaigns_refuse_bad_input_in_plain_words() {
         .unwrap()
         .remove(0);
     assert_eq!((e.cost_per_lead_minor, e.roi_bp), (None, None));
+    // Two campaigns of one name: the name alone is refused, the id works.
+    let twin = campaign(&mut db, "fair", "USD", "", "2026-04-01", "2026-04-02");
+    let err = campaigns::find(db.conn(), "Fair").unwrap_err();
+    assert!(err.to_string().contains("2 campaigns are named"), "{err}");
+    assert_eq!(campaigns::find(db.conn(), &twin).unwrap().currency, "USD");
+    // A member who responded and then unsubscribed still responded.
+    let zoe = contacts::create(
+        &mut db,
+        &ContactInput {
+            first_name: "Zoe".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .id;
+    campaigns::add_members(&mut db, &id, "contacts", std::slice::from_ref(&zoe)).unwrap();
+    campaigns::set_member_status(&mut db, &id, "contacts", &zoe, MemberStatus::Responded).unwrap();
+    campaigns::set_member_status(&mut db, &id, "contacts", &zoe, MemberStatus::Unsubscribed)
+        .unwrap();
+    let e = campaigns::effectiveness(db.conn(), Some(&id))
+        .unwrap()
+        .remove(0);
+    assert_eq!((e.members, e.responses), (1, 1));
+    // A deleted contact leaves the member list with it.
+    contacts::delete(&mut db, &zoe).unwrap();
+    let e = campaigns::effectiveness(db.conn(), Some(&id))
+        .unwrap()
+        .remove(0);
+    assert_eq!((e.members, e.responses), (0, 0));
 }

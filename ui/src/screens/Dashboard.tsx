@@ -179,6 +179,11 @@ function RecordsPanel({ figure, scope, currency, onClose }: { figure: Figure; sc
           ))}
         </ul>
       )}
+      {list.length > 0 && list.length < figure.count && (
+        <p className="muted records-empty" data-testid="figure-records-more">
+          The first {list.length.toLocaleString()} of {figure.count.toLocaleString()} records.
+        </p>
+      )}
     </aside>
   );
 }

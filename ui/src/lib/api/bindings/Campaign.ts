@@ -7,4 +7,8 @@ export type Campaign = { id: string, name: string, kind: CampaignKind, status: C
 /**
  * YYYY-MM-DD
  */
-starts_on: string | null, ends_on: string | null, budget: Money | null, actual_cost: Money | null, expected_revenue: Money | null, description: string | null, owner_id: string | null, created_at: string, updated_at: string, };
+starts_on: string | null, ends_on: string | null, 
+/**
+ * The currency of its money: budget, cost, expected and won revenue.
+ */
+currency: string, budget: Money | null, actual_cost: Money | null, expected_revenue: Money | null, description: string | null, owner_id: string | null, created_at: string, updated_at: string, };

@@ -3,7 +3,8 @@ import type { CampaignKind } from "./CampaignKind";
 import type { CampaignStatus } from "./CampaignStatus";
 
 /**
- * What one campaign brought in. Leads: those naming the campaign; deals: those naming it
+ * What one campaign brought in. Responses: members who ever responded (one who responded and
+ * later unsubscribed still responded). Leads: those naming the campaign; deals: those naming it
  * (a converted lead's deal names its campaign); won revenue: those deals won, in the
  * campaign's currency. Cost per lead: actual cost / leads; ROI: (won revenue - actual cost) /
  * actual cost, in basis points (15000 = 150 %); both empty without a cost or leads.
