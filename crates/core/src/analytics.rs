@@ -239,6 +239,13 @@ pub enum Cell {
     Empty,
 }
 
+impl Cell {
+    /// The number in the cell; 0 for text or an empty cell.
+    pub fn number(&self) -> i64 {
+        if let Cell::Number(v) = self { *v } else { 0 }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Column {
@@ -648,18 +655,17 @@ fn forecast_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec
         months.insert(m.format("%Y-%m").to_string(), [0; 4]);
         m = add_months(m, 1);
     }
-    let num = |c: &Cell| if let Cell::Number(v) = c { *v } else { 0 };
     for r in &open {
         if let Cell::Text(month) = &r[0] {
             let slot = months.entry(month.clone()).or_default();
-            slot[0] = num(&r[1]);
-            slot[1] = num(&r[2]);
-            slot[2] = num(&r[3]);
+            slot[0] = r[1].number();
+            slot[1] = r[2].number();
+            slot[2] = r[3].number();
         }
     }
     for r in &won {
         if let Cell::Text(month) = &r[0] {
-            months.entry(month.clone()).or_default()[3] = num(&r[1]);
+            months.entry(month.clone()).or_default()[3] = r[1].number();
         }
     }
     Ok(months
@@ -686,18 +692,17 @@ fn funnel_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec<V
         scope,
         currency,
     )?;
-    let num = |c: &Cell| if let Cell::Number(v) = c { *v } else { 0 };
     Ok(rows
         .into_iter()
         .map(|r| {
-            let (leads, converted, won) = (num(&r[1]), num(&r[2]), num(&r[3]));
+            let (leads, converted, won) = (r[1].number(), r[2].number(), r[3].number());
             vec![
                 r[0].clone(),
                 n(leads),
                 n(converted),
                 rate(converted, leads),
                 n(won),
-                n(num(&r[4])),
+                n(r[4].number()),
                 rate(won, converted),
             ]
         })
@@ -723,7 +728,6 @@ fn service_rows(conn: &Connection, scope: &Scope) -> Result<Vec<Vec<Cell>>> {
         scope,
         "",
     )?;
-    let num = |c: &Cell| if let Cell::Number(v) = c { *v } else { 0 };
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -732,8 +736,8 @@ fn service_rows(conn: &Connection, scope: &Scope) -> Result<Vec<Vec<Cell>>> {
                 r[1].clone(),
                 r[2].clone(),
                 r[3].clone(),
-                rate(num(&r[4]), num(&r[5])),
-                rate(num(&r[6]), num(&r[7])),
+                rate(r[4].number(), r[5].number()),
+                rate(r[6].number(), r[7].number()),
             ]
         })
         .collect())
@@ -856,11 +860,10 @@ fn customer_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec
         scope,
         currency,
     )?;
-    let num = |c: &Cell| if let Cell::Number(v) = c { *v } else { 0 };
     let mut out: Vec<(i64, Vec<Cell>)> = rows
         .into_iter()
         .map(|r| {
-            let revenue = num(&r[1]) - num(&r[2]);
+            let revenue = r[1].number() - r[2].number();
             (
                 revenue,
                 vec![
@@ -1653,17 +1656,14 @@ pub fn dashboard(conn: &Connection, scope: &Scope, today: NaiveDate) -> Result<D
     let currency = scope_currency(conn, scope)?;
     let conversion: Vec<SourcePoint> = funnel_rows(conn, scope, &currency)?
         .into_iter()
-        .map(|r| {
-            let num = |c: &Cell| if let Cell::Number(v) = c { *v } else { 0 };
-            SourcePoint {
-                source: if let Cell::Text(s) = &r[0] {
-                    s.clone()
-                } else {
-                    String::new()
-                },
-                leads: num(&r[1]),
-                converted: num(&r[2]),
-            }
+        .map(|r| SourcePoint {
+            source: if let Cell::Text(s) = &r[0] {
+                s.clone()
+            } else {
+                String::new()
+            },
+            leads: r[1].number(),
+            converted: r[2].number(),
         })
         .collect();
     let open_months = open_by_month(conn, scope, &currency, today)?;
