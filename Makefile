@@ -79,11 +79,13 @@ deps-ui: deps-node ui/node_modules/.install-stamp
 deps-e2e: deps-node tests/e2e/node_modules/.install-stamp
 
 # The calendar export is checked by Python's icalendar package (a parser nobody here wrote),
-# installed into a virtual environment under target/.
+# and sent mail by a real SMTP server (aiosmtpd), installed into a virtual environment under
+# target/.
 PYENV := target/pyenv
-$(PYENV)/.install-stamp: tests/ics/requirements.txt
+$(PYENV)/.install-stamp: tests/ics/requirements.txt tests/smtp/requirements.txt
 	python3 -m venv $(PYENV)
-	$(PYENV)/bin/pip install --quiet --disable-pip-version-check -r tests/ics/requirements.txt
+	$(PYENV)/bin/pip install --quiet --disable-pip-version-check \
+	  -r tests/ics/requirements.txt -r tests/smtp/requirements.txt
 	touch $@
 deps-python: $(PYENV)/.install-stamp
 
@@ -108,7 +110,7 @@ run: app-release
 
 # ---------------------------------------------------------------- testing
 
-.PHONY: test check-fmt clippy test-rust bindings-check test-ics test-ui app-debug test-package test-e2e
+.PHONY: test check-fmt clippy test-rust bindings-check test-ics test-smtp test-ui app-debug test-package test-e2e
 test: deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver deps-python
 	@$(MAKE) check-fmt
 	@$(MAKE) ui
@@ -116,6 +118,7 @@ test: deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver deps-python
 	@$(MAKE) test-rust
 	@$(MAKE) bindings-check
 	@$(MAKE) test-ics
+	@$(MAKE) test-smtp
 	@$(MAKE) test-ui
 	@$(MAKE) app-debug
 	@$(MAKE) test-package
@@ -151,6 +154,11 @@ bindings:
 test-ics: deps-python
 	cargo build --locked -p rapport-cli
 	RAPPORT_CLI=target/debug/rapport $(PYENV)/bin/python -m unittest -v tests/ics/test_ics.py
+
+# Mail from the CLI, received by a real SMTP server (aiosmtpd) the tests start on loopback.
+test-smtp: deps-python
+	cargo build --locked -p rapport-cli
+	RAPPORT_CLI=target/debug/rapport $(PYENV)/bin/python -m unittest -v tests/smtp/test_smtp.py
 
 test-ui: deps-ui
 	cd ui && npm run --silent typecheck

@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod marketing;
 mod state;
 
 use rapport_core::backup::AutoReason;
@@ -178,6 +179,56 @@ pub fn run() {
             commands::analytics_report_csv,
             commands::analytics_churn,
             commands::analytics_churn_of,
+            marketing::campaigns_list,
+            marketing::campaign_get,
+            marketing::campaign_create,
+            marketing::campaign_update,
+            marketing::campaign_delete,
+            marketing::campaign_effectiveness,
+            marketing::campaign_members,
+            marketing::segments_list,
+            marketing::segment_get,
+            marketing::segment_create,
+            marketing::segment_update,
+            marketing::segment_delete,
+            marketing::segment_fields,
+            marketing::segment_preview,
+            marketing::segment_members,
+            marketing::segment_export_csv,
+            marketing::segment_add_members,
+            marketing::segment_remove_members,
+            marketing::segment_freeze,
+            marketing::segment_to_campaign,
+            marketing::templates_list,
+            marketing::template_create,
+            marketing::template_update,
+            marketing::template_delete,
+            marketing::template_preview,
+            marketing::merge_fields,
+            marketing::followups_list,
+            marketing::followup_create,
+            marketing::followup_update,
+            marketing::followup_delete,
+            marketing::followup_enrolments,
+            marketing::followup_enroll,
+            marketing::followup_enroll_segment,
+            marketing::followup_remove,
+            marketing::enrolments_of,
+            marketing::record_reply,
+            marketing::unsubscribe,
+            marketing::promotions_list,
+            marketing::promotion_get,
+            marketing::promotion_preview,
+            marketing::promotion_queue,
+            marketing::promotion_cancel,
+            marketing::outbox_list,
+            marketing::outbox_counts,
+            marketing::outbox_retry,
+            marketing::outbox_cancel,
+            marketing::outbox_send_now,
+            marketing::smtp_status,
+            marketing::smtp_save,
+            marketing::smtp_set_password,
         ])
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
@@ -200,6 +251,15 @@ pub fn run() {
                         rapport_core::tickets::record_breaches(db, now)
                     });
                     std::thread::sleep(std::time::Duration::from_secs(600));
+                }
+            });
+            // Mail: due sequence steps are queued (days the app was closed caught up) and the
+            // outbox is sent, at start and every minute, on a connection of its own.
+            let mail = app.handle().clone();
+            std::thread::spawn(move || {
+                loop {
+                    marketing::work_once(&mail.state::<state::AppState>().path());
+                    std::thread::sleep(std::time::Duration::from_secs(60));
                 }
             });
             Ok(())

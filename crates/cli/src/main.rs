@@ -27,6 +27,7 @@ mod campaigns;
 mod deals;
 mod import;
 mod leads;
+mod marketing;
 mod output;
 mod sales;
 mod service;
@@ -276,6 +277,40 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                      lead's deal names its campaign
   churn          -> [{account_id, account_name, score (0-100), reasons: [{points, text}]}]
                     most at risk first; --account ID for one
+  segments list|get -> [{id, name, entity (contacts|accounts|leads), kind (dynamic|static),
+                     filter: {match (all|any), conditions: [{field, op, value}]}, description,
+                     created_at, updated_at}]   --where 'FIELD OP VALUE'; ops: is, is_not,
+                     contains, is_set, is_not_set, before, after (a day or 90d = 90 days ago;
+                     last_activity before includes never), at_least, at_most, yes, no;
+                     `segments fields --entity E` lists the fields (custom ones: custom:ID)
+  segments count -> N (JSON {id, name, count});  segments members -> {total, members: [{id,
+                     name, email, company, phone}]};  segments export writes that as CSV
+  templates preview -> {to_name, to_address, subject, text, html, skip_reason}
+  sequences list -> [{id, name, status (active|paused), enrol_new_leads, lead_source,
+                     lead_campaign_id, steps: [{position, template_id, template_name,
+                     delay_days}], active, completed, stopped, created_at, updated_at}]
+  sequences enroll -> {enrolled, already};  sequences run -> {queued, completed, stopped}
+  sequences enrolments -> [{id, sequence_id, entity, entity_id, name, status (active|
+                     completed|stopped), stop_reason (replied|converted|unsubscribed|
+                     do_not_email|removed|no_address), next_position, next_due_on,
+                     enrolled_on, ended_at}]   a step's delay counts from the day the step
+                     before it was queued; a missed day is caught up at the next run
+  promotions preview -> {total, will_send, skipped, recipients: [{entity, id, name, email,
+                     skip_reason}], sample: (as templates preview) or null}
+  promotions list -> [{id, name, template_id, template_name, segment_id, segment_name,
+                     campaign_id, status (queued|cancelled), progress, created_at}]
+  promotions progress -> {queued, sending, sent, failed, skipped, cancelled}
+  outbox list    -> [{id, entity, entity_id, to_name, to_address, subject, body_text, status
+                     (queued|sending|sent|failed|skipped|cancelled), skip_reason, attempts,
+                     next_attempt_at, last_error, sent_at, activity_id, sequence_id,
+                     step_position, promotion_id, campaign_id, created_at}]
+  outbox send    -> {recovered, sequences: {queued, completed, stopped}, sent: {sent, failed,
+                     deferred, skipped, problems: [text]} or null when sending is not set
+                     up}; exits 1 with the server's reason when a message could not go (it
+                     is retried after 1, 5, 15, 60 minutes, then every 4 hours, 10 tries),
+                     2 when sending is not set up and messages wait. The SMTP password is
+                     kept in the system keyring (outbox setup --password-stdin), never in the
+                     file; $RAPPORT_SMTP_PASSWORD is read instead where no keyring runs
   --line         SKU:QTY or 'TEXT:QTY@PRICE', optionally ',discount=10,tax=19,unit=hour';
                  a document id can be given as its number (Q-2026-0001, INV-2026-0001)
   Activity kinds: call, meeting, task, note, email, sms, letter, fax, web_visit, event.
@@ -411,6 +446,23 @@ enum Command {
     /// Marketing campaigns: cost, members and responses, the leads and deals they brought, ROI.
     #[command(subcommand)]
     Campaigns(campaigns::CampaignsCmd),
+    /// Segments: saved filters (industry, bands, tags, location, activity, deals, custom
+    /// fields; AND or OR) and static lists; count, members, CSV export.
+    #[command(subcommand)]
+    Segments(marketing::SegmentsCmd),
+    /// E-mail templates with merge fields ({{first_name}}, {{company}}, ...), previewed on a
+    /// real record.
+    #[command(subcommand)]
+    Templates(marketing::TemplatesCmd),
+    /// Follow-up sequences (auto-responders): steps days apart; enrol, run, reply, unsubscribe.
+    #[command(subcommand)]
+    Sequences(marketing::SequencesCmd),
+    /// Promotions: a template sent to a segment; preview, queue, progress, cancel.
+    #[command(subcommand)]
+    Promotions(marketing::PromotionsCmd),
+    /// The outbox: list, send what is due through your SMTP server, retry, cancel; setup.
+    #[command(subcommand)]
+    Outbox(marketing::OutboxCmd),
     /// A report for a period as a table, JSON or CSV (`rapport report --help` lists them).
     Report(analytics::ReportArgs),
     /// The dashboard's figures for a period; --records FIGURE lists the records behind one.
@@ -1077,6 +1129,11 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
         Command::Tickets(cmd) => service::run(&mut db, cmd),
         Command::Sla(cmd) => service::run_sla(&mut db, cmd),
         Command::Campaigns(cmd) => campaigns::run(&mut db, cmd),
+        Command::Segments(cmd) => marketing::run_segments(&mut db, cmd),
+        Command::Templates(cmd) => marketing::run_templates(&mut db, cmd),
+        Command::Sequences(cmd) => marketing::run_sequences(&mut db, cmd),
+        Command::Promotions(cmd) => marketing::run_promotions(&mut db, cmd),
+        Command::Outbox(cmd) => marketing::run_outbox(&mut db, cmd),
         Command::Report(a) => analytics::run_report(&mut db, a),
         Command::Dashboard(a) => analytics::run_dashboard(&mut db, a),
         Command::Churn(a) => analytics::run_churn(&mut db, a),

@@ -386,6 +386,7 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
         w.update(TABLE, &child, &[("parent_id", Value::Null)])?;
     }
     crate::tags::clear(w, TABLE, id)?;
+    crate::segments::forget_member(w, id)?;
     crate::fields::clear(w, TABLE, id)?;
     crate::activities::unlink_record(w, TABLE, id)?;
     crate::opportunities::unlink_account(w, id)?;

@@ -343,6 +343,82 @@ pub(crate) fn forget_member(w: &Writer<'_>, entity: &str, id: &str) -> Result<()
     Ok(())
 }
 
+/// A campaign member as listed: who, and how they answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CampaignMember {
+    pub entity: String,
+    pub entity_id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub status: MemberStatus,
+    pub responded_at: Option<String>,
+}
+
+/// A campaign's members, by name.
+pub fn members(conn: &Connection, campaign_id: &str) -> Result<Vec<CampaignMember>> {
+    get(conn, campaign_id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.entity, m.entity_id,
+                coalesce((SELECT trim(c.first_name || ' ' || c.last_name) FROM contacts c
+                           WHERE m.entity = 'contacts' AND c.id = m.entity_id),
+                         (SELECT l.name FROM leads l WHERE m.entity = 'leads' AND l.id = m.entity_id), ''),
+                coalesce((SELECT e.address FROM contact_emails e
+                           WHERE m.entity = 'contacts' AND e.contact_id = m.entity_id ORDER BY e.position LIMIT 1),
+                         (SELECT l.email FROM leads l WHERE m.entity = 'leads' AND l.id = m.entity_id)),
+                m.status, m.responded_at
+           FROM campaign_members m WHERE m.campaign_id = ?1 ORDER BY 3 COLLATE NOCASE, m.id",
+    )?;
+    let rows = stmt.query_map([campaign_id], |r| {
+        Ok(CampaignMember {
+            entity: r.get(0)?,
+            entity_id: r.get(1)?,
+            name: r.get(2)?,
+            email: r.get(3)?,
+            status: MemberStatus::parse(&r.get::<_, String>(4)?).unwrap_or(MemberStatus::Targeted),
+            responded_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A message of the campaign reached this contact or lead: a member still only `targeted`
+/// becomes `sent`; one who is not a member yet becomes one.
+pub(crate) fn mark_reached(
+    w: &Writer<'_>,
+    campaign_id: &str,
+    entity: &str,
+    id: &str,
+) -> Result<()> {
+    match member_id(w, campaign_id, entity, id)? {
+        Some(member) => {
+            let status: String = w.conn().query_row(
+                "SELECT status FROM campaign_members WHERE id = ?1",
+                [&member],
+                |r| r.get(0),
+            )?;
+            if status == MemberStatus::Targeted.as_str() {
+                w.update(
+                    "campaign_members",
+                    &member,
+                    &[("status", Value::Text(MemberStatus::Sent.as_str().into()))],
+                )?;
+            }
+        }
+        None => w.insert(
+            "campaign_members",
+            &crate::new_id(),
+            &[
+                ("campaign_id", Value::Text(campaign_id.to_owned())),
+                ("entity", Value::Text(entity.to_owned())),
+                ("entity_id", Value::Text(id.to_owned())),
+                ("status", Value::Text(MemberStatus::Sent.as_str().into())),
+            ],
+        )?,
+    }
+    Ok(())
+}
+
 /// Records how a member answered; `responded` keeps the time it was first recorded.
 pub fn set_member_status(
     db: &mut Db,

@@ -406,6 +406,7 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     crate::activities::unlink_record(w, TABLE, id)?;
     crate::opportunities::unlink_contact(w, id)?;
     crate::campaigns::forget_member(w, TABLE, id)?;
+    crate::segments::forget_member(w, id)?;
     w.delete(TABLE, id)?;
     search::remove(w.conn(), TABLE, id)
 }

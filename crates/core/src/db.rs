@@ -87,6 +87,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0010_campaigns.sql"),
         then: None,
     },
+    Migration {
+        version: 11,
+        name: "marketing",
+        sql: include_str!("../migrations/0011_marketing.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock before giving up.
@@ -151,7 +157,8 @@ impl Db {
             conn,
             path,
             origin: "app",
-            subscribers: crate::events::Subscribers::default(),
+            // New leads enrol in the follow-up sequences whose rule they match.
+            subscribers: crate::events::Subscribers(vec![Box::new(crate::sequences::on_event)]),
         })
     }
 
@@ -504,6 +511,7 @@ mod tests {
             (8, 0x7a44_1ad9_afdd_c578),
             (9, 0x6ed5_4f6c_baed_7085),
             (10, 0x4696_d884_58d6_f0d8),
+            (11, 0xd090_4f59_6f18_0ad3),
         ];
         assert_eq!(
             SHIPPED.len(),

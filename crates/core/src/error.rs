@@ -48,6 +48,8 @@ pub enum ErrorCode {
     Cancelled,
     /// Another process held the file's write lock for longer than we wait; nothing was written.
     Busy,
+    /// The mail server could not be reached or refused a message; the message keeps the reason.
+    Delivery,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -110,6 +112,10 @@ pub enum Error {
 
     #[error("stopped before the end: nothing was written")]
     Cancelled,
+
+    /// Mail that did not go: the server's (or the network's) reason.
+    #[error("{0}")]
+    Delivery(String),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -150,6 +156,7 @@ impl Error {
             Error::Internal(_) => ErrorCode::Internal,
             Error::Cancelled => ErrorCode::Cancelled,
             Error::Busy => ErrorCode::Busy,
+            Error::Delivery(_) => ErrorCode::Delivery,
         }
     }
 

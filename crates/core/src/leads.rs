@@ -308,6 +308,7 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
         w.update("call_list_entries", &entry, &[("lead_id", Value::Null)])?;
     }
     crate::campaigns::forget_member(w, TABLE, id)?;
+    crate::segments::forget_member(w, id)?;
     w.delete(TABLE, id)?;
     w.reindex_later(TABLE, id);
     Ok(())

@@ -105,3 +105,14 @@ impl Checker {
         }
     }
 }
+
+/// `text` cut to at most `max` characters (with an ellipsis when cut), for a copy kept in a
+/// shorter field.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}

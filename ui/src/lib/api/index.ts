@@ -9,6 +9,33 @@ import {
 } from "@tauri-apps/plugin-notification";
 
 import type { Account } from "./bindings/Account";
+import type { Campaign } from "./bindings/Campaign";
+import type { CampaignInput } from "./bindings/CampaignInput";
+import type { CampaignMember } from "./bindings/CampaignMember";
+import type { Effectiveness } from "./bindings/Effectiveness";
+import type { EmailTemplate } from "./bindings/EmailTemplate";
+import type { EmailTemplateInput } from "./bindings/EmailTemplateInput";
+import type { EnrolReport } from "./bindings/EnrolReport";
+import type { Enrolment } from "./bindings/Enrolment";
+import type { FollowUpSequence } from "./bindings/FollowUpSequence";
+import type { MergeField } from "./bindings/MergeField";
+import type { OutboxCounts } from "./bindings/OutboxCounts";
+import type { OutboxMessage } from "./bindings/OutboxMessage";
+import type { OutboxQuery } from "./bindings/OutboxQuery";
+import type { Promotion } from "./bindings/Promotion";
+import type { PromotionInput } from "./bindings/PromotionInput";
+import type { PromotionPreview } from "./bindings/PromotionPreview";
+import type { RenderedEmail } from "./bindings/RenderedEmail";
+import type { Segment } from "./bindings/Segment";
+import type { SegmentEntity } from "./bindings/SegmentEntity";
+import type { SegmentField } from "./bindings/SegmentField";
+import type { SegmentFilter } from "./bindings/SegmentFilter";
+import type { SegmentInput } from "./bindings/SegmentInput";
+import type { SegmentMembers } from "./bindings/SegmentMembers";
+import type { SequenceInput } from "./bindings/SequenceInput";
+import type { SmtpSettings } from "./bindings/SmtpSettings";
+import type { SmtpStatus } from "./bindings/SmtpStatus";
+import type { WorkReport } from "./bindings/WorkReport";
 import type { AccountInput } from "./bindings/AccountInput";
 import type { AccountQuery } from "./bindings/AccountQuery";
 import type { AccountSummary } from "./bindings/AccountSummary";
@@ -349,6 +376,90 @@ export const api = {
     churn: (top = 20) => call<ChurnRisk[]>("analytics_churn", { top }),
     /** One account's churn score with the reasons behind it. */
     churnOf: (accountId: string) => call<ChurnRisk>("analytics_churn_of", { accountId }),
+  },
+  marketing: {
+    campaigns: {
+      list: () => call<Campaign[]>("campaigns_list"),
+      get: (id: string) => call<Campaign>("campaign_get", { id }),
+      create: (input: CampaignInput) => call<Campaign>("campaign_create", { input }),
+      update: (id: string, input: CampaignInput) => call<Campaign>("campaign_update", { id, input }),
+      remove: (id: string) => call<null>("campaign_delete", { id }),
+      /** Every campaign's effectiveness, or one's (`id`). */
+      effectiveness: (id?: string) => call<Effectiveness[]>("campaign_effectiveness", { id: id ?? null }),
+      members: (id: string) => call<CampaignMember[]>("campaign_members", { id }),
+    },
+    segments: {
+      list: () => call<Segment[]>("segments_list"),
+      get: (id: string) => call<Segment>("segment_get", { id }),
+      create: (input: SegmentInput) => call<Segment>("segment_create", { input }),
+      update: (id: string, input: SegmentInput) => call<Segment>("segment_update", { id, input }),
+      remove: (id: string) => call<null>("segment_delete", { id }),
+      /** The fields conditions can test, with the values in use. */
+      fields: (entity: SegmentEntity) => call<SegmentField[]>("segment_fields", { entity }),
+      /** Live count (`total`) and first members of an unsaved filter. */
+      preview: (entity: SegmentEntity, filter: SegmentFilter, limit = 50) =>
+        call<SegmentMembers>("segment_preview", { entity, filter, limit }),
+      members: (id: string, offset = 0, limit = 100) => call<SegmentMembers>("segment_members", { id, offset, limit }),
+      /** Asks where to save, then writes the members as CSV; null when cancelled. */
+      exportCsv: async (id: string, name: string): Promise<number | null> => {
+        const path = await saveFile(`${name}.csv`, "CSV", ["csv"]);
+        if (!path) return null;
+        return call<number>("segment_export_csv", { id, path });
+      },
+      addMembers: (id: string, ids: string[]) => call<number>("segment_add_members", { id, ids }),
+      removeMembers: (id: string, ids: string[]) => call<number>("segment_remove_members", { id, ids }),
+      /** A static list of today's members. */
+      freeze: (id: string, name: string) => call<Segment>("segment_freeze", { id, name }),
+      /** Adds the members to a campaign; returns how many were added. */
+      toCampaign: (id: string, campaignId: string) => call<number>("segment_to_campaign", { id, campaignId }),
+    },
+    templates: {
+      list: () => call<EmailTemplate[]>("templates_list"),
+      create: (input: EmailTemplateInput) => call<EmailTemplate>("template_create", { input }),
+      update: (id: string, input: EmailTemplateInput) => call<EmailTemplate>("template_update", { id, input }),
+      remove: (id: string) => call<null>("template_delete", { id }),
+      /** Filled for a real contact or lead (`entity`: contacts | leads). */
+      preview: (id: string, entity: string, recordId: string) =>
+        call<RenderedEmail>("template_preview", { id, entity, recordId }),
+      mergeFields: () => call<MergeField[]>("merge_fields"),
+    },
+    sequences: {
+      list: () => call<FollowUpSequence[]>("followups_list"),
+      create: (input: SequenceInput) => call<FollowUpSequence>("followup_create", { input }),
+      update: (id: string, input: SequenceInput) => call<FollowUpSequence>("followup_update", { id, input }),
+      remove: (id: string) => call<null>("followup_delete", { id }),
+      enrolments: (id: string) => call<Enrolment[]>("followup_enrolments", { id }),
+      enroll: (id: string, entity: string, ids: string[]) => call<EnrolReport>("followup_enroll", { id, entity, ids }),
+      enrollSegment: (id: string, segmentId: string) => call<EnrolReport>("followup_enroll_segment", { id, segmentId }),
+      removeEnrolment: (id: string, entity: string, entityId: string) =>
+        call<null>("followup_remove", { id, entity, entityId }),
+      of: (entity: string, id: string) => call<Enrolment[]>("enrolments_of", { entity, id }),
+      /** Logs a reply (an inbound e-mail); the record's sequences stop. */
+      recordReply: (entity: string, id: string, subject = "") => call<number>("record_reply", { entity, id, subject }),
+      unsubscribe: (entity: string, id: string) => call<number>("unsubscribe", { entity, id }),
+    },
+    promotions: {
+      list: () => call<Promotion[]>("promotions_list"),
+      get: (id: string) => call<Promotion>("promotion_get", { id }),
+      preview: (input: PromotionInput) => call<PromotionPreview>("promotion_preview", { input }),
+      queue: (input: PromotionInput) => call<Promotion>("promotion_queue", { input }),
+      /** Cancels what is not sent yet; returns how many. */
+      cancel: (id: string) => call<number>("promotion_cancel", { id }),
+    },
+    outbox: {
+      list: (query: Partial<OutboxQuery> = {}) => call<OutboxMessage[]>("outbox_list", { query }),
+      counts: () => call<OutboxCounts>("outbox_counts"),
+      /** Failed messages back to the queue (all when `ids` is empty). */
+      retry: (ids: string[] = []) => call<number>("outbox_retry", { ids }),
+      cancel: (ids: string[]) => call<number>("outbox_cancel", { ids }),
+      sendNow: () => call<WorkReport>("outbox_send_now"),
+    },
+    smtp: {
+      status: () => call<SmtpStatus>("smtp_status"),
+      save: (settings: SmtpSettings) => call<SmtpStatus>("smtp_save", { settings }),
+      /** Kept in the system keyring, never in the file; "" removes it. */
+      setPassword: (password: string) => call<SmtpStatus>("smtp_set_password", { password }),
+    },
   },
   leads: {
     /** Empty `statuses`: every lead but converted ones. */

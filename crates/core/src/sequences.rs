@@ -1,0 +1,815 @@
+//! Follow-up sequences (auto-responders): ordered e-mail steps, each a template sent a number
+//! of days after the one before (day 0 welcome, 2 days later product information, 3 more
+//! days later the offer).
+//!
+//! **Enrolment**: by hand, from a segment, or by itself when a lead is created that matches the
+//! sequence's rule (any new lead, or those of a source or campaign), in the lead's own save.
+//!
+//! **Sending**: [`run`] queues each enrolment's due step in the outbox (the app runs it at start
+//! and every few minutes; `rapport outbox send` runs it too). A day missed while the app was
+//! closed is caught up at the next run, one step per run, and the next step's delay counts from
+//! the day its predecessor was queued, so a catch-up never sends two steps in a row. Each step
+//! of an enrolment is queued once: the outbox refuses a second copy of (enrolment, step).
+//!
+//! **Leaving**: an enrolment stops when the recipient replies (an inbound e-mail logged on
+//! them after they were enrolled, see [`record_reply`]), converts (a lead), unsubscribes, is
+//! marked do not e-mail, is deleted, or is removed by hand. It completes after its last step.
+
+use chrono::{Days, NaiveDate};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::events::Event;
+use crate::store::{Writer, text};
+use crate::templates::Recipient;
+use crate::validate::{Checker, SHORT_TEXT_MAX};
+
+const TABLE: &str = "sequences";
+const ENROLMENTS: &str = "sequence_enrolments";
+
+text_enum!(
+    SequenceStatus {
+        Active = "active",
+        Paused = "paused",
+    }
+);
+
+text_enum!(
+    EnrolmentStatus {
+        Active = "active",
+        Completed = "completed",
+        Stopped = "stopped",
+    }
+);
+
+text_enum!(
+    /// Why an enrolment stopped before its last step.
+    StopReason {
+        Replied = "replied",
+        Converted = "converted",
+        Unsubscribed = "unsubscribed",
+        DoNotEmail = "do_not_email",
+        Removed = "removed",
+        NoAddress = "no_address",
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SequenceStep {
+    #[ts(type = "number")]
+    pub position: i64,
+    pub template_id: String,
+    pub template_name: String,
+    /// Days after the previous step (after enrolment, for the first).
+    #[ts(type = "number")]
+    pub delay_days: i64,
+}
+
+/// A follow-up sequence (named `FollowUpSequence` in TypeScript: `Sequence` there is a
+/// document numbering sequence).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "FollowUpSequence")]
+pub struct Sequence {
+    pub id: String,
+    pub name: String,
+    pub status: SequenceStatus,
+    /// New leads are enrolled by themselves (matching `lead_source` and `lead_campaign_id`
+    /// when set).
+    pub enrol_new_leads: bool,
+    pub lead_source: Option<String>,
+    pub lead_campaign_id: Option<String>,
+    pub steps: Vec<SequenceStep>,
+    #[ts(type = "number")]
+    pub active: i64,
+    #[ts(type = "number")]
+    pub completed: i64,
+    #[ts(type = "number")]
+    pub stopped: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct StepInput {
+    /// A template's id or name.
+    pub template: String,
+    #[ts(type = "number")]
+    pub delay_days: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct SequenceInput {
+    pub name: String,
+    /// Default `active`.
+    pub status: Option<SequenceStatus>,
+    pub enrol_new_leads: bool,
+    pub lead_source: Option<String>,
+    /// A campaign's id or name.
+    pub lead_campaign: Option<String>,
+    pub steps: Vec<StepInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Enrolment {
+    pub id: String,
+    pub sequence_id: String,
+    pub entity: String,
+    pub entity_id: String,
+    /// The contact's or lead's name.
+    pub name: String,
+    pub status: EnrolmentStatus,
+    pub stop_reason: Option<StopReason>,
+    /// The step sent next.
+    #[ts(type = "number")]
+    pub next_position: i64,
+    /// The day it is due (YYYY-MM-DD); empty once it no longer runs.
+    pub next_due_on: Option<String>,
+    pub enrolled_on: String,
+    pub ended_at: Option<String>,
+}
+
+/// What an enrolment call did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EnrolReport {
+    #[ts(type = "number")]
+    pub enrolled: i64,
+    /// Already in the sequence (enrolled before, whether running, done or stopped).
+    #[ts(type = "number")]
+    pub already: i64,
+}
+
+/// What a [`run`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RunReport {
+    /// Steps queued in the outbox.
+    #[ts(type = "number")]
+    pub queued: i64,
+    #[ts(type = "number")]
+    pub completed: i64,
+    #[ts(type = "number")]
+    pub stopped: i64,
+}
+
+// ------------------------------------------------------------------ definitions
+
+/// A sequence's columns, and its steps as (template id, delay in days).
+type Checked = (Vec<(&'static str, Value)>, Vec<(String, i64)>);
+
+fn check(conn: &Connection, input: &SequenceInput) -> Result<Checked> {
+    let mut c = Checker::default();
+    let name = c.required("name", &input.name, SHORT_TEXT_MAX);
+    let source = c.text("lead_source", &input.lead_source, SHORT_TEXT_MAX);
+    let campaign = match input.lead_campaign.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(key) => match crate::campaigns::find(conn, key) {
+            Ok(found) => Some(found.id),
+            Err(e) => {
+                c.fail("lead_campaign", e.to_string());
+                None
+            }
+        },
+    };
+    if input.steps.is_empty() {
+        c.fail(
+            "steps",
+            "add at least one step: a template and its delay in days",
+        );
+    }
+    let mut steps = Vec::new();
+    for (i, step) in input.steps.iter().enumerate() {
+        match crate::templates::find(conn, &step.template) {
+            Ok(t) => steps.push((t.id, step.delay_days)),
+            Err(e) => c.fail(format!("steps.{i}.template"), e.to_string()),
+        }
+        if !(0..=365).contains(&step.delay_days) {
+            c.fail(
+                format!("steps.{i}.delay_days"),
+                "is a number of days from 0 to 365",
+            );
+        }
+    }
+    c.finish()?;
+    Ok((
+        vec![
+            ("name", Value::Text(name)),
+            (
+                "status",
+                Value::Text(
+                    input
+                        .status
+                        .unwrap_or(SequenceStatus::Active)
+                        .as_str()
+                        .into(),
+                ),
+            ),
+            (
+                "enrol_new_leads",
+                Value::Integer(input.enrol_new_leads.into()),
+            ),
+            ("lead_source", text(&source)),
+            ("lead_campaign_id", text(&campaign)),
+        ],
+        steps,
+    ))
+}
+
+fn write_steps(w: &Writer<'_>, id: &str, steps: &[(String, i64)]) -> Result<()> {
+    let old: Vec<String> = w
+        .conn()
+        .prepare_cached("SELECT id FROM sequence_steps WHERE sequence_id = ?1")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for row in old {
+        w.delete("sequence_steps", &row)?;
+    }
+    for (i, (template, delay)) in steps.iter().enumerate() {
+        w.insert(
+            "sequence_steps",
+            &crate::new_id(),
+            &[
+                ("sequence_id", Value::Text(id.to_owned())),
+                ("position", Value::Integer(i as i64 + 1)),
+                ("template_id", Value::Text(template.clone())),
+                ("delay_days", Value::Integer(*delay)),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+pub fn create(db: &mut Db, input: &SequenceInput) -> Result<Sequence> {
+    let (fields, steps) = check(db.conn(), input)?;
+    let id = crate::new_id();
+    db.write(|w| {
+        w.insert(TABLE, &id, &fields)?;
+        write_steps(w, &id, &steps)
+    })?;
+    get(db.conn(), &id)
+}
+
+/// Changes a sequence. Its running enrolments go on from the step they are at, with the new
+/// steps; one past the last step completes at its next run.
+pub fn update(db: &mut Db, id: &str, input: &SequenceInput) -> Result<Sequence> {
+    get(db.conn(), id)?;
+    let (fields, steps) = check(db.conn(), input)?;
+    db.write(|w| {
+        w.update(TABLE, id, &fields)?;
+        write_steps(w, id, &steps)
+    })?;
+    get(db.conn(), id)
+}
+
+/// Deletes a sequence nobody was enrolled in; one that ran is paused instead, so its history
+/// stays.
+pub fn delete(db: &mut Db, id: &str) -> Result<()> {
+    let s = get(db.conn(), id)?;
+    if s.active + s.completed + s.stopped > 0 {
+        return Err(Error::Conflict(format!(
+            "\"{}\" has enrolments and sent messages; pause it instead, so its history stays",
+            s.name
+        )));
+    }
+    db.write(|w| {
+        write_steps(w, id, &[])?;
+        w.delete(TABLE, id)
+    })
+}
+
+const SELECT: &str = "SELECT s.id, s.name, s.status, s.enrol_new_leads, s.lead_source,
+        s.lead_campaign_id, s.created_at, s.updated_at,
+        (SELECT count(*) FROM sequence_enrolments e WHERE e.sequence_id = s.id AND e.status = 'active'),
+        (SELECT count(*) FROM sequence_enrolments e WHERE e.sequence_id = s.id AND e.status = 'completed'),
+        (SELECT count(*) FROM sequence_enrolments e WHERE e.sequence_id = s.id AND e.status = 'stopped')
+   FROM sequences s";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Sequence> {
+    Ok(Sequence {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        status: SequenceStatus::parse(&r.get::<_, String>(2)?).unwrap_or(SequenceStatus::Paused),
+        enrol_new_leads: r.get(3)?,
+        lead_source: r.get(4)?,
+        lead_campaign_id: r.get(5)?,
+        steps: Vec::new(),
+        created_at: r.get(6)?,
+        updated_at: r.get(7)?,
+        active: r.get(8)?,
+        completed: r.get(9)?,
+        stopped: r.get(10)?,
+    })
+}
+
+fn steps_of(conn: &Connection, id: &str) -> Result<Vec<SequenceStep>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.position, p.template_id, t.name, p.delay_days
+           FROM sequence_steps p JOIN email_templates t ON t.id = p.template_id
+          WHERE p.sequence_id = ?1 ORDER BY p.position",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok(SequenceStep {
+            position: r.get(0)?,
+            template_id: r.get(1)?,
+            template_name: r.get(2)?,
+            delay_days: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Sequence> {
+    let mut s = conn
+        .prepare_cached(&format!("{SELECT} WHERE s.id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("sequence", id))?;
+    s.steps = steps_of(conn, id)?;
+    Ok(s)
+}
+
+/// The sequence with this id or name (any case).
+pub fn find(conn: &Connection, name_or_id: &str) -> Result<Sequence> {
+    let key = name_or_id.trim();
+    if let Ok(s) = get(conn, key) {
+        return Ok(s);
+    }
+    let ids: Vec<String> = conn
+        .prepare_cached("SELECT id FROM sequences WHERE name = ?1 COLLATE NOCASE")?
+        .query_map([key], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    match ids.as_slice() {
+        [] => Err(Error::not_found("sequence", key)),
+        [one] => get(conn, one),
+        many => Err(Error::Conflict(format!(
+            "{} sequences are named \"{key}\"; name the one you mean by its id",
+            many.len()
+        ))),
+    }
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<Sequence>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("{SELECT} ORDER BY s.name COLLATE NOCASE, s.id"))?;
+    let mut out: Vec<Sequence> = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    for s in &mut out {
+        s.steps = steps_of(conn, &s.id)?;
+    }
+    Ok(out)
+}
+
+// ------------------------------------------------------------------ enrolment
+
+fn delay(conn: &Connection, sequence_id: &str, position: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT delay_days FROM sequence_steps WHERE sequence_id = ?1 AND position = ?2",
+        )?
+        .query_row((sequence_id, position), |r| r.get(0))
+        .optional()?)
+}
+
+fn add_days(day: NaiveDate, n: i64) -> String {
+    day.checked_add_days(Days::new(n.max(0) as u64))
+        .unwrap_or(day)
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Enrols one record inside a write; `false` when it was enrolled before.
+fn enrol_in(
+    w: &Writer<'_>,
+    sequence_id: &str,
+    entity: &str,
+    id: &str,
+    today: NaiveDate,
+) -> Result<bool> {
+    let there: Option<String> = w
+        .conn()
+        .prepare_cached(
+            "SELECT id FROM sequence_enrolments WHERE sequence_id = ?1 AND entity = ?2 AND entity_id = ?3",
+        )?
+        .query_row((sequence_id, entity, id), |r| r.get(0))
+        .optional()?;
+    if there.is_some() {
+        return Ok(false);
+    }
+    let first = delay(w.conn(), sequence_id, 1)?.unwrap_or(0);
+    w.insert(
+        ENROLMENTS,
+        &crate::new_id(),
+        &[
+            ("sequence_id", Value::Text(sequence_id.to_owned())),
+            ("entity", Value::Text(entity.to_owned())),
+            ("entity_id", Value::Text(id.to_owned())),
+            ("status", Value::Text("active".into())),
+            ("next_position", Value::Integer(1)),
+            ("next_due_on", Value::Text(add_days(today, first))),
+            (
+                "enrolled_on",
+                Value::Text(today.format("%Y-%m-%d").to_string()),
+            ),
+        ],
+    )?;
+    Ok(true)
+}
+
+/// Enrols contacts or leads (`entity`) by hand. Those enrolled before are counted, not
+/// enrolled again.
+pub fn enroll(
+    db: &mut Db,
+    sequence_id: &str,
+    entity: &str,
+    ids: &[String],
+    today: NaiveDate,
+) -> Result<EnrolReport> {
+    let s = get(db.conn(), sequence_id)?;
+    if !matches!(entity, "contacts" | "leads") {
+        return Err(Error::invalid(
+            "entity",
+            "contacts and leads are enrolled in sequences",
+        ));
+    }
+    db.write(|w| {
+        let mut report = EnrolReport::default();
+        for id in ids {
+            if !crate::store::exists(w.conn(), entity, id)? {
+                return Err(Error::not_found(
+                    if entity == "leads" { "lead" } else { "contact" },
+                    id,
+                ));
+            }
+            if enrol_in(w, &s.id, entity, id, today)? {
+                report.enrolled += 1;
+            } else {
+                report.already += 1;
+            }
+        }
+        Ok(report)
+    })
+}
+
+/// Enrols a segment's members (an account segment's contacts) as of today.
+pub fn enroll_segment(
+    db: &mut Db,
+    sequence_id: &str,
+    segment_id: &str,
+    today: NaiveDate,
+) -> Result<EnrolReport> {
+    let people = crate::segments::recipients(db.conn(), segment_id, today)?;
+    let mut report = EnrolReport::default();
+    for entity in ["contacts", "leads"] {
+        let ids: Vec<String> = people
+            .iter()
+            .filter(|(e, _)| e == entity)
+            .map(|(_, id)| id.clone())
+            .collect();
+        if !ids.is_empty() {
+            let r = enroll(db, sequence_id, entity, &ids, today)?;
+            report.enrolled += r.enrolled;
+            report.already += r.already;
+        }
+    }
+    Ok(report)
+}
+
+/// Enrols a new lead in every active sequence whose rule it matches (a domain-event reaction,
+/// inside the lead's own save).
+pub(crate) fn on_event(w: &Writer<'_>, event: &Event) -> Result<()> {
+    let Event::LeadCreated {
+        lead_id,
+        source,
+        campaign_id,
+    } = event;
+    let matching: Vec<String> = w
+        .conn()
+        .prepare_cached(
+            "SELECT id FROM sequences
+              WHERE status = 'active' AND enrol_new_leads = 1
+                AND (lead_source IS NULL OR lead_source = ?1 COLLATE NOCASE)
+                AND (lead_campaign_id IS NULL OR lead_campaign_id = ?2)",
+        )?
+        .query_map((source.as_deref(), campaign_id.as_deref()), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let today = crate::time::today();
+    for sequence in matching {
+        enrol_in(w, &sequence, "leads", lead_id, today)?;
+    }
+    Ok(())
+}
+
+fn stop_in(w: &Writer<'_>, enrolment: &str, reason: StopReason) -> Result<()> {
+    w.update(
+        ENROLMENTS,
+        enrolment,
+        &[
+            ("status", Value::Text("stopped".into())),
+            ("stop_reason", Value::Text(reason.as_str().into())),
+            ("next_due_on", Value::Null),
+            ("ended_at", Value::Text(w.now().to_owned())),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Takes a record out of a sequence by hand. Its queued, unsent step is cancelled.
+pub fn remove(db: &mut Db, sequence_id: &str, entity: &str, id: &str) -> Result<()> {
+    let enrolment: String = db
+        .conn()
+        .prepare_cached(
+            "SELECT id FROM sequence_enrolments
+              WHERE sequence_id = ?1 AND entity = ?2 AND entity_id = ?3 AND status = 'active'",
+        )?
+        .query_row((sequence_id, entity, id), |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::not_found("running enrolment", id))?;
+    db.write(|w| {
+        stop_in(w, &enrolment, StopReason::Removed)?;
+        cancel_queued(w, &enrolment)
+    })
+}
+
+fn cancel_queued(w: &Writer<'_>, enrolment: &str) -> Result<()> {
+    let queued: Vec<String> = w
+        .conn()
+        .prepare_cached("SELECT id FROM outbox WHERE enrolment_id = ?1 AND status = 'queued'")?
+        .query_map([enrolment], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    crate::outbox::cancel_in(w, &queued)?;
+    Ok(())
+}
+
+/// Stops every running enrolment of a record, for `reason`, cancelling what they queued.
+fn stop_all_in(w: &Writer<'_>, entity: &str, id: &str, reason: StopReason) -> Result<usize> {
+    let running: Vec<String> = w
+        .conn()
+        .prepare_cached(
+            "SELECT id FROM sequence_enrolments WHERE entity = ?1 AND entity_id = ?2 AND status = 'active'",
+        )?
+        .query_map((entity, id), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for e in &running {
+        stop_in(w, e, reason)?;
+        cancel_queued(w, e)?;
+    }
+    Ok(running.len())
+}
+
+/// Logs a reply from a contact or lead as an inbound e-mail on their timeline; it stops their
+/// sequences and counts as a response in the campaigns they belong to.
+pub fn record_reply(db: &mut Db, entity: &str, id: &str, subject: &str) -> Result<usize> {
+    let who = Recipient::load(db.conn(), entity, id)?;
+    let tz = crate::time::local_zone();
+    let stopped = db.write(|w| {
+        crate::activities::create_in(
+            w,
+            &crate::activities::ActivityInput {
+                kind: Some(crate::activities::ActivityKind::Email),
+                subject: if subject.trim().is_empty() {
+                    format!("Reply from {}", who.full_name())
+                } else {
+                    subject.trim().to_owned()
+                },
+                direction: Some(crate::activities::Direction::Inbound),
+                done: true,
+                links: vec![crate::activities::RecordRef {
+                    entity: entity.to_owned(),
+                    id: id.to_owned(),
+                }],
+                ..Default::default()
+            },
+            tz,
+        )?;
+        stop_all_in(w, entity, id, StopReason::Replied)
+    })?;
+    let campaigns: Vec<String> = db
+        .conn()
+        .prepare_cached(
+            "SELECT campaign_id FROM campaign_members WHERE entity = ?1 AND entity_id = ?2",
+        )?
+        .query_map((entity, id), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for c in campaigns {
+        crate::campaigns::set_member_status(
+            db,
+            &c,
+            entity,
+            id,
+            crate::campaigns::MemberStatus::Responded,
+        )?;
+    }
+    Ok(stopped)
+}
+
+/// Marks a contact or lead unsubscribed (from today) and stops their sequences; queued
+/// messages to them are skipped when their turn comes.
+pub fn unsubscribe(db: &mut Db, entity: &str, id: &str) -> Result<usize> {
+    Recipient::load(db.conn(), entity, id)?;
+    db.write(|w| {
+        let since: Option<String> = w
+            .conn()
+            .query_row(
+                &format!("SELECT unsubscribed_since FROM {entity} WHERE id = ?1"),
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        if since.is_none() {
+            let table: &'static str = if entity == "leads" {
+                "leads"
+            } else {
+                "contacts"
+            };
+            w.update(
+                table,
+                id,
+                &[("unsubscribed_since", Value::Text(w.now().to_owned()))],
+            )?;
+        }
+        stop_all_in(w, entity, id, StopReason::Unsubscribed)
+    })
+}
+
+/// Why a running enrolment must stop now, if it must.
+fn must_stop(conn: &Connection, e: &Enrolment, created_at: &str) -> Result<Option<StopReason>> {
+    let who = match Recipient::load(conn, &e.entity, &e.entity_id) {
+        Ok(r) => r,
+        Err(Error::NotFound { .. }) => return Ok(Some(StopReason::Removed)),
+        Err(err) => return Err(err),
+    };
+    // A reply is an inbound e-mail logged on them since they were enrolled.
+    let replied: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM activity_links l JOIN activities a ON a.id = l.activity_id
+                 WHERE l.entity = ?1 AND l.entity_id = ?2 AND a.kind = 'email'
+                   AND a.direction = 'inbound' AND a.created_at >= ?3)",
+        )?
+        .query_row((&e.entity, &e.entity_id, created_at), |r| r.get(0))?;
+    Ok(if replied {
+        Some(StopReason::Replied)
+    } else if who.converted {
+        Some(StopReason::Converted)
+    } else if who.unsubscribed {
+        Some(StopReason::Unsubscribed)
+    } else if who.do_not_email {
+        Some(StopReason::DoNotEmail)
+    } else if who.email.is_none() {
+        Some(StopReason::NoAddress)
+    } else {
+        None
+    })
+}
+
+/// Queues every running enrolment's step due on or before `today` (see the module
+/// documentation). Paused sequences wait.
+pub fn run(db: &mut Db, today: NaiveDate) -> Result<RunReport> {
+    let day = today.format("%Y-%m-%d").to_string();
+    let due: Vec<(Enrolment, String)> = db
+        .conn()
+        .prepare_cached(&format!(
+            "{ENROLMENT_SELECT} JOIN sequences s ON s.id = e.sequence_id
+              WHERE e.status = 'active' AND e.next_due_on <= ?1 AND s.status = 'active'
+              ORDER BY e.next_due_on, e.id"
+        ))?
+        .query_map([&day], |r| Ok((enrolment_row(r)?, r.get(12)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let sender = crate::mailer::settings(db.conn())?.from_name;
+    let mut report = RunReport::default();
+    for (e, created_at) in due {
+        let stop = must_stop(db.conn(), &e, &created_at)?;
+        let step: Option<(String, i64)> = db
+            .conn()
+            .prepare_cached(
+                "SELECT template_id, delay_days FROM sequence_steps WHERE sequence_id = ?1 AND position = ?2",
+            )?
+            .query_row((&e.sequence_id, e.next_position), |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let next_delay = delay(db.conn(), &e.sequence_id, e.next_position + 1)?;
+        db.write(|w| {
+            if let Some(reason) = stop {
+                stop_in(w, &e.id, reason)?;
+                report.stopped += 1;
+                return Ok(());
+            }
+            let Some((template_id, _)) = &step else {
+                // The sequence was shortened past this enrolment.
+                complete_in(w, &e.id)?;
+                report.completed += 1;
+                return Ok(());
+            };
+            let template = crate::templates::get(w.conn(), template_id)?;
+            let who = Recipient::load(w.conn(), &e.entity, &e.entity_id)?;
+            let email = crate::templates::render(&template, &who, &sender, today);
+            let queued: bool = w
+                .conn()
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM outbox WHERE enrolment_id = ?1 AND step_position = ?2)",
+                )?
+                .query_row((&e.id, e.next_position), |r| r.get(0))?;
+            if !queued {
+                crate::outbox::queue(
+                    w,
+                    &who,
+                    &email,
+                    &crate::outbox::Origin {
+                        template_id: Some(template_id),
+                        enrolment: Some((&e.id, e.next_position)),
+                        ..Default::default()
+                    },
+                )?;
+                report.queued += 1;
+            }
+            match next_delay {
+                Some(days) => {
+                    w.update(
+                        ENROLMENTS,
+                        &e.id,
+                        &[
+                            ("next_position", Value::Integer(e.next_position + 1)),
+                            ("next_due_on", Value::Text(add_days(today, days))),
+                        ],
+                    )?;
+                }
+                None => {
+                    complete_in(w, &e.id)?;
+                    report.completed += 1;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(report)
+}
+
+fn complete_in(w: &Writer<'_>, enrolment: &str) -> Result<()> {
+    w.update(
+        ENROLMENTS,
+        enrolment,
+        &[
+            ("status", Value::Text("completed".into())),
+            ("next_due_on", Value::Null),
+            ("ended_at", Value::Text(w.now().to_owned())),
+        ],
+    )?;
+    Ok(())
+}
+
+const ENROLMENT_SELECT: &str = "SELECT e.id, e.sequence_id, e.entity, e.entity_id,
+        coalesce((SELECT trim(c.first_name || ' ' || c.last_name) FROM contacts c
+                   WHERE e.entity = 'contacts' AND c.id = e.entity_id),
+                 (SELECT l.name FROM leads l WHERE e.entity = 'leads' AND l.id = e.entity_id),
+                 '(deleted)'),
+        e.status, e.stop_reason, e.next_position, e.next_due_on, e.enrolled_on, e.ended_at,
+        e.updated_at, e.created_at
+   FROM sequence_enrolments e";
+
+fn enrolment_row(r: &Row<'_>) -> rusqlite::Result<Enrolment> {
+    Ok(Enrolment {
+        id: r.get(0)?,
+        sequence_id: r.get(1)?,
+        entity: r.get(2)?,
+        entity_id: r.get(3)?,
+        name: r.get(4)?,
+        status: EnrolmentStatus::parse(&r.get::<_, String>(5)?).unwrap_or(EnrolmentStatus::Stopped),
+        stop_reason: r
+            .get::<_, Option<String>>(6)?
+            .and_then(|s| StopReason::parse(&s)),
+        next_position: r.get(7)?,
+        next_due_on: r.get(8)?,
+        enrolled_on: r.get(9)?,
+        ended_at: r.get(10)?,
+    })
+}
+
+/// A sequence's enrolments, running first, then by name.
+pub fn enrolments(conn: &Connection, sequence_id: &str) -> Result<Vec<Enrolment>> {
+    get(conn, sequence_id)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{ENROLMENT_SELECT} WHERE e.sequence_id = ?1
+          ORDER BY e.status = 'active' DESC, e.next_due_on, e.enrolled_on DESC, e.id"
+    ))?;
+    let rows = stmt.query_map([sequence_id], enrolment_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The sequences a contact or lead is (or was) in.
+pub fn enrolments_of(conn: &Connection, entity: &str, id: &str) -> Result<Vec<Enrolment>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{ENROLMENT_SELECT} WHERE e.entity = ?1 AND e.entity_id = ?2 ORDER BY e.enrolled_on DESC"
+    ))?;
+    let rows = stmt.query_map((entity, id), enrolment_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

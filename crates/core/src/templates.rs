@@ -1,0 +1,529 @@
+//! E-mail templates: a subject and a plain-text body with merge fields, such as
+//! `Hello {{first_name|there}},` (the text after `|` is used when the record has no value).
+//!
+//! A message is sent with two parts: the plain text as written, and an HTML part made from it
+//! (paragraphs, line breaks and links; every merged value is escaped). [`render`] fills the
+//! fields from a contact or a lead; [`preview`] shows the result for a real record before
+//! anything is sent. An unknown field is refused when the template is saved, naming it.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::validate::{Checker, SHORT_TEXT_MAX};
+
+const TABLE: &str = "email_templates";
+/// The longest body a template may have (about 20 pages of text).
+const BODY_MAX: usize = 100_000;
+
+/// Every merge field and what it holds.
+pub const MERGE_FIELDS: &[(&str, &str)] = &[
+    ("first_name", "First name (a lead's first word of its name)"),
+    ("last_name", "Last name"),
+    ("full_name", "Full name"),
+    (
+        "company",
+        "Company (the contact's account, the lead's company)",
+    ),
+    ("title", "Job title"),
+    ("email", "E-mail address the message goes to"),
+    ("city", "City"),
+    ("owner", "Owner's name (the record's, else the account's)"),
+    ("sender", "Your name, as set for sending"),
+    ("today", "Today's date"),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EmailTemplate {
+    pub id: String,
+    pub name: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct EmailTemplateInput {
+    pub name: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// A merge field, for the editor's picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MergeField {
+    pub key: String,
+    pub label: String,
+}
+
+pub fn merge_fields() -> Vec<MergeField> {
+    MERGE_FIELDS
+        .iter()
+        .map(|(k, l)| MergeField {
+            key: (*k).to_owned(),
+            label: (*l).to_owned(),
+        })
+        .collect()
+}
+
+/// A template filled for one recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RenderedEmail {
+    pub to_name: String,
+    pub to_address: Option<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// Why this recipient would not get it (no address, do not e-mail, unsubscribed); empty
+    /// when they would.
+    pub skip_reason: Option<String>,
+}
+
+/// What a message needs to know of its recipient.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recipient {
+    pub entity: String,
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company: Option<String>,
+    pub title: Option<String>,
+    pub email: Option<String>,
+    pub city: Option<String>,
+    pub owner: Option<String>,
+    pub do_not_email: bool,
+    pub unsubscribed: bool,
+    /// A lead converted into a contact.
+    pub converted: bool,
+}
+
+impl Recipient {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+            .trim()
+            .to_owned()
+    }
+
+    /// Why a message may not go to them; `None` when it may.
+    pub fn skip_reason(&self) -> Option<String> {
+        if self.unsubscribed {
+            Some("unsubscribed".into())
+        } else if self.do_not_email {
+            Some("marked do not e-mail".into())
+        } else if self.email.is_none() {
+            Some("has no e-mail address".into())
+        } else {
+            None
+        }
+    }
+
+    /// A contact (`contacts`) or a lead (`leads`) as a recipient.
+    pub fn load(conn: &Connection, entity: &str, id: &str) -> Result<Recipient> {
+        let sql = match entity {
+            "contacts" => {
+                "SELECT c.first_name, c.last_name, a.name, c.title,
+                    (SELECT address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY position LIMIT 1),
+                    (SELECT city FROM contact_addresses x WHERE x.contact_id = c.id ORDER BY position LIMIT 1),
+                    (SELECT name FROM team_members t WHERE t.id = coalesce(c.owner_id, a.owner_id)),
+                    c.do_not_email_since IS NOT NULL, c.unsubscribed_since IS NOT NULL, 0
+                   FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.id = ?1"
+            }
+            "leads" => {
+                "SELECT l.name, '', l.company, l.title, l.email, NULL,
+                    (SELECT name FROM team_members t WHERE t.id = l.owner_id),
+                    0, l.unsubscribed_since IS NOT NULL, l.status = 'converted'
+                   FROM leads l WHERE l.id = ?1"
+            }
+            other => {
+                return Err(Error::invalid(
+                    "entity",
+                    format!("messages go to contacts or leads, not {other}"),
+                ));
+            }
+        };
+        let found = conn
+            .prepare_cached(sql)?
+            .query_row([id], |r| {
+                let mut first: String = r.get(0)?;
+                let mut last: String = r.get(1)?;
+                if entity == "leads" {
+                    // A lead has one name: its first word is the first name.
+                    let whole = first.trim().to_owned();
+                    let (f, l) = whole.split_once(' ').unwrap_or((&whole, ""));
+                    (first, last) = (f.to_owned(), l.trim().to_owned());
+                }
+                Ok(Recipient {
+                    entity: entity.to_owned(),
+                    id: id.to_owned(),
+                    first_name: first,
+                    last_name: last,
+                    company: r.get(2)?,
+                    title: r.get(3)?,
+                    email: r
+                        .get::<_, Option<String>>(4)?
+                        .filter(|e| !e.trim().is_empty()),
+                    city: r.get(5)?,
+                    owner: r.get(6)?,
+                    do_not_email: r.get(7)?,
+                    unsubscribed: r.get(8)?,
+                    converted: r.get(9)?,
+                })
+            })
+            .optional()?;
+        found
+            .ok_or_else(|| Error::not_found(if entity == "leads" { "lead" } else { "contact" }, id))
+    }
+}
+
+/// The merge fields a text uses, and the unknown ones it names.
+fn unknown_fields(text: &str) -> Vec<String> {
+    let mut unknown = Vec::new();
+    for (name, _) in fields_in(text) {
+        if !MERGE_FIELDS.iter().any(|(k, _)| *k == name) && !unknown.contains(&name) {
+            unknown.push(name);
+        }
+    }
+    unknown
+}
+
+/// `(field, fallback)` of each `{{field|fallback}}` in `text`.
+fn fields_in(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let inner = &after[..end];
+        let (name, fallback) = inner.split_once('|').unwrap_or((inner, ""));
+        out.push((name.trim().to_lowercase(), fallback.trim().to_owned()));
+        rest = &after[end + 2..];
+    }
+    out
+}
+
+/// Replaces every `{{field|fallback}}` of `text` by `value(field)` (or the fallback), passing
+/// each value through `escape`; text outside the fields through `plain`.
+fn merge(
+    text: &str,
+    value: &dyn Fn(&str) -> Option<String>,
+    escape: &dyn Fn(&str) -> String,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        out.push_str(&escape(&rest[..start]));
+        let inner = &after[..end];
+        let (name, fallback) = inner.split_once('|').unwrap_or((inner, ""));
+        let v = value(&name.trim().to_lowercase())
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| fallback.trim().to_owned());
+        out.push_str(&escape(&v));
+        rest = &after[end + 2..];
+    }
+    out.push_str(&escape(rest));
+    out
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The HTML part: paragraphs from blank lines, line breaks, and web addresses as links.
+fn to_html(escaped_text: &str) -> String {
+    let paragraphs: Vec<String> = escaped_text
+        .replace("\r\n", "\n")
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            let lines: Vec<String> = p
+                .trim()
+                .lines()
+                .map(|line| {
+                    line.split(' ')
+                        .map(|word| {
+                            if word.starts_with("https://") || word.starts_with("http://") {
+                                format!("<a href=\"{word}\">{word}</a>")
+                            } else {
+                                word.to_owned()
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            format!("<p>{}</p>", lines.join("<br>\n"))
+        })
+        .collect();
+    format!(
+        "<!DOCTYPE html>\n<html><body style=\"font-family: sans-serif; line-height: 1.5\">\n{}\n</body></html>\n",
+        paragraphs.join("\n")
+    )
+}
+
+/// Fills `template` for `recipient`; `sender` is the name messages are sent under.
+pub fn render(
+    template: &EmailTemplate,
+    recipient: &Recipient,
+    sender: &str,
+    today: chrono::NaiveDate,
+) -> RenderedEmail {
+    let value = |field: &str| -> Option<String> {
+        match field {
+            "first_name" => Some(recipient.first_name.clone()),
+            "last_name" => Some(recipient.last_name.clone()),
+            "full_name" => Some(recipient.full_name()),
+            "company" => recipient.company.clone(),
+            "title" => recipient.title.clone(),
+            "email" => recipient.email.clone(),
+            "city" => recipient.city.clone(),
+            "owner" => recipient.owner.clone(),
+            "sender" => Some(sender.to_owned()),
+            "today" => Some(today.format("%-d %B %Y").to_string()),
+            _ => None,
+        }
+    };
+    let same = |s: &str| s.to_owned();
+    let subject = merge(&template.subject, &value, &same)
+        .replace(['\r', '\n'], " ")
+        .trim()
+        .to_owned();
+    let text = merge(&template.body, &value, &same);
+    let html = to_html(&merge(&template.body, &value, &html_escape));
+    RenderedEmail {
+        to_name: recipient.full_name(),
+        to_address: recipient.email.clone(),
+        subject,
+        text,
+        html,
+        skip_reason: recipient.skip_reason(),
+    }
+}
+
+/// The template filled for a real contact or lead, as it would be sent today.
+pub fn preview(
+    conn: &Connection,
+    template_id: &str,
+    entity: &str,
+    record_id: &str,
+) -> Result<RenderedEmail> {
+    let template = get(conn, template_id)?;
+    let recipient = Recipient::load(conn, entity, record_id)?;
+    let sender = crate::mailer::settings(conn)?.from_name;
+    Ok(render(&template, &recipient, &sender, crate::time::today()))
+}
+
+fn check(input: &EmailTemplateInput) -> Result<Vec<(&'static str, Value)>> {
+    let mut c = Checker::default();
+    let name = c.required("name", &input.name, SHORT_TEXT_MAX);
+    let subject = c.required("subject", &input.subject, SHORT_TEXT_MAX);
+    if input.body.trim().is_empty() {
+        c.fail("body", "write the message");
+    } else if input.body.len() > BODY_MAX {
+        c.fail(
+            "body",
+            format!(
+                "is {} characters long; a message may have at most {BODY_MAX}",
+                input.body.chars().count()
+            ),
+        );
+    }
+    for (field, text) in [("subject", &input.subject), ("body", &input.body)] {
+        let unknown = unknown_fields(text);
+        if !unknown.is_empty() {
+            c.fail(
+                field,
+                format!(
+                    "{} not a merge field (the fields are: {})",
+                    unknown
+                        .iter()
+                        .map(|u| format!("{{{{{u}}}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        + if unknown.len() == 1 { " is" } else { " are" },
+                    MERGE_FIELDS
+                        .iter()
+                        .map(|(k, _)| *k)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+    }
+    c.finish()?;
+    Ok(vec![
+        ("name", Value::Text(name)),
+        ("subject", Value::Text(subject)),
+        ("body", Value::Text(input.body.replace("\r\n", "\n"))),
+    ])
+}
+
+pub fn create(db: &mut Db, input: &EmailTemplateInput) -> Result<EmailTemplate> {
+    let fields = check(input)?;
+    let id = crate::new_id();
+    db.write(|w| w.insert(TABLE, &id, &fields))?;
+    get(db.conn(), &id)
+}
+
+pub fn update(db: &mut Db, id: &str, input: &EmailTemplateInput) -> Result<EmailTemplate> {
+    get(db.conn(), id)?;
+    let fields = check(input)?;
+    db.write(|w| w.update(TABLE, id, &fields))?;
+    get(db.conn(), id)
+}
+
+/// Deletes a template no sequence step or promotion uses; messages already queued keep their
+/// text.
+pub fn delete(db: &mut Db, id: &str) -> Result<()> {
+    get(db.conn(), id)?;
+    let used: i64 = db.conn().query_row(
+        "SELECT (SELECT count(*) FROM sequence_steps WHERE template_id = ?1)
+              + (SELECT count(*) FROM promotions WHERE template_id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if used > 0 {
+        return Err(Error::Conflict(
+            "a sequence step or a promotion uses this template; take it out of them first".into(),
+        ));
+    }
+    db.write(|w| {
+        let queued: Vec<String> = w
+            .conn()
+            .prepare_cached("SELECT id FROM outbox WHERE template_id = ?1")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for row in queued {
+            w.update("outbox", &row, &[("template_id", Value::Null)])?;
+        }
+        w.delete(TABLE, id)
+    })
+}
+
+const SELECT: &str = "SELECT id, name, subject, body, created_at, updated_at FROM email_templates";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<EmailTemplate> {
+    Ok(EmailTemplate {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        subject: r.get(2)?,
+        body: r.get(3)?,
+        created_at: r.get(4)?,
+        updated_at: r.get(5)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<EmailTemplate> {
+    conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("e-mail template", id))
+}
+
+/// The template with this id or name (any case).
+pub fn find(conn: &Connection, name_or_id: &str) -> Result<EmailTemplate> {
+    let key = name_or_id.trim();
+    if let Ok(t) = get(conn, key) {
+        return Ok(t);
+    }
+    let mut named: Vec<EmailTemplate> = conn
+        .prepare_cached(&format!("{SELECT} WHERE name = ?1 COLLATE NOCASE"))?
+        .query_map([key], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    match named.len() {
+        0 => Err(Error::not_found("e-mail template", key)),
+        1 => Ok(named.remove(0)),
+        n => Err(Error::Conflict(format!(
+            "{n} templates are named \"{key}\"; name the one you mean by its id"
+        ))),
+    }
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<EmailTemplate>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY name COLLATE NOCASE, id"))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person() -> Recipient {
+        Recipient {
+            entity: "contacts".into(),
+            id: "c1".into(),
+            first_name: "Zoë".into(),
+            last_name: "O'Hara".into(),
+            company: Some("Bread & <Butter>".into()),
+            email: Some("zoe@example.com".into()),
+            ..Recipient::default()
+        }
+    }
+
+    #[test]
+    fn merge_fields_fill_and_fall_back_and_html_escapes_values() {
+        let t = EmailTemplate {
+            id: "t".into(),
+            name: "n".into(),
+            subject: "Hello {{ first_name }} at {{company}}".into(),
+            body: "Dear {{first_name|friend}} {{title|}},\n\nSee https://example.com/x\n{{owner|The team}}".into(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default();
+        let out = render(&t, &person(), "Ann", day);
+        assert_eq!(out.subject, "Hello Zoë at Bread & <Butter>");
+        assert_eq!(
+            out.text,
+            "Dear Zoë ,\n\nSee https://example.com/x\nThe team"
+        );
+        assert!(out.html.contains("<p>Dear Zoë ,</p>"), "{}", out.html);
+        assert!(
+            out.html.contains(
+                "<a href=\"https://example.com/x\">https://example.com/x</a><br>\nThe team"
+            ),
+            "{}",
+            out.html
+        );
+        let t2 = EmailTemplate {
+            body: "{{company}}".into(),
+            ..t
+        };
+        assert!(
+            render(&t2, &person(), "Ann", day)
+                .html
+                .contains("Bread &amp; &lt;Butter&gt;")
+        );
+    }
+
+    #[test]
+    fn unknown_merge_fields_are_named() {
+        let err = check(&EmailTemplateInput {
+            name: "x".into(),
+            subject: "Hi {{frist_name}}".into(),
+            body: "ok {{first_name}} {{compnay}}".into(),
+        })
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(
+            err.contains("subject: {{frist_name}} is not a merge field"),
+            "{err}"
+        );
+        assert!(err.contains("body: {{compnay}} is not"), "{err}");
+    }
+}
