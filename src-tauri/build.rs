@@ -196,6 +196,7 @@ fn main() {
         "outbox_retry",
         "outbox_cancel",
         "outbox_send_now",
+        "outbox_problem",
         "smtp_status",
         "smtp_save",
         "smtp_set_password",

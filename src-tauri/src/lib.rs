@@ -226,6 +226,7 @@ pub fn run() {
             marketing::outbox_retry,
             marketing::outbox_cancel,
             marketing::outbox_send_now,
+            marketing::outbox_problem,
             marketing::smtp_status,
             marketing::smtp_save,
             marketing::smtp_set_password,

@@ -432,6 +432,16 @@ pub fn smtp_set_password(
 /// One round of mail work at a time, whoever starts it.
 static SENDING: Mutex<()> = Mutex::new(());
 
+/// Why the last round of mail work could not run (a keyring that is locked, a missing
+/// password, a busy file), for the outbox screen; `None` after a round that ran.
+static PROBLEM: Mutex<Option<String>> = Mutex::new(None);
+
+/// Why the mail worker's last round could not run, if it could not.
+#[tauri::command(async)]
+pub fn outbox_problem() -> CommandResult<Option<String>> {
+    Ok(PROBLEM.lock().unwrap_or_else(|p| p.into_inner()).clone())
+}
+
 /// Runs a round of mail work on its own connection, off the window's lock, so sending never
 /// holds up the window; does nothing when a round is already running.
 pub fn start_sending(path: std::path::PathBuf) {
@@ -444,8 +454,9 @@ pub fn work_once(path: &std::path::Path) {
     let Ok(_one_at_a_time) = SENDING.try_lock() else {
         return;
     };
-    if let Ok(db) = rapport_core::Db::open(path) {
+    let outcome = rapport_core::Db::open(path).and_then(|db| {
         let mut db = db.with_origin("app");
-        let _ = outbox::work(&mut db, Utc::now(), today(), &|| true);
-    }
+        outbox::work(&mut db, Utc::now(), today(), &|| true)
+    });
+    *PROBLEM.lock().unwrap_or_else(|p| p.into_inner()) = outcome.err().map(|e| e.to_string());
 }

@@ -277,9 +277,9 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                      lead's deal names its campaign
   churn          -> [{account_id, account_name, score (0-100), reasons: [{points, text}]}]
                     most at risk first; --account ID for one
-  segments list|get -> [{id, name, entity (contacts|accounts|leads), kind (dynamic|static),
+  segments list   -> [{id, name, entity (contacts|accounts|leads), kind (dynamic|static),
                      filter: {match (all|any), conditions: [{field, op, value}]}, description,
-                     created_at, updated_at}]   --where 'FIELD OP VALUE'; ops: is, is_not,
+                     created_at, updated_at}]; segments get -> one of them   --where 'FIELD OP VALUE'; ops: is, is_not,
                      contains, is_set, is_not_set, before, after (a day or 90d = 90 days ago;
                      last_activity before includes never), at_least, at_most, yes, no;
                      `segments fields --entity E` lists the fields (custom ones: custom:ID)
@@ -299,15 +299,18 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                      skip_reason}], sample: (as templates preview) or null}
   promotions list -> [{id, name, template_id, template_name, segment_id, segment_name,
                      campaign_id, status (queued|cancelled), progress, created_at}]
-  promotions progress -> {queued, sending, sent, failed, skipped, cancelled}
+  promotions progress -> {queued, sending, sent, failed, skipped, cancelled, unsure}
   outbox list    -> [{id, entity, entity_id, to_name, to_address, subject, body_text, status
-                     (queued|sending|sent|failed|skipped|cancelled), skip_reason, attempts,
+                     (queued|sending|sent|failed|skipped|cancelled|unsure: the app stopped while
+                     sending, so it may have gone; only retried by its id), skip_reason, attempts,
                      next_attempt_at, last_error, sent_at, activity_id, sequence_id,
                      step_position, promotion_id, campaign_id, created_at}]
   outbox send    -> {recovered, sequences: {queued, completed, stopped}, sent: {sent, failed,
                      deferred, skipped, problems: [text]} or null when sending is not set
                      up}; exits 1 with the server's reason when a message could not go (it
-                     is retried after 1, 5, 15, 60 minutes, then every 4 hours, 10 tries),
+                     is retried after 1, 5, 15, 60 minutes, then every 4 hours: 10 tries
+                     when the server refuses for now, without end while it cannot be reached
+                     or refuses the login; `outbox retry` tries at once),
                      2 when sending is not set up and messages wait. The SMTP password is
                      kept in the system keyring (outbox setup --password-stdin), never in the
                      file; $RAPPORT_SMTP_PASSWORD is read instead where no keyring runs

@@ -90,10 +90,10 @@ pub enum SegmentsCmd {
         #[arg(long, value_enum, default_value = "contacts")]
         entity: EntityArg,
         /// A list kept by hand instead of conditions.
-        #[arg(long = "static")]
+        #[arg(long = "static", conflicts_with_all = ["conditions", "filter", "any"])]
         is_static: bool,
         /// Any condition is enough (OR); by default all must hold (AND).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "filter")]
         any: bool,
         /// A condition: FIELD OP [VALUE] (`rapport segments fields` lists the fields).
         #[arg(long = "where", value_name = "CONDITION")]
@@ -854,11 +854,13 @@ pub fn run_promotions(db: &mut Db, cmd: PromotionsCmd) -> Result<()> {
             })
         }
         PromotionsCmd::Progress { promotion, format } => {
-            let c = promotions::progress(db.conn(), &promotion)?;
+            let id = promotions::find(db.conn(), &promotion)?.id;
+            let c = promotions::progress(db.conn(), &id)?;
             emit(format, &c, || output::record(&c))
         }
         PromotionsCmd::Cancel { promotion } => {
-            output::line(&promotions::cancel(db, &promotion)?.to_string())
+            let id = promotions::find(db.conn(), &promotion)?.id;
+            output::line(&promotions::cancel(db, &id)?.to_string())
         }
     }
 }

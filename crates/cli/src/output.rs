@@ -175,6 +175,10 @@ fn flag_name(field: &str) -> String {
         ["annual_revenue", _] => "--annual-revenue".into(),
         ["address", part] => format!("--{}", part.replace('_', "-")),
         ["employee_count"] => "--employees".into(),
+        ["conditions", i, ..] => format!("--where #{}", i.parse::<usize>().map_or(0, |n| n + 1)),
+        ["steps", i, ..] => format!("--step #{}", i.parse::<usize>().map_or(0, |n| n + 1)),
+        ["from_address"] => "--from".into(),
+        ["username"] => "--user".into(),
         _ => format!("--{}", field.replace('_', "-")),
     }
 }
@@ -191,5 +195,8 @@ mod tests {
         assert_eq!(flag_name("annual_revenue.amount"), "--annual-revenue");
         assert_eq!(flag_name("address.postal_code"), "--postal-code");
         assert_eq!(flag_name("--name"), "--name");
+        assert_eq!(flag_name("conditions.2.value"), "--where #3");
+        assert_eq!(flag_name("steps.0.template"), "--step #1");
+        assert_eq!(flag_name("from_address"), "--from");
     }
 }

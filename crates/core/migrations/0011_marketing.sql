@@ -110,9 +110,11 @@ CREATE TABLE outbox (
     step_position    INTEGER,
     promotion_id     TEXT REFERENCES promotions (id),
     campaign_id      TEXT REFERENCES campaigns (id),
-    -- sending: handed to the server; if the app stops then, it is never sent again by itself.
+    -- sending: handed to the server. unsure: the app stopped while sending, so it may have
+    -- gone; it is never sent again unless the user says so for that message.
     status           TEXT NOT NULL DEFAULT 'queued'
-                     CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'skipped', 'cancelled')),
+                     CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'skipped', 'cancelled',
+                                       'unsure')),
     skip_reason      TEXT,
     attempts         INTEGER NOT NULL DEFAULT 0,
     next_attempt_at  TEXT,          -- UTC; NULL: at once

@@ -279,16 +279,29 @@ pub fn list(conn: &Connection) -> Result<Vec<Campaign>> {
 /// Adds contacts or leads (`entity` is `contacts` or `leads`) to a campaign's members; those
 /// already there are left as they are. Returns how many were added.
 pub fn add_members(db: &mut Db, campaign_id: &str, entity: &str, ids: &[String]) -> Result<usize> {
+    let people: Vec<(String, String)> = ids
+        .iter()
+        .map(|id| (entity.to_owned(), id.clone()))
+        .collect();
+    add_members_all(db, campaign_id, &people)
+}
+
+/// Adds `(entity, id)` pairs to a campaign's members in one save.
+pub(crate) fn add_members_all(
+    db: &mut Db,
+    campaign_id: &str,
+    people: &[(String, String)],
+) -> Result<usize> {
     get(db.conn(), campaign_id)?;
-    if !matches!(entity, "contacts" | "leads") {
-        return Err(Error::invalid(
-            "entity",
-            "campaign members are contacts or leads",
-        ));
-    }
     db.write(|w| {
         let mut added = 0;
-        for id in ids {
+        for (entity, id) in people {
+            if !matches!(entity.as_str(), "contacts" | "leads") {
+                return Err(Error::invalid(
+                    "entity",
+                    "campaign members are contacts or leads",
+                ));
+            }
             if !crate::store::exists(w.conn(), entity, id)? {
                 return Err(Error::not_found(
                     if entity == "contacts" {
@@ -307,7 +320,7 @@ pub fn add_members(db: &mut Db, campaign_id: &str, entity: &str, ids: &[String])
                 &crate::new_id(),
                 &[
                     ("campaign_id", Value::Text(campaign_id.to_owned())),
-                    ("entity", Value::Text(entity.to_owned())),
+                    ("entity", Value::Text(entity.clone())),
                     ("entity_id", Value::Text(id.clone())),
                     (
                         "status",
@@ -380,6 +393,34 @@ pub fn members(conn: &Connection, campaign_id: &str) -> Result<Vec<CampaignMembe
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A reply from this contact or lead counts as a response in every campaign they are a member
+/// of (an unsubscribe or a bounce recorded there stays; the response is still counted).
+pub(crate) fn mark_responded(w: &Writer<'_>, entity: &str, id: &str) -> Result<()> {
+    let rows: Vec<(String, String, Option<String>)> = w
+        .conn()
+        .prepare_cached(
+            "SELECT id, status, responded_at FROM campaign_members WHERE entity = ?1 AND entity_id = ?2",
+        )?
+        .query_map((entity, id), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (member, status, responded_at) in rows {
+        let mut fields = Vec::new();
+        if matches!(status.as_str(), "targeted" | "sent") {
+            fields.push((
+                "status",
+                Value::Text(MemberStatus::Responded.as_str().into()),
+            ));
+        }
+        if responded_at.is_none() {
+            fields.push(("responded_at", Value::Text(w.now().to_owned())));
+        }
+        if !fields.is_empty() {
+            w.update("campaign_members", &member, &fields)?;
+        }
+    }
+    Ok(())
 }
 
 /// A message of the campaign reached this contact or lead: a member still only `targeted`

@@ -874,6 +874,7 @@ fn move_links(w: &Writer<'_>, survivor: &str, other: &str) -> Result<()> {
         ("taggings", "tag_id"),
         ("custom_values", "field_id"),
         ("activity_links", "activity_id"),
+        ("campaign_members", "campaign_id"),
     ] {
         let rows: Vec<(String, String, bool)> = w
             .conn()
@@ -896,7 +897,8 @@ fn move_links(w: &Writer<'_>, survivor: &str, other: &str) -> Result<()> {
             }
         }
     }
-    Ok(())
+    crate::segments::move_member(w, survivor, other)?;
+    crate::sequences::move_records(w, "contacts", survivor, other)
 }
 
 impl crate::fields::WithCustom for ContactSummary {

@@ -511,7 +511,7 @@ mod tests {
             (8, 0x7a44_1ad9_afdd_c578),
             (9, 0x6ed5_4f6c_baed_7085),
             (10, 0x4696_d884_58d6_f0d8),
-            (11, 0xd090_4f59_6f18_0ad3),
+            (11, 0x66b2_12eb_2811_8406),
         ];
         assert_eq!(
             SHIPPED.len(),

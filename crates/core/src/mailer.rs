@@ -320,15 +320,23 @@ impl Sender for SmtpSender {
             ))
             .map_err(|e| refuse(format!("the message could not be made: {e}")))?;
         self.transport.send(&message).map(|_| ()).map_err(|e| {
-            let permanent = e.is_permanent();
-            let unreachable = !permanent && !e.is_transient();
+            // A login refused (530, 534, 535, 538) is the settings' fault, not this message's:
+            // it waits, like a message that found the server unreachable.
+            let login = matches!(
+                e.status().map(|c| c.to_string()).as_deref(),
+                Some("530" | "534" | "535" | "538")
+            );
+            let permanent = e.is_permanent() && !login;
+            let unreachable = login || (!permanent && !e.is_transient());
             let reason = match e.status() {
                 Some(code) => format!("the server answered {code}: {e}"),
                 None => format!("{e}"),
             };
             SendFailure {
                 permanent,
-                reason: if unreachable {
+                reason: if login {
+                    format!("the server refused the login (check the user name and password in Settings → E-mail): {reason}")
+                } else if unreachable {
                     format!("could not reach the server: {reason}")
                 } else {
                     reason

@@ -31,6 +31,8 @@ pub const MAX_ATTEMPTS: i64 = 10;
 const SENDING_STALE_MINUTES: i64 = 10;
 
 text_enum!(
+    /// `unsure`: the app stopped while handing it to the server, so it may have gone; it is
+    /// sent again only when the user retries that very message.
     OutboxStatus {
         Queued = "queued",
         Sending = "sending",
@@ -38,6 +40,7 @@ text_enum!(
         Failed = "failed",
         Skipped = "skipped",
         Cancelled = "cancelled",
+        Unsure = "unsure",
     }
 );
 
@@ -99,11 +102,19 @@ pub struct OutboxCounts {
     pub skipped: i64,
     #[ts(type = "number")]
     pub cancelled: i64,
+    #[ts(type = "number")]
+    pub unsure: i64,
 }
 
 impl OutboxCounts {
     pub fn total(&self) -> i64 {
-        self.queued + self.sending + self.sent + self.failed + self.skipped + self.cancelled
+        self.queued
+            + self.sending
+            + self.sent
+            + self.failed
+            + self.skipped
+            + self.cancelled
+            + self.unsure
     }
 }
 
@@ -250,6 +261,7 @@ pub fn counts(conn: &Connection, promotion_id: Option<&str>) -> Result<OutboxCou
             Some(OutboxStatus::Failed) => c.failed = n,
             Some(OutboxStatus::Skipped) => c.skipped = n,
             Some(OutboxStatus::Cancelled) => c.cancelled = n,
+            Some(OutboxStatus::Unsure) => c.unsure = n,
             None => {}
         }
     }
@@ -268,8 +280,8 @@ fn backoff(attempts: i64) -> Duration {
 }
 
 /// Messages cut off while `sending` (the app stopped before the server answered) become
-/// `failed`: they may have gone, so they are never sent again without the user. Returns how
-/// many.
+/// `unsure`: they may have gone, so they are never sent again unless the user retries that
+/// message. Returns how many.
 pub fn recover(db: &mut Db, now: DateTime<Utc>) -> Result<usize> {
     let before = crate::time::stamp(now - Duration::minutes(SENDING_STALE_MINUTES));
     let stuck: Vec<String> = db
@@ -283,7 +295,7 @@ pub fn recover(db: &mut Db, now: DateTime<Utc>) -> Result<usize> {
                 TABLE,
                 id,
                 &[
-                    ("status", Value::Text("failed".into())),
+                    ("status", Value::Text("unsure".into())),
                     (
                         "last_error",
                         Value::Text(
@@ -329,12 +341,14 @@ pub fn send_due(
         };
         match sender.send(&outgoing) {
             Ok(()) => {
-                db.write(|w| mark_sent(w, &id, tz))?;
+                // It went: recording that must not fail for a passing reason, or the message
+                // would be left "sending" and look unsent.
+                persist(db, |db| db.write(|w| mark_sent(w, &id, tz)))?;
                 report.sent += 1;
             }
             Err(failure) => {
                 let unreachable = failure.unreachable;
-                let gave_up = db.write(|w| mark_failed(w, &id, &failure, now))?;
+                let gave_up = persist(db, |db| db.write(|w| mark_failed(w, &id, &failure, now)))?;
                 if gave_up {
                     report.failed += 1;
                 } else {
@@ -344,13 +358,29 @@ pub fn send_due(
                     report.problems.push(failure.reason);
                 }
                 if unreachable {
-                    // The next messages would meet the same closed door.
+                    // The next messages would meet the same closed door (offline, or a login
+                    // or TLS problem to fix in the settings).
                     break;
                 }
             }
         }
     }
     Ok(report)
+}
+
+/// Runs a write again while the file is busy (another window or command writing), for up to a
+/// minute: what it records happened already and must not be lost.
+fn persist<T>(db: &mut Db, mut f: impl FnMut(&mut Db) -> Result<T>) -> Result<T> {
+    let mut tries = 0;
+    loop {
+        match f(db) {
+            Err(Error::Busy) if tries < 12 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_secs(5));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Checks consent again and marks the message `sending`; `None` when it is no longer to be
@@ -382,6 +412,20 @@ fn claim(db: &mut Db, id: &str, report: &mut SendReport) -> Result<Option<Outgoi
         let Some((entity, entity_id, outgoing)) = row else {
             return Ok(None);
         };
+        // A sequence step whose enrolment stopped since it was queued (a reply, a
+        // conversion) is not sent.
+        let stopped: Option<String> = w
+            .conn()
+            .prepare_cached(
+                "SELECT e.stop_reason FROM outbox o JOIN sequence_enrolments e ON e.id = o.enrolment_id
+                  WHERE o.id = ?1 AND e.status = 'stopped'",
+            )?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        if stopped.is_some() {
+            w.update(TABLE, id, &[("status", Value::Text("cancelled".into()))])?;
+            return Ok(None);
+        }
         let skip = match Recipient::load(w.conn(), &entity, &entity_id) {
             Ok(r) => r.skip_reason(),
             Err(Error::NotFound { .. }) => Some("the recipient was deleted".into()),
@@ -430,10 +474,15 @@ fn mark_sent(w: &Writer<'_>, id: &str, tz: chrono_tz::Tz) -> Result<()> {
             notes: Some(crate::validate::clip(&text, crate::validate::NOTES_MAX)),
             direction: Some(crate::activities::Direction::Outbound),
             done: true,
-            links: vec![crate::activities::RecordRef {
-                entity: entity.clone(),
-                id: entity_id.clone(),
-            }],
+            // A recipient deleted while the message was on its way has no timeline left.
+            links: if crate::store::exists(w.conn(), &entity, &entity_id)? {
+                vec![crate::activities::RecordRef {
+                    entity: entity.clone(),
+                    id: entity_id.clone(),
+                }]
+            } else {
+                Vec::new()
+            },
             ..Default::default()
         },
         tz,
@@ -469,7 +518,9 @@ fn mark_failed(
                 r.get::<_, i64>(0)
             })?
             + 1;
-    let give_up = failure.permanent || attempts >= MAX_ATTEMPTS;
+    // Being offline (or a setup problem) is not the message's fault: it waits, however long,
+    // without using up its tries.
+    let give_up = failure.permanent || (attempts >= MAX_ATTEMPTS && !failure.unreachable);
     let (status, next) = if give_up {
         ("failed", Value::Null)
     } else {
@@ -492,22 +543,32 @@ fn mark_failed(
 }
 
 /// Tries messages again at the next send, now: failed ones go back in the queue, and queued
-/// ones waiting out a back-off wait no longer (all of them, or those given). Returns how many.
+/// ones waiting out a back-off wait no longer. Without ids: all of them, except messages that
+/// may already have gone (`unsure`) and those of a cancelled promotion or a stopped
+/// sequence. With ids: those messages, `unsure` ones included (the user checked). Returns how
+/// many.
 pub fn retry(db: &mut Db, ids: &[String]) -> Result<usize> {
     let chosen: Vec<String> = if ids.is_empty() {
         db.conn()
             .prepare_cached(
-                "SELECT id FROM outbox
-                  WHERE status = 'failed' OR (status = 'queued' AND next_attempt_at IS NOT NULL)",
+                "SELECT o.id FROM outbox o
+                  WHERE (o.status = 'failed' OR (o.status = 'queued' AND o.next_attempt_at IS NOT NULL))
+                    AND NOT EXISTS (SELECT 1 FROM promotions p
+                                     WHERE p.id = o.promotion_id AND p.status = 'cancelled')
+                    AND NOT EXISTS (SELECT 1 FROM sequence_enrolments e
+                                     WHERE e.id = o.enrolment_id AND e.status = 'stopped')",
             )?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?
     } else {
         for id in ids {
             let m = get(db.conn(), id)?;
-            if !matches!(m.status, OutboxStatus::Failed | OutboxStatus::Queued) {
+            if !matches!(
+                m.status,
+                OutboxStatus::Failed | OutboxStatus::Queued | OutboxStatus::Unsure
+            ) {
                 return Err(Error::Conflict(format!(
-                    "message {id} is {}; only failed or waiting messages are tried again",
+                    "message {id} is {}; only failed, waiting or interrupted messages are tried again",
                     m.status.as_str()
                 )));
             }
@@ -543,7 +604,7 @@ pub(crate) fn cancel_in(w: &Writer<'_>, ids: &[String]) -> Result<usize> {
             .prepare_cached("SELECT status FROM outbox WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
             .optional()?;
-        if matches!(status.as_deref(), Some("queued" | "failed")) {
+        if matches!(status.as_deref(), Some("queued" | "failed" | "unsure")) {
             w.update(TABLE, id, &[("status", Value::Text("cancelled".into()))])?;
             n += 1;
         }

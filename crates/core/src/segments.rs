@@ -494,6 +494,7 @@ pub(crate) fn condition_sql(
     today: NaiveDate,
 ) -> Result<(String, Vec<Value>)> {
     let known = builtins(entity);
+    let tz = crate::time::local_zone();
     let mut c = Checker::default();
     let mut parts = Vec::new();
     let mut params = Vec::new();
@@ -515,27 +516,51 @@ pub(crate) fn condition_sql(
                 );
                 continue;
             }
-            if matches!(cond.op, ConditionOp::Is) {
-                let (sql, p) = crate::fields::filter_condition(
+            let checkbox = field.kind == crate::fields::FieldKind::Checkbox;
+            if matches!(cond.op, ConditionOp::Is)
+                || (checkbox && matches!(cond.op, ConditionOp::Yes | ConditionOp::No))
+            {
+                let wanted = if checkbox && cond.op != ConditionOp::Is {
+                    "yes"
+                } else {
+                    value
+                };
+                match crate::fields::filter_condition(
                     conn,
                     entity.as_str(),
                     "r",
                     &crate::list::CustomFilter {
                         field_id: field.id.clone(),
-                        value: value.to_owned(),
+                        value: wanted.to_owned(),
                     },
-                )?;
-                parts.push(sql);
-                params.extend(p);
+                ) {
+                    Ok((sql, p)) => {
+                        parts.push(if cond.op == ConditionOp::No {
+                            format!("NOT ({sql})")
+                        } else {
+                            sql
+                        });
+                        params.extend(p);
+                    }
+                    Err(e) => {
+                        for f in e.field_errors() {
+                            c.fail(format!("{at}.value"), &f.message);
+                        }
+                    }
+                }
                 continue;
             }
+            // The id is a custom field's, read from the database; the entity a known name.
             let expr = format!(
-                "(SELECT v.value FROM custom_values v WHERE v.field_id = '{}' AND v.entity_id = r.id)",
+                "(SELECT v.value FROM custom_values v
+                   WHERE v.entity = '{}' AND v.entity_id = r.id AND v.field_id = '{}')",
+                entity.as_str(),
                 field.id.replace('\'', "")
             );
             let kind = match field.kind {
                 crate::fields::FieldKind::Date => SegmentFieldKind::Date,
                 crate::fields::FieldKind::Number => SegmentFieldKind::Number,
+                crate::fields::FieldKind::Checkbox => SegmentFieldKind::Boolean,
                 _ => SegmentFieldKind::Text,
             };
             (kind, expr)
@@ -613,14 +638,41 @@ pub(crate) fn condition_sql(
                     );
                     continue;
                 };
-                let sql = match cond.op {
-                    // Never is before any day.
-                    Before => format!("ifnull(substr({expr}, 1, 10), '') < ?"),
-                    After => format!("substr({expr}, 1, 10) > ?"),
-                    _ => format!("substr({expr}, 1, 10) = ?"),
+                // Time stamps (UTC) are compared from local midnight; days as days.
+                let stamped = matches!(cond.field.as_str(), "created" | "last_activity");
+                let bound = |d: NaiveDate| -> Value {
+                    Value::Text(if stamped {
+                        crate::time::stamp(crate::time::start_of_day(tz, d))
+                    } else {
+                        d.format("%Y-%m-%d").to_string()
+                    })
                 };
-                parts.push(sql);
-                params.push(Value::Text(day.format("%Y-%m-%d").to_string()));
+                let next = day.checked_add_days(Days::new(1)).unwrap_or(day);
+                let value_sql = if stamped {
+                    expr.clone()
+                } else {
+                    format!("substr({expr}, 1, 10)")
+                };
+                match cond.op {
+                    // Never having had an activity is before any day.
+                    Before if cond.field == "last_activity" => {
+                        parts.push(format!("ifnull({value_sql}, '') < ?"));
+                        params.push(bound(day));
+                    }
+                    Before => {
+                        parts.push(format!("{value_sql} < ?"));
+                        params.push(bound(day));
+                    }
+                    After => {
+                        parts.push(format!("{value_sql} >= ?"));
+                        params.push(bound(next));
+                    }
+                    _ => {
+                        parts.push(format!("{value_sql} >= ? AND {value_sql} < ?"));
+                        params.push(bound(day));
+                        params.push(bound(next));
+                    }
+                }
             }
             (K::Number, AtLeast | AtMost | Is) => {
                 let Ok(n) = value.replace([',', ' ', '_'], "").parse::<f64>() else {
@@ -836,7 +888,9 @@ pub fn export_csv(
     today: NaiveDate,
     path: &std::path::Path,
 ) -> Result<usize> {
-    let all = members(conn, id, today, 0, i64::MAX)?;
+    let s = get(conn, id)?;
+    let (sql, params) = members_sql(conn, Some(&s.id), s.kind, s.entity, &s.filter, today)?;
+    let all = members_where(conn, s.entity, &sql, params, 0, i64::MAX)?;
     let io = |source| Error::Io {
         action: "write",
         path: path.to_owned(),
@@ -845,7 +899,7 @@ pub fn export_csv(
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut w = csv::Writer::from_writer(&mut out);
-        let header = match get(conn, id)?.entity {
+        let header = match s.entity {
             SegmentEntity::Accounts => ["id", "name", "email", "industry", "phone"],
             _ => ["id", "name", "email", "company", "phone"],
         };
@@ -1018,6 +1072,31 @@ pub(crate) fn forget_member(w: &crate::store::Writer<'_>, id: &str) -> Result<()
     Ok(())
 }
 
+/// Moves a merged record's static-list memberships to the record it was merged into.
+pub(crate) fn move_member(w: &crate::store::Writer<'_>, survivor: &str, other: &str) -> Result<()> {
+    let rows: Vec<(String, bool)> = w
+        .conn()
+        .prepare_cached(
+            "SELECT o.id, EXISTS (SELECT 1 FROM segment_members s
+                                   WHERE s.segment_id = o.segment_id AND s.entity_id = ?1)
+               FROM segment_members o WHERE o.entity_id = ?2",
+        )?
+        .query_map((survivor, other), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, survivor_in_it) in rows {
+        if survivor_in_it {
+            w.delete("segment_members", &id)?;
+        } else {
+            w.update(
+                "segment_members",
+                &id,
+                &[("entity_id", Value::Text(survivor.to_owned()))],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// A static list holding today's members of a dynamic segment.
 pub fn freeze(db: &mut Db, id: &str, name: &str, today: NaiveDate) -> Result<Segment> {
     let s = get(db.conn(), id)?;
@@ -1030,18 +1109,30 @@ pub fn freeze(db: &mut Db, id: &str, name: &str, today: NaiveDate) -> Result<Seg
         ))?
         .query_map(rusqlite::params_from_iter(params), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let list = create(
-        db,
-        &SegmentInput {
-            name: name.to_owned(),
-            entity: s.entity,
-            kind: SegmentKind::Static,
-            filter: SegmentFilter::default(),
-            description: Some(format!("Frozen from \"{}\" on {today}", s.name)),
-        },
-    )?;
-    add_members(db, &list.id, &ids)?;
-    Ok(list)
+    let input = SegmentInput {
+        name: name.to_owned(),
+        entity: s.entity,
+        kind: SegmentKind::Static,
+        filter: SegmentFilter::default(),
+        description: Some(format!("Frozen from \"{}\" on {today}", s.name)),
+    };
+    let fields = check(db.conn(), &input)?;
+    let list = crate::new_id();
+    db.write(|w| {
+        w.insert(TABLE, &list, &fields)?;
+        for record in &ids {
+            w.insert(
+                "segment_members",
+                &crate::new_id(),
+                &[
+                    ("segment_id", Value::Text(list.clone())),
+                    ("entity_id", Value::Text(record.clone())),
+                ],
+            )?;
+        }
+        Ok(())
+    })?;
+    get(db.conn(), &list)
 }
 
 /// Makes a segment's members (contacts and leads; an account segment's contacts) members of a
@@ -1053,12 +1144,7 @@ pub fn add_to_campaign(
     today: NaiveDate,
 ) -> Result<usize> {
     let people = recipients(db.conn(), segment_id, today)?;
-    let (leads, contacts): (Vec<_>, Vec<_>) = people.into_iter().partition(|(e, _)| e == "leads");
-    let ids = |v: Vec<(String, String)>| v.into_iter().map(|(_, id)| id).collect::<Vec<_>>();
-    Ok(
-        crate::campaigns::add_members(db, campaign_id, "contacts", &ids(contacts))?
-            + crate::campaigns::add_members(db, campaign_id, "leads", &ids(leads))?,
-    )
+    crate::campaigns::add_members_all(db, campaign_id, &people)
 }
 
 const SELECT: &str =
@@ -1071,7 +1157,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Segment> {
         name: r.get(1)?,
         entity: SegmentEntity::parse(&r.get::<_, String>(2)?).unwrap_or(SegmentEntity::Contacts),
         kind: SegmentKind::parse(&r.get::<_, String>(3)?).unwrap_or(SegmentKind::Static),
-        filter: serde_json::from_str(&definition).unwrap_or_default(),
+        // A definition that cannot be read must never become "no conditions" (everyone).
+        filter: serde_json::from_str(&definition).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
+        })?,
         description: r.get(5)?,
         created_at: r.get(6)?,
         updated_at: r.get(7)?,

@@ -435,16 +435,30 @@ pub fn enroll(
     ids: &[String],
     today: NaiveDate,
 ) -> Result<EnrolReport> {
+    let people: Vec<(String, String)> = ids
+        .iter()
+        .map(|id| (entity.to_owned(), id.clone()))
+        .collect();
+    enroll_all(db, sequence_id, &people, today)
+}
+
+/// Enrols `(entity, id)` pairs in one save.
+fn enroll_all(
+    db: &mut Db,
+    sequence_id: &str,
+    people: &[(String, String)],
+    today: NaiveDate,
+) -> Result<EnrolReport> {
     let s = get(db.conn(), sequence_id)?;
-    if !matches!(entity, "contacts" | "leads") {
-        return Err(Error::invalid(
-            "entity",
-            "contacts and leads are enrolled in sequences",
-        ));
-    }
     db.write(|w| {
         let mut report = EnrolReport::default();
-        for id in ids {
+        for (entity, id) in people {
+            if !matches!(entity.as_str(), "contacts" | "leads") {
+                return Err(Error::invalid(
+                    "entity",
+                    "contacts and leads are enrolled in sequences",
+                ));
+            }
             if !crate::store::exists(w.conn(), entity, id)? {
                 return Err(Error::not_found(
                     if entity == "leads" { "lead" } else { "contact" },
@@ -461,7 +475,7 @@ pub fn enroll(
     })
 }
 
-/// Enrols a segment's members (an account segment's contacts) as of today.
+/// Enrols a segment's members (an account segment's contacts) as of today, in one save.
 pub fn enroll_segment(
     db: &mut Db,
     sequence_id: &str,
@@ -469,20 +483,7 @@ pub fn enroll_segment(
     today: NaiveDate,
 ) -> Result<EnrolReport> {
     let people = crate::segments::recipients(db.conn(), segment_id, today)?;
-    let mut report = EnrolReport::default();
-    for entity in ["contacts", "leads"] {
-        let ids: Vec<String> = people
-            .iter()
-            .filter(|(e, _)| e == entity)
-            .map(|(_, id)| id.clone())
-            .collect();
-        if !ids.is_empty() {
-            let r = enroll(db, sequence_id, entity, &ids, today)?;
-            report.enrolled += r.enrolled;
-            report.already += r.already;
-        }
-    }
-    Ok(report)
+    enroll_all(db, sequence_id, &people, today)
 }
 
 /// Enrols a new lead in every active sequence whose rule it matches (a domain-event reaction,
@@ -567,12 +568,68 @@ fn stop_all_in(w: &Writer<'_>, entity: &str, id: &str, reason: StopReason) -> Re
     Ok(running.len())
 }
 
+/// Moves a merged record's sequences and messages to the record it was merged into. Where
+/// both were in the same sequence, the survivor's enrolment goes on and the other's stops.
+pub(crate) fn move_records(
+    w: &Writer<'_>,
+    entity: &str,
+    survivor: &str,
+    other: &str,
+) -> Result<()> {
+    let rows: Vec<(String, bool)> = w
+        .conn()
+        .prepare_cached(
+            "SELECT o.id, EXISTS (SELECT 1 FROM sequence_enrolments s WHERE s.sequence_id = o.sequence_id
+                                     AND s.entity = o.entity AND s.entity_id = ?1)
+               FROM sequence_enrolments o WHERE o.entity = ?2 AND o.entity_id = ?3",
+        )?
+        .query_map((survivor, entity, other), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, survivor_in_it) in rows {
+        if survivor_in_it {
+            let active: bool = w.conn().query_row(
+                "SELECT status = 'active' FROM sequence_enrolments WHERE id = ?1",
+                [&id],
+                |r| r.get(0),
+            )?;
+            if active {
+                stop_in(w, &id, StopReason::Removed)?;
+                cancel_queued(w, &id)?;
+            }
+        } else {
+            w.update(
+                ENROLMENTS,
+                &id,
+                &[("entity_id", Value::Text(survivor.to_owned()))],
+            )?;
+        }
+    }
+    // Messages follow, unless the survivor got the same promotion (one copy each).
+    let messages: Vec<String> = w
+        .conn()
+        .prepare_cached(
+            "SELECT o.id FROM outbox o WHERE o.entity = ?1 AND o.entity_id = ?2
+                AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.promotion_id = o.promotion_id
+                                   AND s.entity = o.entity AND s.entity_id = ?3)",
+        )?
+        .query_map((entity, other, survivor), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in messages {
+        w.update(
+            "outbox",
+            &id,
+            &[("entity_id", Value::Text(survivor.to_owned()))],
+        )?;
+    }
+    Ok(())
+}
+
 /// Logs a reply from a contact or lead as an inbound e-mail on their timeline; it stops their
 /// sequences and counts as a response in the campaigns they belong to.
 pub fn record_reply(db: &mut Db, entity: &str, id: &str, subject: &str) -> Result<usize> {
     let who = Recipient::load(db.conn(), entity, id)?;
     let tz = crate::time::local_zone();
-    let stopped = db.write(|w| {
+    db.write(|w| {
         crate::activities::create_in(
             w,
             &crate::activities::ActivityInput {
@@ -592,25 +649,9 @@ pub fn record_reply(db: &mut Db, entity: &str, id: &str, subject: &str) -> Resul
             },
             tz,
         )?;
+        crate::campaigns::mark_responded(w, entity, id)?;
         stop_all_in(w, entity, id, StopReason::Replied)
-    })?;
-    let campaigns: Vec<String> = db
-        .conn()
-        .prepare_cached(
-            "SELECT campaign_id FROM campaign_members WHERE entity = ?1 AND entity_id = ?2",
-        )?
-        .query_map((entity, id), |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for c in campaigns {
-        crate::campaigns::set_member_status(
-            db,
-            &c,
-            entity,
-            id,
-            crate::campaigns::MemberStatus::Responded,
-        )?;
-    }
-    Ok(stopped)
+    })
 }
 
 /// Marks a contact or lead unsubscribed (from today) and stops their sequences; queued
@@ -699,8 +740,20 @@ pub fn run(db: &mut Db, today: NaiveDate) -> Result<RunReport> {
             .optional()?;
         let next_delay = delay(db.conn(), &e.sequence_id, e.next_position + 1)?;
         db.write(|w| {
+            // Read again inside the write: the window may have stopped or moved it meanwhile.
+            let still: bool = w
+                .conn()
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM sequence_enrolments
+                      WHERE id = ?1 AND status = 'active' AND next_position = ?2)",
+                )?
+                .query_row((&e.id, e.next_position), |r| r.get(0))?;
+            if !still {
+                return Ok(());
+            }
             if let Some(reason) = stop {
                 stop_in(w, &e.id, reason)?;
+                cancel_queued(w, &e.id)?;
                 report.stopped += 1;
                 return Ok(());
             }

@@ -115,7 +115,9 @@ impl Recipient {
 
     /// Why a message may not go to them; `None` when it may.
     pub fn skip_reason(&self) -> Option<String> {
-        if self.unsubscribed {
+        if self.converted {
+            Some("converted: write to the contact it became".into())
+        } else if self.unsubscribed {
             Some("unsubscribed".into())
         } else if self.do_not_email {
             Some("marked do not e-mail".into())

@@ -745,3 +745,280 @@ fn a_promotion_previews_its_recipients_skips_those_without_consent_and_can_be_ca
     assert_eq!((after.progress.queued, after.progress.cancelled), (0, 1));
     assert!(queued_subjects(&db, &ann).contains(&"Winter deals for Crumb & Co".to_owned()));
 }
+
+#[test]
+fn merging_two_contacts_keeps_their_lists_sequences_and_campaigns() {
+    let mut db = Db::open_in_memory().unwrap();
+    let seq = welcome_sequence(&mut db, false, None);
+    let ann = person(&mut db, "Ann", "Baker", None, Some("ann@example.com"));
+    let twin = person(&mut db, "Ann", "Baker", None, Some("ann.baker@example.com"));
+    let list = segments::create(
+        &mut db,
+        &SegmentInput {
+            name: "Fair visitors".into(),
+            entity: SegmentEntity::Contacts,
+            kind: SegmentKind::Static,
+            filter: SegmentFilter::default(),
+            description: None,
+        },
+    )
+    .unwrap();
+    segments::add_members(&mut db, &list.id, std::slice::from_ref(&twin)).unwrap();
+    let campaign = rapport_core::campaigns::create(
+        &mut db,
+        &rapport_core::campaigns::CampaignInput {
+            name: "Fair".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    rapport_core::campaigns::add_members(
+        &mut db,
+        &campaign.id,
+        "contacts",
+        std::slice::from_ref(&twin),
+    )
+    .unwrap();
+    let today = day("2026-11-02");
+    // Only the twin was in the sequence: after the merge, Ann is, and gets its next step.
+    sequences::enroll(
+        &mut db,
+        &seq,
+        "contacts",
+        std::slice::from_ref(&twin),
+        today,
+    )
+    .unwrap();
+
+    contacts::merge(&mut db, &ann, &twin, &Default::default()).unwrap();
+
+    let members = segments::members(db.conn(), &list.id, today, 0, 10).unwrap();
+    assert_eq!(members.members.len(), 1);
+    assert_eq!(members.members[0].id, ann);
+    let in_campaign = rapport_core::campaigns::members(db.conn(), &campaign.id).unwrap();
+    assert_eq!(in_campaign[0].entity_id, ann);
+    let hers = sequences::enrolments_of(db.conn(), "contacts", &ann).unwrap();
+    assert_eq!(hers.len(), 1);
+    assert_eq!(hers[0].status, EnrolmentStatus::Active);
+    assert_eq!(sequences::run(&mut db, today).unwrap().queued, 1);
+    assert_eq!(queued_subjects(&db, &ann), ["Welcome, Ann"]);
+}
+
+/// A server that never answers (the laptop is offline), or that answers "try later" (4xx),
+/// recording what it was handed. Delivery itself is checked against a real server in
+/// tests/smtp; these check the outbox's bookkeeping over days of failures.
+struct Server {
+    reply: Option<rapport_core::mailer::SendFailure>,
+    got: Vec<String>,
+}
+
+impl rapport_core::mailer::Sender for Server {
+    fn send(
+        &mut self,
+        m: &rapport_core::mailer::Outgoing,
+    ) -> Result<(), rapport_core::mailer::SendFailure> {
+        self.got.push(m.subject.clone());
+        match &self.reply {
+            Some(f) => Err(f.clone()),
+            None => Ok(()),
+        }
+    }
+}
+
+fn offline() -> Server {
+    Server {
+        reply: Some(rapport_core::mailer::SendFailure {
+            permanent: false,
+            unreachable: true,
+            reason: "could not reach the server: Connection refused".into(),
+        }),
+        got: Vec::new(),
+    }
+}
+
+#[test]
+fn a_week_offline_never_uses_up_a_messages_tries_but_try_later_answers_do() {
+    let mut db = Db::open_in_memory().unwrap();
+    let seq = welcome_sequence(&mut db, false, None);
+    let ann = person(&mut db, "Ann", "Baker", None, Some("ann@example.com"));
+    sequences::enroll(
+        &mut db,
+        &seq,
+        "contacts",
+        std::slice::from_ref(&ann),
+        day("2026-11-02"),
+    )
+    .unwrap();
+    sequences::run(&mut db, day("2026-11-02")).unwrap();
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-02T08:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let mut server = offline();
+    // Every 5 hours for a week: each try is put off, never given up.
+    for i in 0..34 {
+        let now = start + chrono::Duration::hours(5 * i);
+        let r = outbox::send_due(&mut db, &mut server, now, 100, &|| true).unwrap();
+        assert_eq!((r.sent, r.failed), (0, 0));
+    }
+    let m = &outbox::list(db.conn(), &OutboxQuery::default()).unwrap()[0];
+    assert_eq!(m.status, OutboxStatus::Queued);
+    assert!(m.attempts > outbox::MAX_ATTEMPTS, "{}", m.attempts);
+    assert!(
+        m.last_error
+            .as_deref()
+            .unwrap()
+            .contains("Connection refused")
+    );
+
+    // Back online: it goes once, and is an e-mail on Ann's timeline.
+    let mut server = Server {
+        reply: None,
+        got: Vec::new(),
+    };
+    let later = start + chrono::Duration::days(8);
+    let r = outbox::send_due(&mut db, &mut server, later, 100, &|| true).unwrap();
+    assert_eq!(r.sent, 1);
+    assert_eq!(server.got, ["Welcome, Ann"]);
+    outbox::send_due(&mut db, &mut server, later, 100, &|| true).unwrap();
+    assert_eq!(server.got.len(), 1, "never twice");
+    let sent = outbox::get(db.conn(), &m.id).unwrap();
+    assert_eq!(sent.status, OutboxStatus::Sent);
+    let activity = activities::get(db.conn(), sent.activity_id.as_deref().unwrap()).unwrap();
+    assert_eq!(activity.kind, ActivityKind::Email);
+
+    // A server that keeps saying "try later" (451) fails the message after 10 tries.
+    let bob = person(&mut db, "Bob", "Rye", None, Some("bob@example.com"));
+    sequences::enroll(
+        &mut db,
+        &seq,
+        "contacts",
+        std::slice::from_ref(&bob),
+        day("2026-11-10"),
+    )
+    .unwrap();
+    sequences::run(&mut db, day("2026-11-10")).unwrap();
+    let mut busy = Server {
+        reply: Some(rapport_core::mailer::SendFailure {
+            permanent: false,
+            unreachable: false,
+            reason: "the server answered 451: try again later".into(),
+        }),
+        got: Vec::new(),
+    };
+    for i in 0..20 {
+        let now = later + chrono::Duration::hours(5 * i);
+        outbox::send_due(&mut db, &mut busy, now, 100, &|| true).unwrap();
+    }
+    // (Ann's second step fell due on the 4th and was queued in the same run.)
+    let tries = busy.got.iter().filter(|s| *s == "Welcome, Bob").count();
+    assert_eq!(tries as i64, outbox::MAX_ATTEMPTS);
+    let failed = outbox::list(
+        db.conn(),
+        &OutboxQuery {
+            status: Some(OutboxStatus::Failed),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(failed.len(), 2);
+    assert!(failed[0].last_error.as_deref().unwrap().contains("451"));
+}
+
+#[test]
+fn a_message_cut_off_while_sending_is_never_sent_again_without_the_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let mut db = Db::open(&path).unwrap();
+    let seq = welcome_sequence(&mut db, false, None);
+    let ann = person(&mut db, "Ann", "Baker", None, Some("ann@example.com"));
+    sequences::enroll(
+        &mut db,
+        &seq,
+        "contacts",
+        std::slice::from_ref(&ann),
+        day("2026-11-02"),
+    )
+    .unwrap();
+    sequences::run(&mut db, day("2026-11-02")).unwrap();
+    // The app stops while the server is taking the message: simulate the state it leaves.
+    let id = outbox::list(db.conn(), &OutboxQuery::default()).unwrap()[0]
+        .id
+        .clone();
+    #[allow(clippy::disallowed_methods)]
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "UPDATE outbox SET status = 'sending', updated_at = '2026-11-02T08:00:00.000Z' WHERE id = ?1",
+        [&id],
+    )
+    .unwrap();
+    drop(raw);
+    let now = chrono::Utc::now();
+    assert_eq!(outbox::recover(&mut db, now).unwrap(), 1);
+    let m = outbox::get(db.conn(), &id).unwrap();
+    assert_eq!(m.status, OutboxStatus::Unsure);
+    assert!(
+        m.last_error
+            .as_deref()
+            .unwrap()
+            .contains("may have been sent")
+    );
+    // "Try all again" leaves it; retrying that very message sends it.
+    assert_eq!(outbox::retry(&mut db, &[]).unwrap(), 0);
+    let mut server = Server {
+        reply: None,
+        got: Vec::new(),
+    };
+    outbox::send_due(&mut db, &mut server, now, 100, &|| true).unwrap();
+    assert!(server.got.is_empty());
+    assert_eq!(
+        outbox::retry(&mut db, std::slice::from_ref(&id)).unwrap(),
+        1
+    );
+    outbox::send_due(&mut db, &mut server, now, 100, &|| true).unwrap();
+    assert_eq!(server.got, ["Welcome, Ann"]);
+}
+
+#[test]
+fn a_step_queued_before_a_conversion_is_not_sent_after_it() {
+    let mut db = Db::open_in_memory().unwrap();
+    let seq = welcome_sequence(&mut db, false, None);
+    let lead = leads::create(
+        &mut db,
+        &LeadInput {
+            name: "Wendy Web".into(),
+            email: Some("wendy@example.com".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let today = rapport_core::time::today();
+    sequences::enroll(
+        &mut db,
+        &seq,
+        "leads",
+        std::slice::from_ref(&lead.id),
+        today,
+    )
+    .unwrap();
+    // Queued while offline, then the lead converts before the network is back.
+    sequences::run(&mut db, today).unwrap();
+    leads::convert(
+        &mut db,
+        &lead.id,
+        &ConvertInput {
+            no_account: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut server = Server {
+        reply: None,
+        got: Vec::new(),
+    };
+    let r = outbox::send_due(&mut db, &mut server, chrono::Utc::now(), 100, &|| true).unwrap();
+    assert_eq!(r.sent, 0);
+    assert!(server.got.is_empty());
+    let m = &outbox::list(db.conn(), &OutboxQuery::default()).unwrap()[0];
+    assert_eq!(m.status, OutboxStatus::Skipped);
+    assert!(m.skip_reason.as_deref().unwrap().starts_with("converted"));
+}

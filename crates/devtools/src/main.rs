@@ -18,6 +18,7 @@ use serde::Serialize;
 mod analytics_bench;
 mod generate;
 mod leads_bench;
+mod marketing_bench;
 mod sales_bench;
 mod service_bench;
 mod words;
@@ -85,6 +86,12 @@ enum Command {
         #[arg(long)]
         db: PathBuf,
     },
+    /// Time segments and promotions on an existing database (adds a segment, a template and
+    /// a cancelled promotion to it).
+    Marketing {
+        #[arg(long)]
+        db: PathBuf,
+    },
     /// Run every benchmark and write the results.
     Run {
         #[arg(long, default_value_t = 100_000)]
@@ -109,6 +116,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Command::Analytics { db } => {
             let mut database = Db::open(&db)?;
             for case in analytics_bench::cases(&mut database)? {
+                report(&format!(
+                    "{}: p50 {:.1} ms, p99 {:.1} ms (baseline p50 {:.1} ms)",
+                    case.name, case.ours.p50_ms, case.ours.p99_ms, case.baseline.p50_ms
+                ));
+            }
+        }
+        Command::Marketing { db } => {
+            let mut database = Db::open(&db)?;
+            for case in marketing_bench::cases(&mut database)? {
                 report(&format!(
                     "{}: p50 {:.1} ms, p99 {:.1} ms (baseline p50 {:.1} ms)",
                     case.name, case.ours.p50_ms, case.ours.p99_ms, case.baseline.p50_ms
@@ -792,6 +808,7 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
     // ---- sales documents: invoices list, account money, issuing, printing
     cases.extend(sales_bench::cases(&mut db)?);
     cases.extend(analytics_bench::cases(&mut db)?);
+    cases.extend(marketing_bench::cases(&mut db)?);
 
     // ---- importing a 100,000-row CSV into an empty database
     report("import: 100000 CSV rows");

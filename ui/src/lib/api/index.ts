@@ -453,6 +453,8 @@ export const api = {
       retry: (ids: string[] = []) => call<number>("outbox_retry", { ids }),
       cancel: (ids: string[]) => call<number>("outbox_cancel", { ids }),
       sendNow: () => call<WorkReport>("outbox_send_now"),
+      /** Why the background sender's last round could not run (keyring, password, busy file). */
+      problem: () => call<string | null>("outbox_problem"),
     },
     smtp: {
       status: () => call<SmtpStatus>("smtp_status"),

@@ -3,4 +3,4 @@
 /**
  * How many messages are in each state.
  */
-export type OutboxCounts = { queued: number, sending: number, sent: number, failed: number, skipped: number, cancelled: number, };
+export type OutboxCounts = { queued: number, sending: number, sent: number, failed: number, skipped: number, cancelled: number, unsure: number, };

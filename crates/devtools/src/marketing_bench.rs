@@ -1,0 +1,158 @@
+//! Benchmarks of marketing on the 100k database: a segment's live count and preview while it
+//! is being built, and a promotion's preview and queueing for one industry's contacts.
+
+use rapport_core::Db;
+use rapport_core::promotions::{self, PromotionInput};
+use rapport_core::segments::{
+    self, ConditionOp, SegmentCondition, SegmentEntity, SegmentFilter, SegmentInput, SegmentKind,
+    SegmentMatch,
+};
+use rapport_core::templates::{self, EmailTemplateInput};
+use rusqlite::Connection;
+
+use crate::{Case, Stats, report, samples, time};
+
+fn cond(field: &str, op: ConditionOp, value: &str) -> SegmentCondition {
+    SegmentCondition {
+        field: field.into(),
+        op,
+        value: value.into(),
+    }
+}
+
+pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
+    let mut cases = Vec::new();
+    let today = rapport_core::time::today();
+    let runs: Vec<usize> = (0..10).collect();
+    #[allow(clippy::disallowed_methods)] // the baseline is raw SQLite on purpose
+    let base = Connection::open(db.path().unwrap_or(std::path::Path::new(":memory:")))?;
+
+    // The builder's live count: three conditions on accounts, activity and consent.
+    report("marketing: segment live count");
+    let filter = SegmentFilter {
+        combine: SegmentMatch::All,
+        conditions: vec![
+            cond("industry", ConditionOp::Is, "Retail"),
+            cond("last_activity", ConditionOp::Before, "90d"),
+            cond("emailable", ConditionOp::Yes, ""),
+        ],
+    };
+    let mut count = 0;
+    let ours = samples(&runs, |_| {
+        count = segments::count_filter(db.conn(), SegmentEntity::Contacts, &filter, today)
+            .unwrap_or(-1);
+    });
+    let mut all = base.prepare("SELECT count(*) FROM contacts")?;
+    let baseline = samples(&runs, |_| {
+        std::hint::black_box(all.query_row([], |r| r.get::<_, i64>(0)).ok());
+    });
+    drop(all);
+    cases.push(Case {
+        name: format!(
+            "segment live count over 100,000 contacts: industry, no activity in 90 days, may be e-mailed ({count} match)"
+        ),
+        ours: Stats::of(ours),
+        baseline: Stats::of(baseline),
+        baseline_does: "count(*) of all contacts".into(),
+        budget_ms: Some(250.0),
+        note: "Each condition is a correlated subquery per contact (its account's industry, its newest done activity through the links index, its e-mail rows); the builder recounts 250 ms after the last change.".into(),
+    });
+
+    report("marketing: segment preview");
+    let ours = samples(&runs, |_| {
+        std::hint::black_box(
+            segments::preview(db.conn(), SegmentEntity::Contacts, &filter, today, 50).ok(),
+        );
+    });
+    let mut first = base.prepare(
+        "SELECT id, first_name, last_name FROM contacts ORDER BY last_name, first_name LIMIT 50",
+    )?;
+    let baseline = samples(&runs, |_| {
+        let n = first
+            .query_map([], |r| r.get::<_, String>(0))
+            .map(|r| r.count());
+        std::hint::black_box(n.ok());
+    });
+    drop(first);
+    cases.push(Case {
+        name: "segment preview: the count and the first 50 members by name".into(),
+        ours: Stats::of(ours),
+        baseline: Stats::of(baseline),
+        baseline_does: "the first 50 contacts by name".into(),
+        budget_ms: Some(500.0),
+        note:
+            "Counts, then reads the first page of the members with their e-mail, company and phone."
+                .into(),
+    });
+
+    // A promotion to one industry's contacts (about a tenth of them).
+    let segment = segments::create(
+        db,
+        &SegmentInput {
+            name: "Bench: retail".into(),
+            entity: SegmentEntity::Contacts,
+            kind: SegmentKind::Dynamic,
+            filter: SegmentFilter {
+                combine: SegmentMatch::All,
+                conditions: vec![cond("industry", ConditionOp::Is, "Retail")],
+            },
+            description: None,
+        },
+    )?;
+    let template = templates::create(
+        db,
+        &EmailTemplateInput {
+            name: "Bench: offer".into(),
+            subject: "An offer for {{company}}".into(),
+            body: "Hello {{first_name|there}},\n\nThis month only.\n\n{{owner}}".into(),
+        },
+    )?;
+    let input = PromotionInput {
+        name: "Bench promotion".into(),
+        template: template.id,
+        segment: segment.id,
+        campaign: None,
+    };
+    report("marketing: promotion preview");
+    let mut total = 0;
+    let ours = samples(&runs[..3], |_| {
+        total = promotions::preview(db.conn(), &input, today)
+            .map(|p| p.total)
+            .unwrap_or(-1);
+    });
+    let mut emails = base.prepare("SELECT contact_id, address FROM contact_emails")?;
+    let baseline = samples(&runs[..3], |_| {
+        let n = emails
+            .query_map([], |r| r.get::<_, String>(0))
+            .map(|r| r.count());
+        std::hint::black_box(n.ok());
+    });
+    drop(emails);
+    cases.push(Case {
+        name: format!("promotion preview: {total} recipients, who is skipped and why, a sample"),
+        ours: Stats::of(ours),
+        baseline: Stats::of(baseline),
+        baseline_does: "read every contact e-mail address".into(),
+        budget_ms: Some(1000.0),
+        note: "Loads each recipient's name, company, address, owner and consent once.".into(),
+    });
+
+    report("marketing: promotion queue");
+    let (queued, took) = time(|| promotions::queue(db, &input, today));
+    let queued = queued?;
+    cases.push(Case {
+        name: format!(
+            "queue a promotion: {} messages filled and written to the outbox in one save",
+            queued.progress.total()
+        ),
+        ours: Stats::of(vec![took]),
+        baseline: Stats::of(vec![took]),
+        baseline_does: "(none: one-shot)".into(),
+        budget_ms: Some(5000.0),
+        note:
+            "One transaction with the change log; skipped recipients are written with their reason."
+                .into(),
+    });
+    promotions::cancel(db, &queued.id)?;
+    Ok(cases)
+}
