@@ -312,26 +312,38 @@ pub(crate) fn add_members_all(
                     id,
                 ));
             }
-            if member_id(w, campaign_id, entity, id)?.is_some() {
-                continue;
+            if add_member_in(w, campaign_id, entity, id)? {
+                added += 1;
             }
-            w.insert(
-                "campaign_members",
-                &crate::new_id(),
-                &[
-                    ("campaign_id", Value::Text(campaign_id.to_owned())),
-                    ("entity", Value::Text(entity.clone())),
-                    ("entity_id", Value::Text(id.clone())),
-                    (
-                        "status",
-                        Value::Text(MemberStatus::Targeted.as_str().into()),
-                    ),
-                ],
-            )?;
-            added += 1;
         }
         Ok(added)
     })
+}
+
+/// Makes a contact or lead a (targeted) member inside a write; `false` when it was one.
+pub(crate) fn add_member_in(
+    w: &Writer<'_>,
+    campaign_id: &str,
+    entity: &str,
+    id: &str,
+) -> Result<bool> {
+    if member_id(w, campaign_id, entity, id)?.is_some() {
+        return Ok(false);
+    }
+    w.insert(
+        "campaign_members",
+        &crate::new_id(),
+        &[
+            ("campaign_id", Value::Text(campaign_id.to_owned())),
+            ("entity", Value::Text(entity.to_owned())),
+            ("entity_id", Value::Text(id.to_owned())),
+            (
+                "status",
+                Value::Text(MemberStatus::Targeted.as_str().into()),
+            ),
+        ],
+    )?;
+    Ok(true)
 }
 
 fn member_id(w: &Writer<'_>, campaign_id: &str, entity: &str, id: &str) -> Result<Option<String>> {

@@ -38,7 +38,8 @@ pub struct PromotionInput {
     pub template: String,
     /// A segment's id or name.
     pub segment: String,
-    /// A campaign's id or name: recipients become its members, reached when sent.
+    /// A campaign's id or name: recipients become its members (targeted), `sent` once their
+    /// message went.
     pub campaign: Option<String>,
 }
 
@@ -198,6 +199,9 @@ pub fn queue(db: &mut Db, input: &PromotionInput, today: NaiveDate) -> Result<Pr
             ],
         )?;
         for (entity, person) in &people {
+            if let Some(campaign) = &r.campaign_id {
+                crate::campaigns::add_member_in(w, campaign, entity, person)?;
+            }
             let who = Recipient::load(w.conn(), entity, person)?;
             let email = crate::templates::render(&r.template, &who, &sender, today);
             crate::outbox::queue(

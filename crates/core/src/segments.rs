@@ -565,7 +565,11 @@ pub(crate) fn condition_sql(
             };
             (kind, expr)
         } else if let Some(b) = known.iter().find(|b| b.key == cond.field) {
-            (b.kind, b.expr.clone())
+            if account_column(entity, b.key).is_some() {
+                (b.kind, ACCOUNT_VALUE.to_owned())
+            } else {
+                (b.kind, b.expr.clone())
+            }
         } else {
             c.fail(
                 format!("{at}.field"),
@@ -578,6 +582,7 @@ pub(crate) fn condition_sql(
             );
             continue;
         };
+        let (parts_before, params_before) = (parts.len(), params.len());
         let needs_value = !matches!(
             cond.op,
             ConditionOp::IsSet | ConditionOp::IsNotSet | ConditionOp::Yes | ConditionOp::No
@@ -692,6 +697,24 @@ pub(crate) fn condition_sql(
             }
             _ => bad_op(&mut c),
         }
+        // A contact's account field: tested once over the accounts (a set the contacts are
+        // looked up in), instead of once per contact; a contact without an account is tested
+        // against an empty value, as before.
+        if let (Some(column), true) = (
+            account_column(entity, &cond.field),
+            parts.len() > parts_before,
+        ) {
+            let part = parts.pop().unwrap_or_default();
+            let bound = params.split_off(params_before);
+            parts.push(format!(
+                "CASE WHEN r.account_id IS NULL THEN ({}) ELSE r.account_id IN
+                   (SELECT a.id FROM accounts a WHERE {}) END",
+                part.replace(ACCOUNT_VALUE, "NULL"),
+                part.replace(ACCOUNT_VALUE, &format!("a.{column}"))
+            ));
+            params.extend(bound.iter().cloned());
+            params.extend(bound);
+        }
     }
     c.finish()?;
     if parts.is_empty() {
@@ -707,6 +730,24 @@ pub(crate) fn condition_sql(
         .collect::<Vec<_>>()
         .join(joiner);
     Ok((format!("({sql})"), params))
+}
+
+/// Stands for a contact's account column in a condition until it is placed (see
+/// [`condition_sql`]); never valid SQL by itself.
+const ACCOUNT_VALUE: &str = "\u{1}account\u{1}";
+
+/// The accounts column behind a contact field read from the contact's account.
+fn account_column(entity: SegmentEntity, key: &str) -> Option<&'static str> {
+    if entity != SegmentEntity::Contacts {
+        return None;
+    }
+    match key {
+        "industry" => Some("industry"),
+        "turnover_band" => Some("turnover_band"),
+        "employee_band" => Some("employee_band"),
+        "account_type" => Some("type"),
+        _ => None,
+    }
 }
 
 /// A day written `2026-01-31`, or `90d` (90 days before `today`).

@@ -146,6 +146,12 @@ fn dynamic_segments_combine_conditions_with_and_or_and_count_live() {
         vec![cond("industry", ConditionOp::Is, "bakery")],
     );
     assert_eq!(count(&db, &bakers), 2);
+    // Not Bakery: Cy (Automotive) and Dee, who has no company at all.
+    let not_bakers = filter(
+        SegmentMatch::All,
+        vec![cond("industry", ConditionOp::IsNot, "Bakery")],
+    );
+    assert_eq!(count(&db, &not_bakers), 2);
     // Bakery AND band 1-5M: Ann only.
     let big_bakers = filter(
         SegmentMatch::All,
