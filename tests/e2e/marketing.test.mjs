@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { byTest, cli, click, freshDb, launch, rows, shot, startDriver, step, stopDriver, waitContent } from "./harness.mjs";
+import { byTest, cli, click, freshDb, launch, shot, startDriver, step, stopDriver, waitContent } from "./harness.mjs";
 
 before(startDriver);
 after(stopDriver);
@@ -33,6 +33,12 @@ const selectValue = async (app, testId, value) => {
   await el.selectByAttribute("value", value);
 };
 
+// Table rows open on click; WebKitWebDriver will not click a <tr>, so the DOM does.
+const openRow = async (app, testId) => {
+  await (await app.$(byTest(testId))).waitForExist({ timeout: 10000 });
+  await app.execute((sel) => document.querySelector(sel).click(), byTest(testId));
+};
+
 const setText = async (app, testId, value) => {
   const el = await app.$(byTest(testId));
   await el.waitForDisplayed({ timeout: 10000 });
@@ -53,11 +59,14 @@ test("a segment is built with a live count, and a promotion to it is previewed a
       await selectValue(app, "condition-op-0", "is");
       await selectValue(app, "condition-value-0", "Bakery");
       await waitContent(app, "segment-count", "3");
-      await app.waitUntil(async () => (await rows(app, "segment-preview")).length === 3, {
+      await app.waitUntil(async () => (await app.$$(byTest("segment-preview-row"))).length === 3, {
         timeout: 10000,
         timeoutMsg: "the preview never listed the three bakers",
       });
-      const people = (await rows(app, "segment-preview")).join("\n");
+      const people = await app.execute(
+        (sel) => document.querySelector(sel)?.textContent ?? "",
+        byTest("segment-preview"),
+      );
       assert.match(people, /Zoë Baker/);
       assert.match(people, /Otto Rye/);
       assert.doesNotMatch(people, /Max Wrench/);
@@ -130,26 +139,59 @@ test("a segment is built with a live count, and a promotion to it is previewed a
       await app.execute(() => {
         window.location.hash = "#/marketing/outbox";
       });
-      await app.waitUntil(async () => (await rows(app, "outbox-table")).length === 3 ||
-        (await app.$$(byTest("outbox-row"))).length === 3, {
+      await app.waitUntil(async () => (await app.$$(byTest("outbox-row"))).length === 3, {
         timeout: 10000,
         timeoutMsg: "the outbox never listed three messages",
       });
+      await (await app.$(byTest("outbox-smtp-banner"))).waitForDisplayed({ timeout: 10000 });
       await shot(app, "93-outbox");
+      // The banner's link opens the e-mail settings.
+      await click(app, "outbox-smtp-link");
+      await (await app.$(byTest("smtp-host"))).waitForDisplayed({ timeout: 10000 });
     });
 
     await step(app, "the campaign counts the promotion's recipients as members", async () => {
       await app.execute(() => {
         window.location.hash = "#/marketing/campaigns";
       });
-      await waitContent(app, "campaigns-table", "Winter mailing");
+      await waitContent(app, "campaign-list", "Winter mailing");
       const report = JSON.parse(cli(db, "campaigns", "report", "Winter mailing", "--format", "json"));
       assert.equal(report[0].members, 3);
       await shot(app, "94-campaigns");
       await app.execute(() => {
         window.location.hash = "#/marketing/templates";
       });
-      await shot(app, "95-templates");
+      await openRow(app, "template-row");
+      await (await app.$(byTest("template-body"))).waitForDisplayed({ timeout: 10000 });
+      await shot(app, "95-template-editor");
+    });
+
+    await step(app, "a sequence shows its steps and who is in it; the contact shows its sequences", async () => {
+      cli(db, "templates", "add", "--name", "Welcome", "--subject", "Welcome, {{first_name}}", "--body", "Hello!");
+      cli(db, "templates", "add", "--name", "Product info", "--subject", "Our flours", "--body", "Rye, spelt, wheat.");
+      cli(db, "sequences", "add", "--name", "New bakery leads", "--new-leads", "--lead-source", "Web form",
+        "--step", "Welcome:0", "--step", "Product info:2", "--step", "Winter offer:3");
+      const zoe = JSON.parse(cli(db, "contacts", "list", "--format", "json"))
+        .find((c) => c.first_name === "Zoë").id;
+      cli(db, "sequences", "enroll", "New bakery leads", "--contact", zoe);
+      await app.execute(() => {
+        window.location.hash = "#/marketing/sequences";
+      });
+      await waitContent(app, "sequence-list", "New bakery leads");
+      await openRow(app, "sequence-row");
+      await waitContent(app, "enrolment-list", "Zoë Baker");
+      await shot(app, "96-sequence");
+      await app.execute((id) => {
+        window.location.hash = `#/contacts/${id}`;
+      }, zoe);
+      await waitContent(app, "record-sequences", "New bakery leads");
+      await app.execute(() => {
+        window.location.hash = "#/settings";
+      });
+      const host = await app.$(byTest("smtp-host"));
+      await host.waitForDisplayed({ timeout: 10000 });
+      await host.scrollIntoView();
+      await shot(app, "97-settings-email");
     });
   } finally {
     await app.deleteSession();

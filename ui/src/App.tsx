@@ -43,11 +43,31 @@ import { Today } from "./screens/Today";
 import { DocumentPage } from "./screens/DocumentPage";
 import { DocumentsList } from "./screens/DocumentsList";
 import { Products } from "./screens/Products";
+
 import { EditQuotePage, NewQuotePage } from "./screens/QuoteEditor";
 
 // The charts library is large: load the analytics screens (and it) on first use.
 const Dashboard = lazy(() => import("./screens/Dashboard").then((m) => ({ default: m.Dashboard })));
 const Reports = lazy(() => import("./screens/Reports").then((m) => ({ default: m.Reports })));
+// Marketing is used now and then: load its screens on first use too.
+const Campaigns = lazy(() => import("./screens/Campaigns").then((m) => ({ default: m.Campaigns })));
+const CampaignDetail = lazy(() => import("./screens/Campaigns").then((m) => ({ default: m.CampaignDetail })));
+const Segments = lazy(() => import("./screens/Segments").then((m) => ({ default: m.Segments })));
+const SegmentPage = lazy(() => import("./screens/Segments").then((m) => ({ default: m.SegmentPage })));
+const Templates = lazy(() => import("./screens/Templates").then((m) => ({ default: m.Templates })));
+const TemplatePage = lazy(() => import("./screens/Templates").then((m) => ({ default: m.TemplatePage })));
+const Sequences = lazy(() => import("./screens/Sequences").then((m) => ({ default: m.Sequences })));
+const SequenceDetail = lazy(() => import("./screens/Sequences").then((m) => ({ default: m.SequenceDetail })));
+const SequenceEditPage = lazy(() => import("./screens/Sequences").then((m) => ({ default: m.SequenceEditPage })));
+const Promotions = lazy(() => import("./screens/Promotions").then((m) => ({ default: m.Promotions })));
+const NewPromotion = lazy(() => import("./screens/Promotions").then((m) => ({ default: m.NewPromotion })));
+const PromotionDetail = lazy(() => import("./screens/Promotions").then((m) => ({ default: m.PromotionDetail })));
+const Outbox = lazy(() => import("./screens/Outbox").then((m) => ({ default: m.Outbox })));
+
+/** A screen loaded on first use, with a quiet placeholder meanwhile. */
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<div className="page-body muted">Loading…</div>}>{children}</Suspense>;
+}
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -150,6 +170,10 @@ function Shell() {
           Invoices
         </NavLink>
         <div className="nav-sep" />
+        <NavLink href="/marketing" testId="nav-marketing">
+          Marketing
+        </NavLink>
+        <div className="nav-sep" />
         <NavLink href="/duplicates" testId="nav-duplicates">
           Duplicates
         </NavLink>
@@ -216,6 +240,101 @@ function Shell() {
           <Route path="/documents/:id/edit">{(p) => <EditQuotePage key={p.id} id={p.id} />}</Route>
           <Route path="/documents/:id/revise">{(p) => <EditQuotePage key={`${p.id}-r`} id={p.id} revise />}</Route>
           <Route path="/documents/:id">{(p) => <DocumentPage key={p.id} id={p.id} />}</Route>
+          <Route path="/marketing">
+            <Redirect to="/marketing/campaigns" replace />
+          </Route>
+          <Route path="/marketing/campaigns">
+            <Lazy>
+              <Campaigns />
+            </Lazy>
+          </Route>
+          <Route path="/marketing/campaigns/:id">
+            {(p) => (
+              <Lazy>
+                <CampaignDetail key={p.id} id={p.id} />
+              </Lazy>
+            )}
+          </Route>
+          <Route path="/marketing/segments">
+            <Lazy>
+              <Segments />
+            </Lazy>
+          </Route>
+          <Route path="/marketing/segments/new">
+            <Lazy>
+              <SegmentPage key="new" />
+            </Lazy>
+          </Route>
+          <Route path="/marketing/segments/:id">
+            {(p) => (
+              <Lazy>
+                <SegmentPage key={p.id} id={p.id} />
+              </Lazy>
+            )}
+          </Route>
+          <Route path="/marketing/templates">
+            <Lazy>
+              <Templates />
+            </Lazy>
+          </Route>
+          <Route path="/marketing/templates/new">
+            <Lazy>
+              <TemplatePage key="new" />
+            </Lazy>
+          </Route>
+          <Route path="/marketing/templates/:id">
+            {(p) => (
+              <Lazy>
+                <TemplatePage key={p.id} id={p.id} />
+              </Lazy>
+            )}
+          </Route>
+          <Route path="/marketing/sequences">
+            <Lazy>
+              <Sequences />
+            </Lazy>
+          </Route>
+          <Route path="/marketing/sequences/new">
+            <Lazy>
+              <SequenceEditPage key="new" />
+            </Lazy>
+          </Route>
+          <Route path="/marketing/sequences/:id/edit">
+            {(p) => (
+              <Lazy>
+                <SequenceEditPage key={`${p.id}-edit`} id={p.id} />
+              </Lazy>
+            )}
+          </Route>
+          <Route path="/marketing/sequences/:id">
+            {(p) => (
+              <Lazy>
+                <SequenceDetail key={p.id} id={p.id} />
+              </Lazy>
+            )}
+          </Route>
+          <Route path="/marketing/promotions">
+            <Lazy>
+              <Promotions />
+            </Lazy>
+          </Route>
+          <Route path="/marketing/promotions/new">
+            <Lazy>
+              <NewPromotion />
+            </Lazy>
+          </Route>
+          <Route path="/marketing/promotions/:id">
+            {(p) => (
+              <Lazy>
+                <PromotionDetail key={p.id} id={p.id} />
+              </Lazy>
+            )}
+          </Route>
+          <Route path="/marketing/outbox">
+            <Lazy>
+              <Outbox />
+            </Lazy>
+          </Route>
           <Route path="/duplicates" component={Duplicates} />
           <Route path="/data" component={Data} />
           <Route path="/settings" component={Settings} />

@@ -7,6 +7,7 @@ import { TagList } from "../components/Pickers";
 import { CustomFieldValues } from "../components/CustomFields";
 import { RecordActivityActions } from "../components/RecordActivityActions";
 import { RecordNav } from "../components/RecordNav";
+import { RecordSequences } from "../components/RecordSequences";
 import { ContactTickets } from "../components/Service";
 import { Timeline } from "../components/Timeline";
 import { ErrorBanner, PageHead } from "../components/PageHead";
@@ -192,6 +193,7 @@ export function ContactDetail({ id }: { id: string }) {
               <dd>{formatDateTime(c.updated_at)}</dd>
             </dl>
           </section>
+          <RecordSequences entity="contacts" id={id} name={name} />
           <CustomFieldValues entity="contacts" values={c.custom as Record<string, unknown>} />
           <ContactTickets contactId={id} accountId={c.account_id} name={fullName(c)} />
           <Timeline entity="contacts" id={id} />

@@ -8,6 +8,7 @@ import { CustomFieldValues } from "../components/CustomFields";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { TagList } from "../components/Pickers";
 import { RecordActivityActions } from "../components/RecordActivityActions";
+import { RecordSequences } from "../components/RecordSequences";
 import { Timeline } from "../components/Timeline";
 import { useNotify } from "../components/Toasts";
 import { api } from "../lib/api";
@@ -159,6 +160,7 @@ export function LeadDetail({ id }: { id: string }) {
               <dd>{formatDateTime(l.created_at)}</dd>
             </dl>
           </section>
+          <RecordSequences entity="leads" id={id} name={l.name} />
           <CustomFieldValues entity="leads" values={l.custom as Record<string, unknown>} />
           <Timeline entity="leads" id={id} />
           <section className="card wide">

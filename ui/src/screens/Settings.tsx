@@ -7,6 +7,7 @@ import { FieldsEditor } from "../components/FieldsEditor";
 import { LeadSources } from "../components/LeadSources";
 import { CompanySettings, NumberingSettings } from "../components/SalesSettings";
 import { ServiceSettings } from "../components/ServiceSettings";
+import { SmtpSettings } from "../components/SmtpSettings";
 import { ErrorBanner, PageHead } from "../components/PageHead";
 import { useNotify } from "../components/Toasts";
 import { api, ApiError } from "../lib/api";
@@ -69,6 +70,7 @@ export function Settings() {
         <NumberingSettings />
         <LeadSources />
         <ServiceSettings />
+        <SmtpSettings />
         <FieldsEditor entity="contacts" title="Contact fields" />
         <FieldsEditor entity="accounts" title="Account fields" />
         <FieldsEditor entity="opportunities" title="Deal fields" />
