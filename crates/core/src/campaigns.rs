@@ -246,25 +246,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Campaign> {
 /// The campaign with this id, or this name (any case); two campaigns of that name are a
 /// conflict to settle by id.
 pub fn find(conn: &Connection, name_or_id: &str) -> Result<Campaign> {
-    let key = name_or_id.trim();
-    if let Some(c) = conn
-        .prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
-        .query_row([key], from_row)
-        .optional()?
-    {
-        return Ok(c);
-    }
-    let mut named: Vec<Campaign> = conn
-        .prepare_cached(&format!("{SELECT} WHERE name = ?1 COLLATE NOCASE"))?
-        .query_map([key], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    match named.len() {
-        0 => Err(Error::not_found("campaign", key)),
-        1 => Ok(named.remove(0)),
-        n => Err(Error::Conflict(format!(
-            "{n} campaigns are named \"{key}\"; name the one you mean by its id"
-        ))),
-    }
+    crate::store::find_named(conn, TABLE, "campaign", "campaigns", name_or_id, get)
 }
 
 /// Every campaign, newest start first.

@@ -204,34 +204,36 @@ impl Calendar {
         }
         let mut date = crate::time::local_date(self.tz, from) - Duration::days(1);
         let last = crate::time::local_date(self.tz, to);
-        let mut total = 0;
+        // Summed exactly, rounded once: a window's fraction of a second is not lost.
+        let mut total = Duration::zero();
         while date <= last {
             if let Some((start, end)) = self.window(date) {
                 let a = start.max(from);
                 let b = end.min(to);
                 if b > a {
-                    total += (b - a).num_seconds();
+                    total += b - a;
                 }
             }
             date += Duration::days(1);
         }
-        total
+        total.num_seconds()
     }
 
     /// The instant `seconds` business seconds after `from`: an instant inside a window, or a
     /// window's end when the count runs out exactly there. `None` when the calendar has no
     /// working time within three years.
     pub fn add(&self, from: DateTime<Utc>, seconds: i64) -> Option<DateTime<Utc>> {
-        let mut left = seconds.max(0);
+        // Counted exactly: a count running over midnight from 23:08:27.9 ends at 00:08:27.9.
+        let mut left = Duration::seconds(seconds.max(0));
         let mut date = crate::time::local_date(self.tz, from) - Duration::days(1);
         let stop = date + Duration::days(HORIZON_DAYS);
         while date <= stop {
             if let Some((start, end)) = self.window(date) {
                 let a = start.max(from);
                 if end > a {
-                    let available = (end - a).num_seconds();
+                    let available = end - a;
                     if left <= available {
-                        return Some(a + Duration::seconds(left));
+                        return Some(a + left);
                     }
                     left -= available;
                 }
@@ -369,6 +371,14 @@ mod tests {
                 .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap()),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn a_count_keeps_its_fraction_of_a_second_across_a_window_end() {
+        let cal = paris(&[]);
+        // Friday 16:59:30.250 Paris: 29.75 s that day, the rest from Monday 09:00.
+        let due = cal.add(at("2026-11-27T15:59:30.250Z"), 60).unwrap();
+        assert_eq!(due, at("2026-11-30T08:00:30.250Z"));
     }
 
     #[test]

@@ -275,22 +275,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Promotion> {
 
 /// The promotion with this id or name (any case).
 pub fn find(conn: &Connection, name_or_id: &str) -> Result<Promotion> {
-    let key = name_or_id.trim();
-    if let Ok(p) = get(conn, key) {
-        return Ok(p);
-    }
-    let ids: Vec<String> = conn
-        .prepare_cached("SELECT id FROM promotions WHERE name = ?1 COLLATE NOCASE")?
-        .query_map([key], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    match ids.as_slice() {
-        [] => Err(Error::not_found("promotion", key)),
-        [one] => get(conn, one),
-        many => Err(Error::Conflict(format!(
-            "{} promotions are named \"{key}\"; name the one you mean by its id",
-            many.len()
-        ))),
-    }
+    crate::store::find_named(conn, TABLE, "promotion", "promotions", name_or_id, get)
 }
 
 /// Every promotion, newest first, with its progress.

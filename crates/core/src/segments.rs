@@ -1217,21 +1217,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Segment> {
 
 /// The segment with this id or name (any case); two of that name are a conflict.
 pub fn find(conn: &Connection, name_or_id: &str) -> Result<Segment> {
-    let key = name_or_id.trim();
-    if let Ok(s) = get(conn, key) {
-        return Ok(s);
-    }
-    let mut named: Vec<Segment> = conn
-        .prepare_cached(&format!("{SELECT} WHERE name = ?1 COLLATE NOCASE"))?
-        .query_map([key], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    match named.len() {
-        0 => Err(Error::not_found("segment", key)),
-        1 => Ok(named.remove(0)),
-        n => Err(Error::Conflict(format!(
-            "{n} segments are named \"{key}\"; name the one you mean by its id"
-        ))),
-    }
+    crate::store::find_named(conn, TABLE, "segment", "segments", name_or_id, get)
 }
 
 /// Every segment, by name.

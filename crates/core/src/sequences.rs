@@ -340,22 +340,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Sequence> {
 
 /// The sequence with this id or name (any case).
 pub fn find(conn: &Connection, name_or_id: &str) -> Result<Sequence> {
-    let key = name_or_id.trim();
-    if let Ok(s) = get(conn, key) {
-        return Ok(s);
-    }
-    let ids: Vec<String> = conn
-        .prepare_cached("SELECT id FROM sequences WHERE name = ?1 COLLATE NOCASE")?
-        .query_map([key], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    match ids.as_slice() {
-        [] => Err(Error::not_found("sequence", key)),
-        [one] => get(conn, one),
-        many => Err(Error::Conflict(format!(
-            "{} sequences are named \"{key}\"; name the one you mean by its id",
-            many.len()
-        ))),
-    }
+    crate::store::find_named(conn, TABLE, "sequence", "sequences", name_or_id, get)
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Sequence>> {

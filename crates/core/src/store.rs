@@ -448,6 +448,37 @@ pub(crate) fn int(value: Option<i64>) -> Value {
 }
 
 /// Whether `table` holds a row with this id.
+/// The record of `table` with this id, or else the one with this name (any case), read with
+/// `get`; two of that name are a conflict to settle by id. `noun` and `plural` name the kind
+/// in messages ("campaign", "campaigns").
+pub(crate) fn find_named<T>(
+    conn: &Connection,
+    table: &str,
+    noun: &'static str,
+    plural: &str,
+    name_or_id: &str,
+    get: impl Fn(&Connection, &str) -> Result<T>,
+) -> Result<T> {
+    let key = name_or_id.trim();
+    if exists(conn, table, key)? {
+        return get(conn, key);
+    }
+    let ids: Vec<String> = conn
+        .prepare_cached(&format!(
+            "SELECT id FROM {table} WHERE name = ?1 COLLATE NOCASE"
+        ))?
+        .query_map([key], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    match ids.as_slice() {
+        [] => Err(Error::not_found(noun, key)),
+        [one] => get(conn, one),
+        many => Err(Error::Conflict(format!(
+            "{} {plural} are named \"{key}\"; name the one you mean by its id",
+            many.len()
+        ))),
+    }
+}
+
 pub(crate) fn exists(conn: &Connection, table: &str, id: &str) -> Result<bool> {
     Ok(conn
         .prepare_cached(&format!(

@@ -437,21 +437,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<EmailTemplate> {
 
 /// The template with this id or name (any case).
 pub fn find(conn: &Connection, name_or_id: &str) -> Result<EmailTemplate> {
-    let key = name_or_id.trim();
-    if let Ok(t) = get(conn, key) {
-        return Ok(t);
-    }
-    let mut named: Vec<EmailTemplate> = conn
-        .prepare_cached(&format!("{SELECT} WHERE name = ?1 COLLATE NOCASE"))?
-        .query_map([key], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    match named.len() {
-        0 => Err(Error::not_found("e-mail template", key)),
-        1 => Ok(named.remove(0)),
-        n => Err(Error::Conflict(format!(
-            "{n} templates are named \"{key}\"; name the one you mean by its id"
-        ))),
-    }
+    crate::store::find_named(conn, TABLE, "e-mail template", "templates", name_or_id, get)
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<EmailTemplate>> {
