@@ -10,6 +10,7 @@ template: string,
  */
 segment: string, 
 /**
- * A campaign's id or name: recipients become its members, reached when sent.
+ * A campaign's id or name: recipients become its members (targeted), `sent` once their
+ * message went.
  */
 campaign: string | null, };
