@@ -163,7 +163,16 @@ test("a segment is built with a live count, and a promotion to it is previewed a
       });
       await openRow(app, "template-row");
       await (await app.$(byTest("template-body"))).waitForDisplayed({ timeout: 10000 });
+      // Previewed on a real contact: the merge fields filled, as text and as HTML.
+      const search = await app.$(byTest("contact-search"));
+      await search.setValue("Zoë");
+      await click(app, "contact-option");
+      await waitContent(app, "template-preview", "Hello Zoë,");
+      await waitContent(app, "template-preview", "Winter offer for Crumb & Co");
       await shot(app, "95-template-editor");
+      await click(app, "template-preview-html-toggle");
+      await (await app.$(byTest("template-preview-html"))).waitForDisplayed({ timeout: 10000 });
+      await shot(app, "95-template-html");
     });
 
     await step(app, "a sequence shows its steps and who is in it; the contact shows its sequences", async () => {
