@@ -761,22 +761,17 @@ fn day(value: &str, today: NaiveDate) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
 }
 
-/// The members' condition (alias `r`) of a stored or unsaved segment.
-fn members_sql(
-    conn: &Connection,
-    segment_id: Option<&str>,
-    kind: SegmentKind,
-    entity: SegmentEntity,
-    filter: &SegmentFilter,
-    today: NaiveDate,
-) -> Result<(String, Vec<Value>)> {
-    match kind {
-        SegmentKind::Static => Ok((
+/// A saved segment and its members' condition (alias `r`) with its parameters.
+fn saved(conn: &Connection, id: &str, today: NaiveDate) -> Result<(Segment, String, Vec<Value>)> {
+    let s = get(conn, id)?;
+    let (sql, params) = match s.kind {
+        SegmentKind::Static => (
             "r.id IN (SELECT entity_id FROM segment_members WHERE segment_id = ?)".into(),
-            vec![Value::Text(segment_id.unwrap_or_default().to_owned())],
-        )),
-        SegmentKind::Dynamic => condition_sql(conn, entity, filter, today),
-    }
+            vec![Value::Text(s.id.clone())],
+        ),
+        SegmentKind::Dynamic => condition_sql(conn, s.entity, &s.filter, today)?,
+    };
+    Ok((s, sql, params))
 }
 
 fn count_where(
@@ -806,8 +801,7 @@ pub fn count_filter(
 
 /// How many members a saved segment has today.
 pub fn count(conn: &Connection, id: &str, today: NaiveDate) -> Result<i64> {
-    let s = get(conn, id)?;
-    let (sql, params) = members_sql(conn, Some(&s.id), s.kind, s.entity, &s.filter, today)?;
+    let (s, sql, params) = saved(conn, id, today)?;
     count_where(conn, s.entity, &sql, params)
 }
 
@@ -889,8 +883,7 @@ pub fn members(
     offset: i64,
     limit: i64,
 ) -> Result<SegmentMembers> {
-    let s = get(conn, id)?;
-    let (sql, params) = members_sql(conn, Some(&s.id), s.kind, s.entity, &s.filter, today)?;
+    let (s, sql, params) = saved(conn, id, today)?;
     members_where(
         conn,
         s.entity,
@@ -904,8 +897,7 @@ pub fn members(
 /// Who a message to this segment reaches: `(entity, id)` of contacts or leads. A segment of
 /// accounts reaches every contact of those accounts.
 pub fn recipients(conn: &Connection, id: &str, today: NaiveDate) -> Result<Vec<(String, String)>> {
-    let s = get(conn, id)?;
-    let (sql, params) = members_sql(conn, Some(&s.id), s.kind, s.entity, &s.filter, today)?;
+    let (s, sql, params) = saved(conn, id, today)?;
     let query = match s.entity {
         SegmentEntity::Contacts => format!("SELECT 'contacts', r.id FROM contacts r WHERE {sql}"),
         SegmentEntity::Leads => format!("SELECT 'leads', r.id FROM leads r WHERE {sql}"),
@@ -929,8 +921,7 @@ pub fn export_csv(
     today: NaiveDate,
     path: &std::path::Path,
 ) -> Result<usize> {
-    let s = get(conn, id)?;
-    let (sql, params) = members_sql(conn, Some(&s.id), s.kind, s.entity, &s.filter, today)?;
+    let (s, sql, params) = saved(conn, id, today)?;
     let all = members_where(conn, s.entity, &sql, params, 0, i64::MAX)?;
     let io = |source| Error::Io {
         action: "write",
@@ -1140,8 +1131,7 @@ pub(crate) fn move_member(w: &crate::store::Writer<'_>, survivor: &str, other: &
 
 /// A static list holding today's members of a dynamic segment.
 pub fn freeze(db: &mut Db, id: &str, name: &str, today: NaiveDate) -> Result<Segment> {
-    let s = get(db.conn(), id)?;
-    let (sql, params) = members_sql(db.conn(), Some(&s.id), s.kind, s.entity, &s.filter, today)?;
+    let (s, sql, params) = saved(db.conn(), id, today)?;
     let ids: Vec<String> = db
         .conn()
         .prepare(&format!(

@@ -831,6 +831,13 @@ impl rapport_core::mailer::Sender for Server {
     }
 }
 
+fn online() -> Server {
+    Server {
+        reply: None,
+        got: Vec::new(),
+    }
+}
+
 fn offline() -> Server {
     Server {
         reply: Some(rapport_core::mailer::SendFailure {
@@ -877,10 +884,7 @@ fn a_week_offline_never_uses_up_a_messages_tries_but_try_later_answers_do() {
     );
 
     // Back online: it goes once, and is an e-mail on Ann's timeline.
-    let mut server = Server {
-        reply: None,
-        got: Vec::new(),
-    };
+    let mut server = online();
     let later = start + chrono::Duration::days(8);
     let r = outbox::send_due(&mut db, &mut server, later, 100, &|| true).unwrap();
     assert_eq!(r.sent, 1);
@@ -970,10 +974,7 @@ fn a_message_cut_off_while_sending_is_never_sent_again_without_the_user() {
     );
     // "Try all again" leaves it; retrying that very message sends it.
     assert_eq!(outbox::retry(&mut db, &[]).unwrap(), 0);
-    let mut server = Server {
-        reply: None,
-        got: Vec::new(),
-    };
+    let mut server = online();
     outbox::send_due(&mut db, &mut server, now, 100, &|| true).unwrap();
     assert!(server.got.is_empty());
     assert_eq!(
@@ -1017,10 +1018,7 @@ fn a_step_queued_before_a_conversion_is_not_sent_after_it() {
         },
     )
     .unwrap();
-    let mut server = Server {
-        reply: None,
-        got: Vec::new(),
-    };
+    let mut server = online();
     let r = outbox::send_due(&mut db, &mut server, chrono::Utc::now(), 100, &|| true).unwrap();
     assert_eq!(r.sent, 0);
     assert!(server.got.is_empty());
