@@ -9,6 +9,10 @@ MAKEFLAGS += --no-print-directory
 
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
+# CI builds once from a fresh clone: incremental caches would only take disk space.
+ifdef CI
+export CARGO_INCREMENTAL := 0
+endif
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev \
@@ -111,7 +115,7 @@ run: app-release
 # ---------------------------------------------------------------- testing
 
 .PHONY: test check-fmt clippy test-rust bindings-check test-ics test-smtp test-ui app-debug test-package test-e2e
-test: deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver deps-python
+test: check-disk deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver deps-python
 	@$(MAKE) check-fmt
 	@$(MAKE) ui
 	@$(MAKE) clippy
@@ -127,6 +131,19 @@ test: deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver deps-python
 
 check-fmt:
 	cargo fmt --all --check
+
+# A full build fills about $(TEST_DISK_GB) GB of target/. When the disk fills midway, rustc dies
+# with an internal error that does not say why, so say it first, in plain words.
+TEST_DISK_GB ?= 12
+.PHONY: check-disk
+check-disk:
+	@have=$$(df -Pk . | awk 'NR==2 {print $$4}'); \
+	built=$$( [ -d target ] && du -sk target | cut -f1 || echo 0); \
+	need=$$(( $(TEST_DISK_GB) * 1048576 - built )); \
+	if [ "$$have" -lt "$$need" ]; then \
+	  echo "make test needs about $$(( need / 1048576 + 1 )) GB free for the build in $$(pwd)/target, but only $$(( have / 1048576 )) GB is free. Free some disk space (or run 'make clean') and try again."; \
+	  exit 1; \
+	fi
 
 clippy:
 	cargo clippy --workspace --all-targets --locked -- -D warnings
