@@ -119,6 +119,10 @@ class Mail(unittest.TestCase):
         self.assertIn("Zoë Baker", str(msg["To"]))
         self.assertIn("Ann from Crumb <sales@rapport-test.example>", str(msg["From"]))
         self.assertEqual(msg.get_content_type(), "multipart/alternative")
+        # Mail clients offer an Unsubscribe button that writes to the sender.
+        self.assertEqual(
+            msg["List-Unsubscribe"], "<mailto:sales@rapport-test.example?subject=unsubscribe>"
+        )
         text = msg.get_body(("plain",)).get_content()
         html = msg.get_body(("html",)).get_content()
         self.assertIn("Hello Zoë,", text)
@@ -161,12 +165,23 @@ class Mail(unittest.TestCase):
         self.start()
         self.rapport("outbox", "send")
         self.assertEqual(self.inbox.messages, [])
+        # Meanwhile replies are set to go to another address.
+        self.rapport(
+            "outbox", "setup", "--host", "127.0.0.1", "--port", str(self.port),
+            "--security", "none", "--from", "sales@rapport-test.example",
+            "--reply-to", "ann@rapport-test.example",
+        )
         # "Try again now", then it goes, once.
         self.assertEqual(self.rapport("outbox", "retry"), "1")
         self.rapport("outbox", "send")
         self.rapport("outbox", "send")
         self.assertEqual(len(self.inbox.messages), 1)
-        self.assertEqual(self.inbox.messages[0][1]["Subject"], "Hi Ada")
+        msg = self.inbox.messages[0][1]
+        self.assertEqual(msg["Subject"], "Hi Ada")
+        self.assertEqual(msg["Reply-To"], "ann@rapport-test.example")
+        self.assertEqual(
+            msg["List-Unsubscribe"], "<mailto:ann@rapport-test.example?subject=unsubscribe>"
+        )
         self.assertEqual(self.json("outbox", "list")[0]["status"], "sent")
 
     def test_a_refused_recipient_fails_with_the_servers_reason(self):

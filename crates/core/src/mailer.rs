@@ -10,6 +10,7 @@
 //! into permanent (the server refused: 5xx) and passing (offline, timed out, 4xx), which the
 //! outbox retries later.
 
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -228,6 +229,9 @@ pub struct SmtpSender {
     transport: SmtpTransport,
     from: Mailbox,
     reply_to: Option<Mailbox>,
+    /// `List-Unsubscribe`: a reply to the sender asking to be taken off. Mail clients show it
+    /// as an Unsubscribe button, and large mailbox providers expect it on bulk mail.
+    unsubscribe: HeaderValue,
 }
 
 impl SmtpSender {
@@ -283,10 +287,16 @@ impl SmtpSender {
         } else {
             Some(Mailbox::new(None, address("reply_to", &s.reply_to)?))
         };
+        let unsubscribe_to = reply_to.as_ref().unwrap_or(&from).email.to_string();
+        let unsubscribe = HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            format!("<mailto:{unsubscribe_to}?subject=unsubscribe>"),
+        );
         Ok(SmtpSender {
             transport: builder.build(),
             from,
             reply_to,
+            unsubscribe,
         })
     }
 }
@@ -309,7 +319,8 @@ impl Sender for SmtpSender {
                 to,
             ))
             .subject(&m.subject)
-            .message_id(Some(format!("<{}>", m.message_id)));
+            .message_id(Some(format!("<{}>", m.message_id)))
+            .raw_header(self.unsubscribe.clone());
         if let Some(r) = &self.reply_to {
             builder = builder.reply_to(r.clone());
         }
