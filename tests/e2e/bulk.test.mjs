@@ -17,6 +17,7 @@ test("select, tag, filter, save a view, delete and undo; a custom field end to e
   for (const [first, last] of [["Ada", "Lovelace"], ["Alan", "Turing"], ["Grace", "Hopper"], ["Edsger", "Dijkstra"]]) {
     cli(db, "contacts", "add", "--first-name", first, "--last-name", last);
   }
+  cli(db, "segments", "add", "--name", "Fair invitations", "--static");
   const app = await launch(db, "#/contacts");
   try {
     await step(app, "select two people and tag them", async () => {
@@ -48,6 +49,20 @@ test("select, tag, filter, save a view, delete and undo; a custom field end to e
       const saved = JSON.parse(cli(db, "contacts", "list", "--view", "Fair leads", "--format", "json"));
       assert.equal(saved.length, 2, "the CLI applies the view saved in the app");
       await shot(app, "14-filtered-view");
+    });
+
+    await step(app, "put the tagged two on a static list", async () => {
+      const boxes = await app.$$(byTest("row-select"));
+      await boxes[0].click();
+      await boxes[1].click();
+      const lists = await app.$(byTest("bulk-list"));
+      await lists.waitUntil(async () => (await lists.getText()).includes("Fair invitations"), { timeout: 10000 });
+      await shot(app, "13b-bulk-add-to-list");
+      await lists.selectByVisibleText("Fair invitations");
+      await waitText(app, "bulk-done", "Added 2 contacts to Fair invitations");
+      assert.equal(cli(db, "segments", "count", "Fair invitations").trim(), "2");
+      const members = JSON.parse(cli(db, "segments", "members", "Fair invitations", "--format", "json"));
+      assert.deepEqual(members.members.map((m) => m.name).sort(), ["Edsger Dijkstra", "Grace Hopper"]);
     });
 
     await step(app, "delete the selection after confirming, then undo", async () => {

@@ -501,10 +501,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// Act on many contacts or accounts at once (one undoable batch; prints its id).
+    /// Act on many contacts, accounts or leads at once (one undoable batch; prints its id).
     Bulk {
-        /// contacts or accounts.
-        #[arg(value_parser = ["contacts", "accounts"])]
+        /// contacts, accounts or leads.
+        #[arg(value_parser = ["contacts", "accounts", "leads"])]
         entity: String,
         /// A record id; repeat for several.
         #[arg(long = "id", value_name = "ID", required = true)]
@@ -521,6 +521,9 @@ enum Command {
         /// Delete each.
         #[arg(long, group = "bulk_action")]
         delete: bool,
+        /// Put each on this static list (a segment, by name or id).
+        #[arg(long, value_name = "LIST", group = "bulk_action")]
+        add_to_list: Option<String>,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
@@ -1048,10 +1051,15 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
             remove_tags,
             owner,
             delete,
+            add_to_list,
             format,
         } => {
             let action = if delete {
                 BulkAction::Delete
+            } else if let Some(list) = &add_to_list {
+                BulkAction::AddToList {
+                    segment_id: rapport_core::segments::find(db.conn(), list)?.id,
+                }
             } else if !add_tags.is_empty() {
                 BulkAction::AddTags { tags: add_tags }
             } else if !remove_tags.is_empty() {
@@ -1066,7 +1074,7 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
             } else {
                 return Err(Error::invalid(
                     "--add-tag",
-                    "or --remove-tag, --owner or --delete is needed: say what to do",
+                    "or --remove-tag, --owner, --add-to-list or --delete is needed: say what to do",
                 ));
             };
             let result = bulk::apply(&mut db, &entity, &ids, &action)?;

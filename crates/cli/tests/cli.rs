@@ -534,6 +534,21 @@ fn filters_and_bulk_actions_from_the_command_line() {
         2
     );
 
+    s.ok(&["segments", "add", "--name", "Fair invitations", "--static"]);
+    s.ok(&[
+        "bulk",
+        "contacts",
+        "--id",
+        a,
+        "--id",
+        b,
+        "--add-to-list",
+        "fair invitations",
+    ]);
+    assert_eq!(s.ok(&["segments", "count", "Fair invitations"]).trim(), "2");
+    let err = s.fails(2, &["bulk", "contacts", "--id", a, "--add-to-list", "Nope"]);
+    assert!(err.contains("No segment is named \"Nope\""), "{err}");
+
     let err = s.fails(2, &["bulk", "contacts", "--id", a]);
     assert!(err.contains("say what to do"), "{err}");
     let err = s.fails(

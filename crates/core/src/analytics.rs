@@ -1054,10 +1054,7 @@ pub fn churn(conn: &Connection, today: NaiveDate, top: usize) -> Result<Vec<Chur
 /// One account's churn risk (score 0 with no reasons when nothing points to it).
 pub fn churn_of(conn: &Connection, account_id: &str, today: NaiveDate) -> Result<ChurnRisk> {
     if !crate::store::exists(conn, "accounts", account_id)? {
-        return Err(Error::NotFound {
-            entity: "account",
-            id: account_id.to_owned(),
-        });
+        return Err(Error::not_found("account", account_id));
     }
     let mut one = churn_facts(conn, today, Some(account_id))?;
     match one.pop() {

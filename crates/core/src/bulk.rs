@@ -25,6 +25,10 @@ pub enum BulkAction {
         owner_id: Option<String>,
     },
     Delete,
+    /// Puts the records in a static list (segment) of the same kind of record.
+    AddToList {
+        segment_id: String,
+    },
 }
 
 /// What a bulk action did; `batch_id` undoes all of it.
@@ -70,6 +74,19 @@ pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> 
         BulkAction::SetOwner { owner_id } => crate::team::check_owner(&mut c, db.conn(), owner_id)?,
         _ => None,
     };
+    if let BulkAction::AddToList { segment_id } = action {
+        let list = crate::segments::static_list(db.conn(), segment_id)?;
+        if list.entity.as_str() != entity {
+            c.fail(
+                "segment_id",
+                format!(
+                    "\"{}\" is a list of {}, not of {entity}",
+                    list.name,
+                    list.entity.as_str()
+                ),
+            );
+        }
+    }
     c.finish()?;
     db.write(|w| {
         let mut changed = 0;
@@ -144,5 +161,6 @@ fn apply_one(
             }
             Ok(true)
         }
+        BulkAction::AddToList { segment_id } => crate::segments::add_member_in(w, segment_id, id),
     }
 }

@@ -57,8 +57,13 @@ pub enum Error {
     #[error("{}", validation_message(.0))]
     Validation(Vec<FieldError>),
 
-    #[error("No {entity} with id {id} exists (it may have been deleted).")]
-    NotFound { entity: &'static str, id: String },
+    /// `named`: `id` was what the user typed, a name or an id.
+    #[error("{}", not_found_message(entity, id, *.named))]
+    NotFound {
+        entity: &'static str,
+        id: String,
+        named: bool,
+    },
 
     #[error("{0}")]
     Conflict(String),
@@ -184,7 +189,25 @@ impl Error {
         Error::NotFound {
             entity,
             id: id.into(),
+            named: false,
         }
+    }
+
+    /// Nothing has this name or id (`key`, as the user typed it).
+    pub fn not_named(entity: &'static str, key: impl Into<String>) -> Self {
+        Error::NotFound {
+            entity,
+            id: key.into(),
+            named: true,
+        }
+    }
+}
+
+fn not_found_message(entity: &str, id: &str, named: bool) -> String {
+    if named {
+        format!("No {entity} is named \"{id}\" or has that id.")
+    } else {
+        format!("No {entity} with id {id} exists (it may have been deleted).")
     }
 }
 

@@ -1030,13 +1030,7 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
 
 /// Adds records to a static list; those already in it stay. Returns how many were added.
 pub fn add_members(db: &mut Db, id: &str, ids: &[String]) -> Result<usize> {
-    let s = get(db.conn(), id)?;
-    if s.kind != SegmentKind::Static {
-        return Err(Error::invalid(
-            "segment",
-            "a dynamic segment's members are those its conditions find; add them to a static list",
-        ));
-    }
+    let s = static_list(db.conn(), id)?;
     db.write(|w| {
         let mut added = 0;
         for record in ids {
@@ -1046,27 +1040,53 @@ pub fn add_members(db: &mut Db, id: &str, ids: &[String]) -> Result<usize> {
                     format!("no {} with id {record} exists", s.entity.as_str()),
                 ));
             }
-            let there: Option<String> = w
-                .conn()
-                .prepare_cached(
-                    "SELECT id FROM segment_members WHERE segment_id = ?1 AND entity_id = ?2",
-                )?
-                .query_row((id, record), |r| r.get(0))
-                .optional()?;
-            if there.is_none() {
-                w.insert(
-                    "segment_members",
-                    &crate::new_id(),
-                    &[
-                        ("segment_id", Value::Text(id.to_owned())),
-                        ("entity_id", Value::Text(record.clone())),
-                    ],
-                )?;
+            if add_member_in(w, &s.id, record)? {
                 added += 1;
             }
         }
         Ok(added)
     })
+}
+
+/// The segment `id`, which must be a static list: only those have members added by hand.
+pub(crate) fn static_list(conn: &Connection, id: &str) -> Result<Segment> {
+    let s = get(conn, id)?;
+    if s.kind != SegmentKind::Static {
+        return Err(Error::invalid(
+            "segment",
+            format!(
+                "\"{}\" is a dynamic segment: its members are those its conditions find; add them to a static list",
+                s.name
+            ),
+        ));
+    }
+    Ok(s)
+}
+
+/// Puts one (existing) record in a static list, inside the caller's write. False when it was
+/// already there.
+pub(crate) fn add_member_in(
+    w: &crate::store::Writer<'_>,
+    segment: &str,
+    record: &str,
+) -> Result<bool> {
+    let there: Option<String> = w
+        .conn()
+        .prepare_cached("SELECT id FROM segment_members WHERE segment_id = ?1 AND entity_id = ?2")?
+        .query_row((segment, record), |r| r.get(0))
+        .optional()?;
+    if there.is_some() {
+        return Ok(false);
+    }
+    w.insert(
+        "segment_members",
+        &crate::new_id(),
+        &[
+            ("segment_id", Value::Text(segment.to_owned())),
+            ("entity_id", Value::Text(record.to_owned())),
+        ],
+    )?;
+    Ok(true)
 }
 
 /// Takes records out of a static list. Returns how many were in it.

@@ -470,7 +470,7 @@ pub(crate) fn find_named<T>(
         .query_map([key], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     match ids.as_slice() {
-        [] => Err(Error::not_found(noun, key)),
+        [] => Err(Error::not_named(noun, key)),
         [one] => get(conn, one),
         many => Err(Error::Conflict(format!(
             "{} {plural} are named \"{key}\"; name the one you mean by its id",

@@ -135,3 +135,76 @@ fn one_unknown_id_changes_nothing() {
     .unwrap_err();
     assert_eq!(err.field_errors()[0].field, "owner_id");
 }
+
+#[test]
+fn add_a_selection_to_a_static_list_then_undo() {
+    use rapport_core::segments::{self, SegmentEntity, SegmentInput, SegmentKind};
+    let mut db = Db::open_in_memory().unwrap();
+    let ids = people(&mut db, 4);
+    let list = |db: &mut Db, name: &str, entity, kind| {
+        segments::create(
+            db,
+            &SegmentInput {
+                name: name.into(),
+                entity,
+                kind,
+                filter: Default::default(),
+                description: None,
+            },
+        )
+        .unwrap()
+        .id
+    };
+    let fair = list(
+        &mut db,
+        "Fair 2026",
+        SegmentEntity::Contacts,
+        SegmentKind::Static,
+    );
+    let today = chrono::Local::now().date_naive();
+    let add = |db: &mut Db, picked: &[String], segment: &str| {
+        bulk::apply(
+            db,
+            "contacts",
+            picked,
+            &BulkAction::AddToList {
+                segment_id: segment.into(),
+            },
+        )
+    };
+
+    assert_eq!(add(&mut db, &ids[..2], &fair).unwrap().changed, 2);
+    // Someone already on the list is not added twice.
+    let again = add(&mut db, &ids[1..3], &fair).unwrap();
+    assert_eq!(again.changed, 1);
+    assert_eq!(segments::count(db.conn(), &fair, today).unwrap(), 3);
+    changelog::undo(&mut db, &again.batch_id).unwrap();
+    assert_eq!(segments::count(db.conn(), &fair, today).unwrap(), 2);
+
+    // A dynamic segment, or a list of another kind of record, is refused by name.
+    let dynamic = list(
+        &mut db,
+        "Everyone",
+        SegmentEntity::Contacts,
+        SegmentKind::Dynamic,
+    );
+    let err = add(&mut db, &ids[..1], &dynamic).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("\"Everyone\" is a dynamic segment"),
+        "{err}"
+    );
+    let leads = list(
+        &mut db,
+        "Cold leads",
+        SegmentEntity::Leads,
+        SegmentKind::Static,
+    );
+    let err = add(&mut db, &ids[..1], &leads).unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "segment_id");
+    assert!(
+        err.to_string().contains("a list of leads, not of contacts"),
+        "{err}"
+    );
+    assert_eq!(segments::count(db.conn(), &leads, today).unwrap(), 0);
+}

@@ -3,7 +3,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Link, useLocation } from "wouter";
 
-import { api, type BulkAction, type Page, type SortDirection } from "../lib/api";
+import { api, type BulkAction, type Page, type Segment, type SortDirection } from "../lib/api";
 import { rememberOrder } from "../lib/recordNav";
 import { useDebounced } from "../lib/useDebounced";
 import { useShortcut } from "../lib/useShortcut";
@@ -176,20 +176,21 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
 
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [lastBatch, setLastBatch] = useState<{ batch: string; text: string } | null>(null);
+  // Static lists of this kind of record, offered in the bulk bar's "Add to list…".
+  const listable = entity === "contacts" || entity === "accounts" || entity === "leads";
+  const lists = useQuery({
+    queryKey: ["marketing", "segments", "list"],
+    queryFn: () => api.marketing.segments.list(),
+    enabled: listable,
+    select: (all) => all.filter((s) => s.kind === "static" && s.entity === entity),
+  });
   const bulk = useMutation({
     mutationFn: (action: BulkAction) => api.bulk(entity, [...selected], action),
     onSuccess: async (result, action) => {
       await client.invalidateQueries();
       const [one, many] = props.noun;
       const n = `${result.changed} ${result.changed === 1 ? one : many}`;
-      const text =
-        action.action === "delete"
-          ? `Deleted ${n}.`
-          : action.action === "set_owner"
-            ? `Changed the owner of ${n}.`
-            : action.action === "add_tags"
-              ? `Tagged ${n}.`
-              : `Untagged ${n}.`;
+      const text = bulkDone(action, n, lists.data);
       setLastBatch({ batch: result.batch_id, text });
       setSelected(new Set());
       setConfirmDelete(false);
@@ -323,6 +324,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
             noun={props.noun}
             busy={bulk.isPending}
             ownerLabel={props.ownerActionLabel ?? "Set owner…"}
+            lists={listable ? (lists.data ?? []) : null}
             onAction={(a) => (a.action === "delete" ? setConfirmDelete(true) : bulk.mutate(a))}
             onClear={() => setSelected(new Set())}
           />
@@ -561,11 +563,30 @@ function ColumnChooser<T, S extends string>({
   );
 }
 
+/** The banner after a bulk action: what was done to how many (`n`, "3 contacts"). */
+export function bulkDone(action: BulkAction, n: string, lists: Segment[] | undefined): string {
+  switch (action.action) {
+    case "delete":
+      return `Deleted ${n}.`;
+    case "set_owner":
+      return `Changed the owner of ${n}.`;
+    case "add_tags":
+      return `Tagged ${n}.`;
+    case "remove_tags":
+      return `Untagged ${n}.`;
+    case "add_to_list": {
+      const name = lists?.find((l) => l.id === action.segment_id)?.name ?? "the list";
+      return `Added ${n} to ${name}.`;
+    }
+  }
+}
+
 function BulkBar({
   count,
   noun,
   busy,
   ownerLabel,
+  lists,
   onAction,
   onClear,
 }: {
@@ -573,6 +594,8 @@ function BulkBar({
   noun: [string, string];
   busy: boolean;
   ownerLabel: string;
+  /** Static lists the selection can join; null where records have no lists. */
+  lists: Segment[] | null;
   onAction: (a: BulkAction) => void;
   onClear: () => void;
 }) {
@@ -583,6 +606,9 @@ function BulkBar({
       <strong>
         {count} {count === 1 ? noun[0] : noun[1]} selected
       </strong>
+      <button className="btn ghost" onClick={onClear} title="Clear the selection">
+        Clear
+      </button>
       <input className="input" placeholder="tag" aria-label="Tag to add or remove" data-testid="bulk-tag" value={tag} onChange={(e) => setTag(e.target.value)} />
       <button className="btn" disabled={busy || !tag.trim()} onClick={() => onAction({ action: "add_tags", tags: [tag] })} data-testid="bulk-add-tag">
         Add tag
@@ -606,13 +632,28 @@ function BulkBar({
           </option>
         ))}
       </select>
+      {lists && (
+        <select
+          className="input"
+          aria-label="Add to list"
+          data-testid="bulk-list"
+          value=""
+          disabled={busy || lists.length === 0}
+          title={lists.length === 0 ? "No static lists yet: make one in Marketing → Segments" : undefined}
+          onChange={(e) => e.target.value && onAction({ action: "add_to_list", segment_id: e.target.value })}
+        >
+          <option value="">Add to list…</option>
+          {lists.map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.name}
+            </option>
+          ))}
+        </select>
+      )}
       <button className="btn danger" disabled={busy} onClick={() => onAction({ action: "delete" })} data-testid="bulk-delete">
         Delete…
       </button>
-      <span className="spacer" />
-      <button className="btn ghost" onClick={onClear}>
-        Clear selection
-      </button>
+
     </div>
   );
 }

@@ -3,4 +3,4 @@
 /**
  * What to do to every selected record.
  */
-export type BulkAction = { "action": "add_tags", tags: Array<string>, } | { "action": "remove_tags", tags: Array<string>, } | { "action": "set_owner", owner_id: string | null, } | { "action": "delete" };
+export type BulkAction = { "action": "add_tags", tags: Array<string>, } | { "action": "remove_tags", tags: Array<string>, } | { "action": "set_owner", owner_id: string | null, } | { "action": "delete" } | { "action": "add_to_list", segment_id: string, };
