@@ -709,7 +709,10 @@ fn a_promotion_previews_its_recipients_skips_those_without_consent_and_can_be_ca
         &mut db,
         "Winter promo",
         "Winter deals for {{company}}",
-        "Hi {{first_name}}, 20 % off.",
+        &format!(
+            "Hi {{{{first_name}}}}, 20 % off.{}",
+            "\n\nOur winter range.".repeat(20)
+        ),
     );
     let input = PromotionInput {
         name: "Winter".into(),
@@ -731,7 +734,11 @@ fn a_promotion_previews_its_recipients_skips_those_without_consent_and_can_be_ca
     assert!(reasons.contains(&("Dee Baker", Some("marked do not e-mail"))));
     let sample = p.sample.unwrap();
     assert_eq!(sample.subject, "Winter deals for Crumb & Co");
-    assert_eq!(sample.text, "Hi Ann, 20 % off.");
+    assert!(
+        sample
+            .text
+            .starts_with("Hi Ann, 20 % off.\n\nOur winter range.")
+    );
 
     let promo = promotions::queue(&mut db, &input, today).unwrap();
     assert_eq!(promo.progress.queued, 1);
@@ -745,6 +752,30 @@ fn a_promotion_previews_its_recipients_skips_those_without_consent_and_can_be_ca
     )
     .unwrap();
     assert_eq!(skipped.len(), 3);
+    // The change log notes each message without copying its body (the outbox keeps that).
+    let logged: Vec<String> = db
+        .conn()
+        .prepare("SELECT changes FROM change_log WHERE entity = 'outbox' AND op = 'insert'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(logged.len(), 4);
+    assert!(logged.iter().all(|c| !c.contains("20 % off")), "{logged:?}");
+    assert!(
+        logged[0].contains("characters, kept in the outbox"),
+        "{logged:?}"
+    );
+    let queued = outbox::list(
+        db.conn(),
+        &OutboxQuery {
+            status: Some(OutboxStatus::Queued),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(queued[0].body_text, sample.text);
     // Queuing it a second time would be a second promotion; cancelling stops what is queued.
     assert_eq!(promotions::cancel(&mut db, &promo.id).unwrap(), 1);
     let after = promotions::get(db.conn(), &promo.id).unwrap();
