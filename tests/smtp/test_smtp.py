@@ -61,8 +61,8 @@ class Mail(unittest.TestCase):
         self.stop()
         self.dir.cleanup()
 
-    def start(self):
-        self.server = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+    def start(self, **options):
+        self.server = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **options)
         self.server.start()
 
     def stop(self):
@@ -203,6 +203,33 @@ class Mail(unittest.TestCase):
         self.assertIn("User unknown", failed[0]["last_error"])
         # The other recipient was not held up by the refusal.
         self.assertEqual([r for r, _ in self.inbox.messages], [["gil@crumb.example"]])
+
+    def test_an_address_this_server_cannot_take_fails_alone(self):
+        # A server without SMTPUTF8 (many are) cannot take an accented address.
+        mael = self.contact("Maël", "Núñez", "maël.núñez@crumb.example")
+        others = [self.contact(n, "Good", f"{n.lower()}@crumb.example") for n in ("Gil", "Ida")]
+        self.rapport("templates", "add", "--name", "Hello", "--subject", "Hi {{first_name}}",
+                     "--body", "Hello.")
+        self.rapport("sequences", "add", "--name", "Welcome", "--step", "Hello:0")
+        for who in [mael, *others]:
+            self.rapport("sequences", "enroll", "Welcome", "--contact", who)
+        self.start(enable_SMTPUTF8=False)
+        out = self.run_cli("outbox", "send")
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("outside plain ASCII", out.stderr)
+        failed = self.json("outbox", "list", "--status", "failed")
+        self.assertEqual([m["to_address"] for m in failed], ["maël.núñez@crumb.example"])
+        self.assertIn("SMTPUTF8", failed[0]["last_error"])
+        # Everyone else got theirs in the same run.
+        self.assertEqual(sorted(r[0] for r, _ in self.inbox.messages),
+                         ["gil@crumb.example", "ida@crumb.example"])
+        # Through a server that speaks SMTPUTF8, the same message goes when retried.
+        self.stop()
+        self.start(enable_SMTPUTF8=True)
+        self.assertEqual(self.rapport("outbox", "retry", failed[0]["id"]), "1")
+        self.rapport("outbox", "send")
+        self.assertEqual(self.inbox.messages[-1][0], ["maël.núñez@crumb.example"])
+        self.assertEqual(self.inbox.messages[-1][1]["Subject"], "Hi Maël")
 
     def test_a_sequence_sends_each_step_on_its_day_and_stops_on_reply_and_unsubscribe(self):
         for name in ("Welcome", "Product info", "Offer"):

@@ -94,9 +94,14 @@ pub struct CampaignInput {
     pub owner_id: Option<String>,
 }
 
-fn check(input: &CampaignInput) -> Result<Vec<(&'static str, Value)>> {
+fn check(
+    conn: &Connection,
+    input: &CampaignInput,
+    id: Option<&str>,
+) -> Result<Vec<(&'static str, Value)>> {
     let mut c = Checker::default();
     let name = c.required("name", &input.name, SHORT_TEXT_MAX);
+    crate::store::unique_name(&mut c, conn, TABLE, "campaign", &name, id)?;
     let starts_on = c.date("starts_on", &input.starts_on);
     let ends_on = c.date("ends_on", &input.ends_on);
     if let (Some(s), Some(e)) = (&starts_on, &ends_on)
@@ -169,7 +174,7 @@ fn check(input: &CampaignInput) -> Result<Vec<(&'static str, Value)>> {
 }
 
 pub fn create(db: &mut Db, input: &CampaignInput) -> Result<Campaign> {
-    let fields = check(input)?;
+    let fields = check(db.conn(), input, None)?;
     let id = crate::new_id();
     db.write(|w| w.insert(TABLE, &id, &fields))?;
     get(db.conn(), &id)
@@ -177,7 +182,7 @@ pub fn create(db: &mut Db, input: &CampaignInput) -> Result<Campaign> {
 
 pub fn update(db: &mut Db, id: &str, input: &CampaignInput) -> Result<Campaign> {
     get(db.conn(), id)?;
-    let fields = check(input)?;
+    let fields = check(db.conn(), input, Some(id))?;
     db.write(|w| w.update(TABLE, id, &fields))?;
     get(db.conn(), id)
 }

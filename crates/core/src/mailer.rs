@@ -102,14 +102,14 @@ pub fn save_settings(db: &mut Db, input: &SmtpSettings) -> Result<SmtpSettings> 
     if input.port == 0 {
         c.fail("port", "enter the server's port (587, 465 or 25)");
     }
-    let from_address = c.email("from_address", &input.from_address);
+    let from_address = address_only(&mut c, "from_address", &input.from_address);
     if from_address.is_empty() {
         c.fail("from_address", "enter the address messages are sent from");
     }
     let reply_to = if input.reply_to.trim().is_empty() {
         String::new()
     } else {
-        c.email("reply_to", &input.reply_to)
+        address_only(&mut c, "reply_to", &input.reply_to)
     };
     let from_name = c
         .text("from_name", &Some(input.from_name.clone()), SHORT_TEXT_MAX)
@@ -129,6 +129,18 @@ pub fn save_settings(db: &mut Db, input: &SmtpSettings) -> Result<SmtpSettings> 
     };
     db.write(|w| crate::settings::set(w, SETTINGS_KEY, &clean))?;
     Ok(clean)
+}
+
+/// An e-mail address as the SMTP envelope takes it: `ann@example.com`, without a name.
+fn address_only(c: &mut Checker, field: &str, value: &str) -> String {
+    let address = c.email(field, value);
+    if !address.is_empty() && address.parse::<lettre::Address>().is_err() {
+        c.fail(
+            field,
+            format!("\"{address}\" is not a plain address: write only the address, such as ann@example.com (the name goes in From name)"),
+        );
+    }
+    address
 }
 
 fn keyring_entry(s: &SmtpSettings) -> Result<keyring::Entry> {
@@ -331,6 +343,15 @@ impl Sender for SmtpSender {
             ))
             .map_err(|e| refuse(format!("the message could not be made: {e}")))?;
         self.transport.send(&message).map(|_| ()).map_err(|e| {
+            // An address with letters outside ASCII needs a server that speaks SMTPUTF8; lettre
+            // refuses it before asking. That is this message's fault, not the connection's:
+            // fail it and let the others go.
+            if e.is_client() && !m.to_address.is_ascii() {
+                return refuse(format!(
+                    "the address {} has letters outside plain ASCII, which your mail server does not accept (it lacks SMTPUTF8): correct the address or send through a server that supports it",
+                    m.to_address
+                ));
+            }
             // A login refused (530, 534, 535, 538) is the settings' fault, not this message's:
             // it waits, like a message that found the server unreachable.
             let login = matches!(

@@ -174,6 +174,10 @@ pub fn preview(
 /// with their reason), in one save.
 pub fn queue(db: &mut Db, input: &PromotionInput, today: NaiveDate) -> Result<Promotion> {
     let r = resolve(db.conn(), input)?;
+    // A second promotion of the same name is most often the same one queued twice.
+    let mut c = Checker::default();
+    crate::store::unique_name(&mut c, db.conn(), TABLE, "promotion", &r.name, None)?;
+    c.finish()?;
     let people = crate::segments::recipients(db.conn(), &r.segment.id, today)?;
     if people.is_empty() {
         return Err(Error::invalid(

@@ -956,10 +956,21 @@ pub fn export_csv(
 
 // ------------------------------------------------------------------ storage
 
-fn check(conn: &Connection, input: &SegmentInput) -> Result<Vec<(&'static str, Value)>> {
+fn check(
+    conn: &Connection,
+    input: &SegmentInput,
+    id: Option<&str>,
+) -> Result<Vec<(&'static str, Value)>> {
     let mut c = Checker::default();
     let name = c.required("name", &input.name, SHORT_TEXT_MAX);
+    crate::store::unique_name(&mut c, conn, TABLE, "segment", &name, id)?;
     let description = c.text("description", &input.description, NOTES_MAX);
+    if input.kind == SegmentKind::Dynamic && input.filter.conditions.is_empty() {
+        c.fail(
+            "conditions",
+            "add at least one condition: a segment without any would hold everyone (to pick people by hand, make a static list)",
+        );
+    }
     c.finish()?;
     if input.kind == SegmentKind::Dynamic {
         // Refuses a filter that would not run, naming the condition.
@@ -980,7 +991,7 @@ fn check(conn: &Connection, input: &SegmentInput) -> Result<Vec<(&'static str, V
 }
 
 pub fn create(db: &mut Db, input: &SegmentInput) -> Result<Segment> {
-    let fields = check(db.conn(), input)?;
+    let fields = check(db.conn(), input, None)?;
     let id = crate::new_id();
     db.write(|w| w.insert(TABLE, &id, &fields))?;
     get(db.conn(), &id)
@@ -996,7 +1007,7 @@ pub fn update(db: &mut Db, id: &str, input: &SegmentInput) -> Result<Segment> {
             "a segment keeps its kind and what it holds; make a new one instead",
         ));
     }
-    let fields = check(db.conn(), input)?;
+    let fields = check(db.conn(), input, Some(id))?;
     db.write(|w| w.update(TABLE, id, &fields))?;
     get(db.conn(), id)
 }
@@ -1167,7 +1178,7 @@ pub fn freeze(db: &mut Db, id: &str, name: &str, today: NaiveDate) -> Result<Seg
         filter: SegmentFilter::default(),
         description: Some(format!("Frozen from \"{}\" on {today}", s.name)),
     };
-    let fields = check(db.conn(), &input)?;
+    let fields = check(db.conn(), &input, None)?;
     let list = crate::new_id();
     db.write(|w| {
         w.insert(TABLE, &list, &fields)?;

@@ -167,9 +167,10 @@ pub struct RunReport {
 /// A sequence's columns, and its steps as (template id, delay in days).
 type Checked = (Vec<(&'static str, Value)>, Vec<(String, i64)>);
 
-fn check(conn: &Connection, input: &SequenceInput) -> Result<Checked> {
+fn check(conn: &Connection, input: &SequenceInput, id: Option<&str>) -> Result<Checked> {
     let mut c = Checker::default();
     let name = c.required("name", &input.name, SHORT_TEXT_MAX);
+    crate::store::unique_name(&mut c, conn, TABLE, "sequence", &name, id)?;
     let source = c.text("lead_source", &input.lead_source, SHORT_TEXT_MAX);
     let campaign = match input.lead_campaign.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -250,7 +251,7 @@ fn write_steps(w: &Writer<'_>, id: &str, steps: &[(String, i64)]) -> Result<()> 
 }
 
 pub fn create(db: &mut Db, input: &SequenceInput) -> Result<Sequence> {
-    let (fields, steps) = check(db.conn(), input)?;
+    let (fields, steps) = check(db.conn(), input, None)?;
     let id = crate::new_id();
     db.write(|w| {
         w.insert(TABLE, &id, &fields)?;
@@ -263,7 +264,7 @@ pub fn create(db: &mut Db, input: &SequenceInput) -> Result<Sequence> {
 /// steps; one past the last step completes at its next run.
 pub fn update(db: &mut Db, id: &str, input: &SequenceInput) -> Result<Sequence> {
     get(db.conn(), id)?;
-    let (fields, steps) = check(db.conn(), input)?;
+    let (fields, steps) = check(db.conn(), input, Some(id))?;
     db.write(|w| {
         w.update(TABLE, id, &fields)?;
         write_steps(w, id, &steps)

@@ -375,6 +375,34 @@ impl<'c> Writer<'c> {
     }
 }
 
+/// Fails `name` when another row of `table` (other than `except`) has it, letter case aside:
+/// campaigns, segments, templates, sequences and promotions are found by name, and two of one
+/// name would leave the user only their ids.
+pub(crate) fn unique_name(
+    c: &mut crate::validate::Checker,
+    conn: &Connection,
+    table: &str,
+    noun: &str,
+    name: &str,
+    except: Option<&str>,
+) -> Result<()> {
+    if name.is_empty() {
+        return Ok(());
+    }
+    let taken: bool = conn
+        .prepare_cached(&format!(
+            "SELECT EXISTS (SELECT 1 FROM {table} WHERE name = ?1 COLLATE NOCASE AND id IS NOT ?2)"
+        ))?
+        .query_row((name, except), |r| r.get(0))?;
+    if taken {
+        c.fail(
+            "name",
+            format!("another {noun} is already named \"{name}\": choose another name"),
+        );
+    }
+    Ok(())
+}
+
 /// Columns whose inserted text (past a few lines) the change log does not copy, only its length: each queued
 /// message keeps its body in the outbox, and undoing an insert (a delete) never reads it back,
 /// so a 20,000-recipient promotion is not written to the file twice.

@@ -197,6 +197,23 @@ fn unknown_fields(text: &str) -> Vec<String> {
     unknown
 }
 
+/// The start of a merge field that is never closed (`{{first_name` without `}}`), as written.
+fn unclosed_field(text: &str) -> Option<String> {
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        match after.find("}}") {
+            // A field may not hold another field's opening: `{{first_name {{company}}`.
+            Some(end) if !after[..end].contains("{{") => rest = &after[end + 2..],
+            _ => {
+                let snippet: String = rest[start..].chars().take(30).collect();
+                return Some(snippet.split_whitespace().next().unwrap_or("{{").to_owned());
+            }
+        }
+    }
+    None
+}
+
 /// `(field, fallback)` of each `{{field|fallback}}` in `text`.
 fn fields_in(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -328,9 +345,14 @@ pub fn preview(
     Ok(render(&template, &recipient, &sender, crate::time::today()))
 }
 
-fn check(input: &EmailTemplateInput) -> Result<Vec<(&'static str, Value)>> {
+fn check(
+    conn: &Connection,
+    input: &EmailTemplateInput,
+    id: Option<&str>,
+) -> Result<Vec<(&'static str, Value)>> {
     let mut c = Checker::default();
     let name = c.required("name", &input.name, SHORT_TEXT_MAX);
+    crate::store::unique_name(&mut c, conn, TABLE, "template", &name, id)?;
     let subject = c.required("subject", &input.subject, SHORT_TEXT_MAX);
     if input.body.trim().is_empty() {
         c.fail("body", "write the message");
@@ -344,6 +366,12 @@ fn check(input: &EmailTemplateInput) -> Result<Vec<(&'static str, Value)>> {
         );
     }
     for (field, text) in [("subject", &input.subject), ("body", &input.body)] {
+        if let Some(open) = unclosed_field(text) {
+            c.fail(
+                field,
+                format!("\"{open}\" is not closed: end the merge field with }}}}"),
+            );
+        }
         let unknown = unknown_fields(text);
         if !unknown.is_empty() {
             c.fail(
@@ -374,7 +402,7 @@ fn check(input: &EmailTemplateInput) -> Result<Vec<(&'static str, Value)>> {
 }
 
 pub fn create(db: &mut Db, input: &EmailTemplateInput) -> Result<EmailTemplate> {
-    let fields = check(input)?;
+    let fields = check(db.conn(), input, None)?;
     let id = crate::new_id();
     db.write(|w| w.insert(TABLE, &id, &fields))?;
     get(db.conn(), &id)
@@ -382,7 +410,7 @@ pub fn create(db: &mut Db, input: &EmailTemplateInput) -> Result<EmailTemplate> 
 
 pub fn update(db: &mut Db, id: &str, input: &EmailTemplateInput) -> Result<EmailTemplate> {
     get(db.conn(), id)?;
-    let fields = check(input)?;
+    let fields = check(db.conn(), input, Some(id))?;
     db.write(|w| w.update(TABLE, id, &fields))?;
     get(db.conn(), id)
 }
@@ -500,11 +528,18 @@ mod tests {
 
     #[test]
     fn unknown_merge_fields_are_named() {
-        let err = check(&EmailTemplateInput {
-            name: "x".into(),
-            subject: "Hi {{frist_name}}".into(),
-            body: "ok {{first_name}} {{compnay}}".into(),
-        })
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE email_templates (id TEXT, name TEXT)")
+            .unwrap();
+        let err = check(
+            &conn,
+            &EmailTemplateInput {
+                name: "x".into(),
+                subject: "Hi {{frist_name}}".into(),
+                body: "ok {{first_name}} {{compnay}}".into(),
+            },
+            None,
+        )
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -513,5 +548,19 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("body: {{compnay}} is not"), "{err}");
+    }
+
+    #[test]
+    fn a_merge_field_left_open_is_named() {
+        assert_eq!(
+            unclosed_field("Hi {{first_name, welcome"),
+            Some("{{first_name,".into())
+        );
+        assert_eq!(
+            unclosed_field("{{first_name {{company}}"),
+            Some("{{first_name".into())
+        );
+        assert_eq!(unclosed_field("Hi {{first_name|there}}, {{company}}"), None);
+        assert_eq!(unclosed_field("A } and a { are only text"), None);
     }
 }

@@ -138,7 +138,10 @@ fn one_unknown_id_changes_nothing() {
 
 #[test]
 fn add_a_selection_to_a_static_list_then_undo() {
-    use rapport_core::segments::{self, SegmentEntity, SegmentInput, SegmentKind};
+    use rapport_core::segments::{
+        self, ConditionOp, SegmentCondition, SegmentEntity, SegmentFilter, SegmentInput,
+        SegmentKind, SegmentMatch,
+    };
     let mut db = Db::open_in_memory().unwrap();
     let ids = people(&mut db, 4);
     let list = |db: &mut Db, name: &str, entity, kind| {
@@ -148,7 +151,17 @@ fn add_a_selection_to_a_static_list_then_undo() {
                 name: name.into(),
                 entity,
                 kind,
-                filter: Default::default(),
+                filter: match kind {
+                    SegmentKind::Static => SegmentFilter::default(),
+                    SegmentKind::Dynamic => SegmentFilter {
+                        combine: SegmentMatch::All,
+                        conditions: vec![SegmentCondition {
+                            field: "tag".into(),
+                            op: ConditionOp::Is,
+                            value: "old".into(),
+                        }],
+                    },
+                },
                 description: None,
             },
         )
@@ -184,14 +197,14 @@ fn add_a_selection_to_a_static_list_then_undo() {
     // A dynamic segment, or a list of another kind of record, is refused by name.
     let dynamic = list(
         &mut db,
-        "Everyone",
+        "Old hands",
         SegmentEntity::Contacts,
         SegmentKind::Dynamic,
     );
     let err = add(&mut db, &ids[..1], &dynamic).unwrap_err();
     assert!(
         err.to_string()
-            .contains("\"Everyone\" is a dynamic segment"),
+            .contains("\"Old hands\" is a dynamic segment"),
         "{err}"
     );
     let leads = list(

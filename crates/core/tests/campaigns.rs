@@ -269,8 +269,23 @@ fn campaigns_refuse_bad_input_in_plain_words() {
         .unwrap()
         .remove(0);
     assert_eq!((e.cost_per_lead_minor, e.roi_bp), (None, None));
-    // Two campaigns of one name: the name alone is refused, the id works.
-    let twin = campaign(&mut db, "fair", "USD", "", "2026-04-01", "2026-04-02");
+    // A second campaign of the same name is refused (letter case aside) ...
+    let input = CampaignInput {
+        name: "fair".into(),
+        currency: "EUR".into(),
+        ..Default::default()
+    };
+    let err = campaigns::create(&mut db, &input).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("another campaign is already named"),
+        "{err}"
+    );
+    // ... but a file from before that rule may hold two: the name alone is refused, the id works.
+    let twin = campaign(&mut db, "Fair 2", "USD", "", "2026-04-01", "2026-04-02");
+    db.conn()
+        .execute("UPDATE campaigns SET name = 'fair' WHERE id = ?1", [&twin])
+        .unwrap();
     let err = campaigns::find(db.conn(), "Fair").unwrap_err();
     assert!(err.to_string().contains("2 campaigns are named"), "{err}");
     assert_eq!(campaigns::find(db.conn(), &twin).unwrap().currency, "USD");

@@ -1057,3 +1057,109 @@ fn a_step_queued_before_a_conversion_is_not_sent_after_it() {
     assert_eq!(m.status, OutboxStatus::Skipped);
     assert!(m.skip_reason.as_deref().unwrap().starts_with("converted"));
 }
+
+#[test]
+fn smtp_settings_are_checked_when_saved_not_when_the_first_message_fails() {
+    use rapport_core::mailer::{self, SmtpSecurity, SmtpSettings};
+    let mut db = Db::open_in_memory().unwrap();
+    let good = SmtpSettings {
+        host: "smtp.example.com".into(),
+        port: 587,
+        security: SmtpSecurity::Starttls,
+        username: String::new(),
+        from_address: "ann@crumb.example".into(),
+        from_name: "Ann from Crumb".into(),
+        reply_to: String::new(),
+    };
+    mailer::save_settings(&mut db, &good).unwrap();
+
+    let bad = SmtpSettings {
+        host: "https://smtp.example.com".into(),
+        reply_to: "Marta <marta@crumb.example>".into(),
+        ..good.clone()
+    };
+    let err = mailer::save_settings(&mut db, &bad).unwrap_err();
+    let fields: Vec<&str> = err
+        .field_errors()
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
+    assert_eq!(fields, ["host", "reply_to"]);
+    assert!(err.to_string().contains("write only the address"), "{err}");
+    // The saved settings are the good ones still.
+    assert_eq!(mailer::settings(db.conn()).unwrap(), good);
+}
+
+#[test]
+fn names_are_unique_and_a_segment_needs_a_condition() {
+    let mut db = Db::open_in_memory().unwrap();
+    let today = day("2026-11-30");
+    let crumb = account(&mut db, "Crumb & Co", "Bakery", "1-5M", &[]);
+    let segment = |name: &str, conditions: Vec<SegmentCondition>| SegmentInput {
+        name: name.into(),
+        entity: SegmentEntity::Contacts,
+        kind: SegmentKind::Dynamic,
+        filter: filter(SegmentMatch::All, conditions),
+        description: None,
+    };
+    let bakers = vec![cond("industry", ConditionOp::Is, "Bakery")];
+    let first = segments::create(&mut db, &segment("Bakers", bakers.clone())).unwrap();
+
+    // A second "bakers" would leave `rapport segments count bakers` unable to choose.
+    let err = segments::create(&mut db, &segment("bakers", bakers.clone())).unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "name");
+    assert!(
+        err.to_string()
+            .contains("another segment is already named \"bakers\""),
+        "{err}"
+    );
+    // Saving a segment under its own name is not a clash.
+    segments::update(&mut db, &first.id, &segment("Bakers", bakers.clone())).unwrap();
+
+    // No conditions would mean everyone.
+    let err = segments::create(&mut db, &segment("All", vec![])).unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "conditions");
+
+    let t = template(&mut db, "Offer", "Hi", "Hello {{first_name|there}}.");
+    let err = templates::create(
+        &mut db,
+        &EmailTemplateInput {
+            name: "OFFER".into(),
+            subject: "Hi {{first_name".into(),
+            body: "Hello.".into(),
+        },
+    )
+    .unwrap_err();
+    let fields: Vec<&str> = err
+        .field_errors()
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
+    assert_eq!(fields, ["name", "subject"], "{err}");
+    assert!(
+        err.to_string().contains("\"{{first_name\" is not closed"),
+        "{err}"
+    );
+
+    // The same promotion queued twice is refused the second time.
+    person(
+        &mut db,
+        "Ann",
+        "Baker",
+        Some(&crumb),
+        Some("ann@crumb.example"),
+    );
+    let input = PromotionInput {
+        name: "Winter".into(),
+        template: t,
+        segment: first.id,
+        campaign: None,
+    };
+    promotions::queue(&mut db, &input, today).unwrap();
+    let err = promotions::queue(&mut db, &input, today).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("another promotion is already named \"Winter\""),
+        "{err}"
+    );
+}

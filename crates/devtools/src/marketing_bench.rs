@@ -85,11 +85,13 @@ pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
                 .into(),
     });
 
-    // A promotion to one industry's contacts (about a tenth of them).
+    // A promotion to one industry's contacts (about a tenth of them). Names are unique in a
+    // file, and this may run again on the same one.
+    let run = chrono::Utc::now().timestamp_millis();
     let segment = segments::create(
         db,
         &SegmentInput {
-            name: "Bench: retail".into(),
+            name: format!("Bench: retail {run}"),
             entity: SegmentEntity::Contacts,
             kind: SegmentKind::Dynamic,
             filter: SegmentFilter {
@@ -102,7 +104,7 @@ pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
     let template = templates::create(
         db,
         &EmailTemplateInput {
-            name: "Bench: offer".into(),
+            name: format!("Bench: offer {run}"),
             subject: "An offer for {{company}}".into(),
             // About the length of a real offer: a greeting, three paragraphs, a signature.
             body: format!(
@@ -115,7 +117,7 @@ pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
         },
     )?;
     let input = PromotionInput {
-        name: "Bench promotion".into(),
+        name: format!("Bench promotion {run}"),
         template: template.id,
         segment: segment.id,
         campaign: None,
