@@ -1114,7 +1114,7 @@ fn names_are_unique_and_a_segment_needs_a_condition() {
         "{err}"
     );
     // Saving a segment under its own name is not a clash.
-    segments::update(&mut db, &first.id, &segment("Bakers", bakers.clone())).unwrap();
+    segments::update(&mut db, &first.id, &segment("Bakers", bakers)).unwrap();
 
     // No conditions would mean everyone.
     let err = segments::create(&mut db, &segment("All", vec![])).unwrap_err();
