@@ -113,6 +113,8 @@ class Mail(unittest.TestCase):
         self.rapport("outbox", "send")
 
         self.assertEqual(len(self.inbox.messages), 1, "only Zoë may be e-mailed")
+        # Nothing waits any more: the promotion is done.
+        self.assertEqual(self.json("promotions", "list")[0]["status"], "done")
         rcpts, msg = self.inbox.messages[0]
         self.assertEqual(rcpts, ["zoe@crumb.example"])
         self.assertEqual(msg["Subject"], "Winter offer for Crumb & Co")

@@ -37,13 +37,16 @@ pub enum CampaignsCmd {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// Add members: contacts and leads by id (repeat the flags); prints how many were added.
+    /// The members and how they answered; with --contact or --lead (repeat them), adds those
+    /// and prints how many were added.
     Members {
         campaign: String,
         #[arg(long = "contact", value_name = "ID")]
         contacts: Vec<String>,
         #[arg(long = "lead", value_name = "ID")]
         leads: Vec<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
     },
     /// Record how a member answered.
     Respond {
@@ -285,8 +288,27 @@ pub fn run(db: &mut Db, cmd: CampaignsCmd) -> Result<()> {
             campaign,
             contacts,
             leads,
+            format,
         } => {
             let id = campaigns::find(db.conn(), &campaign)?.id;
+            if contacts.is_empty() && leads.is_empty() {
+                let members = campaigns::members(db.conn(), &id)?;
+                return emit(format, &members, || {
+                    output::table(
+                        &["ENTITY", "ID", "NAME", "EMAIL", "STATUS", "RESPONDED"],
+                        members.iter().map(|m| {
+                            vec![
+                                m.entity.clone(),
+                                m.entity_id.clone(),
+                                m.name.clone(),
+                                m.email.clone().unwrap_or_default(),
+                                m.status.as_str().to_owned(),
+                                m.responded_at.clone().unwrap_or_default(),
+                            ]
+                        }),
+                    )
+                });
+            }
             let added = campaigns::add_members(db, &id, "contacts", &contacts)?
                 + campaigns::add_members(db, &id, "leads", &leads)?;
             output::line(&added.to_string())

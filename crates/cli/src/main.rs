@@ -267,9 +267,12 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                     average_deal, sales_cycle, lead_conversion, new_customers, open_tickets,
                     sla_breaches, overdue_invoices; --records KEY ->
                     [{entity, id, label, amount_minor}]
-  campaigns list|get -> [{id, name, kind, status, starts_on, ends_on, budget, actual_cost,
-                     expected_revenue (each {amount_minor, currency} or null), description,
-                     owner_id, created_at, updated_at}]
+  campaigns list -> [Campaign];  campaigns get -> Campaign   {id, name, kind, status,
+                     starts_on, ends_on, currency, budget, actual_cost, expected_revenue (each
+                     {amount_minor, currency} or null), description, owner_id, created_at,
+                     updated_at}
+  campaigns members -> [{entity, entity_id, name, email, status (targeted|sent|responded|
+                     unsubscribed|bounced), responded_at}]   (without --contact or --lead)
   campaigns report -> [{campaign_id, name, kind, status, currency, members, responses, leads,
                      leads_converted, deals, deals_won, won_minor, cost_minor,
                      cost_per_lead_minor, roi_bp (7500 = 75 %)}]   leads and deals count when
@@ -284,7 +287,9 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                      last_activity before includes never), at_least, at_most, yes, no;
                      `segments fields --entity E` lists the fields (custom ones: custom:ID)
   segments count -> N (JSON {id, name, count});  segments members -> {total, members: [{id,
-                     name, email, company, phone}]};  segments export writes that as CSV
+                     name, email, company, phone}]} (for accounts, company holds the industry);
+                     segments export writes that as CSV
+  templates list -> [{id, name, subject, body, created_at, updated_at}]
   templates preview -> {to_name, to_address, subject, text, html, skip_reason}
   sequences list -> [{id, name, status (active|paused), enrol_new_leads, lead_source,
                      lead_campaign_id, steps: [{position, template_id, template_name,
@@ -298,7 +303,8 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   promotions preview -> {total, will_send, skipped, recipients: [{entity, id, name, email,
                      skip_reason}], sample: (as templates preview) or null}
   promotions list -> [{id, name, template_id, template_name, segment_id, segment_name,
-                     campaign_id, status (queued|cancelled), progress, created_at}]
+                     campaign_id, status (queued|done|cancelled: done once no message waits),
+                     progress, created_at}]
   promotions progress -> {queued, sending, sent, failed, skipped, cancelled, unsure}
   outbox list    -> [{id, entity, entity_id, to_name, to_address, subject, body_text, status
                      (queued|sending|sent|failed|skipped|cancelled|unsure: the app stopped while
@@ -307,7 +313,7 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                      step_position, promotion_id, campaign_id, created_at}]
   outbox send    -> {recovered, sequences: {queued, completed, stopped}, sent: {sent, failed,
                      deferred, skipped, problems: [text]} or null when sending is not set
-                     up}; exits 1 with the server's reason when a message could not go (it
+                     up, waiting}; exits 1 with the server's reason when a message could not go (it
                      is retried after 1, 5, 15, 60 minutes, then every 4 hours: 10 tries
                      when the server refuses for now, without end while it cannot be reached
                      or refuses the login; `outbox retry` tries at once),
@@ -1077,7 +1083,18 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
                     "or --remove-tag, --owner, --add-to-list or --delete is needed: say what to do",
                 ));
             };
-            let result = bulk::apply(&mut db, &entity, &ids, &action)?;
+            // The list is named by --add-to-list here (the core says segment).
+            let result = bulk::apply(&mut db, &entity, &ids, &action).map_err(|e| match e {
+                Error::Validation(mut fields) => {
+                    for f in &mut fields {
+                        if f.field == "segment" || f.field == "segment_id" {
+                            f.field = "--add-to-list".into();
+                        }
+                    }
+                    Error::Validation(fields)
+                }
+                other => other,
+            })?;
             emit(format, &result, || output::line(&result.batch_id))
         }
         Command::Fields(cmd) => run_fields(&mut db, cmd),

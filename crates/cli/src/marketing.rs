@@ -43,12 +43,28 @@ impl Person {
 /// The day to act as if it were (default: today on this computer).
 #[derive(Debug, Args)]
 pub struct Today {
-    /// Act as if today were this day (YYYY-MM-DD), to plan ahead or catch up.
+    /// Act as if today were this day (YYYY-MM-DD): the day someone is enrolled, or a day gone
+    /// by whose due steps are caught up. Sending never takes a day still to come.
     #[arg(long, value_name = "DATE")]
     today: Option<String>,
 }
 
 impl Today {
+    /// The day to send as of: never after today, or steps due later would go now.
+    fn sending_day(&self) -> Result<NaiveDate> {
+        let day = self.day()?;
+        let real = rapport_core::time::today();
+        if day > real {
+            return Err(Error::invalid(
+                "--today",
+                format!(
+                    "{day} is still to come: steps due then would be sent now. They go on their day (the app sends them, or run this again then)"
+                ),
+            ));
+        }
+        Ok(day)
+    }
+
     fn day(&self) -> Result<NaiveDate> {
         match &self.today {
             None => Ok(rapport_core::time::today()),
@@ -111,10 +127,12 @@ pub enum SegmentsCmd {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Every segment, by name.
     List {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// One segment, with its conditions.
     Get {
         segment: String,
         #[arg(long, value_enum, default_value_t)]
@@ -155,13 +173,9 @@ pub enum SegmentsCmd {
         ids: Vec<String>,
     },
     /// Make the members members of a campaign; prints how many were added.
-    ToCampaign {
-        segment: String,
-        campaign: String,
-    },
-    Delete {
-        segment: String,
-    },
+    ToCampaign { segment: String, campaign: String },
+    /// Delete a segment (not one a promotion used); its records stay.
+    Delete { segment: String },
 }
 
 /// `FIELD OP [VALUE]`, e.g. `industry is Bakery`, `has_open_deal yes`.
@@ -363,6 +377,7 @@ pub enum TemplatesCmd {
     },
     /// The merge fields.
     Fields,
+    /// Every template, by name.
     List {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -375,9 +390,8 @@ pub enum TemplatesCmd {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    Delete {
-        template: String,
-    },
+    /// Delete a template no sequence step or promotion uses.
+    Delete { template: String },
 }
 
 fn body_from(body: Option<String>, file: Option<std::path::PathBuf>) -> Result<Option<String>> {
@@ -512,13 +526,11 @@ pub enum SequencesCmd {
         #[arg(long)]
         paused: bool,
     },
-    /// Pause or resume a sequence.
-    Pause {
-        sequence: String,
-    },
-    Resume {
-        sequence: String,
-    },
+    /// Pause a sequence: nothing more is queued for its enrolments until it is resumed.
+    Pause { sequence: String },
+    /// Start a paused sequence again: its enrolments go on from where they were.
+    Resume { sequence: String },
+    /// Every sequence with its steps and how many are in it.
     List {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -722,7 +734,7 @@ pub fn run_sequences(db: &mut Db, cmd: SequencesCmd) -> Result<()> {
             sequences::remove(db, &s.id, entity, &id)
         }
         SequencesCmd::Run { today, format } => {
-            let report = sequences::run(db, today.day()?)?;
+            let report = sequences::run(db, today.sending_day()?)?;
             emit(format, &report, || {
                 output::line(&format!(
                     "{} step(s) queued, {} completed, {} stopped",
@@ -783,6 +795,7 @@ pub enum PromotionsCmd {
         #[command(flatten)]
         args: PromotionArgs,
     },
+    /// Every promotion, newest first, with its progress.
     List {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -810,7 +823,7 @@ pub fn run_promotions(db: &mut Db, cmd: PromotionsCmd) -> Result<()> {
             let p = promotions::preview(db.conn(), &input(String::new(), args), today)?;
             emit(format, &p, || {
                 output::line(&format!(
-                    "{} in the segment: {} will get it, {} skipped",
+                    "{} people reached: {} will get it, {} skipped",
                     p.total, p.will_send, p.skipped
                 ))?;
                 output::table(
@@ -875,6 +888,8 @@ pub enum StatusArg {
     Failed,
     Skipped,
     Cancelled,
+    /// Cut off while sending: it may have gone (see `outbox retry`).
+    Unsure,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -904,7 +919,9 @@ pub enum OutboxCmd {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// Try again now: failed messages and those waiting to retry (all, or those given).
+    /// Make failed messages and those waiting to retry due now, with fresh tries (all, or
+    /// those given); the next `outbox send`, or the app within a minute, sends them. Prints how
+    /// many.
     Retry { ids: Vec<String> },
     /// Cancel queued messages.
     Cancel {
@@ -953,6 +970,7 @@ pub fn run_outbox(db: &mut Db, cmd: OutboxCmd) -> Result<()> {
                 StatusArg::Failed => OutboxStatus::Failed,
                 StatusArg::Skipped => OutboxStatus::Skipped,
                 StatusArg::Cancelled => OutboxStatus::Cancelled,
+                StatusArg::Unsure => OutboxStatus::Unsure,
             });
             let list = outbox::list(
                 db.conn(),
@@ -982,8 +1000,8 @@ pub fn run_outbox(db: &mut Db, cmd: OutboxCmd) -> Result<()> {
             })
         }
         OutboxCmd::Send { today, format } => {
-            let report = outbox::work(db, chrono::Utc::now(), today.day()?, &|| true)?;
-            let queued = outbox::counts(db.conn(), None)?.queued;
+            let report = outbox::work(db, chrono::Utc::now(), today.sending_day()?, &|| true)?;
+            let queued = report.waiting;
             emit(format, &report, || {
                 let s = report.sent.clone().unwrap_or_default();
                 output::line(&format!(

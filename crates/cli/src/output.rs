@@ -139,9 +139,10 @@ pub fn failure(err: &Error) -> ExitCode {
         Error::Validation(fields) => fields
             .iter()
             .map(|f| match f.field.as_str() {
-                // A file problem names the file in its message already.
-                "file" => f.message.clone(),
-                field => format!("{} {}", flag_name(field), f.message),
+                // A file problem names the file in its message already; the SMTP set-up has
+                // no flag of its own.
+                "file" | "smtp" => f.message.clone(),
+                field => format!("{}: {}", flag_name(field), f.message),
             })
             .collect::<Vec<_>>()
             .join("; "),
@@ -178,6 +179,9 @@ fn flag_name(field: &str) -> String {
         ["conditions", i, ..] => format!("--where #{}", i.parse::<usize>().map_or(0, |n| n + 1)),
         ["steps", i, ..] => format!("--step #{}", i.parse::<usize>().map_or(0, |n| n + 1)),
         ["from_address"] => "--from".into(),
+        ["ids"] => "--id".into(),
+        ["starts_on"] => "--start".into(),
+        ["ends_on"] => "--end".into(),
         ["username"] => "--user".into(),
         _ => format!("--{}", field.replace('_', "-")),
     }

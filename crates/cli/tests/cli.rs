@@ -977,7 +977,7 @@ fn deals_move_through_the_pipeline_and_the_board_sums_them_in_integers() {
     assert_eq!(board["open"]["weighted"][0]["amount_minor"], 300_004);
 
     let err = s.fails(2, &["deals", "move", engines.trim(), "--stage", "Lost"]);
-    assert!(err.contains("--lost-reason is required"), "{err}");
+    assert!(err.contains("--lost-reason: is required"), "{err}");
     let err = s.fails(2, &["deals", "move", engines.trim(), "--stage", "Closed"]);
     assert!(err.contains("its stages are: Prospecting"), "{err}");
     s.ok(&[
@@ -1767,6 +1767,12 @@ fn campaigns_count_their_members_leads_deals_and_return() {
         "1"
     );
     s.ok(&["campaigns", "respond", "Spring fair", "--lead", zoe.trim()]);
+    let members = s.json(&["campaigns", "members", "Spring fair", "--format", "json"]);
+    assert_eq!(members.as_array().unwrap().len(), 1);
+    assert_eq!(
+        (&members[0]["name"], &members[0]["status"]),
+        (&"Zoe Adams".into(), &"responded".into())
+    );
     s.ok(&[
         "deals",
         "add",
@@ -1800,4 +1806,34 @@ fn campaigns_count_their_members_leads_deals_and_return() {
         &["leads", "add", "--name", "X", "--campaign", "Autumn fair"],
     );
     assert!(err.contains("Autumn fair"), "{err}");
+}
+
+#[test]
+fn sending_never_runs_ahead_and_unknown_messages_are_named() {
+    let s = Sandbox::new();
+    let tomorrow = (chrono::Local::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    // Steps due tomorrow queued today would be sent today.
+    for cmd in [["sequences", "run"], ["outbox", "send"]] {
+        let err = s.fails(2, &[cmd[0], cmd[1], "--today", &tomorrow]);
+        assert!(err.contains("is still to come"), "{err}");
+    }
+    let err = s.fails(2, &["outbox", "cancel", "no-such-message"]);
+    assert!(err.contains("No message with id no-such-message"), "{err}");
+    // A name the SMTP envelope cannot take is refused when saved, not at the first send.
+    let err = s.fails(
+        2,
+        &[
+            "outbox",
+            "setup",
+            "--host",
+            "smtp.example.com",
+            "--from",
+            "me@example.com",
+            "--reply-to",
+            "Marta <marta@example.com>",
+        ],
+    );
+    assert!(err.contains("--reply-to: "), "{err}");
 }

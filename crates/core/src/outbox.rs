@@ -593,7 +593,15 @@ pub fn retry(db: &mut Db, ids: &[String]) -> Result<usize> {
 
 /// Cancels queued messages (not those already sent). Returns how many.
 pub fn cancel(db: &mut Db, ids: &[String]) -> Result<usize> {
-    db.write(|w| cancel_in(w, ids))
+    db.write(|w| {
+        // An id that names no message is a mistake to report, not a message already gone.
+        for id in ids {
+            if !crate::store::exists(w.conn(), TABLE, id)? {
+                return Err(Error::not_found("message", id));
+            }
+        }
+        cancel_in(w, ids)
+    })
 }
 
 pub(crate) fn cancel_in(w: &Writer<'_>, ids: &[String]) -> Result<usize> {
@@ -622,6 +630,9 @@ pub struct WorkReport {
     pub sequences: crate::sequences::RunReport,
     /// `None` when sending is not set up (messages wait in the outbox).
     pub sent: Option<SendReport>,
+    /// Messages still queued after the round (waiting to retry, or for set-up).
+    #[ts(type = "number")]
+    pub waiting: i64,
 }
 
 /// The mail work the app does at start and every minute, and `rapport outbox send` once:
@@ -646,5 +657,6 @@ pub fn work(
         recovered,
         sequences,
         sent,
+        waiting: counts(db.conn(), None)?.queued,
     })
 }

@@ -23,11 +23,23 @@ const TABLE: &str = "promotions";
 const PREVIEW_ROWS: usize = 200;
 
 text_enum!(
+    /// `queued` while messages wait or are being sent, `done` once none do (read from the
+    /// outbox, never stored), `cancelled` when the user stopped it.
     PromotionStatus {
         Queued = "queued",
+        Done = "done",
         Cancelled = "cancelled",
     }
 );
+
+/// Fills in the promotion's progress, and `done` once nothing waits.
+fn with_progress(conn: &Connection, mut p: Promotion) -> Result<Promotion> {
+    p.progress = crate::outbox::counts(conn, Some(&p.id))?;
+    if p.status == PromotionStatus::Queued && p.progress.queued + p.progress.sending == 0 {
+        p.status = PromotionStatus::Done;
+    }
+    Ok(p)
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -203,10 +215,13 @@ pub fn queue(db: &mut Db, input: &PromotionInput, today: NaiveDate) -> Result<Pr
             ],
         )?;
         for (entity, person) in &people {
-            if let Some(campaign) = &r.campaign_id {
+            let who = Recipient::load(w.conn(), entity, person)?;
+            // The campaign targets those who get the message, not those skipped.
+            if let Some(campaign) = &r.campaign_id
+                && who.skip_reason().is_none()
+            {
                 crate::campaigns::add_member_in(w, campaign, entity, person)?;
             }
-            let who = Recipient::load(w.conn(), entity, person)?;
             let email = crate::templates::render(&r.template, &who, &sender, today);
             crate::outbox::queue(
                 w,
@@ -268,13 +283,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Promotion> {
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Promotion> {
-    let mut p = conn
+    let p = conn
         .prepare_cached(&format!("{SELECT} WHERE p.id = ?1"))?
         .query_row([id], from_row)
         .optional()?
         .ok_or_else(|| Error::not_found("promotion", id))?;
-    p.progress = crate::outbox::counts(conn, Some(id))?;
-    Ok(p)
+    with_progress(conn, p)
 }
 
 /// The promotion with this id or name (any case).
@@ -286,11 +300,8 @@ pub fn find(conn: &Connection, name_or_id: &str) -> Result<Promotion> {
 pub fn list(conn: &Connection) -> Result<Vec<Promotion>> {
     let mut stmt =
         conn.prepare_cached(&format!("{SELECT} ORDER BY p.created_at DESC, p.id DESC"))?;
-    let mut out: Vec<Promotion> = stmt
+    let rows: Vec<Promotion> = stmt
         .query_map([], from_row)?
         .collect::<rusqlite::Result<_>>()?;
-    for p in &mut out {
-        p.progress = crate::outbox::counts(conn, Some(&p.id))?;
-    }
-    Ok(out)
+    rows.into_iter().map(|p| with_progress(conn, p)).collect()
 }

@@ -197,7 +197,10 @@ fn check(conn: &Connection, input: &SequenceInput, id: Option<&str>) -> Result<C
         if !(0..=365).contains(&step.delay_days) {
             c.fail(
                 format!("steps.{i}.delay_days"),
-                "is a number of days from 0 to 365",
+                format!(
+                    "the delay is {} days: it must be from 0 to 365 days after the step before",
+                    step.delay_days
+                ),
             );
         }
     }

@@ -48,7 +48,7 @@ describe("marketing helpers", () => {
   });
 
   it("tells what a send-now round did", () => {
-    expect(workReportText({ recovered: 0, sequences: { queued: 0, completed: 0, stopped: 0 }, sent: null })).toEqual({
+    expect(workReportText({ recovered: 0, sequences: { queued: 0, completed: 0, stopped: 0 }, sent: null, waiting: 0 })).toEqual({
       text: "Sending is not set up: messages wait here. Set up your SMTP server in Settings → E-mail.",
       notSetUp: true,
     });
@@ -57,6 +57,7 @@ describe("marketing helpers", () => {
         recovered: 0,
         sequences: { queued: 1, completed: 0, stopped: 0 },
         sent: { sent: 3, failed: 0, deferred: 0, skipped: 1, problems: [] },
+        waiting: 0,
       }).text,
     ).toBe("Queued 1 sequence step. Sent 3, failed 0, put off 0, skipped 1.");
   });

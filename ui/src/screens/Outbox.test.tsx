@@ -119,7 +119,7 @@ describe("the outbox", () => {
   });
 
   it("says that sending is not set up, with a way to Settings, when Send now cannot send", async () => {
-    vi.mocked(o.sendNow).mockResolvedValue({ recovered: 0, sequences: { queued: 2, completed: 0, stopped: 0 }, sent: null });
+    vi.mocked(o.sendNow).mockResolvedValue({ recovered: 0, sequences: { queued: 2, completed: 0, stopped: 0 }, sent: null, waiting: 2 });
     const location = renderIt();
     expect(await screen.findByTestId("outbox-smtp-banner")).toHaveTextContent("Sending is not set up");
     await userEvent.click(screen.getByTestId("outbox-send-now"));
@@ -136,6 +136,7 @@ describe("the outbox", () => {
       recovered: 0,
       sequences: { queued: 0, completed: 0, stopped: 0 },
       sent: { sent: 1234, failed: 1, deferred: 2, skipped: 0, problems: ["connection refused by smtp.example.com"] },
+      waiting: 0,
     });
     renderIt();
     await screen.findAllByTestId("outbox-row");

@@ -299,7 +299,7 @@ function PreviewPanel({ preview: p }: { preview: PromotionPreview }) {
           <strong data-testid="promotion-skipped">{formatNumber(p.skipped)} skipped</strong>
         </div>
         <div className="mk-count">
-          <span>{countOf(p.total, ["person", "people"])} in the segment</span>
+          <span>{countOf(p.total, ["person", "people"])} to write to</span>
         </div>
       </div>
       {p.will_send === 0 && (

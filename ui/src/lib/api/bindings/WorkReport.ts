@@ -13,4 +13,8 @@ recovered: number, sequences: RunReport,
 /**
  * `None` when sending is not set up (messages wait in the outbox).
  */
-sent: SendReport | null, };
+sent: SendReport | null, 
+/**
+ * Messages still queued after the round (waiting to retry, or for set-up).
+ */
+waiting: number, };
