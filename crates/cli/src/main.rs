@@ -1083,13 +1083,11 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
                     "or --remove-tag, --owner, --add-to-list or --delete is needed: say what to do",
                 ));
             };
-            // The list is named by --add-to-list here (the core says segment).
+            // The list is named by --add-to-list here (the core says segment_id).
             let result = bulk::apply(&mut db, &entity, &ids, &action).map_err(|e| match e {
                 Error::Validation(mut fields) => {
-                    for f in &mut fields {
-                        if f.field == "segment" || f.field == "segment_id" {
-                            f.field = "--add-to-list".into();
-                        }
+                    for f in fields.iter_mut().filter(|f| f.field == "segment_id") {
+                        f.field = "--add-to-list".into();
                     }
                     Error::Validation(fields)
                 }

@@ -75,7 +75,7 @@ pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> 
         _ => None,
     };
     if let BulkAction::AddToList { segment_id } = action {
-        let list = crate::segments::static_list(db.conn(), segment_id)?;
+        let list = crate::segments::static_list(db.conn(), segment_id, "segment_id")?;
         if list.entity.as_str() != entity {
             c.fail(
                 "segment_id",

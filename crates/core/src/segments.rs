@@ -1041,7 +1041,7 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
 
 /// Adds records to a static list; those already in it stay. Returns how many were added.
 pub fn add_members(db: &mut Db, id: &str, ids: &[String]) -> Result<usize> {
-    let s = static_list(db.conn(), id)?;
+    let s = static_list(db.conn(), id, "segment")?;
     db.write(|w| {
         let mut added = 0;
         for record in ids {
@@ -1060,11 +1060,12 @@ pub fn add_members(db: &mut Db, id: &str, ids: &[String]) -> Result<usize> {
 }
 
 /// The segment `id`, which must be a static list: only those have members added by hand.
-pub(crate) fn static_list(conn: &Connection, id: &str) -> Result<Segment> {
+/// `field` is the input that named it, for the error.
+pub(crate) fn static_list(conn: &Connection, id: &str, field: &str) -> Result<Segment> {
     let s = get(conn, id)?;
     if s.kind != SegmentKind::Static {
         return Err(Error::invalid(
-            "segment",
+            field,
             format!(
                 "\"{}\" is a dynamic segment: its members are those its conditions find; add them to a static list",
                 s.name

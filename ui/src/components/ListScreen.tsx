@@ -564,7 +564,7 @@ function ColumnChooser<T, S extends string>({
 }
 
 /** The banner after a bulk action: what was done to how many (`n`, "3 contacts"). */
-export function bulkDone(action: BulkAction, n: string, lists: Segment[] | undefined): string {
+function bulkDone(action: BulkAction, n: string, lists: Segment[] | undefined): string {
   switch (action.action) {
     case "delete":
       return `Deleted ${n}.`;
