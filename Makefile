@@ -7,7 +7,10 @@ SHELL := bash
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
 
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+# A Node.js that make brought for the UI (see deps-node) comes first; the directory is absent
+# when the system's own Node.js is new enough.
+NODE_HOME := $(CURDIR)/target/node
+export PATH := $(NODE_HOME)/bin:$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 # CI builds once from a fresh clone: incremental caches would only take disk space.
 ifdef CI
@@ -61,12 +64,26 @@ deps-rust:
 	fi
 	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt 2>/dev/null || true
 
+# The UI's toolchain (Vite, the Tauri CLI) needs Node.js $(NODE_MIN) or newer; Debian 12 and
+# Ubuntu 22.04/24.04 ship older ones. Then make brings its own: the official Node.js binary as
+# the npm registry serves it (package node-linux-<arch>) and the npm that goes with it, put
+# into target/node/ by the system's npm, for this checkout only: no root, nothing
+# system-wide, no other site. Every later step finds them first on PATH.
+NODE_LOCAL := 24.22.3
+NPM_LOCAL := 11.21.2
 deps-node:
-	@if ! command -v node >/dev/null; then $(call apt_install,nodejs npm); fi
-	@v=$$(node -p process.versions.node); \
+	@if ! command -v npm >/dev/null; then $(call apt_install,nodejs npm); fi
+	@v=$$(node -p process.versions.node 2>/dev/null || echo 0); \
 	if [ "$$(printf '%s\n' "$(NODE_MIN)" "$$v" | sort -V | head -n1)" != "$(NODE_MIN)" ]; then \
-	  echo "Node.js $(NODE_MIN) or newer is needed to build the UI (found $$v). Install a current Node.js, then run make again."; \
-	  exit 1; \
+	  case "$$(uname -m)" in x86_64) arch=x64;; aarch64|arm64) arch=arm64;; armv7l) arch=armv7l;; *) arch=$$(uname -m);; esac; \
+	  echo "Node.js $$v on this system is older than the $(NODE_MIN) the UI needs: bringing Node.js $(NODE_LOCAL) into target/node/ (from the npm registry, for this checkout only)."; \
+	  rm -rf "$(NODE_HOME)"; mkdir -p "$(NODE_HOME)/bin"; \
+	  npm install --prefix "$(NODE_HOME)" --no-save --no-audit --no-fund --ignore-scripts --loglevel=error \
+	    "node-linux-$$arch@$(NODE_LOCAL)" "npm@$(NPM_LOCAL)" >/dev/null; \
+	  ln -sf ../node_modules/node-linux-$$arch/bin/node "$(NODE_HOME)/bin/node"; \
+	  ln -sf ../node_modules/npm/bin/npm-cli.js "$(NODE_HOME)/bin/npm"; \
+	  ln -sf ../node_modules/npm/bin/npx-cli.js "$(NODE_HOME)/bin/npx"; \
+	  v=$$("$(NODE_HOME)/bin/node" -p process.versions.node) || { echo "The Node.js brought into target/node/ does not run on this machine ($$(uname -m))."; exit 1; }; \
 	fi
 
 # `npm install` honours the lock file; `npm ci` would refuse it, because the lock cannot list
@@ -114,7 +131,7 @@ run: app-release
 
 # ---------------------------------------------------------------- testing
 
-.PHONY: test check-fmt clippy test-rust bindings-check test-ics test-smtp test-ui app-debug test-package test-e2e
+.PHONY: test check-fmt clippy test-rust bindings-check test-ics test-smtp test-ui test-newcomer app-debug test-package test-e2e
 test: check-disk deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver deps-python
 	@$(MAKE) check-fmt
 	@$(MAKE) ui
@@ -124,6 +141,7 @@ test: check-disk deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver d
 	@$(MAKE) test-ics
 	@$(MAKE) test-smtp
 	@$(MAKE) test-ui
+	@$(MAKE) test-newcomer
 	@$(MAKE) app-debug
 	@$(MAKE) test-package
 	@$(MAKE) test-e2e
@@ -181,6 +199,10 @@ test-ui: deps-ui
 	cd ui && npm run --silent typecheck
 	cd ui && npm run --silent lint
 	cd ui && npm test --silent
+
+# A clean clone on a system whose Node.js is too old (Debian 12, Ubuntu) brings its own.
+test-newcomer: deps-node
+	tests/newcomer/old-node.sh
 
 # The debug app with the UI embedded, and its .deb (one debug build serves both).
 app-debug: ui
