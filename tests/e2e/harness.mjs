@@ -40,11 +40,16 @@ async function waitFor(what, check, ms = 20000) {
   throw new Error(`timed out after ${ms} ms waiting for ${what}`);
 }
 
-/** Starts the display (if needed) and tauri-driver; call once per test file. */
-export async function startDriver() {
+/** Starts the display (if needed) and tauri-driver; call once per test file. The app inherits
+ * the driver's environment: `envChanges` sets (or, with `undefined`, removes) variables for it. */
+export async function startDriver(envChanges = {}) {
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(LOGS, { recursive: true });
   const env = { ...process.env };
+  for (const [name, value] of Object.entries(envChanges)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
   // A desktop session has a locale; a bare CI shell often has none, and WebKit then formats
   // numbers the POSIX way (no thousands separators). Test what people see.
   if (!env.LANG || env.LANG === "C" || env.LANG === "POSIX") env.LANG = "en_US.UTF-8";
@@ -87,7 +92,8 @@ export function cli(db, ...args) {
 }
 
 /** Opens the app window on `db` (at `route`, e.g. "#/contacts", when given; the app itself
- * opens on the Dashboard); resolves once the UI has rendered. */
+ * opens on the Dashboard); resolves once the UI has rendered. With `db` null the app is started
+ * as from its desktop icon, with no --db. */
 export async function launch(db, route = null) {
   const browser = await remote({
     hostname: "127.0.0.1",
@@ -98,7 +104,7 @@ export async function launch(db, route = null) {
       browserName: "wry",
       // WebKitWebDriver speaks classic WebDriver only; no BiDi session upgrade.
       "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: APP, args: ["--db", db] },
+      "tauri:options": { application: APP, args: db === null ? [] : ["--db", db] },
     },
   });
   await browser.setTimeout({ implicit: 0 });

@@ -55,11 +55,29 @@ fn killed_bulk_writes_leave_whole_batches_and_every_acknowledged_one() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(rng.u64(50..1500)));
+        // Kill at a random moment after the first commit, however slow the machine is: a fixed
+        // delay killed every writer before its first commit on a busy machine.
+        let (lines, heard) = std::sync::mpsc::channel();
+        let out = BufReader::new(child.stdout.take().unwrap());
+        let reader = std::thread::spawn(move || {
+            for line in out.lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+        });
+        let mut said = Vec::new();
+        while let Ok(line) = heard.recv_timeout(Duration::from_secs(60)) {
+            let committed = line.starts_with("committed ");
+            said.push(line);
+            if committed {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(rng.u64(0..1200)));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
-        let out = BufReader::new(child.stdout.take().unwrap());
-        for line in out.lines().map_while(Result::ok) {
+        reader.join().unwrap();
+        said.extend(heard.try_iter());
+        for line in said {
             if let Some(n) = line.strip_prefix("committed ") {
                 acknowledged.push(n.parse::<usize>().unwrap());
             }
