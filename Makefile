@@ -23,7 +23,7 @@ BUILD_PKGS := build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev li
 TEST_PKGS := xvfb xauth webkit2gtk-driver python3 python3-venv poppler-utils
 NODE_MIN := 20.19
 TAURI := ../ui/node_modules/.bin/tauri
-DEB_DEBUG := target/debug/bundle/deb/Rapport_0.1.0_amd64.deb
+DEB := target/release/bundle/deb/Rapport_0.1.0_amd64.deb
 
 .PHONY: help
 help:
@@ -119,8 +119,11 @@ deps-tauri-driver: deps-rust
 ui: deps-ui
 	cd ui && npm run --silent build
 
+# The release app with the UI embedded, and its .deb: the one build that `make run` opens, the
+# real-window tests drive and the package test checks.
 app-release: deps-system deps-rust ui
-	cargo build --release -p rapport-desktop -p rapport-cli
+	cd src-tauri && $(TAURI) build --bundles deb --ci
+	cargo build --release --locked -p rapport-cli
 
 # ---------------------------------------------------------------- running
 
@@ -131,7 +134,7 @@ run: app-release
 
 # ---------------------------------------------------------------- testing
 
-.PHONY: test check-fmt clippy test-rust bindings-check test-ics test-smtp test-ui test-newcomer app-debug test-package test-e2e
+.PHONY: test check-fmt clippy test-rust bindings-check test-ics test-smtp test-ui test-newcomer test-package test-e2e
 test: check-disk deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver deps-python
 	@$(MAKE) check-fmt
 	@$(MAKE) ui
@@ -142,7 +145,7 @@ test: check-disk deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver d
 	@$(MAKE) test-smtp
 	@$(MAKE) test-ui
 	@$(MAKE) test-newcomer
-	@$(MAKE) app-debug
+	@$(MAKE) app-release
 	@$(MAKE) test-package
 	@$(MAKE) test-e2e
 	@echo "make test: all checks passed"
@@ -204,17 +207,13 @@ test-ui: deps-ui
 test-newcomer: deps-node
 	tests/newcomer/old-node.sh
 
-# The debug app with the UI embedded, and its .deb (one debug build serves both).
-app-debug: ui
-	cd src-tauri && $(TAURI) build --debug --bundles deb --ci
-	cargo build --locked -p rapport-devtools --bin rapport-bench
-
 test-package:
-	tests/package/deb-contents.sh $(DEB_DEBUG)
+	tests/package/deb-contents.sh $(DEB)
 
-# Runs on its own X server (Xvfb), never on the desktop you are looking at.
+# The release app (what `make run` opens) on its own X server (Xvfb), never on the desktop you
+# are looking at. `cargo test` built the debug CLI and rapport-bench the tests seed data with.
 test-e2e: deps-e2e
-	cd tests/e2e && env -u DISPLAY -u WAYLAND_DISPLAY npm test
+	cd tests/e2e && env -u DISPLAY -u WAYLAND_DISPLAY RAPPORT_APP=$(CURDIR)/target/release/rapport-desktop npm test
 
 # ---------------------------------------------------------------- measuring
 
@@ -227,8 +226,7 @@ bench: deps-rust
 # The real desktop app on the benchmark database: cold start and resident memory. Needs the
 # database `make bench` generates, and builds the release app (about 9 minutes the first time).
 .PHONY: bench-app
-bench-app: deps-test-system deps-e2e deps-tauri-driver ui
-	cargo build --release --locked -p rapport-desktop
+bench-app: deps-test-system deps-e2e deps-tauri-driver app-release
 	cd tests/e2e && env -u DISPLAY -u WAYLAND_DISPLAY RAPPORT_APP=../../target/release/rapport-desktop node bench-app.mjs
 
 # Property tests with many more cases than `make test` runs: the stable-toolchain stand-in
@@ -240,8 +238,7 @@ fuzz: deps-rust
 # ---------------------------------------------------------------- packaging
 
 .PHONY: bundle install-launcher clean
-bundle: deps-system deps-rust ui
-	cd src-tauri && $(TAURI) build --bundles deb --ci
+bundle: app-release
 	@ls -1 target/release/bundle/deb/*.deb
 
 # Adds the app menu entry and icon for the current user, pointing at the release build.
