@@ -20,7 +20,7 @@ endif
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev \
 	libssl-dev libayatana-appindicator3-dev librsvg2-dev
-TEST_PKGS := xvfb xauth webkit2gtk-driver python3 python3-venv poppler-utils
+TEST_PKGS := xvfb xauth webkit2gtk-driver python3 python3-venv poppler-utils xdotool imagemagick
 NODE_MIN := 20.19
 TAURI := ../ui/node_modules/.bin/tauri
 DEB := target/release/bundle/deb/Rapport_0.1.0_amd64.deb

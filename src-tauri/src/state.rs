@@ -74,10 +74,14 @@ impl AppState {
         )
     }
 
-    /// Runs `f` with the database, mapping the core error to the UI's shape.
+    /// Runs `f` with the database, in this process's turn on the file (see
+    /// `rapport_core::owner`: a `rapport` command working on the same file waits until `f` is
+    /// done, and `f` waits up to the busy timeout for a running command), mapping the core
+    /// error to the UI's shape.
     pub fn with<T>(&self, f: impl FnOnce(&mut Db) -> rapport_core::Result<T>) -> CommandResult<T> {
         let mut open = self.lock();
         let db = open.db.as_mut().map_err(|e| e.clone())?;
+        let _turn = db.turn().map_err(CommandError::from)?;
         f(db).map_err(CommandError::from)
     }
 
@@ -109,7 +113,7 @@ impl AppState {
         if self.open_error().is_some() {
             return;
         }
-        let found = match rapport_core::backup::integrity(&path, "quick_check") {
+        let found = match rapport_core::backup::integrity_of_data_file(&path, "quick_check") {
             Ok(problems) if problems.is_empty() => None,
             Ok(problems) => Some(format!(
                 "SQLite's check of {} found problems: {}. Restore a backup (Data, Backups) before the damage spreads.",
@@ -189,7 +193,9 @@ impl AppState {
     }
 
     /// Replaces the open file with the backup at `from` (the current file is first kept as a
-    /// backup, or moved aside when damaged), then opens it again.
+    /// backup, or moved aside when damaged), then opens it again. Refused (`file_in_use`,
+    /// naming the program) while another Rapport program has the file open; the current file
+    /// is then opened again as it was.
     pub fn restore(&self, from: &Path) -> CommandResult<rapport_core::backup::RestoreReport> {
         let mut open = self.lock();
         let path = open.path.clone();
@@ -197,7 +203,10 @@ impl AppState {
         open.db = Err(CommandError::from(rapport_core::Error::Internal(
             "the database is being restored".into(),
         )));
-        let report = rapport_core::backup::restore(&path, from);
+        // The window's own background work (a backup, the mail worker's database part) may
+        // hold the file for a moment; other programs are not waited for.
+        let report =
+            rapport_core::backup::restore_waiting(&path, from, rapport_core::db::BUSY_TIMEOUT);
         *open = Open::at(path);
         report.map_err(CommandError::from)
     }
@@ -375,6 +384,28 @@ mod tests {
         assert!(std::path::Path::new(&safety).exists(), "{safety}");
         add(&s, "Later");
         assert_eq!(people(&s), 2);
+    }
+
+    #[test]
+    fn a_restore_waits_for_the_windows_own_background_work_then_runs() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("crm.db");
+        let s = state(path.clone());
+        add(&s, "Before");
+        let backup = dir.path().join("saved.db");
+        s.with(|db| rapport_core::backup::backup(db, &backup))
+            .unwrap_or_else(|e| panic!("{}", e.message));
+        add(&s, "After");
+        // A background task (the mail worker, a backup) has its own connection open a moment.
+        let worker = Db::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let done = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            drop(worker);
+        });
+        s.restore(&backup)
+            .unwrap_or_else(|e| panic!("{}", e.message));
+        let _ = done.join();
+        assert_eq!(people(&s), 1);
     }
 
     fn parse(args: &[&str]) -> Option<PathBuf> {

@@ -13,7 +13,7 @@ import { APP, byTest, cli, launch, shot, startDriver, step, stopDriver } from ".
 const home = mkdtempSync(join(tmpdir(), "rapport-home-"));
 const defaultDb = join(home, ".local", "share", "rapport", "rapport.db");
 
-before(() => startDriver({ HOME: home, RAPPORT_DB: undefined, XDG_DATA_HOME: undefined }));
+before(() => startDriver({ env: { HOME: home, RAPPORT_DB: undefined, XDG_DATA_HOME: undefined } }));
 after(stopDriver);
 
 test("the first start opens the window on a new data file under the user's data folder", async () => {

@@ -19,6 +19,7 @@ const LOGS = join(here, "logs");
 let xvfb;
 let driver;
 let port;
+let display;
 
 function freePort() {
   return new Promise((ok, fail) => {
@@ -40,16 +41,15 @@ async function waitFor(what, check, ms = 20000) {
   throw new Error(`timed out after ${ms} ms waiting for ${what}`);
 }
 
-/** Starts the display (if needed) and tauri-driver; call once per test file. The app inherits
- * the driver's environment: `envChanges` sets (or, with `undefined`, removes) variables for it. */
-export async function startDriver(envChanges = {}) {
+/** Starts the display (if needed) and tauri-driver; call once per test file. Options: `cwd`, the
+ * folder the driver and so every app it starts run in (native file dialogs open there), and `env`,
+ * variables added to theirs (or, set to `undefined`, removed). */
+export async function startDriver(options) {
+  const cwd = typeof options?.cwd === "string" ? options.cwd : undefined;
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(LOGS, { recursive: true });
-  const env = { ...process.env };
-  for (const [name, value] of Object.entries(envChanges)) {
-    if (value === undefined) delete env[name];
-    else env[name] = value;
-  }
+  const env = { ...process.env, ...(typeof options?.env === "object" ? options.env : {}) };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   // A desktop session has a locale; a bare CI shell often has none, and WebKit then formats
   // numbers the POSIX way (no thousands separators). Test what people see.
   if (!env.LANG || env.LANG === "C" || env.LANG === "POSIX") env.LANG = "en_US.UTF-8";
@@ -59,11 +59,13 @@ export async function startDriver(envChanges = {}) {
     env.DISPLAY = display;
     await sleep(500);
   }
+  display = env.DISPLAY;
   port = await freePort();
   const nativePort = await freePort();
   const log = openSync(join(LOGS, `tauri-driver-${port}.log`), "a");
   driver = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     env,
+    cwd,
     stdio: ["ignore", log, log],
   });
   driver.once("error", (e) => {
@@ -73,6 +75,11 @@ export async function startDriver(envChanges = {}) {
     const res = await fetch(`http://127.0.0.1:${port}/status`);
     return (await res.json()).value?.ready ?? false;
   });
+}
+
+/** The X display the app windows are on (for xdotool and screenshots of native windows). */
+export function xDisplay() {
+  return display;
 }
 
 export async function stopDriver() {

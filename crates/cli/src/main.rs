@@ -37,11 +37,26 @@ DATABASE
   The database is --db PATH, else $RAPPORT_DB, else rapport.db in the user's data folder
   (~/.local/share/rapport/ on Linux). Every command creates or upgrades it as needed.
 
+SHARING THE FILE WITH THE APP
+  Commands keep working while the desktop app has the same file open: the two take turns,
+  so a command waits (up to 30 s) while the app is saving, and the app waits for a command.
+  When the wait runs out the command exits 1 without changing anything:
+    A rapport command (pid 77) is using PATH; try again in a moment. Nothing was changed.
+  `outbox send` waits only for its database work, never while mail is being sent.
+  `restore` replaces the file, so it refuses (exit 2, code file_in_use) while any other
+  Rapport program has it open, naming that program:
+    The Rapport app (pid 4242) has PATH open. Close it, then restore.
+  A command started while a restore runs waits a few seconds, then exits 1. Two lock files
+  beside the database (PATH-lock, PATH-turn) hold this together; they are never in a backup
+  and may be left where they are.
+
 EXIT CODES
   0  success
-  2  bad input: a missing or invalid flag, a value that fails validation, an unknown id.
+  2  bad input: a missing or invalid flag, a value that fails validation, an unknown id;
+     also a restore refused because another Rapport program has the file open.
      One line on stderr names the problem.
-  1  any other failure (the file is not a Rapport database, is damaged, cannot be written).
+  1  any other failure (the file is not a Rapport database, is damaged, cannot be written,
+     or stayed busy longer than the command waits).
 
 JSON OUTPUT (--format json), stable: fields are only ever added, never renamed or removed.
   accounts list  -> [Account summary]   {id, name, industry, website, phone, city, country,
@@ -77,7 +92,9 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   backup         -> {path, bytes, millis}
   backups        -> [{path, taken_at, bytes, kind: automatic|before-restore|damaged}], newest
                     first; automatic backups live in backups/ beside the database file
-  restore        -> {restored_from, safety_backup}
+  restore        -> {restored_from, safety_backup}   safety_backup is the copy of the file
+                    as it was (backups/NAME-before-restore-TIME.db, or -damaged- when it could
+                    not be read); a second one in the same second gets -2, -3, ...
   activities get  -> Activity            {id, kind, subject, notes, channel, direction, outcome,
                                           starts_at, ends_at, all_day, duration_minutes,
                                           location, done_at, remind_at, reminder_state,
@@ -377,7 +394,8 @@ enum Command {
     /// Check the database file without changing it: exit 0 when healthy, 1 naming the problem.
     Check,
     /// Replace the database with a backup. The current file is first kept as a backup (or,
-    /// when it is damaged, moved aside untouched). Close the app first.
+    /// when it is damaged, moved aside untouched). Refused (exit 2) while the app or another
+    /// command has the file open: close the app first.
     Restore {
         backup: PathBuf,
         #[arg(long, value_enum, default_value_t)]
@@ -957,6 +975,10 @@ enum YesNo {
     No,
 }
 
+/// How long a command waits for the desktop app (or another command) to finish what it is
+/// doing with the file before giving up as busy.
+const TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -967,7 +989,7 @@ fn main() -> ExitCode {
         .clone()
         .unwrap_or_else(rapport_core::paths::default_db_path);
     if let Command::Check = cli.command {
-        return match backup::check(&db_path) {
+        return match backup::check_data_file(&db_path) {
             Ok(()) => match output::line(&format!("{}: healthy", db_path.display())) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => output::failure(&err),
@@ -994,7 +1016,19 @@ fn main() -> ExitCode {
             Err(err) => output::failure(&err),
         };
     }
-    let result = Db::open(&db_path).and_then(|db| run(db.with_origin("cli"), cli.command));
+    // The command runs in this process's turn on the file (see rapport_core::owner): the
+    // desktop app, with the same file open, waits for it, and it waits for the app. Sending
+    // mail takes its turns around the database work only, never while talking to the server.
+    let sends_mail = matches!(
+        cli.command,
+        Command::Outbox(marketing::OutboxCmd::Send { .. })
+    );
+    let result = Db::open_waiting(&db_path, TURN_WAIT).and_then(|db| {
+        let turn = if sends_mail { None } else { Some(db.turn()?) };
+        let done = run(db.with_origin("cli"), cli.command);
+        drop(turn);
+        done
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => output::failure(&err),

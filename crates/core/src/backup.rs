@@ -1,10 +1,14 @@
 //! Backups made the safe way: `VACUUM INTO` a temporary file next to the target (a consistent
-//! snapshot even while another connection writes), verified with `integrity_check`, then
-//! renamed into place. A backup that fails or is interrupted never leaves a half-written file
-//! under the name the user chose.
+//! snapshot even while another connection writes), verified with `integrity_check`, flushed to
+//! disk, then given its name. A backup that fails or is interrupted never leaves a half-written
+//! file under a backup's name, and the data file is only ever read.
+//!
+//! Automatic backups, the safety copies a restore takes and damaged files moved aside get names
+//! that never collide: when a name is taken, `-2`, `-3`, ... is added, and the name is taken
+//! with a hard link, which fails rather than replace a file another process just made.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
@@ -32,54 +36,157 @@ pub fn backup(db: &Db, out: &Path) -> Result<BackupReport> {
             "a backup cannot replace the database it copies",
         ));
     }
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-        action: "create the folder",
-        path: dir.to_owned(),
-        source,
-    })?;
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    remove_stale_partials(dir, &name);
-    let temp = dir.join(format!(".{name}.{}.partial", crate::new_id()));
-    let result = write_verified(db, &temp).and_then(|()| {
-        std::fs::rename(&temp, out).map_err(|source| Error::Io {
+    let dir = folder_of(out);
+    let temp = prepare_temp(&dir, &name)?;
+    let result = write_verified(db, &temp.path).and_then(|()| {
+        std::fs::rename(&temp.path, out).map_err(|source| Error::Io {
             action: "move the finished backup to",
             path: out.to_owned(),
             source,
         })
     });
     if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
+        let _ = std::fs::remove_file(&temp.path);
     }
     result?;
+    sync_dir(&dir);
+    Ok(report(out, started))
+}
+
+fn report(out: &Path, started: Instant) -> BackupReport {
     let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
-    Ok(BackupReport {
+    BackupReport {
         path: out.display().to_string(),
         bytes,
         millis: started.elapsed().as_millis() as u64,
-    })
+    }
 }
 
-/// Temporary files of earlier backups to the same name that were killed half-way.
+/// The folder a file is in (`.` for a bare name).
+fn folder_of(path: &Path) -> PathBuf {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_owned()
+}
+
+/// A temporary file being written, locked (`flock`) by this process until it is dropped, so
+/// that another process cleaning up after killed runs never removes it.
+#[derive(Debug)]
+struct Temp {
+    path: PathBuf,
+    _lock: std::fs::File,
+}
+
+/// Creates `dir` if needed, removes partial files killed runs left for `name`, and creates a
+/// fresh, empty, locked temporary file in `dir`.
+fn prepare_temp(dir: &Path, name: &str) -> Result<Temp> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        action: "create the folder",
+        path: dir.to_owned(),
+        source,
+    })?;
+    remove_stale_partials(dir, name);
+    let path = dir.join(format!(".{name}.{}.partial", crate::new_id()));
+    let io = |source| Error::Io {
+        action: "create",
+        path: path.clone(),
+        source,
+    };
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(io)?;
+    lock.try_lock()
+        .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+    Ok(Temp { path, _lock: lock })
+}
+
+/// Temporary files of earlier runs to the same name that were killed half-way: those no
+/// running process holds locked.
 fn remove_stale_partials(dir: &Path, name: &str) {
     let prefix = format!(".{name}.");
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let file = entry.file_name().to_string_lossy().into_owned();
-            if file.starts_with(&prefix) && file.ends_with(".partial") {
-                let _ = std::fs::remove_file(entry.path());
-            }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if !(file.starts_with(&prefix) && file.ends_with(".partial")) {
+            continue;
+        }
+        if let Ok(f) = std::fs::OpenOptions::new().write(true).open(entry.path())
+            && f.try_lock().is_ok()
+        {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }
 
+/// Flushes a file's contents to disk.
+fn sync_file(path: &Path) -> Result<()> {
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|source| Error::Io {
+            action: "flush to disk",
+            path: path.to_owned(),
+            source,
+        })
+}
+
+/// Flushes a folder's entries (a rename, a new name) to disk, where the system allows it.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Gives the finished file `temp` the first free name of `names(1)`, `names(2)`, ... in its
+/// folder, never replacing a file (another process may have just taken a name). Returns it.
+fn publish_unique(temp: &Path, names: impl Fn(u32) -> PathBuf) -> Result<PathBuf> {
+    link_unique(temp, true, names)
+}
+
+/// Links `file` under the first free name of `names(n)`; the old name is removed when
+/// `move_it` (a hard link fails rather than replace a file: no two processes get one name).
+fn link_unique(file: &Path, move_it: bool, names: impl Fn(u32) -> PathBuf) -> Result<PathBuf> {
+    let temp = file;
+    for n in 1..10_000 {
+        let candidate = names(n);
+        match std::fs::hard_link(temp, &candidate) {
+            Ok(()) => {
+                if move_it {
+                    let _ = std::fs::remove_file(temp);
+                }
+                sync_dir(&folder_of(&candidate));
+                return Ok(candidate);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            // A file system without hard links: the best it allows.
+            Err(_) if !candidate.exists() => {
+                std::fs::rename(temp, &candidate).map_err(|source| Error::Io {
+                    action: "move the finished copy to",
+                    path: candidate.clone(),
+                    source,
+                })?;
+                sync_dir(&folder_of(&candidate));
+                return Ok(candidate);
+            }
+            Err(_) => continue,
+        }
+    }
+    Err(Error::Internal(format!(
+        "no free name for {} in its folder",
+        names(1).display()
+    )))
+}
+
 fn write_verified(db: &Db, temp: &Path) -> Result<()> {
+    let turn = db.turn()?;
     db.conn()
         .execute("VACUUM INTO ?1", [temp.to_string_lossy()])
         .map_err(|e| Error::Io {
@@ -87,6 +194,12 @@ fn write_verified(db: &Db, temp: &Path) -> Result<()> {
             path: temp.to_owned(),
             source: std::io::Error::other(e.to_string()),
         })?;
+    drop(turn);
+    verify(temp)
+}
+
+/// Checks a fresh copy whole and flushes it to disk before it gets a name.
+fn verify(temp: &Path) -> Result<()> {
     let problems = integrity(temp, "integrity_check")?;
     if !problems.is_empty() {
         return Err(Error::CorruptDatabase {
@@ -94,7 +207,7 @@ fn write_verified(db: &Db, temp: &Path) -> Result<()> {
             detail: format!("the fresh copy failed its check: {}", problems.join("; ")),
         });
     }
-    Ok(())
+    sync_file(temp)
 }
 
 /// Runs `quick_check` or `integrity_check` on the file at `path`, read-only; the problems
@@ -172,6 +285,24 @@ pub fn check(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// [`check`] of a data file that Rapport programs may have open: in this process's turn (see
+/// [`crate::owner`]), so another process never changes it under the check.
+pub fn check_data_file(path: &Path) -> Result<()> {
+    if !path.exists() {
+        return check(path);
+    }
+    let claim = crate::owner::Claim::join(path)?;
+    let _turn = claim.turn(crate::db::BUSY_TIMEOUT)?;
+    check(path)
+}
+
+/// [`integrity`] of a data file that Rapport programs may have open, in this process's turn.
+pub fn integrity_of_data_file(path: &Path, pragma: &str) -> Result<Vec<String>> {
+    let claim = crate::owner::Claim::join(path)?;
+    let _turn = claim.turn(crate::db::BUSY_TIMEOUT)?;
+    integrity(path, pragma)
+}
+
 fn same_file(a: &Path, b: &Path) -> bool {
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| PathBuf::from(p));
     canon(a) == canon(b)
@@ -234,7 +365,7 @@ pub fn list(db_path: &Path) -> Result<Vec<BackupFile>> {
     let prefix = format!("{}-", stem(db_path));
     let mut found = Vec::new();
     let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Ok(found);
+        return Ok(Vec::new());
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -252,27 +383,66 @@ pub fn list(db_path: &Path) -> Result<Vec<BackupFile>> {
             (_, Some(s)) => ("damaged", s),
             _ => ("automatic", rest),
         };
+        // A second copy in the same second has "-2" after the time, and so on.
+        let (stamp, n) = match stamp.split_once('-') {
+            Some((stamp, n)) => match n.parse::<u32>() {
+                Ok(n) => (stamp, n),
+                Err(_) => continue,
+            },
+            None => (stamp, 1),
+        };
         let Ok(at) = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%SZ") else {
             continue;
         };
-        found.push(BackupFile {
-            path: entry.path().display().to_string(),
-            taken_at: crate::time::stamp(at.and_utc()),
-            bytes: entry.metadata().map(|m| m.len()).unwrap_or(0),
-            kind: kind.into(),
-        });
+        found.push((
+            n,
+            BackupFile {
+                path: entry.path().display().to_string(),
+                taken_at: crate::time::stamp(at.and_utc()),
+                bytes: entry.metadata().map(|m| m.len()).unwrap_or(0),
+                kind: kind.into(),
+            },
+        ));
     }
-    found.sort_by(|a, b| b.taken_at.cmp(&a.taken_at));
-    Ok(found)
+    found.sort_by(|(na, a), (nb, b)| b.taken_at.cmp(&a.taken_at).then(nb.cmp(na)));
+    Ok(found.into_iter().map(|(_, b)| b).collect())
 }
 
-fn file_for(db_path: &Path, kind: Option<&str>, at: chrono::DateTime<chrono::Utc>) -> PathBuf {
+/// The name of the `n`th backup of `kind` taken in the second `at` (`n` from 1).
+fn file_for(
+    db_path: &Path,
+    kind: Option<&str>,
+    at: chrono::DateTime<chrono::Utc>,
+    n: u32,
+) -> PathBuf {
     let stamp = at.format("%Y%m%dT%H%M%SZ");
+    let counter = if n > 1 {
+        format!("-{n}")
+    } else {
+        String::new()
+    };
     let name = match kind {
-        Some(k) => format!("{}-{k}-{stamp}.db", stem(db_path)),
-        None => format!("{}-{stamp}.db", stem(db_path)),
+        Some(k) => format!("{}-{k}-{stamp}{counter}.db", stem(db_path)),
+        None => format!("{}-{stamp}{counter}.db", stem(db_path)),
     };
     folder(db_path).join(name)
+}
+
+/// Writes a verified copy of `db` into its backups folder under a name of its own.
+fn backup_unique(
+    db: &Db,
+    db_path: &Path,
+    kind: Option<&str>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<BackupReport> {
+    let started = Instant::now();
+    let temp = prepare_temp(&folder(db_path), &stem(db_path))?;
+    let result = write_verified(db, &temp.path)
+        .and_then(|()| publish_unique(&temp.path, |n| file_for(db_path, kind, at, n)));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp.path);
+    }
+    Ok(report(&result?, started))
 }
 
 /// Why an automatic backup is taken.
@@ -304,11 +474,14 @@ pub fn auto(
                 .is_ok_and(|t| crate::time::local_date(crate::time::local_zone(), t) == today)
     });
     let report = if reason == AutoReason::Quit || !had_today {
-        Some(backup(db, &file_for(&path, None, now))?)
+        Some(backup_unique(db, &path, None, now)?)
     } else {
         None
     };
-    let retention: Retention = crate::settings::get(db.conn(), RETENTION)?.unwrap_or_default();
+    let retention: Retention = {
+        let _turn = db.turn()?;
+        crate::settings::get(db.conn(), RETENTION)?.unwrap_or_default()
+    };
     prune(&path, retention)?;
     Ok(report)
 }
@@ -347,11 +520,15 @@ pub fn prune(db_path: &Path, keep: Retention) -> Result<Vec<String>> {
             false
         };
         if !keep_it {
-            std::fs::remove_file(&b.path).map_err(|source| Error::Io {
-                action: "remove the old backup",
-                path: PathBuf::from(&b.path),
-                source,
-            })?;
+            match std::fs::remove_file(&b.path) {
+                // Another program pruning at the same time took it already.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                other => other.map_err(|source| Error::Io {
+                    action: "remove the old backup",
+                    path: PathBuf::from(&b.path),
+                    source,
+                })?,
+            }
             removed.push(b.path);
         }
     }
@@ -368,9 +545,21 @@ pub struct RestoreReport {
 }
 
 /// Replaces the database at `db_path` with the backup at `from`. The backup is checked first;
-/// the current file, when it can be opened, is first saved as a `before-restore` backup. No
-/// connection to `db_path` may be open.
+/// the current file, when it can be opened, is first saved as a `before-restore` backup (a
+/// damaged one is moved aside untouched, with its WAL).
+///
+/// Refused (code `file_in_use`, naming who) while any other Rapport program has the file open:
+/// the restore holds the file's presence lock exclusively for its whole run (see
+/// [`crate::owner`]), so nobody can open it meanwhile either. Safe against a crash at any
+/// moment: the data file is always either the old one (whole) or the restored one, and the
+/// safety copy is on disk before the old file is replaced.
 pub fn restore(db_path: &Path, from: &Path) -> Result<RestoreReport> {
+    restore_waiting(db_path, from, Duration::ZERO)
+}
+
+/// [`restore`], waiting up to `wait` for this program's own other connections (the window's
+/// background tasks) to close; other programs are never waited for.
+pub fn restore_waiting(db_path: &Path, from: &Path, wait: Duration) -> Result<RestoreReport> {
     check(from).map_err(|e| {
         Error::invalid(
             "file",
@@ -383,84 +572,137 @@ pub fn restore(db_path: &Path, from: &Path) -> Result<RestoreReport> {
             "that is the database itself, not a backup of it",
         ));
     }
+    let _sole = crate::owner::Sole::claim(db_path, wait, "restore")?;
     let now = chrono::Utc::now();
+
+    // 1. The new contents, copied through SQLite (never a file copy), verified and on disk
+    //    beside the data file before anything else changes.
+    let dir = folder_of(db_path);
+    let temp = prepare_temp(&dir, &stem(db_path))?;
+    let copied = copy_verified(from, &temp.path);
+    if let Err(e) = copied {
+        let _ = std::fs::remove_file(&temp.path);
+        return Err(e);
+    }
+    let discard = |e: Error| {
+        let _ = std::fs::remove_file(&temp.path);
+        e
+    };
+
+    // 2. What is there now is kept: a healthy file is first checkpointed whole (its WAL then
+    //    holds nothing) and copied; a damaged one is moved aside as it is, with its WAL.
     let safety = if !db_path.exists() {
         None
     } else if check(db_path).is_ok() {
-        let current = Db::open(db_path)?;
-        let out = file_for(db_path, Some("before-restore"), now);
-        backup(&current, &out)?;
-        Some(out.display().to_string())
+        Some(keep_healthy(db_path, now).map_err(discard)?)
     } else {
-        // A damaged file is never overwritten: it is moved aside, with its WAL, as it is.
-        let aside = file_for(db_path, Some("damaged"), now);
-        std::fs::create_dir_all(folder(db_path)).map_err(|source| Error::Io {
-            action: "create the folder",
-            path: folder(db_path),
+        Some(move_aside(db_path, now).map_err(discard)?)
+    };
+
+    // 3. The old WAL and shared-memory files hold nothing the old file lacks now (or went
+    //    aside with it); the restored file must never start beside them.
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", db_path.display()));
+        match std::fs::remove_file(&side) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(discard(Error::Io {
+                    action: "remove",
+                    path: side,
+                    source: e,
+                }));
+            }
+            _ => {}
+        }
+    }
+    std::fs::rename(&temp.path, db_path).map_err(|source| {
+        discard(Error::Io {
+            action: "put the restored file in place at",
+            path: db_path.to_owned(),
             source,
+        })
+    })?;
+    sync_dir(&dir);
+    Ok(RestoreReport {
+        restored_from: from.display().to_string(),
+        safety_backup: safety.map(|p| p.display().to_string()),
+    })
+}
+
+/// `VACUUM INTO` from the backup at `from` to `temp`, checked and flushed.
+fn copy_verified(from: &Path, temp: &Path) -> Result<()> {
+    let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    source
+        .execute("VACUUM INTO ?1", [temp.to_string_lossy()])
+        .map_err(|e| Error::Io {
+            action: "copy the backup to",
+            path: temp.to_owned(),
+            source: std::io::Error::other(e.to_string()),
         })?;
-        for suffix in ["", "-wal", "-shm"] {
-            let from = PathBuf::from(format!("{}{suffix}", db_path.display()));
-            if from.exists() {
-                let to = PathBuf::from(format!("{}{suffix}", aside.display()));
-                std::fs::rename(&from, &to).map_err(|source| Error::Io {
+    drop(source);
+    verify(temp)
+}
+
+/// The safety copy of a healthy data file (no one else has it open): its WAL is checkpointed
+/// into it, then it is copied like a backup, under a name of its own.
+fn keep_healthy(db_path: &Path, now: chrono::DateTime<chrono::Utc>) -> Result<PathBuf> {
+    let conn = Connection::open_with_flags(
+        db_path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    if busy != 0 {
+        return Err(Error::Busy);
+    }
+    let temp = prepare_temp(&folder(db_path), &stem(db_path))?;
+    let copied = conn
+        .execute("VACUUM INTO ?1", [temp.path.to_string_lossy()])
+        .map_err(|e| Error::Io {
+            action: "write the safety copy to",
+            path: temp.path.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })
+        .and_then(|_| verify(&temp.path))
+        .and_then(|()| {
+            publish_unique(&temp.path, |n| {
+                file_for(db_path, Some("before-restore"), now, n)
+            })
+        });
+    if copied.is_err() {
+        let _ = std::fs::remove_file(&temp.path);
+    }
+    // The last connection closes cleanly: the (empty) WAL goes.
+    conn.close().map_err(|(_, e)| Error::from(e))?;
+    copied
+}
+
+/// A damaged file is never overwritten: it is moved aside, with its WAL and shared memory,
+/// byte for byte, under a name of its own. The data file keeps its name until the restored
+/// file replaces it.
+fn move_aside(db_path: &Path, now: chrono::DateTime<chrono::Utc>) -> Result<PathBuf> {
+    std::fs::create_dir_all(folder(db_path)).map_err(|source| Error::Io {
+        action: "create the folder",
+        path: folder(db_path),
+        source,
+    })?;
+    let aside = link_unique(db_path, false, |n| {
+        file_for(db_path, Some("damaged"), now, n)
+    })?;
+    for suffix in ["-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{suffix}", db_path.display()));
+        if from.exists() {
+            let to = PathBuf::from(format!("{}{suffix}", aside.display()));
+            let _ = std::fs::remove_file(&to);
+            std::fs::hard_link(&from, &to)
+                .or_else(|_| std::fs::rename(&from, &to))
+                .map_err(|source| Error::Io {
                     action: "move the damaged file aside to",
                     path: to,
                     source,
                 })?;
-            }
-        }
-        Some(aside.display().to_string())
-    };
-    // Copy through SQLite (never a file copy), verify, then rename over the old file. Its WAL
-    // and shared-memory files belong to the old contents and go first.
-    let dir = db_path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let temp = dir.join(format!(".{}.{}.partial", stem(db_path), crate::new_id()));
-    let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let copied = source
-        .execute("VACUUM INTO ?1", [temp.to_string_lossy()])
-        .map_err(|e| Error::Io {
-            action: "copy the backup to",
-            path: temp.clone(),
-            source: std::io::Error::other(e.to_string()),
-        })
-        .and_then(|_| {
-            let problems = integrity(&temp, "integrity_check")?;
-            if problems.is_empty() {
-                Ok(())
-            } else {
-                Err(Error::CorruptDatabase {
-                    path: temp.clone(),
-                    detail: problems.join("; "),
-                })
-            }
-        });
-    if let Err(e) = copied {
-        let _ = std::fs::remove_file(&temp);
-        return Err(e);
-    }
-    for suffix in ["-wal", "-shm"] {
-        let side = PathBuf::from(format!("{}{suffix}", db_path.display()));
-        if side.exists() {
-            std::fs::remove_file(&side).map_err(|source| Error::Io {
-                action: "remove",
-                path: side.clone(),
-                source,
-            })?;
         }
     }
-    std::fs::rename(&temp, db_path).map_err(|source| Error::Io {
-        action: "put the restored file in place at",
-        path: db_path.to_owned(),
-        source,
-    })?;
-    Ok(RestoreReport {
-        restored_from: from.display().to_string(),
-        safety_backup: safety,
-    })
+    sync_dir(&folder(db_path));
+    Ok(aside)
 }
 
 /// The newest backup of `db_path` that passes its check, for the "your file is damaged" screen.

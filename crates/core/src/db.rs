@@ -6,11 +6,13 @@
 //! which is the only way to get a [`Writer`](crate::store::Writer).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode as SqliteCode, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
+use crate::owner::{Presence, Sole, Turn, TurnFile};
 use crate::store::Writer;
 
 /// A numbered schema migration, applied once, in order, inside one transaction with all the
@@ -95,8 +97,9 @@ pub const MIGRATIONS: &[Migration] = &[
     },
 ];
 
-/// How long a writer waits for another connection's write lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a writer waits for another connection's write lock (or another process's turn,
+/// see [`crate::owner`]) before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// An open Rapport database.
 #[derive(Debug)]
@@ -105,6 +108,17 @@ pub struct Db {
     path: Option<PathBuf>,
     origin: &'static str,
     subscribers: crate::events::Subscribers,
+    /// This handle's share of the file (`None` in memory): see [`crate::owner`].
+    owner: Option<Owner>,
+}
+
+#[derive(Debug)]
+struct Owner {
+    /// Shared while open; given up first when closing.
+    presence: Option<Presence>,
+    turn: Arc<TurnFile>,
+    /// How long [`Db::turn`] waits for another process.
+    wait: Duration,
 }
 
 impl Db {
@@ -112,8 +126,18 @@ impl Db {
     ///
     /// A file that is not SQLite, is damaged, belongs to another program or comes from a newer
     /// Rapport is refused with an error that says so, and is never modified.
+    ///
+    /// The handle joins the file's users (see [`crate::owner`]): opening waits a few seconds
+    /// while another program restores the file, and up to [`BUSY_TIMEOUT`] for another
+    /// process's turn.
     pub fn open(path: impl AsRef<Path>) -> Result<Db> {
         Self::open_with(path.as_ref(), MIGRATIONS)
+    }
+
+    /// [`Db::open`], waiting up to `wait` for other processes' turns (when opening and in
+    /// every later [`Db::turn`] and [`Db::write`]). The CLI waits longer than the window.
+    pub fn open_waiting(path: impl AsRef<Path>, wait: Duration) -> Result<Db> {
+        Self::open_full(path.as_ref(), MIGRATIONS, wait)
     }
 
     /// An empty, fully migrated database in memory, for tests and previews.
@@ -123,6 +147,10 @@ impl Db {
     }
 
     pub(crate) fn open_with(path: &Path, migrations: &[Migration]) -> Result<Db> {
+        Self::open_full(path, migrations, BUSY_TIMEOUT)
+    }
+
+    fn open_full(path: &Path, migrations: &[Migration], wait: Duration) -> Result<Db> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| Error::Io {
                 action: "create the folder",
@@ -136,12 +164,42 @@ impl Db {
                 detail: "it is a folder".into(),
             });
         }
+        // Join the file's users, then open and migrate in this process's turn.
+        let presence = Presence::join(path, crate::owner::OPEN_WAIT)?;
+        let turn_file = TurnFile::of(path)?;
+        let turn = turn_file.take(wait)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
-        Self::setup(conn, Some(path.to_owned()), migrations)
+        let opened = Connection::open_with_flags(path, flags)
+            .map_err(|e| classify(path, e))
+            .and_then(|conn| Self::setup(conn, Some(path.to_owned()), migrations));
+        match opened {
+            Ok(mut db) => {
+                db.owner = Some(Owner {
+                    presence: Some(presence),
+                    turn: turn_file,
+                    wait,
+                });
+                drop(turn);
+                Ok(db)
+            }
+            Err(e) => {
+                // The connection (if any) is closed by now. A file that is not a Rapport
+                // database keeps no lock files beside it when nobody else is trying it.
+                drop(presence);
+                if matches!(e, Error::NotADatabase { .. })
+                    && let Some(sole) = Sole::try_claim(path)
+                {
+                    let _ = std::fs::remove_file(crate::owner::lock_file(path));
+                    let _ = std::fs::remove_file(crate::owner::turn_file(path));
+                    drop(sole);
+                }
+                drop(turn);
+                Err(e)
+            }
+        }
     }
 
     fn setup(mut conn: Connection, path: Option<PathBuf>, migrations: &[Migration]) -> Result<Db> {
@@ -159,7 +217,20 @@ impl Db {
             origin: "app",
             // New leads enrol in the follow-up sequences whose rule they match.
             subscribers: crate::events::Subscribers(vec![Box::new(crate::sequences::on_event)]),
+            owner: None,
         })
+    }
+
+    /// Takes this process's turn on the file (see [`crate::owner`]) until the guard is
+    /// dropped: no other process reads or writes it meanwhile. Re-entrant: a turn taken while
+    /// one is held (by this or another connection of the process) costs nothing. Waits for
+    /// another process up to the handle's wait ([`BUSY_TIMEOUT`] unless opened with
+    /// [`Db::open_waiting`]), then fails as busy, naming that process when it is known.
+    pub fn turn(&self) -> Result<Turn> {
+        match &self.owner {
+            Some(owner) => owner.turn.take(owner.wait),
+            None => Ok(Turn::none()),
+        }
     }
 
     /// Names who writes through this handle (`app`, `cli`, `import`, ...); recorded with every
@@ -192,6 +263,7 @@ impl Db {
     /// Runs `f` in one immediate transaction: all of its writes land together, with their
     /// change-log entries, or none do.
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        let _turn = self.turn()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -214,6 +286,37 @@ impl Db {
             [],
             |row| row.get(0),
         )?)
+    }
+}
+
+impl Drop for Db {
+    /// Closes the connection in this process's turn. SQLite checkpoints and deletes the WAL
+    /// when it believes it is the last connection, and with its POSIX locks dropped it may
+    /// wrongly believe so; only a handle that gets the presence lock exclusively (no other
+    /// Rapport connection anywhere) lets it; any other close leaves the WAL as it is.
+    fn drop(&mut self) {
+        let Some(owner) = self.owner.as_mut() else {
+            return;
+        };
+        let turn = owner.turn.take(owner.wait).ok();
+        drop(owner.presence.take());
+        let sole = turn
+            .as_ref()
+            .and_then(|_| self.path.as_deref().and_then(Sole::try_claim));
+        let blank = Connection::open_in_memory().ok();
+        if sole.is_none() || blank.is_none() {
+            let _ = self.conn.set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                true,
+            );
+        }
+        // Close now, while the locks are held (fields are dropped only after this returns).
+        if let Some(blank) = blank {
+            let conn = std::mem::replace(&mut self.conn, blank);
+            let _ = conn.close();
+        }
+        drop(sole);
+        drop(turn);
     }
 }
 

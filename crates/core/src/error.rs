@@ -50,6 +50,9 @@ pub enum ErrorCode {
     Busy,
     /// The mail server could not be reached or refused a message; the message keeps the reason.
     Delivery,
+    /// Another Rapport program has the data file open, so it cannot be replaced (restored)
+    /// now; the message names that program. Nothing was changed.
+    FileInUse,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +115,21 @@ pub enum Error {
     )]
     Busy,
 
+    /// Another process held the file's turn (see `owner`) for longer than we wait.
+    #[error(
+        "{} is using {path}; try again in a moment. Nothing was changed.",
+        busy_who(who)
+    )]
+    TurnBusy { path: PathBuf, who: Option<String> },
+
+    /// Another program is restoring (replacing) the file.
+    #[error("{path} is being restored or replaced by {who}; try again when it is done.")]
+    BeingReplaced { path: PathBuf, who: String },
+
+    /// The file cannot be replaced while another program has it open (`message` names it).
+    #[error("{message}")]
+    FileInUse { path: PathBuf, message: String },
+
     #[error("Internal error: {0}")]
     Internal(String),
 
@@ -131,6 +149,20 @@ impl From<rusqlite::Error> for Error {
             }
             _ => Error::Database(e),
         }
+    }
+}
+
+fn busy_who(who: &Option<String>) -> String {
+    match who {
+        // "Another Rapport program (rapport, pid 77)", "The Rapport app (pid 4242)".
+        Some(who) => {
+            let mut chars = who.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+        None => "Another Rapport program".to_owned(),
     }
 }
 
@@ -160,7 +192,8 @@ impl Error {
             Error::Database(_) => ErrorCode::Database,
             Error::Internal(_) => ErrorCode::Internal,
             Error::Cancelled => ErrorCode::Cancelled,
-            Error::Busy => ErrorCode::Busy,
+            Error::Busy | Error::TurnBusy { .. } | Error::BeingReplaced { .. } => ErrorCode::Busy,
+            Error::FileInUse { .. } => ErrorCode::FileInUse,
             Error::Delivery(_) => ErrorCode::Delivery,
         }
     }
@@ -177,7 +210,10 @@ impl Error {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self.code(),
-            ErrorCode::Validation | ErrorCode::NotFound | ErrorCode::Conflict
+            ErrorCode::Validation
+                | ErrorCode::NotFound
+                | ErrorCode::Conflict
+                | ErrorCode::FileInUse
         )
     }
 

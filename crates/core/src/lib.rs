@@ -34,6 +34,7 @@ pub mod mailer;
 pub mod money;
 pub mod opportunities;
 pub mod outbox;
+pub mod owner;
 pub mod paths;
 pub mod pdf;
 pub mod phone;

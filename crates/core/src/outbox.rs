@@ -322,6 +322,7 @@ pub fn send_due(
 ) -> Result<SendReport> {
     let mut report = SendReport::default();
     let stamp = crate::time::stamp(now);
+    let turn = db.turn()?;
     let due: Vec<String> = db
         .conn()
         .prepare_cached(
@@ -331,6 +332,8 @@ pub fn send_due(
         )?
         .query_map((&stamp, limit as i64), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    // Each message is claimed and recorded in a write of its own; sending holds no turn.
+    drop(turn);
     let tz = crate::time::local_zone();
     for id in due {
         if !keep_going() {
@@ -374,7 +377,7 @@ fn persist<T>(db: &mut Db, mut f: impl FnMut(&mut Db) -> Result<T>) -> Result<T>
     let mut tries = 0;
     loop {
         match f(db) {
-            Err(Error::Busy) if tries < 12 => {
+            Err(e) if e.code() == crate::ErrorCode::Busy && tries < 12 => {
                 tries += 1;
                 std::thread::sleep(std::time::Duration::from_secs(5));
             }
@@ -645,14 +648,24 @@ pub fn work(
     today: chrono::NaiveDate,
     keep_going: &dyn Fn() -> bool,
 ) -> Result<WorkReport> {
-    let recovered = recover(db, now)? as i64;
-    let sequences = crate::sequences::run(db, today)?;
-    let sent = if crate::mailer::settings(db.conn())?.is_set() {
-        let mut sender = crate::mailer::SmtpSender::from_settings(db.conn())?;
-        Some(send_due(db, &mut sender, now, 500, keep_going)?)
-    } else {
-        None
+    // The database work is done in this process's turn on the file (see `owner`); talking to
+    // the mail server is not, so other programs (and the window) are never held up by it.
+    let (recovered, sequences, sender) = {
+        let _turn = db.turn()?;
+        let recovered = recover(db, now)? as i64;
+        let sequences = crate::sequences::run(db, today)?;
+        let sender = if crate::mailer::settings(db.conn())?.is_set() {
+            Some(crate::mailer::SmtpSender::from_settings(db.conn())?)
+        } else {
+            None
+        };
+        (recovered, sequences, sender)
     };
+    let sent = match sender {
+        Some(mut sender) => Some(send_due(db, &mut sender, now, 500, keep_going)?),
+        None => None,
+    };
+    let _turn = db.turn()?;
     Ok(WorkReport {
         recovered,
         sequences,

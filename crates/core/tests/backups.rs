@@ -129,3 +129,114 @@ fn restoring_over_a_damaged_file_moves_it_aside_instead_of_overwriting_it() {
     );
     assert_eq!(names(&Db::open(&path).unwrap()), ["Ada"]);
 }
+
+#[test]
+fn two_restores_in_the_same_second_keep_two_safety_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let saved = dir.path().join("saved.db");
+    {
+        let mut db = Db::open(&path).unwrap();
+        person(&mut db, "Ada");
+        backup::backup(&db, &saved).unwrap();
+        person(&mut db, "Bob");
+    }
+    let first = backup::restore(&path, &saved).unwrap();
+    {
+        let mut db = Db::open(&path).unwrap();
+        person(&mut db, "Cy");
+    }
+    let second = backup::restore(&path, &saved).unwrap();
+    let (first, second) = (first.safety_backup.unwrap(), second.safety_backup.unwrap());
+    assert_ne!(
+        first, second,
+        "a second safety copy never replaces the first"
+    );
+    let sorted = |p: &str| {
+        let db = Db::open(p).unwrap();
+        let mut n = names(&db);
+        n.sort();
+        n
+    };
+    // Within one second the second name gets a counter.
+    if first[..first.len() - 3] == second[..first.len() - 3] {
+        assert!(second.ends_with("-2.db"), "{second}");
+    }
+    assert_eq!(sorted(&first), ["Ada", "Bob"]);
+    assert_eq!(sorted(&second), ["Ada", "Cy"]);
+    let kinds: Vec<String> = backup::list(&path)
+        .unwrap()
+        .into_iter()
+        .map(|b| b.kind)
+        .collect();
+    assert_eq!(kinds, ["before-restore", "before-restore"]);
+}
+
+#[test]
+fn damaged_files_moved_aside_in_the_same_second_keep_their_own_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let saved = dir.path().join("good.db");
+    {
+        let mut db = Db::open(&path).unwrap();
+        person(&mut db, "Ada");
+        backup::backup(&db, &saved).unwrap();
+    }
+    let mut asides = Vec::new();
+    for garbage in [&b"first damaged file"[..], &b"second damaged file"[..]] {
+        std::fs::write(&path, garbage.repeat(300)).unwrap();
+        let report = backup::restore(&path, &saved).unwrap();
+        let aside = report.safety_backup.unwrap();
+        assert!(aside.contains("-damaged-"), "{aside}");
+        asides.push((aside, garbage.repeat(300)));
+    }
+    assert_ne!(asides[0].0, asides[1].0);
+    for (aside, bytes) in &asides {
+        assert_eq!(
+            &std::fs::read(aside).unwrap(),
+            bytes,
+            "{aside} byte for byte"
+        );
+    }
+}
+
+#[test]
+fn a_restore_is_refused_while_the_file_is_open_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let saved = dir.path().join("saved.db");
+    let mut db = Db::open(&path).unwrap();
+    person(&mut db, "Ada");
+    backup::backup(&db, &saved).unwrap();
+    person(&mut db, "Bob");
+    let err = backup::restore(&path, &saved).unwrap_err();
+    assert_eq!(err.code(), rapport_core::ErrorCode::FileInUse);
+    assert!(err.is_user_error());
+    let mut now = names(&db);
+    now.sort();
+    assert_eq!(now, ["Ada", "Bob"]);
+    assert!(
+        backup::list(&path).unwrap().is_empty(),
+        "no safety copy taken"
+    );
+}
+
+#[test]
+fn only_the_last_handle_to_close_removes_the_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let wal = dir.path().join("crm.db-wal");
+    let mut first = Db::open(&path).unwrap();
+    let mut second = Db::open(&path).unwrap();
+    person(&mut first, "Ada");
+    person(&mut second, "Bob");
+    drop(first);
+    assert!(wal.exists(), "another handle still works in it");
+    assert_eq!(names(&second).len(), 2);
+    drop(second);
+    assert!(!wal.exists(), "the last one checkpoints and removes it");
+    assert_eq!(names(&Db::open(&path).unwrap()).len(), 2);
+    // The lock files stay; they are not backups.
+    assert!(dir.path().join("crm.db-lock").exists());
+    assert!(dir.path().join("crm.db-turn").exists());
+}

@@ -165,6 +165,19 @@ describe("data screen", () => {
     await waitFor(() => expect(reopenWindow).toHaveBeenCalledTimes(1));
   });
 
+  it("shows why a restore was refused while another program has the file open, and stays on the current file", async () => {
+    const backup = { path: "/home/u/rapport/backups/rapport-20261123T101500Z.db", taken_at: "2026-11-23T10:15:00Z", bytes: 1024, kind: "automatic" };
+    vi.mocked(api.backups.list).mockResolvedValue([backup]);
+    const refusal = "A rapport command (pid 77) has /home/u/rapport/rapport.db open. Wait for it to finish, then restore.";
+    vi.mocked(api.db.restore).mockRejectedValue(new ApiError({ code: "file_in_use", message: refusal, fields: [] }));
+    renderIt();
+    await userEvent.click(await screen.findByTestId("backup-restore"));
+    await userEvent.click(within(await screen.findByRole("alertdialog")).getByTestId("confirm"));
+    const section = screen.getByTestId("data-backups");
+    expect(await within(section).findByRole("alert")).toHaveTextContent(refusal);
+    expect(reopenWindow).not.toHaveBeenCalled();
+  });
+
   it("offers deals as an import kind", async () => {
     renderIt();
     await userEvent.selectOptions(screen.getByTestId("data-import-entity"), "opportunities");
