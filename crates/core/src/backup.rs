@@ -144,6 +144,11 @@ pub fn check(path: &Path) -> Result<()> {
             detail: problems.into_iter().take(5).collect::<Vec<_>>().join("; "),
         });
     }
+    check_schema(path)
+}
+
+/// The second half of [`check`]: a Rapport database this version can open.
+pub(crate) fn check_schema(path: &Path) -> Result<()> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let has_schema: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations')",
@@ -457,6 +462,8 @@ pub fn restore(db_path: &Path, from: &Path) -> Result<RestoreReport> {
         path: db_path.to_owned(),
         source,
     })?;
+    // The damage found in the old file does not hold for the restored one.
+    crate::health::clear(db_path);
     Ok(RestoreReport {
         restored_from: from.display().to_string(),
         safety_backup: safety,
