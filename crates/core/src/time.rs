@@ -23,7 +23,11 @@ pub fn in_range(date: NaiveDate) -> bool {
 /// The message for a date outside the accepted years, as `text` was typed.
 fn out_of_range(text: &str, date: NaiveDate) -> String {
     let year = chrono::Datelike::year(&date);
-    if (0..100).contains(&year) {
+    let typed = text
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .map_or(0, str::len);
+    if (1..=2).contains(&typed) {
         format!(
             "\"{text}\" has a two-digit year; write the year in full, like {}",
             example(date)
