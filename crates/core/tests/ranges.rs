@@ -70,6 +70,29 @@ fn an_amount_beyond_ten_trillion_is_refused_naming_the_field() {
         "annual_revenue.amount",
         "{err}"
     );
+    let err = rapport_core::products::create(
+        &mut db,
+        &rapport_core::products::ProductInput {
+            sku: "X".into(),
+            name: "Gold".into(),
+            unit_price: "10000000000001".into(),
+            currency: "EUR".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("largest amount"), "{err}");
+    let err = rapport_core::campaigns::create(
+        &mut db,
+        &rapport_core::campaigns::CampaignInput {
+            name: "Fair".into(),
+            budget: "20000000000000".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(err.field_errors()[0].field.starts_with("budget"), "{err}");
+    assert!(err.to_string().contains("largest amount"), "{err}");
 }
 
 #[test]
@@ -192,6 +215,16 @@ fn an_invoice_balance_from_stored_extremes_is_a_plain_error_not_a_panic() {
         },
     )
     .unwrap();
+    let err = sales::record_payment(
+        &mut db,
+        &invoice.id,
+        &sales::PaymentInput {
+            amount: "92233720368547758.07".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("largest amount"), "{err}");
     // A total stored by an older version at the bottom of the range: total − paid overflows.
     db.conn()
         .execute(
