@@ -152,14 +152,15 @@ fn sniff_delimiter(text: &str) -> u8 {
 /// and a row is not refused for an invisible character.
 pub fn read(bytes: &[u8], source: &str) -> Result<Table> {
     let mut table = read_raw(bytes, source)?;
-    let clean = crate::validate::strip_controls;
-    for h in &mut table.headers {
-        *h = clean(h);
-    }
-    for row in &mut table.rows {
-        for cell in &mut row.cells {
-            *cell = clean(cell);
+    // Only the rare cell that holds one is copied.
+    let clean = |text: &mut String| {
+        if text.chars().any(crate::validate::control_char) {
+            *text = crate::validate::strip_controls(text);
         }
+    };
+    table.headers.iter_mut().for_each(clean);
+    for row in &mut table.rows {
+        row.cells.iter_mut().for_each(clean);
     }
     Ok(table)
 }
