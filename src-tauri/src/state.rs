@@ -80,9 +80,11 @@ impl AppState {
     /// error to the UI's shape.
     pub fn with<T>(&self, f: impl FnOnce(&mut Db) -> rapport_core::Result<T>) -> CommandResult<T> {
         let mut open = self.lock();
+        let path = open.path.clone();
         let db = open.db.as_mut().map_err(|e| e.clone())?;
         let _turn = db.turn().map_err(CommandError::from)?;
-        f(db).map_err(CommandError::from)
+        // A damaged file is named, with its newest good backup.
+        f(db).map_err(|e| CommandError::from(e.locate(&path)))
     }
 
     /// Takes an automatic backup when due and prunes old ones; a file that did not open has
@@ -113,7 +115,8 @@ impl AppState {
         if self.open_error().is_some() {
             return;
         }
-        let found = match rapport_core::backup::integrity_of_data_file(&path, "quick_check") {
+        // Recorded beside the file: from now on writes are refused with the damage named.
+        let found = match rapport_core::health::quick_check(&path) {
             Ok(problems) if problems.is_empty() => None,
             Ok(problems) => Some(format!(
                 "SQLite's check of {} found problems: {}. Restore a backup (Data, Backups) before the damage spreads.",

@@ -546,6 +546,9 @@ pub fn export(db: &Db, cmd: ExportCmd) -> rapport_core::Result<()> {
                 to,
             };
             let report = ics::export_to(db.conn(), &query, time::local_zone(), &out)?;
+            for why in &report.skipped {
+                output::warning(why);
+            }
             emit(format, &report, || {
                 output::line(&format!("{}: {} calendar items", report.path, report.items))
             })

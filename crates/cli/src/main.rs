@@ -35,7 +35,28 @@ mod service;
 const AFTER_HELP: &str = "\
 DATABASE
   The database is --db PATH, else $RAPPORT_DB, else rapport.db in the user's data folder
-  (~/.local/share/rapport/ on Linux). Every command creates or upgrades it as needed.
+  (~/.local/share/rapport/ on Linux). `init` creates it, and every command upgrades it as
+  needed. A command that writes creates a missing file too; one that only reads (list, get,
+  search, history, members, preview, pipeline, forecast, report, dashboard, churn, agenda,
+  reminders, duplicates, views, export, backup) refuses a path where no file is (exit 2),
+  and every command but init refuses an empty (0-byte) file, which is left as it is.
+  Once SQLite's check has found the file damaged (`rapport check`, or the app after it
+  starts), every write is refused (exit 1) naming the damage and the newest good backup in
+  backups/; `rapport restore BACKUP` puts that back. A command that meets damage says the
+  same, never SQLite's raw error.
+
+LIMITS
+  Amounts: at most 10,000,000,000,000 (ten trillion) in the currency's major unit for every
+  amount, price, budget, payment, document line (quantity x unit price) and document total;
+  more is refused (exit 2), naming the field. Every total is counted exactly; a total of
+  stored amounts beyond 92,233,720,368,547,758.07 (only possible with amounts an older
+  version let in) is refused with a plain message instead of being wrapped.
+  Dates and times: years 1900 to 2200, the year written in full: 26-01-05 is refused, not
+  read as the year 26 nor guessed (also in imports). `export ics` leaves out an activity
+  whose stored time lies outside those years, with a warning on stderr (JSON: skipped).
+  Text: control characters (ESC, NUL, the other C0 codes except tab, line feed and carriage
+  return, DEL, and C1) are refused in every field (exit 2); imports take them out of every
+  cell instead. Tables and `get` show stored control characters escaped (\\x1b).
 
 SHARING THE FILE WITH THE APP
   Commands keep working while the desktop app has the same file open: the two take turns,
@@ -109,7 +130,7 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                      due_today: [Activity], upcoming: [{date, items: [Activity]}],
                      upcoming_total}   overdue and upcoming show at most 500 items each
   reminders      -> [{activity: Activity, remind_at, missed}]
-  export ics     -> {path, bytes, items}
+  export ics     -> {path, bytes, items, skipped: [text]}
   export json    -> {path, tables: [[table, rows]]}   the archive itself:
                     {format: rapport-archive, version: 1, schema_version, exported_at,
                      tables: {table: [{column: value}]}}, ids and the change log included
@@ -979,8 +1000,41 @@ enum YesNo {
 /// doing with the file before giving up as busy.
 const TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// Commands that only read: they never create the data file (a mistyped `--db` must not
+/// leave an empty database behind). By the names the user typed: a command, or a command and
+/// its verb. Anything else may write, and creates a missing file as before.
+fn reads_only(matches: &clap::ArgMatches) -> bool {
+    const COMMANDS: &[&str] = &[
+        "duplicates",
+        "agenda",
+        "reminders",
+        "export",
+        "pipeline",
+        "report",
+        "dashboard",
+        "churn",
+        "forecast",
+        "views",
+        "backup",
+    ];
+    const VERBS: &[&str] = &[
+        "list", "get", "show", "search", "history", "timeline", "count", "members", "preview",
+    ];
+    match matches.subcommand() {
+        Some((command, _)) if COMMANDS.contains(&command) => true,
+        Some((_, sub)) => sub
+            .subcommand_name()
+            .is_some_and(|verb| VERBS.contains(&verb)),
+        None => false,
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let matches = match <Cli as clap::CommandFactory>::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return output::usage_error(&e),
+    };
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => return output::usage_error(&e),
     };
@@ -988,8 +1042,18 @@ fn main() -> ExitCode {
         .db
         .clone()
         .unwrap_or_else(rapport_core::paths::default_db_path);
+    // Only `init` makes a data file of an empty one; a read never creates one.
+    let empty = std::fs::metadata(&db_path).is_ok_and(|m| m.is_file() && m.len() == 0);
+    if !matches!(
+        cli.command,
+        Command::Init | Command::Check | Command::Restore { .. }
+    ) && (empty || (reads_only(&matches) && !db_path.exists()))
+        && let Err(err) = rapport_core::health::existing(&db_path)
+    {
+        return output::failure(&err);
+    }
     if let Command::Check = cli.command {
-        return match backup::check_data_file(&db_path) {
+        return match rapport_core::health::check(&db_path) {
             Ok(()) => match output::line(&format!("{}: healthy", db_path.display())) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => output::failure(&err),
@@ -1031,7 +1095,8 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => output::failure(&err),
+        // A damaged file is named, with its newest good backup.
+        Err(err) => output::failure(&err.locate(&db_path)),
     }
 }
 

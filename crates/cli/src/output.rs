@@ -21,11 +21,40 @@ fn stdout(text: &str) -> rapport_core::Result<()> {
 }
 
 fn stderr(text: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{text}");
+    let _ = writeln!(std::io::stderr().lock(), "{}", visible(text, "\n"));
+}
+
+/// `text` with every control character that could drive a terminal (ESC, NUL, the rest of
+/// C0, DEL, C1) written out as `\x1b`, `\u{9b}`..., except those in `keep`. Stored data from an
+/// older version (or written to the file by another program) prints as it is, never as a
+/// command to the terminal.
+pub fn visible(text: &str, keep: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && !keep.contains(c) {
+            let code = u32::from(c);
+            if code < 0x80 {
+                out.push_str(&format!("\\x{code:02x}"));
+            } else {
+                out.push_str(&format!("\\u{{{code:x}}}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 pub fn line(text: &str) -> rapport_core::Result<()> {
-    stdout(&format!("{text}\n"))
+    stdout(&format!("{}\n", visible(text, "\n\t")))
+}
+
+/// A problem that did not stop the command, on stderr (`warning: ...`).
+pub fn warning(text: &str) {
+    stderr(&format!("warning: {text}"));
 }
 
 /// Money for people: `1234.50 EUR`.
@@ -44,7 +73,10 @@ pub fn table(
     headers: &[&str],
     rows: impl Iterator<Item = Vec<String>>,
 ) -> rapport_core::Result<()> {
-    let rows: Vec<Vec<String>> = rows.collect();
+    // A cell is one line: its own newlines and tabs are shown escaped too.
+    let rows: Vec<Vec<String>> = rows
+        .map(|row| row.iter().map(|cell| visible(cell, "")).collect())
+        .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -78,7 +110,7 @@ pub fn record<T: Serialize>(value: &T) -> rapport_core::Result<()> {
     let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let text: String = lines
         .iter()
-        .map(|(k, v)| format!("{k:<width$}  {v}\n"))
+        .map(|(k, v)| format!("{k:<width$}  {}\n", visible(v, "")))
         .collect();
     stdout(&text)
 }

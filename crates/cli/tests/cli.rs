@@ -433,7 +433,7 @@ fn owners_tags_consent_and_types_from_the_command_line() {
         "--first-name",
         "Ada",
         "--birthday",
-        "1815-12-10",
+        "1915-12-10",
         "--channel",
         "letter",
         "--do-not-email",
@@ -446,7 +446,7 @@ fn owners_tags_consent_and_types_from_the_command_line() {
         "Sam Seller",
     ]);
     let got = s.json(&["contacts", "get", ada.trim(), "--format", "json"]);
-    assert_eq!(got["birthday"], "1815-12-10");
+    assert_eq!(got["birthday"], "1915-12-10");
     assert_eq!(got["preferred_channel"], "letter");
     assert!(got["do_not_email_since"].as_str().unwrap().ends_with('Z'));
     assert!(got["do_not_call_since"].is_null());
@@ -1836,4 +1836,211 @@ fn sending_never_runs_ahead_and_unknown_messages_are_named() {
         ],
     );
     assert!(err.contains("--reply-to: "), "{err}");
+}
+
+#[test]
+fn amounts_beyond_ten_trillion_exit_2_and_an_import_refuses_only_that_row() {
+    let s = Sandbox::new();
+    let err = s.fails(
+        2,
+        &[
+            "deals",
+            "add",
+            "--name",
+            "Moon",
+            "--amount",
+            "92233720368547758.07",
+            "--currency",
+            "EUR",
+        ],
+    );
+    assert!(
+        err.contains("--amount") && err.contains("largest amount"),
+        "{err}"
+    );
+    // The old reproduction: two such deals broke pipeline, forecast and dashboard.
+    for args in [
+        ["pipeline", "--format", "json"].as_slice(),
+        &["forecast", "--format", "json"],
+        &["dashboard", "--format", "json"],
+    ] {
+        s.ok(args);
+    }
+    let file = s.db.with_file_name("companies.csv");
+    std::fs::write(
+        &file,
+        "Name,Revenue\nBig,92233720368547758.07\nSmall,1000\n",
+    )
+    .unwrap();
+    let report = s.json(&[
+        "import",
+        "accounts",
+        file.to_str().unwrap(),
+        "--map",
+        "Revenue=annual_revenue",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["created"], 1, "{report}");
+    assert_eq!(report["rejected"][0]["line"], 2, "{report}");
+    let reason = report["rejected"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("Revenue") && reason.contains("largest amount"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_read_command_never_turns_an_empty_or_missing_file_into_a_database() {
+    let s = Sandbox::new();
+    std::fs::write(&s.db, b"").unwrap();
+    let err = s.fails(2, &["contacts", "list"]);
+    assert!(
+        err.contains("crm.db") && err.contains("empty file"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::metadata(&s.db).unwrap().len(),
+        0,
+        "left at 0 bytes"
+    );
+    let err = s.fails(2, &["contacts", "add", "--first-name", "Ann"]);
+    assert!(err.contains("rapport init"), "{err}");
+    assert_eq!(
+        std::fs::metadata(&s.db).unwrap().len(),
+        0,
+        "left at 0 bytes"
+    );
+    s.ok(&["init"]);
+    s.ok(&["contacts", "add", "--first-name", "Ann"]);
+
+    let missing = s.db.with_file_name("typo.db");
+    for args in [
+        ["contacts", "list"].as_slice(),
+        &["dashboard"],
+        &["deals", "list"],
+    ] {
+        let out = Command::cargo_bin("rapport")
+            .unwrap()
+            .env_remove("RAPPORT_DB")
+            .arg("--db")
+            .arg(&missing)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("no data file at") && err.contains("typo.db"),
+            "{err}"
+        );
+        assert!(!missing.exists(), "{args:?} created {}", missing.display());
+    }
+}
+
+#[test]
+fn control_characters_are_refused_from_flags_and_stored_ones_print_escaped() {
+    let s = Sandbox::new();
+    let err = s.fails(2, &["contacts", "add", "--first-name", "Evil\x1b[2J"]);
+    assert!(
+        err.contains("--first-name") && err.contains("U+001B"),
+        "{err}"
+    );
+    assert!(!err.contains('\x1b'), "stderr holds no raw ESC: {err:?}");
+    // Already stored (by an older version, or another program writing the file).
+    let id = s.ok(&["contacts", "add", "--first-name", "Mallory"]);
+    {
+        let db = rapport_core::Db::open(&s.db).unwrap();
+        db.conn()
+            .execute(
+                "UPDATE contacts SET first_name = ?1 WHERE id = ?2",
+                ["Mal\x1b[2J\x1b]0;owned\x07\u{9b}31m", id.trim()],
+            )
+            .unwrap();
+    }
+    let table = s.ok(&["contacts", "list"]);
+    assert!(
+        !table.contains('\x1b') && !table.contains('\u{9b}'),
+        "{table:?}"
+    );
+    assert!(table.contains("Mal\\x1b[2J"), "{table}");
+    let record = s.ok(&["contacts", "get", id.trim()]);
+    assert!(!record.contains('\x1b'), "{record:?}");
+    // JSON escapes them as JSON does.
+    let json = s.ok(&["contacts", "list", "--format", "json"]);
+    assert!(json.contains("\\u001b"), "{json}");
+
+    let file = s.db.with_file_name("people.csv");
+    std::fs::write(
+        &file,
+        "First Name,Last Name\n\"Eve\x1b[2J\",Stone\nBob,Lee\n",
+    )
+    .unwrap();
+    let report = s.json(&[
+        "import",
+        "contacts",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["created"], 2, "{report}");
+    let listed = s.ok(&["contacts", "list", "--search", "Stone", "--format", "json"]);
+    assert!(listed.contains("\"Eve[2J\""), "{listed}");
+}
+
+#[test]
+fn a_damaged_file_is_named_with_its_newest_good_backup_and_takes_no_more_writes() {
+    let s = Sandbox::new();
+    {
+        let mut db = rapport_core::Db::open(&s.db).unwrap();
+        for i in 0..300 {
+            rapport_core::contacts::create(
+                &mut db,
+                &rapport_core::contacts::ContactInput {
+                    first_name: format!("Person {i}"),
+                    notes: Some("room ".repeat(100)),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        }
+        db.conn()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+    }
+    let taken = s.json(&["backups", "--now", "--format", "json"]);
+    let backup = taken[0]["path"].as_str().unwrap().to_owned();
+    // Garbage over pages in the middle of the file, as a failing disk leaves them.
+    let mut bytes = std::fs::read(&s.db).unwrap();
+    let page = 4096;
+    let pages = bytes.len() / page;
+    for n in pages / 3..pages / 2 {
+        for (k, b) in bytes[n * page..(n + 1) * page].iter_mut().enumerate() {
+            *b = (k * 37 % 253) as u8;
+        }
+    }
+    std::fs::write(&s.db, &bytes).unwrap();
+
+    let err = s.fails(1, &["check"]);
+    assert!(err.contains("crm.db is damaged"), "{err}");
+    assert!(err.contains(&backup), "{err}");
+    let err = s.fails(1, &["contacts", "add", "--first-name", "After"]);
+    assert!(
+        err.contains("is damaged") && err.contains(&format!("rapport restore {backup}")),
+        "{err}"
+    );
+    assert!(!err.contains("Database error"), "{err}");
+    // A read that meets the damage says the same, in words.
+    let out = s
+        .cmd(&["contacts", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("is damaged (SQLite: "), "{err}");
+        assert!(!err.contains("Database error"), "{err}");
+    }
+    s.ok(&["restore", &backup]);
+    s.ok(&["contacts", "add", "--first-name", "Restored"]);
+    assert!(s.ok(&["check"]).contains("healthy"));
 }

@@ -189,12 +189,7 @@ impl Scope {
 }
 
 fn day(text: &str, field: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::invalid(
-            field,
-            format!("\"{}\" is not a date (YYYY-MM-DD)", text.trim()),
-        )
-    })
+    crate::time::parse_date(field, text)
 }
 
 /// The currency money figures are counted in when none is asked for.
@@ -363,7 +358,16 @@ pub fn report(conn: &Connection, name: &str, scope: &Scope, today: NaiveDate) ->
           WHERE s.kind = 'open' AND {OWNER}"
     );
     let weighted = PROBABILITY.replace("o.", "x.");
-    let money_of = |column: &str| format!("sum(CASE WHEN x.currency = ?4 THEN {column} END)");
+    // Integer amounts are summed exactly (`money_sum`); weighted ones are fractions, summed as
+    // REAL (which cannot overflow) and rounded once.
+    let money_of = |column: &str| {
+        let sum = if column.contains("100.0") {
+            "sum"
+        } else {
+            "money_sum"
+        };
+        format!("{sum}(CASE WHEN x.currency = ?4 THEN {column} END)")
+    };
     let (columns, rows, note) = match name {
         "pipeline" => (
             vec![
@@ -628,7 +632,7 @@ fn forecast_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec
         conn,
         &format!(
             "SELECT substr(x.expected_close, 1, 7), count(*),
-                    ifnull(sum(CASE WHEN x.currency = ?4 THEN x.amount_minor END), 0),
+                    ifnull(money_sum(CASE WHEN x.currency = ?4 THEN x.amount_minor END), 0),
                     ifnull(sum(CASE WHEN x.currency = ?4 THEN x.amount_minor * {weighted} / 100.0 END), 0)
                FROM opportunities x JOIN pipeline_stages s ON s.id = x.stage_id
               WHERE s.kind = 'open' AND +x.expected_close >= ?1 AND +x.expected_close < ?2 AND {x}
@@ -641,7 +645,7 @@ fn forecast_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec
         conn,
         &format!(
             "SELECT substr(x.closed_on, 1, 7),
-                    ifnull(sum(CASE WHEN x.currency = ?4 THEN x.amount_minor END), 0)
+                    ifnull(money_sum(CASE WHEN x.currency = ?4 THEN x.amount_minor END), 0)
                FROM opportunities x JOIN pipeline_stages s ON s.id = x.stage_id
               WHERE s.kind = 'won' AND x.closed_on >= ?1 AND x.closed_on < ?2 AND {x}
               GROUP BY 1"
@@ -682,7 +686,7 @@ fn funnel_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec<V
             "SELECT ifnull(nullif(trim(x.source), ''), 'No source'), count(*),
                     count(x.converted_at),
                     sum(s.kind = 'won'),
-                    ifnull(sum(CASE WHEN s.kind = 'won' AND o.currency = ?4 THEN o.amount_minor END), 0)
+                    ifnull(money_sum(CASE WHEN s.kind = 'won' AND o.currency = ?4 THEN o.amount_minor END), 0)
                FROM leads x
                LEFT JOIN opportunities o ON o.id = x.converted_opportunity_id
                LEFT JOIN pipeline_stages s ON s.id = o.stage_id
@@ -848,10 +852,10 @@ fn customer_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec
     let rows = table(
         conn,
         "SELECT a.name,
-                ifnull(sum(CASE WHEN d.kind = 'invoice' THEN d.total_minor END), 0),
-                ifnull(sum(CASE WHEN d.kind = 'credit_note' THEN d.total_minor END), 0),
-                ifnull(sum(CASE WHEN d.kind = 'invoice' THEN
-                  (SELECT ifnull(sum(p.amount_minor), 0) FROM payments p WHERE p.invoice_id = d.id) END), 0)
+                ifnull(money_sum(CASE WHEN d.kind = 'invoice' THEN d.total_minor END), 0),
+                ifnull(money_sum(CASE WHEN d.kind = 'credit_note' THEN d.total_minor END), 0),
+                ifnull(money_sum(CASE WHEN d.kind = 'invoice' THEN
+                  (SELECT ifnull(money_sum(p.amount_minor), 0) FROM payments p WHERE p.invoice_id = d.id) END), 0)
            FROM sales_documents d JOIN accounts a ON a.id = d.account_id
           WHERE d.kind IN ('invoice', 'credit_note') AND d.status NOT IN ('draft', 'void')
             AND d.currency = ?4 AND d.issued_on >= ?1 AND d.issued_on < ?2
@@ -863,8 +867,11 @@ fn customer_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec
     let mut out: Vec<(i64, Vec<Cell>)> = rows
         .into_iter()
         .map(|r| {
-            let revenue = r[1].number() - r[2].number();
-            (
+            let revenue = crate::money::narrow(
+                "revenue of a customer",
+                i128::from(r[1].number()) - i128::from(r[2].number()),
+            )?;
+            Ok((
                 revenue,
                 vec![
                     r[0].clone(),
@@ -873,10 +880,13 @@ fn customer_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec
                     n(revenue),
                     r[3].clone(),
                 ],
-            )
+            ))
         })
-        .collect();
-    let total: i64 = out.iter().map(|(r, _)| *r).sum();
+        .collect::<Result<_>>()?;
+    let total = crate::money::narrow(
+        "revenue of all customers",
+        out.iter().map(|(r, _)| i128::from(*r)).sum(),
+    )?;
     out.sort_by(|a, b| {
         b.0.cmp(&a.0)
             .then_with(|| format!("{:?}", a.1[0]).cmp(&format!("{:?}", b.1[0])))
@@ -1157,8 +1167,8 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
     {
         let mut stmt = conn.prepare_cached(
             "SELECT account_id,
-                    sum(CASE WHEN issued_on >= ?2 THEN sign * total_minor ELSE 0 END),
-                    sum(CASE WHEN issued_on < ?2 THEN sign * total_minor ELSE 0 END)
+                    money_sum(CASE WHEN issued_on >= ?2 THEN sign * total_minor ELSE 0 END),
+                    money_sum(CASE WHEN issued_on < ?2 THEN sign * total_minor ELSE 0 END)
                FROM (SELECT account_id, issued_on, total_minor,
                             CASE kind WHEN 'credit_note' THEN -1 ELSE 1 END AS sign
                        FROM sales_documents
@@ -1195,7 +1205,7 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
     // Overdue invoices: issued, due before today, with something left to pay.
     {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT account_id, count(*), sum(balance) FROM (
+            "SELECT account_id, count(*), money_sum(balance) FROM (
                SELECT d.account_id, {BALANCE} AS balance
                  FROM sales_documents d
                 WHERE d.kind = 'invoice' AND d.status NOT IN ('draft', 'void', 'paid', 'credited')
@@ -1227,8 +1237,8 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
 
 /// What is left to pay on invoice `d`, as SQL.
 const BALANCE: &str = "(d.total_minor
-    - (SELECT ifnull(sum(p.amount_minor), 0) FROM payments p WHERE p.invoice_id = d.id)
-    - (SELECT ifnull(sum(c.total_minor), 0) FROM sales_documents c
+    - (SELECT ifnull(money_sum(p.amount_minor), 0) FROM payments p WHERE p.invoice_id = d.id)
+    - (SELECT ifnull(money_sum(c.total_minor), 0) FROM sales_documents c
         WHERE c.source_id = d.id AND c.kind = 'credit_note' AND c.status <> 'void'))";
 
 /// One figure of the dashboard.
@@ -1586,7 +1596,7 @@ fn figure(
 ) -> Result<Figure> {
     let f = figure_sql(key, owned(scope)).ok_or_else(|| unknown_figure(key))?;
     let sql = format!(
-        "SELECT count(*), sum({a}), count({a}), avg({m}), sum({g}) {from}",
+        "SELECT count(*), money_sum({a}), count({a}), avg({m}), sum({g}) {from}",
         a = f.amount,
         m = f.measure,
         g = f.flag,
@@ -1638,7 +1648,7 @@ fn open_by_month(
         return Err(Error::Internal("the open pipeline has no query".into()));
     };
     let sql = format!(
-        "SELECT substr(x.expected_close, 1, 7), count(*), ifnull(sum({}), 0), ifnull(sum({}), 0),
+        "SELECT substr(x.expected_close, 1, 7), count(*), ifnull(money_sum({}), 0), ifnull(money_sum({}), 0),
                 group_concat(DISTINCT x.currency)
            {} GROUP BY 1",
         open.amount, weighted.amount, open.from
@@ -1736,7 +1746,7 @@ pub fn dashboard(conn: &Connection, scope: &Scope, today: NaiveDate) -> Result<D
         conn,
         &format!(
             "SELECT substr(x.closed_on, 1, 7),
-                    ifnull(sum(CASE WHEN x.currency = ?4 THEN x.amount_minor END), 0)
+                    ifnull(money_sum(CASE WHEN x.currency = ?4 THEN x.amount_minor END), 0)
                FROM opportunities x JOIN pipeline_stages s ON s.id = x.stage_id
               WHERE s.kind = 'won' AND x.closed_on >= ?1 AND x.closed_on < ?2 AND {}
               GROUP BY 1",

@@ -257,6 +257,11 @@ pub fn check(path: &Path) -> Result<()> {
             detail: problems.into_iter().take(5).collect::<Vec<_>>().join("; "),
         });
     }
+    check_schema(path)
+}
+
+/// The second half of [`check`]: a Rapport database this version can open.
+pub(crate) fn check_schema(path: &Path) -> Result<()> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let has_schema: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations')",
@@ -283,17 +288,6 @@ pub fn check(path: &Path) -> Result<()> {
         });
     }
     Ok(())
-}
-
-/// [`check`] of a data file that Rapport programs may have open: in this process's turn (see
-/// [`crate::owner`]), so another process never changes it under the check.
-pub fn check_data_file(path: &Path) -> Result<()> {
-    if !path.exists() {
-        return check(path);
-    }
-    let claim = crate::owner::Claim::join(path)?;
-    let _turn = claim.turn(crate::db::BUSY_TIMEOUT)?;
-    check(path)
 }
 
 /// [`integrity`] of a data file that Rapport programs may have open, in this process's turn.
@@ -622,6 +616,8 @@ pub fn restore_waiting(db_path: &Path, from: &Path, wait: Duration) -> Result<Re
         })
     })?;
     sync_dir(&dir);
+    // The damage found in the old file does not hold for the restored one.
+    crate::health::clear(db_path);
     Ok(RestoreReport {
         restored_from: from.display().to_string(),
         safety_backup: safety.map(|p| p.display().to_string()),

@@ -537,7 +537,7 @@ pub fn effectiveness(conn: &Connection, only: Option<&str>) -> Result<Vec<Effect
                 (SELECT count(*) FROM opportunities o WHERE o.campaign_id = c.id),
                 (SELECT count(*) FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
                   WHERE o.campaign_id = c.id AND s.kind = 'won'),
-                (SELECT ifnull(sum(o.amount_minor), 0) FROM opportunities o
+                (SELECT ifnull(money_sum(o.amount_minor), 0) FROM opportunities o
                    JOIN pipeline_stages s ON s.id = o.stage_id
                   WHERE o.campaign_id = c.id AND s.kind = 'won' AND o.currency = c.currency)
            FROM campaigns c

@@ -263,6 +263,8 @@ impl Db {
     /// Runs `f` in one immediate transaction: all of its writes land together, with their
     /// change-log entries, or none do.
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        // Nothing more goes into a file its check found damaged (see `health`).
+        crate::health::refuse_if_damaged(self.path.as_deref())?;
         let _turn = self.turn()?;
         let tx = self
             .conn
@@ -380,6 +382,8 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // change log, tags, custom values); rusqlite's default cache of 16 would re-parse them on
     // every row of an import.
     conn.set_prepared_statement_cache_capacity(256);
+    // `money_sum`: totals of amounts that cannot overflow half-way (see `money`).
+    crate::money::register_sql(conn)?;
     // Without the query planner stability guarantee, SQLite re-prepares a cached statement
     // whenever a new value is bound to a parameter it compared with a partial index or a
     // LIKE pattern; a quarter of an import's time went to parsing the same SQL again.

@@ -53,6 +53,9 @@ pub enum ErrorCode {
     /// Another Rapport program has the data file open, so it cannot be replaced (restored)
     /// now; the message names that program. Nothing was changed.
     FileInUse,
+    /// A total of stored amounts is beyond what can be counted exactly (amounts above the
+    /// limit stored before it existed); nothing was changed.
+    TotalTooLarge,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +101,22 @@ pub enum Error {
         name: String,
         detail: String,
     },
+
+    /// SQLite found the file damaged while working (`SQLITE_CORRUPT`, `SQLITE_NOTADB`), or
+    /// its quick check did and writes are refused. [`Error::locate`] names the file and the
+    /// newest good backup; the code is `corrupt_database`, as for a file that cannot be opened.
+    #[error("{}", damaged_message(path.as_deref(), detail, backup.as_deref()))]
+    Damaged {
+        path: Option<PathBuf>,
+        detail: String,
+        backup: Option<PathBuf>,
+    },
+
+    /// A total that does not fit in 64 bits: `what` names it.
+    #[error(
+        "The {0} is too large to count exactly: some stored amounts are beyond 10,000,000,000,000, the largest Rapport accepts. Correct those amounts; nothing was changed."
+    )]
+    TotalTooLarge(String),
 
     #[error("Could not {action} {path}: {source}")]
     Io {
@@ -147,6 +166,16 @@ impl From<rusqlite::Error> for Error {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 Error::Busy
             }
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                Error::Damaged {
+                    path: None,
+                    detail: sqlite_words(&e),
+                    backup: None,
+                }
+            }
+            _ if e.to_string().contains(crate::money::SUM_TOO_LARGE) => {
+                Error::TotalTooLarge("total of amounts".into())
+            }
             _ => Error::Database(e),
         }
     }
@@ -164,6 +193,40 @@ fn busy_who(who: &Option<String>) -> String {
         }
         None => "Another Rapport program".to_owned(),
     }
+}
+
+/// SQLite's own words for an error ("database disk image is malformed").
+fn sqlite_words(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(f, Some(msg)) if !msg.is_empty() => {
+            let plain = f.to_string();
+            if msg == &plain { plain } else { msg.clone() }
+        }
+        rusqlite::Error::SqliteFailure(f, _) => f.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn damaged_message(
+    path: Option<&std::path::Path>,
+    detail: &str,
+    backup: Option<&std::path::Path>,
+) -> String {
+    let file = match path {
+        Some(p) => format!("The data file {}", p.display()),
+        None => "The data file".to_owned(),
+    };
+    let what_to_do = match backup {
+        Some(b) => format!(
+            "Restore the newest good backup: {} (rapport restore {}, or Data, Backups in the app).",
+            b.display(),
+            b.display()
+        ),
+        None => "No good backup of it was found: make a copy of the file before anything else, \
+                 then restore a backup you have elsewhere (rapport restore FILE)."
+            .to_owned(),
+    };
+    format!("{file} is damaged (SQLite: {detail}). Rapport writes nothing more to it. {what_to_do}")
 }
 
 fn validation_message(errors: &[FieldError]) -> String {
@@ -195,6 +258,43 @@ impl Error {
             Error::Busy | Error::TurnBusy { .. } | Error::BeingReplaced { .. } => ErrorCode::Busy,
             Error::FileInUse { .. } => ErrorCode::FileInUse,
             Error::Delivery(_) => ErrorCode::Delivery,
+            Error::Damaged { .. } => ErrorCode::CorruptDatabase,
+            Error::TotalTooLarge(_) => ErrorCode::TotalTooLarge,
+        }
+    }
+
+    /// Names the data file at `db_path` in a "the file is damaged" error, with the newest
+    /// backup of it that passes its check, and records the damage (see [`crate::health`]) so
+    /// that no later write goes into the file; other errors are returned as they are. The
+    /// front ends call this once, where they report an error.
+    pub fn locate(self, db_path: &std::path::Path) -> Error {
+        let (path, detail) = match self {
+            Error::Damaged {
+                path,
+                detail,
+                backup: Some(backup),
+            } => {
+                return Error::Damaged {
+                    path: path.or_else(|| Some(db_path.to_owned())),
+                    detail,
+                    backup: Some(backup),
+                };
+            }
+            Error::Damaged { path, detail, .. } => {
+                (path.unwrap_or_else(|| db_path.to_owned()), detail)
+            }
+            Error::CorruptDatabase { path, detail } if path == db_path => (path, detail),
+            other => return other,
+        };
+        crate::health::note(&path, &detail);
+        let backup = crate::backup::newest_good(&path)
+            .ok()
+            .flatten()
+            .map(|b| PathBuf::from(b.path));
+        Error::Damaged {
+            path: Some(path),
+            detail,
+            backup,
         }
     }
 

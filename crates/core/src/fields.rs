@@ -414,9 +414,15 @@ fn check_value(c: &mut Checker, field: &CustomField, v: &Json) -> Option<Stored>
         }
         FieldKind::Date => {
             let t = text(v)?;
-            match chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d") {
+            match crate::time::parse_date(&name, &t) {
                 Ok(d) => Some((Value::Text(d.format("%Y-%m-%d").to_string()), None)),
-                Err(_) => fail(c, format!("\"{t}\" is not a date; write it as YYYY-MM-DD")),
+                Err(e) => fail(
+                    c,
+                    e.field_errors()
+                        .first()
+                        .map(|f| f.message.clone())
+                        .unwrap_or_default(),
+                ),
             }
         }
         FieldKind::SingleSelect => {

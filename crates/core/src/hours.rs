@@ -299,10 +299,13 @@ pub fn set_working_hours(db: &mut Db, hours: &WorkingHours) -> Result<WorkingHou
 /// Adds a day off (or renames the one on that date).
 pub fn add_holiday(db: &mut Db, day: &str, name: &str) -> Result<Vec<Holiday>> {
     let mut c = Checker::default();
-    let date = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok();
-    if date.is_none() {
-        c.fail("day", format!("\"{day}\" is not a date such as 2026-12-25"));
-    }
+    let date = match crate::time::parse_date("day", day) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            c.absorb(e);
+            None
+        }
+    };
     let name = c.required("name", name, SHORT_TEXT_MAX);
     c.finish()?;
     let day = date

@@ -42,6 +42,9 @@ pub struct ExportReport {
     /// How many calendar items (events and to-dos) it holds.
     #[ts(type = "number")]
     pub items: u64,
+    /// Activities left out, each with the reason (a stored time that cannot be written, such
+    /// as a year before 1900 kept from an older version); the rest is exported.
+    pub skipped: Vec<String>,
 }
 
 /// [`export`] written to `path`: to a temporary file beside it first, then renamed into
@@ -53,7 +56,7 @@ pub fn export_to(
     path: impl AsRef<std::path::Path>,
 ) -> Result<ExportReport> {
     let path = path.as_ref();
-    let text = export(conn, query, tz)?;
+    let (text, skipped) = build(conn, query, tz)?;
     let items = text
         .lines()
         .filter(|l| *l == "BEGIN:VEVENT" || *l == "BEGIN:VTODO")
@@ -63,6 +66,7 @@ pub fn export_to(
         path: path.display().to_string(),
         bytes: text.len() as u64,
         items,
+        skipped,
     })
 }
 
@@ -71,6 +75,29 @@ const UID_DOMAIN: &str = "@rapport.local";
 /// The selected activities as an `.ics` document. `tz` is the zone dates without a time are read
 /// in, and the zone of all-day items.
 pub fn export(conn: &Connection, query: &IcsQuery, tz: Tz) -> Result<String> {
+    Ok(build(conn, query, tz)?.0)
+}
+
+/// A stored time of `a` that cannot go into a calendar: unreadable, or outside the years
+/// [`time::in_range`] accepts (older versions let year 0 or 9999 through).
+fn unwritable(a: &Activity) -> Option<String> {
+    [
+        a.starts_at.as_deref(),
+        a.done_at.as_deref(),
+        a.remind_at.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|t| !parse_stamp(t).is_ok_and(|at| time::in_range(at.date_naive())))
+    .map(str::to_owned)
+}
+
+fn skipped(a: &Activity, why: &str) -> String {
+    format!("\"{}\" ({}) was left out: {why}", a.subject, a.id)
+}
+
+/// The calendar and what was left out of it.
+fn build(conn: &Connection, query: &IcsQuery, tz: Tz) -> Result<(String, Vec<String>)> {
     let from = query
         .from
         .as_deref()
@@ -102,17 +129,34 @@ pub fn export(conn: &Connection, query: &IcsQuery, tz: Tz) -> Result<String> {
     calendar.append_property(icalendar::Property::new("CALSCALE", "GREGORIAN"));
     calendar.name("Rapport");
     let mut series_done: BTreeSet<String> = BTreeSet::new();
+    let mut left_out = Vec::new();
     for a in rows.iter().rev() {
         if a.kind == ActivityKind::Note || a.starts_at.is_none() {
             continue;
         }
-        match &a.series_id {
+        if let Some(bad) = unwritable(a) {
+            left_out.push(skipped(
+                a,
+                &format!(
+                    "its stored time {bad} is not a date between {} and {}",
+                    time::FIRST_YEAR,
+                    time::LAST_YEAR
+                ),
+            ));
+            continue;
+        }
+        let added = match &a.series_id {
             Some(series_id) => {
                 if series_done.insert(series_id.clone()) {
-                    add_series(conn, &mut calendar, series_id, tz)?;
+                    add_series(conn, &mut calendar, series_id, tz)
+                } else {
+                    Ok(())
                 }
             }
-            None => add_single(&mut calendar, a, tz)?,
+            None => add_single(&mut calendar, a, tz),
+        };
+        if let Err(e) = added {
+            left_out.push(skipped(a, &e.to_string()));
         }
     }
     // Series whose stored occurrences fall outside the range but whose rule reaches into it.
@@ -130,10 +174,12 @@ pub fn export(conn: &Connection, query: &IcsQuery, tz: Tz) -> Result<String> {
                 continue;
             }
             series_done.insert(id.clone());
-            add_series(conn, &mut calendar, &id, tz)?;
+            if let Err(e) = add_series(conn, &mut calendar, &id, tz) {
+                left_out.push(format!("the recurring series {id} was left out: {e}"));
+            }
         }
     }
-    Ok(calendar.done().to_string())
+    Ok((calendar.done().to_string(), left_out))
 }
 
 fn uid(id: &str) -> String {

@@ -711,7 +711,7 @@ pub fn board(conn: &Connection, query: &LeadQuery) -> Result<Vec<LeadColumn>> {
         let page = sql.page(conn, per_column, true, summary)?;
         let mut sums: BTreeMap<String, i64> = BTreeMap::new();
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT l.estimated_currency, sum(l.estimated_minor) FROM {} {} AND l.estimated_minor IS NOT NULL
+            "SELECT l.estimated_currency, money_sum(l.estimated_minor) FROM {} {} AND l.estimated_minor IS NOT NULL
               GROUP BY l.estimated_currency",
             LIST_SQL.count_from,
             sql.where_clause()

@@ -25,6 +25,7 @@ pub mod events;
 pub mod export;
 pub mod fields;
 pub mod files;
+pub mod health;
 pub mod hours;
 pub mod ics;
 pub mod import;

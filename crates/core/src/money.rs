@@ -54,14 +54,119 @@ pub fn exponent(currency: iso_currency::Currency) -> u32 {
     currency.exponent().map_or(0, u32::from)
 }
 
+/// The largest amount Rapport accepts, in major units: ten trillion (10^13) euros, dollars or
+/// yen. Larger than any figure a small business can mean, and small enough that no sum of
+/// amounts can overflow: every total is summed in `i128` (`money_sum` in SQL, [`add`] in Rust)
+/// and an amount of at most 10^13 × 10^4 minor units (the largest ISO 4217 exponent is 4)
+/// leaves room for 92 of them in an `i64` before a checked total refuses.
+pub const MAX_MAJOR: i64 = 10_000_000_000_000;
+
+/// [`MAX_MAJOR`] in the minor units of a currency with `exponent` decimals.
+pub fn max_minor(exponent: u32) -> i64 {
+    MAX_MAJOR.saturating_mul(10_i64.saturating_pow(exponent))
+}
+
+/// The message for an amount beyond [`MAX_MAJOR`].
+pub fn too_large_message(currency: &str) -> String {
+    format!("is more than 10,000,000,000,000 {currency}, the largest amount Rapport accepts")
+}
+
+/// Refuses, naming `field`, an amount (in minor units of `currency`) beyond [`MAX_MAJOR`].
+pub fn check_range(field: &str, amount_minor: i64, currency: &str) -> Result<()> {
+    let exp = iso_currency::Currency::from_code(currency).map_or(2, exponent);
+    if amount_minor.unsigned_abs() > max_minor(exp).unsigned_abs() {
+        return Err(Error::invalid(field, too_large_message(currency)));
+    }
+    Ok(())
+}
+
+/// `a + b`, or an error saying which total is too large instead of a wrapped or panicking sum.
+pub fn add(what: &str, a: i64, b: i64) -> Result<i64> {
+    narrow(what, i128::from(a) + i128::from(b))
+}
+
+/// An exact total (summed in `i128`) back to minor units, or an error naming the total.
+pub fn narrow(what: &str, total: i128) -> Result<i64> {
+    i64::try_from(total).map_err(|_| Error::TotalTooLarge(what.to_owned()))
+}
+
+/// The text of the SQL error `money_sum` raises; [`Error`]'s conversion recognises it.
+pub(crate) const SUM_TOO_LARGE: &str = "money_sum: total out of range";
+
+/// Registers `money_sum(x)` and `money_sum(x, factor)` on a connection: SQL's `sum` of
+/// integers (of `x × factor`, for a probability-weighted amount), counted in `i128`, so adding
+/// amounts never fails half-way with SQLite's "integer overflow" nor wraps, and the product is
+/// never turned into an inexact REAL. A total that does not fit back in an `i64` raises an
+/// error that reaches the user as [`Error::TotalTooLarge`]. NULLs are skipped; no rows give
+/// NULL, like `sum`.
+pub(crate) fn register_sql(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::{Aggregate, Context, FunctionFlags};
+    use rusqlite::types::ValueRef;
+    struct MoneySum;
+    fn whole(v: ValueRef<'_>) -> rusqlite::Result<Option<i128>> {
+        match v {
+            ValueRef::Null => Ok(None),
+            ValueRef::Integer(i) => Ok(Some(i128::from(i))),
+            // Amounts are integers; a REAL only comes from arithmetic that already left i64.
+            ValueRef::Real(f) if f.is_finite() => Ok(Some(f.round() as i128)),
+            _ => Err(rusqlite::Error::UserFunctionError(
+                "money_sum: not an amount".into(),
+            )),
+        }
+    }
+    impl Aggregate<Option<i128>, Option<i64>> for MoneySum {
+        fn init(&self, _: &mut Context<'_>) -> rusqlite::Result<Option<i128>> {
+            Ok(None)
+        }
+        fn step(&self, ctx: &mut Context<'_>, acc: &mut Option<i128>) -> rusqlite::Result<()> {
+            let Some(v) = whole(ctx.get_raw(0))? else {
+                return Ok(());
+            };
+            let v = if ctx.len() > 1 {
+                match whole(ctx.get_raw(1))? {
+                    Some(f) => v.saturating_mul(f),
+                    None => return Ok(()),
+                }
+            } else {
+                v
+            };
+            *acc = Some(acc.unwrap_or(0).saturating_add(v));
+            Ok(())
+        }
+        fn finalize(
+            &self,
+            _: &mut Context<'_>,
+            acc: Option<Option<i128>>,
+        ) -> rusqlite::Result<Option<i64>> {
+            acc.flatten()
+                .map(|t| {
+                    i64::try_from(t)
+                        .map_err(|_| rusqlite::Error::UserFunctionError(SUM_TOO_LARGE.into()))
+                })
+                .transpose()
+        }
+    }
+    for args in [1, 2] {
+        conn.create_aggregate_function(
+            "money_sum",
+            args,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            MoneySum,
+        )?;
+    }
+    Ok(())
+}
+
 impl MoneyInput {
     /// Parses the amount exactly into minor units. More decimals than the currency has, a
-    /// thousands separator, or anything but an optional minus, digits and one '.' is refused.
+    /// thousands separator, anything but an optional minus, digits and one '.', or an amount
+    /// beyond [`MAX_MAJOR`] is refused.
     pub fn parse(&self, field: &str) -> Result<Money> {
         let cur = currency(&self.currency, &format!("{field}.currency"))?;
         let amount_field = format!("{field}.amount");
         let amount_minor = parse_minor(&self.amount, exponent(cur))
             .map_err(|why| Error::invalid(&amount_field, why))?;
+        check_range(&amount_field, amount_minor, cur.code())?;
         Ok(Money {
             amount_minor,
             currency: cur.code().to_owned(),
@@ -163,6 +268,25 @@ mod tests {
             assert_eq!(err.field_errors()[0].field, "revenue.amount", "{bad}");
         }
         assert!(parse("15.5", "JPY").is_err());
+        // The largest amount a small business can mean, and no more.
+        assert_eq!(
+            parse("10000000000000.00", "EUR").unwrap().amount_minor,
+            1_000_000_000_000_000
+        );
+        assert_eq!(
+            parse("-10000000000000", "JPY").unwrap().amount_minor,
+            -MAX_MAJOR
+        );
+        for (bad, cur) in [
+            ("10000000000000.01", "EUR"),
+            ("92233720368547758.07", "EUR"),
+            ("-10000000000001", "JPY"),
+            ("10000000000000.001", "BHD"),
+        ] {
+            let err = parse(bad, cur).unwrap_err();
+            assert_eq!(err.field_errors()[0].field, "revenue.amount", "{bad}");
+            assert!(err.to_string().contains("largest amount"), "{err}");
+        }
         let err = parse("1", "EURO").unwrap_err();
         assert_eq!(err.field_errors()[0].field, "revenue.currency");
     }

@@ -717,12 +717,17 @@ pub fn weigh(amount_minor: i64, percent: i64) -> i64 {
 }
 
 fn divide_by_100(total: i128) -> i64 {
-    let rounded = if total >= 0 {
+    let rounded = hundredths(total);
+    i64::try_from(rounded).unwrap_or(if total >= 0 { i64::MAX } else { i64::MIN })
+}
+
+/// `total / 100`, rounded half away from zero.
+fn hundredths(total: i128) -> i128 {
+    if total >= 0 {
         (total + 50) / 100
     } else {
         (total - 50) / 100
-    };
-    i64::try_from(rounded).unwrap_or(if total >= 0 { i64::MAX } else { i64::MIN })
+    }
 }
 
 fn days_between(from: &str, now: DateTime<Utc>) -> i64 {
@@ -928,14 +933,16 @@ pub struct Totals {
     pub weighted: Vec<Money>,
 }
 
+/// Totals counted in `i128`, so no number of deals makes them overflow; they are narrowed
+/// back to minor units (or refused with [`Error::TotalTooLarge`]) once, in [`Sums::totals`].
 #[derive(Default)]
 struct Sums {
     count: i64,
-    by_currency: BTreeMap<String, (i64, i128)>,
+    by_currency: BTreeMap<String, (i128, i128)>,
 }
 
 impl Sums {
-    fn add(&mut self, count: i64, currency: Option<String>, amount: i64, weighted: i128) {
+    fn add(&mut self, count: i64, currency: Option<String>, amount: i128, weighted: i128) {
         self.count += count;
         if let Some(c) = currency {
             let e = self.by_currency.entry(c).or_default();
@@ -944,26 +951,33 @@ impl Sums {
         }
     }
 
-    fn totals(&self) -> Totals {
-        Totals {
+    fn totals(&self) -> Result<Totals> {
+        Ok(Totals {
             count: self.count,
             amount: self
                 .by_currency
                 .iter()
-                .map(|(c, (a, _))| Money {
-                    amount_minor: *a,
-                    currency: c.clone(),
+                .map(|(c, (a, _))| {
+                    Ok(Money {
+                        amount_minor: crate::money::narrow("total of the deals", *a)?,
+                        currency: c.clone(),
+                    })
                 })
-                .collect(),
+                .collect::<Result<_>>()?,
             weighted: self
                 .by_currency
                 .iter()
-                .map(|(c, (_, w))| Money {
-                    amount_minor: divide_by_100(*w),
-                    currency: c.clone(),
+                .map(|(c, (_, w))| {
+                    Ok(Money {
+                        amount_minor: crate::money::narrow(
+                            "weighted total of the deals",
+                            hundredths(*w),
+                        )?,
+                        currency: c.clone(),
+                    })
                 })
-                .collect(),
-        }
+                .collect::<Result<_>>()?,
+        })
     }
 }
 
@@ -1030,7 +1044,7 @@ pub fn board(conn: &Connection, query: &BoardQuery, now: DateTime<Utc>) -> Resul
     let filter = conditions.join(" AND ");
     let mut sums: BTreeMap<String, Sums> = BTreeMap::new();
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT o.stage_id, o.currency, count(*), sum(o.amount_minor), sum(o.amount_minor * {PROBABILITY})
+        "SELECT o.stage_id, o.currency, count(*), money_sum(o.amount_minor), money_sum(o.amount_minor, {PROBABILITY})
            FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
           WHERE {filter} GROUP BY o.stage_id, o.currency"
     ))?;
@@ -1040,7 +1054,7 @@ pub fn board(conn: &Connection, query: &BoardQuery, now: DateTime<Utc>) -> Resul
         sums.entry(r.get(0)?).or_default().add(
             r.get(2)?,
             r.get(1)?,
-            r.get::<_, Option<i64>>(3)?.unwrap_or(0),
+            i128::from(r.get::<_, Option<i64>>(3)?.unwrap_or(0)),
             i128::from(weighted.unwrap_or(0)),
         );
     }
@@ -1095,7 +1109,7 @@ pub fn board(conn: &Connection, query: &BoardQuery, now: DateTime<Utc>) -> Resul
         stage.deal_count = s.count;
         columns.push(BoardColumn {
             stage,
-            totals: s.totals(),
+            totals: s.totals()?,
             cards,
         });
     }
@@ -1103,7 +1117,7 @@ pub fn board(conn: &Connection, query: &BoardQuery, now: DateTime<Utc>) -> Resul
         pipeline_id: pipeline.id,
         pipeline_name: pipeline.name,
         columns,
-        open: open.totals(),
+        open: open.totals()?,
     })
 }
 
@@ -1169,7 +1183,7 @@ pub fn forecast(conn: &Connection, query: &ForecastQuery, today: NaiveDate) -> R
     }
     let mut undated = Sums::default();
     let run = |sql: String,
-               f: &mut dyn FnMut(Option<String>, i64, Option<String>, i64, i128)|
+               f: &mut dyn FnMut(Option<String>, i64, Option<String>, i128, i128)|
      -> Result<()> {
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
@@ -1179,7 +1193,7 @@ pub fn forecast(conn: &Connection, query: &ForecastQuery, today: NaiveDate) -> R
                 r.get(0)?,
                 r.get(1)?,
                 r.get(2)?,
-                r.get::<_, Option<i64>>(3)?.unwrap_or(0),
+                i128::from(r.get::<_, Option<i64>>(3)?.unwrap_or(0)),
                 i128::from(w.unwrap_or(0)),
             );
         }
@@ -1187,8 +1201,8 @@ pub fn forecast(conn: &Connection, query: &ForecastQuery, today: NaiveDate) -> R
     };
     run(
         format!(
-            "SELECT substr(o.expected_close, 1, 7), count(*), o.currency, sum(o.amount_minor),
-                    sum(o.amount_minor * {PROBABILITY})
+            "SELECT substr(o.expected_close, 1, 7), count(*), o.currency, money_sum(o.amount_minor),
+                    money_sum(o.amount_minor, {PROBABILITY})
                FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
               WHERE s.kind = 'open' AND {filter}
               GROUP BY 1, o.currency"
@@ -1204,7 +1218,7 @@ pub fn forecast(conn: &Connection, query: &ForecastQuery, today: NaiveDate) -> R
     )?;
     run(
         format!(
-            "SELECT substr(o.closed_on, 1, 7), count(*), o.currency, sum(o.amount_minor), sum(o.amount_minor * 100)
+            "SELECT substr(o.closed_on, 1, 7), count(*), o.currency, money_sum(o.amount_minor), money_sum(o.amount_minor, 100)
                FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
               WHERE s.kind = 'won' AND {filter}
               GROUP BY 1, o.currency"
@@ -1219,13 +1233,15 @@ pub fn forecast(conn: &Connection, query: &ForecastQuery, today: NaiveDate) -> R
         pipeline_name: pipeline.name,
         months: months
             .into_iter()
-            .map(|(month, (open, won))| ForecastMonth {
-                month,
-                open: open.totals(),
-                won: won.totals(),
+            .map(|(month, (open, won))| {
+                Ok(ForecastMonth {
+                    month,
+                    open: open.totals()?,
+                    won: won.totals()?,
+                })
             })
-            .collect(),
-        undated: undated.totals(),
+            .collect::<Result<_>>()?,
+        undated: undated.totals()?,
     })
 }
 

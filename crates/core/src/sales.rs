@@ -24,7 +24,7 @@ use ts_rs::TS;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::money::{Money, MoneyInput};
+use crate::money::{self, Money, MoneyInput};
 use crate::store::{Writer, text};
 use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
 
@@ -453,6 +453,25 @@ fn check_lines(
             &line.tax_rate,
             product.as_ref().map_or(0, |p| p.tax_rate_bp),
         );
+        // Quantity × price stays within the largest amount too, so no line (and, with the
+        // check below, no document) can come to more than a total can hold.
+        let amounts = line_amounts(quantity, price, discount_bp, tax_rate_bp);
+        let cap = money::max_minor(
+            iso_currency::Currency::from_code(currency).map_or(2, money::exponent),
+        );
+        if [amounts.gross_minor, amounts.total_minor]
+            .iter()
+            .any(|a| a.unsigned_abs() > cap.unsigned_abs())
+        {
+            c.fail(
+                field("quantity"),
+                format!(
+                    "quantity × unit price {}",
+                    money::too_large_message(currency)
+                ),
+            );
+            continue;
+        }
         out.push(ValidLine {
             product_id: product.as_ref().map(|p| p.id.clone()),
             sku: product.as_ref().map(|p| p.sku.clone()),
@@ -470,6 +489,31 @@ fn check_lines(
             amounts: None,
         });
     }
+    let total: i128 = out
+        .iter()
+        .map(|l| {
+            i128::from(
+                line_amounts(
+                    l.quantity_milli,
+                    l.unit_price_minor,
+                    l.discount_bp,
+                    l.tax_rate_bp,
+                )
+                .total_minor,
+            )
+        })
+        .sum();
+    let cap =
+        money::max_minor(iso_currency::Currency::from_code(currency).map_or(2, money::exponent));
+    if total.unsigned_abs() > u128::from(cap.unsigned_abs()) {
+        c.fail(
+            "lines",
+            format!(
+                "the document's total {}",
+                money::too_large_message(currency)
+            ),
+        );
+    }
     Ok(out)
 }
 
@@ -483,7 +527,7 @@ fn write_lines(w: &Writer<'_>, document_id: &str, lines: &[ValidLine]) -> Result
     for id in old {
         w.delete(LINES, &id)?;
     }
-    let (mut gross, mut discount, mut tax, mut total) = (0, 0, 0, 0);
+    let (mut gross, mut discount, mut tax, mut total) = (0_i128, 0_i128, 0_i128, 0_i128);
     for (i, l) in lines.iter().enumerate() {
         let a = l.amounts.unwrap_or_else(|| {
             line_amounts(
@@ -493,10 +537,10 @@ fn write_lines(w: &Writer<'_>, document_id: &str, lines: &[ValidLine]) -> Result
                 l.tax_rate_bp,
             )
         });
-        gross += a.gross_minor;
-        discount += a.discount_minor;
-        tax += a.tax_minor;
-        total += a.total_minor;
+        gross += i128::from(a.gross_minor);
+        discount += i128::from(a.discount_minor);
+        tax += i128::from(a.tax_minor);
+        total += i128::from(a.total_minor);
         w.insert(
             LINES,
             &crate::new_id(),
@@ -524,10 +568,22 @@ fn write_lines(w: &Writer<'_>, document_id: &str, lines: &[ValidLine]) -> Result
         TABLE,
         document_id,
         &[
-            ("subtotal_minor", Value::Integer(gross)),
-            ("discount_minor", Value::Integer(discount)),
-            ("tax_minor", Value::Integer(tax)),
-            ("total_minor", Value::Integer(total)),
+            (
+                "subtotal_minor",
+                Value::Integer(money::narrow("document's subtotal", gross)?),
+            ),
+            (
+                "discount_minor",
+                Value::Integer(money::narrow("document's discount", discount)?),
+            ),
+            (
+                "tax_minor",
+                Value::Integer(money::narrow("document's tax", tax)?),
+            ),
+            (
+                "total_minor",
+                Value::Integer(money::narrow("document's total", total)?),
+            ),
         ],
     )?;
     Ok(())
@@ -1087,9 +1143,9 @@ pub fn order_from_quote(db: &mut Db, quote_id: &str) -> Result<Document> {
 fn rest_of(conn: &Connection, line: &Line, kind: DocumentKind) -> Result<LineAmounts> {
     let (gross, discount, net, tax, total): (i64, i64, i64, i64, i64) = conn
         .prepare_cached(
-            "SELECT ifnull(sum(l.gross_minor), 0), ifnull(sum(l.discount_minor), 0),
-                    ifnull(sum(l.net_minor), 0), ifnull(sum(l.tax_minor), 0),
-                    ifnull(sum(l.total_minor), 0)
+            "SELECT ifnull(money_sum(l.gross_minor), 0), ifnull(money_sum(l.discount_minor), 0),
+                    ifnull(money_sum(l.net_minor), 0), ifnull(money_sum(l.tax_minor), 0),
+                    ifnull(money_sum(l.total_minor), 0)
                FROM document_lines l JOIN sales_documents d ON d.id = l.document_id
               WHERE l.source_line_id = ?1 AND d.kind = ?2 AND d.status <> 'void'",
         )?
@@ -1314,7 +1370,7 @@ pub fn record_payment(db: &mut Db, invoice_id: &str, input: &PaymentInput) -> Re
 /// Stores an issued invoice's status from its payments and credit notes.
 fn refresh_invoice(w: &Writer<'_>, id: &str) -> Result<()> {
     let (total, paid, credited) = money_of(w.conn(), id)?;
-    let balance = total - paid - credited;
+    let balance = balance(total, paid, credited)?;
     let status = if balance <= 0 {
         // Settled: by credit notes alone, or by payments (a free invoice counts as paid).
         if paid == 0 && credited > 0 {
@@ -1331,12 +1387,20 @@ fn refresh_invoice(w: &Writer<'_>, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// What is left to pay on an invoice: total − paid − credited, counted without overflow.
+fn balance(total: i64, paid: i64, credited: i64) -> Result<i64> {
+    money::narrow(
+        "invoice's balance",
+        i128::from(total) - i128::from(paid) - i128::from(credited),
+    )
+}
+
 fn money_of(conn: &Connection, id: &str) -> Result<(i64, i64, i64)> {
     Ok(conn
         .prepare_cached(
             "SELECT d.total_minor,
-                    (SELECT ifnull(sum(amount_minor), 0) FROM payments WHERE invoice_id = d.id),
-                    (SELECT ifnull(sum(c.total_minor), 0) FROM sales_documents c
+                    (SELECT ifnull(money_sum(amount_minor), 0) FROM payments WHERE invoice_id = d.id),
+                    (SELECT ifnull(money_sum(c.total_minor), 0) FROM sales_documents c
                       WHERE c.source_id = d.id AND c.kind = 'credit_note' AND c.status <> 'void')
                FROM sales_documents d WHERE d.id = ?1",
         )?
@@ -1540,8 +1604,8 @@ pub fn get(conn: &Connection, id: &str) -> Result<Document> {
     let mut taxes: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
     for l in &doc.lines {
         let t = taxes.entry(l.tax_rate_bp).or_default();
-        t.0 += l.amounts.net_minor;
-        t.1 += l.amounts.tax_minor;
+        t.0 = money::add("net amount of a tax rate", t.0, l.amounts.net_minor)?;
+        t.1 = money::add("tax of a tax rate", t.1, l.amounts.tax_minor)?;
     }
     doc.taxes = taxes
         .into_iter()
@@ -1570,7 +1634,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Document> {
         doc.balance_minor = if matches!(doc.status, DocumentStatus::Draft | DocumentStatus::Void) {
             0
         } else {
-            total - paid - credited
+            balance(total, paid, credited)?
         };
     }
     doc.derived = list(
@@ -1616,8 +1680,8 @@ pub fn list(conn: &Connection, query: &DocumentQuery) -> Result<Vec<DocumentSumm
                 d.currency, d.issued_on, d.due_on, d.total_minor, d.valid_until,
                 CASE WHEN d.kind = 'invoice' AND d.status NOT IN ('draft', 'void') THEN
                      d.total_minor
-                     - (SELECT ifnull(sum(amount_minor), 0) FROM payments WHERE invoice_id = d.id)
-                     - (SELECT ifnull(sum(c.total_minor), 0) FROM sales_documents c
+                     - (SELECT ifnull(money_sum(amount_minor), 0) FROM payments WHERE invoice_id = d.id)
+                     - (SELECT ifnull(money_sum(c.total_minor), 0) FROM sales_documents c
                          WHERE c.source_id = d.id AND c.kind = 'credit_note' AND c.status <> 'void')
                 ELSE 0 END,
                 d.created_at
@@ -1712,16 +1776,17 @@ pub fn account_money(conn: &Connection, account_id: &str) -> Result<Vec<AccountM
             outstanding_minor: 0,
             overdue_minor: 0,
         });
-        let balance = (total - paid - credited).max(0);
-        m.invoiced_minor += total - credited;
-        m.paid_minor += paid;
-        m.outstanding_minor += balance;
+        let balance = balance(total, paid, credited)?.max(0);
+        let invoiced = money::narrow("invoiced amount", i128::from(total) - i128::from(credited))?;
+        m.invoiced_minor = money::add("lifetime invoiced amount", m.invoiced_minor, invoiced)?;
+        m.paid_minor = money::add("lifetime paid amount", m.paid_minor, paid)?;
+        m.outstanding_minor = money::add("outstanding amount", m.outstanding_minor, balance)?;
         if due_on
             .as_deref()
             .and_then(parse_day)
             .is_some_and(|d| d < today)
         {
-            m.overdue_minor += balance;
+            m.overdue_minor = money::add("overdue amount", m.overdue_minor, balance)?;
         }
     }
     Ok(by.into_values().collect())

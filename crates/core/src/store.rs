@@ -104,6 +104,7 @@ impl<'c> Writer<'c> {
         id: &str,
         fields: &[Field],
     ) -> Result<()> {
+        refuse_controls(fields)?;
         let mut columns = format!("{key_column}, created_at, updated_at");
         let mut marks = String::from("?1, ?2, ?2");
         for (i, (column, _)) in fields.iter().enumerate() {
@@ -188,6 +189,7 @@ impl<'c> Writer<'c> {
         if fields.is_empty() {
             return Ok(false);
         }
+        refuse_controls(fields)?;
         let columns = fields
             .iter()
             .map(|(c, _)| *c)
@@ -480,6 +482,25 @@ fn to_json(value: &Value) -> Json {
 }
 
 /// Converts an optional string into a SQL value, empty strings becoming NULL.
+/// The last guard against control characters (see [`crate::validate::control_char`]): a
+/// text written by any path that did not check its input is refused, naming the column.
+/// Undo ([`Writer::restore`]) puts back what was there and is not checked.
+fn refuse_controls(fields: &[Field]) -> Result<()> {
+    let errors: Vec<crate::error::FieldError> = fields
+        .iter()
+        .filter_map(|(column, value)| match value {
+            Value::Text(t) => crate::validate::control_message(t)
+                .map(|m| crate::error::FieldError::new(*column, m)),
+            _ => None,
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation(errors))
+    }
+}
+
 pub(crate) fn text(value: &Option<String>) -> Value {
     match value {
         Some(s) if !s.is_empty() => Value::Text(s.clone()),

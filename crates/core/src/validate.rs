@@ -18,9 +18,13 @@ impl Checker {
         self.errors.push(FieldError::new(field, message));
     }
 
-    /// Trimmed text, blank -> `None`, at most `max` characters.
+    /// Trimmed text, blank -> `None`, at most `max` characters, without control characters
+    /// (see [`control_char`]).
     pub fn text(&mut self, field: &str, value: &Option<String>, max: usize) -> Option<String> {
         let trimmed = value.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+        if let Some(message) = control_message(trimmed) {
+            self.fail(field, message);
+        }
         let len = trimmed.chars().count();
         if len > max {
             self.fail(
@@ -82,18 +86,23 @@ impl Checker {
         }
     }
 
-    /// A calendar date written `YYYY-MM-DD`.
+    /// A calendar date written `YYYY-MM-DD`, in the years [`crate::time::parse_date`] accepts.
     pub fn date(&mut self, field: &str, value: &Option<String>) -> Option<String> {
-        let text = self.text(field, value, 10)?;
-        match chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+        let text = self.text(field, value, 12)?;
+        match crate::time::parse_date(field, &text) {
             Ok(date) => Some(date.format("%Y-%m-%d").to_string()),
-            Err(_) => {
-                self.fail(
-                    field,
-                    format!("\"{text}\" is not a date; write it as YYYY-MM-DD"),
-                );
+            Err(e) => {
+                self.absorb(e);
                 Some(text)
             }
+        }
+    }
+
+    /// Records the field errors of `e` (any other error as a problem of the input as a whole).
+    pub fn absorb(&mut self, e: Error) {
+        match e {
+            Error::Validation(errors) => self.errors.extend(errors),
+            other => self.fail("input", other.to_string()),
         }
     }
 
@@ -104,6 +113,35 @@ impl Checker {
             Err(Error::Validation(self.errors))
         }
     }
+}
+
+/// Whether `c` is a control character no text field may hold: ESC, NUL and the rest of C0,
+/// DEL and the C1 controls (U+0080 to U+009F), which could drive a terminal or a printer when
+/// the text is shown. Tab, line feed and carriage return are allowed: notes and addresses
+/// have lines, and the CLI shows them escaped in its tables.
+pub fn control_char(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// The refusal for text holding a control character, naming the first one.
+pub(crate) fn control_message(text: &str) -> Option<String> {
+    let c = text.chars().find(|c| control_char(*c))?;
+    Some(format!(
+        "contains the control character U+{:04X}, which cannot be stored; remove it (it may have come in with copied text)",
+        u32::from(c)
+    ))
+}
+
+/// `text` without the control characters [`control_char`] refuses, a Windows line end made
+/// `\n`. Imported files are cleaned this way rather than refused row by row.
+pub fn strip_controls(text: &str) -> String {
+    if !text.chars().any(control_char) {
+        return text.to_owned();
+    }
+    text.replace("\r\n", "\n")
+        .chars()
+        .filter(|c| !control_char(*c))
+        .collect()
 }
 
 /// `text` cut to at most `max` characters (with an ellipsis when cut), for a copy kept in a

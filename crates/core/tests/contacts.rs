@@ -441,7 +441,7 @@ fn richer_records_round_trip_and_consent_keeps_its_date() {
     )
     .unwrap();
     let input = ContactInput {
-        birthday: Some("1815-12-10".into()),
+        birthday: Some("1915-12-10".into()),
         lead_source: Some("Referral".into()),
         owner_id: Some(sam.id),
         preferred_channel: Some(Channel::Letter),
@@ -463,7 +463,7 @@ fn richer_records_round_trip_and_consent_keeps_its_date() {
         ..person("Ada", "Lovelace")
     };
     let c = contacts::create(&mut db, &input).unwrap();
-    assert_eq!(c.birthday.as_deref(), Some("1815-12-10"));
+    assert_eq!(c.birthday.as_deref(), Some("1915-12-10"));
     assert_eq!(c.owner_name.as_deref(), Some("Sam Seller"));
     assert_eq!(c.preferred_channel, Some(Channel::Letter));
     assert_eq!(

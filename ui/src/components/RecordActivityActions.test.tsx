@@ -63,7 +63,7 @@ describe("activity actions on a record page", () => {
   });
 
   it("exports the record's activities under its name", async () => {
-    vi.mocked(api.exportIcs).mockResolvedValueOnce({ path: "/home/u/Ada Lovelace.ics", bytes: 900, items: 4 });
+    vi.mocked(api.exportIcs).mockResolvedValueOnce({ path: "/home/u/Ada Lovelace.ics", bytes: 900, items: 4, skipped: [] });
     renderActions();
     await userEvent.click(screen.getByTestId("export-ics"));
     expect(api.exportIcs).toHaveBeenCalledWith({ record: { entity: "contacts", id: "c1" }, from: null, to: null }, "Ada Lovelace.ics");

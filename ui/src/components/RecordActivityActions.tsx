@@ -1,6 +1,7 @@
 import { useState } from "react";
 
 import { api, toApiError } from "../lib/api";
+import { icsExportMessage } from "../lib/calendar";
 import { useKey } from "../lib/useShortcut";
 import { useActivityDialog } from "./ActivityDialog";
 import { useNotify } from "./Toasts";
@@ -28,8 +29,8 @@ export function RecordActivityActions({ entity, id, name }: { entity: "contacts"
     try {
       const report = await api.exportIcs({ record: { entity, id }, from: null, to: null }, icsNameFor(name));
       if (report) {
-        const file = report.path.split(/[\\/]/).pop() ?? report.path;
-        notify(`Exported ${report.items} item${report.items === 1 ? "" : "s"} to ${file}`);
+        const { text, kind } = icsExportMessage(report);
+        notify(text, kind);
       }
     } catch (e) {
       notify(toApiError(e).message, "error");

@@ -1,4 +1,12 @@
-import { clickTarget, dropDecision, entryToEvent, icsFileName, rescheduleArgs, resizeDecision } from "./calendar";
+import {
+  clickTarget,
+  dropDecision,
+  entryToEvent,
+  icsExportMessage,
+  icsFileName,
+  rescheduleArgs,
+  resizeDecision,
+} from "./calendar";
 import type { CalendarEntry } from "./api";
 
 const entry = (over: Partial<CalendarEntry> = {}): CalendarEntry => ({
@@ -84,5 +92,26 @@ describe("resizing an event", () => {
     expect(d.action === "resize" && d.askScope).toBe(true);
     expect(resizeDecision(entry({ projected: true }), new Date(), new Date()).action).toBe("revert");
     expect(resizeDecision(entry({ all_day: true }), new Date(), new Date()).action).toBe("revert");
+  });
+});
+
+describe("icsExportMessage", () => {
+  it("says how many items went to which file", () => {
+    expect(icsExportMessage({ path: "/home/u/cal.ics", bytes: 10, items: 1, skipped: [] })).toEqual({
+      text: "Exported 1 item to cal.ics",
+      kind: "info",
+    });
+  });
+
+  it("says what was left out and why, as a warning", () => {
+    const m = icsExportMessage({
+      path: "C:\\u\\cal.ics",
+      bytes: 10,
+      items: 3,
+      skipped: ['"Lunch" (a1) was left out: its stored time -0001-03-03T10:00:00.000Z is not a date between 1900 and 2200'],
+    });
+    expect(m.kind).toBe("error");
+    expect(m.text).toContain("Exported 3 items to cal.ics; 1 left out:");
+    expect(m.text).toContain("Lunch");
   });
 });

@@ -3,7 +3,7 @@
 import type { EventInput } from "@fullcalendar/core";
 
 import { KIND_LABELS, toDateInput } from "./activities";
-import type { ActivityKind, CalendarEntry, Scope } from "./api";
+import type { ActivityKind, CalendarEntry, ExportReport, Scope } from "./api";
 
 /** One colour per kind, readable on light and dark backgrounds. */
 export const KIND_COLORS: Record<ActivityKind, string> = {
@@ -85,6 +85,16 @@ export function uses12Hour(locale?: string): boolean {
 export function icsFileName(from: Date, to: Date): string {
   const last = new Date(to.getTime() - 1);
   return `rapport-${toDateInput(from)}-to-${toDateInput(last)}.ics`;
+}
+
+/** What an .ics export tells the user: how many items went to which file, and what was left
+ * out (an activity whose stored time cannot be written) with the first reason. */
+export function icsExportMessage(report: ExportReport): { text: string; kind: "info" | "error" } {
+  const file = report.path.split(/[\\/]/).pop() ?? report.path;
+  const text = `Exported ${report.items} item${report.items === 1 ? "" : "s"} to ${file}`;
+  const { skipped } = report;
+  if (skipped.length === 0) return { text, kind: "info" };
+  return { text: `${text}; ${skipped.length} left out: ${skipped[0]}`, kind: "error" };
 }
 
 /** What resizing an event means: its new length in minutes (at least 5), or put it back. */

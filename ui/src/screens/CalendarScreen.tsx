@@ -15,6 +15,7 @@ import {
   clickTarget,
   dropDecision,
   entriesToEvents,
+  icsExportMessage,
   icsFileName,
   rescheduleArgs,
   resizeDecision,
@@ -125,8 +126,8 @@ export function CalendarScreen() {
     try {
       const report = await api.exportIcs({ record: null, from, to }, icsFileName(range.from, range.to));
       if (report) {
-        const file = report.path.split(/[\\/]/).pop() ?? report.path;
-        notify(`Exported ${report.items} item${report.items === 1 ? "" : "s"} to ${file}`);
+        const { text, kind } = icsExportMessage(report);
+        notify(text, kind);
       }
     } catch (e) {
       notify(toApiError(e).message, "error");

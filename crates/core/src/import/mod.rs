@@ -197,6 +197,7 @@ pub fn import(
     let result = crate::phone::primed(numbers, country.as_deref(), || {
         db.write(|w| {
             let mut index = Index::load(w.conn(), options.entity)?;
+            index.day_first = slash_order(table, &mapping);
             for (i, rows) in table.rows.chunks(CHUNK).enumerate() {
                 if !progress(i * CHUNK, table.rows.len()) {
                     return Err(Error::Cancelled);
@@ -300,6 +301,7 @@ pub fn preview(
     // Runs the real import on the first rows, then rolls it back.
     let _ = db.write(|w| {
         let mut index = Index::load(w.conn(), options.entity)?;
+        index.day_first = slash_order(table, &mapping);
         for row in table.rows.iter().take(limit) {
             let values = mapping
                 .iter()
@@ -412,6 +414,9 @@ struct Index {
     /// own back out.
     added: Vec<String>,
     default_country: Option<String>,
+    /// How this file writes dates with slashes: day first (`31/01/2026`), month first
+    /// (`01/31/2026`), or unknown when no date in it tells (see [`slash_order`]).
+    day_first: Option<bool>,
 }
 
 impl Index {
@@ -457,6 +462,7 @@ impl Index {
             keys,
             added: Vec::new(),
             default_country: crate::settings::default_country(conn)?,
+            day_first: None,
         })
     }
 
@@ -628,12 +634,68 @@ fn tags(value: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Whether the file's dates with slashes put the day first: `Some(true)` when some date can
+/// only be read day first (`31/01/2026`) and none only month first, `Some(false)` the other
+/// way round, `None` when nothing tells (or the file mixes both).
+fn slash_order(table: &Table, mapping: &[Option<String>]) -> Option<bool> {
+    let columns: Vec<usize> = mapping
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| matches!(m.as_deref(), Some("birthday" | "expected_close")))
+        .map(|(i, _)| i)
+        .collect();
+    let (mut day_first, mut month_first) = (false, false);
+    for row in &table.rows {
+        for &i in &columns {
+            if let Some((a, b)) = row.cells.get(i).and_then(|c| slash_parts(c)) {
+                day_first |= a > 12 && b <= 12;
+                month_first |= b > 12 && a <= 12;
+            }
+        }
+    }
+    match (day_first, month_first) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
+}
+
+/// The first two numbers of `a/b/yyyy`.
+fn slash_parts(v: &str) -> Option<(u32, u32)> {
+    let mut parts = v.trim().split('/');
+    let (a, b, y) = (parts.next()?, parts.next()?, parts.next()?);
+    (parts.next().is_none() && y.len() == 4).then_some(())?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
+
 /// A date in one of the forms exports use, as YYYY-MM-DD (left as typed when unrecognised,
-/// so the row is rejected with the value named).
-fn date(value: Option<&str>) -> Option<String> {
+/// so the row is rejected with the value named). The year is always written in full: a
+/// two-digit year (`26-01-05`, `05.01.26`) is never read as the year 26, nor guessed to be
+/// 2026, but left as typed so the row is refused with a message asking for four digits.
+/// `03/04/2026` is read in the order the rest of the file shows (`day_first`, see
+/// [`slash_order`]); when nothing in the file tells, it is not guessed but refused.
+fn date(value: Option<&str>, day_first: Option<bool>) -> Option<String> {
     let v = value?;
+    if let Some((a, b)) = slash_parts(v)
+        && a <= 12
+        && b <= 12
+        && a != b
+    {
+        let format = match day_first {
+            Some(true) => "%d/%m/%Y",
+            Some(false) => "%m/%d/%Y",
+            None => return Some(v.to_owned()),
+        };
+        return chrono::NaiveDate::parse_from_str(v.trim(), format)
+            .ok()
+            .filter(|d| crate::time::in_range(*d))
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .or_else(|| Some(v.to_owned()));
+    }
     for format in ["%Y-%m-%d", "%d.%m.%Y", "%m/%d/%Y", "%Y/%m/%d", "%d/%m/%Y"] {
-        if let Ok(d) = chrono::NaiveDate::parse_from_str(v, format) {
+        if let Ok(d) = chrono::NaiveDate::parse_from_str(v, format)
+            && crate::time::in_range(d)
+        {
             return Some(d.format("%Y-%m-%d").to_string());
         }
     }
@@ -745,7 +807,7 @@ fn prepare(
                     } else {
                         Vec::new()
                     },
-                    birthday: date(cell(row, m, "birthday")),
+                    birthday: date(cell(row, m, "birthday"), index.day_first),
                     lead_source: text(row, m, "lead_source"),
                     owner_id: owner(conn, cell(row, m, "owner"))?,
                     do_not_email: truthy(cell(row, m, "do_not_email")),
@@ -944,7 +1006,7 @@ fn prepare(
                     stage_id: stage.map(|s| s.id),
                     amount,
                     probability,
-                    expected_close: date(cell(row, m, "expected_close")),
+                    expected_close: date(cell(row, m, "expected_close"), index.day_first),
                     owner_id: owner(conn, cell(row, m, "owner"))?,
                     source: text(row, m, "source"),
                     next_step: text(row, m, "next_step"),

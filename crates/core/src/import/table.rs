@@ -146,7 +146,26 @@ fn sniff_delimiter(text: &str) -> u8 {
 
 /// Decodes and parses a CSV file. The first row is the header; blank rows are skipped;
 /// rows with more or fewer cells than the header are kept (missing cells are empty).
+///
+/// Control characters (ESC, NUL, ...; see [`crate::validate::control_char`]) are taken out of
+/// every cell and header here, once, so a name in a bought list can never drive a terminal
+/// and a row is not refused for an invisible character.
 pub fn read(bytes: &[u8], source: &str) -> Result<Table> {
+    let mut table = read_raw(bytes, source)?;
+    // Only the rare cell that holds one is copied.
+    let clean = |text: &mut String| {
+        if text.chars().any(crate::validate::control_char) {
+            *text = crate::validate::strip_controls(text);
+        }
+    };
+    table.headers.iter_mut().for_each(clean);
+    for row in &mut table.rows {
+        row.cells.iter_mut().for_each(clean);
+    }
+    Ok(table)
+}
+
+fn read_raw(bytes: &[u8], source: &str) -> Result<Table> {
     let (text, encoding) = decode(bytes, source)?;
     if text.trim_start().starts_with(['[', '{']) {
         return read_json(&text, encoding, source);

@@ -7,4 +7,9 @@ export type ExportReport = { path: string, bytes: number,
 /**
  * How many calendar items (events and to-dos) it holds.
  */
-items: number, };
+items: number, 
+/**
+ * Activities left out, each with the reason (a stored time that cannot be written, such
+ * as a year before 1900 kept from an older version); the rest is exported.
+ */
+skipped: Array<string>, };
