@@ -129,9 +129,19 @@ impl From<rusqlite::Error> for Error {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 Error::Busy
             }
+            _ if is_foreign_key(&e) => Error::Conflict(
+                "This change points at a record that no longer exists, or removes one that other records still point at (a link between records would break). Nothing was changed."
+                    .to_owned(),
+            ),
             _ => Error::Database(e),
         }
     }
+}
+
+/// Whether SQLite refused a write because a link between records (a foreign key) would break.
+pub(crate) fn is_foreign_key(e: &rusqlite::Error) -> bool {
+    e.sqlite_error()
+        .is_some_and(|e| e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
 }
 
 fn validation_message(errors: &[FieldError]) -> String {
