@@ -1111,7 +1111,7 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
                 ));
             }
             for s in &result.skipped {
-                eprintln!("not deleted: {}", s.reason);
+                output::warn(&format!("not deleted: {}", s.reason));
             }
             emit(format, &result, || output::line(&result.batch_id))
         }
