@@ -540,7 +540,7 @@ pub fn move_all(w: &Writer<'_>, parent: &str, survivor: &str, other: &str) -> Re
     Ok(())
 }
 
-/// What still points at `table`/`id`, as "2 tickets, 1 document": for the message of a
+/// What still points at `table`/`id`, as "tickets: 2, sales documents: 1": for the message of a
 /// delete the rules above did not foresee.
 pub(crate) fn users(conn: &Connection, table: &str, id: &str) -> Result<String> {
     let mut parts = Vec::new();
@@ -552,7 +552,7 @@ pub(crate) fn users(conn: &Connection, table: &str, id: &str) -> Result<String> 
             .prepare(&format!("SELECT count(*) FROM {child} WHERE {column} = ?1"))?
             .query_row([id], |r| r.get(0))?;
         if n > 0 {
-            parts.push(format!("{n} {} ({child})", noun(&child)));
+            parts.push(format!("{}: {n}", child.replace('_', " ")));
         }
     }
     Ok(parts.join(", "))

@@ -820,3 +820,74 @@ fn merging_contacts_moves_every_link_and_undo_restores_them() {
         }
     }
 }
+
+#[test]
+fn bulk_delete_deletes_what_it_may_and_names_each_record_kept_with_the_reason() {
+    use rapport_core::bulk::{self, BulkAction};
+    let mut db = Db::open_in_memory().unwrap();
+    let ann = contact(&mut db, "Ann", "Lee");
+    let bo = contact(&mut db, "Bo", "Berg");
+    document(&db, "contact_id", &ann, true);
+    ticket(&mut db, None, Some(&bo));
+    let before = dump(&db);
+    let result = bulk::apply(
+        &mut db,
+        "contacts",
+        &[ann.clone(), bo.clone()],
+        &BulkAction::Delete,
+    )
+    .unwrap();
+    assert_eq!(result.changed, 1);
+    assert_eq!(result.skipped.len(), 1);
+    assert_eq!(result.skipped[0].id, ann);
+    assert_eq!(result.skipped[0].name, "Ann Lee");
+    assert!(
+        result.skipped[0]
+            .reason
+            .contains("invoices are kept for your books"),
+        "{}",
+        result.skipped[0].reason
+    );
+    contacts::get(db.conn(), &ann).unwrap();
+    assert!(contacts::get(db.conn(), &bo).is_err());
+    assert!(orphans(&db).is_empty());
+    changelog::undo(&mut db, &result.batch_id).unwrap();
+    assert_eq!(dump(&db), before);
+}
+
+#[test]
+fn a_broken_link_that_slips_through_is_named_in_plain_words() {
+    use rusqlite::types::Value;
+    let mut db = Db::open_in_memory().unwrap();
+    let acme = account(&mut db, "Acme");
+    contacts::create(
+        &mut db,
+        &ContactInput {
+            first_name: "Works".into(),
+            account_id: Some(acme.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // A delete that skips the rules (as a new module might): what still points at it is named.
+    let e = db.write(|w| w.delete("accounts", &acme)).unwrap_err();
+    assert_plain("raw delete", &e);
+    assert_eq!(
+        e.to_string(),
+        "The account \"Acme\" cannot be deleted: other records still point at it (contacts: 1). Nothing was deleted."
+    );
+    // A write that points at a record that is gone.
+    let e = db
+        .write(|w| {
+            w.insert(
+                "contacts",
+                "01900000-0000-7000-8000-000000000001",
+                &[
+                    ("first_name", Value::Text("Ghost".into())),
+                    ("account_id", Value::Text("no-such-account".into())),
+                ],
+            )
+        })
+        .unwrap_err();
+    assert_plain("raw insert", &e);
+}
