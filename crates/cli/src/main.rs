@@ -107,7 +107,11 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   duplicates     -> [{entity, records: [{entity, id, title, subtitle}], reasons: [text]}]
   contacts merge -> {survivor: Contact, merged_id, batch_id}
   team list      -> [{id, name, email, active}]
-  bulk           -> {changed, batch_id}
+  bulk           -> {changed, batch_id, skipped: [{id, name, reason}]}
+                    --delete deletes every record it may; each one kept (a contact or
+                    account with issued invoices, an account with a service agreement) is
+                    listed in skipped with the reason, also on stderr. When none could be
+                    deleted the command fails with the reasons (exit 2).
   fields list    -> [{id, entity, label, kind, options: [text], position}]
   views          -> [{id, entity, name, definition: {sort, direction, search, tags, ..., columns}}]
   backup         -> {path, bytes, millis}
@@ -563,7 +567,7 @@ enum Command {
         /// Give each to this team member (by name), or "none".
         #[arg(long, value_name = "NAME", group = "bulk_action")]
         owner: Option<String>,
-        /// Delete each.
+        /// Delete each that may be deleted; the others are reported with the reason.
         #[arg(long, group = "bulk_action")]
         delete: bool,
         /// Put each on this static list (a segment, by name or id).
@@ -678,7 +682,8 @@ enum AccountsCmd {
         #[command(flatten)]
         fields: AccountFields,
     },
-    /// Delete an account; its contacts are kept, unlinked.
+    /// Delete an account; its contacts, deals, tickets, quotes and orders are kept, unlinked.
+    /// Refused (exit 2, with the reason) while it has issued invoices or a service agreement.
     Delete { id: String },
 }
 
@@ -902,7 +907,8 @@ enum ContactsCmd {
         #[command(flatten)]
         fields: ContactFields,
     },
-    /// Delete a contact with its e-mail addresses and phone numbers.
+    /// Delete a contact with its e-mail addresses and phone numbers; tickets, deals, quotes
+    /// and activities are kept, unlinked. Refused (exit 2) while it has issued invoices.
     Delete { id: String },
     /// Find contacts by any word of their name, e-mail, phone, title or account.
     Search {
@@ -1192,6 +1198,20 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
                 }
                 other => other,
             })?;
+            if result.changed == 0 && !result.skipped.is_empty() {
+                // Nothing was deleted: refused, with every record's reason.
+                return Err(Error::Conflict(
+                    result
+                        .skipped
+                        .iter()
+                        .map(|s| s.reason.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ));
+            }
+            for s in &result.skipped {
+                output::warn(&format!("not deleted: {}", s.reason));
+            }
             emit(format, &result, || output::line(&result.batch_id))
         }
         Command::Fields(cmd) => run_fields(&mut db, cmd),

@@ -20,6 +20,11 @@ fn stdout(text: &str) -> rapport_core::Result<()> {
     }
 }
 
+/// A warning that does not fail the command (a record a bulk delete kept), on stderr.
+pub fn warn(text: &str) {
+    stderr(text);
+}
+
 fn stderr(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{}", visible(text, "\n"));
 }

@@ -2043,4 +2043,163 @@ fn a_damaged_file_is_named_with_its_newest_good_backup_and_takes_no_more_writes(
     s.ok(&["restore", &backup]);
     s.ok(&["contacts", "add", "--first-name", "Restored"]);
     assert!(s.ok(&["check"]).contains("healthy"));
+/// A contact or account with tickets, quotes, invoices, deals and a converted lead: deleted,
+/// merged or refused in plain words, never "FOREIGN KEY constraint failed".
+#[test]
+fn linked_contacts_and_accounts_are_deleted_merged_or_refused_in_plain_words() {
+    let s = Sandbox::new();
+    let id = |out: String| out.trim().to_owned();
+    let plain = |stderr: &str| {
+        assert!(
+            !stderr.contains("constraint") && !stderr.contains("Database error"),
+            "{stderr}"
+        );
+    };
+    let acme = id(s.ok(&["accounts", "add", "--name", "Acme"]));
+    let person = |first: &str| {
+        id(s.ok(&[
+            "contacts",
+            "add",
+            "--first-name",
+            first,
+            "--last-name",
+            "Lee",
+            "--account",
+            &acme,
+        ]))
+    };
+    let ann = person("Ann");
+    let bo = person("Bo");
+    // A ticket and a quote name Bo; a converted lead names the contact it became.
+    s.ok(&[
+        "tickets",
+        "add",
+        "--subject",
+        "Wobbly desk",
+        "--contact-id",
+        &bo,
+        "--account-id",
+        &acme,
+    ]);
+    let quote = |contact: &str| {
+        id(s.ok(&[
+            "quotes",
+            "create",
+            "--account-id",
+            &acme,
+            "--contact-id",
+            contact,
+            "--currency",
+            "EUR",
+            "--line",
+            "Consulting:1@100.00",
+        ]))
+    };
+    let bo_quote = quote(&bo);
+    let lead = id(s.ok(&["leads", "add", "--name", "Cy Lee", "--company", "Cy Co"]));
+    let converted = s.json(&["leads", "convert", &lead, "--format", "json"]);
+    let cy_too = converted["contact_id"].as_str().unwrap().to_owned();
+    // Ann has an issued invoice.
+    let ann_quote = quote(&ann);
+    s.ok(&["quotes", "accept", &ann_quote]);
+    let order = id(s.ok(&["quotes", "order", &ann_quote]));
+    let invoice = s.json(&["orders", "invoice", &order, "--format", "json"]);
+    let number = invoice["number"].as_str().unwrap().to_owned();
+
+    // contacts delete: Bo goes; his ticket and quote stay, no longer naming him.
+    s.ok(&["contacts", "delete", &bo]);
+    let q = s.json(&["quotes", "get", &bo_quote, "--format", "json"]);
+    assert_eq!(q["contact_id"], Value::Null);
+    let tickets = s.json(&["tickets", "list", "--format", "json"]);
+    assert_eq!(tickets.as_array().unwrap().len(), 1);
+    // ... and the converted lead's contact too.
+    s.ok(&["contacts", "delete", &cy_too]);
+    let l = s.json(&["leads", "get", &lead, "--format", "json"]);
+    assert_eq!(l["status"], "converted");
+
+    // Ann is refused, by name, count and reason.
+    let stderr = s.fails(2, &["contacts", "delete", &ann]);
+    plain(&stderr);
+    assert!(
+        stderr.contains(&format!(
+            "Ann Lee has 1 issued invoice or credit note ({number}); invoices are kept for your books"
+        )),
+        "{stderr}"
+    );
+
+    // contacts merge: Ann's duplicate takes over her invoice, and undo gives it back.
+    let dup = id(s.ok(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Ann",
+        "--last-name",
+        "Lee",
+    ]));
+    let merged = s.json(&["contacts", "merge", &dup, &ann, "--format", "json"]);
+    let inv = s.json(&["invoices", "get", &number, "--format", "json"]);
+    assert_eq!(inv["contact_id"], dup.as_str());
+    s.ok(&["undo", merged["batch_id"].as_str().unwrap()]);
+    let inv = s.json(&["invoices", "get", &number, "--format", "json"]);
+    assert_eq!(inv["contact_id"], ann.as_str());
+
+    // accounts delete: refused while the account has the issued invoice.
+    let stderr = s.fails(2, &["accounts", "delete", &acme]);
+    plain(&stderr);
+    assert!(
+        stderr.contains("Acme has 1 issued invoice or credit note"),
+        "{stderr}"
+    );
+    // An account with a ticket and a quote goes; they stay.
+    let globex = id(s.ok(&["accounts", "add", "--name", "Globex"]));
+    s.ok(&[
+        "tickets",
+        "add",
+        "--subject",
+        "Invoice copy",
+        "--account-id",
+        &globex,
+    ]);
+    let gq = id(s.ok(&[
+        "quotes",
+        "create",
+        "--account-id",
+        &globex,
+        "--currency",
+        "EUR",
+        "--line",
+        "Desk:1@10.00",
+    ]));
+    s.ok(&["accounts", "delete", &globex]);
+    assert_eq!(
+        s.json(&["quotes", "get", &gq, "--format", "json"])["account_id"],
+        Value::Null
+    );
+
+    // bulk delete: the others go, Ann stays and is reported with the reason.
+    let dan = person("Dan");
+    let out = s
+        .cmd(&[
+            "bulk", "contacts", "--id", &ann, "--id", &dan, "--delete", "--format", "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("not deleted: Ann Lee has 1 issued invoice"),
+        "{stderr}"
+    );
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(result["changed"], 1);
+    assert_eq!(result["skipped"][0]["id"], ann.as_str());
+    assert_eq!(result["skipped"][0]["name"], "Ann Lee");
+    // Only refused records: nothing deleted, exit 2 with the reason.
+    let stderr = s.fails(2, &["bulk", "contacts", "--id", &ann, "--delete"]);
+    plain(&stderr);
+    assert!(
+        stderr.contains("invoices are kept for your books"),
+        "{stderr}"
+    );
+    s.ok(&["contacts", "get", &ann]);
 }

@@ -367,29 +367,23 @@ pub fn sub_account_ids(conn: &Connection, id: &str) -> Result<Vec<String>> {
     Ok(ids)
 }
 
-/// Deletes the account. Its contacts and sub-accounts are kept, unlinked from it (all logged).
+/// Deletes the account. Its contacts, sub-accounts, deals, tickets, quotes and orders are
+/// kept, unlinked from it (all logged); an account with issued invoices or a service
+/// agreement is refused with the reason.
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
     db.write(|w| delete_in(w, id))
 }
 
 /// Deletes an account inside a larger write (contacts and subsidiaries are kept, unlinked).
 pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
-    for contact_id in contact_ids(w.conn(), id)? {
-        w.update(
-            crate::contacts::TABLE,
-            &contact_id,
-            &[("account_id", Value::Null)],
-        )?;
-        w.reindex_later(crate::contacts::TABLE, &contact_id);
-    }
-    for child in sub_account_ids(w.conn(), id)? {
-        w.update(TABLE, &child, &[("parent_id", Value::Null)])?;
-    }
+    get(w.conn(), id)?;
+    // Contacts, sub-accounts, deals, tickets, quotes and orders stay, unlinked; issued
+    // invoices and service agreements refuse the delete (`links::LINKS`).
+    crate::links::release(w, TABLE, id)?;
     crate::tags::clear(w, TABLE, id)?;
     crate::segments::forget_member(w, id)?;
     crate::fields::clear(w, TABLE, id)?;
     crate::activities::unlink_record(w, TABLE, id)?;
-    crate::opportunities::unlink_account(w, id)?;
     w.delete(TABLE, id)?;
     search::remove(w.conn(), TABLE, id)
 }

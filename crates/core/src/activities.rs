@@ -1116,6 +1116,8 @@ pub(crate) fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
 fn delete_row(w: &Writer<'_>, id: &str) -> Result<()> {
     set_links(w, id, &[])?;
     set_participants(w, id, &[])?;
+    // A sent message keeps its outbox row, no longer naming the e-mail activity.
+    crate::links::release(w, TABLE, id)?;
     w.delete(TABLE, id)
 }
 

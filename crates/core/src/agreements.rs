@@ -181,6 +181,7 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
         for occurrence in ids {
             w.delete(OCCURRENCES, &occurrence)?;
         }
+        crate::links::release(w, TABLE, id)?;
         w.delete(TABLE, id)
     })
 }

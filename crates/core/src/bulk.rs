@@ -38,10 +38,24 @@ pub struct BulkResult {
     #[ts(type = "number")]
     pub changed: i64,
     pub batch_id: String,
+    /// The records a delete left alone, each with the reason (issued invoices, ...); the
+    /// others were deleted.
+    pub skipped: Vec<BulkSkipped>,
+}
+
+/// A selected record the action did not change, and why, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BulkSkipped {
+    pub id: String,
+    pub name: String,
+    pub reason: String,
 }
 
 /// Applies `action` to the `entity` records (`contacts`, `accounts`, `opportunities`, `leads` or `tickets`) with these ids, all in
-/// one transaction. An unknown id fails the whole action and changes nothing.
+/// one transaction. An unknown id fails the whole action and changes nothing. A delete
+/// deletes every record it may and reports the others in `skipped` with the reason (a
+/// contact with issued invoices, ...), as one would expect from a list's "Delete selected".
 pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> Result<BulkResult> {
     let table: &'static str = match entity {
         "contacts" => crate::contacts::TABLE,
@@ -90,7 +104,19 @@ pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> 
     c.finish()?;
     db.write(|w| {
         let mut changed = 0;
+        let mut skipped = Vec::new();
         for id in ids {
+            if matches!(action, BulkAction::Delete) && crate::store::exists(w.conn(), table, id)? {
+                let reasons = crate::links::refusals(w.conn(), table, id)?;
+                if !reasons.is_empty() {
+                    skipped.push(BulkSkipped {
+                        id: id.clone(),
+                        name: crate::links::record_name(w.conn(), table, id)?,
+                        reason: reasons.join(" "),
+                    });
+                    continue;
+                }
+            }
             if apply_one(w, table, id, action, &tags, &owner)? {
                 changed += 1;
             }
@@ -98,6 +124,7 @@ pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> 
         Ok(BulkResult {
             changed,
             batch_id: w.batch_id().to_owned(),
+            skipped,
         })
     })
 }

@@ -210,6 +210,9 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
                 w.update(table, &record, &[("campaign_id", Value::Null)])?;
             }
         }
+        // Messages and promotions keep their history without it; a sequence that enrols the
+        // campaign's new leads refuses (`links::LINKS`).
+        crate::links::release(w, TABLE, id)?;
         w.delete(TABLE, id)
     })
 }

@@ -140,6 +140,10 @@ pub fn undo(db: &mut crate::Db, batch_id: &str) -> Result<String> {
                 // Something outside the batch now depends on what it created (a contact linked
                 // to a new account, ...): refuse rather than break the link.
                 Error::Database(db) => refused(format!("other records now depend on it ({db})")),
+                Error::Conflict(why) => refused(format!(
+                    "other records now depend on it ({})",
+                    why.trim_end_matches('.')
+                )),
                 other => other,
             })?;
         }

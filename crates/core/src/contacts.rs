@@ -389,13 +389,17 @@ pub fn update(db: &mut Db, id: &str, input: &ContactInput) -> Result<Contact> {
 }
 
 /// Deletes the contact with its e-mail addresses, phone numbers, postal addresses and tags
-/// (all logged).
+/// (all logged). Tickets, quotes, orders, draft invoices, leads and activities that name the
+/// contact stay, no longer naming it (see `links::LINKS`); a contact with issued invoices or
+/// credit notes is refused with the reason.
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
     db.write(|w| delete_in(w, id))
 }
 
 /// Deletes a contact inside a larger write.
 pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
+    get(w.conn(), id)?;
+    crate::links::release(w, TABLE, id)?;
     for table in [EMAILS, PHONES, ADDRESSES] {
         for child in child_ids(w.conn(), table, id)? {
             w.delete(table, &child)?;
@@ -404,7 +408,6 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     crate::tags::clear(w, TABLE, id)?;
     crate::fields::clear(w, TABLE, id)?;
     crate::activities::unlink_record(w, TABLE, id)?;
-    crate::opportunities::unlink_contact(w, id)?;
     crate::campaigns::forget_member(w, TABLE, id)?;
     crate::segments::forget_member(w, id)?;
     w.delete(TABLE, id)?;
@@ -850,26 +853,12 @@ pub fn merge(
     })
 }
 
-/// Every record that points at a contact, as (table, column). Modules that link to contacts
-/// add their tables here, so merges move their rows too.
-const CONTACT_LINKS: &[(&str, &str)] = &[
-    ("activity_participants", "contact_id"),
-    ("opportunity_contacts", "contact_id"),
-];
-
-/// Moves what points at `other` over to `survivor`: direct links, tags and custom values
-/// (the survivor's own tag or value wins where both have one).
+/// Moves what points at `other` over to `survivor`: every foreign key to contacts (the
+/// registry `links::LINKS`, checked against the schema), tags, custom values, activity links,
+/// campaign and list memberships, sequences and messages (the survivor's own tag or value
+/// wins where both have one).
 fn move_links(w: &Writer<'_>, survivor: &str, other: &str) -> Result<()> {
-    for (table, column) in CONTACT_LINKS {
-        let ids: Vec<String> = w
-            .conn()
-            .prepare(&format!("SELECT id FROM {table} WHERE {column} = ?1"))?
-            .query_map([other], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for id in ids {
-            w.update(table, &id, &[(column, Value::Text(survivor.to_owned()))])?;
-        }
-    }
+    crate::links::move_all(w, TABLE, survivor, other)?;
     for (table, key) in [
         ("taggings", "tag_id"),
         ("custom_values", "field_id"),

@@ -176,6 +176,10 @@ impl From<rusqlite::Error> for Error {
             _ if e.to_string().contains(crate::money::SUM_TOO_LARGE) => {
                 Error::TotalTooLarge("total of amounts".into())
             }
+            _ if is_foreign_key(&e) => Error::Conflict(
+                "This change points at a record that no longer exists, or removes one that other records still point at (a link between records would break). Nothing was changed."
+                    .to_owned(),
+            ),
             _ => Error::Database(e),
         }
     }
@@ -227,6 +231,10 @@ fn damaged_message(
             .to_owned(),
     };
     format!("{file} is damaged (SQLite: {detail}). Rapport writes nothing more to it. {what_to_do}")
+/// Whether SQLite refused a write because a link between records (a foreign key) would break.
+pub(crate) fn is_foreign_key(e: &rusqlite::Error) -> bool {
+    e.sqlite_error()
+        .is_some_and(|e| e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
 }
 
 fn validation_message(errors: &[FieldError]) -> String {

@@ -309,6 +309,7 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     }
     crate::campaigns::forget_member(w, TABLE, id)?;
     crate::segments::forget_member(w, id)?;
+    crate::links::release(w, TABLE, id)?;
     w.delete(TABLE, id)?;
     w.reindex_later(TABLE, id);
     Ok(())

@@ -30,6 +30,7 @@ pub mod hours;
 pub mod ics;
 pub mod import;
 pub mod leads;
+pub mod links;
 pub mod list;
 pub mod mailer;
 pub mod money;

@@ -609,51 +609,14 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
 pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     {
         get(w.conn(), id)?;
-        for (row, _) in contacts_of(w.conn(), id)? {
-            w.delete(CONTACTS, &row)?;
-        }
-        for (row, _) in products_of(w.conn(), id)? {
-            w.delete(PRODUCTS, &row)?;
-        }
-        let visits: Vec<String> = w
-            .conn()
-            .prepare_cached("SELECT id FROM opportunity_stage_history WHERE opportunity_id = ?1")?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for v in visits {
-            w.delete(HISTORY, &v)?;
-        }
+        // Its people, products and stage history go with it; quotes, orders, invoices and the
+        // lead it came from stay, no longer naming it (`links::LINKS`).
+        crate::links::release(w, TABLE, id)?;
         crate::tags::clear(w, TABLE, id)?;
         crate::fields::clear(w, TABLE, id)?;
         crate::activities::unlink_record(w, TABLE, id)?;
         w.delete(TABLE, id)
     }
-}
-
-/// Unlinks deals from an account being deleted (called by `accounts::delete_in`).
-pub(crate) fn unlink_account(w: &Writer<'_>, account_id: &str) -> Result<()> {
-    let ids: Vec<String> = w
-        .conn()
-        .prepare_cached("SELECT id FROM opportunities WHERE account_id = ?1")?
-        .query_map([account_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for id in ids {
-        w.update(TABLE, &id, &[("account_id", Value::Null)])?;
-    }
-    Ok(())
-}
-
-/// Removes a contact being deleted from the deals they were in.
-pub(crate) fn unlink_contact(w: &Writer<'_>, contact_id: &str) -> Result<()> {
-    let rows: Vec<String> = w
-        .conn()
-        .prepare_cached("SELECT id FROM opportunity_contacts WHERE contact_id = ?1")?
-        .query_map([contact_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for row in rows {
-        w.delete(CONTACTS, &row)?;
-    }
-    Ok(())
 }
 
 fn contacts_of(conn: &Connection, id: &str) -> Result<Vec<(String, DealContact)>> {

@@ -1035,6 +1035,7 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
         for row in rows {
             w.delete("segment_members", &row)?;
         }
+        crate::links::release(w, TABLE, id)?;
         w.delete(TABLE, id)
     })
 }

@@ -287,6 +287,7 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
     }
     db.write(|w| {
         write_steps(w, id, &[])?;
+        crate::links::release(w, TABLE, id)?;
         w.delete(TABLE, id)
     })
 }

@@ -277,9 +277,22 @@ impl<'c> Writer<'c> {
         let Some(old) = old else {
             return Err(Error::not_found(entity_name(table), id));
         };
-        self.tx
+        let deleted = self
+            .tx
             .prepare_cached(&format!("DELETE FROM {table} WHERE {key} = ?1"))?
-            .execute([id])?;
+            .execute([id]);
+        if let Err(e) = deleted {
+            // A link no rule in `links::LINKS` settled: say what still points at the record.
+            if crate::error::is_foreign_key(&e) {
+                let users = crate::links::users(&self.tx, table, id)?;
+                return Err(Error::Conflict(format!(
+                    "The {} \"{}\" cannot be deleted: other records still point at it ({users}). Nothing was deleted.",
+                    crate::links::noun(table),
+                    crate::links::record_name(&self.tx, table, id)?,
+                )));
+            }
+            return Err(e.into());
+        }
         let mut changes = Map::new();
         for (name, value) in names.iter().zip(old) {
             if name != key && value != Value::Null {

@@ -580,16 +580,8 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
 /// number is not given again.
 pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     stored_status(w.conn(), id)?;
-    for table in [MESSAGES, HISTORY] {
-        let ids: Vec<String> = w
-            .conn()
-            .prepare_cached(&format!("SELECT id FROM {table} WHERE ticket_id = ?1"))?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for child in ids {
-            w.delete(table, &child)?;
-        }
-    }
+    // Its conversation and status history go with it (`links::LINKS`).
+    crate::links::release(w, TABLE, id)?;
     crate::activities::unlink_record(w, TABLE, id)?;
     crate::tags::clear(w, TABLE, id)?;
     crate::fields::clear(w, TABLE, id)?;

@@ -81,6 +81,7 @@ export function LeadSources() {
           title={`Remove the lead source ${removing.name}?`}
           confirmLabel="Remove source"
           busy={remove.isPending}
+          error={remove.error}
           onCancel={() => setRemoving(null)}
           onConfirm={() => remove.mutate(removing)}
         >

@@ -190,9 +190,12 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
       await client.invalidateQueries();
       const [one, many] = props.noun;
       const n = `${result.changed} ${result.changed === 1 ? one : many}`;
-      const text = bulkDone(action, n, lists.data);
-      setLastBatch({ batch: result.batch_id, text });
-      setSelected(new Set());
+      // A delete leaves the records it may not delete (issued invoices, ...) selected, and
+      // says why for each.
+      const kept = result.skipped.map((s) => s.reason).join(" ");
+      const text = bulkDone(action, n, lists.data) + (kept ? ` Not deleted: ${kept}` : "");
+      setLastBatch({ batch: result.changed > 0 ? result.batch_id : "", text });
+      setSelected(new Set(result.skipped.map((s) => s.id)));
       setConfirmDelete(false);
     },
   });
@@ -313,9 +316,11 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
           <div className="banner ok" data-testid="bulk-done">
             <span>{lastBatch.text}</span>
             <span className="spacer" />
-            <button className="btn" onClick={() => undo.mutate(lastBatch.batch)} disabled={undo.isPending} data-testid="bulk-undo">
-              Undo
-            </button>
+            {lastBatch.batch && (
+              <button className="btn" onClick={() => undo.mutate(lastBatch.batch)} disabled={undo.isPending} data-testid="bulk-undo">
+                Undo
+              </button>
+            )}
           </div>
         )}
         {selected.size > 0 && (
@@ -424,6 +429,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
           title={`Delete ${selected.size} ${selected.size === 1 ? props.noun[0] : props.noun[1]}?`}
           confirmLabel="Delete"
           busy={bulk.isPending}
+          error={bulk.error}
           onCancel={() => setConfirmDelete(false)}
           onConfirm={() => bulk.mutate({ action: "delete" })}
         >

@@ -315,6 +315,7 @@ function AgreementItem({ agreement: a }: { agreement: Agreement }) {
           title={`Delete the agreement ${a.name}?`}
           confirmLabel="Delete agreement"
           busy={remove.isPending}
+          error={remove.error}
           onCancel={() => setRemoving(false)}
           onConfirm={() => remove.mutate()}
         >

@@ -220,13 +220,18 @@ export function AccountDetail({ id }: { id: string }) {
           title={`Delete ${a.name}?`}
           confirmLabel="Delete account"
           busy={remove.isPending}
-          onCancel={() => setConfirming(false)}
+          error={remove.error}
+          onCancel={() => {
+            setConfirming(false);
+            remove.reset();
+          }}
           onConfirm={() => remove.mutate()}
         >
           {a.contact_count > 0
             ? `Its ${a.contact_count} contact(s) are kept, no longer linked to an account. `
             : ""}
-          The change log keeps a record of what was deleted.
+          Its deals, tickets, quotes and orders stay, no longer naming it; an account with issued invoices or a service
+          agreement is kept. The change log keeps a record of what was deleted.
         </ConfirmDialog>
       )}
     </>

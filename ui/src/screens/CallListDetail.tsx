@@ -245,6 +245,7 @@ export function EditCallList({ list, onDone }: { list: CallList; onDone: () => v
           title={`Delete the call list ${list.name}?`}
           confirmLabel="Delete list"
           busy={remove.isPending}
+          error={remove.error}
           onCancel={() => setConfirming(false)}
           onConfirm={() => remove.mutate()}
         >

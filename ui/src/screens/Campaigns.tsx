@@ -348,6 +348,7 @@ export function CampaignDetail({ id }: { id: string }) {
           title={`Delete ${c.name}?`}
           confirmLabel="Delete campaign"
           busy={remove.isPending}
+          error={remove.error}
           onCancel={() => setDeleting(false)}
           onConfirm={() => remove.mutate()}
         >

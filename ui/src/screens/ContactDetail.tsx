@@ -208,13 +208,18 @@ export function ContactDetail({ id }: { id: string }) {
           title={`Delete ${name}?`}
           confirmLabel="Delete contact"
           busy={remove.isPending}
-          onCancel={() => setConfirming(false)}
+          error={remove.error}
+          onCancel={() => {
+            setConfirming(false);
+            remove.reset();
+          }}
           onConfirm={() => remove.mutate()}
         >
           {children > 0
             ? `Their ${c.emails.length} e-mail address(es) and ${c.phones.length} phone number(s) go too. `
             : ""}
-          The change log keeps a record of what was deleted.
+          Their tickets, deals, quotes, orders and activities stay, no longer naming them; a contact with issued invoices
+          is kept for your books. The change log keeps a record of what was deleted.
         </ConfirmDialog>
       )}
     </>

@@ -214,6 +214,7 @@ export function DealDetail({ id }: { id: string }) {
           title={`Delete ${d.name}?`}
           confirmLabel="Delete deal"
           busy={remove.isPending}
+          error={remove.error}
           onCancel={() => setConfirming(false)}
           onConfirm={() => remove.mutate()}
         >

@@ -175,6 +175,7 @@ export function LeadDetail({ id }: { id: string }) {
           title={`Delete ${l.name}?`}
           confirmLabel="Delete lead"
           busy={remove.isPending}
+          error={remove.error}
           onCancel={() => setConfirming(false)}
           onConfirm={() => remove.mutate()}
         >

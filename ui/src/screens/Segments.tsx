@@ -760,6 +760,7 @@ function SegmentActions({ segment }: { segment: Segment }) {
           title={`Delete ${segment.name}?`}
           confirmLabel="Delete segment"
           busy={remove.isPending}
+          error={remove.error}
           onCancel={() => setOpen(null)}
           onConfirm={() => remove.mutate()}
         >

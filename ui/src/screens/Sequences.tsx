@@ -329,6 +329,7 @@ export function SequenceDetail({ id }: { id: string }) {
           title={`Delete ${s.name}?`}
           confirmLabel="Delete sequence"
           busy={remove.isPending}
+          error={remove.error}
           onCancel={() => setDialog(null)}
           onConfirm={() => remove.mutate()}
         >

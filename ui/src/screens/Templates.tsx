@@ -264,6 +264,7 @@ function TemplateEditor({ template }: { template: EmailTemplate | null }) {
           title={`Delete ${template.name}?`}
           confirmLabel="Delete template"
           busy={remove.isPending}
+          error={remove.error}
           onCancel={() => setDeleting(false)}
           onConfirm={() => remove.mutate()}
         >

@@ -201,6 +201,7 @@ export function TicketDetail({ id }: { id: string }) {
           title={`Delete ticket #${t.number}?`}
           confirmLabel="Delete ticket"
           busy={remove.isPending}
+          error={remove.error}
           onCancel={() => setConfirming(false)}
           onConfirm={() => remove.mutate()}
         >
