@@ -358,7 +358,7 @@ export function CampaignDetail({ id }: { id: string }) {
   );
 }
 
-function inputOf(c: Campaign | null): CampaignInput {
+export function inputOf(c: Campaign | null): CampaignInput {
   return {
     name: c?.name ?? "",
     kind: c?.kind ?? "email",
