@@ -24,6 +24,11 @@ fn stderr(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
+/// A warning on stderr, so it never mixes into the JSON on stdout: `warning: ...`.
+pub fn warning(text: &str) {
+    stderr(&format!("warning: {text}"));
+}
+
 pub fn line(text: &str) -> rapport_core::Result<()> {
     stdout(&format!("{text}\n"))
 }
