@@ -50,6 +50,9 @@ pub enum ErrorCode {
     Busy,
     /// The mail server could not be reached or refused a message; the message keeps the reason.
     Delivery,
+    /// The company's name or address (Settings, Company) is missing, and what was asked (issuing
+    /// an invoice) must name the seller. The UI offers a button to Settings, Company.
+    CompanyProfileMissing,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +124,15 @@ pub enum Error {
     /// Mail that did not go: the server's (or the network's) reason.
     #[error("{0}")]
     Delivery(String),
+
+    /// The company's name or address is not set, and `action` must name the seller.
+    #[error(
+        "Set your company's {missing} in Settings, Company (or with rapport company --name ... --address ...) before {action}: an invoice must name who it is from, and once issued it cannot be changed."
+    )]
+    CompanyProfileMissing {
+        missing: &'static str,
+        action: &'static str,
+    },
 }
 
 impl From<rusqlite::Error> for Error {
@@ -162,6 +174,7 @@ impl Error {
             Error::Cancelled => ErrorCode::Cancelled,
             Error::Busy => ErrorCode::Busy,
             Error::Delivery(_) => ErrorCode::Delivery,
+            Error::CompanyProfileMissing { .. } => ErrorCode::CompanyProfileMissing,
         }
     }
 
@@ -177,7 +190,10 @@ impl Error {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self.code(),
-            ErrorCode::Validation | ErrorCode::NotFound | ErrorCode::Conflict
+            ErrorCode::Validation
+                | ErrorCode::NotFound
+                | ErrorCode::Conflict
+                | ErrorCode::CompanyProfileMissing
         )
     }
 
