@@ -165,7 +165,7 @@ const LEAD: Lead = {
   website: "builders.example",
   source: "Web",
   campaign_id: "cmp1",
-  status: "working",
+  status: "contacted",
   rating: "hot",
   owner_id: "m1",
   owner_name: "Mia Owner",
@@ -220,7 +220,7 @@ const DEAL: Opportunity = {
 const CAMPAIGN: Campaign = {
   id: "cmp1",
   name: "Spring fair",
-  kind: "event",
+  kind: "trade_show",
   status: "active",
   starts_on: "2026-03-01",
   ends_on: "2026-03-03",
