@@ -687,7 +687,7 @@ fn an_edit_changes_the_one_field_and_keeps_every_other() {
     }
     let ctx = Ctx {
         noah: noah.clone(),
-        bob: bob.clone(),
+        bob,
     };
     let edits: &[Edit] = &[
         ("subject", |i, _| {
