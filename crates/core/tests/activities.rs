@@ -691,10 +691,10 @@ fn an_edit_changes_the_one_field_and_keeps_every_other() {
     };
     let edits: &[Edit] = &[
         ("subject", |i, _| {
-            i.subject = "Quarterly review (moved)".into()
+            i.subject = "Quarterly review (moved)".into();
         }),
         ("notes", |i, _| {
-            i.notes = Some("Bring the new figures".into())
+            i.notes = Some("Bring the new figures".into());
         }),
         ("location", |i, _| i.location = Some("Room 3".into())),
         ("duration_minutes", |i, _| i.duration_minutes = Some(60)),
