@@ -54,6 +54,8 @@ function seed(db) {
     "--line", "Espresso machine service:3@950");
   cli(db, "quotes", "accept", quote);
   const invoice = cli(db, "orders", "invoice", quote, "--draft");
+  // Invoices are issued only with the seller's name and address.
+  cli(db, "company", "--name", "Rapport Demo GmbH", "--address", "Hauptstraße 1\\n10115 Berlin");
   const issued = day(-20) < `${new Date().getFullYear()}-01-01` ? day(0) : day(-20);
   cli(db, "invoices", "issue", invoice, "--date", issued, "--terms", "7");
   cli(db, "invoices", "pay", invoice, "--amount", "1000");

@@ -187,6 +187,14 @@ pub fn run(db: &mut Db, cmd: ImportCmd) -> rapport_core::Result<()> {
     };
     if args.dry_run {
         let rows = import::preview(db, &t, &options, 20)?;
+        let mapping = if options.mapping.iter().all(Option::is_none) {
+            import::guess(db.conn(), entity, &t.headers)?
+        } else {
+            options.mapping.clone()
+        };
+        for u in import::unimported_columns(&t.headers, &import::filled_cells(&t), &mapping) {
+            output::warning(&u.message);
+        }
         return emit(args.format, &rows, || {
             for r in &rows {
                 output::line(&format!(
@@ -211,6 +219,9 @@ pub fn run(db: &mut Db, cmd: ImportCmd) -> rapport_core::Result<()> {
         ))?;
         for r in &report.rejected {
             output::line(&format!("  line {}: {}", r.line, r.reason))?;
+        }
+        for u in &report.unimported {
+            output::line(&format!("  warning: {}", u.message))?;
         }
         if let Some(batch) = &report.batch_id {
             output::line(&format!("undo with: rapport undo {batch}"))?;

@@ -143,11 +143,17 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
   export vcard   -> {path, cards}   vCard 4.0 (or --vcard-version 3.0), lines folded at 75 octets
   import archive -> {path, tables: [[table, rows]]}   into an empty database only
   import         -> {rows_read, created, updated, skipped, rejected: [{line, reason}],
-                     batch_id, encoding, delimiter, mapping: [field key | null], cancelled}
+                     batch_id, encoding, delimiter, mapping: [field key | null], cancelled,
+                     unimported: [{column, cells, message}]}
                     rows_read = created + updated + skipped + rejected (blank lines are not
                     rows). Rows are checked like a form; a rejected row writes nothing.
+                    line is the physical line of the file (the header is line 1; blank lines
+                    and the lines of a quoted value over several lines count; CRLF or LF).
+                    unimported names every column that is not mapped to a field but has
+                    values, with how many non-empty cells it has ('Website 1 - Value: 300
+                    non-empty cells not imported'); the text output prints each as a warning.
   import --dry-run -> [{line, outcome: create|update|skip|reject, values: [[label, value]],
-                       reason}]
+                       reason}]   the unimported columns are warned about on stderr
   deals get      -> Opportunity         {id, name, pipeline_id, pipeline_name, stage_id,
                                           stage_name, stage_kind: open|won|lost,
                                           stage_entered_at, days_in_stage, account_id,
@@ -241,7 +247,8 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                     Clocks count business hours only (sla hours, sla holidays); they run while
                     a ticket is new or open, pause while it waits on the customer and stop when
                     it is resolved. The first reply meets the first response.
-  tickets reply  -> Ticket
+  tickets reply  -> Ticket   the reply is saved on the ticket, not e-mailed (Rapport does not
+                    send ticket replies yet): send it to the customer yourself
   tickets counts -> {open, mine, breaching_soon, breached, waiting, me}
   tickets complaints -> {tickets, complaints, complaint_share_tenths (125 = 12.5%),
                          accounts_with_tickets, accounts_complaining,
@@ -285,7 +292,11 @@ JSON OUTPUT (--format json), stable: fields are only ever added, never renamed o
                       balance_minor, created_at}], newest first
   quotes order, orders invoice, invoices pay -> Document (with --format json; else the id,
                       or a line saying the status and balance)
-  invoices pdf   -> {path, bytes, pages}
+                    invoices issue and orders invoice (without --draft) exit 2, issuing
+                    nothing, while the company's name or address is not set (rapport company
+                    --name ... --address ...): an invoice must name its seller
+  invoices pdf   -> {path, bytes, pages}   an issued invoice or credit note needs the company's
+                    name and address too (exit 2); quotes, orders and drafts print without
   invoices balance -> [{currency, invoiced_minor, paid_minor, outstanding_minor,
                         overdue_minor}]
   company        -> {name, address, email, phone, website, tax_id, bank_details, footer,

@@ -53,13 +53,13 @@ pub fn visible(text: &str, keep: &str) -> String {
     out
 }
 
-pub fn line(text: &str) -> rapport_core::Result<()> {
-    stdout(&format!("{}\n", visible(text, "\n\t")))
-}
-
-/// A problem that did not stop the command, on stderr (`warning: ...`).
+/// A warning on stderr, so it never mixes into the JSON on stdout: `warning: ...`.
 pub fn warning(text: &str) {
     stderr(&format!("warning: {text}"));
+}
+
+pub fn line(text: &str) -> rapport_core::Result<()> {
+    stdout(&format!("{}\n", visible(text, "\n\t")))
 }
 
 /// Money for people: `1234.50 EUR`.

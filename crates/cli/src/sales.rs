@@ -570,6 +570,10 @@ pub fn run_orders(db: &mut Db, cmd: OrdersCmd) -> rapport_core::Result<()> {
             format,
         } => {
             let id = order_of(db, &id_of(db, &id)?)?;
+            if !draft {
+                // Refused before the draft is made, so a refusal leaves nothing behind.
+                sales::require_seller(db.conn(), "issuing an invoice")?;
+            }
             let parts: Vec<PartInput> = parts
                 .iter()
                 .map(|p| parse_part(p))

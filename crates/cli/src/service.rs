@@ -47,7 +47,8 @@ pub enum TicketsCmd {
     /// Tickets of a queue (default: open), with SLA time left and breach flags.
     List(Box<ListArgs>),
     /// Reply to the customer (the default), log the customer's message (--customer) or add an
-    /// internal note (--note).
+    /// internal note (--note). A reply is saved on the ticket, not e-mailed: Rapport does not
+    /// send ticket replies yet, so send it to the customer yourself.
     Reply {
         id: String,
         #[arg(long)]

@@ -1521,7 +1521,27 @@ fn a_deal_is_quoted_ordered_invoiced_paid_and_printed_from_the_command_line() {
     assert_eq!(q["lines"][1]["quantity_milli"], 1500);
     s.ok(&["quotes", "accept", &quote]);
     let order = s.ok(&["quotes", "order", &quote]).trim().to_owned();
-    let invoice = s.ok(&["orders", "invoice", &order]).trim().to_owned();
+    // No invoice is issued while the company (the seller) has no name and address.
+    let refused = s.fails(2, &["orders", "invoice", &order]);
+    assert!(
+        refused.contains("Set your company's name and address in Settings, Company"),
+        "{refused}"
+    );
+    let drafted = s
+        .ok(&["orders", "invoice", &order, "--draft"])
+        .trim()
+        .to_owned();
+    let refused = s.fails(2, &["invoices", "issue", &drafted]);
+    assert!(refused.contains("before issuing an invoice"), "{refused}");
+    s.ok(&[
+        "company",
+        "--name",
+        "Seller Ltd",
+        "--address",
+        "1 High Street\\nLondon",
+    ]);
+    s.ok(&["invoices", "issue", &drafted]);
+    let invoice = drafted;
     let paid = s.json(&[
         "invoices", "pay", &invoice, "--amount", "100.00", "--format", "json",
     ]);
@@ -2043,6 +2063,8 @@ fn a_damaged_file_is_named_with_its_newest_good_backup_and_takes_no_more_writes(
     s.ok(&["restore", &backup]);
     s.ok(&["contacts", "add", "--first-name", "Restored"]);
     assert!(s.ok(&["check"]).contains("healthy"));
+}
+
 /// A contact or account with tickets, quotes, invoices, deals and a converted lead: deleted,
 /// merged or refused in plain words, never "FOREIGN KEY constraint failed".
 #[test]
@@ -2202,4 +2224,51 @@ fn linked_contacts_and_accounts_are_deleted_merged_or_refused_in_plain_words() {
         "{stderr}"
     );
     s.ok(&["contacts", "get", &ann]);
+}
+
+#[test]
+fn import_warns_about_every_column_with_values_it_leaves_out() {
+    let s = Sandbox::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import");
+    let file = fixtures.join("google-contacts-2024.csv");
+    let file = file.to_str().unwrap();
+    // The preview keeps its JSON (a list of rows); the warnings go to stderr.
+    let out = s
+        .cmd(&["import", "contacts", file, "--dry-run", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: Website 1 - Value: 2 non-empty cells not imported"),
+        "{stderr}"
+    );
+    // The report names them in its JSON, and the text output prints them.
+    let text = s.ok(&["import", "contacts", file]);
+    assert!(
+        text.contains("warning: Website 1 - Value: 2 non-empty cells not imported"),
+        "{text}"
+    );
+    assert!(
+        text.contains("warning: Name Prefix: 1 non-empty cell not imported"),
+        "{text}"
+    );
+    let report = s.json(&[
+        "import", "contacts", file, "--dedup", "create", "--format", "json",
+    ]);
+    let unimported = report["unimported"].as_array().unwrap();
+    assert!(unimported.iter().any(|u| u["column"] == "Website 1 - Value"
+        && u["cells"] == 2
+        && u["message"] == "Website 1 - Value: 2 non-empty cells not imported"));
+    let people = s.json(&["contacts", "list", "--format", "json"]);
+    assert!(
+        people
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["title"] == "Head of Research"),
+        "{people}"
+    );
 }

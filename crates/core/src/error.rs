@@ -56,6 +56,9 @@ pub enum ErrorCode {
     /// A total of stored amounts is beyond what can be counted exactly (amounts above the
     /// limit stored before it existed); nothing was changed.
     TotalTooLarge,
+    /// The company's name or address (Settings, Company) is missing, and what was asked (issuing
+    /// an invoice) must name the seller. The UI offers a button to Settings, Company.
+    CompanyProfileMissing,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -158,6 +161,15 @@ pub enum Error {
     /// Mail that did not go: the server's (or the network's) reason.
     #[error("{0}")]
     Delivery(String),
+
+    /// The company's name or address is not set, and `action` must name the seller.
+    #[error(
+        "Set your company's {missing} in Settings, Company (or with rapport company --name ... --address ...) before {action}: an invoice must name who it is from, and once issued it cannot be changed."
+    )]
+    CompanyProfileMissing {
+        missing: &'static str,
+        action: &'static str,
+    },
 }
 
 impl From<rusqlite::Error> for Error {
@@ -231,6 +243,8 @@ fn damaged_message(
             .to_owned(),
     };
     format!("{file} is damaged (SQLite: {detail}). Rapport writes nothing more to it. {what_to_do}")
+}
+
 /// Whether SQLite refused a write because a link between records (a foreign key) would break.
 pub(crate) fn is_foreign_key(e: &rusqlite::Error) -> bool {
     e.sqlite_error()
@@ -266,6 +280,7 @@ impl Error {
             Error::Busy | Error::TurnBusy { .. } | Error::BeingReplaced { .. } => ErrorCode::Busy,
             Error::FileInUse { .. } => ErrorCode::FileInUse,
             Error::Delivery(_) => ErrorCode::Delivery,
+            Error::CompanyProfileMissing { .. } => ErrorCode::CompanyProfileMissing,
             Error::Damaged { .. } => ErrorCode::CorruptDatabase,
             Error::TotalTooLarge(_) => ErrorCode::TotalTooLarge,
         }
@@ -322,6 +337,7 @@ impl Error {
                 | ErrorCode::NotFound
                 | ErrorCode::Conflict
                 | ErrorCode::FileInUse
+                | ErrorCode::CompanyProfileMissing
         )
     }
 

@@ -554,6 +554,13 @@ pub fn render(conn: &Connection, doc: &Document, locale: Locale) -> Result<(Vec<
     if doc.kind == DocumentKind::Invoice && doc.status == DocumentStatus::Draft {
         // Still rendered (a preview), marked as a draft.
     }
+    // An issued invoice or credit note never goes out with a placeholder for the seller; drafts
+    // and quotes may (they say "(draft)" or "set it in Settings" where the name goes).
+    if matches!(doc.kind, DocumentKind::Invoice | DocumentKind::CreditNote)
+        && doc.status != DocumentStatus::Draft
+    {
+        sales::require_seller(conn, "printing an issued invoice or credit note")?;
+    }
     let company: CompanyProfile = sales::company(conn)?;
     let cust = customer(conn, doc)?;
     let money = |m: i64| locale.money(m, &doc.currency);

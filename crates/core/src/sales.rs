@@ -1249,6 +1249,7 @@ pub fn issue_invoice(
             ),
         ));
     }
+    require_seller(db.conn(), "issuing an invoice")?;
     let mut c = Checker::default();
     let issued = c
         .date("issued_on", &issued_on.map(str::to_owned))
@@ -1816,6 +1817,22 @@ const COMPANY: &str = "company";
 
 pub fn company(conn: &Connection) -> Result<CompanyProfile> {
     Ok(crate::settings::get(conn, COMPANY)?.unwrap_or_default())
+}
+
+/// Refuses `action` (issuing or printing an invoice) while the company's name or address is
+/// missing: an issued invoice names its seller, and is never changed afterwards.
+pub fn require_seller(conn: &Connection, action: &'static str) -> Result<()> {
+    let profile = company(conn)?;
+    let missing = match (
+        profile.name.trim().is_empty(),
+        profile.address.trim().is_empty(),
+    ) {
+        (false, false) => return Ok(()),
+        (true, true) => "name and address",
+        (true, false) => "name",
+        (false, true) => "address",
+    };
+    Err(Error::CompanyProfileMissing { missing, action })
 }
 
 pub fn set_company(db: &mut Db, profile: &CompanyProfile) -> Result<CompanyProfile> {

@@ -596,3 +596,172 @@ fn merging_contacts_moves_their_activities_and_deleting_one_unlinks_it() {
     let lunch = activities::get(db.conn(), &lunch.id).unwrap();
     assert!(lunch.links.is_empty(), "the activity stays, unlinked");
 }
+
+/// The input the app sends to save an activity unchanged: every field of the stored record,
+/// as the dialog carries it (`formFromActivity` then `buildInput` in ui/src/lib/activities.ts).
+fn input_of(a: &activities::Activity) -> ActivityInput {
+    ActivityInput {
+        kind: Some(a.kind),
+        subject: a.subject.clone(),
+        notes: a.notes.clone(),
+        channel: a.channel,
+        direction: a.direction,
+        outcome: a.outcome,
+        starts_at: a.starts_at.clone(),
+        all_day: a.all_day,
+        duration_minutes: a.duration_minutes,
+        location: a.location.clone(),
+        done: a.done_at.is_some(),
+        remind_at: a.remind_at.clone(),
+        repeat: a.repeat.clone(),
+        owner_id: a.owner_id.clone(),
+        links: a
+            .links
+            .iter()
+            .map(|l| RecordRef {
+                entity: l.entity.clone(),
+                id: l.id.clone(),
+            })
+            .collect(),
+        participants: a.participants.clone(),
+    }
+}
+
+/// Saving an activity with one field changed keeps every other field as it was: the owner,
+/// the participants, the links, the reminder and the series included.
+#[test]
+fn an_edit_changes_the_one_field_and_keeps_every_other() {
+    use rapport_core::activities::Participant;
+    use rapport_core::team::{self, TeamMemberInput};
+    let mut db = Db::open_in_memory().unwrap();
+    let ada = person(&mut db, "Ada", "Lovelace");
+    let bob = person(&mut db, "Bob", "Builder");
+    let member = |db: &mut Db, name: &str| {
+        team::create(
+            db,
+            &TeamMemberInput {
+                name: name.into(),
+                email: None,
+            },
+        )
+        .unwrap()
+        .id
+    };
+    let mia = member(&mut db, "Mia");
+    let noah = member(&mut db, "Noah");
+    let full = |kind: ActivityKind| ActivityInput {
+        kind: Some(kind),
+        subject: "Quarterly review".into(),
+        notes: Some("Bring the figures".into()),
+        channel: Some(ActivityChannel::Video),
+        direction: None,
+        outcome: None,
+        starts_at: Some("2030-03-04T09:00:00Z".into()),
+        all_day: false,
+        duration_minutes: Some(45),
+        location: Some("Room 2".into()),
+        done: false,
+        remind_at: Some("2030-03-04T08:45:00Z".into()),
+        repeat: Some("FREQ=MONTHLY;BYMONTHDAY=4".into()),
+        owner_id: Some(mia.clone()),
+        links: link(&ada),
+        participants: vec![
+            Participant {
+                contact_id: Some(ada.clone()),
+                member_id: None,
+                name: "Ada Lovelace".into(),
+                email: Some("ada@x.example".into()),
+            },
+            Participant {
+                contact_id: None,
+                member_id: Some(noah.clone()),
+                name: "Noah".into(),
+                email: None,
+            },
+        ],
+    };
+    type Edit = (&'static str, fn(&mut ActivityInput, &Ctx));
+    struct Ctx {
+        noah: String,
+        bob: String,
+    }
+    let ctx = Ctx {
+        noah: noah.clone(),
+        bob,
+    };
+    let edits: &[Edit] = &[
+        ("subject", |i, _| {
+            i.subject = "Quarterly review (moved)".into();
+        }),
+        ("notes", |i, _| {
+            i.notes = Some("Bring the new figures".into());
+        }),
+        ("location", |i, _| i.location = Some("Room 3".into())),
+        ("duration_minutes", |i, _| i.duration_minutes = Some(60)),
+        ("owner_id", |i, c| i.owner_id = Some(c.noah.clone())),
+        ("links", |i, c| {
+            i.links.push(RecordRef {
+                entity: "contacts".into(),
+                id: c.bob.clone(),
+            });
+        }),
+        ("remind_at", |i, _| {
+            i.remind_at = Some("2030-03-04T08:00:00Z".into());
+        }),
+    ];
+    for kind in [
+        ActivityKind::Meeting,
+        ActivityKind::Task,
+        ActivityKind::Call,
+    ] {
+        for (field, edit) in edits {
+            let mut start = full(kind);
+            if kind == ActivityKind::Task {
+                start.location = None;
+                start.duration_minutes = None;
+            }
+            let created = activities::create(&mut db, &start, Tz::UTC).unwrap();
+            let mut input = input_of(&created);
+            edit(&mut input, &ctx);
+            let saved =
+                activities::update(&mut db, &created.id, &input, Scope::This, Tz::UTC).unwrap();
+            let after = activities::get(db.conn(), &created.id).unwrap();
+            assert_eq!(saved, after);
+            // Everything but the edited field (and the stamps) is as it was.
+            let mut expected = created.clone();
+            let mut got = after.clone();
+            for a in [&mut expected, &mut got] {
+                a.updated_at = String::new();
+                a.links.sort_by(|x, y| x.id.cmp(&y.id));
+                a.reminder_state = None;
+                a.remind_at = None;
+                a.ends_at = None;
+                a.owner_name = None;
+            }
+            match *field {
+                "subject" => expected.subject = got.subject.clone(),
+                "notes" => expected.notes = got.notes.clone(),
+                "location" => expected.location = got.location.clone(),
+                "duration_minutes" => expected.duration_minutes = got.duration_minutes,
+                "owner_id" => expected.owner_id = got.owner_id.clone(),
+                "links" => expected.links = got.links.clone(),
+                _ => {}
+            }
+            assert_eq!(
+                got, expected,
+                "{kind:?}: editing {field} changed another field"
+            );
+            if *field != "remind_at" {
+                assert_eq!(after.remind_at, created.remind_at, "{kind:?} {field}");
+            }
+            if *field != "owner_id" {
+                assert_eq!(after.owner_id, Some(mia.clone()), "{kind:?} {field}");
+            }
+            assert_eq!(after.participants.len(), 2, "{kind:?} {field}");
+            assert!(
+                after.series_id.is_some(),
+                "{kind:?} {field}: still in its series"
+            );
+        }
+    }
+}

@@ -629,3 +629,122 @@ fn a_refused_row_deep_in_a_big_file_costs_only_itself() {
     changelog::undo(&mut db, r.batch_id.as_deref().unwrap()).unwrap();
     assert!(names(&db).is_empty());
 }
+
+#[test]
+fn google_and_outlook_exports_keep_job_titles_and_say_what_is_left_out() {
+    let mut db = Db::open_in_memory().unwrap();
+    let r = run(
+        &mut db,
+        &fixture("google-contacts-2024.csv"),
+        "google-contacts-2024.csv",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!(r.created, 3, "{r:?}");
+    assert_eq!(
+        find(&db, "Lovelace").title.as_deref(),
+        Some("Head of Research")
+    );
+    assert_eq!(find(&db, "Hopper").title.as_deref(), Some("Rear Admiral"));
+    // Every non-empty column that is not imported is named with its count.
+    let left: Vec<(String, u64)> = r
+        .unimported
+        .iter()
+        .map(|u| (u.column.clone(), u.cells))
+        .collect();
+    assert!(left.contains(&("Website 1 - Value".into(), 2)), "{left:?}");
+    assert!(left.contains(&("Name Prefix".into(), 1)), "{left:?}");
+    assert!(left.contains(&("Nickname".into(), 1)), "{left:?}");
+    assert!(
+        !left
+            .iter()
+            .any(|(c, _)| c == "Organization Title" || c == "Middle Name"),
+        "mapped or empty columns are not warned about: {left:?}"
+    );
+    let site = r
+        .unimported
+        .iter()
+        .find(|u| u.column == "Website 1 - Value")
+        .unwrap();
+    assert_eq!(
+        site.message,
+        "Website 1 - Value: 2 non-empty cells not imported"
+    );
+
+    let mut db = Db::open_in_memory().unwrap();
+    let r = run(
+        &mut db,
+        &fixture("outlook-contacts.csv"),
+        "outlook-contacts.csv",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!(r.created, 2, "{r:?}");
+    // The salutation (Ms, Mr) is not the job title.
+    assert_eq!(
+        find(&db, "Lovelace").title.as_deref(),
+        Some("Head of Research")
+    );
+    assert_eq!(find(&db, "Turing").title.as_deref(), Some("Cryptanalyst"));
+    let left: Vec<&str> = r.unimported.iter().map(|u| u.column.as_str()).collect();
+    assert!(left.contains(&"Title"), "{left:?}");
+    assert!(left.contains(&"Web Page"), "{left:?}");
+
+    let mut db = Db::open_in_memory().unwrap();
+    let r = run(
+        &mut db,
+        &fixture("outlook-de.csv"),
+        "outlook-de.csv",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!(r.created, 1, "{r:?}");
+    let zoe = find(&db, "Müller");
+    assert_eq!(zoe.title.as_deref(), Some("Geschäftsführerin"));
+    assert_eq!(zoe.account_name.as_deref(), Some("Müller & Söhne GmbH"));
+    assert_eq!(zoe.emails[0].address, "zoe@mueller.example");
+    assert_eq!(zoe.phones[0].number, "+49 221 123456");
+    assert_eq!(zoe.addresses[0].city.as_deref(), Some("Köln"));
+    assert_eq!(zoe.addresses[0].postal_code.as_deref(), Some("50667"));
+    let left: Vec<&str> = r.unimported.iter().map(|u| u.column.as_str()).collect();
+    assert_eq!(left, ["Anrede", "Webseite"]);
+}
+
+#[test]
+fn the_inspection_counts_filled_cells_so_the_preview_can_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.csv");
+    std::fs::write(&path, fixture("google-contacts-2024.csv")).unwrap();
+    let db = Db::open_in_memory().unwrap();
+    let i = import::inspect(db.conn(), &path, ImportEntity::Contacts).unwrap();
+    let at = i
+        .headers
+        .iter()
+        .position(|h| h == "Website 1 - Value")
+        .unwrap();
+    assert_eq!(i.filled[at], 2);
+    assert_eq!(i.mapping[at], None);
+    let warned = import::unimported_columns(&i.headers, &i.filled, &i.mapping);
+    assert!(
+        warned
+            .iter()
+            .any(|u| u.message == "Website 1 - Value: 2 non-empty cells not imported"),
+        "{warned:?}"
+    );
+}
+
+#[test]
+fn rejected_rows_name_the_physical_line_of_the_file() {
+    let mut db = Db::open_in_memory().unwrap();
+    // CRLF endings, a blank line and a note over two lines before the bad row.
+    let csv = "First Name,Last Name,Email,Notes\r\nAda,Lovelace,ada@x.example,\"two\r\nlines\"\r\n\r\nBob,Bad,not-an-address,\r\n";
+    let r = run(
+        &mut db,
+        csv.as_bytes(),
+        "crlf.csv",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!(r.rejected.len(), 1, "{r:?}");
+    assert_eq!(r.rejected[0].line, 5, "{r:?}");
+}

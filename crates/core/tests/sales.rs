@@ -18,7 +18,25 @@ use rapport_core::sales::{
 };
 use rapport_core::{Db, Error};
 
+/// An account to sell to. The file gets a seller too (as Settings, Company would give it),
+/// unless one is set: invoices are issued only with the company's name and address.
 fn account(db: &mut Db, name: &str) -> String {
+    if sales::company(db.conn()).unwrap().name.is_empty() {
+        sales::set_company(
+            db,
+            &CompanyProfile {
+                name: "Seller Ltd".into(),
+                address: "1 High Street\nLondon".into(),
+                ..CompanyProfile::default()
+            },
+        )
+        .unwrap();
+    }
+    buyer(db, name)
+}
+
+/// An account, and nothing else.
+fn buyer(db: &mut Db, name: &str) -> String {
     accounts::create(
         db,
         &AccountInput {
@@ -836,4 +854,76 @@ fn an_invoice_cannot_be_dated_into_another_years_numbers() {
         None,
         "still a draft"
     );
+}
+
+#[test]
+fn an_invoice_is_not_issued_or_printed_without_the_sellers_name_and_address() {
+    let mut db = Db::open_in_memory().unwrap();
+    let acme = buyer(&mut db, "Acme");
+    let q = quote_for(
+        &mut db,
+        &acme,
+        vec![line(None, Some("Setup"), "1", Some("50.00"))],
+    );
+    // A quote and a draft invoice print, marked as such, with the placeholder for the seller.
+    let dir = tempfile::tempdir().unwrap();
+    rapport_core::pdf::write(db.conn(), &q.id, &dir.path().join("q.pdf")).unwrap();
+    sales::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
+    let order = sales::order_from_quote(&mut db, &q.id).unwrap();
+    let draft = sales::invoice_from_order(&mut db, &order.id, None).unwrap();
+    rapport_core::pdf::write(db.conn(), &draft.id, &dir.path().join("d.pdf")).unwrap();
+
+    let err = sales::issue_invoice(&mut db, &draft.id, None, None).unwrap_err();
+    assert_eq!(err.code(), rapport_core::ErrorCode::CompanyProfileMissing);
+    assert!(err.is_user_error());
+    assert!(
+        err.to_string()
+            .starts_with("Set your company's name and address in Settings, Company"),
+        "{err}"
+    );
+    // Nothing was taken: still a draft, without a number.
+    let still = sales::get(db.conn(), &draft.id).unwrap();
+    assert_eq!((still.status, still.number), (DocumentStatus::Draft, None));
+
+    // A name alone is not enough: the address is named.
+    sales::set_company(
+        &mut db,
+        &CompanyProfile {
+            name: "Seller Ltd".into(),
+            ..CompanyProfile::default()
+        },
+    )
+    .unwrap();
+    let err = sales::issue_invoice(&mut db, &draft.id, None, None).unwrap_err();
+    assert!(
+        err.to_string().starts_with("Set your company's address in"),
+        "{err}"
+    );
+
+    sales::set_company(
+        &mut db,
+        &CompanyProfile {
+            name: "Seller Ltd".into(),
+            address: "1 High Street\nLondon".into(),
+            ..CompanyProfile::default()
+        },
+    )
+    .unwrap();
+    let issued = sales::issue_invoice(&mut db, &draft.id, None, None).unwrap();
+    assert_eq!(issued.status, DocumentStatus::Issued);
+    rapport_core::pdf::write(db.conn(), &issued.id, &dir.path().join("i.pdf")).unwrap();
+
+    // An issued invoice is never printed with a placeholder seller, even if the address was
+    // cleared since.
+    sales::set_company(
+        &mut db,
+        &CompanyProfile {
+            name: "Seller Ltd".into(),
+            ..CompanyProfile::default()
+        },
+    )
+    .unwrap();
+    let err =
+        rapport_core::pdf::write(db.conn(), &issued.id, &dir.path().join("j.pdf")).unwrap_err();
+    assert_eq!(err.code(), rapport_core::ErrorCode::CompanyProfileMissing);
 }

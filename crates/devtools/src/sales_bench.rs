@@ -52,6 +52,17 @@ pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
     let Some(big) = accounts.first().cloned() else {
         return Ok(cases);
     };
+    // Invoices are issued only with the seller's name and address.
+    if sales::company(db.conn())?.name.is_empty() {
+        sales::set_company(
+            db,
+            &sales::CompanyProfile {
+                name: "Bench Ltd".into(),
+                address: "1 High Street\nLondon".into(),
+                ..Default::default()
+            },
+        )?;
+    }
     for i in 0..1000 {
         let account = &accounts[i % accounts.len()];
         let id = draft(db, account, 1 + i % 5)?;

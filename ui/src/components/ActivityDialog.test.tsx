@@ -16,6 +16,12 @@ vi.mock("../lib/api", async (importOriginal) => {
       activities: { log: vi.fn(), update: vi.fn(), remove: vi.fn(), get: vi.fn(), complete: vi.fn(), reopen: vi.fn() },
       search: vi.fn(async () => []),
       undo: vi.fn(async () => "undone"),
+      team: {
+        list: vi.fn(async () => [
+          { id: "m1", name: "Mia Owner", email: null, active: true },
+          { id: "m2", name: "Noah Other", email: null, active: true },
+        ]),
+      },
     },
   };
 });
@@ -241,6 +247,48 @@ describe("the activity dialog", () => {
     expect(api.activities.remove).not.toHaveBeenCalled();
     await userEvent.click(screen.getByTestId("activity-save"));
     await waitFor(() => expect(api.activities.update).toHaveBeenCalledWith("a1", expect.objectContaining({ kind: "meeting" }), "this"));
+  });
+
+  it("keeps the owner, participants and reminder of a task edited in the dialog", async () => {
+    const task = activity({
+      kind: "task",
+      subject: "Send pricing",
+      channel: null,
+      owner_id: "m1",
+      owner_name: "Mia Owner",
+      remind_at: new Date(2026, 10, 23, 9, 5).toISOString(),
+      participants: [
+        { contact_id: "c1", member_id: null, name: "Ada Lovelace", email: "ada@x.example" },
+        { contact_id: null, member_id: "m2", name: "Noah Other", email: null },
+      ],
+    });
+    vi.mocked(api.activities.get).mockResolvedValueOnce(task);
+    vi.mocked(api.activities.update).mockResolvedValue(task);
+    renderDialog({ mode: "edit", id: "a1" });
+    const subject = await screen.findByTestId("activity-subject");
+    const owner = within(screen.getByTestId("activity-dialog")).getByLabelText("Owner");
+    await waitFor(() => expect(owner).toHaveValue("m1"));
+    await userEvent.type(subject, " today");
+    await userEvent.click(screen.getByTestId("activity-save"));
+    await waitFor(() => expect(api.activities.update).toHaveBeenCalledTimes(1));
+    const [, input] = vi.mocked(api.activities.update).mock.calls[0] as [string, ActivityInput];
+    expect(input.subject).toBe("Send pricing today");
+    expect(input.owner_id).toBe("m1");
+    expect(input.participants).toEqual(task.participants);
+    expect(input.remind_at).toBe(task.remind_at);
+    expect(input.links).toEqual([{ entity: "contacts", id: "c1" }]);
+  });
+
+  it("changes the owner of an activity", async () => {
+    vi.mocked(api.activities.get).mockResolvedValueOnce(meeting({ owner_id: "m1", owner_name: "Mia Owner" }));
+    vi.mocked(api.activities.update).mockResolvedValue(meeting());
+    renderDialog({ mode: "edit", id: "a1" });
+    await screen.findByTestId("activity-subject");
+    const owner = within(screen.getByTestId("activity-dialog")).getByLabelText("Owner");
+    await screen.findByRole("option", { name: "Noah Other" });
+    await userEvent.selectOptions(owner, "m2");
+    await userEvent.click(screen.getByTestId("activity-save"));
+    await waitFor(() => expect(api.activities.update).toHaveBeenCalledWith("a1", expect.objectContaining({ owner_id: "m2" }), "this"));
   });
 
   it("closes on Esc", async () => {

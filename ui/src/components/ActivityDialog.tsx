@@ -42,6 +42,7 @@ import { useDebounced } from "../lib/useDebounced";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { Field } from "./Field";
 import { Icon, KindIcon } from "./Icon";
+import { OwnerSelect } from "./Pickers";
 import { ScopeDialog } from "./ScopeDialog";
 import { useNotify } from "./Toasts";
 
@@ -552,6 +553,10 @@ function Editor({
                 />
               </div>
               {fieldError("links") && <span className="field-error">{fieldError("links")}</span>}
+            </div>
+
+            <div className="ad-row ad-2" data-testid="activity-owner">
+              <OwnerSelect value={form.ownerId} error={fieldError("owner_id")} onChange={(v) => set("ownerId", v)} />
             </div>
 
             <label className="check ad-done">

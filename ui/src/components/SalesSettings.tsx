@@ -1,6 +1,7 @@
 // Settings for sales documents: the company printed on them, and their number sequences.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useSearchParams } from "wouter";
 
 import { api, ApiError, type CompanyProfile, type Sequence } from "../lib/api";
 import { KIND_PLURALS } from "../lib/sales";
@@ -28,8 +29,18 @@ export function companyPayload(p: CompanyProfile): CompanyProfile {
 /** Settings → Company: who the documents come from. */
 export function CompanySettings() {
   const profile = useQuery({ queryKey: ["company"], queryFn: api.company.get });
+  const [params] = useSearchParams();
+  const ref = useRef<HTMLElement>(null);
+  const asked = params.get("section") === "company";
+  const loaded = Boolean(profile.data);
+  // Opened from "Set the company in Settings" (an invoice that cannot be issued yet).
+  useEffect(() => {
+    if (!asked || !loaded) return;
+    ref.current?.scrollIntoView?.({ block: "start" });
+    ref.current?.querySelector<HTMLInputElement>("input")?.focus();
+  }, [asked, loaded]);
   return (
-    <section className="form-section form" data-testid="settings-company">
+    <section ref={ref} id="company" className="form-section form" data-testid="settings-company">
       <h2>Company</h2>
       <p className="muted">Printed on every quote, invoice and credit note.</p>
       <ErrorBanner error={profile.error} />

@@ -8,6 +8,7 @@ import type {
   CallOutcome,
   Direction,
   LinkedRecord,
+  Participant,
 } from "./api";
 
 export const KINDS: ActivityKind[] = [
@@ -289,6 +290,10 @@ export type ActivityForm = {
   repeat: RepeatChoice;
   customRule: string;
   links: LinkedRecord[];
+  /** The team member it belongs to (null: nobody). */
+  ownerId: string | null;
+  /** Who took part. Not shown in the dialog, but kept as stored when an activity is edited. */
+  participants: Participant[];
 };
 
 export type FollowUpForm = {
@@ -330,9 +335,9 @@ export function buildInput(form: ActivityForm): ActivityInput {
     done: form.done,
     remind_at: form.reminder === "keep" ? form.keptRemindAt : remindAt(at, form.reminder, form.allDay),
     repeat: at ? repeatRule(form.repeat, at, form.customRule) : null,
-    owner_id: null,
+    owner_id: form.ownerId,
     links: form.links.map((l) => ({ entity: l.entity, id: l.id })),
-    participants: [],
+    participants: form.participants,
   };
 }
 
@@ -366,6 +371,7 @@ export function newForm(opts: {
   start?: Date | undefined;
   allDay?: boolean | undefined;
   links?: LinkedRecord[] | undefined;
+  ownerId?: string | null | undefined;
   now?: Date;
 }): ActivityForm {
   const now = opts.now ?? new Date();
@@ -389,6 +395,8 @@ export function newForm(opts: {
     repeat: "none",
     customRule: "",
     links: opts.links ?? [],
+    ownerId: opts.ownerId ?? null,
+    participants: [],
   };
 }
 
@@ -414,6 +422,8 @@ export function formFromActivity(a: Activity): ActivityForm {
     repeat: start ? repeatChoiceOf(a.repeat, start) : "none",
     customRule: a.repeat ?? "",
     links: a.links,
+    ownerId: a.owner_id,
+    participants: a.participants,
   };
 }
 
@@ -468,6 +478,7 @@ export const SHOWN_FIELDS = [
   "location",
   "remind_at",
   "repeat",
+  "owner_id",
   "links",
   "follow_up.kind",
   "follow_up.subject",

@@ -13,7 +13,7 @@ import { useDraft } from "../lib/useDraft";
 
 const DEFAULT_CURRENCY = "EUR";
 
-function toInput(a: Account | undefined): AccountInput {
+export function toInput(a: Account | undefined): AccountInput {
   return {
     name: a?.name ?? "",
     industry: a?.industry ?? null,

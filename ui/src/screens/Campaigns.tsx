@@ -359,7 +359,7 @@ export function CampaignDetail({ id }: { id: string }) {
   );
 }
 
-function inputOf(c: Campaign | null): CampaignInput {
+export function inputOf(c: Campaign | null): CampaignInput {
   return {
     name: c?.name ?? "",
     kind: c?.kind ?? "email",

@@ -26,7 +26,7 @@ const SOURCES = ["Website", "Referral", "Trade show", "Advertisement", "Cold cal
 
 const NO_ADDRESS: PostalAddress = { label: "work", street: null, city: null, region: null, postal_code: null, country: null };
 
-function toInput(c: Contact | undefined, accountId: string | null): ContactInput {
+export function toInput(c: Contact | undefined, accountId: string | null): ContactInput {
   return {
     first_name: c?.first_name ?? "",
     last_name: c?.last_name ?? "",
@@ -49,7 +49,7 @@ function toInput(c: Contact | undefined, accountId: string | null): ContactInput
 }
 
 /** Blank rows are the form's spare slots, not values: they are not sent. */
-function cleaned(input: ContactInput): ContactInput {
+export function cleaned(input: ContactInput): ContactInput {
   return {
     ...input,
     emails: input.emails.filter((e) => e.address.trim() !== ""),

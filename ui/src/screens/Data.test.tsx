@@ -43,6 +43,7 @@ const inspection: Inspection = {
     { line: 3, cells: ["Bob Builder", "not-an-email", ""], problem: null },
     { line: 4, cells: ["Carla Cruz", "carla@example.com", "third"], problem: null },
   ],
+  filled: [4, 3, 2],
 };
 
 const report: ImportReport = {
@@ -56,6 +57,7 @@ const report: ImportReport = {
   delimiter: ";",
   mapping: ["full_name", "email", "notes"],
   cancelled: false,
+  unimported: [{ column: "Website 1 - Value", cells: 300, message: "Website 1 - Value: 300 non-empty cells not imported" }],
 };
 
 function renderIt() {
@@ -220,6 +222,13 @@ describe("data screen", () => {
     expect(mapSelect(1)).toHaveValue("");
     expect(within(mapSelect(1)).getByRole("option", { name: "— don't import" })).toBeInTheDocument();
     expect(screen.getByTestId("data-import-run")).toHaveTextContent("Import 4 rows");
+    // The column left out is named with how many of its cells hold a value; mapping it, or
+    // leaving out another, updates the warning.
+    expect(screen.getByTestId("data-import-unimported")).toHaveTextContent("Mail: 3 non-empty cells not imported");
+    await userEvent.selectOptions(mapSelect(1), "email");
+    await userEvent.selectOptions(mapSelect(2), "");
+    expect(screen.getByTestId("data-import-unimported")).toHaveTextContent("Notes: 2 non-empty cells not imported");
+    expect(screen.getByTestId("data-import-unimported")).not.toHaveTextContent("Mail");
   });
 
   it("sends the edited mapping and duplicate policy to the preview and the import", async () => {
@@ -264,6 +273,7 @@ describe("data screen", () => {
     expect(within(shown).getByTestId("data-count-created")).toHaveTextContent("3created");
     expect(within(shown).getByTestId("data-count-rejected")).toHaveTextContent("1rejected");
     expect(within(shown).getByTestId("data-import-rejected")).toHaveTextContent("Line 3: e-mail: not-an-email is not an e-mail address");
+    expect(within(shown).getByTestId("data-report-unimported")).toHaveTextContent("Website 1 - Value: 300 non-empty cells not imported");
     await userEvent.click(screen.getByTestId("data-import-undo"));
     await waitFor(() => expect(api.undo).toHaveBeenCalledWith("batch-42"));
     expect(await screen.findByText("Import undone", { selector: ".badge" })).toBeInTheDocument();

@@ -324,6 +324,8 @@ function ImportSection() {
               </table>
             </div>
 
+            <UnimportedWarnings warnings={unimportedColumns(inspection.headers, inspection.filled, mapping)} testId="data-import-unimported" />
+
             <div className="data-options">
               <fieldset className="data-dedup">
                 <legend>When a row matches a record already on file</legend>
@@ -418,6 +420,38 @@ function plainError(error: unknown): string {
   return e.message.charAt(0).toUpperCase() + e.message.slice(1);
 }
 
+/**
+ * The columns with values that are mapped to no field, as the core words them in the report
+ * ("Website 1 - Value: 300 non-empty cells not imported"); counted over the whole file.
+ */
+export function unimportedColumns(headers: string[], filled: number[], mapping: (string | null)[]): string[] {
+  return headers.flatMap((h, i) => {
+    const cells = filled[i] ?? 0;
+    if (cells === 0 || mapping[i]) return [];
+    const column = h.trim() ? h : `Column ${i + 1}`;
+    return [`${column}: ${cells} non-empty ${cells === 1 ? "cell" : "cells"} not imported`];
+  });
+}
+
+function UnimportedWarnings({ warnings, testId }: { warnings: string[]; testId: string }) {
+  if (warnings.length === 0) return null;
+  return (
+    <div className="banner warn" role="status" data-testid={testId}>
+      <span>
+        <strong>
+          {warnings.length === 1 ? "1 column with values is not imported" : `${warnings.length} columns with values are not imported`}
+        </strong>{" "}
+        (pick a field for a column above to import it):
+        <ul className="report-rows">
+          {warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      </span>
+    </div>
+  );
+}
+
 function ImportReportView({
   report,
   file,
@@ -452,6 +486,7 @@ function ImportReportView({
           </div>
         ))}
       </div>
+      <UnimportedWarnings warnings={report.unimported.map((u) => u.message)} testId="data-report-unimported" />
       {report.rejected.length > 0 && (
         <div>
           <h3>Rejected rows</h3>

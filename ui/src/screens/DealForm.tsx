@@ -19,7 +19,7 @@ import "../styles/deals.css";
 /** The form's state: the input plus the names shown for picked records. */
 type FormState = OpportunityInput & { account_name: string | null };
 
-function toInput(o: Opportunity | undefined, accountId: string | null): FormState {
+export function toInput(o: Opportunity | undefined, accountId: string | null): FormState {
   return {
     name: o?.name ?? "",
     pipeline_id: o?.pipeline_id ?? null,

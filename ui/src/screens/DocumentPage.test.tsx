@@ -5,7 +5,7 @@ import { Router } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
 import { ToastProvider } from "../components/Toasts";
-import { api, type Document } from "../lib/api";
+import { api, ApiError, type Document } from "../lib/api";
 import { formatMoney } from "../lib/format";
 import { today } from "../lib/sales";
 import { line, salesDocument } from "../test/fixtures";
@@ -177,6 +177,20 @@ describe("the document page", () => {
     await waitFor(() => expect(api.invoices.issue).toHaveBeenCalledWith("inv1", today(), 14));
     await waitFor(() => expect(screen.getByTestId("doc-title")).toHaveTextContent("Invoice INV-2026-0001"));
     expect(screen.queryByTestId("issue-dialog")).not.toBeInTheDocument();
+  });
+
+  it("refuses to issue without the company's name and address, with a way to Settings", async () => {
+    const draft = invoice({ number: null, status: "draft", issued_on: null, due_on: null });
+    const message =
+      "Set your company's name and address in Settings, Company (or with rapport company --name ... --address ...) before issuing an invoice: an invoice must name who it is from, and once issued it cannot be changed.";
+    vi.mocked(api.invoices.issue).mockRejectedValue(new ApiError({ code: "company_profile_missing", message, fields: [] }));
+    const location = renderIt(draft);
+    await userEvent.click(await screen.findByTestId("invoice-issue"));
+    await userEvent.click(screen.getByTestId("invoice-issue-confirm"));
+    const banner = await screen.findByTestId("issue-company-missing");
+    expect(banner).toHaveTextContent(message);
+    await userEvent.click(within(banner).getByTestId("issue-open-company"));
+    await waitFor(() => expect(location.history?.at(-1)).toBe("/settings?section=company"));
   });
 
   it("invoices part of an order: what is left per line, less what earlier invoices took", async () => {

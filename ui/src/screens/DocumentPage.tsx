@@ -555,7 +555,16 @@ function IssueDialog({
           )}
         </Field>
       </div>
-      {err && !err.field("issued_on") && !err.field("terms_days") && <ErrorBanner error={err} />}
+      {err?.code === "company_profile_missing" ? (
+        <div className="banner" role="alert" data-testid="issue-company-missing">
+          <span>{err.message}</span>
+          <Link className="btn small" href="/settings?section=company" data-testid="issue-open-company">
+            Set the company in Settings
+          </Link>
+        </div>
+      ) : (
+        err && !err.field("issued_on") && !err.field("terms_days") && <ErrorBanner error={err} />
+      )}
       <div className="actions">
         <button type="button" className="btn" onClick={onCancel} disabled={busy}>
           Cancel

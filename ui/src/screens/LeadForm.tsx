@@ -15,7 +15,7 @@ import { LEAD_STATUSES, RATING_LABELS, RATINGS, STATUS_LABELS } from "../lib/lea
 import { useDraft } from "../lib/useDraft";
 import "../styles/leads.css";
 
-function toInput(l: Lead | undefined): LeadInput {
+export function toInput(l: Lead | undefined): LeadInput {
   return {
     name: l?.name ?? "",
     company: l?.company ?? null,

@@ -11,7 +11,7 @@ import { normalizeDecimal, percentText } from "../lib/sales";
 import { useDebounced } from "../lib/useDebounced";
 import "../styles/sales.css";
 
-function inputOf(p: Product | null): ProductInput {
+export function inputOf(p: Product | null): ProductInput {
   return {
     sku: p?.sku ?? "",
     name: p?.name ?? "",

@@ -79,6 +79,10 @@ describe("the ticket page", () => {
     const thread = screen.getByTestId("ticket-thread");
     expect(await within(thread).findByText("We are sending a technician.")).toBeInTheDocument();
     await waitFor(() => expect(body).toHaveValue(""));
+    // Ticket replies are not e-mailed: the toast says it was saved, never "sent".
+    expect(await screen.findByText("Reply saved (not e-mailed: Rapport does not send ticket replies yet)")).toBeInTheDocument();
+    expect(screen.queryByText(/Reply sent/)).not.toBeInTheDocument();
+    expect(send).toHaveTextContent("Save reply");
   });
 
   it("sends and waits on the customer in one save", async () => {
@@ -98,6 +102,8 @@ describe("the ticket page", () => {
       }),
     );
     expect(await screen.findByTestId("ticket-status")).toHaveTextContent("Waiting on customer");
+    expect(await screen.findByText("Reply saved, waiting on the customer (not e-mailed: Rapport does not send ticket replies yet)")).toBeInTheDocument();
+    expect(screen.queryByText(/Reply sent/)).not.toBeInTheDocument();
   });
 
   it("records an internal note and a customer message with their kinds", async () => {

@@ -319,7 +319,10 @@ const PLACEHOLDERS: Record<MessageKind, string> = {
   note: "A note for the team; the customer never sees it…",
 };
 
-/** Reply, record the customer's message, or add an internal note. Ctrl+Enter sends. */
+/** Ticket replies are kept on the ticket; nothing e-mails them to the customer (yet). */
+const NOT_MAILED = "(not e-mailed: Rapport does not send ticket replies yet)";
+
+/** Reply, record the customer's message, or add an internal note. Ctrl+Enter saves. */
 export function Composer({ ticket, onSaved }: { ticket: Ticket; onSaved: (t: Ticket) => Promise<void> }) {
   const notify = useNotify();
   const [kind, setKind] = useState<MessageKind>("reply");
@@ -331,7 +334,7 @@ export function Composer({ ticket, onSaved }: { ticket: Ticket; onSaved: (t: Tic
       setBody("");
       await onSaved(saved);
       notify(
-        kind === "note" ? "Note added" : kind === "customer" ? "Customer message added" : wait ? "Reply sent; waiting on the customer" : "Reply sent",
+        kind === "note" ? "Note added" : kind === "customer" ? "Customer message added" : `${wait ? "Reply saved, waiting on the customer" : "Reply saved"} ${NOT_MAILED}`,
       );
     },
   });
@@ -378,7 +381,7 @@ export function Composer({ ticket, onSaved }: { ticket: Ticket; onSaved: (t: Tic
       {err && !bodyError && <ErrorBanner error={err} />}
       <div className="composer-actions">
         <span className="muted small">
-          {kind === "note" ? "Only the team sees internal notes." : "Ctrl+Enter sends"}
+          {kind === "note" ? "Only the team sees internal notes." : kind === "reply" ? "Saved on the ticket, not e-mailed · Ctrl+Enter saves" : "Ctrl+Enter saves"}
         </span>
         <span className="spacer" />
         {kind !== "customer" && (
@@ -389,7 +392,7 @@ export function Composer({ ticket, onSaved }: { ticket: Ticket; onSaved: (t: Tic
             data-testid="ticket-send-wait"
             onClick={() => send.mutate(true)}
           >
-            {kind === "note" ? "Add and wait on customer" : "Send and wait on customer"}
+            {kind === "note" ? "Add and wait on customer" : "Save and wait on customer"}
           </button>
         )}
         <button
@@ -399,7 +402,7 @@ export function Composer({ ticket, onSaved }: { ticket: Ticket; onSaved: (t: Tic
           data-testid="ticket-send"
           onClick={() => send.mutate(false)}
         >
-          {kind === "note" ? "Add note" : kind === "customer" ? "Add message" : "Send"}
+          {kind === "note" ? "Add note" : kind === "customer" ? "Add message" : "Save reply"}
         </button>
       </div>
     </div>

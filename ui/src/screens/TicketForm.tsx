@@ -36,7 +36,7 @@ import "../styles/tickets.css";
 /** The form's state: the input plus the names shown for the chosen account and contact. */
 type FormState = TicketInput & { account_name: string | null; contact_name: string | null };
 
-function toInput(t: Ticket | undefined, account: string | null, contact: string | null): FormState {
+export function toInput(t: Ticket | undefined, account: string | null, contact: string | null): FormState {
   return {
     subject: t?.subject ?? "",
     description: t?.description ?? null,

@@ -32,6 +32,7 @@ const CONTACT_FIELDS: &[Known] = &[
             "personfirstname",
             "vorname",
             "prenom",
+            "nombre",
         ],
     ),
     (
@@ -44,6 +45,11 @@ const CONTACT_FIELDS: &[Known] = &[
             "last",
             "personlastname",
             "nachname",
+            "familienname",
+            "nom",
+            "nomdefamille",
+            "apellido",
+            "apellidos",
         ],
     ),
     (
@@ -62,12 +68,20 @@ const CONTACT_FIELDS: &[Known] = &[
         "title",
         "Title",
         &[
-            "title",
+            // A bare "title" last: Outlook's "Title" is the salutation (see WEAK_NAMES).
             "jobtitle",
+            "organizationtitle",
             "organization1title",
             "position",
             "role",
             "personjobtitle",
+            "berufsbezeichnung",
+            "funktion",
+            "poste",
+            "fonction",
+            "cargo",
+            "puesto",
+            "title",
         ],
     ),
     (
@@ -86,8 +100,10 @@ const CONTACT_FIELDS: &[Known] = &[
             "personorganization",
             "firma",
             "unternehmen",
+            "firmenname",
             "societe",
             "entreprise",
+            "empresa",
         ],
     ),
     (
@@ -102,6 +118,11 @@ const CONTACT_FIELDS: &[Known] = &[
             "workemail",
             "primaryemail",
             "emailwork",
+            "emailadresse",
+            "courriel",
+            "adresseemail",
+            "correo",
+            "correoelectronico",
         ],
     ),
     (
@@ -134,6 +155,10 @@ const CONTACT_FIELDS: &[Known] = &[
             "telephone",
             "tel",
             "phonework",
+            "telefon",
+            "telefonnummer",
+            "telefongeschaftlich",
+            "telefono",
         ],
     ),
     (
@@ -147,6 +172,13 @@ const CONTACT_FIELDS: &[Known] = &[
             "cellphone",
             "phone2value",
             "phonemobile",
+            "mobiltelefon",
+            "handy",
+            "mobil",
+            "portable",
+            "telephoneportable",
+            "movil",
+            "celular",
         ],
     ),
     (
@@ -165,6 +197,12 @@ const CONTACT_FIELDS: &[Known] = &[
             "address1street",
             "streetaddress",
             "address1",
+            "strasse",
+            "strassegeschaftlich",
+            "adresse",
+            "rue",
+            "direccion",
+            "calle",
         ],
     ),
     (
@@ -176,6 +214,12 @@ const CONTACT_FIELDS: &[Known] = &[
             "businesscity",
             "address1city",
             "town",
+            "ort",
+            "stadt",
+            "ortgeschaftlich",
+            "ville",
+            "ciudad",
+            "localidad",
         ],
     ),
     (
@@ -189,6 +233,7 @@ const CONTACT_FIELDS: &[Known] = &[
             "businessstate",
             "address1region",
             "stateregion",
+            "bundesland",
         ],
     ),
     (
@@ -202,6 +247,11 @@ const CONTACT_FIELDS: &[Known] = &[
             "mailingpostalcode",
             "businesspostalcode",
             "address1postalcode",
+            "plz",
+            "postleitzahl",
+            "postleitzahlgeschaftlich",
+            "codepostal",
+            "codigopostal",
         ],
     ),
     (
@@ -214,6 +264,10 @@ const CONTACT_FIELDS: &[Known] = &[
             "countryregion",
             "businesscountryregion",
             "address1country",
+            "land",
+            "landregiongeschaftlich",
+            "pays",
+            "pais",
         ],
     ),
     (
@@ -267,9 +321,15 @@ const ACCOUNT_FIELDS: &[Known] = &[
             "organization",
             "organizationname",
             "organisation",
+            "firma",
+            "firmenname",
+            "unternehmen",
+            "societe",
+            "entreprise",
+            "empresa",
         ],
     ),
-    ("industry", "Industry", &["industry", "sector"]),
+    ("industry", "Industry", &["industry", "sector", "branche"]),
     (
         "website",
         "Website",
@@ -280,6 +340,13 @@ const ACCOUNT_FIELDS: &[Known] = &[
             "domain",
             "companydomainname",
             "websiteurl",
+            "webpage",
+            "website1value",
+            "homepage",
+            "webseite",
+            "internetseite",
+            "siteweb",
+            "sitioweb",
         ],
     ),
     (
@@ -291,6 +358,10 @@ const ACCOUNT_FIELDS: &[Known] = &[
             "telephone",
             "mainphone",
             "companyphone",
+            "telefon",
+            "telefonnummer",
+            "telephone",
+            "telefono",
         ],
     ),
     (
@@ -302,9 +373,26 @@ const ACCOUNT_FIELDS: &[Known] = &[
             "billingstreet",
             "streetaddress",
             "address1",
+            "strasse",
+            "adresse",
+            "rue",
+            "direccion",
+            "calle",
         ],
     ),
-    ("city", "City", &["city", "billingcity", "town"]),
+    (
+        "city",
+        "City",
+        &[
+            "city",
+            "billingcity",
+            "town",
+            "ort",
+            "stadt",
+            "ville",
+            "ciudad",
+        ],
+    ),
     (
         "region",
         "Region / state",
@@ -319,12 +407,23 @@ const ACCOUNT_FIELDS: &[Known] = &[
             "postalcode",
             "postcode",
             "billingpostalcode",
+            "plz",
+            "postleitzahl",
+            "codepostal",
+            "codigopostal",
         ],
     ),
     (
         "country",
         "Country",
-        &["country", "billingcountry", "countryregion"],
+        &[
+            "country",
+            "billingcountry",
+            "countryregion",
+            "land",
+            "pays",
+            "pais",
+        ],
     ),
     (
         "annual_revenue",
@@ -399,7 +498,17 @@ const LEAD_FIELDS: &[Known] = &[
     (
         "website",
         "Website",
-        &["website", "web", "url", "homepage", "companywebsite"],
+        &[
+            "website",
+            "web",
+            "url",
+            "homepage",
+            "companywebsite",
+            "webpage",
+            "website1value",
+            "webseite",
+            "siteweb",
+        ],
     ),
     (
         "rating",
@@ -683,14 +792,31 @@ fn fixed(entity: ImportEntity) -> Vec<Known> {
     }
 }
 
-/// Lower case, letters and digits only: "E-mail 1 - Value" -> "email1value".
+/// Lower case, letters and digits only, accents dropped: "E-mail 1 - Value" -> "email1value",
+/// "Straße" -> "strasse", "Téléphone" -> "telephone".
 fn squash(header: &str) -> String {
-    header
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase()
+    let mut out = String::with_capacity(header.len());
+    for c in header.chars().flat_map(char::to_lowercase) {
+        match c {
+            'a'..='z' | '0'..='9' => out.push(c),
+            'ß' => out.push_str("ss"),
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => out.push('a'),
+            'ç' => out.push('c'),
+            'è' | 'é' | 'ê' | 'ë' => out.push('e'),
+            'ì' | 'í' | 'î' | 'ï' => out.push('i'),
+            'ñ' => out.push('n'),
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => out.push('o'),
+            'ù' | 'ú' | 'û' | 'ü' => out.push('u'),
+            _ => {}
+        }
+    }
+    out
 }
+
+/// Header names too vague to win over a specific one in the same file: Outlook exports both
+/// "Title" (the salutation, Mr or Ms) and "Job Title", so "Title" is the job title only when
+/// no column names the job title more precisely.
+const WEAK_NAMES: &[&str] = &["title"];
 
 fn custom_fields(
     conn: &Connection,
@@ -731,21 +857,34 @@ pub fn guess(
 ) -> Result<Vec<Option<String>>> {
     let custom = custom_fields(conn, entity)?;
     let fixed = fixed(entity);
-    let mut used: Vec<String> = Vec::new();
-    let mut out = Vec::new();
-    for header in headers {
-        let h = squash(header);
-        let key = custom
+    let candidate = |h: &str| -> Option<String> {
+        custom
             .iter()
             .find(|f| squash(&f.label) == h)
             .map(|f| format!("custom:{}", f.id))
             .or_else(|| {
                 fixed
                     .iter()
-                    .find(|(_, _, names)| names.contains(&h.as_str()))
+                    .find(|(_, _, names)| names.contains(&h))
                     .map(|(key, _, _)| (*key).to_owned())
             })
-            .filter(|k| !used.contains(k));
+    };
+    let squashed: Vec<String> = headers.iter().map(|h| squash(h)).collect();
+    let candidates: Vec<Option<String>> = squashed.iter().map(|h| candidate(h)).collect();
+    let mut used: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for (i, h) in squashed.iter().enumerate() {
+        let weak = WEAK_NAMES.contains(&h.as_str());
+        let key = candidates[i]
+            .clone()
+            .filter(|k| !used.contains(k))
+            // A vague name gives way to a column that names the same field precisely.
+            .filter(|k| {
+                !weak
+                    || !squashed.iter().zip(&candidates).any(|(other, c)| {
+                        c.as_ref() == Some(k) && !WEAK_NAMES.contains(&other.as_str())
+                    })
+            });
         if let Some(k) = &key {
             used.push(k.clone());
         }
@@ -871,6 +1010,126 @@ mod tests {
                 ]
             )),
             ["name", "website", "industry", "annual_revenue", "employees"]
+        );
+    }
+
+    #[test]
+    fn job_titles_salutations_and_other_languages() {
+        // Google Contacts (the current export): the job title is "Organization Title".
+        assert_eq!(
+            keys(guessed(
+                ImportEntity::Contacts,
+                &[
+                    "First Name",
+                    "Last Name",
+                    "Name Prefix",
+                    "Organization Name",
+                    "Organization Title",
+                    "Website 1 - Value"
+                ]
+            )),
+            ["first_name", "last_name", "-", "account", "title", "-"]
+        );
+        // Outlook: "Title" is the salutation (Mr, Ms) and comes first; "Job Title" is the job.
+        assert_eq!(
+            keys(guessed(
+                ImportEntity::Contacts,
+                &[
+                    "Title",
+                    "First Name",
+                    "Last Name",
+                    "Company",
+                    "Job Title",
+                    "Web Page"
+                ]
+            )),
+            ["-", "first_name", "last_name", "account", "title", "-"]
+        );
+        // A lone "Title" (Salesforce, a hand-made sheet) is still the job title.
+        assert_eq!(
+            keys(guessed(ImportEntity::Contacts, &["Name", "Title"])),
+            ["full_name", "title"]
+        );
+        // German, French and Spanish headers, accents and all.
+        assert_eq!(
+            keys(guessed(
+                ImportEntity::Contacts,
+                &[
+                    "Vorname", "Nachname", "E-Mail", "Telefon", "Firma", "Position", "Straße",
+                    "PLZ", "Ort", "Land"
+                ]
+            )),
+            [
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "account",
+                "title",
+                "street",
+                "postal_code",
+                "city",
+                "country"
+            ]
+        );
+        assert_eq!(
+            keys(guessed(
+                ImportEntity::Contacts,
+                &[
+                    "Prénom",
+                    "Nom",
+                    "Société",
+                    "Téléphone",
+                    "Code postal",
+                    "Ville",
+                    "Pays"
+                ]
+            )),
+            [
+                "first_name",
+                "last_name",
+                "account",
+                "phone",
+                "postal_code",
+                "city",
+                "country"
+            ]
+        );
+        assert_eq!(
+            keys(guessed(
+                ImportEntity::Contacts,
+                &[
+                    "Nombre",
+                    "Apellidos",
+                    "Empresa",
+                    "Teléfono",
+                    "Correo electrónico",
+                    "Ciudad"
+                ]
+            )),
+            [
+                "first_name",
+                "last_name",
+                "account",
+                "phone",
+                "email",
+                "city"
+            ]
+        );
+        // Websites: accounts and leads have one.
+        assert_eq!(
+            keys(guessed(
+                ImportEntity::Accounts,
+                &["Firma", "Web Page", "Telefon"]
+            )),
+            ["name", "website", "phone"]
+        );
+        assert_eq!(
+            keys(guessed(
+                ImportEntity::Leads,
+                &["Full Name", "Website 1 - Value", "Job Title"]
+            )),
+            ["full_name", "website", "title"]
         );
     }
 }

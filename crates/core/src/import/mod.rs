@@ -116,6 +116,64 @@ pub struct ImportReport {
     pub mapping: Vec<Option<String>>,
     /// Stopped by the user: nothing was written.
     pub cancelled: bool,
+    /// Columns with values that are not mapped to any field, so their values were left out.
+    pub unimported: Vec<UnimportedColumn>,
+}
+
+/// A column with values that the import leaves out: it is mapped to no field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UnimportedColumn {
+    /// The column's header as the file names it.
+    pub column: String,
+    /// How many rows have a value in it.
+    #[ts(type = "number")]
+    pub cells: u64,
+    /// "Website 1 - Value: 300 non-empty cells not imported".
+    pub message: String,
+}
+
+/// How many rows have a value in each column of `table`.
+pub fn filled_cells(table: &Table) -> Vec<u64> {
+    let mut filled = vec![0u64; table.headers.len()];
+    for row in &table.rows {
+        for (i, cell) in row.cells.iter().enumerate().take(filled.len()) {
+            if !cell.trim().is_empty() {
+                filled[i] += 1;
+            }
+        }
+    }
+    filled
+}
+
+/// The columns that hold values but are mapped to no field, in column order.
+pub fn unimported_columns(
+    headers: &[String],
+    filled: &[u64],
+    mapping: &[Option<String>],
+) -> Vec<UnimportedColumn> {
+    headers
+        .iter()
+        .zip(filled)
+        .enumerate()
+        .filter(|(i, (_, n))| **n > 0 && mapping.get(*i).is_none_or(Option::is_none))
+        .map(|(i, (header, &cells))| {
+            let column = if header.trim().is_empty() {
+                format!("Column {}", i + 1)
+            } else {
+                header.clone()
+            };
+            let message = format!(
+                "{column}: {cells} non-empty {} not imported",
+                if cells == 1 { "cell" } else { "cells" }
+            );
+            UnimportedColumn {
+                column,
+                cells,
+                message,
+            }
+        })
+        .collect()
 }
 
 /// One row as it would be stored, for the preview.
@@ -171,6 +229,7 @@ pub fn import(
         encoding: table.encoding.clone(),
         delimiter: table.delimiter.clone(),
         mapping: mapping.clone(),
+        unimported: unimported_columns(&table.headers, &filled_cells(table), &mapping),
         ..Default::default()
     };
     let origin = db.origin();
@@ -261,6 +320,10 @@ pub struct Inspection {
     pub rows: u64,
     /// The first rows, as read.
     pub sample: Vec<TableRow>,
+    /// How many rows have a value in each column: a column with values that is mapped to no
+    /// field is warned about ([`unimported_columns`]).
+    #[ts(type = "number[]")]
+    pub filled: Vec<u64>,
 }
 
 /// Reads `path` and guesses what its columns hold for `entity`.
@@ -281,6 +344,7 @@ pub fn inspect(
         targets: targets(conn, entity)?,
         rows: table.rows.len() as u64,
         sample: table.rows.iter().take(5).cloned().collect(),
+        filled: filled_cells(&table),
         headers: table.headers,
     })
 }

@@ -182,13 +182,14 @@ fn read_raw(bytes: &[u8], source: &str) -> Result<Table> {
     let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
     let mut last_start = 0usize;
+    let mut lines = LineCounter::new(&text);
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
+            let line = e.position().map_or(0, |p| lines.line_at(p.byte() as usize));
             Error::invalid("file", format!("{source}, line {line}: {e}"))
         })?;
-        let line = record.position().map_or(0, |p| p.line());
         last_start = record.position().map_or(0, |p| p.byte() as usize);
+        let line = lines.line_at(last_start);
         let cells: Vec<String> = record.iter().map(unquote_formula).collect();
         if cells.iter().all(String::is_empty) {
             continue;
@@ -227,6 +228,49 @@ fn read_raw(bytes: &[u8], source: &str) -> Result<Table> {
         headers,
         rows,
     })
+}
+
+/// The physical line (1-based) of a byte offset, as a text editor numbers it: `\r\n`, `\n`
+/// and a lone `\r` each end a line. The CSV reader's own count skips blank lines and counts a
+/// `\r\n` twice, so reports named the wrong line. A record's position may be the start of the
+/// blank lines before it; those are stepped over. Offsets only grow, so it counts on from the
+/// last one.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, offset: usize) -> u64 {
+        let mut offset = offset.min(self.text.len());
+        // The blank lines the reader skipped before the record.
+        while matches!(self.text.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        if offset < self.at {
+            // Not expected (offsets grow); count again from the start.
+            self.at = 0;
+            self.line = 1;
+        }
+        while self.at < offset {
+            match self.text[self.at] {
+                b'\n' => self.line += 1,
+                b'\r' if self.text.get(self.at + 1) != Some(&b'\n') => self.line += 1,
+                _ => {}
+            }
+            self.at += 1;
+        }
+        self.line
+    }
 }
 
 /// A cell as typed: trimmed, and without the apostrophe that spreadsheets and our own CSV
@@ -410,6 +454,48 @@ mod tests {
                 .as_deref()
                 .unwrap_or("")
                 .contains("never closed")
+        );
+    }
+
+    /// The physical line of the file each row starts on (1-based, the header is line 1),
+    /// as a text editor shows it, whatever the line endings, blank lines and quoted newlines.
+    #[test]
+    fn rows_name_the_physical_line_they_start_on() {
+        let lines = |csv: &str| -> Vec<(u64, String)> {
+            read(csv.as_bytes(), "l.csv")
+                .unwrap()
+                .rows
+                .into_iter()
+                .map(|r| (r.line, r.cells[0].clone()))
+                .collect()
+        };
+        let expect = |v: &[(u64, &str)]| -> Vec<(u64, String)> {
+            v.iter().map(|(l, s)| (*l, (*s).to_owned())).collect()
+        };
+        // CRLF endings.
+        assert_eq!(
+            lines("Name,City\r\nAda,London\r\nBob,Paris\r\nCy,Rome\r\n"),
+            expect(&[(2, "Ada"), (3, "Bob"), (4, "Cy")])
+        );
+        // Blank lines (LF and CRLF) count as lines.
+        assert_eq!(
+            lines("Name,City\n\nAda,London\n\n\nBob,Paris\n"),
+            expect(&[(3, "Ada"), (6, "Bob")])
+        );
+        assert_eq!(
+            lines("Name,City\r\n\r\nAda,London\r\n\r\nBob,Paris\r\n"),
+            expect(&[(3, "Ada"), (5, "Bob")])
+        );
+        // A quoted value over three lines (CRLF inside), then a blank line.
+        assert_eq!(
+            lines("Name,Notes\r\nAda,\"one\r\ntwo\r\nthree\"\r\n\r\nBob,x\r\nCy,\"a\nb\"\nDee,y\n"),
+            expect(&[(2, "Ada"), (6, "Bob"), (7, "Cy"), (9, "Dee")])
+        );
+        // Blank lines before the header, and old Mac CR-only endings.
+        assert_eq!(lines("\n\nName,City\nAda,London\n"), expect(&[(4, "Ada")]));
+        assert_eq!(
+            lines("Name,City\rAda,London\r\rBob,Paris\r"),
+            expect(&[(2, "Ada"), (4, "Bob")])
         );
     }
 

@@ -10,4 +10,9 @@ export type Inspection = { file_name: string, encoding: string, delimiter: strin
 /**
  * The first rows, as read.
  */
-sample: Array<TableRow>, };
+sample: Array<TableRow>, 
+/**
+ * How many rows have a value in each column: a column with values that is mapped to no
+ * field is warned about ([`unimported_columns`]).
+ */
+filled: number[], };
