@@ -203,8 +203,7 @@ fn capitalise(text: &str) -> String {
 #[derive(Debug)]
 pub(crate) struct TurnFile {
     file: File,
-    /// How many guards of this process hold the turn now.
-    held: Mutex<usize>,
+    held: Mutex<TurnState>,
     lock_path: PathBuf,
     db_path: PathBuf,
 }
@@ -226,7 +225,7 @@ impl TurnFile {
         turns.retain(|_, weak| weak.strong_count() > 0);
         let turn = Arc::new(TurnFile {
             file,
-            held: Mutex::new(0),
+            held: Mutex::new(TurnState::default()),
             lock_path,
             db_path: db_path.to_owned(),
         });
@@ -236,18 +235,73 @@ impl TurnFile {
 
     /// Takes the turn, waiting up to `wait` for another process to finish; refused as busy,
     /// naming that process when it is known.
+    ///
+    /// A waiter blocks in `flock` (on a helper thread, so that the wait can end), which the
+    /// system wakes the moment the other process lets go; and a process that has just let go
+    /// pauses a moment before it takes the turn again, so a program writing in a tight loop
+    /// cannot starve the others.
     pub(crate) fn take(self: &Arc<Self>, wait: Duration) -> Result<Turn> {
-        let got = retry(wait, || {
-            let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
-            if *held == 0 && !locked(self.file.try_lock(), &self.lock_path)? {
-                return Ok(None);
+        let turn = || Turn {
+            file: Some(Arc::clone(self)),
+        };
+        {
+            let mut state = self.state();
+            if state.held > 0 {
+                state.held += 1;
+                return Ok(turn());
             }
-            *held += 1;
-            Ok(Some(()))
+            if let Some(released) = state.released
+                && released.elapsed() < HAND_OVER
+            {
+                drop(state);
+                std::thread::sleep(HAND_OVER);
+                state = self.state();
+            }
+            if state.held > 0 || locked(self.file.try_lock(), &self.lock_path)? {
+                state.held += 1;
+                return Ok(turn());
+            }
+        }
+        // Another process has it: wait for the system to hand it over.
+        let waiter = self.file.try_clone().map_err(|source| Error::Io {
+            action: "lock",
+            path: self.lock_path.clone(),
+            source,
         })?;
-        match got {
-            Some(()) => Ok(Turn {
-                file: Some(Arc::clone(self)),
+        let abandoned = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (tx, rx) = std::sync::mpsc::channel();
+        {
+            let this = Arc::clone(self);
+            let abandoned = Arc::clone(&abandoned);
+            std::thread::spawn(move || {
+                let got = waiter.lock();
+                let mut state = this.state();
+                if abandoned.load(std::sync::atomic::Ordering::SeqCst) {
+                    if got.is_ok() && state.held == 0 {
+                        let _ = waiter.unlock();
+                    }
+                    return;
+                }
+                if got.is_ok() {
+                    state.held += 1;
+                }
+                let _ = tx.send(got);
+            });
+        }
+        let outcome = match rx.recv_timeout(wait) {
+            Ok(got) => Some(got),
+            Err(_) => {
+                let _state = self.state();
+                abandoned.store(true, std::sync::atomic::Ordering::SeqCst);
+                rx.try_recv().ok()
+            }
+        };
+        match outcome {
+            Some(Ok(())) => Ok(turn()),
+            Some(Err(source)) => Err(Error::Io {
+                action: "lock",
+                path: self.lock_path.clone(),
+                source,
             }),
             None => Err(Error::TurnBusy {
                 path: self.db_path.clone(),
@@ -258,6 +312,22 @@ impl TurnFile {
             }),
         }
     }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, TurnState> {
+        self.held.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// How long a process that has just given the turn back waits before taking it again, so that
+/// a waiting process (woken by the system) gets it first.
+const HAND_OVER: Duration = Duration::from_millis(3);
+
+#[derive(Debug, Default)]
+struct TurnState {
+    /// How many guards of this process hold the turn now.
+    held: usize,
+    /// When this process last gave the turn back.
+    released: Option<Instant>,
 }
 
 /// Holding the turn on a data file: no other process uses it until every guard of this
@@ -279,10 +349,11 @@ impl Turn {
 impl Drop for Turn {
     fn drop(&mut self) {
         if let Some(turn) = &self.file {
-            let mut held = turn.held.lock().unwrap_or_else(|p| p.into_inner());
-            *held = held.saturating_sub(1);
-            if *held == 0 {
+            let mut state = turn.state();
+            state.held = state.held.saturating_sub(1);
+            if state.held == 0 {
                 let _ = turn.file.unlock();
+                state.released = Some(Instant::now());
             }
         }
     }
