@@ -2070,6 +2070,14 @@ fn a_damaged_file_is_named_with_its_newest_good_backup_and_takes_no_more_writes(
 #[test]
 fn linked_contacts_and_accounts_are_deleted_merged_or_refused_in_plain_words() {
     let s = Sandbox::new();
+    // Invoices are only issued once the seller is known.
+    s.ok(&[
+        "company",
+        "--name",
+        "Seller Ltd",
+        "--address",
+        "1 High Street",
+    ]);
     let id = |out: String| out.trim().to_owned();
     let plain = |stderr: &str| {
         assert!(

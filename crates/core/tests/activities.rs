@@ -600,31 +600,7 @@ fn merging_contacts_moves_their_activities_and_deleting_one_unlinks_it() {
 /// The input the app sends to save an activity unchanged: every field of the stored record,
 /// as the dialog carries it (`formFromActivity` then `buildInput` in ui/src/lib/activities.ts).
 fn input_of(a: &activities::Activity) -> ActivityInput {
-    ActivityInput {
-        kind: Some(a.kind),
-        subject: a.subject.clone(),
-        notes: a.notes.clone(),
-        channel: a.channel,
-        direction: a.direction,
-        outcome: a.outcome,
-        starts_at: a.starts_at.clone(),
-        all_day: a.all_day,
-        duration_minutes: a.duration_minutes,
-        location: a.location.clone(),
-        done: a.done_at.is_some(),
-        remind_at: a.remind_at.clone(),
-        repeat: a.repeat.clone(),
-        owner_id: a.owner_id.clone(),
-        links: a
-            .links
-            .iter()
-            .map(|l| RecordRef {
-                entity: l.entity.clone(),
-                id: l.id.clone(),
-            })
-            .collect(),
-        participants: a.participants.clone(),
-    }
+    ActivityInput::from(a)
 }
 
 /// Saving an activity with one field changed keeps every other field as it was: the owner,

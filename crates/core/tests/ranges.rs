@@ -200,6 +200,16 @@ fn document_lines_refuse_a_price_quantity_or_total_beyond_the_largest_amount() {
 #[test]
 fn an_invoice_balance_from_stored_extremes_is_a_plain_error_not_a_panic() {
     let mut db = Db::open_in_memory().unwrap();
+    // Invoices are only issued once the seller is known.
+    sales::set_company(
+        &mut db,
+        &sales::CompanyProfile {
+            name: "Seller Ltd".into(),
+            address: "1 High Street".into(),
+            ..sales::CompanyProfile::default()
+        },
+    )
+    .unwrap();
     let acme = account(&mut db);
     let q = quote(&mut db, &acme, &[("1", "100")]).unwrap();
     sales::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
