@@ -15,6 +15,8 @@ vi.mock("../lib/api", async (importOriginal) => {
       activities: { log: vi.fn(), get: vi.fn() },
       search: vi.fn(async () => []),
       exportIcs: vi.fn(),
+      // The activity dialog picks an owner from the team.
+      team: { list: vi.fn(async () => []) },
     },
   };
 });
