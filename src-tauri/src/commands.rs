@@ -1,57 +1,61 @@
 //! The commands the UI calls. Each: state in, one core call, error mapped.
 
 use chrono::Utc;
-use rapport_core::accounts::{self, Account, AccountInput, AccountQuery, AccountSummary};
-use rapport_core::activities::{
+use rapport_core::activities::activity::{
     self, Activity, ActivityInput, ActivityQuery, Agenda, CalendarEntry, Completed, Logged, Scope,
 };
-use rapport_core::agreements::{self, Agreement, AgreementInput, Occurrence, OccurrenceStatus};
-use rapport_core::analytics::{self, ChurnRisk, Dashboard, FigureRecord, Report, ScopeInput};
-use rapport_core::archive::{self, ArchiveReport};
-use rapport_core::backup::{self, BackupFile, BackupReport};
-use rapport_core::bulk::{self, BulkAction, BulkResult};
-use rapport_core::calllists::{
+use rapport_core::activities::reminders::{self, Reminder};
+use rapport_core::data::archive::{self, ArchiveReport};
+use rapport_core::data::backup::{self, BackupFile, BackupReport};
+use rapport_core::data::bulk::{self, BulkAction, BulkResult};
+use rapport_core::data::export::{self, CsvReport, ExportEntity};
+use rapport_core::data::ics::{ExportReport, IcsQuery};
+use rapport_core::data::import::{
+    self, ImportEntity, ImportOptions, ImportReport, Inspection, PreviewRow,
+};
+use rapport_core::data::vcard::{self, VcardReport, VcardVersion};
+use rapport_core::insight::analytics::{
+    self, ChurnRisk, Dashboard, FigureRecord, Report, ScopeInput,
+};
+use rapport_core::insight::timeline::{TimelineFilter, TimelineItem};
+use rapport_core::people::accounts::{self, Account, AccountInput, AccountQuery, AccountSummary};
+use rapport_core::people::contacts::{
+    self, Contact, ContactInput, ContactQuery, ContactSummary, MergeChoices, MergeResult,
+};
+use rapport_core::people::duplicates::{self, DuplicateGroup, DuplicateMatch};
+use rapport_core::records::fields::{self, CustomField, CustomFieldInput};
+use rapport_core::records::list::Page;
+use rapport_core::records::team::{self, TeamMember, TeamMemberInput};
+use rapport_core::records::views::{self, SavedView};
+use rapport_core::sales::calllists::{
     self, CallInput, CallList, CallListImport, CallListInput, CallListReport, Called, Entry,
     EntryQuery, QueueItem,
 };
-use rapport_core::contacts::{
-    self, Contact, ContactInput, ContactQuery, ContactSummary, MergeChoices, MergeResult,
-};
-use rapport_core::duplicates::{self, DuplicateGroup, DuplicateMatch};
-use rapport_core::export::{self, CsvReport, ExportEntity};
-use rapport_core::fields::{self, CustomField, CustomFieldInput};
-use rapport_core::hours::{self, Holiday, WorkingHours};
-use rapport_core::ics::{ExportReport, IcsQuery};
-use rapport_core::import::{
-    self, ImportEntity, ImportOptions, ImportReport, Inspection, PreviewRow,
-};
-use rapport_core::leads::{
-    self, ConversionPlan, ConvertInput, Converted, Lead, LeadColumn, LeadInput, LeadQuery,
-    LeadSource, LeadStatus, LeadSummary,
-};
-use rapport_core::list::Page;
-use rapport_core::opportunities::{
-    self, Board, BoardQuery, Forecast, ForecastQuery, MoveInput, Moved, Opportunity,
-    OpportunityInput, OpportunityQuery, OpportunitySummary, StageVisit,
-};
-use rapport_core::pdf::{self, PdfReport};
-use rapport_core::pipelines::{self, LostReason, Pipeline, StageInput};
-use rapport_core::products::{self, Product, ProductInput};
-use rapport_core::reminders::{self, Reminder};
-use rapport_core::sales::{
+use rapport_core::sales::documents::{
     self, AccountMoney, CompanyProfile, Document, DocumentKind, DocumentQuery, DocumentStatus,
     DocumentSummary, PartInput, PaymentInput, QuoteInput, Sequence,
 };
-use rapport_core::search::{self as global_search, SearchGroup};
-use rapport_core::sla::{self, SlaPolicy, SlaPolicyInput};
-use rapport_core::team::{self, TeamMember, TeamMemberInput};
-use rapport_core::tickets::{
+use rapport_core::sales::leads::{
+    self, ConversionPlan, ConvertInput, Converted, Lead, LeadColumn, LeadInput, LeadQuery,
+    LeadSource, LeadStatus, LeadSummary,
+};
+use rapport_core::sales::opportunities::{
+    self, Board, BoardQuery, Forecast, ForecastQuery, MoveInput, Moved, Opportunity,
+    OpportunityInput, OpportunityQuery, OpportunitySummary, StageVisit,
+};
+use rapport_core::sales::pdf::{self, PdfReport};
+use rapport_core::sales::pipelines::{self, LostReason, Pipeline, StageInput};
+use rapport_core::sales::products::{self, Product, ProductInput};
+use rapport_core::service::agreements::{
+    self, Agreement, AgreementInput, Occurrence, OccurrenceStatus,
+};
+use rapport_core::service::hours::{self, Holiday, WorkingHours};
+use rapport_core::service::sla::{self, SlaPolicy, SlaPolicyInput};
+use rapport_core::service::tickets::{
     self, ComplaintStats, MessageInput, QueueCounts, Ticket, TicketInput, TicketQuery,
     TicketStatus, TicketSummary,
 };
-use rapport_core::timeline::{TimelineFilter, TimelineItem};
-use rapport_core::vcard::{self, VcardReport, VcardVersion};
-use rapport_core::views::{self, SavedView};
+use rapport_core::store::search::{self as global_search, SearchGroup};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -68,7 +72,7 @@ pub struct AppStatus {
     /// Why the database could not be opened; every other command fails with the same error.
     pub open_error: Option<CommandError>,
     /// When it could not be opened: the newest backup that passes its check.
-    pub newest_backup: Option<rapport_core::backup::BackupFile>,
+    pub newest_backup: Option<rapport_core::data::backup::BackupFile>,
     /// What SQLite's quick check (run in the background after start) found wrong with the
     /// open file; `null` while healthy or not yet checked.
     pub health_problem: Option<String>,
@@ -81,7 +85,7 @@ pub fn app_status(state: State<'_, AppState>) -> AppStatus {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         open_error: state.open_error(),
         newest_backup: state.open_error().and_then(|_| {
-            rapport_core::backup::newest_good(&state.path())
+            rapport_core::data::backup::newest_good(&state.path())
                 .ok()
                 .flatten()
         }),
@@ -185,7 +189,7 @@ pub fn duplicates_scan(state: State<'_, AppState>) -> CommandResult<Vec<Duplicat
 /// Reverses an earlier action by its batch id; returns the undo's own batch id.
 #[tauri::command(async)]
 pub fn undo(state: State<'_, AppState>, batch: String) -> CommandResult<String> {
-    state.with(|db| rapport_core::changelog::undo(db, &batch))
+    state.with(|db| rapport_core::store::changelog::undo(db, &batch))
 }
 
 #[tauri::command(async)]
@@ -203,7 +207,7 @@ pub fn team_create(
 
 #[tauri::command(async)]
 pub fn tags_all(state: State<'_, AppState>) -> CommandResult<Vec<String>> {
-    state.with(|db| rapport_core::tags::all(db.conn()))
+    state.with(|db| rapport_core::records::tags::all(db.conn()))
 }
 
 /// A record's 360-degree timeline, newest first; `before` pages back.
@@ -215,7 +219,7 @@ pub fn timeline(
     before: Option<String>,
 ) -> CommandResult<Vec<TimelineItem>> {
     state.with(|db| {
-        rapport_core::timeline::for_record(db.conn(), &entity, &id, before.as_deref(), 50)
+        rapport_core::insight::timeline::for_record(db.conn(), &entity, &id, before.as_deref(), 50)
     })
 }
 
@@ -287,7 +291,7 @@ pub fn timeline_filtered(
     filter: TimelineFilter,
 ) -> CommandResult<Vec<TimelineItem>> {
     state.with(|db| {
-        rapport_core::timeline::for_record_filtered(
+        rapport_core::insight::timeline::for_record_filtered(
             db.conn(),
             &entity,
             &id,
@@ -300,7 +304,7 @@ pub fn timeline_filtered(
 
 #[tauri::command(async)]
 pub fn activity_get(state: State<'_, AppState>, id: String) -> CommandResult<Activity> {
-    state.with(|db| activities::get(db.conn(), &id))
+    state.with(|db| activity::get(db.conn(), &id))
 }
 
 #[tauri::command(async)]
@@ -308,7 +312,7 @@ pub fn activity_list(
     state: State<'_, AppState>,
     query: ActivityQuery,
 ) -> CommandResult<Vec<Activity>> {
-    state.with(|db| activities::list(db.conn(), &query))
+    state.with(|db| activity::list(db.conn(), &query))
 }
 
 /// Logs an interaction and, in the same save, schedules its follow-up.
@@ -318,7 +322,7 @@ pub fn activity_log(
     input: ActivityInput,
     follow_up: Option<ActivityInput>,
 ) -> CommandResult<Logged> {
-    state.with(|db| activities::log_with_follow_up(db, &input, follow_up.as_ref(), local_zone()))
+    state.with(|db| activity::log_with_follow_up(db, &input, follow_up.as_ref(), local_zone()))
 }
 
 #[tauri::command(async)]
@@ -328,17 +332,17 @@ pub fn activity_update(
     input: ActivityInput,
     scope: Scope,
 ) -> CommandResult<Activity> {
-    state.with(|db| activities::update(db, &id, &input, scope, local_zone()))
+    state.with(|db| activity::update(db, &id, &input, scope, local_zone()))
 }
 
 #[tauri::command(async)]
 pub fn activity_complete(state: State<'_, AppState>, id: String) -> CommandResult<Completed> {
-    state.with(|db| activities::complete(db, &id))
+    state.with(|db| activity::complete(db, &id))
 }
 
 #[tauri::command(async)]
 pub fn activity_reopen(state: State<'_, AppState>, id: String) -> CommandResult<Activity> {
-    state.with(|db| activities::reopen(db, &id))
+    state.with(|db| activity::reopen(db, &id))
 }
 
 #[tauri::command(async)]
@@ -348,17 +352,17 @@ pub fn activity_reschedule(
     starts_at: String,
     scope: Scope,
 ) -> CommandResult<Activity> {
-    state.with(|db| activities::reschedule(db, &id, &starts_at, scope, local_zone()))
+    state.with(|db| activity::reschedule(db, &id, &starts_at, scope, local_zone()))
 }
 
 #[tauri::command(async)]
 pub fn activity_delete(state: State<'_, AppState>, id: String, scope: Scope) -> CommandResult<()> {
-    state.with(|db| activities::delete(db, &id, scope))
+    state.with(|db| activity::delete(db, &id, scope))
 }
 
 #[tauri::command(async)]
 pub fn agenda(state: State<'_, AppState>, days: u32) -> CommandResult<Agenda> {
-    state.with(|db| activities::agenda(db.conn(), chrono::Utc::now(), local_zone(), days))
+    state.with(|db| activity::agenda(db.conn(), chrono::Utc::now(), local_zone(), days))
 }
 
 #[tauri::command(async)]
@@ -367,7 +371,7 @@ pub fn calendar(
     from: String,
     to: String,
 ) -> CommandResult<Vec<CalendarEntry>> {
-    state.with(|db| activities::calendar(db.conn(), &from, &to, local_zone()))
+    state.with(|db| activity::calendar(db.conn(), &from, &to, local_zone()))
 }
 
 #[tauri::command(async)]
@@ -402,11 +406,11 @@ pub fn export_ics(
     query: IcsQuery,
     path: String,
 ) -> CommandResult<ExportReport> {
-    state.with(|db| rapport_core::ics::export_to(db.conn(), &query, local_zone(), &path))
+    state.with(|db| rapport_core::data::ics::export_to(db.conn(), &query, local_zone(), &path))
 }
 
 fn local_zone() -> chrono_tz::Tz {
-    rapport_core::time::local_zone()
+    rapport_core::kernel::time::local_zone()
 }
 
 #[tauri::command(async)]
@@ -521,13 +525,13 @@ pub fn deal_history(state: State<'_, AppState>, id: String) -> CommandResult<Vec
 #[tauri::command(async)]
 pub fn forecast(state: State<'_, AppState>, query: ForecastQuery) -> CommandResult<Forecast> {
     state.with(|db| {
-        let today = rapport_core::time::local_date(local_zone(), chrono::Utc::now());
+        let today = rapport_core::kernel::time::local_date(local_zone(), chrono::Utc::now());
         opportunities::forecast(db.conn(), &query, today)
     })
 }
 
 fn today() -> chrono::NaiveDate {
-    rapport_core::time::local_date(local_zone(), Utc::now())
+    rapport_core::kernel::time::local_date(local_zone(), Utc::now())
 }
 
 /// The dashboard's figures, forecast chart and conversion by source.
@@ -843,7 +847,7 @@ pub fn db_new(
 pub fn db_restore(
     state: State<'_, AppState>,
     backup: String,
-) -> CommandResult<rapport_core::backup::RestoreReport> {
+) -> CommandResult<rapport_core::data::backup::RestoreReport> {
     state.restore(std::path::Path::new(&backup))
 }
 
@@ -1087,17 +1091,17 @@ pub fn documents_list(
     state: State<'_, AppState>,
     query: DocumentQuery,
 ) -> CommandResult<Vec<DocumentSummary>> {
-    state.with(|db| sales::list(db.conn(), &query))
+    state.with(|db| documents::list(db.conn(), &query))
 }
 
 #[tauri::command(async)]
 pub fn document_get(state: State<'_, AppState>, id: String) -> CommandResult<Document> {
-    state.with(|db| sales::get(db.conn(), &id))
+    state.with(|db| documents::get(db.conn(), &id))
 }
 
 #[tauri::command(async)]
 pub fn quote_create(state: State<'_, AppState>, input: QuoteInput) -> CommandResult<Document> {
-    state.with(|db| sales::create_quote(db, &input))
+    state.with(|db| documents::create_quote(db, &input))
 }
 
 /// Saves a draft quote.
@@ -1107,7 +1111,7 @@ pub fn quote_update(
     id: String,
     input: QuoteInput,
 ) -> CommandResult<Document> {
-    state.with(|db| sales::update_quote(db, &id, &input))
+    state.with(|db| documents::update_quote(db, &id, &input))
 }
 
 /// A new version of a sent quote; the old one is kept.
@@ -1117,7 +1121,7 @@ pub fn quote_revise(
     id: String,
     input: QuoteInput,
 ) -> CommandResult<Document> {
-    state.with(|db| sales::revise_quote(db, &id, &input))
+    state.with(|db| documents::revise_quote(db, &id, &input))
 }
 
 #[tauri::command(async)]
@@ -1126,12 +1130,12 @@ pub fn quote_set_status(
     id: String,
     status: DocumentStatus,
 ) -> CommandResult<Document> {
-    state.with(|db| sales::set_quote_status(db, &id, status))
+    state.with(|db| documents::set_quote_status(db, &id, status))
 }
 
 #[tauri::command(async)]
 pub fn order_from_quote(state: State<'_, AppState>, quote_id: String) -> CommandResult<Document> {
-    state.with(|db| sales::order_from_quote(db, &quote_id))
+    state.with(|db| documents::order_from_quote(db, &quote_id))
 }
 
 /// A draft invoice for all that is not yet invoiced, or for the given parts.
@@ -1141,7 +1145,7 @@ pub fn invoice_from_order(
     order_id: String,
     parts: Option<Vec<PartInput>>,
 ) -> CommandResult<Document> {
-    state.with(|db| sales::invoice_from_order(db, &order_id, parts.as_deref()))
+    state.with(|db| documents::invoice_from_order(db, &order_id, parts.as_deref()))
 }
 
 #[tauri::command(async)]
@@ -1151,7 +1155,7 @@ pub fn invoice_issue(
     issued_on: Option<String>,
     terms_days: Option<i64>,
 ) -> CommandResult<Document> {
-    state.with(|db| sales::issue_invoice(db, &id, issued_on.as_deref(), terms_days))
+    state.with(|db| documents::issue_invoice(db, &id, issued_on.as_deref(), terms_days))
 }
 
 #[tauri::command(async)]
@@ -1160,7 +1164,7 @@ pub fn payment_record(
     invoice_id: String,
     input: PaymentInput,
 ) -> CommandResult<Document> {
-    state.with(|db| sales::record_payment(db, &invoice_id, &input))
+    state.with(|db| documents::record_payment(db, &invoice_id, &input))
 }
 
 #[tauri::command(async)]
@@ -1170,13 +1174,13 @@ pub fn credit_note_create(
     parts: Option<Vec<PartInput>>,
     notes: Option<String>,
 ) -> CommandResult<Document> {
-    state.with(|db| sales::credit_note(db, &invoice_id, parts.as_deref(), notes.as_deref()))
+    state.with(|db| documents::credit_note(db, &invoice_id, parts.as_deref(), notes.as_deref()))
 }
 
 /// Voids an issued invoice (its number stays used) or deletes a draft.
 #[tauri::command(async)]
 pub fn invoice_void(state: State<'_, AppState>, id: String) -> CommandResult<()> {
-    state.with(|db| sales::void_invoice(db, &id))
+    state.with(|db| documents::void_invoice(db, &id))
 }
 
 #[tauri::command(async)]
@@ -1184,12 +1188,12 @@ pub fn account_money(
     state: State<'_, AppState>,
     account_id: String,
 ) -> CommandResult<Vec<AccountMoney>> {
-    state.with(|db| sales::account_money(db.conn(), &account_id))
+    state.with(|db| documents::account_money(db.conn(), &account_id))
 }
 
 #[tauri::command(async)]
 pub fn sequences(state: State<'_, AppState>) -> CommandResult<Vec<Sequence>> {
-    state.with(|db| sales::sequences(db.conn()))
+    state.with(|db| documents::sequences(db.conn()))
 }
 
 #[tauri::command(async)]
@@ -1200,12 +1204,12 @@ pub fn sequence_set(
     yearly: Option<bool>,
     next: Option<i64>,
 ) -> CommandResult<Vec<Sequence>> {
-    state.with(|db| sales::set_sequence(db, kind, prefix.as_deref(), yearly, next))
+    state.with(|db| documents::set_sequence(db, kind, prefix.as_deref(), yearly, next))
 }
 
 #[tauri::command(async)]
 pub fn company_profile(state: State<'_, AppState>) -> CommandResult<CompanyProfile> {
-    state.with(|db| sales::company(db.conn()))
+    state.with(|db| documents::company(db.conn()))
 }
 
 #[tauri::command(async)]
@@ -1213,7 +1217,7 @@ pub fn company_profile_set(
     state: State<'_, AppState>,
     profile: CompanyProfile,
 ) -> CommandResult<CompanyProfile> {
-    state.with(|db| sales::set_company(db, &profile))
+    state.with(|db| documents::set_company(db, &profile))
 }
 
 /// Writes the quote, invoice or credit note as a PDF file.

@@ -6,7 +6,7 @@ mod error;
 mod marketing;
 mod state;
 
-use rapport_core::backup::AutoReason;
+use rapport_core::data::backup::AutoReason;
 use tauri::Manager;
 
 pub use error::CommandError;
@@ -15,12 +15,12 @@ pub fn run() {
     // --db, else $RAPPORT_DB, else the file opened last in the app, else the default file.
     let db_path = state::db_path_from_args(std::env::args().skip(1))
         .or_else(|| {
-            std::env::var_os(rapport_core::paths::DB_ENV)
+            std::env::var_os(rapport_core::kernel::paths::DB_ENV)
                 .filter(|p| !p.is_empty())
                 .map(std::path::PathBuf::from)
         })
-        .or_else(rapport_core::paths::last_opened)
-        .unwrap_or_else(rapport_core::paths::default_db_path);
+        .or_else(rapport_core::kernel::paths::last_opened)
+        .unwrap_or_else(rapport_core::kernel::paths::default_db_path);
     let state = state::AppState::open(db_path.clone());
 
     let mut builder = tauri::Builder::default();
@@ -248,8 +248,8 @@ pub fn run() {
                 loop {
                     let _ = state.with(|db| {
                         let now = chrono::Utc::now();
-                        rapport_core::agreements::generate(db, now)?;
-                        rapport_core::tickets::record_breaches(db, now)
+                        rapport_core::service::agreements::generate(db, now)?;
+                        rapport_core::service::tickets::record_breaches(db, now)
                     });
                     std::thread::sleep(std::time::Duration::from_secs(600));
                 }

@@ -4,16 +4,20 @@
 use std::sync::Mutex;
 
 use chrono::Utc;
-use rapport_core::campaigns::{self, Campaign, CampaignInput, CampaignMember, Effectiveness};
-use rapport_core::mailer::{self, SmtpSettings, SmtpStatus};
-use rapport_core::outbox::{self, OutboxCounts, OutboxMessage, OutboxQuery, WorkReport};
-use rapport_core::promotions::{self, Promotion, PromotionInput, PromotionPreview};
-use rapport_core::segments::{
+use rapport_core::kernel::time::today;
+use rapport_core::marketing::campaigns::{
+    self, Campaign, CampaignInput, CampaignMember, Effectiveness,
+};
+use rapport_core::marketing::mailer::{self, SmtpSettings, SmtpStatus};
+use rapport_core::marketing::outbox::{self, OutboxCounts, OutboxMessage, OutboxQuery, WorkReport};
+use rapport_core::marketing::promotions::{self, Promotion, PromotionInput, PromotionPreview};
+use rapport_core::marketing::segments::{
     self, Segment, SegmentEntity, SegmentField, SegmentFilter, SegmentInput, SegmentMembers,
 };
-use rapport_core::sequences::{self, EnrolReport, Enrolment, Sequence, SequenceInput};
-use rapport_core::templates::{self, EmailTemplate, EmailTemplateInput, MergeField, RenderedEmail};
-use rapport_core::time::today;
+use rapport_core::marketing::sequences::{self, EnrolReport, Enrolment, Sequence, SequenceInput};
+use rapport_core::marketing::templates::{
+    self, EmailTemplate, EmailTemplateInput, MergeField, RenderedEmail,
+};
 use tauri::State;
 
 use crate::error::CommandResult;

@@ -47,7 +47,7 @@ impl AppState {
     pub fn open(path: PathBuf) -> AppState {
         AppState {
             open: Mutex::new(Open::at(path)),
-            memory: Some(rapport_core::paths::last_opened_file()),
+            memory: Some(rapport_core::kernel::paths::last_opened_file()),
             import_done: AtomicU64::new(0),
             import_total: AtomicU64::new(0),
             import_cancel: AtomicBool::new(false),
@@ -75,7 +75,7 @@ impl AppState {
     }
 
     /// Runs `f` with the database, in this process's turn on the file (see
-    /// `rapport_core::owner`: a `rapport` command working on the same file waits until `f` is
+    /// `rapport_core::store::owner`: a `rapport` command working on the same file waits until `f` is
     /// done, and `f` waits up to the busy timeout for a running command), mapping the core
     /// error to the UI's shape.
     pub fn with<T>(&self, f: impl FnOnce(&mut Db) -> rapport_core::Result<T>) -> CommandResult<T> {
@@ -90,7 +90,7 @@ impl AppState {
     /// Takes an automatic backup when due and prunes old ones; a file that did not open has
     /// nothing to back up. It reads through a connection of its own (WAL lets it run beside
     /// writes), so the window's commands never wait for a backup of a large file.
-    pub fn auto_backup(&self, reason: rapport_core::backup::AutoReason) -> CommandResult<()> {
+    pub fn auto_backup(&self, reason: rapport_core::data::backup::AutoReason) -> CommandResult<()> {
         let path = {
             let open = self.lock();
             if let Err(e) = &open.db {
@@ -99,7 +99,7 @@ impl AppState {
             open.path.clone()
         };
         Db::open(&path)
-            .and_then(|db| rapport_core::backup::auto(&db, reason, chrono::Utc::now()))
+            .and_then(|db| rapport_core::data::backup::auto(&db, reason, chrono::Utc::now()))
             .map(|_| ())
             .map_err(CommandError::from)
     }
@@ -116,7 +116,7 @@ impl AppState {
             return;
         }
         // Recorded beside the file: from now on writes are refused with the damage named.
-        let found = match rapport_core::health::quick_check(&path) {
+        let found = match rapport_core::store::health::quick_check(&path) {
             Ok(problems) if problems.is_empty() => None,
             Ok(problems) => Some(format!(
                 "SQLite's check of {} found problems: {}. Restore a backup (Data, Backups) before the damage spreads.",
@@ -173,7 +173,7 @@ impl AppState {
             return Err(e.clone());
         }
         if let Some(memory) = &self.memory {
-            rapport_core::paths::remember_opened(memory, &next.path);
+            rapport_core::kernel::paths::remember_opened(memory, &next.path);
         }
         *self.lock() = next;
         *self.health.lock().unwrap_or_else(|p| p.into_inner()) = None;
@@ -199,7 +199,7 @@ impl AppState {
     /// backup, or moved aside when damaged), then opens it again. Refused (`file_in_use`,
     /// naming the program) while another Rapport program has the file open; the current file
     /// is then opened again as it was.
-    pub fn restore(&self, from: &Path) -> CommandResult<rapport_core::backup::RestoreReport> {
+    pub fn restore(&self, from: &Path) -> CommandResult<rapport_core::data::backup::RestoreReport> {
         let mut open = self.lock();
         let path = open.path.clone();
         // The connection must be closed before the file is replaced.
@@ -208,8 +208,11 @@ impl AppState {
         )));
         // The window's own background work (a backup, the mail worker's database part) may
         // hold the file for a moment; other programs are not waited for.
-        let report =
-            rapport_core::backup::restore_waiting(&path, from, rapport_core::db::BUSY_TIMEOUT);
+        let report = rapport_core::data::backup::restore_waiting(
+            &path,
+            from,
+            rapport_core::store::db::BUSY_TIMEOUT,
+        );
         *open = Open::at(path);
         report.map_err(CommandError::from)
     }
@@ -287,9 +290,9 @@ mod tests {
     fn add(state: &AppState, last: &str) {
         state
             .with(|db| {
-                rapport_core::contacts::create(
+                rapport_core::people::contacts::create(
                     db,
-                    &rapport_core::contacts::ContactInput {
+                    &rapport_core::people::contacts::ContactInput {
                         last_name: last.into(),
                         ..Default::default()
                     },
@@ -375,7 +378,7 @@ mod tests {
         let s = state(path);
         add(&s, "Before");
         let backup = dir.path().join("saved.db");
-        s.with(|db| rapport_core::backup::backup(db, &backup))
+        s.with(|db| rapport_core::data::backup::backup(db, &backup))
             .unwrap_or_else(|e| panic!("{}", e.message));
         add(&s, "After");
         assert_eq!(people(&s), 2);
@@ -396,7 +399,7 @@ mod tests {
         let s = state(path.clone());
         add(&s, "Before");
         let backup = dir.path().join("saved.db");
-        s.with(|db| rapport_core::backup::backup(db, &backup))
+        s.with(|db| rapport_core::data::backup::backup(db, &backup))
             .unwrap_or_else(|e| panic!("{}", e.message));
         add(&s, "After");
         // A background task (the mail worker, a backup) has its own connection open a moment.

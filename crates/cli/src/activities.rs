@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use rapport_core::activities::{
+use rapport_core::activities::activity::{
     self, Activity, ActivityChannel, ActivityInput, ActivityKind, ActivityQuery, CallOutcome,
     Direction, RecordRef, Scope,
 };
-use rapport_core::ics::{self, IcsQuery};
-use rapport_core::{Db, Error, reminders, time};
+use rapport_core::data::ics::{self, IcsQuery};
+use rapport_core::{Db, Error, activities::reminders, kernel::time};
 
 use crate::{Format, emit, output};
 
@@ -298,7 +298,7 @@ pub fn run(db: &mut Db, cmd: ActivitiesCmd) -> rapport_core::Result<()> {
                 }),
                 _ => None,
             };
-            let logged = activities::log_with_follow_up(db, &first, follow.as_ref(), tz)
+            let logged = activity::log_with_follow_up(db, &first, follow.as_ref(), tz)
                 .map_err(cli_fields)?;
             emit(a.format, &logged, || {
                 output::line(&logged.activity.id)?;
@@ -340,27 +340,27 @@ pub fn run(db: &mut Db, cmd: ActivitiesCmd) -> rapport_core::Result<()> {
                 limit: Some(l.limit),
                 before: None,
             };
-            let items = activities::list(db.conn(), &query)?;
+            let items = activity::list(db.conn(), &query)?;
             emit(l.format, &items, || table(&items))
         }
         ActivitiesCmd::Get { id, format } => {
-            let a = activities::get(db.conn(), &id)?;
+            let a = activity::get(db.conn(), &id)?;
             emit(format, &a, || table(std::slice::from_ref(&a)))
         }
         ActivitiesCmd::Done { id, format } => {
-            let done = activities::complete(db, &id)?;
+            let done = activity::complete(db, &id)?;
             emit(format, &done, || match &done.next {
                 Some(next) => output::line(&next.id),
                 None => Ok(()),
             })
         }
-        ActivitiesCmd::Reopen { id } => activities::reopen(db, &id).map(|_| ()),
+        ActivitiesCmd::Reopen { id } => activity::reopen(db, &id).map(|_| ()),
         ActivitiesCmd::Reschedule { id, to, future } => {
-            activities::reschedule(db, &id, &to, scope(future), tz)
+            activity::reschedule(db, &id, &to, scope(future), tz)
                 .map_err(|e| rename(e, "starts_at", "--to"))?;
             Ok(())
         }
-        ActivitiesCmd::Delete { id, future } => activities::delete(db, &id, scope(future)),
+        ActivitiesCmd::Delete { id, future } => activity::delete(db, &id, scope(future)),
     }
 }
 
@@ -443,7 +443,7 @@ fn table(items: &[Activity]) -> rapport_core::Result<()> {
 }
 
 pub fn agenda(db: &Db, days: u32, format: Format) -> rapport_core::Result<()> {
-    let agenda = activities::agenda(db.conn(), chrono::Utc::now(), time::local_zone(), days)?;
+    let agenda = activity::agenda(db.conn(), chrono::Utc::now(), time::local_zone(), days)?;
     emit(format, &agenda, || {
         let mut rows: Vec<Activity> = Vec::new();
         let mut text = String::new();
@@ -487,7 +487,7 @@ pub fn reminders_list(db: &Db, format: Format) -> rapport_core::Result<()> {
 pub fn export(db: &Db, cmd: ExportCmd) -> rapport_core::Result<()> {
     match cmd {
         ExportCmd::Json { out, format } => {
-            let report = rapport_core::archive::export(db, &out)?;
+            let report = rapport_core::data::archive::export(db, &out)?;
             emit(format, &report, || {
                 let rows: u64 = report.tables.iter().map(|(_, n)| n).sum();
                 output::line(&format!(
@@ -502,7 +502,7 @@ pub fn export(db: &Db, cmd: ExportCmd) -> rapport_core::Result<()> {
             out,
             format,
         } => {
-            let which = rapport_core::export::ExportEntity::parse(&entity).ok_or_else(|| {
+            let which = rapport_core::data::export::ExportEntity::parse(&entity).ok_or_else(|| {
                 Error::invalid(
                     "--entity",
                     format!(
@@ -510,7 +510,7 @@ pub fn export(db: &Db, cmd: ExportCmd) -> rapport_core::Result<()> {
                     ),
                 )
             })?;
-            let report = rapport_core::export::csv(db.conn(), which, &out)?;
+            let report = rapport_core::data::export::csv(db.conn(), which, &out)?;
             emit(format, &report, || {
                 output::line(&format!("{}: {} rows", report.path, report.rows))
             })
@@ -522,12 +522,12 @@ pub fn export(db: &Db, cmd: ExportCmd) -> rapport_core::Result<()> {
             format,
         } => {
             let version = if version == "3.0" {
-                rapport_core::vcard::VcardVersion::V3
+                rapport_core::data::vcard::VcardVersion::V3
             } else {
-                rapport_core::vcard::VcardVersion::V4
+                rapport_core::data::vcard::VcardVersion::V4
             };
             let ids = (!contacts.is_empty()).then_some(contacts.as_slice());
-            let report = rapport_core::vcard::export(db.conn(), &out, version, ids)?;
+            let report = rapport_core::data::vcard::export(db.conn(), &out, version, ids)?;
             emit(format, &report, || {
                 output::line(&format!("{}: {} cards", report.path, report.cards))
             })

@@ -1,7 +1,7 @@
 //! `rapport report`, `rapport dashboard` and `rapport churn`: the analytics, headless.
 
 use clap::{Args, ValueEnum};
-use rapport_core::analytics::{self, Scope};
+use rapport_core::insight::analytics::{self, Scope};
 use rapport_core::{Db, Result};
 
 use crate::{Format, emit, output};
@@ -35,7 +35,7 @@ impl ScopeArgs {
             owner_id: crate::owner_id(db.conn(), &self.owner)?.flatten(),
             currency: self.currency.clone(),
         }
-        .resolve(rapport_core::time::today())
+        .resolve(rapport_core::kernel::time::today())
     }
 }
 
@@ -60,7 +60,12 @@ pub struct ReportArgs {
 
 pub fn run_report(db: &mut Db, a: ReportArgs) -> Result<()> {
     let scope = a.scope.scope(db)?;
-    let report = analytics::report(db.conn(), &a.name, &scope, rapport_core::time::today())?;
+    let report = analytics::report(
+        db.conn(),
+        &a.name,
+        &scope,
+        rapport_core::kernel::time::today(),
+    )?;
     match a.format {
         ReportFormat::Json => output::json(&report),
         ReportFormat::Csv => output::line(analytics::to_csv(&report)?.trim_end()),
@@ -89,7 +94,7 @@ pub struct DashboardArgs {
 
 pub fn run_dashboard(db: &mut Db, a: DashboardArgs) -> Result<()> {
     let scope = a.scope.scope(db)?;
-    let today = rapport_core::time::today();
+    let today = rapport_core::kernel::time::today();
     if let Some(key) = &a.records {
         let records = analytics::records(db.conn(), key, &scope, today)?;
         let currency = scope
@@ -105,7 +110,7 @@ pub fn run_dashboard(db: &mut Db, a: DashboardArgs) -> Result<()> {
                         r.label.clone(),
                         r.amount_minor
                             .map(|amount_minor| {
-                                output::money(&rapport_core::money::Money {
+                                output::money(&rapport_core::kernel::money::Money {
                                     amount_minor,
                                     currency: currency.clone(),
                                 })
@@ -129,7 +134,7 @@ pub fn run_dashboard(db: &mut Db, a: DashboardArgs) -> Result<()> {
                     (None, _) => "-".to_owned(),
                     (Some(v), analytics::Unit::Percent) => format!("{:.2} %", v as f64 / 100.0),
                     (Some(v), analytics::Unit::Money) => {
-                        output::money(&rapport_core::money::Money {
+                        output::money(&rapport_core::kernel::money::Money {
                             amount_minor: v,
                             currency: d.currency.clone(),
                         })
@@ -156,7 +161,7 @@ pub struct ChurnArgs {
 }
 
 pub fn run_churn(db: &mut Db, a: ChurnArgs) -> Result<()> {
-    let today = rapport_core::time::today();
+    let today = rapport_core::kernel::time::today();
     let risks = match &a.account {
         Some(id) => vec![analytics::churn_of(db.conn(), id, today)?],
         None => analytics::churn(db.conn(), today, a.top)?,

@@ -1,10 +1,10 @@
 //! `rapport campaigns`: marketing campaigns, their members and what they brought in.
 
 use clap::{Args, Subcommand, ValueEnum};
-use rapport_core::campaigns::{
+use rapport_core::kernel::money::{Money, format_plain};
+use rapport_core::marketing::campaigns::{
     self, Campaign, CampaignInput, CampaignKind, CampaignStatus, MemberStatus,
 };
-use rapport_core::money::{Money, format_plain};
 use rapport_core::{Db, Result};
 
 use crate::{Format, emit, output};

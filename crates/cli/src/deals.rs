@@ -1,12 +1,12 @@
 //! `rapport deals ...`, `rapport pipeline`, `rapport pipelines ...` and `rapport forecast`.
 
 use clap::{Args, Subcommand, ValueEnum};
-use rapport_core::money::MoneyInput;
-use rapport_core::opportunities::{
+use rapport_core::kernel::money::MoneyInput;
+use rapport_core::sales::opportunities::{
     self, BoardQuery, DealContact, DealFilters, DealStatus, ForecastQuery, MoveInput,
     OpportunityInput, OpportunityQuery, OpportunitySort,
 };
-use rapport_core::pipelines::{self, StageInput};
+use rapport_core::sales::pipelines::{self, StageInput};
 use rapport_core::{Db, Error};
 
 use crate::{Format, emit, output};
@@ -328,7 +328,7 @@ fn table(items: &[opportunities::OpportunitySummary]) -> rapport_core::Result<()
     )
 }
 
-fn monies(list: &[rapport_core::money::Money]) -> String {
+fn monies(list: &[rapport_core::kernel::money::Money]) -> String {
     list.iter()
         .map(output::money)
         .collect::<Vec<_>>()
@@ -491,8 +491,10 @@ pub fn forecast(
     ahead: u32,
     format: Format,
 ) -> rapport_core::Result<()> {
-    let today =
-        rapport_core::time::local_date(rapport_core::time::local_zone(), chrono::Utc::now());
+    let today = rapport_core::kernel::time::local_date(
+        rapport_core::kernel::time::local_zone(),
+        chrono::Utc::now(),
+    );
     let f = opportunities::forecast(
         db.conn(),
         &ForecastQuery {

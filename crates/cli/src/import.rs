@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
-use rapport_core::import::{self, Dedup, ImportEntity, ImportOptions};
+use rapport_core::data::import::{self, Dedup, ImportEntity, ImportOptions};
 use rapport_core::{Db, Error};
 
 use crate::{Format, emit, output};
@@ -85,7 +85,7 @@ pub fn run(db: &mut Db, cmd: ImportCmd) -> rapport_core::Result<()> {
                     format!("{} does not exist or is not a file", file.display()),
                 ));
             }
-            let report = rapport_core::archive::import(db, &file)?;
+            let report = rapport_core::data::archive::import(db, &file)?;
             return emit(format, &report, || {
                 let rows: u64 = report.tables.iter().map(|(_, n)| n).sum();
                 output::line(&format!("{}: {rows} rows loaded", report.path))

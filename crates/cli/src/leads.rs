@@ -3,15 +3,15 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use rapport_core::calllists::{
+use rapport_core::kernel::money::MoneyInput;
+use rapport_core::records::list::CommonFilters;
+use rapport_core::sales::calllists::{
     self, CallInput, CallListImport, CallListInput, CallResult, EntryQuery, EntryStatus,
 };
-use rapport_core::leads::{
+use rapport_core::sales::leads::{
     self, ConvertInput, LeadInput, LeadQuery, LeadRating, LeadSort, LeadStatus,
 };
-use rapport_core::list::CommonFilters;
-use rapport_core::money::MoneyInput;
-use rapport_core::opportunities::OpportunityInput;
+use rapport_core::sales::opportunities::OpportunityInput;
 use rapport_core::{Db, Error};
 use serde::Serialize;
 
@@ -273,7 +273,7 @@ impl LeadFields {
     }
 }
 
-fn money(m: &Option<rapport_core::money::Money>) -> String {
+fn money(m: &Option<rapport_core::kernel::money::Money>) -> String {
     m.as_ref().map(output::money).unwrap_or_default()
 }
 
@@ -412,8 +412,9 @@ pub fn run(db: &mut Db, cmd: LeadsCmd) -> rapport_core::Result<()> {
             let opportunity = match opportunity {
                 Some(mut o) => {
                     if let Some(stage) = &o.stage_id {
-                        let pipeline = rapport_core::pipelines::find(db.conn(), None)?;
-                        o.stage_id = Some(rapport_core::pipelines::stage(&pipeline, stage)?.id);
+                        let pipeline = rapport_core::sales::pipelines::find(db.conn(), None)?;
+                        o.stage_id =
+                            Some(rapport_core::sales::pipelines::stage(&pipeline, stage)?.id);
                     }
                     Some(o)
                 }
@@ -581,8 +582,11 @@ fn parse_map(
     headers: &[String],
     pairs: &[String],
 ) -> rapport_core::Result<Vec<Option<String>>> {
-    let mut mapping =
-        rapport_core::import::guess(conn, rapport_core::import::ImportEntity::CallList, headers)?;
+    let mut mapping = rapport_core::data::import::guess(
+        conn,
+        rapport_core::data::import::ImportEntity::CallList,
+        headers,
+    )?;
     for pair in pairs {
         let Some((header, field)) = pair.split_once('=') else {
             return Err(Error::invalid(
@@ -630,7 +634,7 @@ pub fn run_calllists(db: &mut Db, cmd: CallListsCmd) -> rapport_core::Result<()>
                 })?),
                 None => script,
             };
-            let table = rapport_core::import::read_file(&file)?;
+            let table = rapport_core::data::import::read_file(&file)?;
             let mapping = parse_map(db.conn(), &table.headers, &map)?;
             let report = calllists::import(
                 db,
@@ -795,7 +799,7 @@ pub fn run_calllists(db: &mut Db, cmd: CallListsCmd) -> rapport_core::Result<()>
                     note,
                     callback_at: at,
                 },
-                rapport_core::time::local_zone(),
+                rapport_core::kernel::time::local_zone(),
             )?;
             emit(format, &called, || match &called.lead_id {
                 Some(lead) => output::line(&format!("promoted to lead {lead}")),

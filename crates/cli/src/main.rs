@@ -8,17 +8,21 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use rapport_core::accounts::{self, AccountInput, AccountQuery, AccountSort, AccountType, Address};
-use rapport_core::backup;
-use rapport_core::bulk::{self, BulkAction};
-use rapport_core::contacts::{
+use rapport_core::data::backup;
+use rapport_core::data::bulk::{self, BulkAction};
+use rapport_core::kernel::money::MoneyInput;
+use rapport_core::people::accounts::{
+    self, AccountInput, AccountQuery, AccountSort, AccountType, Address,
+};
+use rapport_core::people::contacts::{
     self, Channel, ContactInput, ContactQuery, ContactSort, EmailEntry, MergeChoices, MergeSide,
     PhoneEntry,
 };
-use rapport_core::fields::{self, CustomFieldInput, FieldKind};
-use rapport_core::list::{CommonFilters, CustomFilter, Page, SortDirection};
-use rapport_core::money::MoneyInput;
-use rapport_core::{Db, Error, changelog, duplicates, team, views};
+use rapport_core::records::fields::{self, CustomFieldInput, FieldKind};
+use rapport_core::records::list::{CommonFilters, CustomFilter, Page, SortDirection};
+use rapport_core::{
+    Db, Error, people::duplicates, records::team, records::views, store::changelog,
+};
 use serde::Serialize;
 
 mod activities;
@@ -793,7 +797,7 @@ fn apply_custom(
     conn: &rapport_core::Connection,
     entity: &str,
     pairs: &[String],
-    custom: &mut rapport_core::fields::CustomValues,
+    custom: &mut rapport_core::records::fields::CustomValues,
 ) -> rapport_core::Result<()> {
     for pair in pairs {
         let (field, value) = field_pair(conn, entity, "--field", pair)?;
@@ -1058,19 +1062,19 @@ fn main() -> ExitCode {
     let db_path = cli
         .db
         .clone()
-        .unwrap_or_else(rapport_core::paths::default_db_path);
+        .unwrap_or_else(rapport_core::kernel::paths::default_db_path);
     // Only `init` makes a data file of an empty one; a read never creates one.
     let empty = std::fs::metadata(&db_path).is_ok_and(|m| m.is_file() && m.len() == 0);
     if !matches!(
         cli.command,
         Command::Init | Command::Check | Command::Restore { .. }
     ) && (empty || (reads_only(&matches) && !db_path.exists()))
-        && let Err(err) = rapport_core::health::existing(&db_path)
+        && let Err(err) = rapport_core::store::health::existing(&db_path)
     {
         return output::failure(&err);
     }
     if let Command::Check = cli.command {
-        return match rapport_core::health::check(&db_path) {
+        return match rapport_core::store::health::check(&db_path) {
             Ok(()) => match output::line(&format!("{}: healthy", db_path.display())) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => output::failure(&err),
@@ -1097,7 +1101,7 @@ fn main() -> ExitCode {
             Err(err) => output::failure(&err),
         };
     }
-    // The command runs in this process's turn on the file (see rapport_core::owner): the
+    // The command runs in this process's turn on the file (see rapport_core::store::owner): the
     // desktop app, with the same file open, waits for it, and it waits for the app. Sending
     // mail takes its turns around the database work only, never while talking to the server.
     let sends_mail = matches!(
@@ -1180,7 +1184,7 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
                 BulkAction::Delete
             } else if let Some(list) = &add_to_list {
                 BulkAction::AddToList {
-                    segment_id: rapport_core::segments::find(db.conn(), list)?.id,
+                    segment_id: rapport_core::marketing::segments::find(db.conn(), list)?.id,
                 }
             } else if !add_tags.is_empty() {
                 BulkAction::AddTags { tags: add_tags }

@@ -5,15 +5,15 @@ use std::io::Read;
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
-use rapport_core::mailer::{self, SmtpSecurity, SmtpSettings};
-use rapport_core::outbox::{self, OutboxQuery, OutboxStatus};
-use rapport_core::promotions::{self, PromotionInput};
-use rapport_core::segments::{
+use rapport_core::marketing::mailer::{self, SmtpSecurity, SmtpSettings};
+use rapport_core::marketing::outbox::{self, OutboxQuery, OutboxStatus};
+use rapport_core::marketing::promotions::{self, PromotionInput};
+use rapport_core::marketing::segments::{
     self, ConditionOp, SegmentCondition, SegmentEntity, SegmentFilter, SegmentInput, SegmentKind,
     SegmentMatch,
 };
-use rapport_core::sequences::{self, SequenceInput, SequenceStatus, StepInput};
-use rapport_core::templates::{self, EmailTemplateInput};
+use rapport_core::marketing::sequences::{self, SequenceInput, SequenceStatus, StepInput};
+use rapport_core::marketing::templates::{self, EmailTemplateInput};
 use rapport_core::{Db, Error, Result};
 
 use crate::{Format, emit, output};
@@ -53,7 +53,7 @@ impl Today {
     /// The day to send as of: never after today, or steps due later would go now.
     fn sending_day(&self) -> Result<NaiveDate> {
         let day = self.day()?;
-        let real = rapport_core::time::today();
+        let real = rapport_core::kernel::time::today();
         if day > real {
             return Err(Error::invalid(
                 "--today",
@@ -67,7 +67,7 @@ impl Today {
 
     fn day(&self) -> Result<NaiveDate> {
         match &self.today {
-            None => Ok(rapport_core::time::today()),
+            None => Ok(rapport_core::kernel::time::today()),
             Some(d) => NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
                 Error::invalid("--today", format!("\"{d}\" is not a day (YYYY-MM-DD)"))
             }),
@@ -200,7 +200,7 @@ fn condition(text: &str) -> Result<SegmentCondition> {
 }
 
 pub fn run_segments(db: &mut Db, cmd: SegmentsCmd) -> Result<()> {
-    let today = rapport_core::time::today();
+    let today = rapport_core::kernel::time::today();
     match cmd {
         SegmentsCmd::Add {
             name,
@@ -336,7 +336,7 @@ pub fn run_segments(db: &mut Db, cmd: SegmentsCmd) -> Result<()> {
         }
         SegmentsCmd::ToCampaign { segment, campaign } => {
             let s = segments::find(db.conn(), &segment)?;
-            let c = rapport_core::campaigns::find(db.conn(), &campaign)?;
+            let c = rapport_core::marketing::campaigns::find(db.conn(), &campaign)?;
             output::line(&segments::add_to_campaign(db, &s.id, &c.id, today)?.to_string())
         }
         SegmentsCmd::Delete { segment } => {
@@ -582,7 +582,7 @@ pub enum SequencesCmd {
     },
 }
 
-fn sequence_input(s: &rapport_core::sequences::Sequence) -> SequenceInput {
+fn sequence_input(s: &rapport_core::marketing::sequences::Sequence) -> SequenceInput {
     SequenceInput {
         name: s.name.clone(),
         status: Some(s.status),
@@ -811,7 +811,7 @@ pub enum PromotionsCmd {
 }
 
 pub fn run_promotions(db: &mut Db, cmd: PromotionsCmd) -> Result<()> {
-    let today = rapport_core::time::today();
+    let today = rapport_core::kernel::time::today();
     let input = |name: String, a: PromotionArgs| PromotionInput {
         name,
         template: a.template,

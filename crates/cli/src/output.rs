@@ -63,8 +63,12 @@ pub fn line(text: &str) -> rapport_core::Result<()> {
 }
 
 /// Money for people: `1234.50 EUR`.
-pub fn money(m: &rapport_core::money::Money) -> String {
-    format!("{} {}", rapport_core::money::format_plain(m), m.currency)
+pub fn money(m: &rapport_core::kernel::money::Money) -> String {
+    format!(
+        "{} {}",
+        rapport_core::kernel::money::format_plain(m),
+        m.currency
+    )
 }
 
 pub fn json<T: Serialize>(value: &T) -> rapport_core::Result<()> {

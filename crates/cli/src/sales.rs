@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use rapport_core::money::Money;
-use rapport_core::products::{self, ProductInput};
-use rapport_core::sales::{
+use rapport_core::kernel::money::Money;
+use rapport_core::sales::documents::{
     self, CompanyProfile, Document, DocumentKind, DocumentQuery, DocumentStatus, DocumentSummary,
     LineInput, PartInput, PaymentInput, QuoteInput,
 };
+use rapport_core::sales::products::{self, ProductInput};
 use rapport_core::{Db, Error};
 
 use crate::{Format, emit, output};
@@ -102,7 +102,7 @@ pub fn run_products(db: &mut Db, cmd: ProductsCmd) -> rapport_core::Result<()> {
                 name: p.name.clone(),
                 description: p.description.clone(),
                 unit: p.unit.clone(),
-                unit_price: rapport_core::money::format_plain(&p.unit_price),
+                unit_price: rapport_core::kernel::money::format_plain(&p.unit_price),
                 currency: p.unit_price.currency.clone(),
                 tax_rate: format!("{}.{:02}", p.tax_rate_bp / 100, p.tax_rate_bp % 100),
                 active: Some(p.active),
@@ -377,7 +377,7 @@ fn list(db: &Db, kind: DocumentKind, args: ListArgs) -> rapport_core::Result<()>
         })?),
         None => None,
     };
-    let items = sales::list(
+    let items = documents::list(
         db.conn(),
         &DocumentQuery {
             kind: Some(kind),
@@ -416,7 +416,7 @@ fn table(items: &[DocumentSummary]) -> rapport_core::Result<()> {
 }
 
 fn show(db: &Db, args: GetArgs) -> rapport_core::Result<()> {
-    let doc = sales::get(db.conn(), &sales::find(db.conn(), &args.id)?)?;
+    let doc = documents::get(db.conn(), &documents::find(db.conn(), &args.id)?)?;
     emit(args.format, &doc, || print_document(&doc))
 }
 
@@ -443,7 +443,7 @@ fn print_document(doc: &Document) -> rapport_core::Result<()> {
             vec![
                 (l.position + 1).to_string(),
                 l.description.clone(),
-                sales::format_quantity(l.quantity_milli),
+                documents::format_quantity(l.quantity_milli),
                 amount(l.unit_price_minor, &doc.currency),
                 format!("{}", l.discount_bp as f64 / 100.0),
                 format!("{}", l.tax_rate_bp as f64 / 100.0),
@@ -465,26 +465,26 @@ fn print_document(doc: &Document) -> rapport_core::Result<()> {
 }
 
 fn id_of(db: &Db, key: &str) -> rapport_core::Result<String> {
-    sales::find(db.conn(), key)
+    documents::find(db.conn(), key)
 }
 
 pub fn run_quotes(db: &mut Db, cmd: QuotesCmd) -> rapport_core::Result<()> {
     match cmd {
         QuotesCmd::Create(fields) => {
             let input = fields.input(db, QuoteInput::default())?;
-            let q = sales::create_quote(db, &input)?;
+            let q = documents::create_quote(db, &input)?;
             output::line(&q.id)
         }
         QuotesCmd::Update { id, fields } => {
             let id = id_of(db, &id)?;
             let input = fields.input(db, current_quote(db, &id)?)?;
-            sales::update_quote(db, &id, &input)?;
+            documents::update_quote(db, &id, &input)?;
             Ok(())
         }
         QuotesCmd::Revise { id, fields } => {
             let id = id_of(db, &id)?;
             let input = fields.input(db, current_quote(db, &id)?)?;
-            let q = sales::revise_quote(db, &id, &input)?;
+            let q = documents::revise_quote(db, &id, &input)?;
             output::line(&q.id)
         }
         QuotesCmd::Send { id } => status(db, &id, DocumentStatus::Sent),
@@ -492,7 +492,7 @@ pub fn run_quotes(db: &mut Db, cmd: QuotesCmd) -> rapport_core::Result<()> {
         QuotesCmd::Reject { id } => status(db, &id, DocumentStatus::Rejected),
         QuotesCmd::Order { id, format } => {
             let id = id_of(db, &id)?;
-            let order = sales::order_from_quote(db, &id)?;
+            let order = documents::order_from_quote(db, &id)?;
             emit(format, &order, || output::line(&order.id))
         }
         QuotesCmd::List(args) => list(db, DocumentKind::Quote, args),
@@ -502,13 +502,13 @@ pub fn run_quotes(db: &mut Db, cmd: QuotesCmd) -> rapport_core::Result<()> {
 
 fn status(db: &mut Db, id: &str, status: DocumentStatus) -> rapport_core::Result<()> {
     let id = id_of(db, id)?;
-    sales::set_quote_status(db, &id, status)?;
+    documents::set_quote_status(db, &id, status)?;
     Ok(())
 }
 
 /// A quote's content as input, for an update or revision that changes only some fields.
 fn current_quote(db: &Db, id: &str) -> rapport_core::Result<QuoteInput> {
-    let q = sales::get(db.conn(), id)?;
+    let q = documents::get(db.conn(), id)?;
     Ok(QuoteInput {
         opportunity_id: q.opportunity_id.clone(),
         account_id: q.account_id.clone(),
@@ -522,8 +522,8 @@ fn current_quote(db: &Db, id: &str) -> rapport_core::Result<QuoteInput> {
             .map(|l| LineInput {
                 product: l.product_id.clone(),
                 description: Some(l.description.clone()),
-                quantity: sales::format_quantity(l.quantity_milli),
-                unit_price: Some(rapport_core::money::format_plain(&Money {
+                quantity: documents::format_quantity(l.quantity_milli),
+                unit_price: Some(rapport_core::kernel::money::format_plain(&Money {
                     amount_minor: l.unit_price_minor,
                     currency: q.currency.clone(),
                 })),
@@ -546,7 +546,7 @@ fn current_quote(db: &Db, id: &str) -> rapport_core::Result<QuoteInput> {
 /// The order a document id means: the order itself, or an accepted quote's order (made now
 /// if it has none).
 fn order_of(db: &mut Db, id: &str) -> rapport_core::Result<String> {
-    let doc = sales::get(db.conn(), id)?;
+    let doc = documents::get(db.conn(), id)?;
     if doc.kind != DocumentKind::Quote {
         return Ok(doc.id);
     }
@@ -556,7 +556,7 @@ fn order_of(db: &mut Db, id: &str) -> rapport_core::Result<String> {
         .find(|d| d.kind == DocumentKind::Order && d.status != DocumentStatus::Cancelled)
     {
         Some(order) => Ok(order.id.clone()),
-        None => Ok(sales::order_from_quote(db, id)?.id),
+        None => Ok(documents::order_from_quote(db, id)?.id),
     }
 }
 
@@ -572,19 +572,19 @@ pub fn run_orders(db: &mut Db, cmd: OrdersCmd) -> rapport_core::Result<()> {
             let id = order_of(db, &id_of(db, &id)?)?;
             if !draft {
                 // Refused before the draft is made, so a refusal leaves nothing behind.
-                sales::require_seller(db.conn(), "issuing an invoice")?;
+                documents::require_seller(db.conn(), "issuing an invoice")?;
             }
             let parts: Vec<PartInput> = parts
                 .iter()
                 .map(|p| parse_part(p))
                 .collect::<rapport_core::Result<_>>()?;
-            let mut invoice = sales::invoice_from_order(
+            let mut invoice = documents::invoice_from_order(
                 db,
                 &id,
                 if parts.is_empty() { None } else { Some(&parts) },
             )?;
             if !draft {
-                invoice = sales::issue_invoice(db, &invoice.id, None, terms)?;
+                invoice = documents::issue_invoice(db, &invoice.id, None, terms)?;
             }
             emit(format, &invoice, || output::line(&invoice.id))
         }
@@ -597,7 +597,7 @@ pub fn run_invoices(db: &mut Db, cmd: InvoicesCmd) -> rapport_core::Result<()> {
     match cmd {
         InvoicesCmd::Issue { id, date, terms } => {
             let id = id_of(db, &id)?;
-            let doc = sales::issue_invoice(db, &id, date.as_deref(), terms)?;
+            let doc = documents::issue_invoice(db, &id, date.as_deref(), terms)?;
             output::line(&doc.number.unwrap_or_default())
         }
         InvoicesCmd::Pay {
@@ -609,7 +609,7 @@ pub fn run_invoices(db: &mut Db, cmd: InvoicesCmd) -> rapport_core::Result<()> {
             format,
         } => {
             let id = id_of(db, &id)?;
-            let doc = sales::record_payment(
+            let doc = documents::record_payment(
                 db,
                 &id,
                 &PaymentInput {
@@ -634,7 +634,7 @@ pub fn run_invoices(db: &mut Db, cmd: InvoicesCmd) -> rapport_core::Result<()> {
                 .iter()
                 .map(|p| parse_part(p))
                 .collect::<rapport_core::Result<_>>()?;
-            let note = sales::credit_note(
+            let note = documents::credit_note(
                 db,
                 &id,
                 if parts.is_empty() { None } else { Some(&parts) },
@@ -644,11 +644,11 @@ pub fn run_invoices(db: &mut Db, cmd: InvoicesCmd) -> rapport_core::Result<()> {
         }
         InvoicesCmd::Void { id } => {
             let id = id_of(db, &id)?;
-            sales::void_invoice(db, &id)
+            documents::void_invoice(db, &id)
         }
         InvoicesCmd::Pdf { id, out, format } => {
             let id = id_of(db, &id)?;
-            let report = rapport_core::pdf::write(db.conn(), &id, &out)?;
+            let report = rapport_core::sales::pdf::write(db.conn(), &id, &out)?;
             emit(format, &report, || {
                 output::line(&format!(
                     "Wrote {} ({} page(s), {} bytes)",
@@ -659,7 +659,7 @@ pub fn run_invoices(db: &mut Db, cmd: InvoicesCmd) -> rapport_core::Result<()> {
         InvoicesCmd::List(args) => list(db, DocumentKind::Invoice, args),
         InvoicesCmd::Get(args) => show(db, args),
         InvoicesCmd::Balance { account_id, format } => {
-            let money = sales::account_money(db.conn(), &account_id)?;
+            let money = documents::account_money(db.conn(), &account_id)?;
             emit(format, &money, || {
                 output::table(
                     &["CURRENCY", "INVOICED", "PAID", "OUTSTANDING", "OVERDUE"],
@@ -708,7 +708,7 @@ pub struct CompanyArgs {
 }
 
 pub fn run_company(db: &mut Db, args: CompanyArgs) -> rapport_core::Result<()> {
-    let mut profile: CompanyProfile = sales::company(db.conn())?;
+    let mut profile: CompanyProfile = documents::company(db.conn())?;
     let unescape = |s: &String| s.replace("\\n", "\n");
     let changed = args.name.is_some()
         || args.address.is_some()
@@ -733,7 +733,7 @@ pub fn run_company(db: &mut Db, args: CompanyArgs) -> rapport_core::Result<()> {
     crate::set(&mut profile.footer, &args.footer);
     crate::set(&mut profile.logo_path, &args.logo);
     if changed {
-        profile = sales::set_company(db, &profile)?;
+        profile = documents::set_company(db, &profile)?;
     }
     emit(args.format, &profile, || output::record(&profile))
 }
@@ -762,9 +762,9 @@ pub fn run_numbering(db: &mut Db, args: NumberingArgs) -> rapport_core::Result<(
             let kind = DocumentKind::parse(k).ok_or_else(|| {
                 Error::invalid("--kind", format!("use one of: {}", DocumentKind::names()))
             })?;
-            sales::set_sequence(db, kind, args.prefix.as_deref(), args.yearly, args.next)?
+            documents::set_sequence(db, kind, args.prefix.as_deref(), args.yearly, args.next)?
         }
-        None => sales::sequences(db.conn())?,
+        None => documents::sequences(db.conn())?,
     };
     emit(args.format, &list, || {
         output::table(

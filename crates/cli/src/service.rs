@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
-use rapport_core::agreements::{self, AgreementInput, OccurrenceStatus};
-use rapport_core::hours::{self, WorkingHours};
-use rapport_core::list::CommonFilters;
-use rapport_core::sla::{self, SlaPolicyInput};
-use rapport_core::tickets::{
+use rapport_core::records::list::CommonFilters;
+use rapport_core::service::agreements::{self, AgreementInput, OccurrenceStatus};
+use rapport_core::service::hours::{self, WorkingHours};
+use rapport_core::service::sla::{self, SlaPolicyInput};
+use rapport_core::service::tickets::{
     self, MessageInput, MessageKind, SlaClock, TicketCategory, TicketChannel, TicketInput,
     TicketPriority, TicketQuery, TicketQueue, TicketSort, TicketStatus, TicketSummary,
 };

@@ -75,7 +75,7 @@ fn is_uuid_v7(id: &str) -> bool {
 fn init_creates_the_database_and_is_idempotent() {
     let s = Sandbox::new();
     let out = s.ok(&["init"]);
-    let newest = rapport_core::db::MIGRATIONS.len();
+    let newest = rapport_core::store::db::MIGRATIONS.len();
     assert!(
         out.contains(&format!("ready (schema version {newest})")),
         "{out}"
@@ -681,7 +681,7 @@ fn a_view_saved_in_the_app_drives_the_command_line_list() {
     {
         let mut db = rapport_core::Db::open(&s.db).unwrap();
         let definition = serde_json::json!({"tags": ["vip"], "sort": "name", "columns": ["name"]});
-        rapport_core::views::save(&mut db, "contacts", "VIPs", &definition).unwrap();
+        rapport_core::records::views::save(&mut db, "contacts", "VIPs", &definition).unwrap();
     }
     let views = s.json(&["views", "--format", "json"]);
     assert_eq!(views[0]["name"], "VIPs");
@@ -2014,9 +2014,9 @@ fn a_damaged_file_is_named_with_its_newest_good_backup_and_takes_no_more_writes(
     {
         let mut db = rapport_core::Db::open(&s.db).unwrap();
         for i in 0..300 {
-            rapport_core::contacts::create(
+            rapport_core::people::contacts::create(
                 &mut db,
-                &rapport_core::contacts::ContactInput {
+                &rapport_core::people::contacts::ContactInput {
                     first_name: format!("Person {i}"),
                     notes: Some("room ".repeat(100)),
                     ..Default::default()

@@ -55,7 +55,7 @@ fn seed(path: &Path, people: usize, marker: &str) {
 
 /// (contacts, the marker found) in a database file, `None` when it cannot be read whole.
 fn contents(path: &Path) -> Option<(i64, String)> {
-    let problems = rapport_core::backup::integrity(path, "integrity_check").ok()?;
+    let problems = rapport_core::data::backup::integrity(path, "integrity_check").ok()?;
     if !problems.is_empty() {
         return None;
     }

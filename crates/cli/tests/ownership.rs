@@ -10,7 +10,7 @@ use std::process::Output;
 
 use assert_cmd::Command;
 use rapport_core::Db;
-use rapport_core::contacts::{self, ContactInput, ContactQuery};
+use rapport_core::people::contacts::{self, ContactInput, ContactQuery};
 
 fn rapport(db: &Path, args: &[&str]) -> Output {
     Command::cargo_bin("rapport")
@@ -144,7 +144,7 @@ fn a_restore_is_refused_while_another_program_has_the_file_open_naming_it() {
     let saved = dir.path().join("saved.db");
     let mut app = Db::open(&path).unwrap();
     add(&mut app, "Kept");
-    rapport_core::backup::backup(&app, &saved).unwrap();
+    rapport_core::data::backup::backup(&app, &saved).unwrap();
     add(&mut app, "Also kept");
 
     let out = rapport(&path, &["restore", saved.to_str().unwrap()]);
@@ -206,7 +206,8 @@ fn a_command_started_during_a_restore_waits_then_says_so() {
     let path = dir.path().join("rapport.db");
     drop(Db::open(&path).unwrap());
     let restoring =
-        rapport_core::owner::Sole::claim(&path, std::time::Duration::ZERO, "restore").unwrap();
+        rapport_core::store::owner::Sole::claim(&path, std::time::Duration::ZERO, "restore")
+            .unwrap();
     let out = rapport(&path, &["contacts", "list"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");

@@ -17,10 +17,10 @@ pub mod sales;
 pub mod service;
 pub mod store;
 
-pub use db::Db;
-pub use error::{Error, ErrorCode, FieldError, Result};
-/// The SQLite connection type, for read-only calls such as `contacts::list(db.conn(), ..)`.
+pub use kernel::error::{Error, ErrorCode, FieldError, Result};
+/// The SQLite connection type, for read-only calls such as `people::contacts::list(db.conn(), ..)`.
 pub use rusqlite::Connection;
+pub use store::db::Db;
 
 /// `f` of each item, worked out on all cores (up to 8 threads), in the items' order.
 pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {

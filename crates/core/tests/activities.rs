@@ -5,12 +5,12 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use rapport_core::activities::{
+use rapport_core::activities::activity::{
     self, ActivityChannel, ActivityInput, ActivityKind, CallOutcome, RecordRef, Scope,
 };
-use rapport_core::contacts::{self, ContactInput, MergeChoices};
-use rapport_core::timeline::{self, TimelineFilter};
-use rapport_core::{Db, changelog, reminders};
+use rapport_core::insight::timeline::{self, TimelineFilter};
+use rapport_core::people::contacts::{self, ContactInput, MergeChoices};
+use rapport_core::{Db, activities::reminders, store::changelog};
 
 fn utc(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
@@ -71,7 +71,7 @@ fn logging_a_call_with_a_follow_up_is_one_save_and_both_show_on_the_timeline() {
         starts_at: Some("2030-01-04T10:00:00Z".into()),
         ..Default::default()
     };
-    let logged = activities::log_with_follow_up(&mut db, &call, Some(&follow), Tz::UTC).unwrap();
+    let logged = activity::log_with_follow_up(&mut db, &call, Some(&follow), Tz::UTC).unwrap();
 
     assert!(logged.activity.done_at.is_some(), "a logged call is done");
     assert!(
@@ -99,9 +99,9 @@ fn logging_a_call_with_a_follow_up_is_one_save_and_both_show_on_the_timeline() {
 
     // Undo takes back the whole save: the call and its follow-up.
     changelog::undo(&mut db, &logged.batch_id).unwrap();
-    let after = activities::list(
+    let after = activity::list(
         db.conn(),
-        &activities::ActivityQuery {
+        &activity::ActivityQuery {
             record: Some(link(&ada)[0].clone()),
             ..Default::default()
         },
@@ -120,7 +120,7 @@ fn a_bad_follow_up_saves_nothing_and_names_both_forms_problems() {
         starts_at: Some("next friday".into()),
         ..Default::default()
     };
-    let err = activities::log_with_follow_up(&mut db, &call, Some(&follow), Tz::UTC).unwrap_err();
+    let err = activity::log_with_follow_up(&mut db, &call, Some(&follow), Tz::UTC).unwrap_err();
     let fields: Vec<&str> = err
         .field_errors()
         .iter()
@@ -138,7 +138,7 @@ fn a_bad_follow_up_saves_nothing_and_names_both_forms_problems() {
 fn links_to_missing_or_unknown_records_are_refused_by_name() {
     let mut db = Db::open_in_memory().unwrap();
     let mut a = input(ActivityKind::Task, "Send brochure", "no-such-id", None);
-    let err = activities::create(&mut db, &a, Tz::UTC).unwrap_err();
+    let err = activity::create(&mut db, &a, Tz::UTC).unwrap_err();
     assert!(
         err.to_string().contains("no contact with id no-such-id"),
         "{err}"
@@ -147,7 +147,7 @@ fn links_to_missing_or_unknown_records_are_refused_by_name() {
         entity: "spaceships".into(),
         id: "x".into(),
     }];
-    let err = activities::create(&mut db, &a, Tz::UTC).unwrap_err();
+    let err = activity::create(&mut db, &a, Tz::UTC).unwrap_err();
     assert!(
         err.to_string()
             .contains("cannot be linked to \"spaceships\""),
@@ -158,9 +158,9 @@ fn links_to_missing_or_unknown_records_are_refused_by_name() {
 #[test]
 fn the_timeline_filters_by_type_and_channel_and_an_account_sees_its_peoples_activities() {
     let mut db = Db::open_in_memory().unwrap();
-    let acme = rapport_core::accounts::create(
+    let acme = rapport_core::people::accounts::create(
         &mut db,
-        &rapport_core::accounts::AccountInput {
+        &rapport_core::people::accounts::AccountInput {
             name: "Acme".into(),
             ..Default::default()
         },
@@ -183,7 +183,7 @@ fn the_timeline_filters_by_type_and_channel_and_an_account_sees_its_peoples_acti
     ] {
         let mut a = input(kind, subject, &ada, Some("2026-05-01T10:00:00Z"));
         a.done = true;
-        activities::create(&mut db, &a, Tz::UTC).unwrap();
+        activity::create(&mut db, &a, Tz::UTC).unwrap();
     }
     let only = |types: &[&str], channels: Vec<ActivityChannel>| -> Vec<String> {
         let filter = TimelineFilter {
@@ -228,7 +228,7 @@ fn the_agenda_sorts_open_items_into_overdue_today_and_the_next_days_in_the_users
         ("Next week", "2026-06-16T09:00"),
         ("Too far", "2026-07-30T09:00"),
     ] {
-        activities::create(
+        activity::create(
             &mut db,
             &input(ActivityKind::Task, subject, &ada, Some(at)),
             ny,
@@ -242,13 +242,12 @@ fn the_agenda_sorts_open_items_into_overdue_today_and_the_next_days_in_the_users
         Some("2026-06-09T10:00"),
     );
     done.done = true;
-    activities::create(&mut db, &done, ny).unwrap();
+    activity::create(&mut db, &done, ny).unwrap();
 
-    let agenda = activities::agenda(db.conn(), now, ny, 7).unwrap();
+    let agenda = activity::agenda(db.conn(), now, ny, 7).unwrap();
     assert_eq!(agenda.today, "2026-06-10");
-    let names = |items: &[activities::Activity]| {
-        items.iter().map(|a| a.subject.clone()).collect::<Vec<_>>()
-    };
+    let names =
+        |items: &[activity::Activity]| items.iter().map(|a| a.subject.clone()).collect::<Vec<_>>();
     assert_eq!(names(&agenda.overdue), ["Overdue proposal"]);
     assert_eq!(agenda.overdue_total, 1);
     assert_eq!(names(&agenda.due_today), ["Late call today"]);
@@ -267,10 +266,10 @@ fn the_agenda_sorts_open_items_into_overdue_today_and_the_next_days_in_the_users
 
     // One click: done, and it leaves the agenda; rescheduled, it moves day.
     let overdue_id = agenda.overdue[0].id.clone();
-    activities::complete(&mut db, &overdue_id).unwrap();
+    activity::complete(&mut db, &overdue_id).unwrap();
     let today_id = agenda.due_today[0].id.clone();
-    activities::reschedule(&mut db, &today_id, "2026-06-12T10:00", Scope::This, ny).unwrap();
-    let agenda = activities::agenda(db.conn(), now, ny, 7).unwrap();
+    activity::reschedule(&mut db, &today_id, "2026-06-12T10:00", Scope::This, ny).unwrap();
+    let agenda = activity::agenda(db.conn(), now, ny, 7).unwrap();
     assert!(agenda.overdue.is_empty());
     assert!(agenda.due_today.is_empty());
     assert_eq!(agenda.upcoming[1].date, "2026-06-12");
@@ -313,13 +312,13 @@ fn completing_an_occurrence_brings_up_the_next_at_the_same_local_time_across_dst
     );
     statement.repeat = Some("FREQ=MONTHLY;BYMONTHDAY=1".into());
     statement.remind_at = Some("2026-02-20T08:30".into());
-    let first = activities::create(&mut db, &statement, paris()).unwrap();
+    let first = activity::create(&mut db, &statement, paris()).unwrap();
     // The start snaps to the rule: the 1st of the next month.
     let series = first.series_id.clone().unwrap();
     assert_eq!(first.repeat_text.as_deref(), Some("Every month on day 1"));
     let mut current = first;
     for _ in 0..3 {
-        let done = activities::complete(&mut db, &current.id).unwrap();
+        let done = activity::complete(&mut db, &current.id).unwrap();
         current = done.next.expect("the next occurrence");
     }
     assert_eq!(
@@ -336,8 +335,8 @@ fn completing_an_occurrence_brings_up_the_next_at_the_same_local_time_across_dst
     let remind = utc(current.remind_at.as_deref().unwrap()).with_timezone(&paris());
     assert_eq!(remind.format("%H:%M").to_string(), "08:30");
     // Completing twice does not create a second next occurrence.
-    activities::complete(&mut db, &current.id).unwrap();
-    let again = activities::complete(&mut db, &current.id).unwrap();
+    activity::complete(&mut db, &current.id).unwrap();
+    let again = activity::complete(&mut db, &current.id).unwrap();
     assert!(again.next.is_none());
     assert_eq!(local_times(&db, &series, paris()).len(), 5);
 }
@@ -353,10 +352,10 @@ fn month_end_rules_land_on_the_last_day_of_each_month() {
         Some("2028-01-31T17:00"),
     );
     close.repeat = Some("FREQ=MONTHLY;BYMONTHDAY=-1".into());
-    let mut current = activities::create(&mut db, &close, Tz::UTC).unwrap();
+    let mut current = activity::create(&mut db, &close, Tz::UTC).unwrap();
     let series = current.series_id.clone().unwrap();
     for _ in 0..3 {
-        current = activities::complete(&mut db, &current.id)
+        current = activity::complete(&mut db, &current.id)
             .unwrap()
             .next
             .unwrap();
@@ -384,17 +383,16 @@ fn editing_this_one_leaves_the_series_and_editing_all_future_splits_it() {
     );
     weekly.repeat = Some("FREQ=WEEKLY;BYDAY=MO".into());
     weekly.duration_minutes = Some(30);
-    let first = activities::create(&mut db, &weekly, paris()).unwrap();
+    let first = activity::create(&mut db, &weekly, paris()).unwrap();
 
     // This one: moved to Tuesday; the next is still on Monday.
     let moved =
-        activities::reschedule(&mut db, &first.id, "2026-09-08T10:00", Scope::This, paris())
-            .unwrap();
-    let next = activities::complete(&mut db, &moved.id)
+        activity::reschedule(&mut db, &first.id, "2026-09-08T10:00", Scope::This, paris()).unwrap();
+    let next = activity::complete(&mut db, &moved.id)
         .unwrap()
         .next
         .unwrap();
-    let local = |a: &activities::Activity| {
+    let local = |a: &activity::Activity| {
         utc(a.starts_at.as_deref().unwrap())
             .with_timezone(&paris())
             .format("%a %d %H:%M")
@@ -406,25 +404,25 @@ fn editing_this_one_leaves_the_series_and_editing_all_future_splits_it() {
     let mut edit = ActivityInput::from(&next);
     edit.subject = "Weekly review".into();
     edit.starts_at = Some("2026-09-14T11:00".into());
-    let edited = activities::update(&mut db, &next.id, &edit, Scope::Future, paris()).unwrap();
+    let edited = activity::update(&mut db, &next.id, &edit, Scope::Future, paris()).unwrap();
     assert_ne!(edited.series_id, first.series_id, "the series was split");
-    let after = activities::complete(&mut db, &edited.id)
+    let after = activity::complete(&mut db, &edited.id)
         .unwrap()
         .next
         .unwrap();
     assert_eq!(after.subject, "Weekly review");
     assert_eq!(local(&after), "Mon 21 11:00");
     assert_eq!(
-        activities::get(db.conn(), &moved.id).unwrap().subject,
+        activity::get(db.conn(), &moved.id).unwrap().subject,
         "Weekly check-in"
     );
 
     // Deleting this one skips to the next; deleting all future stops the series.
     let skipped = after.id;
-    activities::delete(&mut db, &skipped, Scope::This).unwrap();
-    let open = activities::list(
+    activity::delete(&mut db, &skipped, Scope::This).unwrap();
+    let open = activity::list(
         db.conn(),
-        &activities::ActivityQuery {
+        &activity::ActivityQuery {
             done: Some(false),
             ..Default::default()
         },
@@ -432,8 +430,8 @@ fn editing_this_one_leaves_the_series_and_editing_all_future_splits_it() {
     .unwrap();
     assert_eq!(open.len(), 1);
     assert_eq!(local(&open[0]), "Mon 28 11:00");
-    activities::delete(&mut db, &open[0].id, Scope::Future).unwrap();
-    let calendar = activities::calendar(
+    activity::delete(&mut db, &open[0].id, Scope::Future).unwrap();
+    let calendar = activity::calendar(
         db.conn(),
         "2026-09-01T00:00:00Z",
         "2026-12-01T00:00:00Z",
@@ -458,8 +456,8 @@ fn the_calendar_shows_stored_items_and_the_coming_occurrences_of_series() {
     );
     biweekly.repeat = Some("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO".into());
     biweekly.duration_minutes = Some(60);
-    activities::create(&mut db, &biweekly, paris()).unwrap();
-    activities::create(
+    activity::create(&mut db, &biweekly, paris()).unwrap();
+    activity::create(
         &mut db,
         &input(
             ActivityKind::Call,
@@ -471,7 +469,7 @@ fn the_calendar_shows_stored_items_and_the_coming_occurrences_of_series() {
     )
     .unwrap();
 
-    let month = activities::calendar(db.conn(), "2026-10-01", "2026-11-01", paris()).unwrap();
+    let month = activity::calendar(db.conn(), "2026-10-01", "2026-11-01", paris()).unwrap();
     let shown: Vec<(String, bool)> = month
         .iter()
         .map(|e| {
@@ -508,7 +506,7 @@ fn reminders_missed_while_the_app_was_closed_are_shown_once_at_the_next_start() 
             Some("2026-03-02T10:00:00Z"),
         );
         a.remind_at = Some("2026-03-02T09:45:00Z".into());
-        activities::create(&mut db, &a, Tz::UTC).unwrap().id
+        activity::create(&mut db, &a, Tz::UTC).unwrap().id
         // The app closes before 09:45.
     };
     let mut db = Db::open(&path).unwrap();
@@ -561,13 +559,13 @@ fn merging_contacts_moves_their_activities_and_deleting_one_unlinks_it() {
         Some("2026-04-01T12:00:00Z"),
     );
     both.links.extend(link(&twin));
-    both.participants = vec![activities::Participant {
+    both.participants = vec![activity::Participant {
         contact_id: Some(twin.clone()),
         ..Default::default()
     }];
-    let lunch = activities::create(&mut db, &both, Tz::UTC).unwrap();
+    let lunch = activity::create(&mut db, &both, Tz::UTC).unwrap();
     assert_eq!(lunch.participants[0].name, "Ada Lovelace");
-    activities::create(
+    activity::create(
         &mut db,
         &input(ActivityKind::Call, "Twin's call", &twin, None),
         Tz::UTC,
@@ -575,9 +573,9 @@ fn merging_contacts_moves_their_activities_and_deleting_one_unlinks_it() {
     .unwrap();
 
     contacts::merge(&mut db, &ada, &twin, &MergeChoices::default()).unwrap();
-    let mine = activities::list(
+    let mine = activity::list(
         db.conn(),
-        &activities::ActivityQuery {
+        &activity::ActivityQuery {
             record: Some(link(&ada)[0].clone()),
             ..Default::default()
         },
@@ -585,7 +583,7 @@ fn merging_contacts_moves_their_activities_and_deleting_one_unlinks_it() {
     .unwrap();
     let subjects: Vec<&str> = mine.iter().map(|a| a.subject.as_str()).collect();
     assert_eq!(subjects.len(), 2, "{subjects:?}");
-    let lunch = activities::get(db.conn(), &lunch.id).unwrap();
+    let lunch = activity::get(db.conn(), &lunch.id).unwrap();
     assert_eq!(lunch.links.len(), 1, "one link, not two to the same person");
     assert_eq!(
         lunch.participants[0].contact_id.as_deref(),
@@ -593,13 +591,13 @@ fn merging_contacts_moves_their_activities_and_deleting_one_unlinks_it() {
     );
 
     contacts::delete(&mut db, &ada).unwrap();
-    let lunch = activities::get(db.conn(), &lunch.id).unwrap();
+    let lunch = activity::get(db.conn(), &lunch.id).unwrap();
     assert!(lunch.links.is_empty(), "the activity stays, unlinked");
 }
 
 /// The input the app sends to save an activity unchanged: every field of the stored record,
 /// as the dialog carries it (`formFromActivity` then `buildInput` in ui/src/lib/activities.ts).
-fn input_of(a: &activities::Activity) -> ActivityInput {
+fn input_of(a: &activity::Activity) -> ActivityInput {
     ActivityInput::from(a)
 }
 
@@ -607,8 +605,8 @@ fn input_of(a: &activities::Activity) -> ActivityInput {
 /// the participants, the links, the reminder and the series included.
 #[test]
 fn an_edit_changes_the_one_field_and_keeps_every_other() {
-    use rapport_core::activities::Participant;
-    use rapport_core::team::{self, TeamMemberInput};
+    use rapport_core::activities::activity::Participant;
+    use rapport_core::records::team::{self, TeamMemberInput};
     let mut db = Db::open_in_memory().unwrap();
     let ada = person(&mut db, "Ada", "Lovelace");
     let bob = person(&mut db, "Bob", "Builder");
@@ -696,12 +694,12 @@ fn an_edit_changes_the_one_field_and_keeps_every_other() {
                 start.location = None;
                 start.duration_minutes = None;
             }
-            let created = activities::create(&mut db, &start, Tz::UTC).unwrap();
+            let created = activity::create(&mut db, &start, Tz::UTC).unwrap();
             let mut input = input_of(&created);
             edit(&mut input, &ctx);
             let saved =
-                activities::update(&mut db, &created.id, &input, Scope::This, Tz::UTC).unwrap();
-            let after = activities::get(db.conn(), &created.id).unwrap();
+                activity::update(&mut db, &created.id, &input, Scope::This, Tz::UTC).unwrap();
+            let after = activity::get(db.conn(), &created.id).unwrap();
             assert_eq!(saved, after);
             // Everything but the edited field (and the stamps) is as it was.
             let mut expected = created.clone();

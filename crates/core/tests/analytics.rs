@@ -5,15 +5,15 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
-use rapport_core::accounts::{self, AccountInput};
-use rapport_core::activities::{self, ActivityInput, ActivityKind, RecordRef};
-use rapport_core::analytics::{self, Cell, Scope};
-use rapport_core::contacts::{self, ContactInput};
-use rapport_core::leads::{self, LeadInput};
-use rapport_core::money::MoneyInput;
-use rapport_core::opportunities::{self, OpportunityInput};
-use rapport_core::pipelines::{self, StageKind};
-use rapport_core::tickets::{self, TicketCategory, TicketInput, TicketStatus};
+use rapport_core::activities::activity::{self, ActivityInput, ActivityKind, RecordRef};
+use rapport_core::insight::analytics::{self, Cell, Scope};
+use rapport_core::kernel::money::MoneyInput;
+use rapport_core::people::accounts::{self, AccountInput};
+use rapport_core::people::contacts::{self, ContactInput};
+use rapport_core::sales::leads::{self, LeadInput};
+use rapport_core::sales::opportunities::{self, OpportunityInput};
+use rapport_core::sales::pipelines::{self, StageKind};
+use rapport_core::service::tickets::{self, TicketCategory, TicketInput, TicketStatus};
 use rapport_core::{Db, new_id};
 
 fn today() -> NaiveDate {
@@ -327,7 +327,7 @@ fn business() -> Business {
     )
     .unwrap()
     .id;
-    let call = activities::create(
+    let call = activity::create(
         &mut db,
         &ActivityInput {
             kind: Some(ActivityKind::Call),

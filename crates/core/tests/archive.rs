@@ -3,21 +3,21 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono_tz::Tz;
-use rapport_core::activities::{self, ActivityInput, ActivityKind, RecordRef};
-use rapport_core::contacts::{self, ContactInput, EmailEntry, PhoneEntry};
-use rapport_core::export::{self, ExportEntity};
-use rapport_core::fields::{self, CustomFieldInput, FieldKind};
-use rapport_core::money::MoneyInput;
-use rapport_core::opportunities::{self, MoveInput, OpportunityInput};
-use rapport_core::{Db, Error, accounts, archive};
+use rapport_core::activities::activity::{self, ActivityInput, ActivityKind, RecordRef};
+use rapport_core::data::export::{self, ExportEntity};
+use rapport_core::kernel::money::MoneyInput;
+use rapport_core::people::contacts::{self, ContactInput, EmailEntry, PhoneEntry};
+use rapport_core::records::fields::{self, CustomFieldInput, FieldKind};
+use rapport_core::sales::opportunities::{self, MoveInput, OpportunityInput};
+use rapport_core::{Db, Error, data::archive, people::accounts};
 use serde_json::Value;
 
 /// A database with a bit of everything: accounts, people, tags, custom fields, a recurring
 /// activity with a reminder, a deal that moved, a merge's history.
 fn filled(db: &mut Db) {
-    rapport_core::products::create(
+    rapport_core::sales::products::create(
         db,
-        &rapport_core::products::ProductInput {
+        &rapport_core::sales::products::ProductInput {
             sku: "SKU-1".into(),
             name: "=HYPERLINK(\"x\")".into(),
             unit_price: "12.50".into(),
@@ -94,7 +94,7 @@ fn filled(db: &mut Db) {
         },
     )
     .unwrap();
-    activities::create(
+    activity::create(
         db,
         &ActivityInput {
             kind: Some(ActivityKind::Meeting),
@@ -112,16 +112,16 @@ fn filled(db: &mut Db) {
     )
     .unwrap();
     // A call list with one person promoted to a lead (the call moved to it), another left.
-    let list = rapport_core::import::table::read(
+    let list = rapport_core::data::import::table::read(
         b"Name,Phone,Shop size\nBea Brown,+44 20 7946 0001,small\nCal Green,+44 20 7946 0002,large\n",
         "calls.csv",
     )
     .unwrap();
-    rapport_core::calllists::import(
+    rapport_core::sales::calllists::import(
         db,
         &list,
-        &rapport_core::calllists::CallListImport {
-            list: rapport_core::calllists::CallListInput {
+        &rapport_core::sales::calllists::CallListImport {
+            list: rapport_core::sales::calllists::CallListInput {
                 name: "Shops".into(),
                 ..Default::default()
             },
@@ -130,14 +130,14 @@ fn filled(db: &mut Db) {
         &mut |_, _| true,
     )
     .unwrap();
-    let bea = rapport_core::calllists::next(db.conn(), "Shops", chrono::Utc::now(), &[])
+    let bea = rapport_core::sales::calllists::next(db.conn(), "Shops", chrono::Utc::now(), &[])
         .unwrap()
         .unwrap();
-    rapport_core::calllists::record(
+    rapport_core::sales::calllists::record(
         db,
         &bea.entry.id,
-        &rapport_core::calllists::CallInput {
-            result: Some(rapport_core::calllists::CallResult::Interested),
+        &rapport_core::sales::calllists::CallInput {
+            result: Some(rapport_core::sales::calllists::CallResult::Interested),
             ..Default::default()
         },
         Tz::UTC,
@@ -175,13 +175,13 @@ fn an_archive_loads_into_an_empty_database_and_gives_back_the_same_data() {
     );
 
     // And the app sees it: search works (the index was rebuilt), the deal is where it was.
-    let found = rapport_core::search::search(copy.conn(), "lovel", 5).unwrap();
+    let found = rapport_core::store::search::search(copy.conn(), "lovel", 5).unwrap();
     assert!(!found.is_empty());
     let deals = opportunities::list(copy.conn(), &Default::default()).unwrap();
     assert_eq!(deals.items[0].stage_name, "Proposal sent");
-    let leads = rapport_core::leads::list(copy.conn(), &Default::default()).unwrap();
+    let leads = rapport_core::sales::leads::list(copy.conn(), &Default::default()).unwrap();
     assert_eq!(leads.items[0].name, "Bea Brown");
-    let progress = rapport_core::calllists::get(copy.conn(), "Shops", chrono::Utc::now())
+    let progress = rapport_core::sales::calllists::get(copy.conn(), "Shops", chrono::Utc::now())
         .unwrap()
         .progress;
     assert_eq!((progress.total, progress.promoted), (2, 1));

@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::{Duration, TimeZone, Utc};
-use rapport_core::backup::{self, AutoReason, Retention};
-use rapport_core::contacts::{self, ContactInput, ContactQuery};
+use rapport_core::data::backup::{self, AutoReason, Retention};
+use rapport_core::people::contacts::{self, ContactInput, ContactQuery};
 use rapport_core::{Db, Error};
 
 fn person(db: &mut Db, name: &str) {
@@ -59,7 +59,7 @@ fn a_daily_backup_is_taken_once_a_day_and_old_ones_are_rotated() {
     );
     // The retention is a setting.
     db.write(|w| {
-        rapport_core::settings::set(
+        rapport_core::store::settings::set(
             w,
             backup::RETENTION,
             &Retention {

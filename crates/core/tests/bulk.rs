@@ -3,10 +3,10 @@
 // A failed unwrap in a test helper fails the test with its location, which is what we want.
 #![allow(clippy::unwrap_used)]
 
-use rapport_core::bulk::{self, BulkAction};
-use rapport_core::contacts::{self, ContactInput};
-use rapport_core::team::{self, TeamMemberInput};
-use rapport_core::{Db, ErrorCode, changelog};
+use rapport_core::data::bulk::{self, BulkAction};
+use rapport_core::people::contacts::{self, ContactInput};
+use rapport_core::records::team::{self, TeamMemberInput};
+use rapport_core::{Db, ErrorCode, store::changelog};
 
 fn people(db: &mut Db, n: usize) -> Vec<String> {
     (0..n)
@@ -138,7 +138,7 @@ fn one_unknown_id_changes_nothing() {
 
 #[test]
 fn add_a_selection_to_a_static_list_then_undo() {
-    use rapport_core::segments::{
+    use rapport_core::marketing::segments::{
         self, ConditionOp, SegmentCondition, SegmentEntity, SegmentFilter, SegmentInput,
         SegmentKind, SegmentMatch,
     };

@@ -5,12 +5,12 @@
 
 use chrono::NaiveDate;
 use rapport_core::Db;
-use rapport_core::analytics::{self, Cell, Scope};
-use rapport_core::campaigns::{self, CampaignInput, CampaignKind, MemberStatus};
-use rapport_core::contacts::{self, ContactInput};
-use rapport_core::leads::{self, ConvertInput, LeadInput};
-use rapport_core::money::MoneyInput;
-use rapport_core::opportunities::{self, MoveInput, OpportunityInput};
+use rapport_core::insight::analytics::{self, Cell, Scope};
+use rapport_core::kernel::money::MoneyInput;
+use rapport_core::marketing::campaigns::{self, CampaignInput, CampaignKind, MemberStatus};
+use rapport_core::people::contacts::{self, ContactInput};
+use rapport_core::sales::leads::{self, ConvertInput, LeadInput};
+use rapport_core::sales::opportunities::{self, MoveInput, OpportunityInput};
 
 fn eur(amount: &str) -> Option<MoneyInput> {
     Some(MoneyInput {

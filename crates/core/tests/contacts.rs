@@ -3,12 +3,12 @@
 // A failed unwrap in a test helper fails the test with its location, which is what we want.
 #![allow(clippy::unwrap_used)]
 
-use rapport_core::accounts::{self, AccountInput, AccountQuery, AccountSort, Address};
-use rapport_core::contacts::{
+use rapport_core::kernel::money::MoneyInput;
+use rapport_core::people::accounts::{self, AccountInput, AccountQuery, AccountSort, Address};
+use rapport_core::people::contacts::{
     self, ContactInput, ContactQuery, ContactSort, EmailEntry, PhoneEntry,
 };
-use rapport_core::list::SortDirection;
-use rapport_core::money::MoneyInput;
+use rapport_core::records::list::SortDirection;
 use rapport_core::{Db, ErrorCode};
 
 fn email(label: &str, address: &str) -> EmailEntry {
@@ -429,8 +429,8 @@ fn a_foreign_cursor_is_refused_with_a_clear_message() {
 
 #[test]
 fn richer_records_round_trip_and_consent_keeps_its_date() {
-    use rapport_core::contacts::{Channel, PostalAddress};
-    use rapport_core::team::{self, TeamMemberInput};
+    use rapport_core::people::contacts::{Channel, PostalAddress};
+    use rapport_core::records::team::{self, TeamMemberInput};
     let mut db = Db::open_in_memory().unwrap();
     let sam = team::create(
         &mut db,
@@ -525,7 +525,7 @@ fn richer_records_round_trip_and_consent_keeps_its_date() {
 
 #[test]
 fn accounts_have_types_owners_tags_and_parents_without_cycles() {
-    use rapport_core::accounts::AccountType;
+    use rapport_core::people::accounts::AccountType;
     let mut db = Db::open_in_memory().unwrap();
     let group = accounts::create(
         &mut db,
@@ -571,9 +571,9 @@ fn accounts_have_types_owners_tags_and_parents_without_cycles() {
 
 #[test]
 fn lists_filter_by_tags_owner_consent_type_industry_and_creation_day() {
-    use rapport_core::accounts::AccountType;
-    use rapport_core::list::CommonFilters;
-    use rapport_core::team::{self, TeamMemberInput};
+    use rapport_core::people::accounts::AccountType;
+    use rapport_core::records::list::CommonFilters;
+    use rapport_core::records::team::{self, TeamMemberInput};
     let mut db = Db::open_in_memory().unwrap();
     let sam = team::create(
         &mut db,

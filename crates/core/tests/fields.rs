@@ -4,10 +4,10 @@
 // A failed unwrap in a test helper fails the test with its location, which is what we want.
 #![allow(clippy::unwrap_used)]
 
-use rapport_core::contacts::{self, ContactInput, ContactQuery};
-use rapport_core::fields::{self, CustomFieldInput, CustomValues, FieldKind};
-use rapport_core::list::{CommonFilters, CustomFilter};
-use rapport_core::{Db, ErrorCode, search};
+use rapport_core::people::contacts::{self, ContactInput, ContactQuery};
+use rapport_core::records::fields::{self, CustomFieldInput, CustomValues, FieldKind};
+use rapport_core::records::list::{CommonFilters, CustomFilter};
+use rapport_core::{Db, ErrorCode, store::search};
 use serde_json::json;
 
 fn define(db: &mut Db, label: &str, kind: FieldKind, options: &[&str]) -> String {
@@ -254,17 +254,18 @@ fn a_saved_view_restores_its_list() {
         .unwrap();
     }
     let definition = json!({"sort": "name", "direction": "desc", "custom": [{"field_id": tier, "value": "Gold"}], "columns": ["name", "email"]});
-    rapport_core::views::save(&mut db, "contacts", "Gold customers", &definition).unwrap();
+    rapport_core::records::views::save(&mut db, "contacts", "Gold customers", &definition).unwrap();
     let again =
-        rapport_core::views::save(&mut db, "contacts", "gold CUSTOMERS", &definition).unwrap();
+        rapport_core::records::views::save(&mut db, "contacts", "gold CUSTOMERS", &definition)
+            .unwrap();
     assert_eq!(
-        rapport_core::views::list(db.conn(), "contacts")
+        rapport_core::records::views::list(db.conn(), "contacts")
             .unwrap()
             .len(),
         1,
         "same name replaces"
     );
-    let view = rapport_core::views::find(db.conn(), "contacts", "Gold customers").unwrap();
+    let view = rapport_core::records::views::find(db.conn(), "contacts", "Gold customers").unwrap();
     assert_eq!(view.id, again.id);
     let query: ContactQuery = serde_json::from_value(view.definition).unwrap();
     let names: Vec<String> = contacts::list(db.conn(), &query)
@@ -274,9 +275,9 @@ fn a_saved_view_restores_its_list() {
         .map(|c| c.first_name)
         .collect();
     assert_eq!(names, ["Ann"]);
-    rapport_core::views::delete(&mut db, &view.id).unwrap();
+    rapport_core::records::views::delete(&mut db, &view.id).unwrap();
     assert!(
-        rapport_core::views::list(db.conn(), "contacts")
+        rapport_core::records::views::list(db.conn(), "contacts")
             .unwrap()
             .is_empty()
     );

@@ -5,9 +5,9 @@
 
 use std::path::PathBuf;
 
-use rapport_core::contacts::{self, ContactInput, ContactQuery, EmailEntry};
-use rapport_core::import::{self, Dedup, ImportEntity, ImportOptions, ImportReport, table};
-use rapport_core::{Db, changelog};
+use rapport_core::data::import::{self, Dedup, ImportEntity, ImportOptions, ImportReport, table};
+use rapport_core::people::contacts::{self, ContactInput, ContactQuery, EmailEntry};
+use rapport_core::{Db, store::changelog};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -243,7 +243,7 @@ fn accounts_match_by_web_domain_and_name() {
         "{}",
         r.rejected[0].reason
     );
-    let acme = rapport_core::accounts::find_by_name(db.conn(), "acme rockets")
+    let acme = rapport_core::people::accounts::find_by_name(db.conn(), "acme rockets")
         .unwrap()
         .remove(0);
     assert_eq!(acme.annual_revenue.unwrap().amount_minor, 125_000_050);
@@ -264,7 +264,7 @@ fn an_import_is_one_batch_undone_as_a_whole_and_a_cancelled_one_writes_nothing()
     changelog::undo(&mut db, r.batch_id.as_deref().unwrap()).unwrap();
     assert!(names(&db).is_empty());
     assert!(
-        rapport_core::accounts::find_by_name(db.conn(), "Müller & Söhne GmbH")
+        rapport_core::people::accounts::find_by_name(db.conn(), "Müller & Söhne GmbH")
             .unwrap()
             .is_empty(),
         "the account it created went too"
@@ -351,11 +351,11 @@ fn vcards_from_phones_and_address_books_import_and_round_trip() {
     // Out as vCard 4.0 and 3.0, and back in: the same people.
     let dir = tempfile::tempdir().unwrap();
     for version in [
-        rapport_core::vcard::VcardVersion::V4,
-        rapport_core::vcard::VcardVersion::V3,
+        rapport_core::data::vcard::VcardVersion::V4,
+        rapport_core::data::vcard::VcardVersion::V3,
     ] {
         let path = dir.path().join("out.vcf");
-        let written = rapport_core::vcard::export(db.conn(), &path, version, None).unwrap();
+        let written = rapport_core::data::vcard::export(db.conn(), &path, version, None).unwrap();
         assert_eq!(written.cards, 3);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.lines().all(|l| l.len() <= 76), "lines are folded");
@@ -441,11 +441,11 @@ fn deals_from_a_pipedrive_export_land_in_their_stages_with_their_companies_and_p
         "{:?}",
         report.rejected[0]
     );
-    let deals = rapport_core::opportunities::list(db.conn(), &Default::default())
+    let deals = rapport_core::sales::opportunities::list(db.conn(), &Default::default())
         .unwrap()
         .items;
     let two = deals.iter().find(|d| d.name == "Two engines").unwrap();
-    let two = rapport_core::opportunities::get(db.conn(), &two.id).unwrap();
+    let two = rapport_core::sales::opportunities::get(db.conn(), &two.id).unwrap();
     assert_eq!(
         two.stage_name, "Negotiation",
         "the second row updated the first: a move"
@@ -455,23 +455,23 @@ fn deals_from_a_pipedrive_export_land_in_their_stages_with_their_companies_and_p
     assert_eq!(two.account_name.as_deref(), Some("Engines Ltd"));
     assert_eq!(two.contacts[0].name, "Ada Lovelace");
     assert_eq!(
-        rapport_core::opportunities::stage_history(db.conn(), &two.id)
+        rapport_core::sales::opportunities::stage_history(db.conn(), &two.id)
             .unwrap()
             .len(),
         2
     );
     let fleet = deals.iter().find(|d| d.name == "Fleet renewal").unwrap();
-    let fleet = rapport_core::opportunities::get(db.conn(), &fleet.id).unwrap();
+    let fleet = rapport_core::sales::opportunities::get(db.conn(), &fleet.id).unwrap();
     assert_eq!(fleet.lost_reason.as_deref(), Some("Chose a competitor"));
     let old = deals.iter().find(|d| d.name == "Old lost one").unwrap();
-    let old = rapport_core::opportunities::get(db.conn(), &old.id).unwrap();
+    let old = rapport_core::sales::opportunities::get(db.conn(), &old.id).unwrap();
     assert_eq!(
         old.lost_reason.as_deref(),
         Some("Not recorded"),
         "a lost deal without a reason still imports"
     );
     assert_eq!(
-        rapport_core::accounts::find_by_name(db.conn(), "Fleet Co")
+        rapport_core::people::accounts::find_by_name(db.conn(), "Fleet Co")
             .unwrap()
             .len(),
         1,
@@ -499,7 +499,7 @@ fn a_product_catalogue_imports_from_a_german_spreadsheet_and_round_trips() {
         (3, 0),
         "{report:?}"
     );
-    let p = rapport_core::products::find(db.conn(), "PRN-1")
+    let p = rapport_core::sales::products::find(db.conn(), "PRN-1")
         .unwrap()
         .unwrap();
     assert_eq!(p.name, "Etikettendrucker ZT-410");
@@ -509,7 +509,7 @@ fn a_product_catalogue_imports_from_a_german_spreadsheet_and_round_trips() {
         (123_450, "EUR")
     );
     assert_eq!(p.tax_rate_bp, 1900);
-    let old = rapport_core::products::find(db.conn(), "old-9")
+    let old = rapport_core::sales::products::find(db.conn(), "old-9")
         .unwrap()
         .unwrap();
     assert!(!old.active);
@@ -529,12 +529,12 @@ fn a_product_catalogue_imports_from_a_german_spreadsheet_and_round_trips() {
     assert_eq!(report.rejected.len(), 1, "{report:?}");
     assert_eq!(report.rejected[0].line, 4, "{report:?}");
     assert!(report.rejected[0].reason.contains("amount"), "{report:?}");
-    let p = rapport_core::products::find(db.conn(), "PRN-1")
+    let p = rapport_core::sales::products::find(db.conn(), "PRN-1")
         .unwrap()
         .unwrap();
     assert_eq!(p.unit_price.amount_minor, 129_900);
     assert_eq!(p.name, "Etikettendrucker ZT-410", "the name stays");
-    let s = rapport_core::products::find(db.conn(), "SRV-H")
+    let s = rapport_core::sales::products::find(db.conn(), "SRV-H")
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -545,9 +545,9 @@ fn a_product_catalogue_imports_from_a_german_spreadsheet_and_round_trips() {
     // Exported and imported into another file, the catalogue is the same.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("products.csv");
-    rapport_core::export::csv(
+    rapport_core::data::export::csv(
         db.conn(),
-        rapport_core::export::ExportEntity::Products,
+        rapport_core::data::export::ExportEntity::Products,
         &out,
     )
     .unwrap();
@@ -561,14 +561,14 @@ fn a_product_catalogue_imports_from_a_german_spreadsheet_and_round_trips() {
         Dedup::Skip,
     );
     assert_eq!(report.created, 3, "{report:?}");
-    let strip = |list: Vec<rapport_core::products::Product>| -> Vec<(String, String, Option<String>, i64, i64, bool)> {
+    let strip = |list: Vec<rapport_core::sales::products::Product>| -> Vec<(String, String, Option<String>, i64, i64, bool)> {
         list.into_iter()
             .map(|p| (p.sku, p.name, p.unit, p.unit_price.amount_minor, p.tax_rate_bp, p.active))
             .collect()
     };
     assert_eq!(
-        strip(rapport_core::products::list(other.conn(), None, true).unwrap()),
-        strip(rapport_core::products::list(db.conn(), None, true).unwrap())
+        strip(rapport_core::sales::products::list(other.conn(), None, true).unwrap()),
+        strip(rapport_core::sales::products::list(db.conn(), None, true).unwrap())
     );
 }
 
@@ -610,7 +610,7 @@ fn a_refused_row_deep_in_a_big_file_costs_only_itself() {
         .total;
     assert_eq!(total, Some(1197));
     assert!(
-        rapport_core::accounts::find_by_name(db.conn(), "Only Refused Ltd")
+        rapport_core::people::accounts::find_by_name(db.conn(), "Only Refused Ltd")
             .unwrap()
             .is_empty(),
         "the refused row's company was not created"

@@ -8,18 +8,20 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use rapport_core::activities::{self, ActivityInput, ActivityKind, ActivityQuery, RecordRef};
-use rapport_core::calllists::{
+use rapport_core::activities::activity::{
+    self, ActivityInput, ActivityKind, ActivityQuery, RecordRef,
+};
+use rapport_core::data::import::{self, Dedup, ImportEntity, ImportOptions, table};
+use rapport_core::kernel::money::MoneyInput;
+use rapport_core::people::contacts::{self, ContactInput, EmailEntry};
+use rapport_core::records::fields::{self, CustomFieldInput, FieldKind};
+use rapport_core::sales::calllists::{
     self, CallInput, CallListImport, CallListInput, CallResult, EntryStatus,
 };
-use rapport_core::contacts::{self, ContactInput, EmailEntry};
-use rapport_core::events::Event;
-use rapport_core::fields::{self, CustomFieldInput, FieldKind};
-use rapport_core::import::{self, Dedup, ImportEntity, ImportOptions, table};
-use rapport_core::leads::{self, ConvertInput, LeadInput, LeadQuery, LeadStatus};
-use rapport_core::money::MoneyInput;
-use rapport_core::opportunities::OpportunityInput;
-use rapport_core::{Db, Error, accounts, timeline};
+use rapport_core::sales::leads::{self, ConvertInput, LeadInput, LeadQuery, LeadStatus};
+use rapport_core::sales::opportunities::OpportunityInput;
+use rapport_core::store::events::Event;
+use rapport_core::{Db, Error, insight::timeline, people::accounts};
 
 fn tz() -> Tz {
     "Europe/Berlin".parse().unwrap()
@@ -47,7 +49,7 @@ fn lead(db: &mut Db, name: &str, company: Option<&str>, email: Option<&str>) -> 
 }
 
 fn log(db: &mut Db, kind: ActivityKind, subject: &str, lead_id: &str, done: bool) -> String {
-    activities::create(
+    activity::create(
         db,
         &ActivityInput {
             kind: Some(kind),
@@ -67,7 +69,7 @@ fn log(db: &mut Db, kind: ActivityKind, subject: &str, lead_id: &str, done: bool
 }
 
 fn links_of(db: &Db, activity: &str) -> Vec<(String, String)> {
-    let mut links: Vec<(String, String)> = activities::get(db.conn(), activity)
+    let mut links: Vec<(String, String)> = activity::get(db.conn(), activity)
         .unwrap()
         .links
         .into_iter()
@@ -233,7 +235,7 @@ fn conversion_moves_every_activity_tag_value_and_note_to_the_new_records() {
     assert_eq!(count(&db, "SELECT count(*) FROM contacts"), 1);
 
     // And the whole conversion is one undoable batch.
-    rapport_core::changelog::undo(&mut db, &done.batch_id).unwrap();
+    rapport_core::store::changelog::undo(&mut db, &done.batch_id).unwrap();
     assert_eq!(
         leads::get(db.conn(), &ada.id).unwrap().status,
         LeadStatus::New
@@ -679,7 +681,7 @@ fn interested_promotes_to_a_lead_that_keeps_the_calls_and_converts_with_them() {
     assert_eq!(lead.status, LeadStatus::Contacted);
     assert_eq!(lead.call_list_name.as_deref(), Some("Fair"));
     assert!(lead.notes.unwrap().contains("Employees: 0"));
-    let calls = activities::list(
+    let calls = activity::list(
         db.conn(),
         &ActivityQuery {
             record: Some(RecordRef {
@@ -909,7 +911,7 @@ fn leads_list_filters_and_the_board_counts_by_status() {
     let new_col = board.iter().find(|c| c.status == LeadStatus::New).unwrap();
     assert_eq!(new_col.count, 2);
     assert_eq!(new_col.estimated[0].amount_minor, 10_025);
-    let found = rapport_core::search::search(db.conn(), "hot", 5).unwrap();
+    let found = rapport_core::store::search::search(db.conn(), "hot", 5).unwrap();
     assert!(
         found
             .iter()
@@ -922,15 +924,15 @@ fn leads_list_filters_and_the_board_counts_by_status() {
 fn leads_exported_as_csv_import_back_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let mut db = Db::open_in_memory().unwrap();
-    rapport_core::team::create(
+    rapport_core::records::team::create(
         &mut db,
-        &rapport_core::team::TeamMemberInput {
+        &rapport_core::records::team::TeamMemberInput {
             name: "Sam Seller".into(),
             email: None,
         },
     )
     .unwrap();
-    let sam = rapport_core::team::find(db.conn(), "Sam Seller")
+    let sam = rapport_core::records::team::find(db.conn(), "Sam Seller")
         .unwrap()
         .unwrap();
     leads::create(
@@ -957,15 +959,18 @@ fn leads_exported_as_csv_import_back_the_same() {
     )
     .unwrap();
     let path = dir.path().join("leads.csv");
-    let report =
-        rapport_core::export::csv(db.conn(), rapport_core::export::ExportEntity::Leads, &path)
-            .unwrap();
+    let report = rapport_core::data::export::csv(
+        db.conn(),
+        rapport_core::data::export::ExportEntity::Leads,
+        &path,
+    )
+    .unwrap();
     assert_eq!(report.rows, 1);
 
     let mut other = Db::open_in_memory().unwrap();
-    rapport_core::team::create(
+    rapport_core::records::team::create(
         &mut other,
-        &rapport_core::team::TeamMemberInput {
+        &rapport_core::records::team::TeamMemberInput {
             name: "Sam Seller".into(),
             email: None,
         },

@@ -11,13 +11,13 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use chrono_tz::Tz;
-use rapport_core::accounts::{self, AccountInput};
-use rapport_core::activities::{self, ActivityInput, Scope};
-use rapport_core::contacts::{self, ContactInput, MergeChoices};
-use rapport_core::links::{self, OnDelete};
-use rapport_core::opportunities::{self, OpportunityInput};
-use rapport_core::tickets::{self, TicketInput};
-use rapport_core::{Db, Error, ErrorCode, changelog, leads};
+use rapport_core::activities::activity::{self, ActivityInput, Scope};
+use rapport_core::people::accounts::{self, AccountInput};
+use rapport_core::people::contacts::{self, ContactInput, MergeChoices};
+use rapport_core::sales::opportunities::{self, OpportunityInput};
+use rapport_core::service::tickets::{self, TicketInput};
+use rapport_core::store::links::{self, OnDelete};
+use rapport_core::{Db, Error, ErrorCode, sales::leads, store::changelog};
 
 const NOW: &str = "2026-12-01T10:00:00.000Z";
 
@@ -121,7 +121,7 @@ fn deal(db: &mut Db, account_id: Option<&str>) -> String {
 }
 
 fn activity(db: &mut Db) -> String {
-    activities::create(
+    activity::create(
         db,
         &ActivityInput {
             subject: "Call about the desks".into(),
@@ -535,7 +535,10 @@ fn make_parent(db: &mut Db, kind: &str) -> String {
 }
 
 fn delete(db: &mut Db, kind: &str, id: &str) -> Result<(), Error> {
-    use rapport_core::{agreements, campaigns, segments, sequences, templates};
+    use rapport_core::{
+        marketing::campaigns, marketing::segments, marketing::sequences, marketing::templates,
+        service::agreements,
+    };
     match kind {
         "contacts" => contacts::delete(db, id),
         "accounts" => accounts::delete(db, id),
@@ -544,7 +547,7 @@ fn delete(db: &mut Db, kind: &str, id: &str) -> Result<(), Error> {
         "tickets" => tickets::delete(db, id),
         "campaigns" => campaigns::delete(db, id),
         "segments" => segments::delete(db, id),
-        "activities" => activities::delete(db, id, Scope::This),
+        "activities" => activity::delete(db, id, Scope::This),
         "sequences" => sequences::delete(db, id),
         "email_templates" => templates::delete(db, id),
         "service_agreements" => agreements::delete(db, id),
@@ -823,7 +826,7 @@ fn merging_contacts_moves_every_link_and_undo_restores_them() {
 
 #[test]
 fn bulk_delete_deletes_what_it_may_and_names_each_record_kept_with_the_reason() {
-    use rapport_core::bulk::{self, BulkAction};
+    use rapport_core::data::bulk::{self, BulkAction};
     let mut db = Db::open_in_memory().unwrap();
     let ann = contact(&mut db, "Ann", "Lee");
     let bo = contact(&mut db, "Bo", "Berg");

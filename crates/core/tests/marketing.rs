@@ -7,18 +7,20 @@
 
 use chrono::NaiveDate;
 use rapport_core::Db;
-use rapport_core::accounts::{self, AccountInput};
-use rapport_core::activities::{self, ActivityInput, ActivityKind, RecordRef};
-use rapport_core::contacts::{self, ContactInput, EmailEntry};
-use rapport_core::leads::{self, ConvertInput, LeadInput};
-use rapport_core::outbox::{self, OutboxQuery, OutboxStatus};
-use rapport_core::promotions::{self, PromotionInput};
-use rapport_core::segments::{
+use rapport_core::activities::activity::{self, ActivityInput, ActivityKind, RecordRef};
+use rapport_core::marketing::outbox::{self, OutboxQuery, OutboxStatus};
+use rapport_core::marketing::promotions::{self, PromotionInput};
+use rapport_core::marketing::segments::{
     self, ConditionOp, SegmentCondition, SegmentEntity, SegmentFilter, SegmentInput, SegmentKind,
     SegmentMatch,
 };
-use rapport_core::sequences::{self, EnrolmentStatus, SequenceInput, StepInput, StopReason};
-use rapport_core::templates::{self, EmailTemplateInput};
+use rapport_core::marketing::sequences::{
+    self, EnrolmentStatus, SequenceInput, StepInput, StopReason,
+};
+use rapport_core::marketing::templates::{self, EmailTemplateInput};
+use rapport_core::people::accounts::{self, AccountInput};
+use rapport_core::people::contacts::{self, ContactInput, EmailEntry};
+use rapport_core::sales::leads::{self, ConvertInput, LeadInput};
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -120,7 +122,7 @@ fn dynamic_segments_combine_conditions_with_and_or_and_count_live() {
     let _dee = person(&mut db, "Dee", "Loner", None, Some("dee@example.com"));
 
     // Ann had a call 10 days ago; nobody else had anything.
-    activities::create(
+    activity::create(
         &mut db,
         &ActivityInput {
             kind: Some(ActivityKind::Call),
@@ -637,7 +639,7 @@ fn new_leads_matching_the_rule_enrol_themselves_and_leave_when_converted() {
             .is_empty()
     );
 
-    let today = rapport_core::time::today();
+    let today = rapport_core::kernel::time::today();
     assert_eq!(sequences::run(&mut db, today).unwrap().queued, 1);
     assert_eq!(queued_subjects(&db, &web.id), ["Welcome, Wendy"]);
 
@@ -801,15 +803,15 @@ fn merging_two_contacts_keeps_their_lists_sequences_and_campaigns() {
     )
     .unwrap();
     segments::add_members(&mut db, &list.id, std::slice::from_ref(&twin)).unwrap();
-    let campaign = rapport_core::campaigns::create(
+    let campaign = rapport_core::marketing::campaigns::create(
         &mut db,
-        &rapport_core::campaigns::CampaignInput {
+        &rapport_core::marketing::campaigns::CampaignInput {
             name: "Fair".into(),
             ..Default::default()
         },
     )
     .unwrap();
-    rapport_core::campaigns::add_members(
+    rapport_core::marketing::campaigns::add_members(
         &mut db,
         &campaign.id,
         "contacts",
@@ -832,7 +834,7 @@ fn merging_two_contacts_keeps_their_lists_sequences_and_campaigns() {
     let members = segments::members(db.conn(), &list.id, today, 0, 10).unwrap();
     assert_eq!(members.members.len(), 1);
     assert_eq!(members.members[0].id, ann);
-    let in_campaign = rapport_core::campaigns::members(db.conn(), &campaign.id).unwrap();
+    let in_campaign = rapport_core::marketing::campaigns::members(db.conn(), &campaign.id).unwrap();
     assert_eq!(in_campaign[0].entity_id, ann);
     let hers = sequences::enrolments_of(db.conn(), "contacts", &ann).unwrap();
     assert_eq!(hers.len(), 1);
@@ -845,15 +847,15 @@ fn merging_two_contacts_keeps_their_lists_sequences_and_campaigns() {
 /// recording what it was handed. Delivery itself is checked against a real server in
 /// tests/smtp; these check the outbox's bookkeeping over days of failures.
 struct Server {
-    reply: Option<rapport_core::mailer::SendFailure>,
+    reply: Option<rapport_core::marketing::mailer::SendFailure>,
     got: Vec<String>,
 }
 
-impl rapport_core::mailer::Sender for Server {
+impl rapport_core::marketing::mailer::Sender for Server {
     fn send(
         &mut self,
-        m: &rapport_core::mailer::Outgoing,
-    ) -> Result<(), rapport_core::mailer::SendFailure> {
+        m: &rapport_core::marketing::mailer::Outgoing,
+    ) -> Result<(), rapport_core::marketing::mailer::SendFailure> {
         self.got.push(m.subject.clone());
         match &self.reply {
             Some(f) => Err(f.clone()),
@@ -871,7 +873,7 @@ fn online() -> Server {
 
 fn offline() -> Server {
     Server {
-        reply: Some(rapport_core::mailer::SendFailure {
+        reply: Some(rapport_core::marketing::mailer::SendFailure {
             permanent: false,
             unreachable: true,
             reason: "could not reach the server: Connection refused".into(),
@@ -924,7 +926,7 @@ fn a_week_offline_never_uses_up_a_messages_tries_but_try_later_answers_do() {
     assert_eq!(server.got.len(), 1, "never twice");
     let sent = outbox::get(db.conn(), &m.id).unwrap();
     assert_eq!(sent.status, OutboxStatus::Sent);
-    let activity = activities::get(db.conn(), sent.activity_id.as_deref().unwrap()).unwrap();
+    let activity = activity::get(db.conn(), sent.activity_id.as_deref().unwrap()).unwrap();
     assert_eq!(activity.kind, ActivityKind::Email);
 
     // A server that keeps saying "try later" (451) fails the message after 10 tries.
@@ -939,7 +941,7 @@ fn a_week_offline_never_uses_up_a_messages_tries_but_try_later_answers_do() {
     .unwrap();
     sequences::run(&mut db, day("2026-11-10")).unwrap();
     let mut busy = Server {
-        reply: Some(rapport_core::mailer::SendFailure {
+        reply: Some(rapport_core::marketing::mailer::SendFailure {
             permanent: false,
             unreachable: false,
             reason: "the server answered 451: try again later".into(),
@@ -1029,7 +1031,7 @@ fn a_step_queued_before_a_conversion_is_not_sent_after_it() {
         },
     )
     .unwrap();
-    let today = rapport_core::time::today();
+    let today = rapport_core::kernel::time::today();
     sequences::enroll(
         &mut db,
         &seq,
@@ -1060,7 +1062,7 @@ fn a_step_queued_before_a_conversion_is_not_sent_after_it() {
 
 #[test]
 fn smtp_settings_are_checked_when_saved_not_when_the_first_message_fails() {
-    use rapport_core::mailer::{self, SmtpSecurity, SmtpSettings};
+    use rapport_core::marketing::mailer::{self, SmtpSecurity, SmtpSettings};
     let mut db = Db::open_in_memory().unwrap();
     let good = SmtpSettings {
         host: "smtp.example.com".into(),

@@ -4,10 +4,12 @@
 // A failed unwrap in a test helper fails the test with its location, which is what we want.
 #![allow(clippy::unwrap_used)]
 
-use rapport_core::accounts::{self, AccountInput};
-use rapport_core::changelog;
-use rapport_core::contacts::{self, ContactInput, EmailEntry, MergeChoices, MergeSide, PhoneEntry};
-use rapport_core::{Db, ErrorCode, duplicates, search};
+use rapport_core::people::accounts::{self, AccountInput};
+use rapport_core::people::contacts::{
+    self, ContactInput, EmailEntry, MergeChoices, MergeSide, PhoneEntry,
+};
+use rapport_core::store::changelog;
+use rapport_core::{Db, ErrorCode, people::duplicates, store::search};
 use rusqlite::types::Value;
 
 fn person(
@@ -331,7 +333,7 @@ fn a_merge_takes_the_picks_unites_the_rest_and_undoes_as_a_whole() {
 
 #[test]
 fn merging_records_with_money_custom_values_works() {
-    use rapport_core::fields::{self, CustomFieldInput, CustomValues, FieldKind};
+    use rapport_core::records::fields::{self, CustomFieldInput, CustomValues, FieldKind};
     let mut db = Db::open_in_memory().unwrap();
     let budget = fields::define(
         &mut db,

@@ -5,12 +5,12 @@
 
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
-use rapport_core::activities::{self, ActivityInput, ActivityKind, RecordRef};
-use rapport_core::money::MoneyInput;
-use rapport_core::opportunities::{
+use rapport_core::activities::activity::{self, ActivityInput, ActivityKind, RecordRef};
+use rapport_core::kernel::money::MoneyInput;
+use rapport_core::sales::opportunities::{
     self, BoardQuery, DealFilters, ForecastQuery, MoveInput, OpportunityInput, weigh,
 };
-use rapport_core::pipelines::{self, StageInput, StageKind};
+use rapport_core::sales::pipelines::{self, StageInput, StageKind};
 use rapport_core::{Db, Error};
 
 fn deal(db: &mut Db, name: &str, amount: &str, stage: Option<&str>) -> opportunities::Opportunity {
@@ -101,9 +101,12 @@ fn probability_follows_the_stage_unless_overridden_and_closing_fixes_it() {
     assert_eq!(
         won.closed_on.as_deref(),
         Some(
-            rapport_core::time::local_date(rapport_core::time::local_zone(), Utc::now())
-                .to_string()
-                .as_str()
+            rapport_core::kernel::time::local_date(
+                rapport_core::kernel::time::local_zone(),
+                Utc::now()
+            )
+            .to_string()
+            .as_str()
         )
     );
     let reopened = move_to(&mut db, &d.id, "Negotiation").opportunity;
@@ -180,7 +183,8 @@ fn losing_a_deal_needs_a_reason_and_every_move_is_kept() {
         .collect();
     assert_eq!(visits, ["Prospecting", "Qualification", "Lost (now)"]);
     let timeline =
-        rapport_core::timeline::for_record(db.conn(), "opportunities", &d.id, None, 20).unwrap();
+        rapport_core::insight::timeline::for_record(db.conn(), "opportunities", &d.id, None, 20)
+            .unwrap();
     assert!(
         timeline
             .iter()
@@ -206,9 +210,9 @@ fn entering_a_stage_offers_its_suggested_activities_as_tasks_on_the_deal() {
     let subjects: Vec<&str> = moved.suggested.iter().map(|s| s.subject.as_str()).collect();
     assert_eq!(subjects, ["Send pricing", "Follow up on the proposal"]);
     assert_eq!(moved.created.len(), 2);
-    let tasks = activities::list(
+    let tasks = activity::list(
         db.conn(),
-        &activities::ActivityQuery {
+        &activity::ActivityQuery {
             record: Some(RecordRef {
                 entity: "opportunities".into(),
                 id: d.id.clone(),
@@ -316,7 +320,7 @@ fn a_deal_with_no_activity_past_its_stage_limit_is_rotting_until_something_happe
         .execute(
             "UPDATE opportunities SET stage_entered_at = ?1 WHERE id = ?2",
             (
-                rapport_core::time::stamp(Utc::now() - chrono::Duration::days(21)),
+                rapport_core::kernel::time::stamp(Utc::now() - chrono::Duration::days(21)),
                 &d.id,
             ),
         )
@@ -327,7 +331,7 @@ fn a_deal_with_no_activity_past_its_stage_limit_is_rotting_until_something_happe
     let board = opportunities::board(db.conn(), &BoardQuery::default(), Utc::now()).unwrap();
     assert!(board.columns[0].cards[0].rotting);
 
-    activities::create(
+    activity::create(
         &mut db,
         &ActivityInput {
             kind: Some(ActivityKind::Call),
@@ -348,9 +352,9 @@ fn a_deal_with_no_activity_past_its_stage_limit_is_rotting_until_something_happe
 #[test]
 fn the_board_filters_by_owner_close_month_and_tag() {
     let mut db = Db::open_in_memory().unwrap();
-    let ann = rapport_core::team::create(
+    let ann = rapport_core::records::team::create(
         &mut db,
-        &rapport_core::team::TeamMemberInput {
+        &rapport_core::records::team::TeamMemberInput {
             name: "Ann".into(),
             ..Default::default()
         },
@@ -493,18 +497,18 @@ fn the_forecast_sums_open_deals_by_close_month_and_won_deals_by_the_month_they_c
 #[test]
 fn deleting_an_account_keeps_its_deals_and_merging_contacts_moves_their_roles() {
     let mut db = Db::open_in_memory().unwrap();
-    let acme = rapport_core::accounts::create(
+    let acme = rapport_core::people::accounts::create(
         &mut db,
-        &rapport_core::accounts::AccountInput {
+        &rapport_core::people::accounts::AccountInput {
             name: "Acme".into(),
             ..Default::default()
         },
     )
     .unwrap();
     let person = |db: &mut Db| {
-        rapport_core::contacts::create(
+        rapport_core::people::contacts::create(
             db,
-            &rapport_core::contacts::ContactInput {
+            &rapport_core::people::contacts::ContactInput {
                 first_name: "Ada".into(),
                 ..Default::default()
             },
@@ -528,11 +532,11 @@ fn deleting_an_account_keeps_its_deals_and_merging_contacts_moves_their_roles() 
         },
     )
     .unwrap();
-    rapport_core::contacts::merge(&mut db, &ada, &twin, &Default::default()).unwrap();
+    rapport_core::people::contacts::merge(&mut db, &ada, &twin, &Default::default()).unwrap();
     let o = opportunities::get(db.conn(), &d.id).unwrap();
     assert_eq!(o.contacts[0].contact_id, ada);
     assert_eq!(o.contacts[0].role.as_deref(), Some("Decision maker"));
-    rapport_core::accounts::delete(&mut db, &acme.id).unwrap();
+    rapport_core::people::accounts::delete(&mut db, &acme.id).unwrap();
     let o = opportunities::get(db.conn(), &d.id).unwrap();
     assert!(o.account_id.is_none());
 }
@@ -543,26 +547,26 @@ fn deals_take_bulk_actions_as_one_undoable_batch() {
     let a = deal(&mut db, "A", "10", None);
     let b = deal(&mut db, "B", "20", None);
     let ids = vec![a.id.clone(), b.id.clone()];
-    let tagged = rapport_core::bulk::apply(
+    let tagged = rapport_core::data::bulk::apply(
         &mut db,
         "opportunities",
         &ids,
-        &rapport_core::bulk::BulkAction::AddTags {
+        &rapport_core::data::bulk::BulkAction::AddTags {
             tags: vec!["q4".into()],
         },
     )
     .unwrap();
     assert_eq!(tagged.changed, 2);
     assert_eq!(opportunities::get(db.conn(), &b.id).unwrap().tags, ["q4"]);
-    let deleted = rapport_core::bulk::apply(
+    let deleted = rapport_core::data::bulk::apply(
         &mut db,
         "opportunities",
         &ids,
-        &rapport_core::bulk::BulkAction::Delete,
+        &rapport_core::data::bulk::BulkAction::Delete,
     )
     .unwrap();
     assert!(opportunities::get(db.conn(), &a.id).is_err());
-    rapport_core::changelog::undo(&mut db, &deleted.batch_id).unwrap();
+    rapport_core::store::changelog::undo(&mut db, &deleted.batch_id).unwrap();
     let back = opportunities::get(db.conn(), &a.id).unwrap();
     assert_eq!(
         (back.tags.as_slice(), back.stage_name.as_str()),

@@ -5,10 +5,10 @@
 #![allow(clippy::unwrap_used)]
 
 use proptest::prelude::*;
-use rapport_core::contacts::{self, ContactInput, ContactQuery, ContactSort};
-use rapport_core::list::SortDirection;
-use rapport_core::money::{MoneyInput, format_plain};
-use rapport_core::{Db, search};
+use rapport_core::kernel::money::{MoneyInput, format_plain};
+use rapport_core::people::contacts::{self, ContactInput, ContactQuery, ContactSort};
+use rapport_core::records::list::SortDirection;
+use rapport_core::{Db, store::search};
 
 fn cases() -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
@@ -112,15 +112,15 @@ proptest! {
             "\\[(\\{\"name\": \"[A-Za-z ]{0,10}\", \"phone\": \"[+0-9 ]{0,12}\"\\},? ?){0,4}\\]?".prop_map(String::into_bytes),
         ]
     ) {
-        match rapport_core::import::table::read(&bytes, "input.csv") {
+        match rapport_core::data::import::table::read(&bytes, "input.csv") {
             Err(e) => prop_assert!(e.to_string().contains("input.csv"), "{}", e),
             Ok(table) => {
                 let mut db = Db::open_in_memory().unwrap();
-                let report = rapport_core::import::import(
+                let report = rapport_core::data::import::import(
                     &mut db,
                     &table,
-                    &rapport_core::import::ImportOptions {
-                        entity: rapport_core::import::ImportEntity::Leads,
+                    &rapport_core::data::import::ImportOptions {
+                        entity: rapport_core::data::import::ImportEntity::Leads,
                         ..Default::default()
                     },
                     &mut |_, _| true,
@@ -129,11 +129,11 @@ proptest! {
                     Ok(r) => prop_assert_eq!(r.rows_read, r.created + r.updated + r.skipped + r.rejected.len() as u64),
                     Err(e) => prop_assert!(e.is_user_error(), "{}", e),
                 }
-                let listed = rapport_core::calllists::import(
+                let listed = rapport_core::sales::calllists::import(
                     &mut db,
                     &table,
-                    &rapport_core::calllists::CallListImport {
-                        list: rapport_core::calllists::CallListInput { name: "Fuzz".into(), ..Default::default() },
+                    &rapport_core::sales::calllists::CallListImport {
+                        list: rapport_core::sales::calllists::CallListInput { name: "Fuzz".into(), ..Default::default() },
                         ..Default::default()
                     },
                     &mut |_, _| true,
@@ -174,14 +174,14 @@ proptest! {
         if close {
             card.push_str("END:VCARD\r\n");
         }
-        match rapport_core::import::table::read(card.as_bytes(), "cards.vcf") {
+        match rapport_core::data::import::table::read(card.as_bytes(), "cards.vcf") {
             Err(e) => prop_assert!(e.to_string().contains("cards.vcf"), "{}", e),
             Ok(table) => {
                 let mut db = Db::open_in_memory().unwrap();
-                let report = rapport_core::import::import(
+                let report = rapport_core::data::import::import(
                     &mut db,
                     &table,
-                    &rapport_core::import::ImportOptions::default(),
+                    &rapport_core::data::import::ImportOptions::default(),
                     &mut |_, _| true,
                 );
                 match report {
@@ -206,13 +206,13 @@ proptest! {
                 contacts::create(&mut db, &ContactInput {
                     first_name: "Ada".into(),
                     last_name: "Lovelace".into(),
-                    emails: vec![rapport_core::contacts::EmailEntry { label: "work".into(), address: "ada@x.example".into() }],
+                    emails: vec![rapport_core::people::contacts::EmailEntry { label: "work".into(), address: "ada@x.example".into() }],
                     tags: vec!["vip".into()],
                     ..Default::default()
                 }).unwrap();
-                rapport_core::leads::create(&mut db, &rapport_core::leads::LeadInput { name: "Bea".into(), ..Default::default() }).unwrap();
+                rapport_core::sales::leads::create(&mut db, &rapport_core::sales::leads::LeadInput { name: "Bea".into(), ..Default::default() }).unwrap();
                 let path = dir.path().join("a.json");
-                rapport_core::archive::export(&db, &path).unwrap();
+                rapport_core::data::archive::export(&db, &path).unwrap();
                 std::fs::read(&path).unwrap()
             };
         }
@@ -224,7 +224,7 @@ proptest! {
         let file = dir.path().join("damaged.json");
         std::fs::write(&file, &bytes).unwrap();
         let mut db = Db::open(dir.path().join("b.db")).unwrap();
-        match rapport_core::archive::import(&mut db, &file) {
+        match rapport_core::data::archive::import(&mut db, &file) {
             Err(e) => {
                 prop_assert!(!e.to_string().is_empty());
                 let rows: i64 = db.conn().query_row("SELECT count(*) FROM change_log", [], |r| r.get(0)).unwrap();
@@ -232,7 +232,7 @@ proptest! {
             }
             Ok(_) => {
                 let again = dir.path().join("again.json");
-                prop_assert!(rapport_core::archive::export(&db, &again).is_ok());
+                prop_assert!(rapport_core::data::archive::export(&db, &again).is_ok());
             }
         }
     }

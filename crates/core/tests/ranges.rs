@@ -7,17 +7,19 @@
 
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
-use rapport_core::activities::{self, ActivityInput, ActivityKind, ActivityQuery, RecordRef};
-use rapport_core::analytics::{self, Scope};
-use rapport_core::contacts::{self, ContactInput, ContactQuery};
-use rapport_core::import::{self, ImportEntity, ImportOptions, table};
-use rapport_core::money::MoneyInput;
-use rapport_core::opportunities::{self, BoardQuery, ForecastQuery, OpportunityInput};
-use rapport_core::sales::{self, DocumentStatus, LineInput, QuoteInput};
-use rapport_core::{Db, ErrorCode, accounts, ics};
+use rapport_core::activities::activity::{
+    self, ActivityInput, ActivityKind, ActivityQuery, RecordRef,
+};
+use rapport_core::data::import::{self, ImportEntity, ImportOptions, table};
+use rapport_core::insight::analytics::{self, Scope};
+use rapport_core::kernel::money::MoneyInput;
+use rapport_core::people::contacts::{self, ContactInput, ContactQuery};
+use rapport_core::sales::documents::{self, DocumentStatus, LineInput, QuoteInput};
+use rapport_core::sales::opportunities::{self, BoardQuery, ForecastQuery, OpportunityInput};
+use rapport_core::{Db, ErrorCode, data::ics, people::accounts};
 
 fn today() -> NaiveDate {
-    rapport_core::time::local_date(rapport_core::time::local_zone(), Utc::now())
+    rapport_core::kernel::time::local_date(rapport_core::kernel::time::local_zone(), Utc::now())
 }
 
 fn deal_input(name: &str, amount: &str) -> OpportunityInput {
@@ -70,9 +72,9 @@ fn an_amount_beyond_ten_trillion_is_refused_naming_the_field() {
         "annual_revenue.amount",
         "{err}"
     );
-    let err = rapport_core::products::create(
+    let err = rapport_core::sales::products::create(
         &mut db,
-        &rapport_core::products::ProductInput {
+        &rapport_core::sales::products::ProductInput {
             sku: "X".into(),
             name: "Gold".into(),
             unit_price: "10000000000001".into(),
@@ -82,9 +84,9 @@ fn an_amount_beyond_ten_trillion_is_refused_naming_the_field() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("largest amount"), "{err}");
-    let err = rapport_core::campaigns::create(
+    let err = rapport_core::marketing::campaigns::create(
         &mut db,
-        &rapport_core::campaigns::CampaignInput {
+        &rapport_core::marketing::campaigns::CampaignInput {
             name: "Fair".into(),
             budget: "20000000000000".into(),
             ..Default::default()
@@ -146,8 +148,8 @@ fn quote(
     db: &mut Db,
     account: &str,
     lines: &[(&str, &str)],
-) -> rapport_core::Result<sales::Document> {
-    sales::create_quote(
+) -> rapport_core::Result<documents::Document> {
+    documents::create_quote(
         db,
         &QuoteInput {
             account_id: Some(account.into()),
@@ -201,34 +203,34 @@ fn document_lines_refuse_a_price_quantity_or_total_beyond_the_largest_amount() {
 fn an_invoice_balance_from_stored_extremes_is_a_plain_error_not_a_panic() {
     let mut db = Db::open_in_memory().unwrap();
     // Invoices are only issued once the seller is known.
-    sales::set_company(
+    documents::set_company(
         &mut db,
-        &sales::CompanyProfile {
+        &documents::CompanyProfile {
             name: "Seller Ltd".into(),
             address: "1 High Street".into(),
-            ..sales::CompanyProfile::default()
+            ..documents::CompanyProfile::default()
         },
     )
     .unwrap();
     let acme = account(&mut db);
     let q = quote(&mut db, &acme, &[("1", "100")]).unwrap();
-    sales::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
-    let order = sales::order_from_quote(&mut db, &q.id).unwrap();
-    let draft = sales::invoice_from_order(&mut db, &order.id, None).unwrap();
-    let invoice = sales::issue_invoice(&mut db, &draft.id, None, None).unwrap();
-    sales::record_payment(
+    documents::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
+    let order = documents::order_from_quote(&mut db, &q.id).unwrap();
+    let draft = documents::invoice_from_order(&mut db, &order.id, None).unwrap();
+    let invoice = documents::issue_invoice(&mut db, &draft.id, None, None).unwrap();
+    documents::record_payment(
         &mut db,
         &invoice.id,
-        &sales::PaymentInput {
+        &documents::PaymentInput {
             amount: "10".into(),
             ..Default::default()
         },
     )
     .unwrap();
-    let err = sales::record_payment(
+    let err = documents::record_payment(
         &mut db,
         &invoice.id,
-        &sales::PaymentInput {
+        &documents::PaymentInput {
             amount: "92233720368547758.07".into(),
             ..Default::default()
         },
@@ -242,7 +244,7 @@ fn an_invoice_balance_from_stored_extremes_is_a_plain_error_not_a_panic() {
             [&invoice.id],
         )
         .unwrap();
-    let err = sales::get(db.conn(), &invoice.id).unwrap_err();
+    let err = documents::get(db.conn(), &invoice.id).unwrap_err();
     assert_eq!(err.code(), ErrorCode::TotalTooLarge, "{err}");
     assert!(err.to_string().contains("balance"), "{err}");
 }
@@ -266,7 +268,7 @@ fn years_outside_1900_to_2200_and_two_digit_years_are_refused_where_typed() {
     assert!(err.to_string().contains("2026-01-05"), "{err}");
     contacts::create(&mut db, &contact("Ann", Some("1950-02-03"))).unwrap();
     for bad in ["0000-01-01T10:00", "-0001-06-01", "9999-12-31T09:00:00Z"] {
-        let err = activities::create(
+        let err = activity::create(
             &mut db,
             &ActivityInput {
                 kind: Some(ActivityKind::Meeting),
@@ -312,7 +314,7 @@ fn an_import_reads_no_two_digit_year_as_year_26() {
 }
 
 fn meeting(db: &mut Db, subject: &str, at: &str, link: &RecordRef) -> String {
-    activities::create(
+    activity::create(
         db,
         &ActivityInput {
             kind: Some(ActivityKind::Meeting),
@@ -354,11 +356,12 @@ fn one_stored_date_before_year_0_is_left_out_of_the_calendar_export_with_a_warni
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("Good meeting"));
     // Every other reader shows the rest and the odd one as stored.
-    let listed = activities::list(db.conn(), &ActivityQuery::default()).unwrap();
+    let listed = activity::list(db.conn(), &ActivityQuery::default()).unwrap();
     assert_eq!(listed.len(), 2);
-    activities::agenda(db.conn(), Utc::now(), Tz::UTC, 7).unwrap();
-    activities::calendar(db.conn(), "2026-03-01", "2026-03-31", Tz::UTC).unwrap();
-    let timeline = rapport_core::timeline::for_record(db.conn(), "contacts", &ann.id, None, 50);
+    activity::agenda(db.conn(), Utc::now(), Tz::UTC, 7).unwrap();
+    activity::calendar(db.conn(), "2026-03-01", "2026-03-31", Tz::UTC).unwrap();
+    let timeline =
+        rapport_core::insight::timeline::for_record(db.conn(), "contacts", &ann.id, None, 50);
     assert!(timeline.is_ok(), "{timeline:?}");
     let scope = Scope::new(Some("this_year"), None, None, today()).unwrap();
     analytics::dashboard(db.conn(), &scope, today()).unwrap();
@@ -380,7 +383,7 @@ fn control_characters_are_refused_in_forms_and_stripped_on_import() {
     contacts::create(&mut db, &notes).unwrap();
     // A text that no form check looks at is still refused at the one write path.
     let acme = account(&mut db);
-    let err = sales::create_quote(
+    let err = documents::create_quote(
         &mut db,
         &QuoteInput {
             account_id: Some(acme),
@@ -433,11 +436,14 @@ fn damaged_file(dir: &std::path::Path) -> (std::path::PathBuf, String) {
         c.notes = Some("notes that take some room ".repeat(20));
         contacts::create(&mut db, &c).unwrap();
     }
-    let backup =
-        rapport_core::backup::auto(&db, rapport_core::backup::AutoReason::Quit, Utc::now())
-            .unwrap()
-            .unwrap()
-            .path;
+    let backup = rapport_core::data::backup::auto(
+        &db,
+        rapport_core::data::backup::AutoReason::Quit,
+        Utc::now(),
+    )
+    .unwrap()
+    .unwrap()
+    .path;
     db.conn()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .unwrap();
@@ -471,7 +477,7 @@ fn once_the_check_finds_damage_writes_are_refused_naming_it_and_the_newest_good_
     let dir = tempfile::tempdir().unwrap();
     let (path, backup) = damaged_file(dir.path());
     let mut db = Db::open(&path).expect("opening reads none of the damaged pages");
-    let problems = rapport_core::health::quick_check(&path).unwrap();
+    let problems = rapport_core::store::health::quick_check(&path).unwrap();
     assert!(!problems.is_empty(), "the quick check finds the damage");
     let err = contacts::create(&mut db, &contact("After", None)).unwrap_err();
     assert_eq!(err.code(), ErrorCode::CorruptDatabase, "{err}");
@@ -489,7 +495,7 @@ fn once_the_check_finds_damage_writes_are_refused_naming_it_and_the_newest_good_
     assert_eq!(err.code(), ErrorCode::CorruptDatabase, "{err}");
     // Restoring the backup lifts the refusal.
     drop(again);
-    rapport_core::backup::restore(&path, std::path::Path::new(&backup)).unwrap();
+    rapport_core::data::backup::restore(&path, std::path::Path::new(&backup)).unwrap();
     let mut restored = Db::open(&path).unwrap();
     contacts::create(&mut restored, &contact("Restored", None)).unwrap();
 }
@@ -526,14 +532,14 @@ fn a_missing_or_empty_data_file_is_refused_not_made_into_a_database() {
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("empty.db");
     std::fs::write(&empty, b"").unwrap();
-    let err = rapport_core::health::existing(&empty).unwrap_err();
+    let err = rapport_core::store::health::existing(&empty).unwrap_err();
     assert!(
         err.to_string().contains("empty.db is an empty file"),
         "{err}"
     );
     assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
     let missing = dir.path().join("typo.db");
-    let err = rapport_core::health::existing(&missing).unwrap_err();
+    let err = rapport_core::store::health::existing(&missing).unwrap_err();
     assert!(err.to_string().contains("no data file at"), "{err}");
     assert!(!missing.exists());
 }

@@ -9,20 +9,20 @@ use std::process::Command;
 
 use chrono::{Datelike, Duration, Utc};
 use proptest::prelude::*;
-use rapport_core::accounts::{self, AccountInput};
-use rapport_core::opportunities::{self, OpportunityInput};
-use rapport_core::products::{self, ProductInput};
-use rapport_core::sales::{
+use rapport_core::people::accounts::{self, AccountInput};
+use rapport_core::sales::documents::{
     self, CompanyProfile, DocumentKind, DocumentStatus, LineInput, PartInput, PaymentInput,
     QuoteInput,
 };
+use rapport_core::sales::opportunities::{self, OpportunityInput};
+use rapport_core::sales::products::{self, ProductInput};
 use rapport_core::{Db, Error};
 
 /// An account to sell to. The file gets a seller too (as Settings, Company would give it),
 /// unless one is set: invoices are issued only with the company's name and address.
 fn account(db: &mut Db, name: &str) -> String {
-    if sales::company(db.conn()).unwrap().name.is_empty() {
-        sales::set_company(
+    if documents::company(db.conn()).unwrap().name.is_empty() {
+        documents::set_company(
             db,
             &CompanyProfile {
                 name: "Seller Ltd".into(),
@@ -80,11 +80,12 @@ fn line(
 }
 
 fn year() -> i32 {
-    rapport_core::time::local_date(rapport_core::time::local_zone(), Utc::now()).year()
+    rapport_core::kernel::time::local_date(rapport_core::kernel::time::local_zone(), Utc::now())
+        .year()
 }
 
-fn quote_for(db: &mut Db, account: &str, lines: Vec<LineInput>) -> sales::Document {
-    sales::create_quote(
+fn quote_for(db: &mut Db, account: &str, lines: Vec<LineInput>) -> documents::Document {
+    documents::create_quote(
         db,
         &QuoteInput {
             account_id: Some(account.into()),
@@ -97,12 +98,12 @@ fn quote_for(db: &mut Db, account: &str, lines: Vec<LineInput>) -> sales::Docume
 }
 
 /// An issued invoice for `lines`, through quote, order and invoice.
-fn issued_invoice(db: &mut Db, account: &str, lines: Vec<LineInput>) -> sales::Document {
+fn issued_invoice(db: &mut Db, account: &str, lines: Vec<LineInput>) -> documents::Document {
     let q = quote_for(db, account, lines);
-    sales::set_quote_status(db, &q.id, DocumentStatus::Accepted).unwrap();
-    let order = sales::order_from_quote(db, &q.id).unwrap();
-    let draft = sales::invoice_from_order(db, &order.id, None).unwrap();
-    sales::issue_invoice(db, &draft.id, None, None).unwrap()
+    documents::set_quote_status(db, &q.id, DocumentStatus::Accepted).unwrap();
+    let order = documents::order_from_quote(db, &q.id).unwrap();
+    let draft = documents::invoice_from_order(db, &order.id, None).unwrap();
+    documents::issue_invoice(db, &draft.id, None, None).unwrap()
 }
 
 #[test]
@@ -114,7 +115,7 @@ fn a_deal_becomes_a_quote_an_order_and_invoices_that_are_paid_and_credited() {
         &OpportunityInput {
             name: "Acme: printers".into(),
             account_id: Some(acme.clone()),
-            amount: Some(rapport_core::money::MoneyInput {
+            amount: Some(rapport_core::kernel::money::MoneyInput {
                 amount: "5000".into(),
                 currency: "EUR".into(),
             }),
@@ -125,7 +126,7 @@ fn a_deal_becomes_a_quote_an_order_and_invoices_that_are_paid_and_credited() {
     product(&mut db, "PRN-1", "Label printer", "499.00", "19");
 
     // "PRN-1" x 2 at the catalogue price and 1.5 hours of consulting at 120.00, 7% tax.
-    let quote = sales::create_quote(
+    let quote = documents::create_quote(
         &mut db,
         &QuoteInput {
             opportunity_id: Some(deal.id.clone()),
@@ -164,10 +165,10 @@ fn a_deal_becomes_a_quote_an_order_and_invoices_that_are_paid_and_credited() {
     assert_eq!(quote.taxes.len(), 2);
 
     // Sent, then revised: a second version with the same number; the first is kept.
-    sales::set_quote_status(&mut db, &quote.id, DocumentStatus::Sent).unwrap();
-    let err = sales::update_quote(&mut db, &quote.id, &QuoteInput::default()).unwrap_err();
+    documents::set_quote_status(&mut db, &quote.id, DocumentStatus::Sent).unwrap();
+    let err = documents::update_quote(&mut db, &quote.id, &QuoteInput::default()).unwrap_err();
     assert!(err.to_string().contains("revise"), "{err}");
-    let v2 = sales::revise_quote(
+    let v2 = documents::revise_quote(
         &mut db,
         &quote.id,
         &QuoteInput {
@@ -179,27 +180,27 @@ fn a_deal_becomes_a_quote_an_order_and_invoices_that_are_paid_and_credited() {
     .unwrap();
     assert_eq!(v2.version, 2);
     assert_eq!(v2.number, quote.number);
-    let v1 = sales::get(db.conn(), &quote.id).unwrap();
+    let v1 = documents::get(db.conn(), &quote.id).unwrap();
     assert_eq!(v1.status, DocumentStatus::Superseded);
     assert_eq!(v1.lines.len(), 2, "the old version keeps its lines");
     assert_eq!(v1.derived[0].id, v2.id);
 
     // Accepted, it becomes an order in one step; an order is made once.
-    sales::set_quote_status(&mut db, &v2.id, DocumentStatus::Sent).unwrap();
-    let order = sales::order_from_quote(&mut db, &v2.id).unwrap();
+    documents::set_quote_status(&mut db, &v2.id, DocumentStatus::Sent).unwrap();
+    let order = documents::order_from_quote(&mut db, &v2.id).unwrap();
     assert_eq!(order.kind, DocumentKind::Order);
     assert_eq!(order.total_minor, v2.total_minor);
     assert_eq!(
-        sales::get(db.conn(), &v2.id).unwrap().status,
+        documents::get(db.conn(), &v2.id).unwrap().status,
         DocumentStatus::Accepted
     );
     assert!(matches!(
-        sales::order_from_quote(&mut db, &v2.id),
+        documents::order_from_quote(&mut db, &v2.id),
         Err(Error::Conflict(_))
     ));
 
     // Invoiced in two parts: one printer now, the rest later.
-    let part = sales::invoice_from_order(
+    let part = documents::invoice_from_order(
         &mut db,
         &order.id,
         Some(&[PartInput {
@@ -211,10 +212,10 @@ fn a_deal_becomes_a_quote_an_order_and_invoices_that_are_paid_and_credited() {
     assert_eq!(part.status, DocumentStatus::Draft);
     assert_eq!(part.number, None, "a draft has no number yet");
     assert_eq!(
-        sales::get(db.conn(), &order.id).unwrap().status,
+        documents::get(db.conn(), &order.id).unwrap().status,
         DocumentStatus::PartlyInvoiced
     );
-    let too_much = sales::invoice_from_order(
+    let too_much = documents::invoice_from_order(
         &mut db,
         &order.id,
         Some(&[PartInput {
@@ -227,26 +228,26 @@ fn a_deal_becomes_a_quote_an_order_and_invoices_that_are_paid_and_credited() {
         too_much.to_string().contains("more than the 2 left"),
         "{too_much}"
     );
-    let first = sales::issue_invoice(&mut db, &part.id, None, Some(14)).unwrap();
+    let first = documents::issue_invoice(&mut db, &part.id, None, Some(14)).unwrap();
     assert_eq!(
         first.number.as_deref(),
         Some(format!("INV-{}-0001", year()).as_str())
     );
     assert_eq!(first.total_minor, 499_00 + 94_81);
-    let rest = sales::invoice_from_order(&mut db, &order.id, None).unwrap();
+    let rest = documents::invoice_from_order(&mut db, &order.id, None).unwrap();
     assert_eq!(rest.lines[0].quantity_milli, 2000);
     assert_eq!(
-        sales::get(db.conn(), &order.id).unwrap().status,
+        documents::get(db.conn(), &order.id).unwrap().status,
         DocumentStatus::Invoiced
     );
-    let second = sales::issue_invoice(&mut db, &rest.id, None, None).unwrap();
+    let second = documents::issue_invoice(&mut db, &rest.id, None, None).unwrap();
     assert_eq!(
         second.number.as_deref(),
         Some(format!("INV-{}-0002", year()).as_str())
     );
 
     // Paid in part, then credited in part, then paid off; overpaying is refused.
-    let paid = sales::record_payment(
+    let paid = documents::record_payment(
         &mut db,
         &second.id,
         &PaymentInput {
@@ -258,7 +259,7 @@ fn a_deal_becomes_a_quote_an_order_and_invoices_that_are_paid_and_credited() {
     .unwrap();
     assert_eq!(paid.status, DocumentStatus::PartlyPaid);
     assert_eq!(paid.balance_minor, second.total_minor - 100_00);
-    let credit = sales::credit_note(
+    let credit = documents::credit_note(
         &mut db,
         &second.id,
         Some(&[PartInput {
@@ -274,9 +275,9 @@ fn a_deal_becomes_a_quote_an_order_and_invoices_that_are_paid_and_credited() {
         Some(format!("CN-{}-0001", year()).as_str())
     );
     assert_eq!(credit.total_minor, 593_81);
-    let after = sales::get(db.conn(), &second.id).unwrap();
+    let after = documents::get(db.conn(), &second.id).unwrap();
     assert_eq!(after.balance_minor, second.total_minor - 100_00 - 593_81);
-    let over = sales::record_payment(
+    let over = documents::record_payment(
         &mut db,
         &second.id,
         &PaymentInput {
@@ -286,11 +287,11 @@ fn a_deal_becomes_a_quote_an_order_and_invoices_that_are_paid_and_credited() {
     )
     .unwrap_err();
     assert!(over.to_string().contains("left to pay"), "{over}");
-    let balance = rapport_core::money::format_plain(&rapport_core::money::Money {
+    let balance = rapport_core::kernel::money::format_plain(&rapport_core::kernel::money::Money {
         amount_minor: after.balance_minor,
         currency: "EUR".into(),
     });
-    let done = sales::record_payment(
+    let done = documents::record_payment(
         &mut db,
         &second.id,
         &PaymentInput {
@@ -303,7 +304,7 @@ fn a_deal_becomes_a_quote_an_order_and_invoices_that_are_paid_and_credited() {
     assert_eq!(done.balance_minor, 0);
 
     // The account's money: two invoices less the credit note, what was paid, what is left.
-    let money = sales::account_money(db.conn(), &acme).unwrap();
+    let money = documents::account_money(db.conn(), &acme).unwrap();
     assert_eq!(money.len(), 1);
     assert_eq!(
         money[0].invoiced_minor,
@@ -323,8 +324,8 @@ fn issued_invoices_are_voided_never_deleted_and_their_numbers_never_come_back() 
         &acme,
         vec![line(None, Some("Setup"), "1", Some("50.00"))],
     );
-    sales::void_invoice(&mut db, &a.id).unwrap();
-    let voided = sales::get(db.conn(), &a.id).unwrap();
+    documents::void_invoice(&mut db, &a.id).unwrap();
+    let voided = documents::get(db.conn(), &a.id).unwrap();
     assert_eq!(voided.status, DocumentStatus::Void);
     assert_eq!(voided.number, a.number);
     let b = issued_invoice(
@@ -336,7 +337,7 @@ fn issued_invoices_are_voided_never_deleted_and_their_numbers_never_come_back() 
         b.number.as_deref(),
         Some(format!("INV-{}-0002", year()).as_str())
     );
-    sales::record_payment(
+    documents::record_payment(
         &mut db,
         &b.id,
         &PaymentInput {
@@ -345,7 +346,7 @@ fn issued_invoices_are_voided_never_deleted_and_their_numbers_never_come_back() 
         },
     )
     .unwrap();
-    let err = sales::void_invoice(&mut db, &b.id).unwrap_err();
+    let err = documents::void_invoice(&mut db, &b.id).unwrap_err();
     assert!(err.to_string().contains("credit note"), "{err}");
     // A draft is simply deleted, and took no number.
     let q = quote_for(
@@ -353,13 +354,13 @@ fn issued_invoices_are_voided_never_deleted_and_their_numbers_never_come_back() 
         &acme,
         vec![line(None, Some("Extra"), "1", Some("5.00"))],
     );
-    sales::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
-    let order = sales::order_from_quote(&mut db, &q.id).unwrap();
-    let draft = sales::invoice_from_order(&mut db, &order.id, None).unwrap();
-    sales::void_invoice(&mut db, &draft.id).unwrap();
-    assert!(sales::get(db.conn(), &draft.id).is_err());
+    documents::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
+    let order = documents::order_from_quote(&mut db, &q.id).unwrap();
+    let draft = documents::invoice_from_order(&mut db, &order.id, None).unwrap();
+    documents::void_invoice(&mut db, &draft.id).unwrap();
+    assert!(documents::get(db.conn(), &draft.id).is_err());
     assert_eq!(
-        sales::get(db.conn(), &order.id).unwrap().status,
+        documents::get(db.conn(), &order.id).unwrap().status,
         DocumentStatus::Open
     );
     let c = issued_invoice(
@@ -382,23 +383,23 @@ fn overdue_invoices_count_on_the_account() {
         &acme,
         vec![line(None, Some("Audit"), "1", Some("300.00"))],
     );
-    sales::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
-    let order = sales::order_from_quote(&mut db, &q.id).unwrap();
-    let draft = sales::invoice_from_order(&mut db, &order.id, None).unwrap();
+    documents::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
+    let order = documents::order_from_quote(&mut db, &q.id).unwrap();
+    let draft = documents::invoice_from_order(&mut db, &order.id, None).unwrap();
     // Dated back across a year's end in January too: the yearly restart is turned off here.
-    sales::set_sequence(&mut db, DocumentKind::Invoice, None, Some(false), None).unwrap();
+    documents::set_sequence(&mut db, DocumentKind::Invoice, None, Some(false), None).unwrap();
     let long_ago = (Utc::now() - Duration::days(60))
         .format("%Y-%m-%d")
         .to_string();
-    let inv = sales::issue_invoice(&mut db, &draft.id, Some(&long_ago), Some(14)).unwrap();
+    let inv = documents::issue_invoice(&mut db, &draft.id, Some(&long_ago), Some(14)).unwrap();
     assert_eq!(inv.status, DocumentStatus::Overdue);
-    let money = sales::account_money(db.conn(), &acme).unwrap();
+    let money = documents::account_money(db.conn(), &acme).unwrap();
     assert_eq!(money[0].overdue_minor, 300_00);
-    let listed = sales::list(
+    let listed = documents::list(
         db.conn(),
-        &sales::DocumentQuery {
+        &documents::DocumentQuery {
             status: Some(DocumentStatus::Overdue),
-            ..sales::DocumentQuery::default()
+            ..documents::DocumentQuery::default()
         },
     )
     .unwrap();
@@ -424,10 +425,10 @@ fn invoice_numbers_have_no_gap_and_no_repeat_with_several_writers() {
                 Some(&format!("{}.00", i + 1)),
             )],
         );
-        sales::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
-        let order = sales::order_from_quote(&mut db, &q.id).unwrap();
+        documents::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
+        let order = documents::order_from_quote(&mut db, &q.id).unwrap();
         drafts.push(
-            sales::invoice_from_order(&mut db, &order.id, None)
+            documents::invoice_from_order(&mut db, &order.id, None)
                 .unwrap()
                 .id,
         );
@@ -442,7 +443,7 @@ fn invoice_numbers_have_no_gap_and_no_repeat_with_several_writers() {
                 let mut db = Db::open(&path).unwrap();
                 for id in ids {
                     loop {
-                        match sales::issue_invoice(&mut db, &id, None, None) {
+                        match documents::issue_invoice(&mut db, &id, None, None) {
                             Ok(_) => break,
                             Err(Error::Busy) => {
                                 std::thread::sleep(std::time::Duration::from_millis(5));
@@ -458,11 +459,11 @@ fn invoice_numbers_have_no_gap_and_no_repeat_with_several_writers() {
         h.join().unwrap();
     }
     let db = Db::open(&path).unwrap();
-    let mut numbers: Vec<String> = sales::list(
+    let mut numbers: Vec<String> = documents::list(
         db.conn(),
-        &sales::DocumentQuery {
+        &documents::DocumentQuery {
             kind: Some(DocumentKind::Invoice),
-            ..sales::DocumentQuery::default()
+            ..documents::DocumentQuery::default()
         },
     )
     .unwrap()
@@ -478,7 +479,7 @@ fn invoice_numbers_have_no_gap_and_no_repeat_with_several_writers() {
 fn numbering_is_configurable_and_cannot_go_back_over_given_numbers() {
     let mut db = Db::open_in_memory().unwrap();
     let acme = account(&mut db, "Acme");
-    let seqs = sales::set_sequence(
+    let seqs = documents::set_sequence(
         &mut db,
         DocumentKind::Invoice,
         Some("RE-"),
@@ -498,7 +499,7 @@ fn numbering_is_configurable_and_cannot_go_back_over_given_numbers() {
     );
     assert_eq!(a.number.as_deref(), Some("RE-1000"));
     let err =
-        sales::set_sequence(&mut db, DocumentKind::Invoice, None, None, Some(999)).unwrap_err();
+        documents::set_sequence(&mut db, DocumentKind::Invoice, None, None, Some(999)).unwrap_err();
     assert!(err.to_string().contains("already given"), "{err}");
 }
 
@@ -506,7 +507,7 @@ fn numbering_is_configurable_and_cannot_go_back_over_given_numbers() {
 fn lines_are_checked_and_errors_name_the_line() {
     let mut db = Db::open_in_memory().unwrap();
     let acme = account(&mut db, "Acme");
-    let err = sales::create_quote(
+    let err = documents::create_quote(
         &mut db,
         &QuoteInput {
             account_id: Some(acme),
@@ -535,7 +536,7 @@ fn lines_are_checked_and_errors_name_the_line() {
 #[test]
 fn an_invoice_pdf_says_who_what_and_how_much() {
     let mut db = Db::open_in_memory().unwrap();
-    sales::set_company(
+    documents::set_company(
         &mut db,
         &CompanyProfile {
             name: "Rapport Demo GmbH".into(),
@@ -569,7 +570,7 @@ fn an_invoice_pdf_says_who_what_and_how_much() {
     );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("invoice.pdf");
-    let report = rapport_core::pdf::write(db.conn(), &inv.id, &file).unwrap();
+    let report = rapport_core::sales::pdf::write(db.conn(), &inv.id, &file).unwrap();
     assert_eq!(report.pages, 1);
     let out = Command::new("pdftotext")
         .args(["-layout", file.to_str().unwrap(), "-"])
@@ -608,7 +609,7 @@ fn an_invoice_pdf_says_who_what_and_how_much() {
     // A logo that is not a picture is refused, saying so.
     let not_a_picture = dir.path().join("logo.txt");
     std::fs::write(&not_a_picture, "hello").unwrap();
-    let err = sales::set_company(
+    let err = documents::set_company(
         &mut db,
         &CompanyProfile {
             name: "X".into(),
@@ -623,7 +624,7 @@ fn an_invoice_pdf_says_who_what_and_how_much() {
     );
     // 2 x 499.00 + 1.5 x 120.00 = 1,178.00 net, 223.82 tax, 1,401.82 total (English locale
     // unless the environment says otherwise).
-    let locale = rapport_core::pdf::Locale::current();
+    let locale = rapport_core::sales::pdf::Locale::current();
     for amount in [1178_00, 223_82, 1401_82] {
         let shown = locale.money(amount, "EUR");
         assert!(text.contains(&shown), "the PDF lacks {shown}:\n{text}");
@@ -638,10 +639,10 @@ fn a_long_invoice_continues_on_more_pages() {
         .map(|i| line(None, Some(&format!("Service item number {i} with a description long enough to wrap onto a second line of the table")), "1", Some("10.00")))
         .collect();
     let inv = issued_invoice(&mut db, &acme, lines);
-    let (bytes, pages) = rapport_core::pdf::render(
+    let (bytes, pages) = rapport_core::sales::pdf::render(
         db.conn(),
         &inv,
-        rapport_core::pdf::Locale::from_name("en_GB"),
+        rapport_core::sales::pdf::Locale::from_name("en_GB"),
     )
     .unwrap();
     assert!(pages >= 3, "{pages}");
@@ -674,19 +675,19 @@ proptest! {
         prop_assert_eq!(inv.subtotal_minor - inv.discount_minor + inv.tax_minor, inv.total_minor);
         prop_assert_eq!(inv.taxes.iter().map(|t| t.tax_minor).sum::<i64>(), inv.tax_minor);
         for l in &inv.lines {
-            let a = sales::line_amounts(l.quantity_milli, l.unit_price_minor, l.discount_bp, l.tax_rate_bp);
+            let a = documents::line_amounts(l.quantity_milli, l.unit_price_minor, l.discount_bp, l.tax_rate_bp);
             prop_assert_eq!(a, l.amounts);
         }
         // A credit note for the first line, and a payment of a third of what is left: the
         // balance is the total less both, to the cent.
-        let credit = sales::credit_note(&mut db, &inv.id, Some(&[PartInput { line_id: inv.lines[0].id.clone(), quantity: None }]), None).unwrap();
+        let credit = documents::credit_note(&mut db, &inv.id, Some(&[PartInput { line_id: inv.lines[0].id.clone(), quantity: None }]), None).unwrap();
         prop_assert_eq!(credit.total_minor, inv.lines[0].amounts.total_minor);
-        let after = sales::get(db.conn(), &inv.id).unwrap();
+        let after = documents::get(db.conn(), &inv.id).unwrap();
         prop_assert_eq!(after.balance_minor, inv.total_minor - credit.total_minor);
         let third = after.balance_minor / 3;
         if third > 0 {
-            let amount = rapport_core::money::format_plain(&rapport_core::money::Money { amount_minor: third, currency: "EUR".into() });
-            let paid = sales::record_payment(&mut db, &inv.id, &PaymentInput { amount, ..PaymentInput::default() }).unwrap();
+            let amount = rapport_core::kernel::money::format_plain(&rapport_core::kernel::money::Money { amount_minor: third, currency: "EUR".into() });
+            let paid = documents::record_payment(&mut db, &inv.id, &PaymentInput { amount, ..PaymentInput::default() }).unwrap();
             prop_assert_eq!(paid.balance_minor, inv.total_minor - credit.total_minor - third);
             prop_assert_eq!(paid.status, DocumentStatus::PartlyPaid);
         }
@@ -694,7 +695,7 @@ proptest! {
 
     #[test]
     fn rounding_is_half_away_from_zero(q in 1i64..100_000, p in -1_000_000i64..1_000_000) {
-        let a = sales::line_amounts(q, p, 0, 0);
+        let a = documents::line_amounts(q, p, 0, 0);
         let exact = q as f64 * p as f64 / 1000.0;
         let expected = if exact >= 0.0 { (exact + 0.5).floor() } else { (exact - 0.5).ceil() };
         // Half-way cases computed in integers; the float is only a cross-check away from them.
@@ -713,7 +714,7 @@ fn quotes_invoices_and_payments_show_on_the_account_and_deal_timelines() {
         &acme,
         vec![line(None, Some("Audit"), "1", Some("300.00"))],
     );
-    sales::record_payment(
+    documents::record_payment(
         &mut db,
         &inv.id,
         &PaymentInput {
@@ -723,7 +724,8 @@ fn quotes_invoices_and_payments_show_on_the_account_and_deal_timelines() {
         },
     )
     .unwrap();
-    let items = rapport_core::timeline::for_record(db.conn(), "accounts", &acme, None, 50).unwrap();
+    let items = rapport_core::insight::timeline::for_record(db.conn(), "accounts", &acme, None, 50)
+        .unwrap();
     let titles: Vec<&str> = items
         .iter()
         .filter(|i| i.kind == "document" || i.kind == "payment")
@@ -784,7 +786,7 @@ fn parts_add_up_to_the_line_to_the_cent_and_settle_the_invoice() {
     let line_id = inv.lines[0].id.clone();
     let mut credited = 0;
     for q in ["0.333", "0.333", "0.334"] {
-        let note = sales::credit_note(
+        let note = documents::credit_note(
             &mut db,
             &inv.id,
             Some(&[PartInput {
@@ -798,7 +800,7 @@ fn parts_add_up_to_the_line_to_the_cent_and_settle_the_invoice() {
     }
     // 0.33 + 0.33 + the rest, 0.34: the three credit notes are the invoice, not 0.99.
     assert_eq!(credited, 100);
-    let after = sales::get(db.conn(), &inv.id).unwrap();
+    let after = documents::get(db.conn(), &inv.id).unwrap();
     assert_eq!(after.balance_minor, 0);
     assert_eq!(after.status, DocumentStatus::Credited);
 }
@@ -812,7 +814,7 @@ fn a_part_credit_note_leaves_an_unpaid_invoice_issued_and_a_free_invoice_is_sett
         &acme,
         vec![line(None, Some("Work"), "2", Some("50.00"))],
     );
-    sales::credit_note(
+    documents::credit_note(
         &mut db,
         &inv.id,
         Some(&[PartInput {
@@ -822,7 +824,7 @@ fn a_part_credit_note_leaves_an_unpaid_invoice_issued_and_a_free_invoice_is_sett
         None,
     )
     .unwrap();
-    let after = sales::get(db.conn(), &inv.id).unwrap();
+    let after = documents::get(db.conn(), &inv.id).unwrap();
     assert_eq!(after.status, DocumentStatus::Issued, "nothing was paid");
     assert_eq!(after.balance_minor, 50_00);
     let free = issued_invoice(
@@ -843,14 +845,14 @@ fn an_invoice_cannot_be_dated_into_another_years_numbers() {
         &acme,
         vec![line(None, Some("Audit"), "1", Some("300.00"))],
     );
-    sales::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
-    let order = sales::order_from_quote(&mut db, &q.id).unwrap();
-    let draft = sales::invoice_from_order(&mut db, &order.id, None).unwrap();
+    documents::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
+    let order = documents::order_from_quote(&mut db, &q.id).unwrap();
+    let draft = documents::invoice_from_order(&mut db, &order.id, None).unwrap();
     let last_year = format!("{}-12-31", year() - 1);
-    let err = sales::issue_invoice(&mut db, &draft.id, Some(&last_year), None).unwrap_err();
+    let err = documents::issue_invoice(&mut db, &draft.id, Some(&last_year), None).unwrap_err();
     assert!(err.to_string().contains("numbered per year"), "{err}");
     assert_eq!(
-        sales::get(db.conn(), &draft.id).unwrap().number,
+        documents::get(db.conn(), &draft.id).unwrap().number,
         None,
         "still a draft"
     );
@@ -867,13 +869,13 @@ fn an_invoice_is_not_issued_or_printed_without_the_sellers_name_and_address() {
     );
     // A quote and a draft invoice print, marked as such, with the placeholder for the seller.
     let dir = tempfile::tempdir().unwrap();
-    rapport_core::pdf::write(db.conn(), &q.id, &dir.path().join("q.pdf")).unwrap();
-    sales::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
-    let order = sales::order_from_quote(&mut db, &q.id).unwrap();
-    let draft = sales::invoice_from_order(&mut db, &order.id, None).unwrap();
-    rapport_core::pdf::write(db.conn(), &draft.id, &dir.path().join("d.pdf")).unwrap();
+    rapport_core::sales::pdf::write(db.conn(), &q.id, &dir.path().join("q.pdf")).unwrap();
+    documents::set_quote_status(&mut db, &q.id, DocumentStatus::Accepted).unwrap();
+    let order = documents::order_from_quote(&mut db, &q.id).unwrap();
+    let draft = documents::invoice_from_order(&mut db, &order.id, None).unwrap();
+    rapport_core::sales::pdf::write(db.conn(), &draft.id, &dir.path().join("d.pdf")).unwrap();
 
-    let err = sales::issue_invoice(&mut db, &draft.id, None, None).unwrap_err();
+    let err = documents::issue_invoice(&mut db, &draft.id, None, None).unwrap_err();
     assert_eq!(err.code(), rapport_core::ErrorCode::CompanyProfileMissing);
     assert!(err.is_user_error());
     assert!(
@@ -882,11 +884,11 @@ fn an_invoice_is_not_issued_or_printed_without_the_sellers_name_and_address() {
         "{err}"
     );
     // Nothing was taken: still a draft, without a number.
-    let still = sales::get(db.conn(), &draft.id).unwrap();
+    let still = documents::get(db.conn(), &draft.id).unwrap();
     assert_eq!((still.status, still.number), (DocumentStatus::Draft, None));
 
     // A name alone is not enough: the address is named.
-    sales::set_company(
+    documents::set_company(
         &mut db,
         &CompanyProfile {
             name: "Seller Ltd".into(),
@@ -894,13 +896,13 @@ fn an_invoice_is_not_issued_or_printed_without_the_sellers_name_and_address() {
         },
     )
     .unwrap();
-    let err = sales::issue_invoice(&mut db, &draft.id, None, None).unwrap_err();
+    let err = documents::issue_invoice(&mut db, &draft.id, None, None).unwrap_err();
     assert!(
         err.to_string().starts_with("Set your company's address in"),
         "{err}"
     );
 
-    sales::set_company(
+    documents::set_company(
         &mut db,
         &CompanyProfile {
             name: "Seller Ltd".into(),
@@ -909,13 +911,13 @@ fn an_invoice_is_not_issued_or_printed_without_the_sellers_name_and_address() {
         },
     )
     .unwrap();
-    let issued = sales::issue_invoice(&mut db, &draft.id, None, None).unwrap();
+    let issued = documents::issue_invoice(&mut db, &draft.id, None, None).unwrap();
     assert_eq!(issued.status, DocumentStatus::Issued);
-    rapport_core::pdf::write(db.conn(), &issued.id, &dir.path().join("i.pdf")).unwrap();
+    rapport_core::sales::pdf::write(db.conn(), &issued.id, &dir.path().join("i.pdf")).unwrap();
 
     // An issued invoice is never printed with a placeholder seller, even if the address was
     // cleared since.
-    sales::set_company(
+    documents::set_company(
         &mut db,
         &CompanyProfile {
             name: "Seller Ltd".into(),
@@ -923,7 +925,7 @@ fn an_invoice_is_not_issued_or_printed_without_the_sellers_name_and_address() {
         },
     )
     .unwrap();
-    let err =
-        rapport_core::pdf::write(db.conn(), &issued.id, &dir.path().join("j.pdf")).unwrap_err();
+    let err = rapport_core::sales::pdf::write(db.conn(), &issued.id, &dir.path().join("j.pdf"))
+        .unwrap_err();
     assert_eq!(err.code(), rapport_core::ErrorCode::CompanyProfileMissing);
 }

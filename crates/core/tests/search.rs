@@ -5,9 +5,9 @@
 #![allow(clippy::unwrap_used)]
 
 use rapport_core::Db;
-use rapport_core::accounts::{self, AccountInput};
-use rapport_core::contacts::{self, ContactInput, EmailEntry, PhoneEntry};
-use rapport_core::search::{self, SearchGroup};
+use rapport_core::people::accounts::{self, AccountInput};
+use rapport_core::people::contacts::{self, ContactInput, EmailEntry, PhoneEntry};
+use rapport_core::store::search::{self, SearchGroup};
 
 fn titles(groups: &[SearchGroup], entity: &str) -> Vec<String> {
     groups

@@ -10,18 +10,18 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::{DateTime, Duration, Utc};
-use rapport_core::accounts::{self, AccountInput};
-use rapport_core::activities::{self, ActivityQuery};
-use rapport_core::agreements::{self, AgreementInput, OccurrenceStatus};
-use rapport_core::contacts::{self, ContactInput};
-use rapport_core::hours::{self, DayHours, WorkingHours};
-use rapport_core::sla::{self, SlaPolicyInput};
-use rapport_core::team::{self, TeamMemberInput};
-use rapport_core::tickets::{
+use rapport_core::activities::activity::{self, ActivityQuery};
+use rapport_core::people::accounts::{self, AccountInput};
+use rapport_core::people::contacts::{self, ContactInput};
+use rapport_core::records::team::{self, TeamMemberInput};
+use rapport_core::service::agreements::{self, AgreementInput, OccurrenceStatus};
+use rapport_core::service::hours::{self, DayHours, WorkingHours};
+use rapport_core::service::sla::{self, SlaPolicyInput};
+use rapport_core::service::tickets::{
     self, ClockState, MessageInput, MessageKind, TicketCategory, TicketInput, TicketPriority,
     TicketQuery, TicketQueue, TicketStatus,
 };
-use rapport_core::{Db, Error, timeline};
+use rapport_core::{Db, Error, insight::timeline};
 
 fn round_the_clock(db: &mut Db) {
     hours::set_working_hours(
@@ -393,18 +393,18 @@ fn a_callback_request_schedules_a_call_and_completing_it_resolves_the_ticket() {
     assert_eq!(t.account_id.as_deref(), Some(acme.as_str()));
     let call_id = t.callback_activity_id.clone().unwrap();
     assert_eq!(t.callback_at.as_deref(), Some("2026-12-01T14:00:00.000Z"));
-    let call = activities::get(db.conn(), &call_id).unwrap();
-    assert_eq!(call.kind, activities::ActivityKind::Call);
+    let call = activity::get(db.conn(), &call_id).unwrap();
+    assert_eq!(call.kind, activity::ActivityKind::Call);
     assert!(call.remind_at.is_some());
     let linked: Vec<&str> = call.links.iter().map(|l| l.entity.as_str()).collect();
     assert!(
         linked.contains(&"tickets") && linked.contains(&"contacts") && linked.contains(&"accounts")
     );
     // The call shows on the contact's agenda and the ticket's timeline.
-    let on_ticket = activities::list(
+    let on_ticket = activity::list(
         db.conn(),
         &ActivityQuery {
-            record: Some(activities::RecordRef {
+            record: Some(activity::RecordRef {
                 entity: "tickets".into(),
                 id: t.id.clone(),
             }),
@@ -414,7 +414,7 @@ fn a_callback_request_schedules_a_call_and_completing_it_resolves_the_ticket() {
     .unwrap();
     assert_eq!(on_ticket.len(), 1);
 
-    activities::complete(&mut db, &call_id).unwrap();
+    activity::complete(&mut db, &call_id).unwrap();
     let t = tickets::get(db.conn(), &t.id, Utc::now()).unwrap();
     assert_eq!(t.status, TicketStatus::Resolved);
     assert!(t.resolved_at.is_some());
@@ -533,7 +533,7 @@ fn agreements_make_a_task_per_due_date_and_log_what_was_delivered() {
 
     let oldest = log.last().unwrap().clone();
     // Completing the task delivers the occurrence.
-    activities::complete(&mut db, oldest.task_id.as_deref().unwrap()).unwrap();
+    activity::complete(&mut db, oldest.task_id.as_deref().unwrap()).unwrap();
     // A skip needs a reason; with one, it is logged and its task leaves the agenda.
     let second = &log[log.len() - 2];
     let err = agreements::settle(&mut db, &second.id, OccurrenceStatus::Skipped, None).unwrap_err();
@@ -547,7 +547,7 @@ fn agreements_make_a_task_per_due_date_and_log_what_was_delivered() {
     .unwrap();
     assert_eq!(skipped.status, OccurrenceStatus::Skipped);
     assert!(skipped.settled_at.is_some());
-    let task = activities::get(db.conn(), second.task_id.as_deref().unwrap()).unwrap();
+    let task = activity::get(db.conn(), second.task_id.as_deref().unwrap()).unwrap();
     assert!(task.done_at.is_some());
     let a = agreements::get(db.conn(), &a.id).unwrap();
     assert_eq!((a.delivered, a.skipped, a.open), (1, 1, 13));
@@ -615,20 +615,20 @@ fn tickets_take_bulk_owner_tag_and_delete_as_one_undoable_batch() {
     let a = ticket(&mut db, "One", None, TicketPriority::Normal);
     let b = ticket(&mut db, "Two", None, TicketPriority::Normal);
     let ids = vec![a.id, b.id.clone()];
-    rapport_core::bulk::apply(
+    rapport_core::data::bulk::apply(
         &mut db,
         "tickets",
         &ids,
-        &rapport_core::bulk::BulkAction::SetOwner {
+        &rapport_core::data::bulk::BulkAction::SetOwner {
             owner_id: Some(grace.id),
         },
     )
     .unwrap();
-    rapport_core::bulk::apply(
+    rapport_core::data::bulk::apply(
         &mut db,
         "tickets",
         &ids,
-        &rapport_core::bulk::BulkAction::AddTags {
+        &rapport_core::data::bulk::BulkAction::AddTags {
             tags: vec!["billing".into()],
         },
     )
@@ -636,15 +636,15 @@ fn tickets_take_bulk_owner_tag_and_delete_as_one_undoable_batch() {
     let t = tickets::get(db.conn(), &b.id, Utc::now()).unwrap();
     assert_eq!(t.owner_name.as_deref(), Some("Grace"));
     assert_eq!(t.tags, vec!["billing".to_owned()]);
-    let deleted = rapport_core::bulk::apply(
+    let deleted = rapport_core::data::bulk::apply(
         &mut db,
         "tickets",
         &ids,
-        &rapport_core::bulk::BulkAction::Delete,
+        &rapport_core::data::bulk::BulkAction::Delete,
     )
     .unwrap();
     assert_eq!(deleted.changed, 2);
     assert!(queue(&db, TicketQueue::All, Utc::now()).is_empty());
-    rapport_core::changelog::undo(&mut db, &deleted.batch_id).unwrap();
+    rapport_core::store::changelog::undo(&mut db, &deleted.batch_id).unwrap();
     assert_eq!(queue(&db, TicketQueue::All, Utc::now()), vec![1, 2]);
 }

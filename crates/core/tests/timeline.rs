@@ -3,9 +3,9 @@
 // A failed unwrap in a test helper fails the test with its location, which is what we want.
 #![allow(clippy::unwrap_used)]
 
-use rapport_core::accounts::{self, AccountInput};
-use rapport_core::contacts::{self, ContactInput, EmailEntry};
-use rapport_core::{Db, timeline};
+use rapport_core::people::accounts::{self, AccountInput};
+use rapport_core::people::contacts::{self, ContactInput, EmailEntry};
+use rapport_core::{Db, insight::timeline};
 
 #[test]
 fn a_contact_timeline_reads_like_its_history() {

@@ -2,7 +2,7 @@
 //! invoices of the other benchmarks: the dashboard for this year, and the churn report.
 
 use rapport_core::Db;
-use rapport_core::analytics::{self, Scope};
+use rapport_core::insight::analytics::{self, Scope};
 use rusqlite::Connection;
 
 use crate::{Case, Stats, report, samples};
@@ -10,7 +10,7 @@ use crate::{Case, Stats, report, samples};
 pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
     let mut cases = Vec::new();
     report("analytics: dashboard");
-    let today = rapport_core::time::today();
+    let today = rapport_core::kernel::time::today();
     let scope = Scope::new(Some("this_year"), None, None, today)?;
     let runs: Vec<usize> = (0..20).collect();
     let ours = samples(&runs, |_| {

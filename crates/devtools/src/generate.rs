@@ -6,9 +6,9 @@ use std::io::Write;
 use std::path::Path;
 
 use rapport_core::Db;
-use rapport_core::accounts::{self, AccountInput, AccountType, Address};
-use rapport_core::contacts::{self, Channel, ContactInput, EmailEntry, PhoneEntry};
-use rapport_core::money::MoneyInput;
+use rapport_core::kernel::money::MoneyInput;
+use rapport_core::people::accounts::{self, AccountInput, AccountType, Address};
+use rapport_core::people::contacts::{self, Channel, ContactInput, EmailEntry, PhoneEntry};
 
 use crate::words::*;
 
@@ -128,8 +128,10 @@ impl Gen {
         &mut self,
         contact: &str,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> rapport_core::activities::ActivityInput {
-        use rapport_core::activities::{ActivityInput, ActivityKind, CallOutcome, RecordRef};
+    ) -> rapport_core::activities::activity::ActivityInput {
+        use rapport_core::activities::activity::{
+            ActivityInput, ActivityKind, CallOutcome, RecordRef,
+        };
         let kinds = [
             ActivityKind::Call,
             ActivityKind::Call,
@@ -147,11 +149,11 @@ impl Gen {
             subject: self.sentence(4),
             notes: self.chance(40).then(|| self.sentence(18)),
             outcome: (kind == ActivityKind::Call && past).then_some(CallOutcome::Connected),
-            starts_at: Some(rapport_core::time::stamp(at)),
+            starts_at: Some(rapport_core::kernel::time::stamp(at)),
             duration_minutes: (kind == ActivityKind::Meeting).then_some(45),
             done: past && !self.chance(5),
             remind_at: (!past && self.chance(10))
-                .then(|| rapport_core::time::stamp(at - chrono::Duration::minutes(15))),
+                .then(|| rapport_core::kernel::time::stamp(at - chrono::Duration::minutes(15))),
             links: vec![RecordRef {
                 entity: "contacts".into(),
                 id: contact.to_owned(),
@@ -166,9 +168,9 @@ impl Gen {
         account: &str,
         stage: &str,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> rapport_core::opportunities::OpportunityInput {
+    ) -> rapport_core::sales::opportunities::OpportunityInput {
         let close = now + chrono::Duration::days(self.rng.i64(-30..270));
-        rapport_core::opportunities::OpportunityInput {
+        rapport_core::sales::opportunities::OpportunityInput {
             name: format!(
                 "{} {}",
                 self.pick(&["Renewal", "Expansion", "New order", "Pilot", "Upgrade"]),
@@ -176,7 +178,7 @@ impl Gen {
             ),
             account_id: Some(account.to_owned()),
             stage_id: Some(stage.to_owned()),
-            amount: Some(rapport_core::money::MoneyInput {
+            amount: Some(rapport_core::kernel::money::MoneyInput {
                 amount: format!("{}.{:02}", self.rng.u32(500..250_000), self.rng.u8(..100)),
                 currency: if self.chance(85) { "EUR" } else { "USD" }.into(),
             }),

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use chrono::Utc;
 use rapport_core::Db;
-use rapport_core::calllists::{self, CallInput, CallListImport, CallListInput, CallResult};
-use rapport_core::leads::{self, LeadInput, LeadQuery, LeadRating, LeadStatus};
-use rapport_core::money::MoneyInput;
+use rapport_core::kernel::money::MoneyInput;
+use rapport_core::sales::calllists::{self, CallInput, CallListImport, CallListInput, CallResult};
+use rapport_core::sales::leads::{self, LeadInput, LeadQuery, LeadRating, LeadStatus};
 use rusqlite::Connection;
 
 use crate::generate::{Gen, slug};
@@ -44,7 +44,7 @@ pub fn cases(db: &mut Db, work: &Path, seed: u64) -> Result<Vec<Case>, Box<dyn s
     write_call_list_csv(&csv_path, 20_000, seed ^ 0xca11)?;
     let bytes = std::fs::read(&csv_path)?;
     let (imported, t_import) = time(|| {
-        let table = rapport_core::import::table::read(&bytes, "call-list-20k.csv")?;
+        let table = rapport_core::data::import::table::read(&bytes, "call-list-20k.csv")?;
         calllists::import(
             db,
             &table,
@@ -98,7 +98,7 @@ pub fn cases(db: &mut Db, work: &Path, seed: u64) -> Result<Vec<Case>, Box<dyn s
     });
 
     report("call list: the calling queue");
-    let tz = rapport_core::time::local_zone();
+    let tz = rapport_core::kernel::time::local_zone();
     let outcomes = [
         CallResult::NoAnswer,
         CallResult::NotInterested,

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
-use rapport_core::contacts::{self, ContactInput, ContactQuery, ContactSort};
-use rapport_core::list::SortDirection;
-use rapport_core::{Db, activities};
-use rapport_core::{accounts, accounts::AccountQuery};
+use rapport_core::people::contacts::{self, ContactInput, ContactQuery, ContactSort};
+use rapport_core::records::list::SortDirection;
+use rapport_core::{Db, activities::activity};
+use rapport_core::{people::accounts, people::accounts::AccountQuery};
 use rusqlite::Connection;
 use serde::Serialize;
 
@@ -175,18 +175,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Backup { db, out } => {
             let database = Db::open(&db)?;
-            rapport_core::backup::backup(&database, &out)?;
+            rapport_core::data::backup::backup(&database, &out)?;
         }
         Command::Import { db, csv, call_list } => {
             let mut database = Db::open(&db)?;
-            let table = rapport_core::import::read_file(&csv)?;
+            let table = rapport_core::data::import::read_file(&csv)?;
             let written = match call_list {
                 Some(name) => {
-                    rapport_core::calllists::import(
+                    rapport_core::sales::calllists::import(
                         &mut database,
                         &table,
-                        &rapport_core::calllists::CallListImport {
-                            list: rapport_core::calllists::CallListInput {
+                        &rapport_core::sales::calllists::CallListImport {
+                            list: rapport_core::sales::calllists::CallListInput {
                                 name,
                                 ..Default::default()
                             },
@@ -198,10 +198,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .added
                 }
                 None => {
-                    rapport_core::import::import(
+                    rapport_core::data::import::import(
                         &mut database,
                         &table,
-                        &rapport_core::import::ImportOptions::default(),
+                        &rapport_core::data::import::ImportOptions::default(),
                         &mut |_, _| true,
                     )?
                     .created
@@ -375,7 +375,7 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
     let queries = search_queries(&mut pick, 1200);
     report("search as you type");
     let ours = samples(&queries, |q| {
-        assert!(rapport_core::search::search(db.conn(), q, 8).is_ok());
+        assert!(rapport_core::store::search::search(db.conn(), q, 8).is_ok());
     });
     let mut stmt =
         base.prepare("SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?1 LIMIT 20")?;
@@ -594,7 +594,7 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
     let (made, t_act) = time(|| {
         db.write(|w| {
             for a in &activity_inputs {
-                activities::create_in(w, a, tz)?;
+                activity::create_in(w, a, tz)?;
             }
             Ok(())
         })
@@ -612,12 +612,12 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
         .collect();
     let ours = samples(&log_picks, |c| {
         let mut call = g.activity(c, now);
-        call.kind = Some(activities::ActivityKind::Call);
+        call.kind = Some(activity::ActivityKind::Call);
         call.done = true;
         call.starts_at = None;
         let mut follow = g.activity(c, now + chrono::Duration::days(90));
         follow.done = false;
-        assert!(activities::log_with_follow_up(&mut db, &call, Some(&follow), tz).is_ok());
+        assert!(activity::log_with_follow_up(&mut db, &call, Some(&follow), tz).is_ok());
     });
     let baseline = samples(&log_picks, |c| {
         let tx = base.transaction().ok();
@@ -644,10 +644,10 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
     report("activities: Today agenda");
     let runs: Vec<usize> = (0..100).collect();
     let ours = samples(&runs, |_| {
-        assert!(activities::agenda(db.conn(), now, tz, 7).is_ok());
+        assert!(activity::agenda(db.conn(), now, tz, 7).is_ok());
     });
-    let today = rapport_core::time::stamp(now - chrono::Duration::hours(12));
-    let week = rapport_core::time::stamp(now + chrono::Duration::days(8));
+    let today = rapport_core::kernel::time::stamp(now - chrono::Duration::hours(12));
+    let week = rapport_core::kernel::time::stamp(now + chrono::Duration::days(8));
     let mut stmt = db.conn().prepare(
         "SELECT id, subject FROM activities WHERE done_at IS NULL AND starts_at IS NOT NULL
            AND starts_at >= ?1 AND starts_at < ?2 ORDER BY starts_at LIMIT 5000",
@@ -673,7 +673,10 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
 
     report("activities: contact timeline");
     let ours = samples(&ids, |id| {
-        assert!(rapport_core::timeline::for_record(db.conn(), "contacts", id, None, 50).is_ok());
+        assert!(
+            rapport_core::insight::timeline::for_record(db.conn(), "contacts", id, None, 50)
+                .is_ok()
+        );
     });
     let mut stmt = db.conn().prepare(
         "SELECT a.id FROM activity_links l JOIN activities a ON a.id = l.activity_id
@@ -701,13 +704,13 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
         .map(|i| {
             let from = now + chrono::Duration::days(30 * (i - 12));
             (
-                rapport_core::time::stamp(from),
-                rapport_core::time::stamp(from + chrono::Duration::days(42)),
+                rapport_core::kernel::time::stamp(from),
+                rapport_core::kernel::time::stamp(from + chrono::Duration::days(42)),
             )
         })
         .collect();
     let ours = samples(&months, |(from, to)| {
-        assert!(activities::calendar(db.conn(), from, to, tz).is_ok());
+        assert!(activity::calendar(db.conn(), from, to, tz).is_ok());
     });
     let mut stmt = db.conn().prepare(
         "SELECT id, subject, starts_at FROM activities WHERE starts_at >= ?1 AND starts_at < ?2
@@ -731,14 +734,14 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
 
     // ---- the pipeline board over 50,000 open deals
     report("deals: generating 50000");
-    let pipeline = rapport_core::pipelines::find(db.conn(), None)?;
+    let pipeline = rapport_core::sales::pipelines::find(db.conn(), None)?;
     let open_stages: Vec<String> = pipeline
         .stages
         .iter()
-        .filter(|s| s.kind == rapport_core::pipelines::StageKind::Open)
+        .filter(|s| s.kind == rapport_core::sales::pipelines::StageKind::Open)
         .map(|s| s.id.clone())
         .collect();
-    let deal_inputs: Vec<rapport_core::opportunities::OpportunityInput> = (0..50_000)
+    let deal_inputs: Vec<rapport_core::sales::opportunities::OpportunityInput> = (0..50_000)
         .map(|i| {
             g.deal(
                 &account_ids[pick.usize(..account_ids.len())],
@@ -750,7 +753,7 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
     let (made, t_deals) = time(|| {
         db.write(|w| {
             for d in &deal_inputs {
-                rapport_core::opportunities::create_in(w, d)?;
+                rapport_core::sales::opportunities::create_in(w, d)?;
             }
             Ok(())
         })
@@ -759,9 +762,9 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
     report(&format!("deals: created in {:.1} s", t_deals.as_secs_f64()));
     let runs: Vec<usize> = (0..100).collect();
     let ours = samples(&runs, |_| {
-        let board = rapport_core::opportunities::board(
+        let board = rapport_core::sales::opportunities::board(
             db.conn(),
-            &rapport_core::opportunities::BoardQuery::default(),
+            &rapport_core::sales::opportunities::BoardQuery::default(),
             now,
         );
         assert!(board.is_ok());
@@ -821,11 +824,11 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
     let mut target = Db::open(&import_path)?;
     let bytes = std::fs::read(&csv_path)?;
     let (imported, t_import) = time(|| {
-        let table = rapport_core::import::table::read(&bytes, "import-100k.csv")?;
-        rapport_core::import::import(
+        let table = rapport_core::data::import::table::read(&bytes, "import-100k.csv")?;
+        rapport_core::data::import::import(
             &mut target,
             &table,
-            &rapport_core::import::ImportOptions::default(),
+            &rapport_core::data::import::ImportOptions::default(),
             &mut |_, _| true,
         )
     });
@@ -880,7 +883,7 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
     // ---- a verified backup of the whole dataset
     report("backup");
     let backup_path = work.join("backup-bench.db");
-    let (made, t_ours) = time(|| rapport_core::backup::backup(&db, &backup_path));
+    let (made, t_ours) = time(|| rapport_core::data::backup::backup(&db, &backup_path));
     made?;
     let raw_path = work.join("backup-baseline.db");
     let _ = std::fs::remove_file(&raw_path);
@@ -917,12 +920,12 @@ fn run(size: Size, seed: u64, work: &Path) -> Result<Results, Box<dyn std::error
 fn raw_insert(
     conn: &mut Connection,
     account_ids: &[String],
-    accounts: &[rapport_core::accounts::AccountInput],
+    accounts: &[rapport_core::people::accounts::AccountInput],
     contacts: &[ContactInput],
 ) -> rusqlite::Result<Duration> {
     let start = Instant::now();
     let tx = conn.transaction()?;
-    let now = rapport_core::time::now();
+    let now = rapport_core::kernel::time::now();
     {
         let mut acc = tx.prepare(
             "INSERT INTO accounts (id, name, industry, website, phone, address_city, address_country, created_at, updated_at)

@@ -2,12 +2,12 @@
 //! is being built, and a promotion's preview and queueing for one industry's contacts.
 
 use rapport_core::Db;
-use rapport_core::promotions::{self, PromotionInput};
-use rapport_core::segments::{
+use rapport_core::marketing::promotions::{self, PromotionInput};
+use rapport_core::marketing::segments::{
     self, ConditionOp, SegmentCondition, SegmentEntity, SegmentFilter, SegmentInput, SegmentKind,
     SegmentMatch,
 };
-use rapport_core::templates::{self, EmailTemplateInput};
+use rapport_core::marketing::templates::{self, EmailTemplateInput};
 use rusqlite::Connection;
 
 use crate::{Case, Stats, report, samples, time};
@@ -22,7 +22,7 @@ fn cond(field: &str, op: ConditionOp, value: &str) -> SegmentCondition {
 
 pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
     let mut cases = Vec::new();
-    let today = rapport_core::time::today();
+    let today = rapport_core::kernel::time::today();
     let runs: Vec<usize> = (0..10).collect();
     #[allow(clippy::disallowed_methods)] // the baseline is raw SQLite on purpose
     let base = Connection::open(db.path().unwrap_or(std::path::Path::new(":memory:")))?;

@@ -3,7 +3,7 @@
 //! invoice (the numbering transaction), and printing a 40-line invoice as PDF.
 
 use rapport_core::Db;
-use rapport_core::sales::{
+use rapport_core::sales::documents::{
     self, DocumentKind, DocumentQuery, DocumentStatus, LineInput, QuoteInput,
 };
 use rusqlite::Connection;
@@ -27,7 +27,7 @@ fn lines(n: usize) -> Vec<LineInput> {
 
 /// A draft invoice for `account` with `n` lines, through a quote and an order.
 fn draft(db: &mut Db, account: &str, n: usize) -> rapport_core::Result<String> {
-    let q = sales::create_quote(
+    let q = documents::create_quote(
         db,
         &QuoteInput {
             account_id: Some(account.to_owned()),
@@ -36,9 +36,9 @@ fn draft(db: &mut Db, account: &str, n: usize) -> rapport_core::Result<String> {
             ..QuoteInput::default()
         },
     )?;
-    sales::set_quote_status(db, &q.id, DocumentStatus::Accepted)?;
-    let order = sales::order_from_quote(db, &q.id)?;
-    Ok(sales::invoice_from_order(db, &order.id, None)?.id)
+    documents::set_quote_status(db, &q.id, DocumentStatus::Accepted)?;
+    let order = documents::order_from_quote(db, &q.id)?;
+    Ok(documents::invoice_from_order(db, &order.id, None)?.id)
 }
 
 pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
@@ -53,10 +53,10 @@ pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
         return Ok(cases);
     };
     // Invoices are issued only with the seller's name and address.
-    if sales::company(db.conn())?.name.is_empty() {
-        sales::set_company(
+    if documents::company(db.conn())?.name.is_empty() {
+        documents::set_company(
             db,
-            &sales::CompanyProfile {
+            &documents::CompanyProfile {
                 name: "Bench Ltd".into(),
                 address: "1 High Street\nLondon".into(),
                 ..Default::default()
@@ -66,7 +66,7 @@ pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
     for i in 0..1000 {
         let account = &accounts[i % accounts.len()];
         let id = draft(db, account, 1 + i % 5)?;
-        sales::issue_invoice(db, &id, None, None)?;
+        documents::issue_invoice(db, &id, None, None)?;
     }
 
     let runs: Vec<usize> = (0..50).collect();
@@ -76,7 +76,7 @@ pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
         ..DocumentQuery::default()
     };
     let ours = samples(&runs, |_| {
-        std::hint::black_box(sales::list(db.conn(), &query).ok());
+        std::hint::black_box(documents::list(db.conn(), &query).ok());
     });
     #[allow(clippy::disallowed_methods)] // the baseline is raw SQLite on purpose
     let base = Connection::open(db.path().unwrap_or(std::path::Path::new(":memory:")))?;
@@ -102,7 +102,7 @@ pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
 
     report("sales: account money");
     let ours = samples(&runs, |_| {
-        std::hint::black_box(sales::account_money(db.conn(), &big).ok());
+        std::hint::black_box(documents::account_money(db.conn(), &big).ok());
     });
     let mut sum = base.prepare(
         "SELECT currency, sum(total_minor) FROM sales_documents
@@ -130,7 +130,7 @@ pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
         .map(|_| draft(db, &big, 3))
         .collect::<rapport_core::Result<_>>()?;
     let ours = samples(&drafts, |id| {
-        std::hint::black_box(sales::issue_invoice(db, id, None, None).ok());
+        std::hint::black_box(documents::issue_invoice(db, id, None, None).ok());
     });
     let mut raw = base;
     let baseline = samples(&drafts, |id| {
@@ -156,13 +156,13 @@ pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
 
     report("sales: a 40-line invoice as PDF");
     let long = draft(db, &big, 40)?;
-    let long = sales::issue_invoice(db, &long, None, None)?;
-    let locale = rapport_core::pdf::Locale::from_name("en_GB");
+    let long = documents::issue_invoice(db, &long, None, None)?;
+    let locale = rapport_core::sales::pdf::Locale::from_name("en_GB");
     let ours = samples(&runs, |_| {
-        std::hint::black_box(rapport_core::pdf::render(db.conn(), &long, locale).ok());
+        std::hint::black_box(rapport_core::sales::pdf::render(db.conn(), &long, locale).ok());
     });
     let baseline = samples(&runs, |_| {
-        std::hint::black_box(sales::get(db.conn(), &long.id).ok());
+        std::hint::black_box(documents::get(db.conn(), &long.id).ok());
     });
     cases.push(Case {
         name: "print a 40-line invoice as PDF (2 pages, in memory)".into(),

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::Utc;
 use rapport_core::Db;
-use rapport_core::tickets::{
+use rapport_core::service::tickets::{
     self, MessageInput, TicketCategory, TicketInput, TicketPriority, TicketQuery, TicketStatus,
 };
 use rusqlite::Connection;
@@ -141,7 +141,7 @@ pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
     let baseline = samples(&runs, |i| {
         let done = raw.transaction().and_then(|tx| {
             let id = rapport_core::new_id();
-            let now = rapport_core::time::now();
+            let now = rapport_core::kernel::time::now();
             tx.execute(
                 "INSERT INTO tickets (id, number, subject, created_at, updated_at) VALUES (?1, ?2, 'Raw', ?3, ?3)",
                 (&id, 1_000_000 + *i as i64, &now),

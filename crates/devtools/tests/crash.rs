@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use rapport_core::{Db, backup};
+use rapport_core::{Db, data::backup};
 
 const BENCH: &str = env!("CARGO_BIN_EXE_rapport-bench");
 const SIZE: usize = 120;

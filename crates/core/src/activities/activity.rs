@@ -14,12 +14,12 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::recurrence;
-use crate::store::{Writer, int, text};
-use crate::time::{self, parse_stamp, stamp};
-use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::recurrence;
+use crate::kernel::time::{self, parse_stamp, stamp};
+use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::store::db::Db;
+use crate::store::writer::{Writer, int, text};
 
 pub(crate) const TABLE: &str = "activities";
 const LINKS: &str = "activity_links";
@@ -350,7 +350,7 @@ fn check(conn: &Connection, input: &ActivityInput, tz: Tz) -> Result<Valid> {
             }
         }
     };
-    let owner_id = crate::team::check_owner(&mut c, conn, &input.owner_id)?;
+    let owner_id = crate::records::team::check_owner(&mut c, conn, &input.owner_id)?;
     let mut links: Vec<RecordRef> = Vec::new();
     for (i, link) in input.links.iter().enumerate() {
         let field = format!("links[{i}]");
@@ -934,8 +934,8 @@ pub fn complete(db: &mut Db, id: &str) -> Result<Completed> {
             ));
         }
         w.update(TABLE, id, &fields)?;
-        crate::tickets::activity_completed(w, id)?;
-        crate::agreements::activity_completed(w, id)?;
+        crate::service::tickets::activity_completed(w, id)?;
+        crate::service::agreements::activity_completed(w, id)?;
         let next = match &old.series_id {
             Some(series_id) => next_occurrence(w, series_id, occurrence_of(w.conn(), id)?)?,
             None => None,
@@ -1117,7 +1117,7 @@ fn delete_row(w: &Writer<'_>, id: &str) -> Result<()> {
     set_links(w, id, &[])?;
     set_participants(w, id, &[])?;
     // A sent message keeps its outbox row, no longer naming the e-mail activity.
-    crate::links::release(w, TABLE, id)?;
+    crate::store::links::release(w, TABLE, id)?;
     w.delete(TABLE, id)
 }
 

@@ -10,10 +10,10 @@ use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::activities::{self, Activity, ReminderState};
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::time::{self, stamp};
+use crate::activities::activity::{self, Activity, ReminderState};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::time::{self, stamp};
+use crate::store::db::Db;
 
 /// A reminder that is due.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -35,12 +35,12 @@ fn due_rows(
         .prepare_cached(&format!(
             "{} WHERE a.reminder_state IN ({}) AND a.remind_at <= ?1 AND a.done_at IS NULL
              ORDER BY a.remind_at, a.id LIMIT 500",
-            activities::SELECT,
+            activity::SELECT,
             states.join(", ")
         ))?
-        .query_map([stamp(now)], activities::from_row)?
+        .query_map([stamp(now)], activity::from_row)?
         .collect::<rusqlite::Result<_>>()?;
-    activities::complete_rows(conn, items)
+    activity::complete_rows(conn, items)
 }
 
 fn reminder(a: Activity, now: DateTime<Utc>) -> Reminder {
@@ -74,7 +74,7 @@ pub fn take_new(db: &mut Db, now: DateTime<Utc>) -> Result<Vec<Reminder>> {
     db.write(|w| {
         for a in &fresh {
             w.update(
-                activities::TABLE,
+                activity::TABLE,
                 &a.id,
                 &[(
                     "reminder_state",
@@ -91,7 +91,7 @@ pub fn take_new(db: &mut Db, now: DateTime<Utc>) -> Result<Vec<Reminder>> {
 pub fn snooze(db: &mut Db, activity_id: &str, until: &str, tz: Tz) -> Result<Activity> {
     let (at, _) = time::parse_input("until", until, tz)?;
     db.write(|w| {
-        let a = activities::get(w.conn(), activity_id)?;
+        let a = activity::get(w.conn(), activity_id)?;
         if a.remind_at.is_none() {
             return Err(Error::invalid(
                 "activity",
@@ -99,7 +99,7 @@ pub fn snooze(db: &mut Db, activity_id: &str, until: &str, tz: Tz) -> Result<Act
             ));
         }
         w.update(
-            activities::TABLE,
+            activity::TABLE,
             activity_id,
             &[
                 ("remind_at", Value::Text(stamp(at))),
@@ -111,16 +111,16 @@ pub fn snooze(db: &mut Db, activity_id: &str, until: &str, tz: Tz) -> Result<Act
         )?;
         Ok(())
     })?;
-    activities::get(db.conn(), activity_id)
+    activity::get(db.conn(), activity_id)
 }
 
 /// Stops reminding; the activity itself stays as it is.
 pub fn dismiss(db: &mut Db, activity_id: &str) -> Result<Activity> {
     db.write(|w| {
-        let a = activities::get(w.conn(), activity_id)?;
+        let a = activity::get(w.conn(), activity_id)?;
         if a.remind_at.is_some() {
             w.update(
-                activities::TABLE,
+                activity::TABLE,
                 activity_id,
                 &[(
                     "reminder_state",
@@ -130,5 +130,5 @@ pub fn dismiss(db: &mut Db, activity_id: &str) -> Result<Activity> {
         }
         Ok(())
     })?;
-    activities::get(db.conn(), activity_id)
+    activity::get(db.conn(), activity_id)
 }

@@ -13,8 +13,8 @@ use std::path::Path;
 use rusqlite::types::Value;
 use serde_json::{Map, Value as Json};
 
-use crate::db::Db;
-use crate::error::{Error, Result};
+use crate::kernel::error::{Error, Result};
+use crate::store::db::Db;
 
 pub const FORMAT: &str = "rapport-archive";
 pub const VERSION: i64 = 1;
@@ -125,7 +125,7 @@ pub fn export(db: &Db, path: &Path) -> Result<ArchiveReport> {
         out,
         "{{\"format\":\"{FORMAT}\",\"version\":{VERSION},\"schema_version\":{},\"exported_at\":{},\"tables\":{{",
         db.schema_version()?,
-        Json::String(crate::time::now())
+        Json::String(crate::kernel::time::now())
     )
     .map_err(io)?;
     for (t, table) in TABLES.iter().enumerate() {
@@ -164,7 +164,7 @@ pub fn export(db: &Db, path: &Path) -> Result<ArchiveReport> {
         counts.push(((*table).to_owned(), n));
     }
     out.extend_from_slice(b"}}\n");
-    crate::files::write_atomically(path, &out)?;
+    crate::kernel::files::write_atomically(path, &out)?;
     Ok(ArchiveReport {
         path: path.display().to_string(),
         tables: counts,
@@ -276,7 +276,7 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ArchiveReport> {
             }
             counts.push(((*table).to_owned(), rows.len() as u64));
         }
-        crate::search::rebuild(conn)?;
+        crate::store::search::rebuild(conn)?;
         Ok(())
     })?;
     Ok(ArchiveReport {

@@ -14,8 +14,8 @@ use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
+use crate::kernel::error::{Error, Result};
+use crate::store::db::Db;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -279,7 +279,7 @@ pub(crate) fn check_schema(path: &Path) -> Result<()> {
         [],
         |r| r.get(0),
     )?;
-    let supported = crate::db::MIGRATIONS.len() as i64;
+    let supported = crate::store::db::MIGRATIONS.len() as i64;
     if version > supported {
         return Err(Error::SchemaTooNew {
             path: path.to_owned(),
@@ -292,8 +292,8 @@ pub(crate) fn check_schema(path: &Path) -> Result<()> {
 
 /// [`integrity`] of a data file that Rapport programs may have open, in this process's turn.
 pub fn integrity_of_data_file(path: &Path, pragma: &str) -> Result<Vec<String>> {
-    let claim = crate::owner::Claim::join(path)?;
-    let _turn = claim.turn(crate::db::BUSY_TIMEOUT)?;
+    let claim = crate::store::owner::Claim::join(path)?;
+    let _turn = claim.turn(crate::store::db::BUSY_TIMEOUT)?;
     integrity(path, pragma)
 }
 
@@ -392,7 +392,7 @@ pub fn list(db_path: &Path) -> Result<Vec<BackupFile>> {
             n,
             BackupFile {
                 path: entry.path().display().to_string(),
-                taken_at: crate::time::stamp(at.and_utc()),
+                taken_at: crate::kernel::time::stamp(at.and_utc()),
                 bytes: entry.metadata().map(|m| m.len()).unwrap_or(0),
                 kind: kind.into(),
             },
@@ -460,12 +460,13 @@ pub fn auto(
     let Some(path) = db.path().map(Path::to_owned) else {
         return Ok(None);
     };
-    let today = crate::time::local_date(crate::time::local_zone(), now);
+    let today = crate::kernel::time::local_date(crate::kernel::time::local_zone(), now);
     let existing = list(&path)?;
     let had_today = existing.iter().any(|b| {
         b.kind == "automatic"
-            && crate::time::parse_stamp(&b.taken_at)
-                .is_ok_and(|t| crate::time::local_date(crate::time::local_zone(), t) == today)
+            && crate::kernel::time::parse_stamp(&b.taken_at).is_ok_and(|t| {
+                crate::kernel::time::local_date(crate::kernel::time::local_zone(), t) == today
+            })
     });
     let report = if reason == AutoReason::Quit || !had_today {
         Some(backup_unique(db, &path, None, now)?)
@@ -474,7 +475,7 @@ pub fn auto(
     };
     let retention: Retention = {
         let _turn = db.turn()?;
-        crate::settings::get(db.conn(), RETENTION)?.unwrap_or_default()
+        crate::store::settings::get(db.conn(), RETENTION)?.unwrap_or_default()
     };
     prune(&path, retention)?;
     Ok(report)
@@ -483,7 +484,7 @@ pub fn auto(
 /// Deletes automatic backups the retention policy does not keep. Safety copies taken before a
 /// restore are never deleted automatically.
 pub fn prune(db_path: &Path, keep: Retention) -> Result<Vec<String>> {
-    let tz = crate::time::local_zone();
+    let tz = crate::kernel::time::local_zone();
     let all: Vec<BackupFile> = list(db_path)?
         .into_iter()
         .filter(|b| b.kind == "automatic")
@@ -492,10 +493,10 @@ pub fn prune(db_path: &Path, keep: Retention) -> Result<Vec<String>> {
     let mut kept_weeks: Vec<chrono::IsoWeek> = Vec::new();
     let mut removed = Vec::new();
     for b in all {
-        let Ok(at) = crate::time::parse_stamp(&b.taken_at) else {
+        let Ok(at) = crate::kernel::time::parse_stamp(&b.taken_at) else {
             continue;
         };
-        let day = crate::time::local_date(tz, at);
+        let day = crate::kernel::time::local_date(tz, at);
         let week = chrono::Datelike::iso_week(&day);
         let keep_it = if kept_days.contains(&day) {
             false
@@ -544,7 +545,7 @@ pub struct RestoreReport {
 ///
 /// Refused (code `file_in_use`, naming who) while any other Rapport program has the file open:
 /// the restore holds the file's presence lock exclusively for its whole run (see
-/// [`crate::owner`]), so nobody can open it meanwhile either. Safe against a crash at any
+/// [`crate::store::owner`]), so nobody can open it meanwhile either. Safe against a crash at any
 /// moment: the data file is always either the old one (whole) or the restored one, and the
 /// safety copy is on disk before the old file is replaced.
 pub fn restore(db_path: &Path, from: &Path) -> Result<RestoreReport> {
@@ -566,7 +567,7 @@ pub fn restore_waiting(db_path: &Path, from: &Path, wait: Duration) -> Result<Re
             "that is the database itself, not a backup of it",
         ));
     }
-    let _sole = crate::owner::Sole::claim(db_path, wait, "restore")?;
+    let _sole = crate::store::owner::Sole::claim(db_path, wait, "restore")?;
     let now = chrono::Utc::now();
 
     // 1. The new contents, copied through SQLite (never a file copy), verified and on disk
@@ -617,7 +618,7 @@ pub fn restore_waiting(db_path: &Path, from: &Path, wait: Duration) -> Result<Re
     })?;
     sync_dir(&dir);
     // The damage found in the old file does not hold for the restored one.
-    crate::health::clear(db_path);
+    crate::store::health::clear(db_path);
     Ok(RestoreReport {
         restored_from: from.display().to_string(),
         safety_backup: safety.map(|p| p.display().to_string()),

@@ -4,10 +4,10 @@ use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::store::Writer;
-use crate::validate::Checker;
+use crate::kernel::error::{Error, Result};
+use crate::kernel::validate::Checker;
+use crate::store::db::Db;
+use crate::store::writer::Writer;
 
 /// What to do to every selected record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -58,11 +58,11 @@ pub struct BulkSkipped {
 /// contact with issued invoices, ...), as one would expect from a list's "Delete selected".
 pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> Result<BulkResult> {
     let table: &'static str = match entity {
-        "contacts" => crate::contacts::TABLE,
-        "accounts" => crate::accounts::TABLE,
-        "opportunities" => crate::opportunities::TABLE,
-        "leads" => crate::leads::TABLE,
-        "tickets" => crate::tickets::TABLE,
+        "contacts" => crate::people::contacts::TABLE,
+        "accounts" => crate::people::accounts::TABLE,
+        "opportunities" => crate::sales::opportunities::TABLE,
+        "leads" => crate::sales::leads::TABLE,
+        "tickets" => crate::service::tickets::TABLE,
         other => {
             return Err(Error::invalid(
                 "entity",
@@ -76,7 +76,7 @@ pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> 
     let mut c = Checker::default();
     let tags = match action {
         BulkAction::AddTags { tags } | BulkAction::RemoveTags { tags } => {
-            let clean = crate::tags::clean(&mut c, "tags", tags);
+            let clean = crate::records::tags::clean(&mut c, "tags", tags);
             if clean.is_empty() {
                 c.fail("tags", "name at least one tag");
             }
@@ -85,11 +85,13 @@ pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> 
         _ => Vec::new(),
     };
     let owner = match action {
-        BulkAction::SetOwner { owner_id } => crate::team::check_owner(&mut c, db.conn(), owner_id)?,
+        BulkAction::SetOwner { owner_id } => {
+            crate::records::team::check_owner(&mut c, db.conn(), owner_id)?
+        }
         _ => None,
     };
     if let BulkAction::AddToList { segment_id } = action {
-        let list = crate::segments::static_list(db.conn(), segment_id, "segment_id")?;
+        let list = crate::marketing::segments::static_list(db.conn(), segment_id, "segment_id")?;
         if list.entity.as_str() != entity {
             c.fail(
                 "segment_id",
@@ -106,12 +108,14 @@ pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> 
         let mut changed = 0;
         let mut skipped = Vec::new();
         for id in ids {
-            if matches!(action, BulkAction::Delete) && crate::store::exists(w.conn(), table, id)? {
-                let reasons = crate::links::refusals(w.conn(), table, id)?;
+            if matches!(action, BulkAction::Delete)
+                && crate::store::writer::exists(w.conn(), table, id)?
+            {
+                let reasons = crate::store::links::refusals(w.conn(), table, id)?;
                 if !reasons.is_empty() {
                     skipped.push(BulkSkipped {
                         id: id.clone(),
-                        name: crate::links::record_name(w.conn(), table, id)?,
+                        name: crate::store::links::record_name(w.conn(), table, id)?,
                         reason: reasons.join(" "),
                     });
                     continue;
@@ -137,7 +141,7 @@ fn apply_one(
     tags: &[String],
     owner: &Option<String>,
 ) -> Result<bool> {
-    let exists = crate::store::exists(w.conn(), table, id)?;
+    let exists = crate::store::writer::exists(w.conn(), table, id)?;
     if !exists {
         return Err(Error::not_found(
             match table {
@@ -152,7 +156,7 @@ fn apply_one(
     }
     match action {
         BulkAction::AddTags { .. } | BulkAction::RemoveTags { .. } => {
-            let current = crate::tags::of(w.conn(), table, id)?;
+            let current = crate::records::tags::of(w.conn(), table, id)?;
             let wanted: Vec<String> = if matches!(action, BulkAction::AddTags { .. }) {
                 let mut all = current.clone();
                 all.extend(
@@ -171,7 +175,7 @@ fn apply_one(
             if wanted == current {
                 return Ok(false);
             }
-            crate::tags::set(w, table, id, &wanted)?;
+            crate::records::tags::set(w, table, id, &wanted)?;
             Ok(true)
         }
         BulkAction::SetOwner { .. } => {
@@ -180,14 +184,16 @@ fn apply_one(
         }
         BulkAction::Delete => {
             match table {
-                "contacts" => crate::contacts::delete_in(w, id)?,
-                "accounts" => crate::accounts::delete_in(w, id)?,
-                "leads" => crate::leads::delete_in(w, id)?,
-                "tickets" => crate::tickets::delete_in(w, id)?,
-                _ => crate::opportunities::delete_in(w, id)?,
+                "contacts" => crate::people::contacts::delete_in(w, id)?,
+                "accounts" => crate::people::accounts::delete_in(w, id)?,
+                "leads" => crate::sales::leads::delete_in(w, id)?,
+                "tickets" => crate::service::tickets::delete_in(w, id)?,
+                _ => crate::sales::opportunities::delete_in(w, id)?,
             }
             Ok(true)
         }
-        BulkAction::AddToList { segment_id } => crate::segments::add_member_in(w, segment_id, id),
+        BulkAction::AddToList { segment_id } => {
+            crate::marketing::segments::add_member_in(w, segment_id, id)
+        }
     }
 }

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
-use crate::fields::CustomValues;
+use crate::kernel::error::{Error, Result};
+use crate::records::fields::CustomValues;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -73,7 +73,7 @@ fn custom_text(v: &Json) -> String {
         ) {
             (Some(minor), Some(cur)) => format!(
                 "{} {cur}",
-                crate::money::format_plain(&crate::money::Money {
+                crate::kernel::money::format_plain(&crate::kernel::money::Money {
                     amount_minor: minor,
                     currency: cur.to_owned()
                 })
@@ -287,7 +287,7 @@ pub fn csv(conn: &Connection, entity: ExportEntity, path: &Path) -> Result<CsvRe
     let custom = if matches!(entity, ExportEntity::Activities | ExportEntity::Products) {
         Vec::new()
     } else {
-        crate::fields::list(conn, entity.table())?
+        crate::records::fields::list(conn, entity.table())?
     };
     let (headers, money_at): (&[&str], Option<usize>) = match entity {
         ExportEntity::Contacts => (CONTACT_HEADERS, None),
@@ -313,7 +313,7 @@ pub fn csv(conn: &Connection, entity: ExportEntity, path: &Path) -> Result<CsvRe
                 rusqlite::types::Value::Null => String::new(),
                 rusqlite::types::Value::Integer(x) if Some(i) == money_at => {
                     let currency: Option<String> = r.get(i + 1)?;
-                    crate::money::format_plain(&crate::money::Money {
+                    crate::kernel::money::format_plain(&crate::kernel::money::Money {
                         amount_minor: x,
                         currency: currency.unwrap_or_else(|| "EUR".into()),
                     })
@@ -327,7 +327,8 @@ pub fn csv(conn: &Connection, entity: ExportEntity, path: &Path) -> Result<CsvRe
         }
         if !custom.is_empty() {
             let id: String = r.get(0)?;
-            let values: CustomValues = crate::fields::values_of(conn, entity.table(), &id)?;
+            let values: CustomValues =
+                crate::records::fields::values_of(conn, entity.table(), &id)?;
             for f in &custom {
                 cells.push(safe_cell(
                     &values.get(&f.id).map(custom_text).unwrap_or_default(),
@@ -340,7 +341,7 @@ pub fn csv(conn: &Connection, entity: ExportEntity, path: &Path) -> Result<CsvRe
     let bytes = out
         .into_inner()
         .map_err(|e| Error::Internal(format!("could not write CSV: {e}")))?;
-    crate::files::write_atomically(path, &bytes)?;
+    crate::kernel::files::write_atomically(path, &bytes)?;
     Ok(CsvReport {
         path: path.display().to_string(),
         rows: n,

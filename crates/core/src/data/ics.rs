@@ -14,10 +14,10 @@ use icalendar::{Alarm, Calendar, Component, EventLike, Todo};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::activities::{self, Activity, ActivityKind, ActivityQuery, RecordRef};
-use crate::error::Result;
-use crate::recurrence;
-use crate::time::{self, parse_stamp};
+use crate::activities::activity::{self, Activity, ActivityKind, ActivityQuery, RecordRef};
+use crate::kernel::error::Result;
+use crate::kernel::recurrence;
+use crate::kernel::time::{self, parse_stamp};
 use rusqlite::Connection;
 
 /// What to export: one record's activities and/or a date range (everything when empty).
@@ -61,7 +61,7 @@ pub fn export_to(
         .lines()
         .filter(|l| *l == "BEGIN:VEVENT" || *l == "BEGIN:VTODO")
         .count() as u64;
-    crate::files::write_atomically(path, text.as_bytes())?;
+    crate::kernel::files::write_atomically(path, text.as_bytes())?;
     Ok(ExportReport {
         path: path.display().to_string(),
         bytes: text.len() as u64,
@@ -110,7 +110,7 @@ fn build(conn: &Connection, query: &IcsQuery, tz: Tz) -> Result<(String, Vec<Str
         .filter(|f| !f.trim().is_empty())
         .map(|f| time::parse_input("to", f, tz).map(|t| t.0))
         .transpose()?;
-    let rows = activities::list(
+    let rows = activity::list(
         conn,
         &ActivityQuery {
             record: query.record.clone(),
@@ -213,7 +213,7 @@ fn describe(component: &mut impl Component, a: &Activity) {
 
 fn alarm(a: &Activity, start: DateTime<Utc>) -> Option<Alarm> {
     let remind = parse_stamp(a.remind_at.as_deref()?).ok()?;
-    if a.reminder_state == Some(activities::ReminderState::Dismissed) {
+    if a.reminder_state == Some(activity::ReminderState::Dismissed) {
         return None;
     }
     Some(Alarm::display(&a.subject, remind - start))
@@ -284,7 +284,7 @@ fn timing(
 }
 
 fn add_series(conn: &Connection, calendar: &mut Calendar, series_id: &str, tz: Tz) -> Result<()> {
-    let series = activities::series(conn, series_id)?;
+    let series = activity::series(conn, series_id)?;
     let (rule, dtstart, zone) = (series.rrule, series.dtstart, series.time_zone);
     let first_at = time::from_local(zone, dtstart);
     let first = recurrence::first_from(&rule, dtstart, zone, first_at)?.unwrap_or(first_at);
@@ -296,7 +296,7 @@ fn add_series(conn: &Connection, calendar: &mut Calendar, series_id: &str, tz: T
         .collect::<rusqlite::Result<_>>()?;
     let occurrences: Vec<(Activity, DateTime<Utc>)> = rows
         .iter()
-        .map(|(id, at)| Ok((activities::get(conn, id)?, parse_stamp(at)?)))
+        .map(|(id, at)| Ok((activity::get(conn, id)?, parse_stamp(at)?)))
         .collect::<Result<_>>()?;
     // The master takes its details from the newest stored occurrence (the series as it is now).
     let Some((newest, _)) = occurrences.last() else {
@@ -345,7 +345,7 @@ fn series_touches(
     to: Option<DateTime<Utc>>,
 ) -> Result<bool> {
     if let Some(record) = record {
-        let (cond, params) = activities::linked_to(record);
+        let (cond, params) = activity::linked_to(record);
         let sql =
             format!("SELECT EXISTS (SELECT 1 FROM activities a WHERE a.series_id = ? AND {cond})");
         let mut values = vec![rusqlite::types::Value::Text(series_id.to_owned())];
@@ -357,7 +357,7 @@ fn series_touches(
             return Ok(false);
         }
     }
-    let s = activities::series(conn, series_id)?;
+    let s = activity::series(conn, series_id)?;
     let after = from.unwrap_or(DateTime::<Utc>::MIN_UTC + Duration::days(1)) - Duration::seconds(1);
     Ok(!recurrence::occurrences(&s.rrule, s.dtstart, s.time_zone, after, to, 1)?.is_empty())
 }

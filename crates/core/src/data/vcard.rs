@@ -15,8 +15,8 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
-use crate::import::{Table, TableRow};
+use crate::data::import::{Table, TableRow};
+use crate::kernel::error::{Error, Result};
 
 /// The columns cards are read into, named as the contact import recognises them.
 const HEADERS: &[&str] = &[
@@ -319,7 +319,7 @@ pub fn export(
     let v4 = version == VcardVersion::V4;
     let mut out = String::new();
     for id in &ids {
-        let c = crate::contacts::get(conn, id)?;
+        let c = crate::people::contacts::get(conn, id)?;
         push_line(&mut out, "BEGIN:VCARD");
         push_line(&mut out, if v4 { "VERSION:4.0" } else { "VERSION:3.0" });
         push_line(&mut out, &format!("UID:urn:uuid:{}", c.id));
@@ -407,7 +407,7 @@ pub fn export(
         );
         push_line(&mut out, "END:VCARD");
     }
-    crate::files::write_atomically(path, out.as_bytes())?;
+    crate::kernel::files::write_atomically(path, out.as_bytes())?;
     Ok(VcardReport {
         path: path.display().to_string(),
         cards: ids.len() as u64,

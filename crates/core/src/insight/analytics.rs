@@ -177,10 +177,10 @@ impl Scope {
     /// day to the start of the day after its last (a lead created at 00:30 on the 1st in Berlin
     /// is stored as the evening before in UTC, and still counts in the new month).
     fn instants(&self) -> Result<(String, String)> {
-        let tz = crate::time::local_zone();
+        let tz = crate::kernel::time::local_zone();
         Ok((
-            crate::time::stamp(crate::time::start_of_day(tz, self.first()?)),
-            crate::time::stamp(crate::time::start_of_day(
+            crate::kernel::time::stamp(crate::kernel::time::start_of_day(tz, self.first()?)),
+            crate::kernel::time::stamp(crate::kernel::time::start_of_day(
                 tz,
                 self.last()? + Duration::days(1),
             )),
@@ -189,7 +189,7 @@ impl Scope {
 }
 
 fn day(text: &str, field: &str) -> Result<NaiveDate> {
-    crate::time::parse_date(field, text)
+    crate::kernel::time::parse_date(field, text)
 }
 
 /// The currency money figures are counted in when none is asked for.
@@ -309,7 +309,7 @@ const PROBABILITY: &str = "(CASE s.kind WHEN 'won' THEN 100 WHEN 'lost' THEN 0 E
 /// Runs `sql` (with `?1` from, `?2` the day after to, `?3` owner or NULL, `?4` currency)
 /// and returns its rows as cells: integers and NULL-free text.
 fn table(conn: &Connection, sql: &str, scope: &Scope, currency: &str) -> Result<Vec<Vec<Cell>>> {
-    let params = scope_params(scope, currency, crate::time::today())?;
+    let params = scope_params(scope, currency, crate::kernel::time::today())?;
     let mut stmt = conn.prepare_cached(sql)?;
     let width = stmt.column_count();
     let used = stmt.parameter_count();
@@ -336,7 +336,9 @@ const OWNER: &str = "(?3 IS NULL OR x.owner_id = ?3)";
 /// Builds the report `name` for `scope`.
 pub fn report(conn: &Connection, name: &str, scope: &Scope, today: NaiveDate) -> Result<Report> {
     let currency = match scope.currency.as_deref().filter(|c| !c.trim().is_empty()) {
-        Some(c) => crate::money::currency(c, "currency")?.code().to_owned(),
+        Some(c) => crate::kernel::money::currency(c, "currency")?
+            .code()
+            .to_owned(),
         None => home_currency(conn)?,
     };
     let title = REPORTS
@@ -593,7 +595,7 @@ fn campaign_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec
         )?
         .query_map((&scope.from, scope.end_exclusive()?), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(crate::campaigns::effectiveness(conn, None)?
+    Ok(crate::marketing::campaigns::effectiveness(conn, None)?
         .into_iter()
         .filter(|e| running.contains(&e.campaign_id))
         .map(|e| {
@@ -867,7 +869,7 @@ fn customer_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec
     let mut out: Vec<(i64, Vec<Cell>)> = rows
         .into_iter()
         .map(|r| {
-            let revenue = crate::money::narrow(
+            let revenue = crate::kernel::money::narrow(
                 "revenue of a customer",
                 i128::from(r[1].number()) - i128::from(r[2].number()),
             )?;
@@ -883,7 +885,7 @@ fn customer_rows(conn: &Connection, scope: &Scope, currency: &str) -> Result<Vec
             ))
         })
         .collect::<Result<_>>()?;
-    let total = crate::money::narrow(
+    let total = crate::kernel::money::narrow(
         "revenue of all customers",
         out.iter().map(|(r, _)| i128::from(*r)).sum(),
     )?;
@@ -1033,8 +1035,8 @@ fn score(f: &Facts, today: NaiveDate) -> Vec<ChurnReason> {
 }
 
 fn show_money(minor: i64, currency: &str) -> String {
-    let exp = crate::money::currency(currency, "currency")
-        .map(crate::money::exponent)
+    let exp = crate::kernel::money::currency(currency, "currency")
+        .map(crate::kernel::money::exponent)
         .unwrap_or(2);
     let unit = 10_i64.pow(exp);
     let whole = minor / unit;
@@ -1063,7 +1065,7 @@ pub fn churn(conn: &Connection, today: NaiveDate, top: usize) -> Result<Vec<Chur
 
 /// One account's churn risk (score 0 with no reasons when nothing points to it).
 pub fn churn_of(conn: &Connection, account_id: &str, today: NaiveDate) -> Result<ChurnRisk> {
-    if !crate::store::exists(conn, "accounts", account_id)? {
+    if !crate::store::writer::exists(conn, "accounts", account_id)? {
         return Err(Error::not_found("account", account_id));
     }
     let mut one = churn_facts(conn, today, Some(account_id))?;
@@ -1072,7 +1074,7 @@ pub fn churn_of(conn: &Connection, account_id: &str, today: NaiveDate) -> Result
         // Not a customer yet: nothing to lose.
         None => Ok(ChurnRisk {
             account_id: account_id.to_owned(),
-            account_name: crate::accounts::get(conn, account_id)?.name,
+            account_name: crate::people::accounts::get(conn, account_id)?.name,
             score: 0,
             reasons: Vec::new(),
         }),
@@ -1626,7 +1628,9 @@ fn figure(
 
 fn scope_currency(conn: &Connection, scope: &Scope) -> Result<String> {
     match scope.currency.as_deref().filter(|c| !c.trim().is_empty()) {
-        Some(c) => Ok(crate::money::currency(c, "currency")?.code().to_owned()),
+        Some(c) => Ok(crate::kernel::money::currency(c, "currency")?
+            .code()
+            .to_owned()),
         None => home_currency(conn),
     }
 }
@@ -1807,8 +1811,8 @@ fn cell_value(c: Cell) -> Option<i64> {
 /// The report's cells as text: money in major units (`1234.50`), rates as percentages
 /// (`66.67`), empty cells empty.
 pub fn text_rows(report: &Report) -> Vec<Vec<String>> {
-    let exp = crate::money::currency(&report.currency, "currency")
-        .map(crate::money::exponent)
+    let exp = crate::kernel::money::currency(&report.currency, "currency")
+        .map(crate::kernel::money::exponent)
         .unwrap_or(2);
     report
         .rows
@@ -1850,7 +1854,7 @@ pub fn to_csv(report: &Report) -> Result<String> {
     let fail = |e: csv::Error| Error::Internal(e.to_string());
     out.write_record(headers(report)).map_err(fail)?;
     for row in text_rows(report) {
-        out.write_record(row.iter().map(|c| crate::export::safe_cell(c)))
+        out.write_record(row.iter().map(|c| crate::data::export::safe_cell(c)))
             .map_err(fail)?;
     }
     let bytes = out
@@ -1861,11 +1865,14 @@ pub fn to_csv(report: &Report) -> Result<String> {
 
 /// Writes the report as CSV at `path` (whole or not at all), with a byte-order mark so
 /// spreadsheets read it as UTF-8.
-pub fn export_csv(report: &Report, path: &std::path::Path) -> Result<crate::export::CsvReport> {
+pub fn export_csv(
+    report: &Report,
+    path: &std::path::Path,
+) -> Result<crate::data::export::CsvReport> {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend(to_csv(report)?.into_bytes());
-    crate::files::write_atomically(path, &bytes)?;
-    Ok(crate::export::CsvReport {
+    crate::kernel::files::write_atomically(path, &bytes)?;
+    Ok(crate::data::export::CsvReport {
         path: path.display().to_string(),
         rows: report.rows.len() as u64,
     })

@@ -11,9 +11,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use ts_rs::TS;
 
-use crate::activities::{self, Activity, ActivityChannel, ActivityKind, ActivityQuery, RecordRef};
-use crate::changelog::Change;
-use crate::error::Result;
+use crate::activities::activity::{
+    self, Activity, ActivityChannel, ActivityKind, ActivityQuery, RecordRef,
+};
+use crate::kernel::error::Result;
+use crate::store::changelog::Change;
 
 /// One event on a record's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -241,7 +243,7 @@ fn history(
     let Some(&oldest) = seqs.last() else {
         return Ok(Vec::new());
     };
-    let changes = crate::changelog::for_record_since(conn, entity, id, oldest)?;
+    let changes = crate::store::changelog::for_record_since(conn, entity, id, oldest)?;
     // One item per batch (one save), newest first.
     let mut batches: Vec<(String, Vec<Change>)> = Vec::new();
     for change in changes.into_iter().rev() {
@@ -323,7 +325,7 @@ fn describe(
             let currency = currency_of(field, side)?;
             Some(format!(
                 "{} {currency}",
-                crate::money::format_plain(&crate::money::Money {
+                crate::kernel::money::format_plain(&crate::kernel::money::Money {
                     amount_minor: minor,
                     currency: currency.clone()
                 })
@@ -417,7 +419,7 @@ fn activity_items(
     kinds: Vec<ActivityKind>,
     filter: &TimelineFilter,
 ) -> Result<Vec<TimelineItem>> {
-    let list = activities::list(
+    let list = activity::list(
         conn,
         &ActivityQuery {
             record: Some(RecordRef {
@@ -478,11 +480,15 @@ fn document_items(
             let number: Option<String> = r.get(2)?;
             let version: i64 = r.get(3)?;
             let status: String = r.get(4)?;
-            let money = crate::money::Money {
+            let money = crate::kernel::money::Money {
                 amount_minor: r.get(6)?,
                 currency: r.get(5)?,
             };
-            let amount = format!("{} {}", crate::money::format_plain(&money), money.currency);
+            let amount = format!(
+                "{} {}",
+                crate::kernel::money::format_plain(&money),
+                money.currency
+            );
             let number = number.unwrap_or_else(|| "(draft)".into());
             let paid_on: Option<String> = r.get(8)?;
             let method: Option<String> = r.get(9)?;

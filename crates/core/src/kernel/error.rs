@@ -185,7 +185,7 @@ impl From<rusqlite::Error> for Error {
                     backup: None,
                 }
             }
-            _ if e.to_string().contains(crate::money::SUM_TOO_LARGE) => {
+            _ if e.to_string().contains(crate::kernel::money::SUM_TOO_LARGE) => {
                 Error::TotalTooLarge("total of amounts".into())
             }
             _ if is_foreign_key(&e) => Error::Conflict(
@@ -287,7 +287,7 @@ impl Error {
     }
 
     /// Names the data file at `db_path` in a "the file is damaged" error, with the newest
-    /// backup of it that passes its check, and records the damage (see [`crate::health`]) so
+    /// backup of it that passes its check, and records the damage (see [`crate::store::health`]) so
     /// that no later write goes into the file; other errors are returned as they are. The
     /// front ends call this once, where they report an error.
     pub fn locate(self, db_path: &std::path::Path) -> Error {
@@ -309,8 +309,8 @@ impl Error {
             Error::CorruptDatabase { path, detail } if path == db_path => (path, detail),
             other => return other,
         };
-        crate::health::note(&path, &detail);
-        let backup = crate::backup::newest_good(&path)
+        crate::store::health::note(&path, &detail);
+        let backup = crate::data::backup::newest_good(&path)
             .ok()
             .flatten()
             .map(|b| PathBuf::from(b.path));

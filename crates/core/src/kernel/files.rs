@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::kernel::error::{Error, Result};
 
 /// Writes `bytes` to a temporary file in `path`'s folder, flushes it to disk, then renames it
 /// over `path`: readers see the old file or the whole new one, never a part.

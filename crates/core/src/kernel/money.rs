@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
+use crate::kernel::error::{Error, Result};
 
 /// An exact amount of money, e.g. `{amount_minor: 123450, currency: "EUR"}` for EUR 1,234.50.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -41,5 +41,5 @@ pub fn remember_opened(file: &std::path::Path, path: &std::path::Path) {
         let _ = std::fs::create_dir_all(dir);
     }
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-    let _ = crate::files::write_atomically(file, path.display().to_string().as_bytes());
+    let _ = crate::kernel::files::write_atomically(file, path.display().to_string().as_bytes());
 }

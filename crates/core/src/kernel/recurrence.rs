@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use rrule::RRuleSet;
 
-use crate::error::{Error, Result};
+use crate::kernel::error::{Error, Result};
 
 /// The most occurrences computed in one call (a calendar year of a daily rule, with room).
 pub const MAX_OCCURRENCES: u16 = 1000;
@@ -201,7 +201,7 @@ fn day_name(code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::{parse_stamp, stamp};
+    use crate::kernel::time::{parse_stamp, stamp};
 
     fn local(text: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").unwrap()
@@ -210,7 +210,7 @@ mod tests {
     fn list(rule: &str, start: &str, tz: &str, n: u16) -> Vec<String> {
         let tz: Tz = tz.parse().unwrap();
         let start = local(start);
-        let before = crate::time::from_local(tz, start) - chrono::Duration::seconds(1);
+        let before = crate::kernel::time::from_local(tz, start) - chrono::Duration::seconds(1);
         occurrences(rule, start, tz, before, None, n)
             .unwrap()
             .into_iter()

@@ -5,7 +5,7 @@
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use crate::error::{Error, Result};
+use crate::kernel::error::{Error, Result};
 
 /// The first and last years a date or time may have. Wide enough for any birthday, contract
 /// or plan a small business keeps (people born in the 1900s, agreements running to 2200),

@@ -2,7 +2,7 @@
 //! turns blank into `None`) and records a [`FieldError`] naming the field when it is invalid,
 //! so one save reports every problem at once.
 
-use crate::error::{Error, FieldError, Result};
+use crate::kernel::error::{Error, FieldError, Result};
 
 /// Collects field errors while an input is checked.
 #[derive(Debug, Default)]
@@ -86,10 +86,10 @@ impl Checker {
         }
     }
 
-    /// A calendar date written `YYYY-MM-DD`, in the years [`crate::time::parse_date`] accepts.
+    /// A calendar date written `YYYY-MM-DD`, in the years [`crate::kernel::time::parse_date`] accepts.
     pub fn date(&mut self, field: &str, value: &Option<String>) -> Option<String> {
         let text = self.text(field, value, 12)?;
-        match crate::time::parse_date(field, &text) {
+        match crate::kernel::time::parse_date(field, &text) {
             Ok(date) => Some(date.format("%Y-%m-%d").to_string()),
             Err(e) => {
                 self.absorb(e);

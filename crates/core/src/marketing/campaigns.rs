@@ -11,11 +11,11 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::money::{Money, MoneyInput};
-use crate::store::{Writer, text};
-use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::money::{Money, MoneyInput};
+use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::store::db::Db;
+use crate::store::writer::{Writer, text};
 
 const TABLE: &str = "campaigns";
 
@@ -101,7 +101,7 @@ fn check(
 ) -> Result<Vec<(&'static str, Value)>> {
     let mut c = Checker::default();
     let name = c.required("name", &input.name, SHORT_TEXT_MAX);
-    crate::store::unique_name(&mut c, conn, TABLE, "campaign", &name, id)?;
+    crate::store::writer::unique_name(&mut c, conn, TABLE, "campaign", &name, id)?;
     let starts_on = c.date("starts_on", &input.starts_on);
     let ends_on = c.date("ends_on", &input.ends_on);
     if let (Some(s), Some(e)) = (&starts_on, &ends_on)
@@ -212,7 +212,7 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
         }
         // Messages and promotions keep their history without it; a sequence that enrols the
         // campaign's new leads refuses (`links::LINKS`).
-        crate::links::release(w, TABLE, id)?;
+        crate::store::links::release(w, TABLE, id)?;
         w.delete(TABLE, id)
     })
 }
@@ -254,7 +254,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Campaign> {
 /// The campaign with this id, or this name (any case); two campaigns of that name are a
 /// conflict to settle by id.
 pub fn find(conn: &Connection, name_or_id: &str) -> Result<Campaign> {
-    crate::store::find_named(conn, TABLE, "campaign", "campaigns", name_or_id, get)
+    crate::store::writer::find_named(conn, TABLE, "campaign", "campaigns", name_or_id, get)
 }
 
 /// Every campaign, newest start first.
@@ -292,7 +292,7 @@ pub(crate) fn add_members_all(
                     "campaign members are contacts or leads",
                 ));
             }
-            if !crate::store::exists(w.conn(), entity, id)? {
+            if !crate::store::writer::exists(w.conn(), entity, id)? {
                 return Err(Error::not_found(
                     if entity == "contacts" {
                         "contact"
@@ -485,7 +485,7 @@ pub fn set_member_status(
                 .optional()?
                 .flatten();
             if already.is_none() {
-                fields.push(("responded_at", Value::Text(crate::time::now())));
+                fields.push(("responded_at", Value::Text(crate::kernel::time::now())));
             }
         }
         w.update("campaign_members", &member, &fields)?;

@@ -19,9 +19,9 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::validate::{Checker, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::validate::{Checker, SHORT_TEXT_MAX};
+use crate::store::db::Db;
 
 const SETTINGS_KEY: &str = "smtp";
 const KEYRING_SERVICE: &str = "rapport-smtp";
@@ -86,7 +86,7 @@ pub struct SmtpStatus {
 }
 
 pub fn settings(conn: &Connection) -> Result<SmtpSettings> {
-    Ok(crate::settings::get(conn, SETTINGS_KEY)?.unwrap_or_default())
+    Ok(crate::store::settings::get(conn, SETTINGS_KEY)?.unwrap_or_default())
 }
 
 /// Saves the server settings after checking them (never a password).
@@ -127,7 +127,7 @@ pub fn save_settings(db: &mut Db, input: &SmtpSettings) -> Result<SmtpSettings> 
         from_name,
         reply_to,
     };
-    db.write(|w| crate::settings::set(w, SETTINGS_KEY, &clean))?;
+    db.write(|w| crate::store::settings::set(w, SETTINGS_KEY, &clean))?;
     Ok(clean)
 }
 

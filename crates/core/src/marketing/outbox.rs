@@ -18,11 +18,11 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::mailer::{Outgoing, SendFailure, Sender};
-use crate::store::Writer;
-use crate::templates::{Recipient, RenderedEmail};
+use crate::kernel::error::{Error, Result};
+use crate::marketing::mailer::{Outgoing, SendFailure, Sender};
+use crate::marketing::templates::{Recipient, RenderedEmail};
+use crate::store::db::Db;
+use crate::store::writer::Writer;
 
 const TABLE: &str = "outbox";
 /// Tries before a message that keeps failing to go is given up.
@@ -283,7 +283,7 @@ fn backoff(attempts: i64) -> Duration {
 /// `unsure`: they may have gone, so they are never sent again unless the user retries that
 /// message. Returns how many.
 pub fn recover(db: &mut Db, now: DateTime<Utc>) -> Result<usize> {
-    let before = crate::time::stamp(now - Duration::minutes(SENDING_STALE_MINUTES));
+    let before = crate::kernel::time::stamp(now - Duration::minutes(SENDING_STALE_MINUTES));
     let stuck: Vec<String> = db
         .conn()
         .prepare_cached("SELECT id FROM outbox WHERE status = 'sending' AND updated_at < ?1")?
@@ -321,7 +321,7 @@ pub fn send_due(
     keep_going: &dyn Fn() -> bool,
 ) -> Result<SendReport> {
     let mut report = SendReport::default();
-    let stamp = crate::time::stamp(now);
+    let stamp = crate::kernel::time::stamp(now);
     let turn = db.turn()?;
     let due: Vec<String> = db
         .conn()
@@ -334,7 +334,7 @@ pub fn send_due(
         .collect::<rusqlite::Result<_>>()?;
     // Each message is claimed and recorded in a write of its own; sending holds no turn.
     drop(turn);
-    let tz = crate::time::local_zone();
+    let tz = crate::kernel::time::local_zone();
     for id in due {
         if !keep_going() {
             break;
@@ -469,17 +469,23 @@ fn mark_sent(w: &Writer<'_>, id: &str, tz: chrono_tz::Tz) -> Result<()> {
         [id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
     )?;
-    let activity = crate::activities::create_in(
+    let activity = crate::activities::activity::create_in(
         w,
-        &crate::activities::ActivityInput {
-            kind: Some(crate::activities::ActivityKind::Email),
-            subject: crate::validate::clip(&subject, crate::validate::SHORT_TEXT_MAX),
-            notes: Some(crate::validate::clip(&text, crate::validate::NOTES_MAX)),
-            direction: Some(crate::activities::Direction::Outbound),
+        &crate::activities::activity::ActivityInput {
+            kind: Some(crate::activities::activity::ActivityKind::Email),
+            subject: crate::kernel::validate::clip(
+                &subject,
+                crate::kernel::validate::SHORT_TEXT_MAX,
+            ),
+            notes: Some(crate::kernel::validate::clip(
+                &text,
+                crate::kernel::validate::NOTES_MAX,
+            )),
+            direction: Some(crate::activities::activity::Direction::Outbound),
             done: true,
             // A recipient deleted while the message was on its way has no timeline left.
-            links: if crate::store::exists(w.conn(), &entity, &entity_id)? {
-                vec![crate::activities::RecordRef {
+            links: if crate::store::writer::exists(w.conn(), &entity, &entity_id)? {
+                vec![crate::activities::activity::RecordRef {
                     entity: entity.clone(),
                     id: entity_id.clone(),
                 }]
@@ -503,7 +509,7 @@ fn mark_sent(w: &Writer<'_>, id: &str, tz: chrono_tz::Tz) -> Result<()> {
         ],
     )?;
     if let Some(campaign) = campaign {
-        crate::campaigns::mark_reached(w, &campaign, &entity, &entity_id)?;
+        crate::marketing::campaigns::mark_reached(w, &campaign, &entity, &entity_id)?;
     }
     Ok(())
 }
@@ -529,7 +535,7 @@ fn mark_failed(
     } else {
         (
             "queued",
-            Value::Text(crate::time::stamp(now + backoff(attempts))),
+            Value::Text(crate::kernel::time::stamp(now + backoff(attempts))),
         )
     };
     w.update(
@@ -599,7 +605,7 @@ pub fn cancel(db: &mut Db, ids: &[String]) -> Result<usize> {
     db.write(|w| {
         // An id that names no message is a mistake to report, not a message already gone.
         for id in ids {
-            if !crate::store::exists(w.conn(), TABLE, id)? {
+            if !crate::store::writer::exists(w.conn(), TABLE, id)? {
                 return Err(Error::not_found("message", id));
             }
         }
@@ -630,7 +636,7 @@ pub struct WorkReport {
     /// Messages found cut off while sending (now failed, for the user to check).
     #[ts(type = "number")]
     pub recovered: i64,
-    pub sequences: crate::sequences::RunReport,
+    pub sequences: crate::marketing::sequences::RunReport,
     /// `None` when sending is not set up (messages wait in the outbox).
     pub sent: Option<SendReport>,
     /// Messages still queued after the round (waiting to retry, or for set-up).
@@ -653,9 +659,11 @@ pub fn work(
     let (recovered, sequences, sender) = {
         let _turn = db.turn()?;
         let recovered = recover(db, now)? as i64;
-        let sequences = crate::sequences::run(db, today)?;
-        let sender = if crate::mailer::settings(db.conn())?.is_set() {
-            Some(crate::mailer::SmtpSender::from_settings(db.conn())?)
+        let sequences = crate::marketing::sequences::run(db, today)?;
+        let sender = if crate::marketing::mailer::settings(db.conn())?.is_set() {
+            Some(crate::marketing::mailer::SmtpSender::from_settings(
+                db.conn(),
+            )?)
         } else {
             None
         };

@@ -12,11 +12,11 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::outbox::OutboxCounts;
-use crate::templates::{Recipient, RenderedEmail};
-use crate::validate::{Checker, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::validate::{Checker, SHORT_TEXT_MAX};
+use crate::marketing::outbox::OutboxCounts;
+use crate::marketing::templates::{Recipient, RenderedEmail};
+use crate::store::db::Db;
 
 const TABLE: &str = "promotions";
 /// How many recipients a preview lists.
@@ -34,7 +34,7 @@ text_enum!(
 
 /// Fills in the promotion's progress, and `done` once nothing waits.
 fn with_progress(conn: &Connection, mut p: Promotion) -> Result<Promotion> {
-    p.progress = crate::outbox::counts(conn, Some(&p.id))?;
+    p.progress = crate::marketing::outbox::counts(conn, Some(&p.id))?;
     if p.status == PromotionStatus::Queued && p.progress.queued + p.progress.sending == 0 {
         p.status = PromotionStatus::Done;
     }
@@ -100,23 +100,23 @@ pub struct Promotion {
 
 struct Resolved {
     name: String,
-    template: crate::templates::EmailTemplate,
-    segment: crate::segments::Segment,
+    template: crate::marketing::templates::EmailTemplate,
+    segment: crate::marketing::segments::Segment,
     campaign_id: Option<String>,
 }
 
 fn resolve(conn: &Connection, input: &PromotionInput) -> Result<Resolved> {
     let mut c = Checker::default();
     let name = c.required("name", &input.name, SHORT_TEXT_MAX);
-    let template = crate::templates::find(conn, &input.template)
+    let template = crate::marketing::templates::find(conn, &input.template)
         .map_err(|e| c.fail("template", e.to_string()))
         .ok();
-    let segment = crate::segments::find(conn, &input.segment)
+    let segment = crate::marketing::segments::find(conn, &input.segment)
         .map_err(|e| c.fail("segment", e.to_string()))
         .ok();
     let campaign_id = match input.campaign.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(key) => crate::campaigns::find(conn, key)
+        Some(key) => crate::marketing::campaigns::find(conn, key)
             .map_err(|e| c.fail("campaign", e.to_string()))
             .ok()
             .map(|c| c.id),
@@ -146,8 +146,8 @@ pub fn preview(
         input.name = "preview".into();
     }
     let r = resolve(conn, &input)?;
-    let sender = crate::mailer::settings(conn)?.from_name;
-    let people = crate::segments::recipients(conn, &r.segment.id, today)?;
+    let sender = crate::marketing::mailer::settings(conn)?.from_name;
+    let people = crate::marketing::segments::recipients(conn, &r.segment.id, today)?;
     let mut sending = Vec::new();
     let mut skipped = Vec::new();
     let mut sample = None;
@@ -155,7 +155,12 @@ pub fn preview(
         let who = Recipient::load(conn, entity, id)?;
         let reason = who.skip_reason();
         if reason.is_none() && sample.is_none() {
-            sample = Some(crate::templates::render(&r.template, &who, &sender, today));
+            sample = Some(crate::marketing::templates::render(
+                &r.template,
+                &who,
+                &sender,
+                today,
+            ));
         }
         let row = PreviewRecipient {
             entity: entity.clone(),
@@ -188,16 +193,16 @@ pub fn queue(db: &mut Db, input: &PromotionInput, today: NaiveDate) -> Result<Pr
     let r = resolve(db.conn(), input)?;
     // A second promotion of the same name is most often the same one queued twice.
     let mut c = Checker::default();
-    crate::store::unique_name(&mut c, db.conn(), TABLE, "promotion", &r.name, None)?;
+    crate::store::writer::unique_name(&mut c, db.conn(), TABLE, "promotion", &r.name, None)?;
     c.finish()?;
-    let people = crate::segments::recipients(db.conn(), &r.segment.id, today)?;
+    let people = crate::marketing::segments::recipients(db.conn(), &r.segment.id, today)?;
     if people.is_empty() {
         return Err(Error::invalid(
             "segment",
             format!("\"{}\" has nobody in it today", r.segment.name),
         ));
     }
-    let sender = crate::mailer::settings(db.conn())?.from_name;
+    let sender = crate::marketing::mailer::settings(db.conn())?.from_name;
     let id = crate::new_id();
     db.write(|w| {
         w.insert(
@@ -220,14 +225,14 @@ pub fn queue(db: &mut Db, input: &PromotionInput, today: NaiveDate) -> Result<Pr
             if let Some(campaign) = &r.campaign_id
                 && who.skip_reason().is_none()
             {
-                crate::campaigns::add_member_in(w, campaign, entity, person)?;
+                crate::marketing::campaigns::add_member_in(w, campaign, entity, person)?;
             }
-            let email = crate::templates::render(&r.template, &who, &sender, today);
-            crate::outbox::queue(
+            let email = crate::marketing::templates::render(&r.template, &who, &sender, today);
+            crate::marketing::outbox::queue(
                 w,
                 &who,
                 &email,
-                &crate::outbox::Origin {
+                &crate::marketing::outbox::Origin {
                     template_id: Some(&r.template.id),
                     promotion_id: Some(&id),
                     campaign_id: r.campaign_id.as_deref(),
@@ -249,7 +254,7 @@ pub fn cancel(db: &mut Db, id: &str) -> Result<usize> {
             .prepare_cached("SELECT id FROM outbox WHERE promotion_id = ?1 AND status = 'queued'")?
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let n = crate::outbox::cancel_in(w, &queued)?;
+        let n = crate::marketing::outbox::cancel_in(w, &queued)?;
         w.update(TABLE, id, &[("status", Value::Text("cancelled".into()))])?;
         Ok(n)
     })
@@ -258,7 +263,7 @@ pub fn cancel(db: &mut Db, id: &str) -> Result<usize> {
 /// How far a promotion has gone: its messages by state.
 pub fn progress(conn: &Connection, id: &str) -> Result<OutboxCounts> {
     get(conn, id)?;
-    crate::outbox::counts(conn, Some(id))
+    crate::marketing::outbox::counts(conn, Some(id))
 }
 
 const SELECT: &str = "SELECT p.id, p.name, p.template_id, t.name, p.segment_id, s.name,
@@ -293,7 +298,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Promotion> {
 
 /// The promotion with this id or name (any case).
 pub fn find(conn: &Connection, name_or_id: &str) -> Result<Promotion> {
-    crate::store::find_named(conn, TABLE, "promotion", "promotions", name_or_id, get)
+    crate::store::writer::find_named(conn, TABLE, "promotion", "promotions", name_or_id, get)
 }
 
 /// Every promotion, newest first, with its progress.

@@ -19,10 +19,10 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::store::text;
-use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::store::db::Db;
+use crate::store::writer::text;
 
 const TABLE: &str = "segments";
 
@@ -456,14 +456,13 @@ pub fn fields(conn: &Connection, entity: SegmentEntity) -> Result<Vec<SegmentFie
             choices,
         });
     }
-    for f in crate::fields::list(conn, entity.as_str())? {
+    for f in crate::records::fields::list(conn, entity.as_str())? {
         let kind = match f.kind {
-            crate::fields::FieldKind::Date => SegmentFieldKind::Date,
-            crate::fields::FieldKind::Number => SegmentFieldKind::Number,
-            crate::fields::FieldKind::Checkbox => SegmentFieldKind::Boolean,
-            crate::fields::FieldKind::SingleSelect | crate::fields::FieldKind::MultiSelect => {
-                SegmentFieldKind::Choice
-            }
+            crate::records::fields::FieldKind::Date => SegmentFieldKind::Date,
+            crate::records::fields::FieldKind::Number => SegmentFieldKind::Number,
+            crate::records::fields::FieldKind::Checkbox => SegmentFieldKind::Boolean,
+            crate::records::fields::FieldKind::SingleSelect
+            | crate::records::fields::FieldKind::MultiSelect => SegmentFieldKind::Choice,
             _ => SegmentFieldKind::Text,
         };
         out.push(SegmentField {
@@ -494,7 +493,7 @@ pub(crate) fn condition_sql(
     today: NaiveDate,
 ) -> Result<(String, Vec<Value>)> {
     let known = builtins(entity);
-    let tz = crate::time::local_zone();
+    let tz = crate::kernel::time::local_zone();
     let mut c = Checker::default();
     let mut parts = Vec::new();
     let mut params = Vec::new();
@@ -502,7 +501,7 @@ pub(crate) fn condition_sql(
         let at = format!("conditions.{i}");
         let value = cond.value.trim();
         let (kind, expr) = if let Some(id) = cond.field.strip_prefix("custom:") {
-            let Ok(field) = crate::fields::get(conn, id) else {
+            let Ok(field) = crate::records::fields::get(conn, id) else {
                 c.fail(
                     format!("{at}.field"),
                     format!("no custom field with id {id}"),
@@ -516,7 +515,7 @@ pub(crate) fn condition_sql(
                 );
                 continue;
             }
-            let checkbox = field.kind == crate::fields::FieldKind::Checkbox;
+            let checkbox = field.kind == crate::records::fields::FieldKind::Checkbox;
             if matches!(cond.op, ConditionOp::Is)
                 || (checkbox && matches!(cond.op, ConditionOp::Yes | ConditionOp::No))
             {
@@ -525,11 +524,11 @@ pub(crate) fn condition_sql(
                 } else {
                     value
                 };
-                match crate::fields::filter_condition(
+                match crate::records::fields::filter_condition(
                     conn,
                     entity.as_str(),
                     "r",
-                    &crate::list::CustomFilter {
+                    &crate::records::list::CustomFilter {
                         field_id: field.id.clone(),
                         value: wanted.to_owned(),
                     },
@@ -558,9 +557,9 @@ pub(crate) fn condition_sql(
                 field.id.replace('\'', "")
             );
             let kind = match field.kind {
-                crate::fields::FieldKind::Date => SegmentFieldKind::Date,
-                crate::fields::FieldKind::Number => SegmentFieldKind::Number,
-                crate::fields::FieldKind::Checkbox => SegmentFieldKind::Boolean,
+                crate::records::fields::FieldKind::Date => SegmentFieldKind::Date,
+                crate::records::fields::FieldKind::Number => SegmentFieldKind::Number,
+                crate::records::fields::FieldKind::Checkbox => SegmentFieldKind::Boolean,
                 _ => SegmentFieldKind::Text,
             };
             (kind, expr)
@@ -647,7 +646,7 @@ pub(crate) fn condition_sql(
                 let stamped = matches!(cond.field.as_str(), "created" | "last_activity");
                 let bound = |d: NaiveDate| -> Value {
                     Value::Text(if stamped {
-                        crate::time::stamp(crate::time::start_of_day(tz, d))
+                        crate::kernel::time::stamp(crate::kernel::time::start_of_day(tz, d))
                     } else {
                         d.format("%Y-%m-%d").to_string()
                     })
@@ -938,10 +937,11 @@ pub fn export_csv(
         w.write_record(header)
             .map_err(|e| Error::Internal(e.to_string()))?;
         for m in &all.members {
-            let cell = |v: &Option<String>| crate::export::safe_cell(v.as_deref().unwrap_or(""));
+            let cell =
+                |v: &Option<String>| crate::data::export::safe_cell(v.as_deref().unwrap_or(""));
             w.write_record([
                 m.id.clone(),
-                crate::export::safe_cell(&m.name),
+                crate::data::export::safe_cell(&m.name),
                 cell(&m.email),
                 cell(&m.company),
                 cell(&m.phone),
@@ -950,7 +950,7 @@ pub fn export_csv(
         }
         w.flush().map_err(io)?;
     }
-    crate::files::write_atomically(path, &out)?;
+    crate::kernel::files::write_atomically(path, &out)?;
     Ok(all.members.len())
 }
 
@@ -963,7 +963,7 @@ fn check(
 ) -> Result<Vec<(&'static str, Value)>> {
     let mut c = Checker::default();
     let name = c.required("name", &input.name, SHORT_TEXT_MAX);
-    crate::store::unique_name(&mut c, conn, TABLE, "segment", &name, id)?;
+    crate::store::writer::unique_name(&mut c, conn, TABLE, "segment", &name, id)?;
     let description = c.text("description", &input.description, NOTES_MAX);
     if input.kind == SegmentKind::Dynamic && input.filter.conditions.is_empty() {
         c.fail(
@@ -974,7 +974,12 @@ fn check(
     c.finish()?;
     if input.kind == SegmentKind::Dynamic {
         // Refuses a filter that would not run, naming the condition.
-        condition_sql(conn, input.entity, &input.filter, crate::time::today())?;
+        condition_sql(
+            conn,
+            input.entity,
+            &input.filter,
+            crate::kernel::time::today(),
+        )?;
     }
     let filter = match input.kind {
         SegmentKind::Dynamic => input.filter.clone(),
@@ -1035,7 +1040,7 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
         for row in rows {
             w.delete("segment_members", &row)?;
         }
-        crate::links::release(w, TABLE, id)?;
+        crate::store::links::release(w, TABLE, id)?;
         w.delete(TABLE, id)
     })
 }
@@ -1046,7 +1051,7 @@ pub fn add_members(db: &mut Db, id: &str, ids: &[String]) -> Result<usize> {
     db.write(|w| {
         let mut added = 0;
         for record in ids {
-            if !crate::store::exists(w.conn(), s.entity.as_str(), record)? {
+            if !crate::store::writer::exists(w.conn(), s.entity.as_str(), record)? {
                 return Err(Error::invalid(
                     "ids",
                     format!("no {} with id {record} exists", s.entity.as_str()),
@@ -1079,7 +1084,7 @@ pub(crate) fn static_list(conn: &Connection, id: &str, field: &str) -> Result<Se
 /// Puts one (existing) record in a static list, inside the caller's write. False when it was
 /// already there.
 pub(crate) fn add_member_in(
-    w: &crate::store::Writer<'_>,
+    w: &crate::store::writer::Writer<'_>,
     segment: &str,
     record: &str,
 ) -> Result<bool> {
@@ -1125,7 +1130,7 @@ pub fn remove_members(db: &mut Db, id: &str, ids: &[String]) -> Result<usize> {
 }
 
 /// Takes a deleted record out of every static list (inside its delete).
-pub(crate) fn forget_member(w: &crate::store::Writer<'_>, id: &str) -> Result<()> {
+pub(crate) fn forget_member(w: &crate::store::writer::Writer<'_>, id: &str) -> Result<()> {
     let rows: Vec<String> = w
         .conn()
         .prepare_cached("SELECT id FROM segment_members WHERE entity_id = ?1")?
@@ -1138,7 +1143,11 @@ pub(crate) fn forget_member(w: &crate::store::Writer<'_>, id: &str) -> Result<()
 }
 
 /// Moves a merged record's static-list memberships to the record it was merged into.
-pub(crate) fn move_member(w: &crate::store::Writer<'_>, survivor: &str, other: &str) -> Result<()> {
+pub(crate) fn move_member(
+    w: &crate::store::writer::Writer<'_>,
+    survivor: &str,
+    other: &str,
+) -> Result<()> {
     let rows: Vec<(String, bool)> = w
         .conn()
         .prepare_cached(
@@ -1208,7 +1217,7 @@ pub fn add_to_campaign(
     today: NaiveDate,
 ) -> Result<usize> {
     let people = recipients(db.conn(), segment_id, today)?;
-    crate::campaigns::add_members_all(db, campaign_id, &people)
+    crate::marketing::campaigns::add_members_all(db, campaign_id, &people)
 }
 
 const SELECT: &str =
@@ -1240,7 +1249,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Segment> {
 
 /// The segment with this id or name (any case); two of that name are a conflict.
 pub fn find(conn: &Connection, name_or_id: &str) -> Result<Segment> {
-    crate::store::find_named(conn, TABLE, "segment", "segments", name_or_id, get)
+    crate::store::writer::find_named(conn, TABLE, "segment", "segments", name_or_id, get)
 }
 
 /// Every segment, by name.

@@ -21,12 +21,12 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::events::Event;
-use crate::store::{Writer, text};
-use crate::templates::Recipient;
-use crate::validate::{Checker, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::validate::{Checker, SHORT_TEXT_MAX};
+use crate::marketing::templates::Recipient;
+use crate::store::db::Db;
+use crate::store::events::Event;
+use crate::store::writer::{Writer, text};
 
 const TABLE: &str = "sequences";
 const ENROLMENTS: &str = "sequence_enrolments";
@@ -170,11 +170,11 @@ type Checked = (Vec<(&'static str, Value)>, Vec<(String, i64)>);
 fn check(conn: &Connection, input: &SequenceInput, id: Option<&str>) -> Result<Checked> {
     let mut c = Checker::default();
     let name = c.required("name", &input.name, SHORT_TEXT_MAX);
-    crate::store::unique_name(&mut c, conn, TABLE, "sequence", &name, id)?;
+    crate::store::writer::unique_name(&mut c, conn, TABLE, "sequence", &name, id)?;
     let source = c.text("lead_source", &input.lead_source, SHORT_TEXT_MAX);
     let campaign = match input.lead_campaign.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(key) => match crate::campaigns::find(conn, key) {
+        Some(key) => match crate::marketing::campaigns::find(conn, key) {
             Ok(found) => Some(found.id),
             Err(e) => {
                 c.fail("lead_campaign", e.to_string());
@@ -190,7 +190,7 @@ fn check(conn: &Connection, input: &SequenceInput, id: Option<&str>) -> Result<C
     }
     let mut steps = Vec::new();
     for (i, step) in input.steps.iter().enumerate() {
-        match crate::templates::find(conn, &step.template) {
+        match crate::marketing::templates::find(conn, &step.template) {
             Ok(t) => steps.push((t.id, step.delay_days)),
             Err(e) => c.fail(format!("steps.{i}.template"), e.to_string()),
         }
@@ -287,7 +287,7 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
     }
     db.write(|w| {
         write_steps(w, id, &[])?;
-        crate::links::release(w, TABLE, id)?;
+        crate::store::links::release(w, TABLE, id)?;
         w.delete(TABLE, id)
     })
 }
@@ -345,7 +345,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Sequence> {
 
 /// The sequence with this id or name (any case).
 pub fn find(conn: &Connection, name_or_id: &str) -> Result<Sequence> {
-    crate::store::find_named(conn, TABLE, "sequence", "sequences", name_or_id, get)
+    crate::store::writer::find_named(conn, TABLE, "sequence", "sequences", name_or_id, get)
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Sequence>> {
@@ -449,7 +449,7 @@ fn enroll_all(
                     "contacts and leads are enrolled in sequences",
                 ));
             }
-            if !crate::store::exists(w.conn(), entity, id)? {
+            if !crate::store::writer::exists(w.conn(), entity, id)? {
                 return Err(Error::not_found(
                     if entity == "leads" { "lead" } else { "contact" },
                     id,
@@ -472,7 +472,7 @@ pub fn enroll_segment(
     segment_id: &str,
     today: NaiveDate,
 ) -> Result<EnrolReport> {
-    let people = crate::segments::recipients(db.conn(), segment_id, today)?;
+    let people = crate::marketing::segments::recipients(db.conn(), segment_id, today)?;
     enroll_all(db, sequence_id, &people, today)
 }
 
@@ -494,7 +494,7 @@ pub(crate) fn on_event(w: &Writer<'_>, event: &Event) -> Result<()> {
         )?
         .query_map((source.as_deref(), campaign_id.as_deref()), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let today = crate::time::today();
+    let today = crate::kernel::time::today();
     for sequence in matching {
         enrol_in(w, &sequence, "leads", lead_id, today)?;
     }
@@ -538,7 +538,7 @@ fn cancel_queued(w: &Writer<'_>, enrolment: &str) -> Result<()> {
         .prepare_cached("SELECT id FROM outbox WHERE enrolment_id = ?1 AND status = 'queued'")?
         .query_map([enrolment], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    crate::outbox::cancel_in(w, &queued)?;
+    crate::marketing::outbox::cancel_in(w, &queued)?;
     Ok(())
 }
 
@@ -618,20 +618,20 @@ pub(crate) fn move_records(
 /// sequences and counts as a response in the campaigns they belong to.
 pub fn record_reply(db: &mut Db, entity: &str, id: &str, subject: &str) -> Result<usize> {
     let who = Recipient::load(db.conn(), entity, id)?;
-    let tz = crate::time::local_zone();
+    let tz = crate::kernel::time::local_zone();
     db.write(|w| {
-        crate::activities::create_in(
+        crate::activities::activity::create_in(
             w,
-            &crate::activities::ActivityInput {
-                kind: Some(crate::activities::ActivityKind::Email),
+            &crate::activities::activity::ActivityInput {
+                kind: Some(crate::activities::activity::ActivityKind::Email),
                 subject: if subject.trim().is_empty() {
                     format!("Reply from {}", who.full_name())
                 } else {
                     subject.trim().to_owned()
                 },
-                direction: Some(crate::activities::Direction::Inbound),
+                direction: Some(crate::activities::activity::Direction::Inbound),
                 done: true,
-                links: vec![crate::activities::RecordRef {
+                links: vec![crate::activities::activity::RecordRef {
                     entity: entity.to_owned(),
                     id: id.to_owned(),
                 }],
@@ -639,7 +639,7 @@ pub fn record_reply(db: &mut Db, entity: &str, id: &str, subject: &str) -> Resul
             },
             tz,
         )?;
-        crate::campaigns::mark_responded(w, entity, id)?;
+        crate::marketing::campaigns::mark_responded(w, entity, id)?;
         stop_all_in(w, entity, id, StopReason::Replied)
     })
 }
@@ -717,7 +717,7 @@ pub fn run(db: &mut Db, today: NaiveDate) -> Result<RunReport> {
         ))?
         .query_map([&day], |r| Ok((enrolment_row(r)?, r.get(12)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let sender = crate::mailer::settings(db.conn())?.from_name;
+    let sender = crate::marketing::mailer::settings(db.conn())?.from_name;
     let mut report = RunReport::default();
     for (e, created_at) in due {
         let stop = must_stop(db.conn(), &e, &created_at)?;
@@ -753,9 +753,9 @@ pub fn run(db: &mut Db, today: NaiveDate) -> Result<RunReport> {
                 report.completed += 1;
                 return Ok(());
             };
-            let template = crate::templates::get(w.conn(), template_id)?;
+            let template = crate::marketing::templates::get(w.conn(), template_id)?;
             let who = Recipient::load(w.conn(), &e.entity, &e.entity_id)?;
-            let email = crate::templates::render(&template, &who, &sender, today);
+            let email = crate::marketing::templates::render(&template, &who, &sender, today);
             let queued: bool = w
                 .conn()
                 .prepare_cached(
@@ -763,11 +763,11 @@ pub fn run(db: &mut Db, today: NaiveDate) -> Result<RunReport> {
                 )?
                 .query_row((&e.id, e.next_position), |r| r.get(0))?;
             if !queued {
-                crate::outbox::queue(
+                crate::marketing::outbox::queue(
                     w,
                     &who,
                     &email,
-                    &crate::outbox::Origin {
+                    &crate::marketing::outbox::Origin {
                         template_id: Some(template_id),
                         enrolment: Some((&e.id, e.next_position)),
                         ..Default::default()

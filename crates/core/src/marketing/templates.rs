@@ -11,9 +11,9 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::validate::{Checker, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::validate::{Checker, SHORT_TEXT_MAX};
+use crate::store::db::Db;
 
 const TABLE: &str = "email_templates";
 /// The longest body a template may have (about 20 pages of text).
@@ -341,8 +341,13 @@ pub fn preview(
 ) -> Result<RenderedEmail> {
     let template = get(conn, template_id)?;
     let recipient = Recipient::load(conn, entity, record_id)?;
-    let sender = crate::mailer::settings(conn)?.from_name;
-    Ok(render(&template, &recipient, &sender, crate::time::today()))
+    let sender = crate::marketing::mailer::settings(conn)?.from_name;
+    Ok(render(
+        &template,
+        &recipient,
+        &sender,
+        crate::kernel::time::today(),
+    ))
 }
 
 fn check(
@@ -352,7 +357,7 @@ fn check(
 ) -> Result<Vec<(&'static str, Value)>> {
     let mut c = Checker::default();
     let name = c.required("name", &input.name, SHORT_TEXT_MAX);
-    crate::store::unique_name(&mut c, conn, TABLE, "template", &name, id)?;
+    crate::store::writer::unique_name(&mut c, conn, TABLE, "template", &name, id)?;
     let subject = c.required("subject", &input.subject, SHORT_TEXT_MAX);
     if input.body.trim().is_empty() {
         c.fail("body", "write the message");
@@ -465,7 +470,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<EmailTemplate> {
 
 /// The template with this id or name (any case).
 pub fn find(conn: &Connection, name_or_id: &str) -> Result<EmailTemplate> {
-    crate::store::find_named(conn, TABLE, "e-mail template", "templates", name_or_id, get)
+    crate::store::writer::find_named(conn, TABLE, "e-mail template", "templates", name_or_id, get)
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<EmailTemplate>> {

@@ -5,14 +5,14 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::fields::CustomValues;
-use crate::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
-use crate::money::{Money, MoneyInput};
-use crate::search;
-use crate::store::{Writer, int, text};
-use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::money::{Money, MoneyInput};
+use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::records::fields::CustomValues;
+use crate::records::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
+use crate::store::db::Db;
+use crate::store::search;
+use crate::store::writer::{Writer, int, text};
 
 pub(crate) const TABLE: &str = "accounts";
 
@@ -190,7 +190,7 @@ pub struct AccountQuery {
 struct Valid {
     fields: Vec<(&'static str, Value)>,
     tags: Vec<String>,
-    custom: crate::fields::Checked,
+    custom: crate::records::fields::Checked,
 }
 
 fn check(conn: &Connection, id: Option<&str>, input: &AccountInput) -> Result<Valid> {
@@ -225,7 +225,7 @@ fn check(conn: &Connection, id: Option<&str>, input: &AccountInput) -> Result<Va
     let notes = c.text("notes", &input.notes, NOTES_MAX);
     let turnover_band = c.text("turnover_band", &input.turnover_band, 40);
     let employee_band = c.text("employee_band", &input.employee_band, 40);
-    let owner_id = crate::team::check_owner(&mut c, conn, &input.owner_id)?;
+    let owner_id = crate::records::team::check_owner(&mut c, conn, &input.owner_id)?;
     let parent_id = input
         .parent_id
         .as_deref()
@@ -234,13 +234,13 @@ fn check(conn: &Connection, id: Option<&str>, input: &AccountInput) -> Result<Va
     if let Some(parent) = parent_id {
         check_parent(&mut c, conn, id, parent)?;
     }
-    let tags = crate::tags::clean(&mut c, "tags", &input.tags);
-    let custom = crate::fields::check(&mut c, conn, TABLE, id, &input.custom)?;
+    let tags = crate::records::tags::clean(&mut c, "tags", &input.tags);
+    let custom = crate::records::fields::check(&mut c, conn, TABLE, id, &input.custom)?;
     c.finish()?;
-    let phone_country = crate::settings::default_country(conn)?;
+    let phone_country = crate::store::settings::default_country(conn)?;
     let normalized = phone
         .as_deref()
-        .and_then(|p| crate::phone::normalize(p, phone_country.as_deref()));
+        .and_then(|p| crate::kernel::phone::normalize(p, phone_country.as_deref()));
     Ok(Valid {
         fields: vec![
             ("name", Value::Text(name)),
@@ -313,8 +313,8 @@ pub fn create_in(w: &Writer<'_>, input: &AccountInput) -> Result<String> {
     let valid = check(w.conn(), None, input)?;
     let id = crate::new_id();
     w.insert(TABLE, &id, &valid.fields)?;
-    crate::tags::set(w, TABLE, &id, &valid.tags)?;
-    crate::fields::save(w, TABLE, &id, valid.custom)?;
+    crate::records::tags::set(w, TABLE, &id, &valid.tags)?;
+    crate::records::fields::save(w, TABLE, &id, valid.custom)?;
     w.reindex_later(TABLE, &id);
     Ok(id)
 }
@@ -333,15 +333,15 @@ pub fn update(db: &mut Db, id: &str, input: &AccountInput) -> Result<Account> {
 pub fn update_in(w: &Writer<'_>, id: &str, input: &AccountInput) -> Result<()> {
     let valid = check(w.conn(), Some(id), input)?;
     let old_name = get(w.conn(), id)?.name;
-    crate::tags::set(w, TABLE, id, &valid.tags)?;
-    crate::fields::save(w, TABLE, id, valid.custom)?;
+    crate::records::tags::set(w, TABLE, id, &valid.tags)?;
+    crate::records::fields::save(w, TABLE, id, valid.custom)?;
     w.reindex_later(TABLE, id);
     if w.update(TABLE, id, &valid.fields)? {
         w.reindex_later(TABLE, id);
         if get(w.conn(), id)?.name != old_name {
             // Contacts show their account's name in search results.
             for contact_id in contact_ids(w.conn(), id)? {
-                w.reindex_later(crate::contacts::TABLE, &contact_id);
+                w.reindex_later(crate::people::contacts::TABLE, &contact_id);
             }
         }
     }
@@ -379,11 +379,11 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     get(w.conn(), id)?;
     // Contacts, sub-accounts, deals, tickets, quotes and orders stay, unlinked; issued
     // invoices and service agreements refuse the delete (`links::LINKS`).
-    crate::links::release(w, TABLE, id)?;
-    crate::tags::clear(w, TABLE, id)?;
-    crate::segments::forget_member(w, id)?;
-    crate::fields::clear(w, TABLE, id)?;
-    crate::activities::unlink_record(w, TABLE, id)?;
+    crate::store::links::release(w, TABLE, id)?;
+    crate::records::tags::clear(w, TABLE, id)?;
+    crate::marketing::segments::forget_member(w, id)?;
+    crate::records::fields::clear(w, TABLE, id)?;
+    crate::activities::activity::unlink_record(w, TABLE, id)?;
     w.delete(TABLE, id)?;
     search::remove(w.conn(), TABLE, id)
 }
@@ -439,8 +439,8 @@ pub fn get(conn: &Connection, id: &str) -> Result<Account> {
         .query_row([id], from_row)
         .optional()?
         .ok_or_else(|| Error::not_found("account", id))?;
-    account.tags = crate::tags::of(conn, TABLE, id)?;
-    account.custom = crate::fields::values_of(conn, TABLE, id)?;
+    account.tags = crate::records::tags::of(conn, TABLE, id)?;
+    account.custom = crate::records::fields::values_of(conn, TABLE, id)?;
     Ok(account)
 }
 
@@ -507,7 +507,7 @@ pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSumma
     }
     sql.page(
         conn,
-        crate::list::limit(query.limit),
+        crate::records::list::limit(query.limit),
         query.after.is_none(),
         |row| {
             Ok(AccountSummary {
@@ -524,7 +524,7 @@ pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSumma
             })
         },
     )
-    .and_then(|page| crate::fields::attach(conn, TABLE, page))
+    .and_then(|page| crate::records::fields::attach(conn, TABLE, page))
 }
 
 /// Finds the one account named `name` (any case) or creates it; returns its id and whether it
@@ -564,7 +564,7 @@ impl From<&Account> for AccountInput {
             phone: a.phone.clone(),
             address: a.address.clone(),
             annual_revenue: a.annual_revenue.as_ref().map(|m| MoneyInput {
-                amount: crate::money::format_plain(m),
+                amount: crate::kernel::money::format_plain(m),
                 currency: m.currency.clone(),
             }),
             employee_count: a.employee_count,
@@ -580,7 +580,7 @@ impl From<&Account> for AccountInput {
     }
 }
 
-impl crate::fields::WithCustom for AccountSummary {
+impl crate::records::fields::WithCustom for AccountSummary {
     fn id(&self) -> &str {
         &self.id
     }

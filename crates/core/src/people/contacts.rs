@@ -5,13 +5,13 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::fields::CustomValues;
-use crate::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
-use crate::store::{Writer, text};
-use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
-use crate::{phone, search};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::records::fields::CustomValues;
+use crate::records::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
+use crate::store::db::Db;
+use crate::store::writer::{Writer, text};
+use crate::{kernel::phone, store::search};
 
 pub(crate) const TABLE: &str = "contacts";
 const EMAILS: &str = "contact_emails";
@@ -209,7 +209,7 @@ struct Valid {
     addresses: Vec<PostalAddress>,
     tags: Vec<String>,
     consent: [(&'static str, bool); 3],
-    custom: crate::fields::Checked,
+    custom: crate::records::fields::Checked,
 }
 
 fn label(c: &mut Checker, field: String, value: &str) -> String {
@@ -300,9 +300,9 @@ fn check(conn: &Connection, record: Option<&str>, input: &ContactInput) -> Resul
     }
     let birthday = c.date("birthday", &input.birthday);
     let lead_source = c.text("lead_source", &input.lead_source, SHORT_TEXT_MAX);
-    let owner_id = crate::team::check_owner(&mut c, conn, &input.owner_id)?;
-    let tags = crate::tags::clean(&mut c, "tags", &input.tags);
-    let custom = crate::fields::check(&mut c, conn, TABLE, record, &input.custom)?;
+    let owner_id = crate::records::team::check_owner(&mut c, conn, &input.owner_id)?;
+    let tags = crate::records::tags::clean(&mut c, "tags", &input.tags);
+    let custom = crate::records::fields::check(&mut c, conn, TABLE, record, &input.custom)?;
     let notes = c.text("notes", &input.notes, NOTES_MAX);
     c.finish()?;
     Ok(Valid {
@@ -399,17 +399,17 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
 /// Deletes a contact inside a larger write.
 pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     get(w.conn(), id)?;
-    crate::links::release(w, TABLE, id)?;
+    crate::store::links::release(w, TABLE, id)?;
     for table in [EMAILS, PHONES, ADDRESSES] {
         for child in child_ids(w.conn(), table, id)? {
             w.delete(table, &child)?;
         }
     }
-    crate::tags::clear(w, TABLE, id)?;
-    crate::fields::clear(w, TABLE, id)?;
-    crate::activities::unlink_record(w, TABLE, id)?;
-    crate::campaigns::forget_member(w, TABLE, id)?;
-    crate::segments::forget_member(w, id)?;
+    crate::records::tags::clear(w, TABLE, id)?;
+    crate::records::fields::clear(w, TABLE, id)?;
+    crate::activities::activity::unlink_record(w, TABLE, id)?;
+    crate::marketing::campaigns::forget_member(w, TABLE, id)?;
+    crate::marketing::segments::forget_member(w, id)?;
     w.delete(TABLE, id)?;
     search::remove(w.conn(), TABLE, id)
 }
@@ -456,8 +456,8 @@ fn sync_children(w: &Writer<'_>, contact_id: &str, valid: &Valid) -> Result<()> 
         ]
     });
     sync_list(w, ADDRESSES, contact_id, addresses.collect())?;
-    crate::fields::save(w, TABLE, contact_id, valid.custom.clone())?;
-    crate::tags::set(w, TABLE, contact_id, &valid.tags)
+    crate::records::fields::save(w, TABLE, contact_id, valid.custom.clone())?;
+    crate::records::tags::set(w, TABLE, contact_id, &valid.tags)
 }
 
 fn sync_list(
@@ -566,8 +566,8 @@ pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    contact.tags = crate::tags::of(conn, TABLE, id)?;
-    contact.custom = crate::fields::values_of(conn, TABLE, id)?;
+    contact.tags = crate::records::tags::of(conn, TABLE, id)?;
+    contact.custom = crate::records::fields::values_of(conn, TABLE, id)?;
     Ok(contact)
 }
 
@@ -627,7 +627,7 @@ pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSumma
     }
     sql.page(
         conn,
-        crate::list::limit(query.limit),
+        crate::records::list::limit(query.limit),
         query.after.is_none(),
         |row| {
             Ok(ContactSummary {
@@ -644,7 +644,7 @@ pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSumma
             })
         },
     )
-    .and_then(|page| crate::fields::attach(conn, TABLE, page))
+    .and_then(|page| crate::records::fields::attach(conn, TABLE, page))
 }
 
 impl From<&Contact> for ContactInput {
@@ -858,7 +858,7 @@ pub fn merge(
 /// campaign and list memberships, sequences and messages (the survivor's own tag or value
 /// wins where both have one).
 fn move_links(w: &Writer<'_>, survivor: &str, other: &str) -> Result<()> {
-    crate::links::move_all(w, TABLE, survivor, other)?;
+    crate::store::links::move_all(w, TABLE, survivor, other)?;
     for (table, key) in [
         ("taggings", "tag_id"),
         ("custom_values", "field_id"),
@@ -886,11 +886,11 @@ fn move_links(w: &Writer<'_>, survivor: &str, other: &str) -> Result<()> {
             }
         }
     }
-    crate::segments::move_member(w, survivor, other)?;
-    crate::sequences::move_records(w, "contacts", survivor, other)
+    crate::marketing::segments::move_member(w, survivor, other)?;
+    crate::marketing::sequences::move_records(w, "contacts", survivor, other)
 }
 
-impl crate::fields::WithCustom for ContactSummary {
+impl crate::records::fields::WithCustom for ContactSummary {
     fn id(&self) -> &str {
         &self.id
     }

@@ -7,9 +7,9 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::contacts::ContactInput;
-use crate::error::Result;
-use crate::search::SearchHit;
+use crate::kernel::error::Result;
+use crate::people::contacts::ContactInput;
+use crate::store::search::SearchHit;
 
 /// Two names this alike (Jaro-Winkler, 0 to 1) at the same company count as the same person.
 const NAME_SIMILARITY: f64 = 0.93;
@@ -145,9 +145,9 @@ pub fn likely_contacts(
             note(id?, format!("same e-mail {}", address.to_lowercase()));
         }
     }
-    let country = crate::settings::default_country(conn)?;
+    let country = crate::store::settings::default_country(conn)?;
     for p in &input.phones {
-        if let Some(n) = crate::phone::normalize(&p.number, country.as_deref()) {
+        if let Some(n) = crate::kernel::phone::normalize(&p.number, country.as_deref()) {
             let mut stmt = conn
                 .prepare_cached("SELECT DISTINCT contact_id FROM contact_phones WHERE e164 = ?1")?;
             for id in stmt.query_map([&n.e164], |r| r.get::<_, String>(0))? {
@@ -351,7 +351,7 @@ pub fn scan(conn: &Connection) -> Result<Vec<DuplicateGroup>> {
     for (ids, reasons) in companies.finish() {
         let mut hits = HashMap::new();
         for id in &ids {
-            let a = crate::accounts::get(conn, id)?;
+            let a = crate::people::accounts::get(conn, id)?;
             hits.insert(
                 id.clone(),
                 SearchHit {

@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::money::MoneyInput;
-use crate::store::Writer;
-use crate::validate::{Checker, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::money::MoneyInput;
+use crate::kernel::validate::{Checker, SHORT_TEXT_MAX};
+use crate::store::db::Db;
+use crate::store::writer::Writer;
 
 const TABLE: &str = "custom_fields";
 const VALUES: &str = "custom_values";
@@ -383,7 +383,7 @@ fn check_value(c: &mut Checker, field: &CustomField, v: &Json) -> Option<Stored>
             // As stored and read back: {amount_minor, currency}.
             if let Some(minor) = v.get("amount_minor").and_then(Json::as_i64) {
                 let code = v.get("currency").and_then(Json::as_str).unwrap_or_default();
-                return match crate::money::currency(code, &name) {
+                return match crate::kernel::money::currency(code, &name) {
                     Ok(cur) => Some((Value::Integer(minor), Some(cur.code().to_owned()))),
                     Err(_) => fail(c, format!("\"{code}\" is not an ISO 4217 currency code")),
                 };
@@ -414,7 +414,7 @@ fn check_value(c: &mut Checker, field: &CustomField, v: &Json) -> Option<Stored>
         }
         FieldKind::Date => {
             let t = text(v)?;
-            match crate::time::parse_date(&name, &t) {
+            match crate::kernel::time::parse_date(&name, &t) {
                 Ok(d) => Some((Value::Text(d.format("%Y-%m-%d").to_string()), None)),
                 Err(e) => fail(
                     c,
@@ -534,7 +534,7 @@ pub(crate) fn save(w: &Writer<'_>, entity: &str, id: &str, checked: Checked) -> 
                     &row,
                     &[
                         ("value", value),
-                        ("currency", crate::store::text(&currency)),
+                        ("currency", crate::store::writer::text(&currency)),
                     ],
                 )?;
             }
@@ -546,7 +546,7 @@ pub(crate) fn save(w: &Writer<'_>, entity: &str, id: &str, checked: Checked) -> 
                     ("entity", Value::Text(entity.to_owned())),
                     ("entity_id", Value::Text(id.to_owned())),
                     ("value", value),
-                    ("currency", crate::store::text(&currency)),
+                    ("currency", crate::store::writer::text(&currency)),
                 ],
             )?,
             (None, None) => {}
@@ -575,7 +575,7 @@ pub(crate) fn filter_condition(
     conn: &Connection,
     entity: &str,
     alias: &str,
-    filter: &crate::list::CustomFilter,
+    filter: &crate::records::list::CustomFilter,
 ) -> Result<(String, Vec<Value>)> {
     let field = get(conn, &filter.field_id)?;
     if field.entity != entity {
@@ -652,8 +652,8 @@ pub(crate) trait WithCustom {
 pub(crate) fn attach<T: WithCustom>(
     conn: &Connection,
     entity: &str,
-    mut page: crate::list::Page<T>,
-) -> Result<crate::list::Page<T>> {
+    mut page: crate::records::list::Page<T>,
+) -> Result<crate::records::list::Page<T>> {
     let mut values = values_for_page(conn, entity, page.items.iter().map(|i| i.id()))?;
     for item in &mut page.items {
         let found = values.remove(item.id()).unwrap_or_default();

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
+use crate::kernel::error::{Error, Result};
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -225,7 +225,9 @@ impl ListSql {
         filters: &CommonFilters,
     ) -> Result<Self> {
         let custom_key = match sort_field.filter(|f| !f.is_empty()) {
-            Some(field) => Some(crate::fields::sort_key(conn, entity, alias, field)?),
+            Some(field) => Some(crate::records::fields::sort_key(
+                conn, entity, alias, field,
+            )?),
             None => None,
         };
         let keys: Vec<&str> = match &custom_key {
@@ -233,7 +235,7 @@ impl ListSql {
             None => keys.to_vec(),
         };
         let mut sql = ListSql::new(shape, &keys, &format!("{alias}.id"), direction);
-        if let Some(fts) = search.and_then(crate::search::fts_query) {
+        if let Some(fts) = search.and_then(crate::store::search::fts_query) {
             sql.filter(
                 &format!(
                     "{alias}.id IN (SELECT d.entity_id FROM search_index
@@ -391,7 +393,8 @@ impl CommonFilters {
             );
         }
         for f in &self.custom {
-            let (condition, params) = crate::fields::filter_condition(conn, entity, alias, f)?;
+            let (condition, params) =
+                crate::records::fields::filter_condition(conn, entity, alias, f)?;
             sql.filter(&condition, params);
         }
         Ok(())

@@ -4,9 +4,9 @@
 use rusqlite::Connection;
 use rusqlite::types::Value;
 
-use crate::error::Result;
-use crate::store::Writer;
-use crate::validate::Checker;
+use crate::kernel::error::Result;
+use crate::kernel::validate::Checker;
+use crate::store::writer::Writer;
 
 const TAG_MAX: usize = 40;
 

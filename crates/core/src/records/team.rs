@@ -5,9 +5,9 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::validate::{Checker, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::validate::{Checker, SHORT_TEXT_MAX};
+use crate::store::db::Db;
 
 pub(crate) const TABLE: &str = "team_members";
 
@@ -55,7 +55,7 @@ pub fn create(db: &mut Db, input: &TeamMemberInput) -> Result<TeamMember> {
             &id,
             &[
                 ("name", Value::Text(name)),
-                ("email", crate::store::text(&email)),
+                ("email", crate::store::writer::text(&email)),
             ],
         )
     })?;

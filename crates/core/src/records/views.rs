@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::validate::{Checker, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::validate::{Checker, SHORT_TEXT_MAX};
+use crate::store::db::Db;
 
 const TABLE: &str = "saved_views";
 
@@ -26,7 +26,7 @@ pub struct SavedView {
 
 /// Saves `definition` under `name` for `entity`, replacing a view of the same name.
 pub fn save(db: &mut Db, entity: &str, name: &str, definition: &Json) -> Result<SavedView> {
-    if !crate::fields::ENTITIES.contains(&entity) {
+    if !crate::records::fields::ENTITIES.contains(&entity) {
         return Err(Error::invalid(
             "entity",
             format!("{entity} lists have no saved views"),

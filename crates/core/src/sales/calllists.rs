@@ -13,17 +13,17 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::activities::{
+use crate::activities::activity::{
     self, Activity, ActivityInput, ActivityKind, CallOutcome, Direction, RecordRef,
 };
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::import::{ImportEntity, Rejected, Table, TableRow, cell};
-use crate::leads::{self, LeadInput, LeadStatus};
-use crate::list::Page;
-use crate::store::text;
-use crate::time::{self, stamp};
-use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::data::import::{ImportEntity, Rejected, Table, TableRow, cell};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::time::{self, stamp};
+use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::records::list::Page;
+use crate::sales::leads::{self, LeadInput, LeadStatus};
+use crate::store::db::Db;
+use crate::store::writer::text;
 
 pub(crate) const TABLE: &str = "call_lists";
 pub(crate) const ENTRIES: &str = "call_list_entries";
@@ -294,7 +294,7 @@ fn check_list(conn: &Connection, id: Option<&str>, input: &CallListInput) -> Res
             format!("{max_attempts} is not between 1 and 20"),
         );
     }
-    let owner_id = crate::team::check_owner(&mut c, conn, &input.owner_id)?;
+    let owner_id = crate::records::team::check_owner(&mut c, conn, &input.owner_id)?;
     let taken: Option<String> = conn
         .prepare_cached("SELECT id FROM call_lists WHERE name = ?1 COLLATE NOCASE")?
         .query_row([&name], |r| r.get(0))
@@ -352,7 +352,7 @@ pub fn delete(db: &mut Db, key: &str, now: DateTime<Utc>) -> Result<()> {
                 )?
                 .query_map([entry], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
-            activities::unlink_record(w, ENTRIES, entry)?;
+            activity::unlink_record(w, ENTRIES, entry)?;
             for call in calls {
                 let linked: bool = w
                     .conn()
@@ -361,7 +361,7 @@ pub fn delete(db: &mut Db, key: &str, now: DateTime<Utc>) -> Result<()> {
                     )?
                     .query_row([&call], |r| r.get(0))?;
                 if !linked {
-                    activities::delete_in(w, &call)?;
+                    activity::delete_in(w, &call)?;
                 }
             }
             let lead: Option<String> = w
@@ -500,7 +500,7 @@ fn person(
         name: clip(Some(&name), SHORT_TEXT_MAX).unwrap_or_default(),
         company: clip(cell(row, m, "account"), SHORT_TEXT_MAX),
         title: clip(cell(row, m, "title"), SHORT_TEXT_MAX),
-        e164: crate::phone::normalize(phone, country).map(|n| n.e164),
+        e164: crate::kernel::phone::normalize(phone, country).map(|n| n.e164),
         phone: phone.to_owned(),
         email: clip(cell(row, m, "email"), SHORT_TEXT_MAX),
         city: clip(cell(row, m, "city"), SHORT_TEXT_MAX),
@@ -527,8 +527,12 @@ pub fn import(
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<CallListReport> {
     let conn = db.conn();
-    let mapping =
-        crate::import::resolve_mapping(conn, table, ImportEntity::CallList, &options.mapping)?;
+    let mapping = crate::data::import::resolve_mapping(
+        conn,
+        table,
+        ImportEntity::CallList,
+        &options.mapping,
+    )?;
     if !mapping
         .iter()
         .flatten()
@@ -539,7 +543,7 @@ pub fn import(
             "map a column to the phone number: no column was recognised as one",
         ));
     }
-    let country = crate::settings::default_country(conn)?;
+    let country = crate::store::settings::default_country(conn)?;
     let rows = people(table, &mapping, country.as_deref());
     let mut known: HashMap<String, String> = HashMap::new();
     if !options.include_known {
@@ -664,7 +668,7 @@ pub fn import_file(
     options: &CallListImport,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<CallListReport> {
-    let table = crate::import::read_file(path)?;
+    let table = crate::data::import::read_file(path)?;
     let mut options = options.clone();
     if options.source_file.is_none() {
         options.source_file = path.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -727,13 +731,13 @@ pub struct EntryQuery {
 /// The people of a list in file order, a page at a time.
 pub fn entries(conn: &Connection, key: &str, query: &EntryQuery) -> Result<Page<Entry>> {
     let list = get(conn, key, Utc::now())?;
-    let limit = crate::list::limit(query.limit);
+    let limit = crate::records::list::limit(query.limit);
     let like = query
         .search
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(crate::list::contains_pattern);
+        .map(crate::records::list::contains_pattern);
     let filter = "e.call_list_id = ?1 AND (?2 IS NULL OR e.status = ?2)
            AND (?3 IS NULL OR e.name LIKE ?3 ESCAPE '\\' OR e.company LIKE ?3 ESCAPE '\\'
                 OR e.phone LIKE ?3 ESCAPE '\\')";
@@ -778,9 +782,9 @@ pub fn entries(conn: &Connection, key: &str, query: &EntryQuery) -> Result<Page<
 
 /// The calls on a person, newest first.
 fn history(conn: &Connection, entry_id: &str) -> Result<Vec<Activity>> {
-    activities::list(
+    activity::list(
         conn,
-        &activities::ActivityQuery {
+        &activity::ActivityQuery {
             record: Some(RecordRef {
                 entity: ENTRIES.into(),
                 id: entry_id.to_owned(),
@@ -898,15 +902,15 @@ pub fn record(db: &mut Db, entry_id: &str, input: &CallInput, tz: Tz) -> Result<
             .optional()?;
         let activity_id = match scheduled {
             Some(id) => {
-                activities::finish_call(w, &id, outcome, note.as_deref())?;
+                activity::finish_call(w, &id, outcome, note.as_deref())?;
                 w.update(
-                    activities::TABLE,
+                    activity::TABLE,
                     &id,
                     &[("subject", Value::Text(format!("Call {}: {what}", e.name)))],
                 )?;
                 id
             }
-            None => activities::create_in(
+            None => activity::create_in(
                 w,
                 &ActivityInput {
                     kind: Some(ActivityKind::Call),
@@ -922,7 +926,7 @@ pub fn record(db: &mut Db, entry_id: &str, input: &CallInput, tz: Tz) -> Result<
             )?,
         };
         let callback_id = match callback {
-            Some(at) => Some(activities::create_in(
+            Some(at) => Some(activity::create_in(
                 w,
                 &ActivityInput {
                     kind: Some(ActivityKind::Call),
@@ -983,7 +987,7 @@ pub fn record(db: &mut Db, entry_id: &str, input: &CallInput, tz: Tz) -> Result<
                 }
                 other => other?,
             };
-            activities::relink(
+            activity::relink(
                 w,
                 &me,
                 &[RecordRef {

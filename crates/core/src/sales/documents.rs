@@ -22,11 +22,11 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::money::{self, Money, MoneyInput};
-use crate::store::{Writer, text};
-use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::money::{self, Money, MoneyInput};
+use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::store::db::Db;
+use crate::store::writer::{Writer, text};
 
 pub(crate) const TABLE: &str = "sales_documents";
 const LINES: &str = "document_lines";
@@ -297,7 +297,7 @@ pub struct PaymentInput {
     pub reference: Option<String>,
 }
 
-use crate::time::today;
+use crate::kernel::time::today;
 
 fn ymd(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
@@ -309,7 +309,7 @@ fn parse_day(text: &str) -> Option<NaiveDate> {
 
 /// A quantity typed by a person (`2`, `1.5`) as thousandths.
 pub fn quantity_milli(field: &str, text: &str) -> Result<i64> {
-    let q = crate::money::parse_minor(text.trim(), 3).map_err(|_| {
+    let q = crate::kernel::money::parse_minor(text.trim(), 3).map_err(|_| {
         Error::invalid(
             field,
             format!("\"{text}\" is not a quantity such as 2 or 1.5 (up to three decimals)"),
@@ -367,7 +367,7 @@ fn check_lines(
             .map(str::trim)
             .filter(|p| !p.is_empty())
         {
-            Some(key) => match crate::products::find(conn, key)? {
+            Some(key) => match crate::sales::products::find(conn, key)? {
                 Some(p) => Some(p),
                 None => {
                     c.fail(
@@ -435,15 +435,17 @@ fn check_lines(
             }
         };
         let bp = |c: &mut Checker, name: &str, text: &Option<String>, default: i64| match text {
-            Some(t) if !t.trim().is_empty() => match crate::products::percent_bp(&field(name), t) {
-                Ok(v) => v,
-                Err(e) => {
-                    for f in e.field_errors() {
-                        c.fail(&f.field, &f.message);
+            Some(t) if !t.trim().is_empty() => {
+                match crate::sales::products::percent_bp(&field(name), t) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        for f in e.field_errors() {
+                            c.fail(&f.field, &f.message);
+                        }
+                        0
                     }
-                    0
                 }
-            },
+            }
             _ => default,
         };
         let discount_bp = bp(c, "discount", &line.discount, 0);
@@ -612,7 +614,7 @@ pub struct Sequence {
 
 /// Seeds the sequences (migration 8, in its transaction).
 pub(crate) fn seed(conn: &Connection) -> rusqlite::Result<()> {
-    let now = crate::time::now();
+    let now = crate::kernel::time::now();
     let year = i64::from(today().year());
     for (kind, prefix) in [
         ("quote", "Q-"),
@@ -790,7 +792,7 @@ fn check_quote(conn: &Connection, input: &QuoteInput) -> Result<ValidQuote> {
         .filter(|a| !a.trim().is_empty())
         .or(deal_account);
     if let Some(a) = &account
-        && !crate::store::exists(conn, "accounts", a)?
+        && !crate::store::writer::exists(conn, "accounts", a)?
     {
         c.fail("account_id", format!("no account with id {a}"));
     }
@@ -799,7 +801,7 @@ fn check_quote(conn: &Connection, input: &QuoteInput) -> Result<ValidQuote> {
     }
     let contact = input.contact_id.clone().filter(|s| !s.trim().is_empty());
     if let Some(p) = &contact
-        && !crate::store::exists(conn, "contacts", p)?
+        && !crate::store::writer::exists(conn, "contacts", p)?
     {
         c.fail("contact_id", format!("no contact with id {p}"));
     }
@@ -807,7 +809,7 @@ fn check_quote(conn: &Connection, input: &QuoteInput) -> Result<ValidQuote> {
         .lines
         .iter()
         .filter_map(|l| l.product.as_deref())
-        .find_map(|p| crate::products::find(conn, p).ok().flatten())
+        .find_map(|p| crate::sales::products::find(conn, p).ok().flatten())
         .map(|p| p.unit_price.currency);
     let currency_text = input
         .currency
@@ -817,7 +819,7 @@ fn check_quote(conn: &Connection, input: &QuoteInput) -> Result<ValidQuote> {
         .or(first_product_currency);
     let currency = match currency_text
         .as_deref()
-        .map(|t| crate::money::currency(t, "currency"))
+        .map(|t| crate::kernel::money::currency(t, "currency"))
     {
         Some(Ok(cur)) => cur.code().to_owned(),
         Some(Err(e)) => {
@@ -1328,7 +1330,7 @@ pub fn record_payment(db: &mut Db, invoice_id: &str, input: &PaymentInput) -> Re
                 "amount",
                 format!(
                     "is more than the {} {} left to pay",
-                    crate::money::format_plain(&Money {
+                    crate::kernel::money::format_plain(&Money {
                         amount_minor: doc.balance_minor,
                         currency: doc.currency.clone()
                     }),
@@ -1816,7 +1818,7 @@ pub struct CompanyProfile {
 const COMPANY: &str = "company";
 
 pub fn company(conn: &Connection) -> Result<CompanyProfile> {
-    Ok(crate::settings::get(conn, COMPANY)?.unwrap_or_default())
+    Ok(crate::store::settings::get(conn, COMPANY)?.unwrap_or_default())
 }
 
 /// Refuses `action` (issuing or printing an invoice) while the company's name or address is
@@ -1845,13 +1847,13 @@ pub fn set_company(db: &mut Db, profile: &CompanyProfile) -> Result<CompanyProfi
         .logo_path
         .as_deref()
         .filter(|p| !p.trim().is_empty())
-        && let Err(e) = crate::pdf::check_logo(std::path::Path::new(path))
+        && let Err(e) = crate::sales::pdf::check_logo(std::path::Path::new(path))
     {
         for f in e.field_errors() {
             c.fail(&f.field, &f.message);
         }
     }
     c.finish()?;
-    db.write(|w| crate::settings::set(w, COMPANY, profile))?;
+    db.write(|w| crate::store::settings::set(w, COMPANY, profile))?;
     company(db.conn())
 }

@@ -11,17 +11,17 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::activities::RecordRef;
-use crate::contacts::{ContactInput, EmailEntry, PhoneEntry};
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::events::Event;
-use crate::fields::CustomValues;
-use crate::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
-use crate::money::{Money, MoneyInput};
-use crate::opportunities::OpportunityInput;
-use crate::store::{Writer, int, text};
-use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::activities::activity::RecordRef;
+use crate::kernel::error::{Error, Result};
+use crate::kernel::money::{Money, MoneyInput};
+use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::people::contacts::{ContactInput, EmailEntry, PhoneEntry};
+use crate::records::fields::CustomValues;
+use crate::records::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
+use crate::sales::opportunities::OpportunityInput;
+use crate::store::db::Db;
+use crate::store::events::Event;
+use crate::store::writer::{Writer, int, text};
 
 pub(crate) const TABLE: &str = "leads";
 const SOURCES: &str = "lead_sources";
@@ -133,7 +133,7 @@ struct Valid {
     source: Option<String>,
     campaign_id: Option<String>,
     tags: Vec<String>,
-    custom: crate::fields::Checked,
+    custom: crate::records::fields::Checked,
 }
 
 fn check(conn: &Connection, id: Option<&str>, input: &LeadInput) -> Result<Valid> {
@@ -187,14 +187,14 @@ fn check(conn: &Connection, id: Option<&str>, input: &LeadInput) -> Result<Valid
         _ => None,
     };
     let notes = c.text("notes", &input.notes, NOTES_MAX);
-    let owner_id = crate::team::check_owner(&mut c, conn, &input.owner_id)?;
-    let tags = crate::tags::clean(&mut c, "tags", &input.tags);
-    let custom = crate::fields::check(&mut c, conn, TABLE, id, &input.custom)?;
+    let owner_id = crate::records::team::check_owner(&mut c, conn, &input.owner_id)?;
+    let tags = crate::records::tags::clean(&mut c, "tags", &input.tags);
+    let custom = crate::records::fields::check(&mut c, conn, TABLE, id, &input.custom)?;
     c.finish()?;
-    let country = crate::settings::default_country(conn)?;
+    let country = crate::store::settings::default_country(conn)?;
     let e164 = phone
         .as_deref()
-        .and_then(|p| crate::phone::normalize(p, country.as_deref()))
+        .and_then(|p| crate::kernel::phone::normalize(p, country.as_deref()))
         .map(|n| n.e164);
     Ok(Valid {
         fields: vec![
@@ -247,8 +247,8 @@ pub(crate) fn create_from(
     if let Some(source) = &v.source {
         remember_source(w, source)?;
     }
-    crate::tags::set(w, TABLE, &id, &v.tags)?;
-    crate::fields::save(w, TABLE, &id, v.custom)?;
+    crate::records::tags::set(w, TABLE, &id, &v.tags)?;
+    crate::records::fields::save(w, TABLE, &id, v.custom)?;
     w.reindex_later(TABLE, &id);
     w.emit(&Event::LeadCreated {
         lead_id: id.clone(),
@@ -270,8 +270,8 @@ pub(crate) fn update_in(w: &Writer<'_>, id: &str, input: &LeadInput) -> Result<(
     if let Some(source) = &v.source {
         remember_source(w, source)?;
     }
-    crate::tags::set(w, TABLE, id, &v.tags)?;
-    crate::fields::save(w, TABLE, id, v.custom)?;
+    crate::records::tags::set(w, TABLE, id, &v.tags)?;
+    crate::records::fields::save(w, TABLE, id, v.custom)?;
     w.reindex_later(TABLE, id);
     Ok(())
 }
@@ -296,9 +296,9 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
 /// deal are not touched.
 pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     get(w.conn(), id)?;
-    crate::activities::unlink_record(w, TABLE, id)?;
-    crate::tags::clear(w, TABLE, id)?;
-    crate::fields::clear(w, TABLE, id)?;
+    crate::activities::activity::unlink_record(w, TABLE, id)?;
+    crate::records::tags::clear(w, TABLE, id)?;
+    crate::records::fields::clear(w, TABLE, id)?;
     let entries: Vec<String> = w
         .conn()
         .prepare_cached("SELECT id FROM call_list_entries WHERE lead_id = ?1")?
@@ -307,9 +307,9 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     for entry in entries {
         w.update("call_list_entries", &entry, &[("lead_id", Value::Null)])?;
     }
-    crate::campaigns::forget_member(w, TABLE, id)?;
-    crate::segments::forget_member(w, id)?;
-    crate::links::release(w, TABLE, id)?;
+    crate::marketing::campaigns::forget_member(w, TABLE, id)?;
+    crate::marketing::segments::forget_member(w, id)?;
+    crate::store::links::release(w, TABLE, id)?;
     w.delete(TABLE, id)?;
     w.reindex_later(TABLE, id);
     Ok(())
@@ -384,8 +384,8 @@ pub fn get(conn: &Connection, id: &str) -> Result<Lead> {
         .query_row([id], from_row)
         .optional()?
         .ok_or_else(|| Error::not_found("lead", id))?;
-    lead.tags = crate::tags::of(conn, TABLE, id)?;
-    lead.custom = crate::fields::values_of(conn, TABLE, id)?;
+    lead.tags = crate::records::tags::of(conn, TABLE, id)?;
+    lead.custom = crate::records::fields::values_of(conn, TABLE, id)?;
     Ok(lead)
 }
 
@@ -404,7 +404,7 @@ impl From<&Lead> for LeadInput {
             rating: l.rating,
             owner_id: l.owner_id.clone(),
             estimated_value: l.estimated_value.as_ref().map(|m| MoneyInput {
-                amount: crate::money::format_plain(m),
+                amount: crate::kernel::money::format_plain(m),
                 currency: m.currency.clone(),
             }),
             notes: l.notes.clone(),
@@ -430,7 +430,7 @@ pub struct LeadSource {
 
 /// Seeds the default lead sources (migration 5, run once in its transaction).
 pub(crate) fn seed(conn: &Connection) -> rusqlite::Result<()> {
-    let now = crate::time::now();
+    let now = crate::kernel::time::now();
     for (i, name) in DEFAULT_SOURCES.iter().enumerate() {
         conn.execute(
             "INSERT INTO lead_sources (id, name, position, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
@@ -664,14 +664,14 @@ pub fn list(conn: &Connection, query: &LeadQuery) -> Result<Page<LeadSummary>> {
     }
     sql.page(
         conn,
-        crate::list::limit(query.limit),
+        crate::records::list::limit(query.limit),
         query.after.is_none(),
         summary,
     )
-    .and_then(|page| crate::fields::attach(conn, TABLE, page))
+    .and_then(|page| crate::records::fields::attach(conn, TABLE, page))
 }
 
-impl crate::fields::WithCustom for LeadSummary {
+impl crate::records::fields::WithCustom for LeadSummary {
     fn id(&self) -> &str {
         &self.id
     }
@@ -734,7 +734,7 @@ pub fn board(conn: &Connection, query: &LeadQuery) -> Result<Vec<LeadColumn>> {
                     currency,
                 })
                 .collect(),
-            cards: crate::fields::attach(conn, TABLE, page)?.items,
+            cards: crate::records::fields::attach(conn, TABLE, page)?.items,
         });
     }
     Ok(columns)
@@ -854,12 +854,12 @@ pub fn plan_conversion(conn: &Connection, id: &str) -> Result<ConversionPlan> {
     let (first_name, last_name) = split_name(&lead.name);
     let mut accounts: Vec<Suggestion> = Vec::new();
     if let Some(company) = &lead.company {
-        let folded = crate::duplicates::fold_company(company);
+        let folded = crate::people::duplicates::fold_company(company);
         let mut stmt = conn.prepare_cached("SELECT id, name FROM accounts")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {
             let (aid, name) = row?;
-            if crate::duplicates::fold_company(&name) == folded {
+            if crate::people::duplicates::fold_company(&name) == folded {
                 accounts.push(Suggestion {
                     id: aid,
                     name,
@@ -871,7 +871,7 @@ pub fn plan_conversion(conn: &Connection, id: &str) -> Result<ConversionPlan> {
     let domain = lead
         .website
         .as_deref()
-        .and_then(crate::duplicates::domain)
+        .and_then(crate::people::duplicates::domain)
         .or_else(|| lead.email.as_deref().and_then(email_domain));
     if let Some(domain) = domain {
         let mut stmt = conn.prepare_cached(
@@ -886,7 +886,7 @@ pub fn plan_conversion(conn: &Connection, id: &str) -> Result<ConversionPlan> {
         })?;
         for row in rows {
             let (aid, name, website) = row?;
-            if crate::duplicates::domain(&website).as_deref() == Some(domain.as_str())
+            if crate::people::duplicates::domain(&website).as_deref() == Some(domain.as_str())
                 && !accounts.iter().any(|a| a.id == aid)
             {
                 accounts.push(Suggestion {
@@ -1008,10 +1008,10 @@ fn convert_in(w: &Writer<'_>, id: &str, input: &ConvertInput) -> Result<Converte
     let (account_id, account_created) = if input.no_account {
         (None, false)
     } else if let Some(aid) = given(&input.account_id) {
-        crate::accounts::get(conn, &aid)?;
+        crate::people::accounts::get(conn, &aid)?;
         (Some(aid), false)
     } else if let Some(name) = given(&input.account_name).or_else(|| lead.company.clone()) {
-        let account = crate::accounts::AccountInput {
+        let account = crate::people::accounts::AccountInput {
             name,
             website: lead.website.clone().or_else(|| {
                 lead.email
@@ -1023,7 +1023,10 @@ fn convert_in(w: &Writer<'_>, id: &str, input: &ConvertInput) -> Result<Converte
             ..Default::default()
         };
         (
-            Some(crate::accounts::create_in(w, &account).map_err(|e| prefix(e, "account"))?),
+            Some(
+                crate::people::accounts::create_in(w, &account)
+                    .map_err(|e| prefix(e, "account"))?,
+            ),
             true,
         )
     } else {
@@ -1036,7 +1039,7 @@ fn convert_in(w: &Writer<'_>, id: &str, input: &ConvertInput) -> Result<Converte
 
     // The contact.
     let (contact_id, contact_created) = if let Some(cid) = given(&input.contact_id) {
-        let existing = crate::contacts::get(conn, &cid)?;
+        let existing = crate::people::contacts::get(conn, &cid)?;
         let mut c = ContactInput::from(&existing);
         if let Some(email) = &lead.email
             && !c
@@ -1087,7 +1090,7 @@ fn convert_in(w: &Writer<'_>, id: &str, input: &ConvertInput) -> Result<Converte
                 None => notes.clone(),
             });
         }
-        crate::contacts::update_in(w, &cid, &c).map_err(|e| prefix(e, "contact"))?;
+        crate::people::contacts::update_in(w, &cid, &c).map_err(|e| prefix(e, "contact"))?;
         (cid, false)
     } else {
         let (first, last) = split_name(&lead.name);
@@ -1119,7 +1122,7 @@ fn convert_in(w: &Writer<'_>, id: &str, input: &ConvertInput) -> Result<Converte
             ..Default::default()
         };
         (
-            crate::contacts::create_in(w, &c).map_err(|e| prefix(e, "contact"))?,
+            crate::people::contacts::create_in(w, &c).map_err(|e| prefix(e, "contact"))?,
             true,
         )
     };
@@ -1135,7 +1138,7 @@ fn convert_in(w: &Writer<'_>, id: &str, input: &ConvertInput) -> Result<Converte
                 o.account_id.clone_from(&account_id);
             }
             if o.contacts.is_empty() {
-                o.contacts.push(crate::opportunities::DealContact {
+                o.contacts.push(crate::sales::opportunities::DealContact {
                     contact_id: contact_id.clone(),
                     name: String::new(),
                     role: None,
@@ -1150,7 +1153,10 @@ fn convert_in(w: &Writer<'_>, id: &str, input: &ConvertInput) -> Result<Converte
             if o.owner_id.is_none() {
                 o.owner_id.clone_from(&lead.owner_id);
             }
-            Some(crate::opportunities::create_in(w, &o).map_err(|e| prefix(e, "opportunity"))?)
+            Some(
+                crate::sales::opportunities::create_in(w, &o)
+                    .map_err(|e| prefix(e, "opportunity"))?,
+            )
         }
         None => None,
     };
@@ -1205,8 +1211,8 @@ fn convert_in(w: &Writer<'_>, id: &str, input: &ConvertInput) -> Result<Converte
         };
         w.update("contacts", &contact_id, &[("notes", Value::Text(notes))])?;
     }
-    crate::fields::clear(w, TABLE, id)?;
-    crate::tags::clear(w, TABLE, id)?;
+    crate::records::fields::clear(w, TABLE, id)?;
+    crate::records::tags::clear(w, TABLE, id)?;
 
     // The history.
     let mut targets = vec![RecordRef {
@@ -1225,7 +1231,7 @@ fn convert_in(w: &Writer<'_>, id: &str, input: &ConvertInput) -> Result<Converte
             id: o.clone(),
         });
     }
-    let moved = crate::activities::relink(
+    let moved = crate::activities::activity::relink(
         w,
         &RecordRef {
             entity: TABLE.into(),
@@ -1271,7 +1277,9 @@ fn prefix(e: Error, part: &str) -> Error {
     match e {
         Error::Validation(list) => Error::Validation(
             list.into_iter()
-                .map(|f| crate::error::FieldError::new(format!("{part}.{}", f.field), f.message))
+                .map(|f| {
+                    crate::kernel::error::FieldError::new(format!("{part}.{}", f.field), f.message)
+                })
                 .collect(),
         ),
         other => other,
@@ -1299,7 +1307,7 @@ impl MovedValue {
             Value::Text(t) => t.clone(),
             Value::Integer(n) => match &self.currency {
                 Some(c) => {
-                    crate::money::format_plain(&Money {
+                    crate::kernel::money::format_plain(&Money {
                         amount_minor: *n,
                         currency: c.clone(),
                     }) + " "

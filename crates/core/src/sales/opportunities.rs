@@ -11,16 +11,16 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::activities::{ActivityInput, RecordRef};
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::fields::CustomValues;
-use crate::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
-use crate::money::{Money, MoneyInput};
-use crate::pipelines::{self, Stage, StageKind};
-use crate::store::{Writer, int, text};
-use crate::time::{self, parse_stamp};
-use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::activities::activity::{ActivityInput, RecordRef};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::money::{Money, MoneyInput};
+use crate::kernel::time::{self, parse_stamp};
+use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::records::fields::CustomValues;
+use crate::records::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
+use crate::sales::pipelines::{self, Stage, StageKind};
+use crate::store::db::Db;
+use crate::store::writer::{Writer, int, text};
 
 pub(crate) const TABLE: &str = "opportunities";
 const CONTACTS: &str = "opportunity_contacts";
@@ -178,7 +178,7 @@ struct Valid {
     contacts: Vec<DealContact>,
     products: Vec<String>,
     tags: Vec<String>,
-    custom: crate::fields::Checked,
+    custom: crate::records::fields::Checked,
 }
 
 fn check(
@@ -307,9 +307,9 @@ fn check(
     let source = c.text("source", &input.source, SHORT_TEXT_MAX);
     let notes = c.text("notes", &input.notes, NOTES_MAX);
     let lost_note = c.text("lost_note", &input.lost_note, NOTES_MAX);
-    let owner_id = crate::team::check_owner(&mut c, conn, &input.owner_id)?;
-    let tags = crate::tags::clean(&mut c, "tags", &input.tags);
-    let custom = crate::fields::check(&mut c, conn, TABLE, id, &input.custom)?;
+    let owner_id = crate::records::team::check_owner(&mut c, conn, &input.owner_id)?;
+    let tags = crate::records::tags::clean(&mut c, "tags", &input.tags);
+    let custom = crate::records::fields::check(&mut c, conn, TABLE, id, &input.custom)?;
     c.finish()?;
     let Some(stage) = stage else {
         return Err(Error::invalid("stage_id", "the pipeline has no stages"));
@@ -427,8 +427,8 @@ fn save_children(w: &Writer<'_>, id: &str, v: &Valid) -> Result<()> {
             )?;
         }
     }
-    crate::tags::set(w, TABLE, id, &v.tags)?;
-    crate::fields::save(w, TABLE, id, v.custom.clone())
+    crate::records::tags::set(w, TABLE, id, &v.tags)?;
+    crate::records::fields::save(w, TABLE, id, v.custom.clone())
 }
 
 pub fn create(db: &mut Db, input: &OpportunityInput) -> Result<Opportunity> {
@@ -587,7 +587,7 @@ pub fn move_to(db: &mut Db, id: &str, input: &MoveInput) -> Result<Moved> {
         let mut created = Vec::new();
         if input.create_suggested {
             for s in &suggested {
-                created.push(crate::activities::create_in(w, s, tz)?);
+                created.push(crate::activities::activity::create_in(w, s, tz)?);
             }
         }
         Ok((suggested, created, w.batch_id().to_owned()))
@@ -611,10 +611,10 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
         get(w.conn(), id)?;
         // Its people, products and stage history go with it; quotes, orders, invoices and the
         // lead it came from stay, no longer naming it (`links::LINKS`).
-        crate::links::release(w, TABLE, id)?;
-        crate::tags::clear(w, TABLE, id)?;
-        crate::fields::clear(w, TABLE, id)?;
-        crate::activities::unlink_record(w, TABLE, id)?;
+        crate::store::links::release(w, TABLE, id)?;
+        crate::records::tags::clear(w, TABLE, id)?;
+        crate::records::fields::clear(w, TABLE, id)?;
+        crate::activities::activity::unlink_record(w, TABLE, id)?;
         w.delete(TABLE, id)
     }
 }
@@ -773,8 +773,8 @@ pub fn get(conn: &Connection, id: &str) -> Result<Opportunity> {
         .ok_or_else(|| Error::not_found("opportunity", id))?;
     o.contacts = contacts_of(conn, id)?.into_iter().map(|(_, c)| c).collect();
     o.products = products_of(conn, id)?.into_iter().map(|(_, p)| p).collect();
-    o.tags = crate::tags::of(conn, TABLE, id)?;
-    o.custom = crate::fields::values_of(conn, TABLE, id)?;
+    o.tags = crate::records::tags::of(conn, TABLE, id)?;
+    o.custom = crate::records::fields::values_of(conn, TABLE, id)?;
     Ok(o)
 }
 
@@ -922,7 +922,7 @@ impl Sums {
                 .iter()
                 .map(|(c, (a, _))| {
                     Ok(Money {
-                        amount_minor: crate::money::narrow("total of the deals", *a)?,
+                        amount_minor: crate::kernel::money::narrow("total of the deals", *a)?,
                         currency: c.clone(),
                     })
                 })
@@ -932,7 +932,7 @@ impl Sums {
                 .iter()
                 .map(|(c, (_, w))| {
                     Ok(Money {
-                        amount_minor: crate::money::narrow(
+                        amount_minor: crate::kernel::money::narrow(
                             "weighted total of the deals",
                             hundredths(*w),
                         )?,
@@ -1301,7 +1301,7 @@ pub fn list(conn: &Connection, query: &OpportunityQuery) -> Result<Page<Opportun
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        let like = crate::list::contains_pattern(text);
+        let like = crate::records::list::contains_pattern(text);
         sql.filter(
             "(o.name LIKE ? ESCAPE '\\' OR a.name LIKE ? ESCAPE '\\')",
             [Value::Text(like.clone()), Value::Text(like)],
@@ -1334,7 +1334,7 @@ pub fn list(conn: &Connection, query: &OpportunityQuery) -> Result<Page<Opportun
     }
     sql.page(
         conn,
-        crate::list::limit(query.limit),
+        crate::records::list::limit(query.limit),
         query.after.is_none(),
         |row| {
             let minor: Option<i64> = row.get(5)?;
@@ -1354,10 +1354,10 @@ pub fn list(conn: &Connection, query: &OpportunityQuery) -> Result<Page<Opportun
             })
         },
     )
-    .and_then(|page| crate::fields::attach(conn, TABLE, page))
+    .and_then(|page| crate::records::fields::attach(conn, TABLE, page))
 }
 
-impl crate::fields::WithCustom for OpportunitySummary {
+impl crate::records::fields::WithCustom for OpportunitySummary {
     fn id(&self) -> &str {
         &self.id
     }
@@ -1375,7 +1375,7 @@ impl From<&Opportunity> for OpportunityInput {
             stage_id: Some(o.stage_id.clone()),
             account_id: o.account_id.clone(),
             amount: o.amount.as_ref().map(|m| MoneyInput {
-                amount: crate::money::format_plain(m),
+                amount: crate::kernel::money::format_plain(m),
                 currency: m.currency.clone(),
             }),
             probability: o.probability_override,

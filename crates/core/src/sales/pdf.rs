@@ -14,8 +14,8 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
-use crate::sales::{self, CompanyProfile, Document, DocumentKind, DocumentStatus};
+use crate::kernel::error::{Error, Result};
+use crate::sales::documents::{self, CompanyProfile, Document, DocumentKind, DocumentStatus};
 
 /// What writing a PDF did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -250,7 +250,8 @@ impl Locale {
 
     /// `1234567` minor units of EUR → `€12,345.67` or `12.345,67 €`.
     pub fn money(&self, amount_minor: i64, currency: &str) -> String {
-        let exp = iso_currency::Currency::from_code(currency).map_or(2, crate::money::exponent);
+        let exp =
+            iso_currency::Currency::from_code(currency).map_or(2, crate::kernel::money::exponent);
         let scale = 10_u64.pow(exp);
         let abs = amount_minor.unsigned_abs();
         let whole = (abs / scale).to_string();
@@ -559,9 +560,9 @@ pub fn render(conn: &Connection, doc: &Document, locale: Locale) -> Result<(Vec<
     if matches!(doc.kind, DocumentKind::Invoice | DocumentKind::CreditNote)
         && doc.status != DocumentStatus::Draft
     {
-        sales::require_seller(conn, "printing an issued invoice or credit note")?;
+        documents::require_seller(conn, "printing an issued invoice or credit note")?;
     }
-    let company: CompanyProfile = sales::company(conn)?;
+    let company: CompanyProfile = documents::company(conn)?;
     let cust = customer(conn, doc)?;
     let money = |m: i64| locale.money(m, &doc.currency);
     let mut p = Pages::new();
@@ -993,7 +994,7 @@ fn header_row(p: &mut Pages, cols: &LineColumns) {
 
 /// Writes document `id` as a PDF at `path` (whole or not at all).
 pub fn write(conn: &Connection, id: &str, path: &Path) -> Result<PdfReport> {
-    let doc = sales::get(conn, id)?;
+    let doc = documents::get(conn, id)?;
     if doc.lines.is_empty() {
         return Err(Error::invalid(
             "lines",
@@ -1001,7 +1002,7 @@ pub fn write(conn: &Connection, id: &str, path: &Path) -> Result<PdfReport> {
         ));
     }
     let (bytes, pages) = render(conn, &doc, Locale::current())?;
-    crate::files::write_atomically(path, &bytes)?;
+    crate::kernel::files::write_atomically(path, &bytes)?;
     Ok(PdfReport {
         path: path.display().to_string(),
         bytes: bytes.len() as u64,

@@ -7,11 +7,11 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::activities::ActivityKind;
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::store::{Writer, int};
-use crate::validate::{Checker, SHORT_TEXT_MAX};
+use crate::activities::activity::ActivityKind;
+use crate::kernel::error::{Error, Result};
+use crate::kernel::validate::{Checker, SHORT_TEXT_MAX};
+use crate::store::db::Db;
+use crate::store::writer::{Writer, int};
 
 const PIPELINES: &str = "pipelines";
 pub(crate) const STAGES: &str = "pipeline_stages";
@@ -149,7 +149,7 @@ const DEFAULT_LOST_REASONS: &[&str] = &[
 
 /// Seeds the default pipeline and lost reasons (migration 4, run once in its transaction).
 pub(crate) fn seed(conn: &Connection) -> rusqlite::Result<()> {
-    let now = crate::time::now();
+    let now = crate::kernel::time::now();
     let pipeline = crate::new_id();
     conn.execute(
         "INSERT INTO pipelines (id, name, position, created_at, updated_at) VALUES (?1, 'Sales', 0, ?2, ?2)",
@@ -552,7 +552,7 @@ pub fn remove_stage(db: &mut Db, stage_id: &str, move_to: Option<&str>) -> Resul
                 ));
             }
             for deal in &deals {
-                crate::opportunities::enter_stage(w, deal, &target)?;
+                crate::sales::opportunities::enter_stage(w, deal, &target)?;
             }
         }
         let visits: Vec<String> = w

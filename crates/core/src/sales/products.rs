@@ -7,11 +7,11 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::money::{Money, MoneyInput};
-use crate::store::{Writer, text};
-use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::money::{Money, MoneyInput};
+use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::store::db::Db;
+use crate::store::writer::{Writer, text};
 
 pub(crate) const TABLE: &str = "products";
 
@@ -56,7 +56,7 @@ pub fn percent_bp(field: &str, text: &str) -> Result<i64> {
     if t.is_empty() {
         return Ok(0);
     }
-    let bp = crate::money::parse_minor(t, 2).map_err(|_| {
+    let bp = crate::kernel::money::parse_minor(t, 2).map_err(|_| {
         Error::invalid(
             field,
             format!("\"{text}\" is not a percentage such as 19 or 7.5"),
@@ -208,7 +208,7 @@ pub fn list(
     let pattern = search
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(crate::list::contains_pattern);
+        .map(crate::records::list::contains_pattern);
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT} WHERE (?1 OR active = 1)
             AND (?2 IS NULL OR sku LIKE ?2 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\')

@@ -14,11 +14,11 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::activities::{ActivityInput, ActivityKind, RecordRef};
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::store::{Writer, text};
-use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::activities::activity::{ActivityInput, ActivityKind, RecordRef};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::store::db::Db;
+use crate::store::writer::{Writer, text};
 
 pub(crate) const TABLE: &str = "service_agreements";
 const OCCURRENCES: &str = "agreement_occurrences";
@@ -114,7 +114,7 @@ fn check(conn: &Connection, input: &AgreementInput, today: NaiveDate) -> Result<
             c.fail("account_id", format!("no account with id {account}"));
         }
     }
-    let rrule = match crate::recurrence::normalize("rrule", &input.rrule) {
+    let rrule = match crate::kernel::recurrence::normalize("rrule", &input.rrule) {
         Ok(rule) => rule,
         Err(e) => {
             for f in e.field_errors() {
@@ -132,7 +132,7 @@ fn check(conn: &Connection, input: &AgreementInput, today: NaiveDate) -> Result<
     {
         c.fail("ends_on", format!("{end} is before the start, {starts_on}"));
     }
-    let owner_id = crate::team::check_owner(&mut c, conn, &input.owner_id)?;
+    let owner_id = crate::records::team::check_owner(&mut c, conn, &input.owner_id)?;
     c.finish()?;
     Ok(Valid {
         fields: vec![
@@ -147,7 +147,7 @@ fn check(conn: &Connection, input: &AgreementInput, today: NaiveDate) -> Result<
     })
 }
 
-use crate::time::today;
+use crate::kernel::time::today;
 
 pub fn create(db: &mut Db, input: &AgreementInput) -> Result<Agreement> {
     let v = check(db.conn(), input, today())?;
@@ -181,7 +181,7 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
         for occurrence in ids {
             w.delete(OCCURRENCES, &occurrence)?;
         }
-        crate::links::release(w, TABLE, id)?;
+        crate::store::links::release(w, TABLE, id)?;
         w.delete(TABLE, id)
     })
 }
@@ -206,7 +206,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<(Agreement, Option<String>)> {
             account_name: row.get(2)?,
             name: row.get(3)?,
             description: row.get(4)?,
-            schedule: crate::recurrence::describe(&rrule),
+            schedule: crate::kernel::recurrence::describe(&rrule),
             rrule,
             starts_on: row.get(6)?,
             ends_on: row.get(7)?,
@@ -294,8 +294,8 @@ fn parse_date(text: &str) -> Result<NaiveDate> {
 /// The first day occurrences are counted from: the start, or the day it was entered if later.
 fn first_counted(a: &Agreement) -> Result<NaiveDate> {
     let start = parse_date(&a.starts_on)?;
-    let entered = crate::time::parse_stamp(&a.created_at)
-        .map(|at| crate::time::local_date(crate::time::local_zone(), at))?;
+    let entered = crate::kernel::time::parse_stamp(&a.created_at)
+        .map(|at| crate::kernel::time::local_date(crate::kernel::time::local_zone(), at))?;
     Ok(start.max(entered))
 }
 
@@ -313,19 +313,24 @@ fn dates(a: &Agreement, after: NaiveDate, limit: u16) -> Result<Vec<NaiveDate>> 
         ),
         None => None,
     };
-    Ok(
-        crate::recurrence::occurrences(&a.rrule, start.and_time(noon), tz, after_at, until, limit)?
-            .into_iter()
-            .map(|d| d.date_naive())
-            .collect(),
-    )
+    Ok(crate::kernel::recurrence::occurrences(
+        &a.rrule,
+        start.and_time(noon),
+        tz,
+        after_at,
+        until,
+        limit,
+    )?
+    .into_iter()
+    .map(|d| d.date_naive())
+    .collect())
 }
 
 /// Makes the occurrences (with their tasks) due up to [`LEAD_DAYS`] days after `now`, for every
 /// agreement; returns how many were made. Running it twice makes nothing twice.
 pub fn generate(db: &mut Db, now: DateTime<Utc>) -> Result<usize> {
-    let tz = crate::time::local_zone();
-    let horizon = crate::time::local_date(tz, now) + Duration::days(LEAD_DAYS);
+    let tz = crate::kernel::time::local_zone();
+    let horizon = crate::kernel::time::local_date(tz, now) + Duration::days(LEAD_DAYS);
     let agreements = list(db.conn(), None)?;
     let mut made = 0;
     db.write(|w| {
@@ -368,7 +373,8 @@ fn make_occurrence(w: &Writer<'_>, a: &Agreement, due: NaiveDate) -> Result<()> 
         }],
         ..ActivityInput::default()
     };
-    let task_id = crate::activities::create_in(w, &task, crate::time::local_zone())?;
+    let task_id =
+        crate::activities::activity::create_in(w, &task, crate::kernel::time::local_zone())?;
     w.insert(
         OCCURRENCES,
         &crate::new_id(),

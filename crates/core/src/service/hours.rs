@@ -14,9 +14,9 @@ use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::validate::{Checker, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::validate::{Checker, SHORT_TEXT_MAX};
+use crate::store::db::Db;
 
 const KEY: &str = "service.hours";
 const HOLIDAYS: &str = "holidays";
@@ -114,7 +114,7 @@ impl Calendar {
             .map(str::trim)
             .filter(|z| !z.is_empty())
         {
-            Some(name) => match crate::time::zone("time_zone", name) {
+            Some(name) => match crate::kernel::time::zone("time_zone", name) {
                 Ok(tz) => tz,
                 Err(e) => {
                     for f in e.field_errors() {
@@ -123,7 +123,7 @@ impl Calendar {
                     Tz::UTC
                 }
             },
-            None => crate::time::local_zone(),
+            None => crate::kernel::time::local_zone(),
         };
         if hours.days.len() != 7 {
             c.fail("days", "should list the seven weekdays, Monday first");
@@ -192,8 +192,8 @@ impl Calendar {
         }
         let (start, length) = self.windows[date.weekday().num_days_from_monday() as usize]?;
         let local_start = date.and_time(start);
-        let from = crate::time::from_local(self.tz, local_start);
-        let to = crate::time::from_local(self.tz, local_start + length);
+        let from = crate::kernel::time::from_local(self.tz, local_start);
+        let to = crate::kernel::time::from_local(self.tz, local_start + length);
         (to > from).then_some((from, to))
     }
 
@@ -202,8 +202,8 @@ impl Calendar {
         if to <= from {
             return 0;
         }
-        let mut date = crate::time::local_date(self.tz, from) - Duration::days(1);
-        let last = crate::time::local_date(self.tz, to);
+        let mut date = crate::kernel::time::local_date(self.tz, from) - Duration::days(1);
+        let last = crate::kernel::time::local_date(self.tz, to);
         // Summed exactly, rounded once: a window's fraction of a second is not lost.
         let mut total = Duration::zero();
         while date <= last {
@@ -225,7 +225,7 @@ impl Calendar {
     pub fn add(&self, from: DateTime<Utc>, seconds: i64) -> Option<DateTime<Utc>> {
         // Counted exactly: a count running over midnight from 23:08:27.9 ends at 00:08:27.9.
         let mut left = Duration::seconds(seconds.max(0));
-        let mut date = crate::time::local_date(self.tz, from) - Duration::days(1);
+        let mut date = crate::kernel::time::local_date(self.tz, from) - Duration::days(1);
         let stop = date + Duration::days(HORIZON_DAYS);
         while date <= stop {
             if let Some((start, end)) = self.window(date) {
@@ -256,7 +256,7 @@ const WEEKDAYS: [&str; 7] = [
 
 /// The working week as stored (the default, Monday to Friday 09:00–17:00, until changed).
 pub fn working_hours(conn: &Connection) -> Result<WorkingHours> {
-    Ok(crate::settings::get(conn, KEY)?.unwrap_or_default())
+    Ok(crate::store::settings::get(conn, KEY)?.unwrap_or_default())
 }
 
 /// The holidays, by date.
@@ -290,8 +290,8 @@ pub fn set_working_hours(db: &mut Db, hours: &WorkingHours) -> Result<WorkingHou
         ));
     }
     db.write(|w| {
-        crate::settings::set(w, KEY, hours)?;
-        crate::tickets::recount_open(w)
+        crate::store::settings::set(w, KEY, hours)?;
+        crate::service::tickets::recount_open(w)
     })?;
     working_hours(db.conn())
 }
@@ -299,7 +299,7 @@ pub fn set_working_hours(db: &mut Db, hours: &WorkingHours) -> Result<WorkingHou
 /// Adds a day off (or renames the one on that date).
 pub fn add_holiday(db: &mut Db, day: &str, name: &str) -> Result<Vec<Holiday>> {
     let mut c = Checker::default();
-    let date = match crate::time::parse_date("day", day) {
+    let date = match crate::kernel::time::parse_date("day", day) {
         Ok(d) => Some(d),
         Err(e) => {
             c.absorb(e);
@@ -330,7 +330,7 @@ pub fn add_holiday(db: &mut Db, day: &str, name: &str) -> Result<Vec<Holiday>> {
                 ],
             )?,
         }
-        crate::tickets::recount_open(w)
+        crate::service::tickets::recount_open(w)
     })?;
     holidays(db.conn())
 }
@@ -345,7 +345,7 @@ pub fn remove_holiday(db: &mut Db, day_or_id: &str) -> Result<Vec<Holiday>> {
             .query_row([key], |r| r.get(0))
             .map_err(|_| Error::invalid("day", format!("no holiday on {key}")))?;
         w.delete(HOLIDAYS, &id)?;
-        crate::tickets::recount_open(w)
+        crate::service::tickets::recount_open(w)
     })?;
     holidays(db.conn())
 }

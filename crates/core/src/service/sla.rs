@@ -3,7 +3,7 @@
 //! business time against them.
 //!
 //! A clock runs while its ticket is new or open, pauses while it waits on the customer and
-//! stops while it is resolved or closed; only business hours ([`crate::hours`]) count. The
+//! stops while it is resolved or closed; only business hours ([`crate::service::hours`]) count. The
 //! clock is worked out again from the ticket's status history on every change, so pauses,
 //! reopenings, a new priority or new working hours all give exact figures.
 
@@ -13,11 +13,11 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::hours::Calendar;
-use crate::tickets::TicketPriority;
-use crate::validate::{Checker, SHORT_TEXT_MAX};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::validate::{Checker, SHORT_TEXT_MAX};
+use crate::service::hours::Calendar;
+use crate::service::tickets::TicketPriority;
+use crate::store::db::Db;
 
 const TABLE: &str = "sla_policies";
 
@@ -60,7 +60,7 @@ pub const DEFAULTS: &[(TicketPriority, i64, i64)] = &[
 
 /// Seeds [`DEFAULTS`] (migration 7, in its transaction).
 pub(crate) fn seed(conn: &Connection) -> rusqlite::Result<()> {
-    let now = crate::time::now();
+    let now = crate::kernel::time::now();
     for (priority, first, resolution) in DEFAULTS {
         conn.execute(
             "INSERT INTO sla_policies (id, tier, priority, first_response_minutes, resolution_minutes, created_at, updated_at)
@@ -144,14 +144,14 @@ pub fn save_policy(db: &mut Db, input: &SlaPolicyInput) -> Result<Vec<SlaPolicy>
             }
             None => {
                 let mut all = vec![
-                    ("tier", crate::store::text(&tier)),
+                    ("tier", crate::store::writer::text(&tier)),
                     ("priority", Value::Text(priority.as_str().to_owned())),
                 ];
                 all.extend(fields);
                 w.insert(TABLE, &crate::new_id(), &all)?;
             }
         }
-        crate::tickets::recount_open(w)
+        crate::service::tickets::recount_open(w)
     })?;
     policies(db.conn())
 }
@@ -167,7 +167,7 @@ pub fn remove_policy(db: &mut Db, id: &str) -> Result<Vec<SlaPolicy>> {
             return Err(Error::not_found("SLA policy", id));
         }
         w.delete(TABLE, id)?;
-        crate::tickets::recount_open(w)
+        crate::service::tickets::recount_open(w)
     })?;
     policies(db.conn())
 }
@@ -344,7 +344,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
-    use crate::hours::WorkingHours;
+    use crate::service::hours::WorkingHours;
 
     fn at(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text)

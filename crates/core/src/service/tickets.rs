@@ -1,7 +1,7 @@
 //! Service tickets: a customer's question, problem, complaint, request or callback request,
 //! numbered, assigned, answered and resolved, with its own conversation (replies, the
 //! customer's messages, internal notes), a status history and two SLA clocks (first response
-//! and resolution, see [`crate::sla`]).
+//! and resolution, see [`crate::service::sla`]).
 //!
 //! The SLA figures are stored on the ticket and counted again by every change of the ticket,
 //! of the policies and of the working hours, so queues such as "breaching soon" are plain
@@ -14,16 +14,16 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::activities::{ActivityInput, ActivityKind, RecordRef};
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::fields::CustomValues;
-use crate::hours::Calendar;
-use crate::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
-use crate::sla::Figures;
-use crate::store::{Writer, text};
-use crate::time::{parse_stamp, stamp};
-use crate::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::activities::activity::{ActivityInput, ActivityKind, RecordRef};
+use crate::kernel::error::{Error, Result};
+use crate::kernel::time::{parse_stamp, stamp};
+use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
+use crate::records::fields::CustomValues;
+use crate::records::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
+use crate::service::hours::Calendar;
+use crate::service::sla::Figures;
+use crate::store::db::Db;
+use crate::store::writer::{Writer, text};
 
 pub(crate) const TABLE: &str = "tickets";
 const MESSAGES: &str = "ticket_messages";
@@ -248,7 +248,7 @@ struct Valid {
     category: TicketCategory,
     callback_at: Option<String>,
     tags: Vec<String>,
-    custom: crate::fields::Checked,
+    custom: crate::records::fields::Checked,
 }
 
 fn stored_status(conn: &Connection, id: &str) -> Result<TicketStatus> {
@@ -268,12 +268,12 @@ fn check(conn: &Connection, id: Option<&str>, input: &TicketInput) -> Result<Val
     let account_id = c.text("account_id", &input.account_id, SHORT_TEXT_MAX);
     let contact_id = c.text("contact_id", &input.contact_id, SHORT_TEXT_MAX);
     if let Some(a) = &account_id
-        && !crate::store::exists(conn, "accounts", a)?
+        && !crate::store::writer::exists(conn, "accounts", a)?
     {
         c.fail("account_id", format!("no account with id {a}"));
     }
     if let Some(p) = &contact_id
-        && !crate::store::exists(conn, "contacts", p)?
+        && !crate::store::writer::exists(conn, "contacts", p)?
     {
         c.fail("contact_id", format!("no contact with id {p}"));
     }
@@ -299,9 +299,9 @@ fn check(conn: &Connection, id: Option<&str>, input: &TicketInput) -> Result<Val
             "only a callback request schedules a call; set the category to callback",
         );
     }
-    let owner_id = crate::team::check_owner(&mut c, conn, &input.owner_id)?;
-    let tags = crate::tags::clean(&mut c, "tags", &input.tags);
-    let custom = crate::fields::check(&mut c, conn, TABLE, id, &input.custom)?;
+    let owner_id = crate::records::team::check_owner(&mut c, conn, &input.owner_id)?;
+    let tags = crate::records::tags::clean(&mut c, "tags", &input.tags);
+    let custom = crate::records::fields::check(&mut c, conn, TABLE, id, &input.custom)?;
     c.finish()?;
     Ok(Valid {
         fields: vec![
@@ -351,9 +351,9 @@ fn next_number(w: &Writer<'_>) -> Result<i64> {
             .query_row("SELECT coalesce(max(number), 0) FROM tickets", [], |r| {
                 r.get(0)
             })?;
-    let last: i64 = crate::settings::get(w.conn(), LAST_NUMBER)?.unwrap_or(0);
+    let last: i64 = crate::store::settings::get(w.conn(), LAST_NUMBER)?.unwrap_or(0);
     let number = highest.max(last) + 1;
-    crate::settings::set(w, LAST_NUMBER, &number)?;
+    crate::store::settings::set(w, LAST_NUMBER, &number)?;
     Ok(number)
 }
 
@@ -370,8 +370,8 @@ pub fn create_in(w: &Writer<'_>, input: &TicketInput) -> Result<String> {
     if v.status != TicketStatus::New {
         change_status(w, &id, TicketStatus::New, v.status)?;
     }
-    crate::tags::set(w, TABLE, &id, &v.tags)?;
-    crate::fields::save(w, TABLE, &id, v.custom)?;
+    crate::records::tags::set(w, TABLE, &id, &v.tags)?;
+    crate::records::fields::save(w, TABLE, &id, v.custom)?;
     if v.category == TicketCategory::Callback
         && let Some(when) = &v.callback_at
     {
@@ -423,20 +423,21 @@ fn schedule_callback(w: &Writer<'_>, id: &str, when: &str) -> Result<()> {
         ..ActivityInput::default()
     };
     let activity =
-        crate::activities::create_in(w, &call, crate::time::local_zone()).map_err(|e| match e {
-            Error::Validation(fields) => Error::Validation(
-                fields
-                    .into_iter()
-                    .map(|mut f| {
-                        if f.field == "starts_at" {
-                            f.field = "callback_at".into();
-                        }
-                        f
-                    })
-                    .collect(),
-            ),
-            other => other,
-        })?;
+        crate::activities::activity::create_in(w, &call, crate::kernel::time::local_zone())
+            .map_err(|e| match e {
+                Error::Validation(fields) => Error::Validation(
+                    fields
+                        .into_iter()
+                        .map(|mut f| {
+                            if f.field == "starts_at" {
+                                f.field = "callback_at".into();
+                            }
+                            f
+                        })
+                        .collect(),
+                ),
+                other => other,
+            })?;
     w.update(
         TABLE,
         id,
@@ -453,8 +454,8 @@ pub fn update_in(w: &Writer<'_>, id: &str, input: &TicketInput) -> Result<()> {
     if v.status != old {
         change_status(w, id, old, v.status)?;
     }
-    crate::tags::set(w, TABLE, id, &v.tags)?;
-    crate::fields::save(w, TABLE, id, v.custom)?;
+    crate::records::tags::set(w, TABLE, id, &v.tags)?;
+    crate::records::fields::save(w, TABLE, id, v.custom)?;
     let has_call: bool = w
         .conn()
         .prepare_cached("SELECT callback_activity_id IS NOT NULL FROM tickets WHERE id = ?1")?
@@ -534,7 +535,7 @@ pub fn add_message_in(w: &Writer<'_>, id: &str, input: &MessageInput) -> Result<
     let old = stored_status(w.conn(), id)?;
     let mut c = Checker::default();
     let body = c.required("body", &input.body, NOTES_MAX);
-    let author = crate::team::check_owner(&mut c, w.conn(), &input.author_id)?;
+    let author = crate::records::team::check_owner(&mut c, w.conn(), &input.author_id)?;
     c.finish()?;
     let kind = input.kind.unwrap_or(MessageKind::Reply);
     w.insert(
@@ -581,10 +582,10 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
 pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     stored_status(w.conn(), id)?;
     // Its conversation and status history go with it (`links::LINKS`).
-    crate::links::release(w, TABLE, id)?;
-    crate::activities::unlink_record(w, TABLE, id)?;
-    crate::tags::clear(w, TABLE, id)?;
-    crate::fields::clear(w, TABLE, id)?;
+    crate::store::links::release(w, TABLE, id)?;
+    crate::activities::activity::unlink_record(w, TABLE, id)?;
+    crate::records::tags::clear(w, TABLE, id)?;
+    crate::records::fields::clear(w, TABLE, id)?;
     w.delete(TABLE, id)?;
     w.reindex_later(TABLE, id);
     Ok(())
@@ -662,7 +663,7 @@ const CLOCK_COLUMNS: [[&str; 6]; 2] = [
 
 /// Counts a ticket's two clocks again, as of `now`, and stores the figures.
 pub(crate) fn recount(w: &Writer<'_>, id: &str, now: DateTime<Utc>) -> Result<()> {
-    let cal = crate::hours::calendar(w.conn())?;
+    let cal = crate::service::hours::calendar(w.conn())?;
     recount_with(w, &cal, id, now)
 }
 
@@ -686,10 +687,10 @@ fn recount_with(w: &Writer<'_>, cal: &Calendar, id: &str, now: DateTime<Utc>) ->
         None
     };
     let responded = opt_stamp(responded)?.or(resolved);
-    let running = crate::sla::running_from(&history_of(w.conn(), id)?);
-    let targets = crate::sla::targets(w.conn(), account_id.as_deref(), priority)?;
+    let running = crate::service::sla::running_from(&history_of(w.conn(), id)?);
+    let targets = crate::service::sla::targets(w.conn(), account_id.as_deref(), priority)?;
     let figures = |target: i64, met: Option<DateTime<Utc>>| {
-        crate::sla::count(cal, &running, target, met, now)
+        crate::service::sla::count(cal, &running, target, met, now)
     };
     let (fr, res) = match targets {
         Some((first, resolution)) => (
@@ -743,7 +744,7 @@ fn recount_with(w: &Writer<'_>, cal: &Calendar, id: &str, now: DateTime<Utc>) ->
 
 /// Counts every unfinished ticket's clocks again (the policies or the calendar changed).
 pub(crate) fn recount_open(w: &Writer<'_>) -> Result<()> {
-    let cal = crate::hours::calendar(w.conn())?;
+    let cal = crate::service::hours::calendar(w.conn())?;
     let now = parse_stamp(w.now())?;
     let ids: Vec<String> = w
         .conn()
@@ -808,7 +809,10 @@ fn clock(cal: &Calendar, s: StoredClock, now: DateTime<Utc>) -> Option<SlaClock>
     let due = s.due_at.as_deref().and_then(|d| parse_stamp(d).ok());
     let (state, left) = match (&s.met_at, due) {
         (Some(_), _) => (ClockState::Met, s.left.unwrap_or(0)),
-        (None, Some(due)) => (ClockState::Running, crate::sla::left_until(cal, now, due)),
+        (None, Some(due)) => (
+            ClockState::Running,
+            crate::service::sla::left_until(cal, now, due),
+        ),
         (None, None) => (ClockState::Paused, s.left.unwrap_or(0)),
     };
     let breached_at = s
@@ -901,7 +905,7 @@ fn ticket_from_row(row: &Row<'_>, cal: &Calendar, now: DateTime<Utc>) -> rusqlit
 
 /// A ticket with its conversation and history, its SLA figures as of `now`.
 pub fn get(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<Ticket> {
-    let cal = crate::hours::calendar(conn)?;
+    let cal = crate::service::hours::calendar(conn)?;
     let mut ticket = conn
         .prepare_cached(&format!(
             "SELECT x.id, x.number, x.subject, x.description, x.account_id, a.name, x.contact_id,
@@ -919,8 +923,8 @@ pub fn get(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<Ticket> {
         .query_row([id], |r| ticket_from_row(r, &cal, now))
         .optional()?
         .ok_or_else(|| Error::not_found("ticket", id))?;
-    ticket.tags = crate::tags::of(conn, TABLE, id)?;
-    ticket.custom = crate::fields::values_of(conn, TABLE, id)?;
+    ticket.tags = crate::records::tags::of(conn, TABLE, id)?;
+    ticket.custom = crate::records::fields::values_of(conn, TABLE, id)?;
     ticket.messages = conn
         .prepare_cached(
             "SELECT m.id, m.kind, m.body, m.author_id, t.name, m.created_at FROM ticket_messages m
@@ -1014,7 +1018,7 @@ pub struct TicketSummary {
     pub updated_at: String,
 }
 
-impl crate::fields::WithCustom for TicketSummary {
+impl crate::records::fields::WithCustom for TicketSummary {
     fn id(&self) -> &str {
         &self.id
     }
@@ -1122,7 +1126,7 @@ fn queue_condition(queue: TicketQueue) -> &'static str {
 }
 
 fn me(conn: &Connection) -> Result<Option<String>> {
-    crate::settings::get(conn, ME)
+    crate::store::settings::get(conn, ME)
 }
 
 fn filtered(
@@ -1199,18 +1203,18 @@ pub fn list(
         TicketSort::CreatedAt => &["x.created_at"],
         TicketSort::UpdatedAt => &["x.updated_at"],
     };
-    let cal = crate::hours::calendar(conn)?;
+    let cal = crate::service::hours::calendar(conn)?;
     let mut sql = filtered(conn, query, keys, now)?;
     if let Some(after) = &query.after {
         sql.after(after)?;
     }
     sql.page(
         conn,
-        crate::list::limit(query.limit),
+        crate::records::list::limit(query.limit),
         query.after.is_none(),
         |r| summary(r, &cal, now),
     )
-    .and_then(|page| crate::fields::attach(conn, TABLE, page))
+    .and_then(|page| crate::records::fields::attach(conn, TABLE, page))
 }
 
 /// How many tickets each queue holds, for the sidebar.
@@ -1265,9 +1269,9 @@ pub fn counts(conn: &Connection, now: DateTime<Utc>) -> Result<QueueCounts> {
 pub fn set_me(db: &mut Db, member_id: Option<&str>) -> Result<Option<String>> {
     let id = member_id.map(str::trim).filter(|s| !s.is_empty());
     if let Some(id) = id {
-        crate::team::get(db.conn(), id)?;
+        crate::records::team::get(db.conn(), id)?;
     }
-    db.write(|w| crate::settings::set(w, ME, &id))?;
+    db.write(|w| crate::store::settings::set(w, ME, &id))?;
     me(db.conn())
 }
 
@@ -1277,7 +1281,7 @@ pub fn breaches(
     include_done: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<TicketSummary>> {
-    let cal = crate::hours::calendar(conn)?;
+    let cal = crate::service::hours::calendar(conn)?;
     let scope = if include_done {
         "1"
     } else {

@@ -1,4 +1,4 @@
-//! Reading the append-only change log that [`crate::store::Writer`] fills.
+//! Reading the append-only change log that [`crate::store::writer::Writer`] fills.
 
 use std::collections::BTreeMap;
 
@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::error::{Error, Result};
+use crate::kernel::error::{Error, Result};
 
 /// One recorded insert, update or delete of one row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -126,7 +126,7 @@ pub fn undo(db: &mut crate::Db, batch_id: &str) -> Result<String> {
             let old: Vec<(String, rusqlite::types::Value)> = change
                 .changes
                 .iter()
-                .map(|(field, (old, _))| (field.clone(), crate::store::from_json(old)))
+                .map(|(field, (old, _))| (field.clone(), crate::store::writer::from_json(old)))
                 .collect();
             let applied = match change.op.as_str() {
                 "insert" => w.delete(&change.entity, &change.entity_id),
@@ -154,7 +154,7 @@ pub fn undo(db: &mut crate::Db, batch_id: &str) -> Result<String> {
         records.sort_unstable();
         records.dedup();
         for (entity, id) in records {
-            if let Some(kind) = crate::search::KINDS.iter().find(|k| **k == entity) {
+            if let Some(kind) = crate::store::search::KINDS.iter().find(|k| **k == entity) {
                 w.reindex_later(kind, id);
             }
         }

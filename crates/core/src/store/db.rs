@@ -3,7 +3,7 @@
 //!
 //! Every connection Rapport opens goes through [`Db::open`] or [`Db::open_in_memory`], so the
 //! pragmas below hold everywhere. Reads use [`Db::conn`]; writes go through [`Db::write`],
-//! which is the only way to get a [`Writer`](crate::store::Writer).
+//! which is the only way to get a [`Writer`](crate::store::writer::Writer).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode as SqliteCode, OpenFlags, TransactionBehavior};
 
-use crate::error::{Error, Result};
-use crate::owner::{Presence, Sole, Turn, TurnFile};
-use crate::store::Writer;
+use crate::kernel::error::{Error, Result};
+use crate::store::owner::{Presence, Sole, Turn, TurnFile};
+use crate::store::writer::Writer;
 
 /// A numbered schema migration, applied once, in order, inside one transaction with all the
 /// other pending ones. Shipped migrations are never edited (a test pins their contents).
@@ -32,73 +32,73 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
         name: "foundation",
-        sql: include_str!("../migrations/0001_foundation.sql"),
+        sql: include_str!("../../migrations/0001_foundation.sql"),
         then: None,
     },
     Migration {
         version: 2,
         name: "contacts_in_depth",
-        sql: include_str!("../migrations/0002_contacts_in_depth.sql"),
+        sql: include_str!("../../migrations/0002_contacts_in_depth.sql"),
         then: Some(normalize_stored_phones),
     },
     Migration {
         version: 3,
         name: "activities",
-        sql: include_str!("../migrations/0003_activities.sql"),
+        sql: include_str!("../../migrations/0003_activities.sql"),
         then: None,
     },
     Migration {
         version: 4,
         name: "opportunities",
-        sql: include_str!("../migrations/0004_opportunities.sql"),
-        then: Some(crate::pipelines::seed),
+        sql: include_str!("../../migrations/0004_opportunities.sql"),
+        then: Some(crate::sales::pipelines::seed),
     },
     Migration {
         version: 5,
         name: "leads",
-        sql: include_str!("../migrations/0005_leads.sql"),
-        then: Some(crate::leads::seed),
+        sql: include_str!("../../migrations/0005_leads.sql"),
+        then: Some(crate::sales::leads::seed),
     },
     Migration {
         version: 6,
         name: "agenda_index",
-        sql: include_str!("../migrations/0006_agenda_index.sql"),
+        sql: include_str!("../../migrations/0006_agenda_index.sql"),
         then: None,
     },
     Migration {
         version: 7,
         name: "service",
-        sql: include_str!("../migrations/0007_service.sql"),
-        then: Some(crate::sla::seed),
+        sql: include_str!("../../migrations/0007_service.sql"),
+        then: Some(crate::service::sla::seed),
     },
     Migration {
         version: 8,
         name: "sales_documents",
-        sql: include_str!("../migrations/0008_sales_documents.sql"),
-        then: Some(crate::sales::seed),
+        sql: include_str!("../../migrations/0008_sales_documents.sql"),
+        then: Some(crate::sales::documents::seed),
     },
     Migration {
         version: 9,
         name: "analytics_indexes",
-        sql: include_str!("../migrations/0009_analytics_indexes.sql"),
+        sql: include_str!("../../migrations/0009_analytics_indexes.sql"),
         then: None,
     },
     Migration {
         version: 10,
         name: "campaigns",
-        sql: include_str!("../migrations/0010_campaigns.sql"),
+        sql: include_str!("../../migrations/0010_campaigns.sql"),
         then: None,
     },
     Migration {
         version: 11,
         name: "marketing",
-        sql: include_str!("../migrations/0011_marketing.sql"),
+        sql: include_str!("../../migrations/0011_marketing.sql"),
         then: None,
     },
 ];
 
 /// How long a writer waits for another connection's write lock (or another process's turn,
-/// see [`crate::owner`]) before giving up.
+/// see [`crate::store::owner`]) before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// An open Rapport database.
@@ -107,8 +107,8 @@ pub struct Db {
     conn: Connection,
     path: Option<PathBuf>,
     origin: &'static str,
-    subscribers: crate::events::Subscribers,
-    /// This handle's share of the file (`None` in memory): see [`crate::owner`].
+    subscribers: crate::store::events::Subscribers,
+    /// This handle's share of the file (`None` in memory): see [`crate::store::owner`].
     owner: Option<Owner>,
 }
 
@@ -127,7 +127,7 @@ impl Db {
     /// A file that is not SQLite, is damaged, belongs to another program or comes from a newer
     /// Rapport is refused with an error that says so, and is never modified.
     ///
-    /// The handle joins the file's users (see [`crate::owner`]): opening waits a few seconds
+    /// The handle joins the file's users (see [`crate::store::owner`]): opening waits a few seconds
     /// while another program restores the file, and up to [`BUSY_TIMEOUT`] for another
     /// process's turn.
     pub fn open(path: impl AsRef<Path>) -> Result<Db> {
@@ -165,7 +165,7 @@ impl Db {
             });
         }
         // Join the file's users, then open and migrate in this process's turn.
-        let presence = Presence::join(path, crate::owner::OPEN_WAIT)?;
+        let presence = Presence::join(path, crate::store::owner::OPEN_WAIT)?;
         let turn_file = TurnFile::of(path)?;
         let turn = turn_file.take(wait)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -192,8 +192,8 @@ impl Db {
                 if matches!(e, Error::NotADatabase { .. })
                     && let Some(sole) = Sole::try_claim(path)
                 {
-                    let _ = std::fs::remove_file(crate::owner::lock_file(path));
-                    let _ = std::fs::remove_file(crate::owner::turn_file(path));
+                    let _ = std::fs::remove_file(crate::store::owner::lock_file(path));
+                    let _ = std::fs::remove_file(crate::store::owner::turn_file(path));
                     drop(sole);
                 }
                 drop(turn);
@@ -216,12 +216,14 @@ impl Db {
             path,
             origin: "app",
             // New leads enrol in the follow-up sequences whose rule they match.
-            subscribers: crate::events::Subscribers(vec![Box::new(crate::sequences::on_event)]),
+            subscribers: crate::store::events::Subscribers(vec![Box::new(
+                crate::marketing::sequences::on_event,
+            )]),
             owner: None,
         })
     }
 
-    /// Takes this process's turn on the file (see [`crate::owner`]) until the guard is
+    /// Takes this process's turn on the file (see [`crate::store::owner`]) until the guard is
     /// dropped: no other process reads or writes it meanwhile. Re-entrant: a turn taken while
     /// one is held (by this or another connection of the process) costs nothing. Waits for
     /// another process up to the handle's wait ([`BUSY_TIMEOUT`] unless opened with
@@ -264,7 +266,7 @@ impl Db {
     /// change-log entries, or none do.
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
         // Nothing more goes into a file its check found damaged (see `health`).
-        crate::health::refuse_if_damaged(self.path.as_deref())?;
+        crate::store::health::refuse_if_damaged(self.path.as_deref())?;
         let _turn = self.turn()?;
         let tx = self
             .conn
@@ -275,9 +277,9 @@ impl Db {
         Ok(value)
     }
 
-    /// Calls `subscriber` for every [`Event`](crate::events::Event) raised by a write through
+    /// Calls `subscriber` for every [`Event`](crate::store::events::Event) raised by a write through
     /// this handle, inside that write's transaction.
-    pub fn subscribe(&mut self, subscriber: crate::events::Subscriber) {
+    pub fn subscribe(&mut self, subscriber: crate::store::events::Subscriber) {
         self.subscribers.0.push(subscriber);
     }
 
@@ -352,12 +354,12 @@ fn normalize_stored_phones(conn: &Connection) -> rusqlite::Result<()> {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
         for (id, text, owner_id) in rows {
-            if let Some(n) = crate::phone::normalize(&text, None) {
+            if let Some(n) = crate::kernel::phone::normalize(&text, None) {
                 conn.execute(
                     &format!("UPDATE {table} SET {e164} = ?2, {national} = ?3 WHERE {key} = ?1"),
                     (&id, &n.e164, &n.national),
                 )?;
-                crate::search::reindex(conn, entity, &owner_id).map_err(|e| match e {
+                crate::store::search::reindex(conn, entity, &owner_id).map_err(|e| match e {
                     Error::Database(db) => db,
                     other => rusqlite::Error::ToSqlConversionFailure(Box::new(
                         std::io::Error::other(other.to_string()),
@@ -383,7 +385,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // every row of an import.
     conn.set_prepared_statement_cache_capacity(256);
     // `money_sum`: totals of amounts that cannot overflow half-way (see `money`).
-    crate::money::register_sql(conn)?;
+    crate::kernel::money::register_sql(conn)?;
     // Without the query planner stability guarantee, SQLite re-prepares a cached statement
     // whenever a new value is bound to a parameter it compared with a partial index or a
     // LIKE pattern; a quarter of an import's time went to parsing the same SQL again.
@@ -446,7 +448,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, migrations: &[Migratio
             supported,
         });
     }
-    let now = crate::time::now();
+    let now = crate::kernel::time::now();
     for m in migrations.iter().filter(|m| m.version > current) {
         let failed = |e: rusqlite::Error| Error::MigrationFailed {
             version: m.version,
@@ -490,7 +492,7 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode;
+    use crate::kernel::error::ErrorCode;
 
     #[test]
     fn opening_needs_no_write_lock_and_a_write_that_cannot_get_one_says_so_plainly() {
@@ -656,7 +658,7 @@ mod tests {
         drop(old);
         let db = Db::open(&path).unwrap();
         let found = |q: &str| -> Vec<String> {
-            crate::search::search(db.conn(), q, 5)
+            crate::store::search::search(db.conn(), q, 5)
                 .unwrap()
                 .into_iter()
                 .flat_map(|g| g.hits.into_iter().map(|h| h.id))

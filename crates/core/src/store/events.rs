@@ -5,8 +5,8 @@
 //!
 //! Marketing's follow-up sequences enrol new leads through [`Event::LeadCreated`].
 
-use crate::error::Result;
-use crate::store::Writer;
+use crate::kernel::error::Result;
+use crate::store::writer::Writer;
 
 /// Something that happened, raised by the module that did it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::kernel::error::{Error, Result};
 
 /// The file that records damage found in the data file at `db_path`.
 pub fn marker(db_path: &Path) -> PathBuf {
@@ -22,7 +22,7 @@ pub fn marker(db_path: &Path) -> PathBuf {
 /// the problems found (none when healthy). Damage found makes every later write refuse with
 /// [`Error::Damaged`]; a healthy result lifts that.
 pub fn quick_check(db_path: &Path) -> Result<Vec<String>> {
-    let problems = match crate::backup::integrity_of_data_file(db_path, "quick_check") {
+    let problems = match crate::data::backup::integrity_of_data_file(db_path, "quick_check") {
         Ok(problems) => problems,
         // SQLite could not even read the pages the check needs: that is damage too.
         Err(Error::CorruptDatabase { detail, .. }) => vec![detail],
@@ -69,7 +69,7 @@ pub fn check(db_path: &Path) -> Result<()> {
         }
         .locate(db_path));
     }
-    crate::backup::check_schema(db_path)
+    crate::data::backup::check_schema(db_path)
 }
 
 /// Records damage SQLite met while working in the data file at `db_path`, unless some is

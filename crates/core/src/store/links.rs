@@ -10,8 +10,8 @@
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::error::{Error, Result};
-use crate::store::Writer;
+use crate::kernel::error::{Error, Result};
+use crate::store::writer::Writer;
 
 /// What deleting the parent record does to a row that points at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -498,7 +498,7 @@ pub fn release(w: &Writer<'_>, parent: &str, id: &str) -> Result<()> {
 }
 
 fn reindex(w: &Writer<'_>, table: &str, id: &str) {
-    if let Some(kind) = crate::search::KINDS.iter().find(|k| **k == table) {
+    if let Some(kind) = crate::store::search::KINDS.iter().find(|k| **k == table) {
         w.reindex_later(kind, id);
     }
 }

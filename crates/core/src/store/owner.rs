@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use crate::error::{Error, Result};
+use crate::kernel::error::{Error, Result};
 
 /// The presence lock file of the data file at `db_path` (`rapport.db-lock`).
 pub fn lock_file(db_path: &Path) -> PathBuf {

@@ -14,7 +14,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::Result;
+use crate::kernel::error::Result;
 
 /// Searchable kinds of record, in the order their groups are shown.
 pub const KINDS: &[&str] = &["contacts", "accounts", "leads", "tickets"];

@@ -4,8 +4,8 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, Result};
-use crate::store::Writer;
+use crate::kernel::error::{Error, Result};
+use crate::store::writer::Writer;
 
 /// The country (ISO 3166 alpha-2) assumed for phone numbers typed without `+` and a code.
 pub const DEFAULT_COUNTRY: &str = "default_country";

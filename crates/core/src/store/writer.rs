@@ -11,8 +11,8 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, params_from_iter};
 use serde_json::{Map, Value as Json};
 
-use crate::error::{Error, Result};
-use crate::time;
+use crate::kernel::error::{Error, Result};
+use crate::kernel::time;
 
 /// A write transaction with its change-log context. Obtained from [`crate::Db::write`].
 #[derive(Debug)]
@@ -24,7 +24,7 @@ pub struct Writer<'c> {
     /// Records whose search documents are refreshed when the transaction commits.
     search_dirty: RefCell<Vec<(&'static str, String)>>,
     default_country: OnceCell<Option<String>>,
-    subscribers: &'c crate::events::Subscribers,
+    subscribers: &'c crate::store::events::Subscribers,
 }
 
 /// A column and the value to store in it.
@@ -34,7 +34,7 @@ impl<'c> Writer<'c> {
     pub(crate) fn new(
         tx: Transaction<'c>,
         origin: &'static str,
-        subscribers: &'c crate::events::Subscribers,
+        subscribers: &'c crate::store::events::Subscribers,
     ) -> Self {
         Writer {
             tx,
@@ -49,7 +49,7 @@ impl<'c> Writer<'c> {
 
     pub(crate) fn commit(self) -> Result<()> {
         let dirty = self.search_dirty.take();
-        crate::search::reindex_many(&self.tx, &dirty)?;
+        crate::store::search::reindex_many(&self.tx, &dirty)?;
         Ok(self.tx.commit()?)
     }
 
@@ -64,12 +64,12 @@ impl<'c> Writer<'c> {
         if let Some(country) = self.default_country.get() {
             return Ok(country.clone());
         }
-        let country = crate::settings::default_country(&self.tx)?;
+        let country = crate::store::settings::default_country(&self.tx)?;
         Ok(self.default_country.get_or_init(|| country).clone())
     }
 
     /// Tells every subscriber that `event` happened, inside this transaction.
-    pub(crate) fn emit(&self, event: &crate::events::Event) -> Result<()> {
+    pub(crate) fn emit(&self, event: &crate::store::events::Event) -> Result<()> {
         for subscriber in &self.subscribers.0 {
             subscriber(self, event)?;
         }
@@ -283,12 +283,12 @@ impl<'c> Writer<'c> {
             .execute([id]);
         if let Err(e) = deleted {
             // A link no rule in `links::LINKS` settled: say what still points at the record.
-            if crate::error::is_foreign_key(&e) {
-                let users = crate::links::users(&self.tx, table, id)?;
+            if crate::kernel::error::is_foreign_key(&e) {
+                let users = crate::store::links::users(&self.tx, table, id)?;
                 return Err(Error::Conflict(format!(
                     "The {} \"{}\" cannot be deleted: other records still point at it ({users}). Nothing was deleted.",
-                    crate::links::noun(table),
-                    crate::links::record_name(&self.tx, table, id)?,
+                    crate::store::links::noun(table),
+                    crate::store::links::record_name(&self.tx, table, id)?,
                 )));
             }
             return Err(e.into());
@@ -394,7 +394,7 @@ impl<'c> Writer<'c> {
 /// campaigns, segments, templates, sequences and promotions are found by name, and two of one
 /// name would leave the user only their ids.
 pub(crate) fn unique_name(
-    c: &mut crate::validate::Checker,
+    c: &mut crate::kernel::validate::Checker,
     conn: &Connection,
     table: &str,
     noun: &str,
@@ -495,15 +495,15 @@ fn to_json(value: &Value) -> Json {
 }
 
 /// Converts an optional string into a SQL value, empty strings becoming NULL.
-/// The last guard against control characters (see [`crate::validate::control_char`]): a
+/// The last guard against control characters (see [`crate::kernel::validate::control_char`]): a
 /// text written by any path that did not check its input is refused, naming the column.
 /// Undo ([`Writer::restore`]) puts back what was there and is not checked.
 fn refuse_controls(fields: &[Field]) -> Result<()> {
-    let errors: Vec<crate::error::FieldError> = fields
+    let errors: Vec<crate::kernel::error::FieldError> = fields
         .iter()
         .filter_map(|(column, value)| match value {
-            Value::Text(t) => crate::validate::control_message(t)
-                .map(|m| crate::error::FieldError::new(*column, m)),
+            Value::Text(t) => crate::kernel::validate::control_message(t)
+                .map(|m| crate::kernel::error::FieldError::new(*column, m)),
             _ => None,
         })
         .collect();

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::ImportEntity;
-use crate::error::Result;
+use crate::kernel::error::Result;
 
 /// A field a column can be mapped to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -821,10 +821,10 @@ const WEAK_NAMES: &[&str] = &["title"];
 fn custom_fields(
     conn: &Connection,
     entity: ImportEntity,
-) -> Result<Vec<crate::fields::CustomField>> {
+) -> Result<Vec<crate::records::fields::CustomField>> {
     match entity {
         ImportEntity::CallList | ImportEntity::Products => Ok(Vec::new()),
-        other => crate::fields::list(conn, other.table()),
+        other => crate::records::fields::list(conn, other.table()),
     }
 }
 

@@ -13,15 +13,15 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::accounts::{self, AccountInput};
-use crate::contacts::{self, ContactInput, EmailEntry, PhoneEntry, PostalAddress};
-use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::fields::CustomValues;
-use crate::leads::{self, LeadInput};
-use crate::money::MoneyInput;
-use crate::opportunities::{self, OpportunityInput};
-use crate::store::Writer;
+use crate::kernel::error::{Error, Result};
+use crate::kernel::money::MoneyInput;
+use crate::people::accounts::{self, AccountInput};
+use crate::people::contacts::{self, ContactInput, EmailEntry, PhoneEntry, PostalAddress};
+use crate::records::fields::CustomValues;
+use crate::sales::leads::{self, LeadInput};
+use crate::sales::opportunities::{self, OpportunityInput};
+use crate::store::db::Db;
+use crate::store::writer::Writer;
 
 pub use mapping::{TargetField, guess, targets};
 pub use table::{Table, TableRow};
@@ -36,7 +36,7 @@ pub enum ImportEntity {
     Accounts,
     /// Leads (form submissions, bought lists).
     Leads,
-    /// People on a call list (see [`crate::calllists::import`]).
+    /// People on a call list (see [`crate::sales::calllists::import`]).
     CallList,
     /// Deals (opportunities), each in a pipeline stage.
     Opportunities,
@@ -195,7 +195,7 @@ struct Prepared {
     account: Option<AccountInput>,
     lead: Option<LeadInput>,
     deal: Option<OpportunityInput>,
-    product: Option<crate::products::ProductInput>,
+    product: Option<crate::sales::products::ProductInput>,
     /// A deal's Lost reason, found or added when the row is written.
     lost_reason: Option<String>,
     account_name: Option<String>,
@@ -252,8 +252,8 @@ pub fn import(
             .filter_map(|&i| row.cells.get(i).map(|c| c.trim()))
             .filter(|c| !c.is_empty())
     });
-    let country = crate::settings::default_country(db.conn())?;
-    let result = crate::phone::primed(numbers, country.as_deref(), || {
+    let country = crate::store::settings::default_country(db.conn())?;
+    let result = crate::kernel::phone::primed(numbers, country.as_deref(), || {
         db.write(|w| {
             let mut index = Index::load(w.conn(), options.entity)?;
             index.day_first = slash_order(table, &mapping);
@@ -525,7 +525,7 @@ impl Index {
         Ok(Index {
             keys,
             added: Vec::new(),
-            default_country: crate::settings::default_country(conn)?,
+            default_country: crate::store::settings::default_country(conn)?,
             day_first: None,
         })
     }
@@ -752,13 +752,13 @@ fn date(value: Option<&str>, day_first: Option<bool>) -> Option<String> {
         };
         return chrono::NaiveDate::parse_from_str(v.trim(), format)
             .ok()
-            .filter(|d| crate::time::in_range(*d))
+            .filter(|d| crate::kernel::time::in_range(*d))
             .map(|d| d.format("%Y-%m-%d").to_string())
             .or_else(|| Some(v.to_owned()));
     }
     for format in ["%Y-%m-%d", "%d.%m.%Y", "%m/%d/%Y", "%Y/%m/%d", "%d/%m/%Y"] {
         if let Ok(d) = chrono::NaiveDate::parse_from_str(v, format)
-            && crate::time::in_range(d)
+            && crate::kernel::time::in_range(d)
         {
             return Some(d.format("%Y-%m-%d").to_string());
         }
@@ -785,7 +785,7 @@ fn custom(row: &TableRow, mapping: &[Option<String>]) -> CustomValues {
 
 fn owner(conn: &Connection, value: Option<&str>) -> Result<Option<String>> {
     let Some(name) = value else { return Ok(None) };
-    match crate::team::find(conn, name)? {
+    match crate::records::team::find(conn, name)? {
         Some(m) => Ok(Some(m.id)),
         None => Err(Error::invalid(
             "owner_id",
@@ -855,7 +855,7 @@ fn prepare(
                 .map(|e| format!("e:{}", e.address.to_lowercase()))
                 .collect();
             keys.extend(phones.iter().filter_map(|p| {
-                crate::phone::normalize(&p.number, index.default_country.as_deref())
+                crate::kernel::phone::normalize(&p.number, index.default_country.as_deref())
                     .map(|n| format!("p:{}", n.e164))
             }));
             Ok(Prepared {
@@ -917,7 +917,7 @@ fn prepare(
                     industry: text(row, m, "industry"),
                     website,
                     phone: text(row, m, "phone"),
-                    address: crate::accounts::Address {
+                    address: crate::people::accounts::Address {
                         street: text(row, m, "street"),
                         city: text(row, m, "city"),
                         region: text(row, m, "region"),
@@ -928,7 +928,7 @@ fn prepare(
                     employee_count: employees,
                     notes: text(row, m, "notes"),
                     account_type: cell(row, m, "type")
-                        .and_then(crate::accounts::AccountType::parse),
+                        .and_then(crate::people::accounts::AccountType::parse),
                     owner_id: owner(conn, cell(row, m, "owner"))?,
                     tags: tags(cell(row, m, "tags")),
                     custom: custom(row, m),
@@ -957,7 +957,7 @@ fn prepare(
                 .map(|e| format!("e:{}", e.to_lowercase()))
                 .collect();
             keys.extend(phone.iter().filter_map(|p| {
-                crate::phone::normalize(p, index.default_country.as_deref())
+                crate::kernel::phone::normalize(p, index.default_country.as_deref())
                     .map(|n| format!("p:{}", n.e164))
             }));
             let estimated = money(row, m, "estimated_value");
@@ -1010,9 +1010,9 @@ fn prepare(
             })
         }
         ImportEntity::Opportunities => {
-            let pipeline = crate::pipelines::find(conn, cell(row, m, "pipeline"))?;
+            let pipeline = crate::sales::pipelines::find(conn, cell(row, m, "pipeline"))?;
             let stage = match cell(row, m, "stage") {
-                Some(s) => Some(crate::pipelines::stage(&pipeline, s).map_err(|_| {
+                Some(s) => Some(crate::sales::pipelines::stage(&pipeline, s).map_err(|_| {
                     let names: Vec<&str> =
                         pipeline.stages.iter().map(|s| s.name.as_str()).collect();
                     Error::invalid(
@@ -1028,7 +1028,7 @@ fn prepare(
             };
             let lost = stage
                 .as_ref()
-                .is_some_and(|s| s.kind == crate::pipelines::StageKind::Lost);
+                .is_some_and(|s| s.kind == crate::sales::pipelines::StageKind::Lost);
             let amount = money(row, m, "amount");
             let probability = match cell(row, m, "probability") {
                 None => None,
@@ -1049,7 +1049,7 @@ fn prepare(
                     )?
                     .query_row([email], |r| r.get::<_, String>(0))
                     .optional()?
-                    .map(|contact_id| crate::opportunities::DealContact {
+                    .map(|contact_id| crate::sales::opportunities::DealContact {
                         contact_id,
                         ..Default::default()
                     }),
@@ -1096,7 +1096,7 @@ fn prepare(
                 lost_reason: None,
                 account_name: None,
                 keys: vec![format!("s:{}", sku.trim().to_lowercase())],
-                product: Some(crate::products::ProductInput {
+                product: Some(crate::sales::products::ProductInput {
                     // Empty when the file has no name: a new product is named by its SKU, an
                     // existing one keeps its name.
                     name: text(row, m, "name").unwrap_or_default(),
@@ -1230,7 +1230,7 @@ fn write_row(
             deal.account_id = Some(accounts::find_or_create_by_name(w, name)?.0);
         }
         if let Some(reason) = &p.lost_reason {
-            deal.lost_reason_id = Some(crate::pipelines::add_lost_reason_in(w, reason)?);
+            deal.lost_reason_id = Some(crate::sales::pipelines::add_lost_reason_in(w, reason)?);
         }
         p.keys = vec![format!(
             "n:{}|{}",
@@ -1261,11 +1261,11 @@ fn write_row(
                     if let Some(product) = p.product {
                         // A price list imported again brings new prices: the file's values win.
                         // Blank cells keep what the product had.
-                        let old = crate::products::get(w.conn(), &id)?;
+                        let old = crate::sales::products::get(w.conn(), &id)?;
                         let keep = |new: String, old: String| {
                             if new.trim().is_empty() { old } else { new }
                         };
-                        let merged = crate::products::ProductInput {
+                        let merged = crate::sales::products::ProductInput {
                             name: keep(product.name, old.name),
                             // A blank price keeps the old price in its own currency.
                             currency: if product.unit_price.trim().is_empty() {
@@ -1275,7 +1275,7 @@ fn write_row(
                             },
                             unit_price: keep(
                                 product.unit_price,
-                                crate::money::format_plain(&old.unit_price),
+                                crate::kernel::money::format_plain(&old.unit_price),
                             ),
                             tax_rate: keep(
                                 product.tax_rate,
@@ -1286,7 +1286,7 @@ fn write_row(
                             active: product.active.or(Some(old.active)),
                             sku: product.sku,
                         };
-                        crate::products::update_in(w, &id, &merged)?;
+                        crate::sales::products::update_in(w, &id, &merged)?;
                     }
                     if let Some(lead) = p.lead {
                         let merged = merge_lead(&leads::get(w.conn(), &id)?, lead);
@@ -1341,7 +1341,7 @@ fn write_row(
                                     .optional()?
                                     .unwrap_or_else(|| "EUR".to_owned());
                             }
-                            crate::products::create_in(w, &product)?
+                            crate::sales::products::create_in(w, &product)?
                         }
                         (None, None) => return Err(Error::Internal("nothing to import".into())),
                     },

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
+use crate::kernel::error::{Error, Result};
 
 /// A decoded CSV file: header and rows, with where each row started.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -147,15 +147,15 @@ fn sniff_delimiter(text: &str) -> u8 {
 /// Decodes and parses a CSV file. The first row is the header; blank rows are skipped;
 /// rows with more or fewer cells than the header are kept (missing cells are empty).
 ///
-/// Control characters (ESC, NUL, ...; see [`crate::validate::control_char`]) are taken out of
+/// Control characters (ESC, NUL, ...; see [`crate::kernel::validate::control_char`]) are taken out of
 /// every cell and header here, once, so a name in a bought list can never drive a terminal
 /// and a row is not refused for an invisible character.
 pub fn read(bytes: &[u8], source: &str) -> Result<Table> {
     let mut table = read_raw(bytes, source)?;
     // Only the rare cell that holds one is copied.
     let clean = |text: &mut String| {
-        if text.chars().any(crate::validate::control_char) {
-            *text = crate::validate::strip_controls(text);
+        if text.chars().any(crate::kernel::validate::control_char) {
+            *text = crate::kernel::validate::strip_controls(text);
         }
     };
     table.headers.iter_mut().for_each(clean);
@@ -170,8 +170,8 @@ fn read_raw(bytes: &[u8], source: &str) -> Result<Table> {
     if text.trim_start().starts_with(['[', '{']) {
         return read_json(&text, encoding, source);
     }
-    if crate::vcard::looks_like_vcard(&text) {
-        return crate::vcard::read(&text, encoding, source);
+    if crate::data::vcard::looks_like_vcard(&text) {
+        return crate::data::vcard::read(&text, encoding, source);
     }
     let delimiter = sniff_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
