@@ -120,15 +120,16 @@ ui: deps-ui
 	cd ui && npm run --silent build
 
 # The release app with the UI embedded, and its .deb: the one build that `make run` opens, the
-# real-window tests drive and the package test checks.
+# real-window tests drive and the package test checks. The tests use the debug CLI that
+# `cargo test` built; `make run` adds the release one beside the app.
 app-release: deps-system deps-rust ui
 	cd src-tauri && $(TAURI) build --bundles deb --ci
-	cargo build --release --locked -p rapport-cli
 
 # ---------------------------------------------------------------- running
 
 .PHONY: run
 run: app-release
+	cargo build --release --locked -p rapport-cli
 	@echo "Opening Rapport on $${RAPPORT_DB:-$$HOME/.local/share/rapport/rapport.db}"
 	./target/release/rapport-desktop
 
