@@ -80,3 +80,25 @@ fn a_contact_timeline_reads_like_its_history() {
     let before = timeline::for_record(db.conn(), "contacts", &c.id, Some(oldest), 20).unwrap();
     assert!(before.is_empty());
 }
+
+/// The timeline's providers find the rows that point at a record through the link registry
+/// (`links::column`), which must then name one column per table and kind of record.
+#[test]
+fn no_table_points_at_one_kind_of_record_through_two_columns() {
+    use rapport_core::store::links::LINKS;
+    let mut twice = Vec::new();
+    for (i, a) in LINKS.iter().enumerate() {
+        for b in &LINKS[i + 1..] {
+            if a.table == b.table && a.parent == b.parent {
+                twice.push(format!(
+                    "{}.{{{}, {}}} -> {}",
+                    a.table, a.column, b.column, a.parent
+                ));
+            }
+        }
+    }
+    assert!(
+        twice.is_empty(),
+        "links::column cannot choose between: {twice:?}"
+    );
+}

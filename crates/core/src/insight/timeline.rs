@@ -16,6 +16,7 @@ use crate::activities::activity::{
 };
 use crate::kernel::error::Result;
 use crate::store::changelog::Change;
+use crate::store::links;
 
 /// One event on a record's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -82,22 +83,26 @@ pub fn for_record_filtered(
         .collect();
     let any_activities = filter.types.is_empty() || !kinds.is_empty();
     let mut items = Vec::new();
+    // Records that point at this one (found through the link registry, so a link added there
+    // shows here): its people and subsidiaries, tickets and sales documents.
     if changes {
         items.extend(history(conn, entity, id, before, limit)?);
-        if entity == "accounts" {
-            items.extend(account_people(conn, id, before, limit)?);
-            items.extend(subsidiaries(conn, id, before, limit)?);
+        if let Some(column) = links::column("contacts", entity) {
+            items.extend(people(conn, column, id, before, limit)?);
+        }
+        if let Some(column) = links::column("accounts", entity) {
+            items.extend(subsidiaries(conn, column, id, before, limit)?);
         }
     }
     let tickets = filter.channels.is_empty()
         && (filter.types.is_empty() || filter.types.iter().any(|t| t == "tickets"));
-    if tickets && (entity == "accounts" || entity == "contacts") {
-        items.extend(ticket_items(conn, entity, id, before, limit)?);
+    if tickets && let Some(column) = links::column("tickets", entity) {
+        items.extend(ticket_items(conn, column, id, before, limit)?);
     }
     let documents = filter.channels.is_empty()
         && (filter.types.is_empty() || filter.types.iter().any(|t| t == "documents"));
-    if documents && matches!(entity, "accounts" | "contacts" | "opportunities") {
-        items.extend(document_items(conn, entity, id, before, limit)?);
+    if documents && let Some(column) = links::column("sales_documents", entity) {
+        items.extend(document_items(conn, column, id, before, limit)?);
     }
     if any_activities {
         items.extend(activity_items(
@@ -452,16 +457,11 @@ fn activity_items(
 /// Quotes, orders, invoices, credit notes and payments of an account, contact or deal.
 fn document_items(
     conn: &Connection,
-    entity: &str,
+    column: &str,
     id: &str,
     before: Option<&str>,
     limit: usize,
 ) -> Result<Vec<TimelineItem>> {
-    let column = match entity {
-        "accounts" => "account_id",
-        "contacts" => "contact_id",
-        _ => "opportunity_id",
-    };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT * FROM (
             SELECT d.id, d.kind, d.number, d.version, d.status, d.currency, d.total_minor,
@@ -540,16 +540,11 @@ fn document_items(
 /// Tickets of an account or contact: opened, and resolved.
 fn ticket_items(
     conn: &Connection,
-    entity: &str,
+    column: &str,
     id: &str,
     before: Option<&str>,
     limit: usize,
 ) -> Result<Vec<TimelineItem>> {
-    let column = if entity == "accounts" {
-        "account_id"
-    } else {
-        "contact_id"
-    };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT * FROM (
             SELECT id, number, subject, category, priority, created_at AS at, 0 AS resolved
@@ -590,19 +585,20 @@ fn ticket_items(
     Ok(items)
 }
 
-fn account_people(
+fn people(
     conn: &Connection,
-    account: &str,
+    column: &str,
+    id: &str,
     before: Option<&str>,
     limit: usize,
 ) -> Result<Vec<TimelineItem>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, trim(first_name || ' ' || last_name), title, created_at FROM contacts
-          WHERE account_id = ?1 AND (?2 IS NULL OR created_at < ?2)
-          ORDER BY created_at DESC LIMIT ?3",
-    )?;
+          WHERE {column} = ?1 AND (?2 IS NULL OR created_at < ?2)
+          ORDER BY created_at DESC LIMIT ?3"
+    ))?;
     let items = stmt
-        .query_map((account, before, limit as i64), |r| {
+        .query_map((id, before, limit as i64), |r| {
             let title: Option<String> = r.get(2)?;
             Ok(TimelineItem {
                 at: r.get(3)?,
@@ -622,17 +618,18 @@ fn account_people(
 
 fn subsidiaries(
     conn: &Connection,
-    account: &str,
+    column: &str,
+    id: &str,
     before: Option<&str>,
     limit: usize,
 ) -> Result<Vec<TimelineItem>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, name, created_at FROM accounts
-          WHERE parent_id = ?1 AND (?2 IS NULL OR created_at < ?2)
-          ORDER BY created_at DESC LIMIT ?3",
-    )?;
+          WHERE {column} = ?1 AND (?2 IS NULL OR created_at < ?2)
+          ORDER BY created_at DESC LIMIT ?3"
+    ))?;
     let items = stmt
-        .query_map((account, before, limit as i64), |r| {
+        .query_map((id, before, limit as i64), |r| {
             Ok(TimelineItem {
                 at: r.get(2)?,
                 kind: "subsidiary".into(),

@@ -276,6 +276,19 @@ pub fn to(parent: &str) -> impl Iterator<Item = &'static Link> + '_ {
     LINKS.iter().filter(move |l| l.parent == parent)
 }
 
+/// The column of `table` that points at records of `parent`, when the registry has one: how a
+/// reader (the timeline's providers, for one) finds the rows that belong to a record without
+/// naming the column itself, so a link added to the registry shows up everywhere at once.
+pub fn column(table: &str, parent: &str) -> Option<&'static str> {
+    let mut found = LINKS
+        .iter()
+        .filter(|l| l.table == table && l.parent == parent);
+    let first = found.next()?;
+    // Two columns of one table pointing at the same kind (none today) would need a choice.
+    debug_assert!(found.next().is_none(), "{table} has two links to {parent}");
+    Some(first.column)
+}
+
 /// The foreign keys of the schema, as (table, column, parent table).
 pub fn schema_foreign_keys(conn: &Connection) -> Result<Vec<(String, String, String)>> {
     let tables: Vec<String> = conn
