@@ -2,14 +2,14 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import { quickWhen } from "../lib/activities";
-import { api, ApiError, type Activity, type ActivityInput, type Logged } from "../lib/api";
+import { quickWhen } from "./activities";
+import { api, ApiError, type Activity, type ActivityInput, type Logged } from "../../lib/api";
 import { ActivityDialog, type ActivityRequest } from "./ActivityDialog";
-import { ToastProvider } from "./Toasts";
-import { activity } from "../test/fixtures";
+import { ToastProvider } from "../../components/Toasts";
+import { activity } from "../../test/fixtures";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

@@ -27,7 +27,7 @@ import {
   type ActivityForm,
   type FollowUpForm,
   type QuickWhen,
-} from "../lib/activities";
+} from "./activities";
 import {
   api,
   toApiError,
@@ -36,15 +36,15 @@ import {
   type ApiError,
   type LinkedRecord,
   type Scope,
-} from "../lib/api";
-import { invalidateActivities } from "../lib/invalidate";
-import { useDebounced } from "../lib/useDebounced";
-import { ConfirmDialog } from "./ConfirmDialog";
-import { Field } from "./Field";
-import { Icon, KindIcon } from "./Icon";
-import { OwnerSelect } from "./Pickers";
+} from "../../lib/api";
+import { invalidateActivities } from "../../lib/invalidate";
+import { useDebounced } from "../../lib/useDebounced";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { Field } from "../../components/Field";
+import { Icon, KindIcon } from "../../components/Icon";
+import { OwnerSelect } from "../../components/Pickers";
 import { ScopeDialog } from "./ScopeDialog";
-import { useNotify } from "./Toasts";
+import { useNotify } from "../../components/Toasts";
 
 /** What to open the dialog for: log something that happened, schedule something, or edit. */
 export type ActivityRequest =

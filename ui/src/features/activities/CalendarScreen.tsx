@@ -6,10 +6,10 @@ import timeGridPlugin from "@fullcalendar/timegrid";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 
-import { useActivityDialog } from "../components/ActivityDialog";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { ScopeDialog } from "../components/ScopeDialog";
-import { useNotify } from "../components/Toasts";
+import { useActivityDialog } from "./ActivityDialog";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { ScopeDialog } from "./ScopeDialog";
+import { useNotify } from "../../components/Toasts";
 import {
   KIND_COLORS,
   clickTarget,
@@ -22,11 +22,11 @@ import {
   uses12Hour,
   type DropDecision,
   type ResizeDecision,
-} from "../lib/calendar";
-import { KINDS, KIND_LABELS, atTime, buildInput, formFromActivity, formatWhen } from "../lib/activities";
-import { api, toApiError, type CalendarEntry, type Scope } from "../lib/api";
-import { invalidateActivities } from "../lib/invalidate";
-import { useKey } from "../lib/useShortcut";
+} from "./calendar";
+import { KINDS, KIND_LABELS, atTime, buildInput, formFromActivity, formatWhen } from "./activities";
+import { api, toApiError, type CalendarEntry, type Scope } from "../../lib/api";
+import { invalidateActivities } from "../../lib/invalidate";
+import { useKey } from "../../lib/useShortcut";
 
 type Move = Extract<DropDecision, { action: "reschedule" }>;
 type Resize = Extract<ResizeDecision, { action: "resize" }>;

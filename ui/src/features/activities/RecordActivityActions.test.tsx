@@ -2,13 +2,13 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import { api } from "../lib/api";
+import { api } from "../../lib/api";
 import { ActivityDialogProvider } from "./ActivityDialog";
 import { icsNameFor, RecordActivityActions } from "./RecordActivityActions";
-import { ToastProvider } from "./Toasts";
+import { ToastProvider } from "../../components/Toasts";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

@@ -1,10 +1,10 @@
 import { useState } from "react";
 
-import { api, toApiError } from "../lib/api";
-import { icsExportMessage } from "../lib/calendar";
-import { useKey } from "../lib/useShortcut";
+import { api, toApiError } from "../../lib/api";
+import { icsExportMessage } from "./calendar";
+import { useKey } from "../../lib/useShortcut";
 import { useActivityDialog } from "./ActivityDialog";
-import { useNotify } from "./Toasts";
+import { useNotify } from "../../components/Toasts";
 
 /** A file name from a record's name: "Ada Lovelace.ics". */
 export function icsNameFor(name: string): string {

@@ -2,13 +2,13 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import { api, type Reminder } from "../lib/api";
+import { api, type Reminder } from "../../lib/api";
 import { RemindersBell } from "./Reminders";
-import { ToastProvider } from "./Toasts";
-import { activity } from "../test/fixtures";
+import { ToastProvider } from "../../components/Toasts";
+import { activity } from "../../test/fixtures";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

@@ -1,12 +1,12 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 
-import { addDays, atTime, formatWhen, linkedNames } from "../lib/activities";
-import { api, toApiError, type Reminder } from "../lib/api";
-import { invalidateActivities } from "../lib/invalidate";
+import { addDays, atTime, formatWhen, linkedNames } from "./activities";
+import { api, toApiError, type Reminder } from "../../lib/api";
+import { invalidateActivities } from "../../lib/invalidate";
 import { useActivityDialog } from "./ActivityDialog";
-import { Icon, KindIcon } from "./Icon";
-import { useNotify } from "./Toasts";
+import { Icon, KindIcon } from "../../components/Icon";
+import { useNotify } from "../../components/Toasts";
 
 export const POLL_MS = 30_000;
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "react";
 
-import type { Scope } from "../lib/api";
+import type { Scope } from "../../lib/api";
 
 type Props = {
   /** "save", "delete" or "move": words the question uses. */

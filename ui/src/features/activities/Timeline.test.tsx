@@ -4,13 +4,13 @@ import userEvent from "@testing-library/user-event";
 import { Router } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
-import { api, type Activity, type TimelineItem } from "../lib/api";
+import { api, type Activity, type TimelineItem } from "../../lib/api";
 import { splitUpcoming, Timeline, timelineFilter } from "./Timeline";
-import { ToastProvider } from "./Toasts";
-import { activity } from "../test/fixtures";
+import { ToastProvider } from "../../components/Toasts";
+import { activity } from "../../test/fixtures";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

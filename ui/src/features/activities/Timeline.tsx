@@ -9,11 +9,11 @@ import {
   KIND_LABELS,
   OUTCOME_LABELS,
   formatWhen,
-} from "../lib/activities";
-import { api, toApiError, type Activity, type ActivityChannel, type TimelineFilter, type TimelineItem } from "../lib/api";
-import { formatDateTime, formatRelative } from "../lib/format";
+} from "./activities";
+import { api, toApiError, type Activity, type ActivityChannel, type TimelineFilter, type TimelineItem } from "../../lib/api";
+import { formatDateTime, formatRelative } from "../../lib/format";
 import { useActivityDialog } from "./ActivityDialog";
-import { KindIcon } from "./Icon";
+import { KindIcon } from "../../components/Icon";
 import { useCompleteActivity } from "./useCompleteActivity";
 
 const ORIGINS: Record<string, string> = { cli: "from the command line", import: "by an import", app: "" };

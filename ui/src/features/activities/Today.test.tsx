@@ -4,13 +4,13 @@ import userEvent from "@testing-library/user-event";
 import { Router } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
-import { ToastProvider } from "../components/Toasts";
-import { api, type Activity, type Agenda } from "../lib/api";
+import { ToastProvider } from "../../components/Toasts";
+import { api, type Activity, type Agenda } from "../../lib/api";
 import { Today } from "./Today";
-import { activity } from "../test/fixtures";
+import { activity } from "../../test/fixtures";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

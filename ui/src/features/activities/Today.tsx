@@ -2,11 +2,11 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Link } from "wouter";
 
-import { useActivityDialog } from "../components/ActivityDialog";
-import { Icon, KindIcon } from "../components/Icon";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { useNotify } from "../components/Toasts";
-import { useCompleteActivity } from "../components/useCompleteActivity";
+import { useActivityDialog } from "./ActivityDialog";
+import { Icon, KindIcon } from "../../components/Icon";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
+import { useCompleteActivity } from "./useCompleteActivity";
 import {
   KIND_LABELS,
   OUTCOME_LABELS,
@@ -19,10 +19,10 @@ import {
   rescheduleTo,
   toDateInput,
   type RescheduleTarget,
-} from "../lib/activities";
-import { api, toApiError, type Activity } from "../lib/api";
-import { invalidateActivities } from "../lib/invalidate";
-import { useKey } from "../lib/useShortcut";
+} from "./activities";
+import { api, toApiError, type Activity } from "../../lib/api";
+import { invalidateActivities } from "../../lib/invalidate";
+import { useKey } from "../../lib/useShortcut";
 
 /** The day's work: what is overdue, what is due today, and the week ahead. */
 export function Today() {

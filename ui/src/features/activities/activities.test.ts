@@ -13,7 +13,7 @@ import {
   rescheduleTo,
   type RepeatChoice,
 } from "./activities";
-import type { Activity } from "./api";
+import type { Activity } from "../../lib/api";
 
 // Monday 23 November 2026, 10:30 local time.
 const MONDAY = new Date(2026, 10, 23, 10, 30);

@@ -9,7 +9,7 @@ import type {
   Direction,
   LinkedRecord,
   Participant,
-} from "./api";
+} from "../../lib/api";
 
 export const KINDS: ActivityKind[] = [
   "call",

@@ -7,7 +7,7 @@ import {
   rescheduleArgs,
   resizeDecision,
 } from "./calendar";
-import type { CalendarEntry } from "./api";
+import type { CalendarEntry } from "../../lib/api";
 
 const entry = (over: Partial<CalendarEntry> = {}): CalendarEntry => ({
   activity_id: "a1",

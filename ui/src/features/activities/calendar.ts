@@ -3,7 +3,7 @@
 import type { EventInput } from "@fullcalendar/core";
 
 import { KIND_LABELS, toDateInput } from "./activities";
-import type { ActivityKind, CalendarEntry, ExportReport, Scope } from "./api";
+import type { ActivityKind, CalendarEntry, ExportReport, Scope } from "../../lib/api";
 
 /** One colour per kind, readable on light and dark backgrounds. */
 export const KIND_COLORS: Record<ActivityKind, string> = {

@@ -1,10 +1,10 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 
-import { formatWhen } from "../lib/activities";
-import { api, toApiError, type Activity } from "../lib/api";
-import { invalidateActivities } from "../lib/invalidate";
-import { useNotify } from "./Toasts";
+import { formatWhen } from "./activities";
+import { api, toApiError, type Activity } from "../../lib/api";
+import { invalidateActivities } from "../../lib/invalidate";
+import { useNotify } from "../../components/Toasts";
 
 /**
  * Ticks an activity off, with a toast naming the next occurrence of a recurring one and an

@@ -2,13 +2,13 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import { api, ApiError, type AppStatus } from "../lib/api";
-import { reopenWindow } from "../lib/reopen";
+import { api, ApiError, type AppStatus } from "../../lib/api";
+import { reopenWindow } from "../../lib/reopen";
 import { DamagedFile } from "./DamagedFile";
 
-vi.mock("../lib/reopen", () => ({ reopenWindow: vi.fn() }));
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/reopen", () => ({ reopenWindow: vi.fn() }));
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: { openFile: vi.fn(), db: { open: vi.fn(), create: vi.fn(), restore: vi.fn() } },

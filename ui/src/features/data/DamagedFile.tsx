@@ -1,11 +1,11 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { ErrorBanner } from "../components/PageHead";
-import { api, toApiError, type AppStatus } from "../lib/api";
-import { formatDateTime } from "../lib/format";
-import { reopenWindow } from "../lib/reopen";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ErrorBanner } from "../../components/PageHead";
+import { api, toApiError, type AppStatus } from "../../lib/api";
+import { formatDateTime } from "../../lib/format";
+import { reopenWindow } from "../../lib/reopen";
 
 function plain(error: unknown): Error {
   const m = toApiError(error).message;

@@ -2,15 +2,15 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import { ToastProvider } from "../components/Toasts";
-import { api, ApiError, type ImportReport, type Inspection } from "../lib/api";
-import { reopenWindow } from "../lib/reopen";
+import { ToastProvider } from "../../components/Toasts";
+import { api, ApiError, type ImportReport, type Inspection } from "../../lib/api";
+import { reopenWindow } from "../../lib/reopen";
 import { Data, formatMegabytes, localDay } from "./Data";
 
-vi.mock("../lib/reopen", () => ({ reopenWindow: vi.fn() }));
+vi.mock("../../lib/reopen", () => ({ reopenWindow: vi.fn() }));
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

@@ -1,10 +1,10 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { ImportRunning } from "../components/ImportProgress";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { useNotify } from "../components/Toasts";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ImportRunning } from "./ImportProgress";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
 import {
   api,
   toApiError,
@@ -16,11 +16,11 @@ import {
   type ImportReport,
   type Inspection,
   type VcardVersion,
-} from "../lib/api";
-import { formatDateTime } from "../lib/format";
-import { reopenWindow } from "../lib/reopen";
-import "../styles/leads.css";
-import "../styles/data.css";
+} from "../../lib/api";
+import { formatDateTime } from "../../lib/format";
+import { reopenWindow } from "../../lib/reopen";
+import "../../styles/leads.css";
+import "../../styles/data.css";
 
 /** Import files, export files, see backups: the user owns their data. */
 export function Data() {

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 
-import { api } from "../lib/api";
-import "../styles/import-running.css";
+import { api } from "../../lib/api";
+import "../../styles/import-running.css";
 
 /** How often the running import is asked how far it got. */
 export const PROGRESS_POLL_MS = 250;

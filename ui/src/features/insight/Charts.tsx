@@ -13,9 +13,9 @@ import {
 } from "chart.js";
 import { useEffect, useRef, useState } from "react";
 
-import type { Unit } from "../lib/api";
-import { formatMoneyShort, formatValue } from "../lib/analytics";
-import { formatNumber } from "../lib/format";
+import type { Unit } from "../../lib/api";
+import { formatMoneyShort, formatValue } from "./analytics";
+import { formatNumber } from "../../lib/format";
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Filler);
 

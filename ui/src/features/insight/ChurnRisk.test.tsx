@@ -1,11 +1,11 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen } from "@testing-library/react";
 
-import { api } from "../lib/api";
+import { api } from "../../lib/api";
 import { ChurnRiskCard } from "./ChurnRisk";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return { ...real, api: { analytics: { churnOf: vi.fn() } } };
 });
 

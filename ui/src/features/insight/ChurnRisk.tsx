@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 
-import { api } from "../lib/api";
-import { churnLevel } from "../lib/analytics";
-import "../styles/analytics.css";
+import { api } from "../../lib/api";
+import { churnLevel } from "./analytics";
+import "../../styles/analytics.css";
 
 const LEVEL_LABEL = { low: "Low", medium: "Medium", high: "High" } as const;
 

@@ -2,14 +2,14 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Link } from "wouter";
 
-import { BarsChart } from "../components/Charts";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { PeriodPicker, useScopeState } from "../components/PeriodPicker";
-import { api, type Dashboard as DashboardData, type Figure, type ScopeInput } from "../lib/api";
-import { formatRange, formatValue, recordHref, toScopeInput } from "../lib/analytics";
-import { formatMonthShort } from "../lib/deals";
-import { formatMoney } from "../lib/format";
-import "../styles/analytics.css";
+import { BarsChart } from "./Charts";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { PeriodPicker, useScopeState } from "./PeriodPicker";
+import { api, type Dashboard as DashboardData, type Figure, type ScopeInput } from "../../lib/api";
+import { formatRange, formatValue, recordHref, toScopeInput } from "./analytics";
+import { formatMonthShort } from "../sales/deals";
+import { formatMoney } from "../../lib/format";
+import "../../styles/analytics.css";
 
 /** Figures that are bad news when above zero. */
 const ALERTS = new Set(["sla_breaches", "overdue_invoices"]);

@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, type PeriodName, type ReportScope } from "../lib/api";
-import { DEFAULT_SCOPE, PERIODS, type ScopeState } from "../lib/analytics";
-import { todayIso } from "../lib/deals";
+import { api, type PeriodName, type ReportScope } from "../../lib/api";
+import { DEFAULT_SCOPE, PERIODS, type ScopeState } from "./analytics";
+import { todayIso } from "../sales/deals";
 
 const STORAGE_KEY = "rapport.analytics.scope";
 

@@ -2,15 +2,15 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "wouter";
 
-import { BarsChart, type Datum, type Series } from "../components/Charts";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { PeriodPicker, useScopeState } from "../components/PeriodPicker";
-import { useNotify } from "../components/Toasts";
-import { api, toApiError, type Cell, type Report, type ScopeInput, type Unit } from "../lib/api";
-import { REPORTS, formatRange, formatValue, toScopeInput } from "../lib/analytics";
-import { formatMonth, formatMonthShort } from "../lib/deals";
-import { formatNumber } from "../lib/format";
-import "../styles/analytics.css";
+import { BarsChart, type Datum, type Series } from "./Charts";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { PeriodPicker, useScopeState } from "./PeriodPicker";
+import { useNotify } from "../../components/Toasts";
+import { api, toApiError, type Cell, type Report, type ScopeInput, type Unit } from "../../lib/api";
+import { REPORTS, formatRange, formatValue, toScopeInput } from "./analytics";
+import { formatMonth, formatMonthShort } from "../sales/deals";
+import { formatNumber } from "../../lib/format";
+import "../../styles/analytics.css";
 
 type ChartSpec = { data: Datum[]; series: Series[]; unit: Unit; horizontal: boolean; label: string };
 

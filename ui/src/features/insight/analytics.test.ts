@@ -1,4 +1,4 @@
-import { formatMoney, formatNumber } from "./format";
+import { formatMoney, formatNumber } from "../../lib/format";
 import { churnLevel, formatMinutes, formatValue, recordHref, toScopeInput } from "./analytics";
 
 describe("analytics formatting", () => {

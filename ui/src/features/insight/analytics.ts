@@ -1,5 +1,5 @@
-import type { Cell, PeriodName, ReportScope, ScopeInput, Unit } from "./api";
-import { currencyDigits, formatDate, formatMoney, formatNumber } from "./format";
+import type { Cell, PeriodName, ReportScope, ScopeInput, Unit } from "../../lib/api";
+import { currencyDigits, formatDate, formatMoney, formatNumber } from "../../lib/format";
 
 /** The periods the dashboard and reports offer, then "custom" (two dates). */
 export const PERIODS: { value: PeriodName; label: string }[] = [

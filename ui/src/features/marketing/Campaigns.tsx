@@ -2,11 +2,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { Link, useLocation } from "wouter";
 
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { Field, TextField } from "../components/Field";
-import { Figure, MarketingPage, Problem, RecordLink, StatusBadge } from "../components/Marketing";
-import { OwnerSelect } from "../components/Pickers";
-import { useNotify } from "../components/Toasts";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { Field, TextField } from "../../components/Field";
+import { Figure, MarketingPage, Problem, RecordLink, StatusBadge } from "./MarketingPage";
+import { OwnerSelect } from "../../components/Pickers";
+import { useNotify } from "../../components/Toasts";
 import {
   api,
   ApiError,
@@ -16,8 +16,8 @@ import {
   type CampaignStatus,
   type Effectiveness,
   type Money,
-} from "../lib/api";
-import { formatDate, formatMoney, formatNumber, moneyToPlain } from "../lib/format";
+} from "../../lib/api";
+import { formatDate, formatMoney, formatNumber, moneyToPlain } from "../../lib/format";
 import {
   CAMPAIGN_KINDS,
   CAMPAIGN_STATUSES,
@@ -26,8 +26,8 @@ import {
   percentOf,
   recordHref,
   roiText,
-} from "../lib/marketing";
-import { normalizeDecimal } from "../lib/sales";
+} from "./marketing";
+import { normalizeDecimal } from "../sales/sales";
 
 const dash = <span className="muted">—</span>;
 const moneyCell = (m: Money | null) => (m ? formatMoney(m) : dash);

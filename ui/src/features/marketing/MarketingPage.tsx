@@ -3,13 +3,13 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { Link, useLocation } from "wouter";
 
-import type { OutboxCounts } from "../lib/api";
-import { doneOf, percentOf, problemText, totalOf } from "../lib/marketing";
-import { formatNumber } from "../lib/format";
-import { Field } from "./Field";
-import { ErrorBanner, PageHead } from "./PageHead";
-import "../styles/sales.css";
-import "../styles/marketing.css";
+import type { OutboxCounts } from "../../lib/api";
+import { doneOf, percentOf, problemText, totalOf } from "./marketing";
+import { formatNumber } from "../../lib/format";
+import { Field } from "../../components/Field";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import "../../styles/sales.css";
+import "../../styles/marketing.css";
 
 const TABS = [
   { href: "/marketing/campaigns", label: "Campaigns", testId: "marketing-tab-campaigns" },

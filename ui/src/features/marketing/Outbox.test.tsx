@@ -4,13 +4,13 @@ import userEvent from "@testing-library/user-event";
 import { Router } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
-import { ToastProvider } from "../components/Toasts";
-import { api, type OutboxMessage, type SmtpStatus } from "../lib/api";
-import { formatNumber } from "../lib/format";
+import { ToastProvider } from "../../components/Toasts";
+import { api, type OutboxMessage, type SmtpStatus } from "../../lib/api";
+import { formatNumber } from "../../lib/format";
 import { Outbox } from "./Outbox";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

@@ -2,13 +2,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useLocation } from "wouter";
 
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { MarketingPage, Problem } from "../components/Marketing";
-import { OutboxTable } from "../components/OutboxTable";
-import { useNotify } from "../components/Toasts";
-import { api, type OutboxCounts, type OutboxMessage, type OutboxStatus } from "../lib/api";
-import { formatNumber } from "../lib/format";
-import { OUTBOX_STATUSES, countOf, isRunning, problemText, workReportText } from "../lib/marketing";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { MarketingPage, Problem } from "./MarketingPage";
+import { OutboxTable } from "./OutboxTable";
+import { useNotify } from "../../components/Toasts";
+import { api, type OutboxCounts, type OutboxMessage, type OutboxStatus } from "../../lib/api";
+import { formatNumber } from "../../lib/format";
+import { OUTBOX_STATUSES, countOf, isRunning, problemText, workReportText } from "./marketing";
 
 const STATES: OutboxStatus[] = ["queued", "sending", "sent", "failed", "unsure", "skipped", "cancelled"];
 /** States shown in the counts only when some message is in them. */

@@ -1,7 +1,7 @@
-import type { OutboxMessage } from "../lib/api";
-import { formatDateTime, formatNumber } from "../lib/format";
-import { OUTBOX_STATUSES, recordHref } from "../lib/marketing";
-import { RecordLink, StatusBadge } from "./Marketing";
+import type { OutboxMessage } from "../../lib/api";
+import { formatDateTime, formatNumber } from "../../lib/format";
+import { OUTBOX_STATUSES, recordHref } from "./marketing";
+import { RecordLink, StatusBadge } from "./MarketingPage";
 
 const dash = <span className="muted">—</span>;
 

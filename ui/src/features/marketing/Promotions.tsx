@@ -2,14 +2,14 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useLocation } from "wouter";
 
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { Field, TextField } from "../components/Field";
-import { MarketingPage, OutboxProgress, Problem, RecordLink, StatusBadge } from "../components/Marketing";
-import { OutboxTable } from "../components/OutboxTable";
-import { useNotify } from "../components/Toasts";
-import { api, ApiError, type OutboxCounts, type Promotion, type PromotionInput, type PromotionPreview } from "../lib/api";
-import { formatDateTime, formatNumber } from "../lib/format";
-import { OUTBOX_STATUSES, countOf, doneOf, isRunning, problemText, recordHref, totalOf } from "../lib/marketing";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { Field, TextField } from "../../components/Field";
+import { MarketingPage, OutboxProgress, Problem, RecordLink, StatusBadge } from "./MarketingPage";
+import { OutboxTable } from "./OutboxTable";
+import { useNotify } from "../../components/Toasts";
+import { api, ApiError, type OutboxCounts, type Promotion, type PromotionInput, type PromotionPreview } from "../../lib/api";
+import { formatDateTime, formatNumber } from "../../lib/format";
+import { OUTBOX_STATUSES, countOf, doneOf, isRunning, problemText, recordHref, totalOf } from "./marketing";
 
 const PROMOTIONS = ["marketing", "promotions", "list"];
 

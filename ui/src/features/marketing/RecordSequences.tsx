@@ -4,12 +4,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "wouter";
 
-import { api } from "../lib/api";
-import { formatDate } from "../lib/format";
-import { ENROLMENT_STATUSES, STOP_REASONS, countOf, problemText } from "../lib/marketing";
-import { ConfirmDialog } from "./ConfirmDialog";
-import { StatusBadge } from "./Marketing";
-import { useNotify } from "./Toasts";
+import { api } from "../../lib/api";
+import { formatDate } from "../../lib/format";
+import { ENROLMENT_STATUSES, STOP_REASONS, countOf, problemText } from "./marketing";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { StatusBadge } from "./MarketingPage";
+import { useNotify } from "../../components/Toasts";
 
 export function RecordSequences({ entity, id, name }: { entity: "contacts" | "leads"; id: string; name: string }) {
   const client = useQueryClient();

@@ -4,13 +4,13 @@ import userEvent from "@testing-library/user-event";
 import { Router } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
-import { ToastProvider } from "../components/Toasts";
-import { api, ApiError, type Segment, type SegmentEntity, type SegmentField } from "../lib/api";
-import { formatNumber } from "../lib/format";
+import { ToastProvider } from "../../components/Toasts";
+import { api, ApiError, type Segment, type SegmentEntity, type SegmentField } from "../../lib/api";
+import { formatNumber } from "../../lib/format";
 import { SegmentPage } from "./Segments";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

@@ -2,10 +2,10 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useState, type FormEvent } from "react";
 import { Link, useLocation } from "wouter";
 
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { Field, TextField } from "../components/Field";
-import { ChooseDialog, MarketingPage, Problem, RecordLink } from "../components/Marketing";
-import { useNotify } from "../components/Toasts";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { Field, TextField } from "../../components/Field";
+import { ChooseDialog, MarketingPage, Problem, RecordLink } from "./MarketingPage";
+import { useNotify } from "../../components/Toasts";
 import {
   api,
   ApiError,
@@ -18,9 +18,9 @@ import {
   type SegmentInput,
   type SegmentKind,
   type SegmentMatch,
-} from "../lib/api";
-import { todayIso } from "../lib/deals";
-import { formatDate, formatNumber } from "../lib/format";
+} from "../../lib/api";
+import { todayIso } from "../sales/deals";
+import { formatDate, formatNumber } from "../../lib/format";
 import {
   ENTITY_NOUNS,
   ENTITY_TITLES,
@@ -34,8 +34,8 @@ import {
   recordHref,
   runnableFilter,
   withField,
-} from "../lib/marketing";
-import { useDebounced } from "../lib/useDebounced";
+} from "./marketing";
+import { useDebounced } from "../../lib/useDebounced";
 
 const dash = <span className="muted">—</span>;
 

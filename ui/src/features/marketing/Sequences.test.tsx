@@ -4,12 +4,12 @@ import userEvent from "@testing-library/user-event";
 import { Router } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
-import { ToastProvider } from "../components/Toasts";
-import { api, type Enrolment, type FollowUpSequence } from "../lib/api";
+import { ToastProvider } from "../../components/Toasts";
+import { api, type Enrolment, type FollowUpSequence } from "../../lib/api";
 import { SequenceDetail, SequenceEditPage } from "./Sequences";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

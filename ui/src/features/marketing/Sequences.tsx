@@ -2,13 +2,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useLocation } from "wouter";
 
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { Field, TextField } from "../components/Field";
-import { ChooseDialog, Figure, MarketingPage, Problem, RecordLink, StatusBadge } from "../components/Marketing";
-import { useNotify } from "../components/Toasts";
-import { api, ApiError, type Enrolment, type FollowUpSequence, type SequenceInput, type SequenceStatus } from "../lib/api";
-import { formatDate, formatNumber } from "../lib/format";
-import { ENROLMENT_STATUSES, STOP_REASONS, countOf, problemText, recordHref, stepsSummary } from "../lib/marketing";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { Field, TextField } from "../../components/Field";
+import { ChooseDialog, Figure, MarketingPage, Problem, RecordLink, StatusBadge } from "./MarketingPage";
+import { useNotify } from "../../components/Toasts";
+import { api, ApiError, type Enrolment, type FollowUpSequence, type SequenceInput, type SequenceStatus } from "../../lib/api";
+import { formatDate, formatNumber } from "../../lib/format";
+import { ENROLMENT_STATUSES, STOP_REASONS, countOf, problemText, recordHref, stepsSummary } from "./marketing";
 
 const SEQUENCES = ["marketing", "sequences", "list"];
 const dash = <span className="muted">—</span>;

@@ -4,11 +4,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useLocation, useSearchParams } from "wouter";
 
-import { api, ApiError, type SmtpSecurity, type SmtpSettings as Settings, type SmtpStatus } from "../lib/api";
-import { problemText } from "../lib/marketing";
-import { Field, TextField } from "./Field";
-import { Problem } from "./Marketing";
-import { useNotify } from "./Toasts";
+import { api, ApiError, type SmtpSecurity, type SmtpSettings as Settings, type SmtpStatus } from "../../lib/api";
+import { problemText } from "./marketing";
+import { Field, TextField } from "../../components/Field";
+import { Problem } from "./MarketingPage";
+import { useNotify } from "../../components/Toasts";
 
 const KEY = ["marketing", "smtp"];
 

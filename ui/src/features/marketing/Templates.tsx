@@ -2,15 +2,15 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type FormEvent } from "react";
 import { Link, useLocation } from "wouter";
 
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { ContactChooser } from "../components/DealPickers";
-import { Field, TextField } from "../components/Field";
-import { MarketingPage, Problem } from "../components/Marketing";
-import { useNotify } from "../components/Toasts";
-import { api, ApiError, type EmailTemplate, type EmailTemplateInput } from "../lib/api";
-import { formatDate } from "../lib/format";
-import { countOf, insertAt, shortLabel } from "../lib/marketing";
-import "../styles/deals.css";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ContactChooser } from "../people/PeoplePickers";
+import { Field, TextField } from "../../components/Field";
+import { MarketingPage, Problem } from "./MarketingPage";
+import { useNotify } from "../../components/Toasts";
+import { api, ApiError, type EmailTemplate, type EmailTemplateInput } from "../../lib/api";
+import { formatDate } from "../../lib/format";
+import { countOf, insertAt, shortLabel } from "./marketing";
+import "../../styles/deals.css";
 
 const TEMPLATES = ["marketing", "templates", "list"];
 

@@ -1,4 +1,4 @@
-import { ApiError } from "./api";
+import { ApiError } from "../../lib/api";
 import { conditionProblems, insertAt, isComplete, roiText, runnableFilter, shortLabel, stepsSummary, workReportText } from "./marketing";
 
 describe("marketing helpers", () => {

@@ -16,9 +16,9 @@ import type {
   SequenceStep,
   StopReason,
   WorkReport,
-} from "./api";
-import { toApiError } from "./api";
-import { formatNumber } from "./format";
+} from "../../lib/api";
+import { toApiError } from "../../lib/api";
+import { formatNumber } from "../../lib/format";
 
 export const CAMPAIGN_KINDS: Record<CampaignKind, string> = {
   email: "E-mail",

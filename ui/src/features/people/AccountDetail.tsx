@@ -2,20 +2,20 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useLocation } from "wouter";
 
-import { ChurnRiskCard } from "../components/ChurnRisk";
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { TagList } from "../components/Pickers";
-import { CustomFieldValues } from "../components/CustomFields";
-import { RecordActivityActions } from "../components/RecordActivityActions";
-import { RecordNav } from "../components/RecordNav";
-import { AccountMoneyPanel } from "../components/Sales";
-import { AccountService } from "../components/Service";
-import { Timeline } from "../components/Timeline";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { useNotify } from "../components/Toasts";
-import { api, type Address } from "../lib/api";
-import { formatDate, formatDateTime, formatMoney, fullName, initials } from "../lib/format";
-import { useShortcut } from "../lib/useShortcut";
+import { ChurnRiskCard } from "../insight/ChurnRisk";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { TagList } from "../../components/Pickers";
+import { CustomFieldValues } from "../../components/CustomFields";
+import { RecordActivityActions } from "../activities/RecordActivityActions";
+import { RecordNav } from "../../components/RecordNav";
+import { AccountMoneyPanel } from "../sales/SalesPanels";
+import { AccountService } from "../service/Service";
+import { Timeline } from "../activities/Timeline";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
+import { api, type Address } from "../../lib/api";
+import { formatDate, formatDateTime, formatMoney, fullName, initials } from "../../lib/format";
+import { useShortcut } from "../../lib/useShortcut";
 
 function addressLines(a: Address): string[] {
   const cityLine = [a.postal_code, a.city].filter(Boolean).join(" ");

@@ -1,15 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocation } from "wouter";
 
-import { Field, NotesSection, TextField } from "../components/Field";
-import { FormFrame } from "../components/FormFrame";
-import { ErrorBanner } from "../components/PageHead";
-import { useNotify } from "../components/Toasts";
-import { CustomFieldInputs, editableCustom } from "../components/CustomFields";
-import { OwnerSelect, TagsField } from "../components/Pickers";
-import { api, ApiError, type Account, type AccountInput, type AccountType, type Address } from "../lib/api";
-import { moneyToPlain } from "../lib/format";
-import { useDraft } from "../lib/useDraft";
+import { Field, NotesSection, TextField } from "../../components/Field";
+import { FormFrame } from "../../components/FormFrame";
+import { ErrorBanner } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
+import { CustomFieldInputs, editableCustom } from "../../components/CustomFields";
+import { OwnerSelect, TagsField } from "../../components/Pickers";
+import { api, ApiError, type Account, type AccountInput, type AccountType, type Address } from "../../lib/api";
+import { moneyToPlain } from "../../lib/format";
+import { useDraft } from "../../lib/useDraft";
 
 const DEFAULT_CURRENCY = "EUR";
 

@@ -2,17 +2,17 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { useState, type FormEvent } from "react";
 import { Link, useLocation } from "wouter";
 
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { Field, TextField } from "../components/Field";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { OwnerSelect } from "../components/Pickers";
-import { useNotify } from "../components/Toasts";
-import { api, ApiError, type CallList, type EntryStatus } from "../lib/api";
-import { formatDateTime } from "../lib/format";
-import { ENTRY_STATUS_LABELS, progressText } from "../lib/leads";
-import { useDebounced } from "../lib/useDebounced";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { Field, TextField } from "../../components/Field";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { OwnerSelect } from "../../components/Pickers";
+import { useNotify } from "../../components/Toasts";
+import { api, ApiError, type CallList, type EntryStatus } from "../../lib/api";
+import { formatDateTime } from "../../lib/format";
+import { ENTRY_STATUS_LABELS, progressText } from "./leads";
+import { useDebounced } from "../../lib/useDebounced";
 import { ProgressBar } from "./CallLists";
-import "../styles/leads.css";
+import "../../styles/leads.css";
 
 const STATUSES = Object.keys(ENTRY_STATUS_LABELS) as EntryStatus[];
 

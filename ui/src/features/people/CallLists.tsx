@@ -2,13 +2,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "wouter";
 
-import { ImportRunning } from "../components/ImportProgress";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { useNotify } from "../components/Toasts";
-import { api, toApiError, type CallListReport, type Inspection, type Progress } from "../lib/api";
-import { formatDate } from "../lib/format";
-import { progressPercent } from "../lib/leads";
-import "../styles/leads.css";
+import { ImportRunning } from "../data/ImportProgress";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
+import { api, toApiError, type CallListReport, type Inspection, type Progress } from "../../lib/api";
+import { formatDate } from "../../lib/format";
+import { progressPercent } from "./leads";
+import "../../styles/leads.css";
 
 export function ProgressBar({ progress }: { progress: Progress }) {
   const pct = progressPercent(progress);

@@ -4,14 +4,14 @@ import userEvent from "@testing-library/user-event";
 import { Router } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
-import { ToastProvider } from "../components/Toasts";
-import { api, type CallList, type Called, type Entry, type Progress, type QueueItem } from "../lib/api";
-import { tomorrowNine } from "../lib/leads";
-import { activity } from "../test/fixtures";
+import { ToastProvider } from "../../components/Toasts";
+import { api, type CallList, type Called, type Entry, type Progress, type QueueItem } from "../../lib/api";
+import { tomorrowNine } from "./leads";
+import { activity } from "../../test/fixtures";
 import { CallQueue } from "./CallQueue";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

@@ -2,14 +2,14 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useLocation } from "wouter";
 
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { useNotify } from "../components/Toasts";
-import { api, toApiError, type CallInput, type CallResult, type QueueItem } from "../lib/api";
-import { formatDateTime } from "../lib/format";
-import { inOneHour, OUTCOMES, progressText, tomorrowNine } from "../lib/leads";
-import { useKey } from "../lib/useShortcut";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
+import { api, toApiError, type CallInput, type CallResult, type QueueItem } from "../../lib/api";
+import { formatDateTime } from "../../lib/format";
+import { inOneHour, OUTCOMES, progressText, tomorrowNine } from "./leads";
+import { useKey } from "../../lib/useShortcut";
 import { ProgressBar } from "./CallLists";
-import "../styles/leads.css";
+import "../../styles/leads.css";
 
 const OUTCOME_TEXT: Record<CallResult, string> = {
   no_answer: "No answer",

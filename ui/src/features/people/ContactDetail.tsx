@@ -2,18 +2,18 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { TagList } from "../components/Pickers";
-import { CustomFieldValues } from "../components/CustomFields";
-import { RecordActivityActions } from "../components/RecordActivityActions";
-import { RecordNav } from "../components/RecordNav";
-import { RecordSequences } from "../components/RecordSequences";
-import { ContactTickets } from "../components/Service";
-import { Timeline } from "../components/Timeline";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { useNotify } from "../components/Toasts";
-import { api } from "../lib/api";
-import { formatDate, formatDateTime, fullName, initials } from "../lib/format";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { TagList } from "../../components/Pickers";
+import { CustomFieldValues } from "../../components/CustomFields";
+import { RecordActivityActions } from "../activities/RecordActivityActions";
+import { RecordNav } from "../../components/RecordNav";
+import { RecordSequences } from "../marketing/RecordSequences";
+import { ContactTickets } from "../service/Service";
+import { Timeline } from "../activities/Timeline";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
+import { api } from "../../lib/api";
+import { formatDate, formatDateTime, fullName, initials } from "../../lib/format";
 
 const CHANNEL_NAMES: Record<string, string> = {
   email: "E-mail",
@@ -22,7 +22,7 @@ const CHANNEL_NAMES: Record<string, string> = {
   letter: "Letter",
   in_person: "In person",
 };
-import { useShortcut } from "../lib/useShortcut";
+import { useShortcut } from "../../lib/useShortcut";
 
 export function ContactDetail({ id }: { id: string }) {
   const [, navigate] = useLocation();

@@ -1,16 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useLocation, useSearchParams } from "wouter";
 
-import { Field, NotesSection, TextField } from "../components/Field";
-import { FormFrame } from "../components/FormFrame";
-import { ErrorBanner } from "../components/PageHead";
-import { useNotify } from "../components/Toasts";
-import { CustomFieldInputs, editableCustom } from "../components/CustomFields";
-import { OwnerSelect, TagsField } from "../components/Pickers";
-import { api, ApiError, type Channel, type Contact, type ContactInput, type PostalAddress } from "../lib/api";
-import { fullName } from "../lib/format";
-import { useDebounced } from "../lib/useDebounced";
-import { useDraft } from "../lib/useDraft";
+import { Field, NotesSection, TextField } from "../../components/Field";
+import { FormFrame } from "../../components/FormFrame";
+import { ErrorBanner } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
+import { CustomFieldInputs, editableCustom } from "../../components/CustomFields";
+import { OwnerSelect, TagsField } from "../../components/Pickers";
+import { api, ApiError, type Channel, type Contact, type ContactInput, type PostalAddress } from "../../lib/api";
+import { fullName } from "../../lib/format";
+import { useDebounced } from "../../lib/useDebounced";
+import { useDraft } from "../../lib/useDraft";
 
 const LABELS = ["work", "home", "mobile", "other"];
 

@@ -1,7 +1,7 @@
-import { ListScreen } from "../components/ListScreen";
-import type { Column } from "../components/SortableTable";
-import { api, type ContactSort, type ContactSummary } from "../lib/api";
-import { formatRelative, fullName, initials } from "../lib/format";
+import { ListScreen } from "../../components/ListScreen";
+import type { Column } from "../../components/SortableTable";
+import { api, type ContactSort, type ContactSummary } from "../../lib/api";
+import { formatRelative, fullName, initials } from "../../lib/format";
 
 const dash = <span className="muted">—</span>;
 

@@ -4,12 +4,12 @@ import userEvent from "@testing-library/user-event";
 import { Router } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
-import { api, type ConversionPlan, type Converted, type Lead } from "../lib/api";
+import { api, type ConversionPlan, type Converted, type Lead } from "../../lib/api";
 import { ConvertDialog } from "./ConvertDialog";
-import { ToastProvider } from "./Toasts";
+import { ToastProvider } from "../../components/Toasts";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

@@ -2,11 +2,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { useLocation } from "wouter";
 
-import { api, ApiError, toApiError, type ConversionPlan, type ConvertInput, type OpportunityInput } from "../lib/api";
-import { lastCurrency } from "../lib/deals";
-import { moneyToPlain } from "../lib/format";
-import { ErrorBanner } from "./PageHead";
-import { useNotify } from "./Toasts";
+import { api, ApiError, toApiError, type ConversionPlan, type ConvertInput, type OpportunityInput } from "../../lib/api";
+import { lastCurrency } from "../sales/deals";
+import { moneyToPlain } from "../../lib/format";
+import { ErrorBanner } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
 
 type AccountChoice = { kind: "new" } | { kind: "existing"; id: string } | { kind: "none" };
 type ContactChoice = { kind: "new" } | { kind: "existing"; id: string };

@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
 
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { api } from "../lib/api";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { api } from "../../lib/api";
 
 /** Every group of records that look like the same person or company, and why. */
 export function Duplicates() {

@@ -2,20 +2,20 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { Link, useLocation } from "wouter";
 
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { ConvertDialog } from "../components/ConvertDialog";
-import { CustomFieldValues } from "../components/CustomFields";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { TagList } from "../components/Pickers";
-import { RecordActivityActions } from "../components/RecordActivityActions";
-import { RecordSequences } from "../components/RecordSequences";
-import { Timeline } from "../components/Timeline";
-import { useNotify } from "../components/Toasts";
-import { api } from "../lib/api";
-import { formatDate, formatDateTime, formatMoney, initials } from "../lib/format";
-import { RATING_LABELS, STATUS_LABELS } from "../lib/leads";
-import { useShortcut } from "../lib/useShortcut";
-import "../styles/leads.css";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ConvertDialog } from "./ConvertDialog";
+import { CustomFieldValues } from "../../components/CustomFields";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { TagList } from "../../components/Pickers";
+import { RecordActivityActions } from "../activities/RecordActivityActions";
+import { RecordSequences } from "../marketing/RecordSequences";
+import { Timeline } from "../activities/Timeline";
+import { useNotify } from "../../components/Toasts";
+import { api } from "../../lib/api";
+import { formatDate, formatDateTime, formatMoney, initials } from "../../lib/format";
+import { RATING_LABELS, STATUS_LABELS } from "./leads";
+import { useShortcut } from "../../lib/useShortcut";
+import "../../styles/leads.css";
 
 export function LeadDetail({ id }: { id: string }) {
   const [, navigate] = useLocation();

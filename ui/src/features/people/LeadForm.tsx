@@ -2,18 +2,18 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useLocation } from "wouter";
 
-import { CustomFieldInputs, editableCustom } from "../components/CustomFields";
-import { Field, NotesSection, TextField } from "../components/Field";
-import { FormFrame } from "../components/FormFrame";
-import { ErrorBanner } from "../components/PageHead";
-import { OwnerSelect, TagsField } from "../components/Pickers";
-import { useNotify } from "../components/Toasts";
-import { api, ApiError, type Lead, type LeadInput, type LeadRating, type LeadStatus } from "../lib/api";
-import { lastCurrency, rememberCurrency } from "../lib/deals";
-import { moneyToPlain } from "../lib/format";
-import { LEAD_STATUSES, RATING_LABELS, RATINGS, STATUS_LABELS } from "../lib/leads";
-import { useDraft } from "../lib/useDraft";
-import "../styles/leads.css";
+import { CustomFieldInputs, editableCustom } from "../../components/CustomFields";
+import { Field, NotesSection, TextField } from "../../components/Field";
+import { FormFrame } from "../../components/FormFrame";
+import { ErrorBanner } from "../../components/PageHead";
+import { OwnerSelect, TagsField } from "../../components/Pickers";
+import { useNotify } from "../../components/Toasts";
+import { api, ApiError, type Lead, type LeadInput, type LeadRating, type LeadStatus } from "../../lib/api";
+import { lastCurrency, rememberCurrency } from "../sales/deals";
+import { moneyToPlain } from "../../lib/format";
+import { LEAD_STATUSES, RATING_LABELS, RATINGS, STATUS_LABELS } from "./leads";
+import { useDraft } from "../../lib/useDraft";
+import "../../styles/leads.css";
 
 export function toInput(l: Lead | undefined): LeadInput {
   return {

@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
-import { api, ApiError, type LeadSource } from "../lib/api";
-import { ConfirmDialog } from "./ConfirmDialog";
-import { TextField } from "./Field";
-import { ErrorBanner } from "./PageHead";
-import { useNotify } from "./Toasts";
-import "../styles/leads.css";
+import { api, ApiError, type LeadSource } from "../../lib/api";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { TextField } from "../../components/Field";
+import { ErrorBanner } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
+import "../../styles/leads.css";
 
 const KEY = ["leads", "sources"];
 const leadsText = (n: number) => `${n.toLocaleString()} ${n === 1 ? "lead" : "leads"}`;

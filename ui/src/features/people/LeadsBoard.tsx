@@ -15,16 +15,16 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { memo, useEffect, useRef, useState } from "react";
 import { Link, useLocation } from "wouter";
 
-import { LeadsTabs } from "../components/LeadsTabs";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { useNotify } from "../components/Toasts";
-import { api, toApiError, type LeadColumn, type LeadStatus, type LeadSummary } from "../lib/api";
-import { formatTotals } from "../lib/deals";
-import { formatMoney, initials } from "../lib/format";
-import { LEAD_STATUSES, RATING_LABELS, STATUS_LABELS } from "../lib/leads";
-import { useShortcut } from "../lib/useShortcut";
-import "../styles/deals.css";
-import "../styles/leads.css";
+import { LeadsTabs } from "./LeadsTabs";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
+import { api, toApiError, type LeadColumn, type LeadStatus, type LeadSummary } from "../../lib/api";
+import { formatTotals } from "../sales/deals";
+import { formatMoney, initials } from "../../lib/format";
+import { LEAD_STATUSES, RATING_LABELS, STATUS_LABELS } from "./leads";
+import { useShortcut } from "../../lib/useShortcut";
+import "../../styles/deals.css";
+import "../../styles/leads.css";
 
 const CARDS_PER_COLUMN = 50;
 

@@ -1,12 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
 
-import { LeadsTabs } from "../components/LeadsTabs";
-import { ListScreen } from "../components/ListScreen";
-import type { Column } from "../components/SortableTable";
-import { api, type LeadSort, type LeadSummary } from "../lib/api";
-import { formatDate, formatMoney, initials } from "../lib/format";
-import { LEAD_STATUSES, RATING_LABELS, RATINGS, STATUS_LABELS } from "../lib/leads";
-import "../styles/leads.css";
+import { LeadsTabs } from "./LeadsTabs";
+import { ListScreen } from "../../components/ListScreen";
+import type { Column } from "../../components/SortableTable";
+import { api, type LeadSort, type LeadSummary } from "../../lib/api";
+import { formatDate, formatMoney, initials } from "../../lib/format";
+import { LEAD_STATUSES, RATING_LABELS, RATINGS, STATUS_LABELS } from "./leads";
+import "../../styles/leads.css";
 
 const dash = <span className="muted">—</span>;
 

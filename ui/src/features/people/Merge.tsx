@@ -2,10 +2,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useLocation } from "wouter";
 
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { useNotify } from "../components/Toasts";
-import { api, type Contact, type MergeSide } from "../lib/api";
-import { fullName } from "../lib/format";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
+import { api, type Contact, type MergeSide } from "../../lib/api";
+import { fullName } from "../../lib/format";
 
 type Field = { key: string; label: string; value: (c: Contact) => string | null };
 

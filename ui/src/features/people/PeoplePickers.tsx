@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 
-import { api } from "../lib/api";
-import { fullName } from "../lib/format";
-import { useDebounced } from "../lib/useDebounced";
+import { api } from "../../lib/api";
+import { fullName } from "../../lib/format";
+import { useDebounced } from "../../lib/useDebounced";
 
 type Hit = { id: string; name: string; sub?: string | null; accountId?: string | null };
 

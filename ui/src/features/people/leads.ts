@@ -1,5 +1,5 @@
 // Labels and small helpers of the leads and call-list screens.
-import type { CallResult, EntryStatus, LeadRating, LeadStatus, Progress } from "./api";
+import type { CallResult, EntryStatus, LeadRating, LeadStatus, Progress } from "../../lib/api";
 
 export const LEAD_STATUSES: LeadStatus[] = ["new", "contacted", "qualified", "unqualified", "converted"];
 

@@ -4,14 +4,14 @@ import userEvent from "@testing-library/user-event";
 import { Router } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
-import { ToastProvider } from "../components/Toasts";
-import { api, ApiError, type Board as BoardData, type Card, type Moved, type Stage } from "../lib/api";
-import { todayIso } from "../lib/deals";
-import { formatMoney } from "../lib/format";
+import { ToastProvider } from "../../components/Toasts";
+import { api, ApiError, type Board as BoardData, type Card, type Moved, type Stage } from "../../lib/api";
+import { todayIso } from "./deals";
+import { formatMoney } from "../../lib/format";
 import { Board } from "./Board";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

@@ -16,14 +16,14 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { memo, useEffect, useRef, useState } from "react";
 import { Link, useLocation } from "wouter";
 
-import { useDealMove } from "../components/DealMove";
-import { DealsTabs } from "../components/DealsTabs";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { api, type Board as BoardData, type BoardColumn, type Card, type Stage } from "../lib/api";
-import { days, formatTotals, isPast, moveCard, todayIso } from "../lib/deals";
-import { formatDate, formatMoney, initials } from "../lib/format";
-import { useShortcut } from "../lib/useShortcut";
-import "../styles/deals.css";
+import { useDealMove } from "./DealMove";
+import { DealsTabs } from "./DealsTabs";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { api, type Board as BoardData, type BoardColumn, type Card, type Stage } from "../../lib/api";
+import { days, formatTotals, isPast, moveCard, todayIso } from "./deals";
+import { formatDate, formatMoney, initials } from "../../lib/format";
+import { useShortcut } from "../../lib/useShortcut";
+import "../../styles/deals.css";
 
 type Filters = { pipeline: string; owner_id: string; close_month: string; tag: string };
 const NO_FILTERS: Filters = { pipeline: "", owner_id: "", close_month: "", tag: "" };

@@ -2,20 +2,20 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useLocation } from "wouter";
 
-import { useActivityDialog } from "../components/ActivityDialog";
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { CustomFieldValues } from "../components/CustomFields";
-import { invalidateDeals, useDealMove } from "../components/DealMove";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { DealDocuments } from "../components/Sales";
-import { TagList } from "../components/Pickers";
-import { Timeline } from "../components/Timeline";
-import { useNotify } from "../components/Toasts";
-import { api, type Opportunity, type Stage } from "../lib/api";
-import { days, isPast } from "../lib/deals";
-import { formatDate, formatDateTime, formatMoney, initials } from "../lib/format";
-import { useShortcut } from "../lib/useShortcut";
-import "../styles/deals.css";
+import { useActivityDialog } from "../activities/ActivityDialog";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { CustomFieldValues } from "../../components/CustomFields";
+import { invalidateDeals, useDealMove } from "./DealMove";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { DealDocuments } from "./SalesPanels";
+import { TagList } from "../../components/Pickers";
+import { Timeline } from "../activities/Timeline";
+import { useNotify } from "../../components/Toasts";
+import { api, type Opportunity, type Stage } from "../../lib/api";
+import { days, isPast } from "./deals";
+import { formatDate, formatDateTime, formatMoney, initials } from "../../lib/format";
+import { useShortcut } from "../../lib/useShortcut";
+import "../../styles/deals.css";
 
 export function DealDetail({ id }: { id: string }) {
   const [, navigate] = useLocation();

@@ -2,19 +2,19 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { useLocation, useSearchParams } from "wouter";
 
-import { CustomFieldInputs, editableCustom } from "../components/CustomFields";
-import { AccountPicker, ContactPicker } from "../components/DealPickers";
-import { invalidateDeals } from "../components/DealMove";
-import { Field, NotesSection, TextField } from "../components/Field";
-import { FormFrame } from "../components/FormFrame";
-import { ErrorBanner } from "../components/PageHead";
-import { OwnerSelect, TagsField } from "../components/Pickers";
-import { useNotify } from "../components/Toasts";
-import { api, ApiError, type Opportunity, type OpportunityInput } from "../lib/api";
-import { lastCurrency, rememberCurrency, ROLES } from "../lib/deals";
-import { moneyToPlain } from "../lib/format";
-import { useDraft } from "../lib/useDraft";
-import "../styles/deals.css";
+import { CustomFieldInputs, editableCustom } from "../../components/CustomFields";
+import { AccountPicker, ContactPicker } from "../people/PeoplePickers";
+import { invalidateDeals } from "./DealMove";
+import { Field, NotesSection, TextField } from "../../components/Field";
+import { FormFrame } from "../../components/FormFrame";
+import { ErrorBanner } from "../../components/PageHead";
+import { OwnerSelect, TagsField } from "../../components/Pickers";
+import { useNotify } from "../../components/Toasts";
+import { api, ApiError, type Opportunity, type OpportunityInput } from "../../lib/api";
+import { lastCurrency, rememberCurrency, ROLES } from "./deals";
+import { moneyToPlain } from "../../lib/format";
+import { useDraft } from "../../lib/useDraft";
+import "../../styles/deals.css";
 
 /** The form's state: the input plus the names shown for picked records. */
 type FormState = OpportunityInput & { account_name: string | null };

@@ -1,9 +1,9 @@
 import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 
-import { api, toApiError, type MoveInput, type Moved, type Stage } from "../lib/api";
-import { dropOutcome, todayIso, type DropOutcome } from "../lib/deals";
-import { useNotify } from "./Toasts";
+import { api, toApiError, type MoveInput, type Moved, type Stage } from "../../lib/api";
+import { dropOutcome, todayIso, type DropOutcome } from "./deals";
+import { useNotify } from "../../components/Toasts";
 
 /** Refetches everything a deal write can change: board, lists, pages, forecast, stage counts. */
 export function invalidateDeals(client: QueryClient): Promise<void> {

@@ -1,13 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "wouter";
 
-import { DealsTabs } from "../components/DealsTabs";
-import { ListScreen } from "../components/ListScreen";
-import type { Column } from "../components/SortableTable";
-import { api, type OpportunitySort, type OpportunitySummary } from "../lib/api";
-import { isPast } from "../lib/deals";
-import { formatDate, formatMoney, initials } from "../lib/format";
-import "../styles/deals.css";
+import { DealsTabs } from "./DealsTabs";
+import { ListScreen } from "../../components/ListScreen";
+import type { Column } from "../../components/SortableTable";
+import { api, type OpportunitySort, type OpportunitySummary } from "../../lib/api";
+import { isPast } from "./deals";
+import { formatDate, formatMoney, initials } from "../../lib/format";
+import "../../styles/deals.css";
 
 const dash = <span className="muted">—</span>;
 

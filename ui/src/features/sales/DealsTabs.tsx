@@ -1,4 +1,4 @@
-import { ViewTabs } from "./ViewTabs";
+import { ViewTabs } from "../../components/ViewTabs";
 
 const TABS = [
   { href: "/deals", label: "Board", testId: "deals-tab-board" },

@@ -4,15 +4,15 @@ import userEvent from "@testing-library/user-event";
 import { Router } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
-import { ToastProvider } from "../components/Toasts";
-import { api, ApiError, type Document } from "../lib/api";
-import { formatMoney } from "../lib/format";
-import { today } from "../lib/sales";
-import { line, salesDocument } from "../test/fixtures";
+import { ToastProvider } from "../../components/Toasts";
+import { api, ApiError, type Document } from "../../lib/api";
+import { formatMoney } from "../../lib/format";
+import { today } from "./sales";
+import { line, salesDocument } from "../../test/fixtures";
 import { DocumentPage } from "./DocumentPage";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

@@ -2,15 +2,15 @@ import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/rea
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { Link, useLocation } from "wouter";
 
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { Field } from "../components/Field";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { DocStatusPill, money } from "../components/Sales";
-import { TotalsBlock } from "../components/SalesTotals";
-import { useNotify } from "../components/Toasts";
-import { api, ApiError, type Document, type DocumentKind, type DocumentSummary, type PartInput } from "../lib/api";
-import { formatDate } from "../lib/format";
-import { invalidateSales } from "../lib/invalidate";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { Field } from "../../components/Field";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { DocStatusPill, money } from "./SalesPanels";
+import { TotalsBlock } from "./SalesTotals";
+import { useNotify } from "../../components/Toasts";
+import { api, ApiError, type Document, type DocumentKind, type DocumentSummary, type PartInput } from "../../lib/api";
+import { formatDate } from "../../lib/format";
+import { invalidateSales } from "../../lib/invalidate";
 import {
   KIND_PLURALS,
   documentNumber,
@@ -23,9 +23,9 @@ import {
   priceText,
   quantityText,
   today,
-} from "../lib/sales";
-import "../styles/deals.css";
-import "../styles/sales.css";
+} from "./sales";
+import "../../styles/deals.css";
+import "../../styles/sales.css";
 
 type Dialog = "issue" | "pay" | "credit" | "part" | "void" | "delete" | null;
 

@@ -4,12 +4,12 @@ import userEvent from "@testing-library/user-event";
 import { Router } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
-import { api, type DocumentSummary } from "../lib/api";
-import { formatMoney } from "../lib/format";
+import { api, type DocumentSummary } from "../../lib/api";
+import { formatMoney } from "../../lib/format";
 import { DocumentsList } from "./DocumentsList";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return { ...real, api: { documents: { list: vi.fn() } } };
 });
 

@@ -2,12 +2,12 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 
-import { DocStatusPill, isOverdue, money } from "../components/Sales";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { api, type DocumentKind, type DocumentStatus } from "../lib/api";
-import { formatDate } from "../lib/format";
-import { KINDS, KIND_PLURALS, STATUS_LABELS, documentNumber } from "../lib/sales";
-import "../styles/sales.css";
+import { DocStatusPill, isOverdue, money } from "./SalesPanels";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { api, type DocumentKind, type DocumentStatus } from "../../lib/api";
+import { formatDate } from "../../lib/format";
+import { KINDS, KIND_PLURALS, STATUS_LABELS, documentNumber } from "./sales";
+import "../../styles/sales.css";
 
 const STATUSES: Record<DocumentKind, DocumentStatus[]> = {
   quote: ["draft", "sent", "accepted", "rejected", "expired", "superseded"],

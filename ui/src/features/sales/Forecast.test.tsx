@@ -3,13 +3,13 @@ import { render, screen, within } from "@testing-library/react";
 import { Router } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
-import { api, type Forecast as ForecastData } from "../lib/api";
-import { todayIso } from "../lib/deals";
-import { formatMoney } from "../lib/format";
+import { api, type Forecast as ForecastData } from "../../lib/api";
+import { todayIso } from "./deals";
+import { formatMoney } from "../../lib/format";
 import { Forecast } from "./Forecast";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

@@ -1,12 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { DealsTabs } from "../components/DealsTabs";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { api, type ForecastMonth, type Money } from "../lib/api";
-import { barPercent, currenciesOf, formatMonth, formatMonthShort, formatTotals, maxOf, todayIso } from "../lib/deals";
-import { formatMoney } from "../lib/format";
-import "../styles/deals.css";
+import { DealsTabs } from "./DealsTabs";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { api, type ForecastMonth, type Money } from "../../lib/api";
+import { barPercent, currenciesOf, formatMonth, formatMonthShort, formatTotals, maxOf, todayIso } from "./deals";
+import { formatMoney } from "../../lib/format";
+import "../../styles/deals.css";
 
 const amountIn = (list: Money[], currency: string) => list.find((m) => m.currency === currency)?.amount_minor ?? 0;
 

@@ -2,12 +2,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link } from "wouter";
 
-import { invalidateDeals } from "../components/DealMove";
-import { Field, TextField } from "../components/Field";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { useNotify } from "../components/Toasts";
-import { api, ApiError, toApiError, type Pipeline, type Stage, type StageInput, type SuggestedActivity } from "../lib/api";
-import "../styles/deals.css";
+import { invalidateDeals } from "./DealMove";
+import { Field, TextField } from "../../components/Field";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
+import { api, ApiError, toApiError, type Pipeline, type Stage, type StageInput, type SuggestedActivity } from "../../lib/api";
+import "../../styles/deals.css";
 
 /** Pipelines, their stages (probability, rotting limit, checklist) and the reasons deals are lost. */
 export function PipelineSettings() {

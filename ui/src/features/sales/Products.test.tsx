@@ -2,13 +2,13 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import { ToastProvider } from "../components/Toasts";
-import { api } from "../lib/api";
-import { product } from "../test/fixtures";
+import { ToastProvider } from "../../components/Toasts";
+import { api } from "../../lib/api";
+import { product } from "../../test/fixtures";
 import { Products } from "./Products";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return { ...real, api: { products: { list: vi.fn(), create: vi.fn(), update: vi.fn() } } };
 });
 

@@ -1,15 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 
-import { Field, TextField } from "../components/Field";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { money } from "../components/Sales";
-import { useNotify } from "../components/Toasts";
-import { api, ApiError, type Product, type ProductInput } from "../lib/api";
-import { moneyToPlain } from "../lib/format";
-import { normalizeDecimal, percentText } from "../lib/sales";
-import { useDebounced } from "../lib/useDebounced";
-import "../styles/sales.css";
+import { Field, TextField } from "../../components/Field";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { money } from "./SalesPanels";
+import { useNotify } from "../../components/Toasts";
+import { api, ApiError, type Product, type ProductInput } from "../../lib/api";
+import { moneyToPlain } from "../../lib/format";
+import { normalizeDecimal, percentText } from "./sales";
+import { useDebounced } from "../../lib/useDebounced";
+import "../../styles/sales.css";
 
 export function inputOf(p: Product | null): ProductInput {
   return {

@@ -4,14 +4,14 @@ import userEvent from "@testing-library/user-event";
 import { Route, Router, Switch } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
-import { ToastProvider } from "../components/Toasts";
-import { api, ApiError, type Opportunity } from "../lib/api";
-import { formatMoney } from "../lib/format";
-import { line, product, salesDocument } from "../test/fixtures";
+import { ToastProvider } from "../../components/Toasts";
+import { api, ApiError, type Opportunity } from "../../lib/api";
+import { formatMoney } from "../../lib/format";
+import { line, product, salesDocument } from "../../test/fixtures";
 import { EditQuotePage, NewQuotePage } from "./QuoteEditor";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

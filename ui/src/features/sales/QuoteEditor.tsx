@@ -2,14 +2,14 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 
-import { AccountPicker, ContactChooser } from "../components/DealPickers";
-import { Field } from "../components/Field";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { TotalsBlock } from "../components/SalesTotals";
-import { useNotify } from "../components/Toasts";
-import { api, ApiError, type Document, type Product, type QuoteInput } from "../lib/api";
-import { formatMoney } from "../lib/format";
-import { invalidateSales } from "../lib/invalidate";
+import { AccountPicker, ContactChooser } from "../people/PeoplePickers";
+import { Field } from "../../components/Field";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { TotalsBlock } from "./SalesTotals";
+import { useNotify } from "../../components/Toasts";
+import { api, ApiError, type Document, type Product, type QuoteInput } from "../../lib/api";
+import { formatMoney } from "../../lib/format";
+import { invalidateSales } from "../../lib/invalidate";
 import {
   blankLine,
   documentTitle,
@@ -19,11 +19,11 @@ import {
   previewLine,
   withProduct,
   type DraftLine,
-} from "../lib/sales";
-import { useDebounced } from "../lib/useDebounced";
-import { useShortcut } from "../lib/useShortcut";
-import "../styles/deals.css";
-import "../styles/sales.css";
+} from "./sales";
+import { useDebounced } from "../../lib/useDebounced";
+import { useShortcut } from "../../lib/useShortcut";
+import "../../styles/deals.css";
+import "../../styles/sales.css";
 
 type Ref = { id: string; name: string };
 

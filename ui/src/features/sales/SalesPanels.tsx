@@ -3,11 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useLocation } from "wouter";
 
-import { api, type DocumentQuery, type DocumentStatus, type DocumentSummary } from "../lib/api";
-import { formatDate, formatMoney } from "../lib/format";
-import { KIND_LABELS, STATUS_LABELS, documentNumber } from "../lib/sales";
-import { ErrorBanner } from "./PageHead";
-import "../styles/sales.css";
+import { api, type DocumentQuery, type DocumentStatus, type DocumentSummary } from "../../lib/api";
+import { formatDate, formatMoney } from "../../lib/format";
+import { KIND_LABELS, STATUS_LABELS, documentNumber } from "./sales";
+import { ErrorBanner } from "../../components/PageHead";
+import "../../styles/sales.css";
 
 export function DocStatusPill({ status, testId }: { status: DocumentStatus; testId?: string }) {
   return (

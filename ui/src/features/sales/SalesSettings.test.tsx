@@ -2,12 +2,12 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import { api, ApiError, type CompanyProfile, type Sequence } from "../lib/api";
+import { api, ApiError, type CompanyProfile, type Sequence } from "../../lib/api";
 import { CompanySettings, NumberingSettings } from "./SalesSettings";
-import { ToastProvider } from "./Toasts";
+import { ToastProvider } from "../../components/Toasts";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
+vi.mock("../../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/api")>();
   return {
     ...real,
     api: {

@@ -3,12 +3,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useSearchParams } from "wouter";
 
-import { api, ApiError, type CompanyProfile, type Sequence } from "../lib/api";
-import { KIND_PLURALS } from "../lib/sales";
-import { Field, TextField } from "./Field";
-import { ErrorBanner } from "./PageHead";
-import { useNotify } from "./Toasts";
-import "../styles/sales.css";
+import { api, ApiError, type CompanyProfile, type Sequence } from "../../lib/api";
+import { KIND_PLURALS } from "./sales";
+import { Field, TextField } from "../../components/Field";
+import { ErrorBanner } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
+import "../../styles/sales.css";
 
 /** Blank optional text as null, everything trimmed. */
 export function companyPayload(p: CompanyProfile): CompanyProfile {

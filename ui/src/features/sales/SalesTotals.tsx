@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
 
-import type { TaxLine } from "../lib/api";
-import { formatMoney } from "../lib/format";
-import { percentText } from "../lib/sales";
+import type { TaxLine } from "../../lib/api";
+import { formatMoney } from "../../lib/format";
+import { percentText } from "./sales";
 
 type Figures = { subtotal_minor: number; discount_minor: number; tax_minor: number; total_minor: number; taxes: TaxLine[] };
 

@@ -1,4 +1,4 @@
-import type { Board, Stage } from "./api";
+import type { Board, Stage } from "../../lib/api";
 import { addMoney, barPercent, currenciesOf, dropOutcome, formatTotals, isPast, moveCard, todayIso, weigh } from "./deals";
 
 const stage = (id: string, kind: Stage["kind"], checklist: Stage["checklist"] = [], probability = 50): Stage => ({

@@ -1,6 +1,6 @@
 // Pure helpers of the deals screens: what a drop means, totals as text, exact money sums.
-import type { Board, Card, Money, Stage } from "./api";
-import { formatMoney } from "./format";
+import type { Board, Card, Money, Stage } from "../../lib/api";
+import { formatMoney } from "../../lib/format";
 
 /** What has to be asked before a deal moves to `target`. */
 export type DropOutcome =

@@ -10,8 +10,8 @@ import type {
   LineInput,
   Product,
   TaxLine,
-} from "./api";
-import { currencyDigits, moneyToPlain } from "./format";
+} from "../../lib/api";
+import { currencyDigits, moneyToPlain } from "../../lib/format";
 
 /** `n / d` rounded half away from zero (as the core's `div_round`). */
 export function divRound(n: bigint, d: bigint): bigint {

@@ -3,16 +3,16 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useLocation } from "wouter";
 
-import { api, ApiError, type Agreement, type AgreementInput, type Occurrence, type TicketQuery } from "../lib/api";
-import { formatDate, formatDateTime } from "../lib/format";
-import { invalidateActivities } from "../lib/invalidate";
-import { RRULE_PRESETS, TICKET_STATUS_LABELS, slaSummary, todayIso } from "../lib/tickets";
-import { ConfirmDialog } from "./ConfirmDialog";
-import { Field, TextField } from "./Field";
-import { ErrorBanner } from "./PageHead";
-import { OwnerSelect } from "./Pickers";
-import { useNotify } from "./Toasts";
-import "../styles/tickets.css";
+import { api, ApiError, type Agreement, type AgreementInput, type Occurrence, type TicketQuery } from "../../lib/api";
+import { formatDate, formatDateTime } from "../../lib/format";
+import { invalidateActivities } from "../../lib/invalidate";
+import { RRULE_PRESETS, TICKET_STATUS_LABELS, slaSummary, todayIso } from "./tickets";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { Field, TextField } from "../../components/Field";
+import { ErrorBanner } from "../../components/PageHead";
+import { OwnerSelect } from "../../components/Pickers";
+import { useNotify } from "../../components/Toasts";
+import "../../styles/tickets.css";
 
 /** A small table of tickets (every queue), newest activity first. */
 function TicketsTable({ filter, empty, testId }: { filter: Partial<TicketQuery>; empty: string; testId: string }) {

@@ -2,14 +2,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
-import { api, ApiError, type SlaPolicy, type TicketPriority, type WorkingHours } from "../lib/api";
-import { formatDate } from "../lib/format";
-import { invalidateTickets } from "../lib/invalidate";
-import { PRIORITIES, PRIORITY_LABELS, WEEKDAYS, joinMinutes, splitMinutes } from "../lib/tickets";
-import { Field, TextField } from "./Field";
-import { ErrorBanner } from "./PageHead";
-import { useNotify } from "./Toasts";
-import "../styles/tickets.css";
+import { api, ApiError, type SlaPolicy, type TicketPriority, type WorkingHours } from "../../lib/api";
+import { formatDate } from "../../lib/format";
+import { invalidateTickets } from "../../lib/invalidate";
+import { PRIORITIES, PRIORITY_LABELS, WEEKDAYS, joinMinutes, splitMinutes } from "./tickets";
+import { Field, TextField } from "../../components/Field";
+import { ErrorBanner } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
+import "../../styles/tickets.css";
 
 /** Everything the Settings page shows under "Service". */
 export function ServiceSettings() {

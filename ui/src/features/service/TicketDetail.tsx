@@ -2,16 +2,16 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useLocation } from "wouter";
 
-import { ConfirmDialog } from "../components/ConfirmDialog";
-import { CustomFieldValues } from "../components/CustomFields";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { TagList } from "../components/Pickers";
-import { RecordNav } from "../components/RecordNav";
-import { Timeline } from "../components/Timeline";
-import { useNotify } from "../components/Toasts";
-import { api, ApiError, type MessageKind, type SlaClock, type Ticket, type TicketStatus } from "../lib/api";
-import { formatDateTime, formatRelative } from "../lib/format";
-import { invalidateTickets } from "../lib/invalidate";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { CustomFieldValues } from "../../components/CustomFields";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { TagList } from "../../components/Pickers";
+import { RecordNav } from "../../components/RecordNav";
+import { Timeline } from "../activities/Timeline";
+import { useNotify } from "../../components/Toasts";
+import { api, ApiError, type MessageKind, type SlaClock, type Ticket, type TicketStatus } from "../../lib/api";
+import { formatDateTime, formatRelative } from "../../lib/format";
+import { invalidateTickets } from "../../lib/invalidate";
 import {
   CATEGORY_LABELS,
   MESSAGE_KIND_LABELS,
@@ -23,12 +23,12 @@ import {
   messageInput,
   threadEntries,
   usedWidth,
-} from "../lib/tickets";
-import { useShortcut } from "../lib/useShortcut";
+} from "./tickets";
+import { useShortcut } from "../../lib/useShortcut";
 import { PriorityPill, StatusPill } from "./TicketsList";
-import "../styles/deals.css";
-import "../styles/leads.css";
-import "../styles/tickets.css";
+import "../../styles/deals.css";
+import "../../styles/leads.css";
+import "../../styles/tickets.css";
 
 const STATUS_BUTTONS: TicketStatus[] = ["open", "waiting", "resolved", "closed"];
 

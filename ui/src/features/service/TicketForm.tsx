@@ -1,13 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocation, useSearchParams } from "wouter";
 
-import { CustomFieldInputs, editableCustom } from "../components/CustomFields";
-import { AccountPicker, ContactChooser } from "../components/DealPickers";
-import { Field, TextField } from "../components/Field";
-import { FormFrame } from "../components/FormFrame";
-import { ErrorBanner } from "../components/PageHead";
-import { OwnerSelect, TagsField } from "../components/Pickers";
-import { useNotify } from "../components/Toasts";
+import { CustomFieldInputs, editableCustom } from "../../components/CustomFields";
+import { AccountPicker, ContactChooser } from "../people/PeoplePickers";
+import { Field, TextField } from "../../components/Field";
+import { FormFrame } from "../../components/FormFrame";
+import { ErrorBanner } from "../../components/PageHead";
+import { OwnerSelect, TagsField } from "../../components/Pickers";
+import { useNotify } from "../../components/Toasts";
 import {
   api,
   ApiError,
@@ -17,9 +17,9 @@ import {
   type TicketInput,
   type TicketPriority,
   type TicketStatus,
-} from "../lib/api";
-import { invalidateTickets } from "../lib/invalidate";
-import { localDateTime } from "../lib/leads";
+} from "../../lib/api";
+import { invalidateTickets } from "../../lib/invalidate";
+import { localDateTime } from "../people/leads";
 import {
   CATEGORIES,
   CATEGORY_LABELS,
@@ -29,9 +29,9 @@ import {
   TICKET_CHANNELS,
   TICKET_STATUSES,
   TICKET_STATUS_LABELS,
-} from "../lib/tickets";
-import { useDraft } from "../lib/useDraft";
-import "../styles/tickets.css";
+} from "./tickets";
+import { useDraft } from "../../lib/useDraft";
+import "../../styles/tickets.css";
 
 /** The form's state: the input plus the names shown for the chosen account and contact. */
 type FormState = TicketInput & { account_name: string | null; contact_name: string | null };

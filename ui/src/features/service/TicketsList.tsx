@@ -1,10 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { ListScreen, type Filters } from "../components/ListScreen";
-import { ErrorBanner } from "../components/PageHead";
-import type { Column } from "../components/SortableTable";
-import { useNotify } from "../components/Toasts";
-import { api, type QueueCounts, type TicketQueue, type TicketSort, type TicketSummary } from "../lib/api";
+import { ListScreen, type Filters } from "../../components/ListScreen";
+import { ErrorBanner } from "../../components/PageHead";
+import type { Column } from "../../components/SortableTable";
+import { useNotify } from "../../components/Toasts";
+import { api, type QueueCounts, type TicketQueue, type TicketSort, type TicketSummary } from "../../lib/api";
 import {
   CATEGORIES,
   CATEGORY_LABELS,
@@ -13,8 +13,8 @@ import {
   QUEUES,
   TICKET_STATUS_LABELS,
   slaSummary,
-} from "../lib/tickets";
-import "../styles/tickets.css";
+} from "./tickets";
+import "../../styles/tickets.css";
 
 const dash = <span className="muted">—</span>;
 

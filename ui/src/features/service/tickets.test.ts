@@ -1,4 +1,4 @@
-import { clock } from "../test/fixtures";
+import { clock } from "../../test/fixtures";
 import {
   clockHeadline,
   clockText,

@@ -9,7 +9,7 @@ import type {
   TicketPriority,
   TicketQueue,
   TicketStatus,
-} from "./api";
+} from "../../lib/api";
 
 export const TICKET_STATUSES: TicketStatus[] = ["new", "open", "waiting", "resolved", "closed"];
 

@@ -1,11 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
-import { api, ApiError, type CustomField, type FieldKind } from "../lib/api";
-import { ConfirmDialog } from "./ConfirmDialog";
-import { Field, TextField } from "./Field";
-import { ErrorBanner } from "./PageHead";
-import { useNotify } from "./Toasts";
+import { api, ApiError, type CustomField, type FieldKind } from "../../lib/api";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { Field, TextField } from "../../components/Field";
+import { ErrorBanner } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
 
 const KINDS: { value: FieldKind; label: string }[] = [
   { value: "text", label: "Text" },

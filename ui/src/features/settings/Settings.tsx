@@ -2,15 +2,15 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link } from "wouter";
 
-import { TextField } from "../components/Field";
-import { FieldsEditor } from "../components/FieldsEditor";
-import { LeadSources } from "../components/LeadSources";
-import { CompanySettings, NumberingSettings } from "../components/SalesSettings";
-import { ServiceSettings } from "../components/ServiceSettings";
-import { SmtpSettings } from "../components/SmtpSettings";
-import { ErrorBanner, PageHead } from "../components/PageHead";
-import { useNotify } from "../components/Toasts";
-import { api, ApiError } from "../lib/api";
+import { TextField } from "../../components/Field";
+import { FieldsEditor } from "./FieldsEditor";
+import { LeadSources } from "../people/LeadSources";
+import { CompanySettings, NumberingSettings } from "../sales/SalesSettings";
+import { ServiceSettings } from "../service/ServiceSettings";
+import { SmtpSettings } from "../marketing/SmtpSettings";
+import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { useNotify } from "../../components/Toasts";
+import { api, ApiError } from "../../lib/api";
 
 /** Settings kept in the data file: the team who own records. */
 export function Settings() {
