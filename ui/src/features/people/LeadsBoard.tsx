@@ -1,21 +1,9 @@
-import {
-  DndContext,
-  DragOverlay,
-  KeyboardSensor,
-  PointerSensor,
-  useDraggable,
-  useDroppable,
-  useSensor,
-  useSensors,
-  type DragEndEvent,
-  type DragStartEvent,
-} from "@dnd-kit/core";
-import { CSS } from "@dnd-kit/utilities";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { memo, useEffect, useRef, useState } from "react";
+import { memo } from "react";
 import { Link, useLocation } from "wouter";
 
 import { LeadsTabs } from "./LeadsTabs";
+import { Kanban, KanbanCard, KanbanColumn } from "../../components/Kanban";
 import { ErrorBanner, PageHead } from "../../components/PageHead";
 import { useNotify } from "../../components/Toasts";
 import { api, toApiError, type LeadColumn, type LeadStatus, type LeadSummary } from "../../lib/api";
@@ -47,11 +35,6 @@ export function LeadsBoard() {
   const boardKey = ["leads", "board"];
   const board = useQuery({ queryKey: boardKey, queryFn: () => api.leads.board(query) });
   useShortcut("n", () => navigate("/leads/new"));
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { keyboardCodes: { start: ["Space"], cancel: ["Escape"], end: ["Space", "Enter"] } }),
-  );
-  const [dragging, setDragging] = useState<LeadSummary | null>(null);
 
   const move = async (lead: LeadSummary, to: LeadStatus) => {
     if (lead.status === to) return;
@@ -84,14 +67,6 @@ export function LeadsBoard() {
     }
   };
 
-  const onDragStart = (e: DragStartEvent) => setDragging((e.active.data.current as { lead: LeadSummary } | undefined)?.lead ?? null);
-  const onDragEnd = (e: DragEndEvent) => {
-    setDragging(null);
-    const lead = (e.active.data.current as { lead: LeadSummary } | undefined)?.lead;
-    const to = e.over?.id as LeadStatus | undefined;
-    if (lead && to) void move(lead, to);
-  };
-
   const columns = board.data ?? [];
   const open = columns.filter((c) => c.status !== "converted").reduce((n, c) => n + c.count, 0);
   return (
@@ -110,14 +85,11 @@ export function LeadsBoard() {
         <ErrorBanner error={board.error} />
         {!board.data && !board.error && <div className="muted">Loading…</div>}
         {board.data && (
-          <DndContext sensors={sensors} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}>
-            <div className="board" data-testid="leads-board">
-              {columns.map((col) => (
-                <Column key={col.status} column={col} onMove={(l, s) => void move(l, s)} onOpen={(l) => navigate(`/leads/${l.id}`)} />
-              ))}
-            </div>
-            <DragOverlay dropAnimation={null}>{dragging ? <LeadCardView lead={dragging} overlay /> : null}</DragOverlay>
-          </DndContext>
+          <Kanban<LeadSummary> testId="leads-board" onDrop={(lead, to) => void move(lead, to as LeadStatus)} overlay={(lead) => <LeadCardView lead={lead} overlay />}>
+            {columns.map((col) => (
+              <Column key={col.status} column={col} onMove={(l, s) => void move(l, s)} onOpen={(l) => navigate(`/leads/${l.id}`)} />
+            ))}
+          </Kanban>
         )}
       </div>
     </>
@@ -134,45 +106,51 @@ function Column({
   onOpen: (lead: LeadSummary) => void;
 }) {
   const { status, count, estimated, cards } = column;
-  const { setNodeRef, isOver } = useDroppable({ id: status });
   const converted = status === "converted";
   const more = count - cards.length;
   return (
-    <section
-      ref={setNodeRef}
-      className={`board-col lead-col status-${status}${isOver ? (converted ? " refuse" : " over") : ""}`}
-      data-testid="lead-column"
-      data-status={status}
-      aria-label={`${STATUS_LABELS[status]}: ${count} leads`}
+    <KanbanColumn
+      id={status}
+      className={(isOver) => `board-col lead-col status-${status}${isOver ? (converted ? " refuse" : " over") : ""}`}
+      testId="lead-column"
+      data={{ "data-status": status }}
+      label={`${STATUS_LABELS[status]}: ${count} leads`}
+      head={
+        <>
+          <div className="board-col-title">
+            <strong>{STATUS_LABELS[status]}</strong>
+            <span className="badge subtle" data-testid="column-count">
+              {count}
+            </span>
+          </div>
+          <div className="board-col-totals small">
+            <span data-testid="column-total" title="Estimated value">
+              {formatTotals(estimated)}
+            </span>
+          </div>
+        </>
+      }
     >
-      <header className="board-col-head">
-        <div className="board-col-title">
-          <strong>{STATUS_LABELS[status]}</strong>
-          <span className="badge subtle" data-testid="column-count">
-            {count}
-          </span>
-        </div>
-        <div className="board-col-totals small">
-          <span data-testid="column-total" title="Estimated value">
-            {formatTotals(estimated)}
-          </span>
-        </div>
-      </header>
-      <div className="board-cards">
-        {cards.map((lead) => (
-          <DraggableLead key={lead.id} lead={lead} onMove={onMove} onOpen={onOpen} />
-        ))}
-        {converted && isOver && <div className="board-drop-hint small">Open the lead and use Convert.</div>}
-        {cards.length === 0 && !isOver && <div className="board-drop-hint muted small">{converted ? "Converted leads appear here" : "No leads"}</div>}
-        {more > 0 && (
-          <Link className="board-more" href="/leads" data-testid="column-more">
-            + {more} more
-          </Link>
-        )}
-      </div>
-    </section>
+      {(isOver) => (
+        <>
+          {cards.map((lead) => (
+            <DraggableLead key={lead.id} lead={lead} onMove={onMove} onOpen={onOpen} />
+          ))}
+          {converted && isOver && <div className="board-drop-hint small">Open the lead and use Convert.</div>}
+          {cards.length === 0 && !isOver && <div className="board-drop-hint muted small">{converted ? "Converted leads appear here" : "No leads"}</div>}
+          {more > 0 && (
+            <Link className="board-more" href="/leads" data-testid="column-more">
+              + {more} more
+            </Link>
+          )}
+        </>
+      )}
+    </KanbanColumn>
   );
 }
+
+/** Where the "Move to…" menu can send a lead: any status but Converted, which is done on the lead. */
+const MOVE_TO = LEAD_STATUSES.filter((s) => s !== "converted");
 
 const DraggableLead = memo(function DraggableLead({
   lead,
@@ -183,32 +161,29 @@ const DraggableLead = memo(function DraggableLead({
   onMove: (lead: LeadSummary, to: LeadStatus) => void;
   onOpen: (lead: LeadSummary) => void;
 }) {
-  const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({
-    id: lead.id,
-    data: { lead },
-    disabled: lead.status === "converted",
-  });
-  const style = transform ? { transform: CSS.Translate.toString(transform) } : undefined;
+  const converted = lead.status === "converted";
   return (
-    <div
-      ref={setNodeRef}
-      style={style}
-      {...attributes}
-      {...listeners}
-      className={`deal-card-wrap${isDragging ? " dragging" : ""}`}
-      data-testid="lead-card"
-      data-lead-id={lead.id}
-      aria-roledescription="lead card"
-      aria-label={`${lead.name}${lead.company ? `, ${lead.company}` : ""}`}
-      onClick={() => onOpen(lead)}
-      onKeyDown={(e) => {
-        listeners?.onKeyDown?.(e);
-        if (e.key === "Enter" && !e.defaultPrevented && e.target === e.currentTarget) onOpen(lead);
-      }}
+    <KanbanCard
+      id={lead.id}
+      item={lead}
+      testId="lead-card"
+      data={{ "data-lead-id": lead.id }}
+      roleDescription="lead card"
+      label={`${lead.name}${lead.company ? `, ${lead.company}` : ""}`}
+      name={lead.name}
+      disabled={converted}
+      onOpen={onOpen}
+      move={
+        converted
+          ? undefined
+          : {
+              targets: MOVE_TO.map((s) => ({ id: s, label: STATUS_LABELS[s], current: s === lead.status })),
+              onMove: (l, to) => onMove(l, to as LeadStatus),
+            }
+      }
     >
       <LeadCardView lead={lead} />
-      {lead.status !== "converted" && <MoveMenu lead={lead} onMove={onMove} />}
-    </div>
+    </KanbanCard>
   );
 });
 
@@ -230,63 +205,5 @@ function LeadCardView({ lead, overlay }: { lead: LeadSummary; overlay?: boolean 
         {lead.rating && <span className={`badge rating-${lead.rating}`}>{RATING_LABELS[lead.rating]}</span>}
       </div>
     </article>
-  );
-}
-
-function MoveMenu({ lead, onMove }: { lead: LeadSummary; onMove: (lead: LeadSummary, to: LeadStatus) => void }) {
-  const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    window.addEventListener("mousedown", close);
-    return () => window.removeEventListener("mousedown", close);
-  }, [open]);
-  return (
-    <div
-      className={`card-move${open ? " open" : ""}`}
-      ref={ref}
-      onClick={(e) => e.stopPropagation()}
-      onPointerDown={(e) => e.stopPropagation()}
-      onKeyDown={(e) => {
-        e.stopPropagation();
-        if (e.key === "Escape") setOpen(false);
-      }}
-    >
-      <button
-        type="button"
-        className="btn small"
-        aria-haspopup="menu"
-        aria-expanded={open}
-        aria-label={`Move ${lead.name} to…`}
-        data-testid="card-move"
-        onClick={() => setOpen((o) => !o)}
-      >
-        Move to…
-      </button>
-      {open && (
-        <div className="menu-pop" role="menu" data-testid="card-move-menu">
-          {LEAD_STATUSES.filter((s) => s !== "converted").map((s) => (
-            <button
-              key={s}
-              type="button"
-              role="menuitem"
-              className="menu-item"
-              disabled={s === lead.status}
-              data-testid="move-target"
-              onClick={() => {
-                setOpen(false);
-                onMove(lead, s);
-              }}
-            >
-              {STATUS_LABELS[s]}
-              {s === lead.status && <span className="muted small"> (now)</span>}
-            </button>
-          ))}
-        </div>
-      )}
-    </div>
   );
 }

@@ -1,23 +1,11 @@
-import {
-  DndContext,
-  DragOverlay,
-  KeyboardSensor,
-  PointerSensor,
-  useDraggable,
-  useDroppable,
-  useSensor,
-  useSensors,
-  type DragEndEvent,
-  type DragStartEvent,
-  type KeyboardCoordinateGetter,
-} from "@dnd-kit/core";
-import { CSS } from "@dnd-kit/utilities";
+import { type KeyboardCoordinateGetter } from "@dnd-kit/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { memo, useEffect, useRef, useState } from "react";
+import { memo, useEffect, useState } from "react";
 import { Link, useLocation } from "wouter";
 
 import { useDealMove } from "./DealMove";
 import { DealsTabs } from "./DealsTabs";
+import { Kanban, KanbanCard, KanbanColumn } from "../../components/Kanban";
 import { ErrorBanner, PageHead } from "../../components/PageHead";
 import { api, type Board as BoardData, type BoardColumn, type Card, type Stage } from "../../lib/api";
 import { days, formatTotals, isPast, moveCard, todayIso } from "./deals";
@@ -82,27 +70,14 @@ export function Board() {
   });
   useShortcut("n", () => navigate("/deals/new"));
 
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, {
-      coordinateGetter: columnJump,
-      keyboardCodes: { start: ["Space"], cancel: ["Escape"], end: ["Space", "Enter"] },
-    }),
-  );
-  const [dragging, setDragging] = useState<Card | null>(null);
   const data = board.data;
   const stages = data?.columns.map((c) => c.stage) ?? [];
   const stageOf = (cardId: string) => data?.columns.find((c) => c.cards.some((x) => x.id === cardId))?.stage.id ?? null;
   const requestMove = (card: Card, stage: Stage) => mover.request({ id: card.id, name: card.name, stageId: stageOf(card.id) }, stage);
 
-  const onDragStart = (e: DragStartEvent) => {
-    setDragging((e.active.data.current as { card: Card } | undefined)?.card ?? null);
-  };
-  const onDragEnd = (e: DragEndEvent) => {
-    setDragging(null);
-    const card = (e.active.data.current as { card: Card } | undefined)?.card;
-    const stage = stages.find((s) => s.id === e.over?.id);
-    if (card && stage) requestMove(card, stage);
+  const onDrop = (card: Card, stageId: string) => {
+    const stage = stages.find((s) => s.id === stageId);
+    if (stage) requestMove(card, stage);
   };
 
   const open = data?.columns.filter((c) => c.stage.kind === "open") ?? [];
@@ -193,11 +168,11 @@ export function Board() {
         <ErrorBanner error={board.error} />
         {!data && !board.error && <div className="muted">Loading…</div>}
         {data && (
-          <DndContext
-            sensors={sensors}
-            onDragStart={onDragStart}
-            onDragEnd={onDragEnd}
-            onDragCancel={() => setDragging(null)}
+          <Kanban<Card>
+            testId="board"
+            onDrop={onDrop}
+            overlay={(card) => <CardView card={card} overlay />}
+            keyboardCoordinates={columnJump}
             accessibility={{
               screenReaderInstructions: {
                 draggable: "Press Space to pick up the deal, the arrow keys to choose a stage, Space to drop it, Escape to cancel.",
@@ -210,21 +185,18 @@ export function Board() {
               },
             }}
           >
-            <div className="board" data-testid="board">
-              {open.map((col) => (
-                <Column key={col.stage.id} column={col} stages={stages} onMove={requestMove} onOpen={(c) => navigate(`/deals/${c.id}`)} />
-              ))}
-              {closed.length > 0 && (
-                <div className="board-closed">
-                  <div className="board-closed-label muted small">Won / lost, last 30 days</div>
-                  {closed.map((col) => (
-                    <Column key={col.stage.id} column={col} stages={stages} onMove={requestMove} onOpen={(c) => navigate(`/deals/${c.id}`)} />
-                  ))}
-                </div>
-              )}
-            </div>
-            <DragOverlay dropAnimation={null}>{dragging ? <CardView card={dragging} overlay /> : null}</DragOverlay>
-          </DndContext>
+            {open.map((col) => (
+              <Column key={col.stage.id} column={col} stages={stages} onMove={requestMove} onOpen={(c) => navigate(`/deals/${c.id}`)} />
+            ))}
+            {closed.length > 0 && (
+              <div className="board-closed">
+                <div className="board-closed-label muted small">Won / lost, last 30 days</div>
+                {closed.map((col) => (
+                  <Column key={col.stage.id} column={col} stages={stages} onMove={requestMove} onOpen={(c) => navigate(`/deals/${c.id}`)} />
+                ))}
+              </div>
+            )}
+          </Kanban>
         )}
         {data && data.open.count === 0 && !filtered && (
           <div className="empty" data-testid="board-empty">
@@ -253,50 +225,53 @@ function Column({
   onOpen: (card: Card) => void;
 }) {
   const { stage, totals, cards } = column;
-  const { setNodeRef, isOver } = useDroppable({ id: stage.id });
   const more = totals.count - cards.length;
   const closed = stage.kind !== "open";
   return (
-    <section
-      ref={setNodeRef}
-      className={`board-col kind-${stage.kind}${isOver ? " over" : ""}`}
-      data-testid="board-column"
-      data-stage={stage.name}
-      aria-label={`${stage.name}: ${totals.count} deals`}
+    <KanbanColumn
+      id={stage.id}
+      className={(isOver) => `board-col kind-${stage.kind}${isOver ? " over" : ""}`}
+      testId="board-column"
+      data={{ "data-stage": stage.name }}
+      label={`${stage.name}: ${totals.count} deals`}
+      head={
+        <>
+          <div className="board-col-title">
+            <strong>{stage.name}</strong>
+            <span className="badge subtle" data-testid="column-count">
+              {totals.count}
+            </span>
+            {!closed && (
+              <span className="muted small" title="Default probability">
+                {stage.probability}%
+              </span>
+            )}
+          </div>
+          <div className="board-col-totals small">
+            <span data-testid="column-total">{formatTotals(totals.amount)}</span>
+            {!closed && (
+              <span className="muted" data-testid="column-weighted" title="Weighted: amount × probability">
+                ≈ {formatTotals(totals.weighted)}
+              </span>
+            )}
+          </div>
+        </>
+      }
     >
-      <header className="board-col-head">
-        <div className="board-col-title">
-          <strong>{stage.name}</strong>
-          <span className="badge subtle" data-testid="column-count">
-            {totals.count}
-          </span>
-          {!closed && (
-            <span className="muted small" title="Default probability">
-              {stage.probability}%
-            </span>
+      {() => (
+        <>
+          {cards.map((card) => (
+            <DraggableCard key={card.id} card={card} stage={stage} stages={stages} onMove={onMove} onOpen={onOpen} />
+          ))}
+          {cards.length === 0 && <div className="board-drop-hint muted small">{closed ? `Drop here: ${stage.name}` : "No deals"}</div>}
+          {more > 0 && (
+            <Link className="board-more" href={`/deals/list?stage=${encodeURIComponent(stage.id)}`} data-testid="column-more">
+              + {more} more
+            </Link>
           )}
-        </div>
-        <div className="board-col-totals small">
-          <span data-testid="column-total">{formatTotals(totals.amount)}</span>
-          {!closed && (
-            <span className="muted" data-testid="column-weighted" title="Weighted: amount × probability">
-              ≈ {formatTotals(totals.weighted)}
-            </span>
-          )}
-        </div>
-      </header>
-      <div className="board-cards">
-        {cards.map((card) => (
-          <DraggableCard key={card.id} card={card} stage={stage} stages={stages} onMove={onMove} onOpen={onOpen} />
-        ))}
-        {cards.length === 0 && <div className="board-drop-hint muted small">{closed ? `Drop here: ${stage.name}` : "No deals"}</div>}
-        {more > 0 && (
-          <Link className="board-more" href={`/deals/list?stage=${encodeURIComponent(stage.id)}`} data-testid="column-more">
-            + {more} more
-          </Link>
-        )}
-      </div>
-    </section>
+        </>
+      )}
+    </KanbanColumn>
   );
 }
 
@@ -313,28 +288,26 @@ const DraggableCard = memo(function DraggableCard({
   onMove: (card: Card, stage: Stage) => void;
   onOpen: (card: Card) => void;
 }) {
-  const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({ id: card.id, data: { card } });
-  const style = transform ? { transform: CSS.Translate.toString(transform) } : undefined;
   return (
-    <div
-      ref={setNodeRef}
-      style={style}
-      {...attributes}
-      {...listeners}
-      className={`deal-card-wrap${isDragging ? " dragging" : ""}`}
-      data-testid="deal-card"
-      data-deal-id={card.id}
-      aria-roledescription="deal card"
-      aria-label={`${card.name}${card.account_name ? `, ${card.account_name}` : ""}`}
-      onClick={() => onOpen(card)}
-      onKeyDown={(e) => {
-        listeners?.onKeyDown?.(e);
-        if (e.key === "Enter" && !e.defaultPrevented && e.target === e.currentTarget) onOpen(card);
+    <KanbanCard
+      id={card.id}
+      item={card}
+      testId="deal-card"
+      data={{ "data-deal-id": card.id }}
+      roleDescription="deal card"
+      label={`${card.name}${card.account_name ? `, ${card.account_name}` : ""}`}
+      name={card.name}
+      onOpen={onOpen}
+      move={{
+        targets: stages.map((s) => ({ id: s.id, label: s.name, current: s.id === stage.id })),
+        onMove: (c, to) => {
+          const target = stages.find((s) => s.id === to);
+          if (target) onMove(c, target);
+        },
       }}
     >
       <CardView card={card} closed={stage.kind !== "open"} />
-      <MoveMenu card={card} current={stage} stages={stages} onMove={onMove} />
-    </div>
+    </KanbanCard>
   );
 });
 
@@ -384,63 +357,5 @@ function CardView({ card, overlay, closed }: { card: Card; overlay?: boolean; cl
       </div>
       )}
     </article>
-  );
-}
-
-function MoveMenu({ card, current, stages, onMove }: { card: Card; current: Stage; stages: Stage[]; onMove: (card: Card, stage: Stage) => void }) {
-  const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    window.addEventListener("mousedown", close);
-    return () => window.removeEventListener("mousedown", close);
-  }, [open]);
-  return (
-    <div
-      className={`card-move${open ? " open" : ""}`}
-      ref={ref}
-      onClick={(e) => e.stopPropagation()}
-      onPointerDown={(e) => e.stopPropagation()}
-      onKeyDown={(e) => {
-        e.stopPropagation();
-        if (e.key === "Escape") setOpen(false);
-      }}
-    >
-      <button
-        type="button"
-        className="btn small"
-        aria-haspopup="menu"
-        aria-expanded={open}
-        aria-label={`Move ${card.name} to…`}
-        data-testid="card-move"
-        onClick={() => setOpen((o) => !o)}
-      >
-        Move to…
-      </button>
-      {open && (
-        <div className="menu-pop" role="menu" data-testid="card-move-menu">
-          {stages.map((s) => (
-            <button
-              key={s.id}
-              type="button"
-              role="menuitem"
-              className="menu-item"
-              disabled={s.id === current.id}
-              data-testid="move-target"
-              onClick={() => {
-                setOpen(false);
-                onMove(card, s);
-              }}
-            >
-              {s.name}
-              {s.id === current.id && <span className="muted small"> (now)</span>}
-            </button>
-          ))}
-        </div>
-      )}
-    </div>
   );
 }
