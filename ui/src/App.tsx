@@ -45,6 +45,7 @@ import { DocumentsList } from "./features/sales/DocumentsList";
 import { Products } from "./features/sales/Products";
 
 import { EditQuotePage, NewQuotePage } from "./features/sales/QuoteEditor";
+import { qk } from "./lib/queryKeys";
 
 // The charts library is large: load the analytics screens (and it) on first use.
 const Dashboard = lazy(() => import("./features/insight/Dashboard").then((m) => ({ default: m.Dashboard })));
@@ -90,7 +91,7 @@ function NavLink({ href, children, testId, also = [] }: { href: string; children
 
 /** The Tickets link: open tickets, and a red count of breached ones. */
 function TicketsNavLink() {
-  const counts = useQuery({ queryKey: ["tickets", "counts"], queryFn: api.tickets.counts });
+  const counts = useQuery({ queryKey: qk.tickets.counts, queryFn: api.tickets.counts });
   const c = counts.data;
   return (
     <NavLink href="/tickets" testId="nav-tickets">
@@ -112,7 +113,7 @@ function TicketsNavLink() {
 }
 
 function Shell() {
-  const status = useQuery({ queryKey: ["app-status"], queryFn: api.appStatus });
+  const status = useQuery({ queryKey: qk.appStatus, queryFn: api.appStatus });
   const [palette, setPalette] = useState(false);
   if (!status.data) {
     return status.error ? <div className="fatal">{String(status.error)}</div> : null;

@@ -45,6 +45,7 @@ import { Icon, KindIcon } from "../../components/Icon";
 import { OwnerSelect } from "../../components/Pickers";
 import { ScopeDialog } from "./ScopeDialog";
 import { useNotify } from "../../components/Toasts";
+import { qk } from "../../lib/queryKeys";
 
 /** What to open the dialog for: log something that happened, schedule something, or edit. */
 export type ActivityRequest =
@@ -81,7 +82,7 @@ export function useActivityDialog(): Open {
 export function ActivityDialog({ request, onClose }: { request: ActivityRequest; onClose: () => void }) {
   const id = request.mode === "edit" ? request.id : null;
   const loaded = useQuery({
-    queryKey: ["activities", id],
+    queryKey: qk.activities.detail(id),
     queryFn: () => api.activities.get(id ?? ""),
     enabled: id !== null,
     staleTime: 0,
@@ -728,7 +729,7 @@ function LinkPicker({ exclude, onPick }: { exclude: LinkedRecord[]; onPick: (l: 
   const [text, setText] = useState("");
   const query = useDebounced(text.trim(), 120);
   const results = useQuery({
-    queryKey: ["search", query],
+    queryKey: qk.search(query),
     queryFn: () => api.search(query),
     enabled: query.length > 0,
     placeholderData: keepPreviousData,

@@ -27,6 +27,7 @@ import { KINDS, KIND_LABELS, atTime, buildInput, formFromActivity, formatWhen } 
 import { api, toApiError, type CalendarEntry, type Scope } from "../../lib/api";
 import { invalidateActivities } from "../../lib/invalidate";
 import { useKey } from "../../lib/useShortcut";
+import { qk } from "../../lib/queryKeys";
 
 type Move = Extract<DropDecision, { action: "reschedule" }>;
 type Resize = Extract<ResizeDecision, { action: "resize" }>;
@@ -43,7 +44,7 @@ export function CalendarScreen() {
   const from = range?.from.toISOString() ?? "";
   const to = range?.to.toISOString() ?? "";
   const entries = useQuery({
-    queryKey: ["calendar", from, to],
+    queryKey: qk.calendar.range(from, to),
     queryFn: () => api.calendar(from, to),
     enabled: range !== null,
     placeholderData: keepPreviousData,

@@ -7,6 +7,7 @@ import { invalidateActivities } from "../../lib/invalidate";
 import { useActivityDialog } from "./ActivityDialog";
 import { Icon, KindIcon } from "../../components/Icon";
 import { useNotify } from "../../components/Toasts";
+import { qk } from "../../lib/queryKeys";
 
 export const POLL_MS = 30_000;
 
@@ -49,7 +50,7 @@ export function useReminderPoller() {
           void api.notify(title, body);
           notify(`Reminder: ${title}${body !== "Reminder" ? ` · ${body}` : ""}`);
         }
-        await client.invalidateQueries({ queryKey: ["reminders"] });
+        await client.invalidateQueries({ queryKey: qk.reminders.all });
       } catch {
         // A failed poll is retried at the next tick; nothing to tell the user.
       } finally {
@@ -72,7 +73,7 @@ const SNOOZES: { key: string; label: string; until: (now: Date) => Date }[] = [
 export function RemindersBell() {
   useReminderPoller();
   const [open, setOpen] = useState(false);
-  const due = useQuery({ queryKey: ["reminders", "due"], queryFn: api.reminders.due, staleTime: 0 });
+  const due = useQuery({ queryKey: qk.reminders.due, queryFn: api.reminders.due, staleTime: 0 });
   const count = due.data?.length ?? 0;
   return (
     <>

@@ -15,6 +15,7 @@ import { formatDateTime, formatRelative } from "../../lib/format";
 import { useActivityDialog } from "./ActivityDialog";
 import { KindIcon } from "../../components/Icon";
 import { useCompleteActivity } from "./useCompleteActivity";
+import { qk } from "../../lib/queryKeys";
 
 const ORIGINS: Record<string, string> = { cli: "from the command line", import: "by an import", app: "" };
 
@@ -53,7 +54,7 @@ export function Timeline({ entity, id }: { entity: string; id: string }) {
   const [channel, setChannel] = useState<ActivityChannel | "">("");
   const filter = timelineFilter(chips, channel);
   const timeline = useInfiniteQuery({
-    queryKey: [entity, id, "timeline", filter],
+    queryKey: qk.records(entity).timeline(id, filter),
     queryFn: ({ pageParam }) => api.timeline(entity, id, pageParam, filter),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => (last.length === 50 ? (last.at(-1)?.at ?? null) : null),

@@ -23,13 +23,14 @@ import {
 import { api, toApiError, type Activity } from "../../lib/api";
 import { invalidateActivities } from "../../lib/invalidate";
 import { useKey } from "../../lib/useShortcut";
+import { qk } from "../../lib/queryKeys";
 
 /** The day's work: what is overdue, what is due today, and the week ahead. */
 export function Today() {
   const client = useQueryClient();
   const notify = useNotify();
   const openDialog = useActivityDialog();
-  const agenda = useQuery({ queryKey: ["agenda"], queryFn: () => api.agenda(7), staleTime: 0 });
+  const agenda = useQuery({ queryKey: qk.agenda, queryFn: () => api.agenda(7), staleTime: 0 });
   // Items just ticked off disappear at once, before the agenda reloads.
   const [gone, setGone] = useState<Set<string>>(() => new Set());
   useKey("n", () => openDialog({ mode: "schedule" }));

@@ -21,6 +21,7 @@ import { formatDateTime } from "../../lib/format";
 import { reopenWindow } from "../../lib/reopen";
 import "../../styles/leads.css";
 import "../../styles/data.css";
+import { qk } from "../../lib/queryKeys";
 
 /** Import files, export files, see backups: the user owns their data. */
 export function Data() {
@@ -62,7 +63,7 @@ const DB_EXTENSIONS = ["db", "sqlite", "rapport"];
 function DataFileSection() {
   const client = useQueryClient();
   const notify = useNotify();
-  const status = useQuery({ queryKey: ["app-status"], queryFn: api.appStatus });
+  const status = useQuery({ queryKey: qk.appStatus, queryFn: api.appStatus });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<"open" | "new" | "backup" | null>(null);
 
@@ -97,7 +98,7 @@ function DataFileSection() {
       const path = await api.saveFile(`rapport-backup-${localDay()}.db`, "Rapport data file", ["db"]);
       if (!path) return;
       const r = await api.backups.to(path);
-      await client.invalidateQueries({ queryKey: ["backups"] });
+      await client.invalidateQueries({ queryKey: qk.backups });
       notify(`Backed up to ${r.path} (${formatMegabytes(r.bytes)})`);
     });
 
@@ -189,7 +190,7 @@ function ImportSection() {
     source: entity === "leads" ? source.trim() || null : null,
   };
   const preview = useQuery({
-    queryKey: ["import-preview", picked?.path, options],
+    queryKey: qk.importPreview(picked?.path, options),
     queryFn: () => api.imports.preview(picked?.path as string, options),
     enabled: previewing && picked !== null && report === null,
     staleTime: 0,
@@ -648,12 +649,12 @@ async function copyText(text: string): Promise<void> {
 function BackupsSection() {
   const client = useQueryClient();
   const notify = useNotify();
-  const status = useQuery({ queryKey: ["app-status"], queryFn: api.appStatus });
-  const backups = useQuery({ queryKey: ["backups"], queryFn: api.backups.list });
+  const status = useQuery({ queryKey: qk.appStatus, queryFn: api.appStatus });
+  const backups = useQuery({ queryKey: qk.backups, queryFn: api.backups.list });
   const now = useMutation({
     mutationFn: api.backups.now,
     onSuccess: async (r) => {
-      await client.invalidateQueries({ queryKey: ["backups"] });
+      await client.invalidateQueries({ queryKey: qk.backups });
       notify(r ? `Backed up to ${r.path}` : "Nothing to back up: this data file lives in memory");
     },
   });

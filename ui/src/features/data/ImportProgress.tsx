@@ -2,6 +2,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 
 import { api } from "../../lib/api";
 import "../../styles/import-running.css";
+import { qk } from "../../lib/queryKeys";
 
 /** How often the running import is asked how far it got. */
 export const PROGRESS_POLL_MS = 250;
@@ -12,7 +13,7 @@ export const PROGRESS_POLL_MS = 250;
  */
 export function ImportRunning({ what = "rows" }: { what?: string }) {
   const progress = useQuery({
-    queryKey: ["import-progress"],
+    queryKey: qk.importProgress,
     queryFn: api.imports.progress,
     refetchInterval: PROGRESS_POLL_MS,
     refetchIntervalInBackground: true,

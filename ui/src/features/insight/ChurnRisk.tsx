@@ -3,13 +3,14 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "../../lib/api";
 import { churnLevel } from "./analytics";
 import "../../styles/analytics.css";
+import { qk } from "../../lib/queryKeys";
 
 const LEVEL_LABEL = { low: "Low", medium: "Medium", high: "High" } as const;
 
 /** An account's churn score (0-100) with the reasons behind it. */
 export function ChurnRiskCard({ accountId }: { accountId: string }) {
   const risk = useQuery({
-    queryKey: ["analytics", "churn", accountId],
+    queryKey: qk.analytics.churn(accountId),
     queryFn: () => api.analytics.churnOf(accountId),
     // The score follows every activity, ticket and invoice: ask again when the page opens.
     staleTime: 0,

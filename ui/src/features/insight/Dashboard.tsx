@@ -10,6 +10,7 @@ import { formatRange, formatValue, recordHref, toScopeInput } from "./analytics"
 import { formatMonthShort } from "../sales/deals";
 import { formatMoney } from "../../lib/format";
 import "../../styles/analytics.css";
+import { qk } from "../../lib/queryKeys";
 
 /** Figures that are bad news when above zero. */
 const ALERTS = new Set(["sla_breaches", "overdue_invoices"]);
@@ -41,7 +42,7 @@ export function Dashboard() {
   const scope = toScopeInput(state);
   const [open, setOpen] = useState<string | null>(null);
   const dashboard = useQuery({
-    queryKey: ["analytics", "dashboard", scope],
+    queryKey: qk.analytics.dashboard(scope),
     queryFn: () => api.analytics.dashboard(scope as ScopeInput),
     enabled: scope !== null,
     // Everything feeds the figures: ask again each time the screen opens.
@@ -140,7 +141,7 @@ function FigureCard({ figure, currency, active, onOpen }: { figure: Figure; curr
 
 function RecordsPanel({ figure, scope, currency, onClose }: { figure: Figure; scope: ScopeInput; currency: string; onClose: () => void }) {
   const records = useQuery({
-    queryKey: ["analytics", "records", figure.key, scope],
+    queryKey: qk.analytics.records(figure.key, scope),
     queryFn: () => api.analytics.records(figure.key, scope),
     staleTime: 0,
   });

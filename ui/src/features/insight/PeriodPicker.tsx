@@ -4,6 +4,7 @@ import { useState } from "react";
 import { api, type PeriodName, type ReportScope } from "../../lib/api";
 import { DEFAULT_SCOPE, PERIODS, type ScopeState } from "./analytics";
 import { todayIso } from "../sales/deals";
+import { qk } from "../../lib/queryKeys";
 
 const STORAGE_KEY = "rapport.analytics.scope";
 
@@ -56,7 +57,7 @@ export function PeriodPicker({
   current?: Pick<ReportScope, "from" | "to"> | null;
   testIdPrefix: string;
 }) {
-  const team = useQuery({ queryKey: ["team"], queryFn: api.team.list });
+  const team = useQuery({ queryKey: qk.team, queryFn: api.team.list });
   const setPeriod = (period: string) => {
     if (period === "custom") {
       const today = todayIso();

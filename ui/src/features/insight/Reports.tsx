@@ -11,6 +11,7 @@ import { REPORTS, formatRange, formatValue, toScopeInput } from "./analytics";
 import { formatMonth, formatMonthShort } from "../sales/deals";
 import { formatNumber } from "../../lib/format";
 import "../../styles/analytics.css";
+import { qk } from "../../lib/queryKeys";
 
 type ChartSpec = { data: Datum[]; series: Series[]; unit: Unit; horizontal: boolean; label: string };
 
@@ -131,7 +132,7 @@ export function Reports() {
   const notify = useNotify();
   const scope = toScopeInput(state);
   const report = useQuery({
-    queryKey: ["analytics", "report", name, scope],
+    queryKey: qk.analytics.report(name, scope),
     queryFn: () => api.analytics.report(name, scope as ScopeInput),
     enabled: scope !== null,
     staleTime: 0,

@@ -28,6 +28,7 @@ import {
   roiText,
 } from "./marketing";
 import { normalizeDecimal } from "../sales/sales";
+import { qk } from "../../lib/queryKeys";
 
 const dash = <span className="muted">—</span>;
 const moneyCell = (m: Money | null) => (m ? formatMoney(m) : dash);
@@ -44,9 +45,9 @@ function datesText(c: Pick<Campaign, "starts_on" | "ends_on">): string | null {
 /** Every campaign with what it cost and what it brought in. */
 export function Campaigns() {
   const [, navigate] = useLocation();
-  const campaigns = useQuery({ queryKey: ["marketing", "campaigns", "list"], queryFn: api.marketing.campaigns.list });
+  const campaigns = useQuery({ queryKey: qk.marketing.campaigns.list, queryFn: api.marketing.campaigns.list });
   const effects = useQuery({
-    queryKey: ["marketing", "campaigns", "effectiveness"],
+    queryKey: qk.marketing.campaigns.effectiveness,
     queryFn: () => api.marketing.campaigns.effectiveness(),
   });
   const [creating, setCreating] = useState(false);
@@ -198,18 +199,18 @@ export function CampaignDetail({ id }: { id: string }) {
   const [, navigate] = useLocation();
   const client = useQueryClient();
   const notify = useNotify();
-  const campaign = useQuery({ queryKey: ["marketing", "campaigns", id], queryFn: () => api.marketing.campaigns.get(id) });
+  const campaign = useQuery({ queryKey: qk.marketing.campaigns.detail(id), queryFn: () => api.marketing.campaigns.get(id) });
   const effect = useQuery({
-    queryKey: ["marketing", "campaigns", id, "effectiveness"],
+    queryKey: qk.marketing.campaigns.effectivenessOf(id),
     queryFn: () => api.marketing.campaigns.effectiveness(id),
   });
-  const members = useQuery({ queryKey: ["marketing", "campaigns", id, "members"], queryFn: () => api.marketing.campaigns.members(id) });
+  const members = useQuery({ queryKey: qk.marketing.campaigns.members(id), queryFn: () => api.marketing.campaigns.members(id) });
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const remove = useMutation({
     mutationFn: () => api.marketing.campaigns.remove(id),
     onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ["marketing"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.all });
       notify(`Deleted the campaign ${campaign.data?.name ?? ""}`.trim());
       navigate("/marketing/campaigns");
     },
@@ -402,7 +403,7 @@ function CampaignDialog({ campaign, onClose, onSaved }: { campaign: Campaign | n
       return campaign ? api.marketing.campaigns.update(campaign.id, value) : api.marketing.campaigns.create(value);
     },
     onSuccess: async (c) => {
-      await client.invalidateQueries({ queryKey: ["marketing"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.all });
       notify(campaign ? `Saved ${c.name}` : `Added the campaign ${c.name}`);
       onClose();
       onSaved?.(c);

@@ -9,6 +9,7 @@ import { useNotify } from "../../components/Toasts";
 import { api, type OutboxCounts, type OutboxMessage, type OutboxStatus } from "../../lib/api";
 import { formatNumber } from "../../lib/format";
 import { OUTBOX_STATUSES, countOf, isRunning, problemText, workReportText } from "./marketing";
+import { qk } from "../../lib/queryKeys";
 
 const STATES: OutboxStatus[] = ["queued", "sending", "sent", "failed", "unsure", "skipped", "cancelled"];
 /** States shown in the counts only when some message is in them. */
@@ -21,23 +22,23 @@ export function Outbox() {
   const notify = useNotify();
   const [status, setStatus] = useState<OutboxStatus | "">("");
   const counts = useQuery({
-    queryKey: ["marketing", "outbox", "counts"],
+    queryKey: qk.marketing.outbox.counts,
     queryFn: api.marketing.outbox.counts,
     staleTime: 0,
     refetchInterval: (q) => (q.state.data && isRunning(q.state.data) ? 5000 : false),
   });
   const running = counts.data ? isRunning(counts.data) : false;
   const messages = useQuery({
-    queryKey: ["marketing", "outbox", "list", status],
+    queryKey: qk.marketing.outbox.list(status),
     queryFn: () => api.marketing.outbox.list({ status: status || null }),
     staleTime: 0,
     refetchInterval: running ? 5000 : false,
   });
-  const smtp = useQuery({ queryKey: ["marketing", "smtp"], queryFn: api.marketing.smtp.status });
+  const smtp = useQuery({ queryKey: qk.marketing.smtp, queryFn: api.marketing.smtp.status });
   // Why the background sender could not run last time (keyring, password, busy file).
-  const problem = useQuery({ queryKey: ["marketing", "outbox", "problem"], queryFn: api.marketing.outbox.problem, staleTime: 0 });
+  const problem = useQuery({ queryKey: qk.marketing.outbox.problem, queryFn: api.marketing.outbox.problem, staleTime: 0 });
   const notSetUp = smtp.data ? !smtp.data.settings.host.trim() : false;
-  const refresh = () => client.invalidateQueries({ queryKey: ["marketing"] });
+  const refresh = () => client.invalidateQueries({ queryKey: qk.marketing.all });
 
   const sendNow = useMutation({
     mutationFn: api.marketing.outbox.sendNow,

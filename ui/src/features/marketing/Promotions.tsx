@@ -10,14 +10,14 @@ import { useNotify } from "../../components/Toasts";
 import { api, ApiError, type OutboxCounts, type Promotion, type PromotionInput, type PromotionPreview } from "../../lib/api";
 import { formatDateTime, formatNumber } from "../../lib/format";
 import { OUTBOX_STATUSES, countOf, doneOf, isRunning, problemText, recordHref, totalOf } from "./marketing";
+import { qk } from "../../lib/queryKeys";
 
-const PROMOTIONS = ["marketing", "promotions", "list"];
 
 /** Every promotion with how far its sending got. */
 export function Promotions() {
   const [, navigate] = useLocation();
   const promotions = useQuery({
-    queryKey: PROMOTIONS,
+    queryKey: qk.marketing.promotions.list,
     queryFn: api.marketing.promotions.list,
     staleTime: 0,
     // Follow the sending while some messages still wait.
@@ -121,9 +121,9 @@ export function NewPromotion() {
   const [, navigate] = useLocation();
   const client = useQueryClient();
   const notify = useNotify();
-  const templates = useQuery({ queryKey: ["marketing", "templates", "list"], queryFn: api.marketing.templates.list });
-  const segments = useQuery({ queryKey: ["marketing", "segments", "list"], queryFn: api.marketing.segments.list });
-  const campaigns = useQuery({ queryKey: ["marketing", "campaigns", "list"], queryFn: api.marketing.campaigns.list });
+  const templates = useQuery({ queryKey: qk.marketing.templates.list, queryFn: api.marketing.templates.list });
+  const segments = useQuery({ queryKey: qk.marketing.segments.list, queryFn: api.marketing.segments.list });
+  const campaigns = useQuery({ queryKey: qk.marketing.campaigns.list, queryFn: api.marketing.campaigns.list });
   const [input, setInput] = useState<PromotionInput>({ name: "", template: "", segment: "", campaign: null });
   const set = <K extends keyof PromotionInput>(key: K, value: PromotionInput[K]) => setInput((p) => ({ ...p, [key]: value }));
   const payload = (): PromotionInput => ({ ...input, name: input.name.trim(), campaign: input.campaign || null });
@@ -143,7 +143,7 @@ export function NewPromotion() {
   const queue = useMutation({
     mutationFn: (p: PromotionInput) => api.marketing.promotions.queue(p),
     onSuccess: async (p) => {
-      await client.invalidateQueries({ queryKey: ["marketing"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.all });
       notify(`Queued ${p.name}`);
       navigate(`/marketing/promotions/${p.id}`);
     },
@@ -377,7 +377,7 @@ export function PromotionDetail({ id }: { id: string }) {
   const client = useQueryClient();
   const notify = useNotify();
   const promotion = useQuery({
-    queryKey: ["marketing", "promotions", id],
+    queryKey: qk.marketing.promotions.detail(id),
     queryFn: () => api.marketing.promotions.get(id),
     staleTime: 0,
     refetchInterval: (q) => (q.state.data && isRunning(q.state.data.progress) ? 1500 : false),
@@ -385,7 +385,7 @@ export function PromotionDetail({ id }: { id: string }) {
   const p = promotion.data;
   const running = p ? isRunning(p.progress) : false;
   const messages = useQuery({
-    queryKey: ["marketing", "outbox", "promotion", id],
+    queryKey: qk.marketing.outbox.ofPromotion(id),
     queryFn: () => api.marketing.outbox.list({ promotion_id: id }),
     staleTime: 0,
     refetchInterval: running ? 1500 : false,
@@ -394,7 +394,7 @@ export function PromotionDetail({ id }: { id: string }) {
   const cancel = useMutation({
     mutationFn: () => api.marketing.promotions.cancel(id),
     onSuccess: async (n) => {
-      await client.invalidateQueries({ queryKey: ["marketing"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.all });
       notify(n === 0 ? "Nothing was left to cancel" : `Cancelled ${countOf(n, ["message", "messages"])} not sent yet`);
     },
     onError: (e) => notify(problemText(e), "error"),

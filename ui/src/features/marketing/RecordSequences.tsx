@@ -10,18 +10,22 @@ import { ENROLMENT_STATUSES, STOP_REASONS, countOf, problemText } from "./market
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { StatusBadge } from "./MarketingPage";
 import { useNotify } from "../../components/Toasts";
+import { isTimeline, qk, rootOf } from "../../lib/queryKeys";
 
 export function RecordSequences({ entity, id, name }: { entity: "contacts" | "leads"; id: string; name: string }) {
   const client = useQueryClient();
   const notify = useNotify();
-  const enrolments = useQuery({ queryKey: ["marketing", "sequences", "of", entity, id], queryFn: () => api.marketing.sequences.of(entity, id) });
-  const sequences = useQuery({ queryKey: ["marketing", "sequences", "list"], queryFn: api.marketing.sequences.list });
+  const enrolments = useQuery({ queryKey: qk.marketing.sequences.of(entity, id), queryFn: () => api.marketing.sequences.of(entity, id) });
+  const sequences = useQuery({ queryKey: qk.marketing.sequences.list, queryFn: api.marketing.sequences.list });
   const [confirming, setConfirming] = useState(false);
   const nameOf = (sequenceId: string) => sequences.data?.find((s) => s.id === sequenceId)?.name ?? "A sequence";
   // Consent and timelines change too: refresh the record and the marketing screens.
   const refresh = () =>
     client.invalidateQueries({
-      predicate: (q) => q.queryKey[0] === "marketing" || q.queryKey[0] === entity || q.queryKey.includes("timeline"),
+      predicate: (q) => {
+        const root = rootOf(q.queryKey);
+        return root === rootOf(qk.marketing.all) || root === rootOf(qk.records(entity).all) || isTimeline(q.queryKey);
+      },
     });
   const reply = useMutation({
     mutationFn: () => api.marketing.sequences.recordReply(entity, id),

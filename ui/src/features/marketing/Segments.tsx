@@ -36,13 +36,14 @@ import {
   withField,
 } from "./marketing";
 import { useDebounced } from "../../lib/useDebounced";
+import { qk } from "../../lib/queryKeys";
 
 const dash = <span className="muted">—</span>;
 
 /** Every segment: what it holds, how, and how many are in it now. */
 export function Segments() {
   const [, navigate] = useLocation();
-  const segments = useQuery({ queryKey: ["marketing", "segments", "list"], queryFn: api.marketing.segments.list });
+  const segments = useQuery({ queryKey: qk.marketing.segments.list, queryFn: api.marketing.segments.list });
   const rows = segments.data ?? [];
   const newButton = (
     <Link className="btn primary" href="/marketing/segments/new" data-testid="new-segment">
@@ -116,7 +117,7 @@ export function Segments() {
 /** How many members a segment has now (its conditions run afresh). */
 function MemberCount({ id }: { id: string }) {
   const count = useQuery({
-    queryKey: ["marketing", "segments", id, "count"],
+    queryKey: qk.marketing.segments.count(id),
     queryFn: () => api.marketing.segments.members(id, 0, 1),
     staleTime: 0,
   });
@@ -128,7 +129,7 @@ function MemberCount({ id }: { id: string }) {
 /** `/marketing/segments/new` and `/marketing/segments/:id`: the builder, empty or loaded. */
 export function SegmentPage({ id }: { id?: string }) {
   const segment = useQuery({
-    queryKey: ["marketing", "segments", id],
+    queryKey: qk.marketing.segments.detail(id),
     queryFn: () => api.marketing.segments.get(id as string),
     enabled: Boolean(id),
   });
@@ -177,7 +178,7 @@ function SegmentBuilder({ segment }: { segment: Segment | null }) {
   const saved = segment !== null;
 
   const fields = useQuery({
-    queryKey: ["marketing", "segments", "fields", entity],
+    queryKey: qk.marketing.segments.fields(entity),
     queryFn: () => api.marketing.segments.fields(entity),
   });
   const fieldOf = (key: string) => fields.data?.find((f) => f.key === key);
@@ -186,7 +187,7 @@ function SegmentBuilder({ segment }: { segment: Segment | null }) {
   const settled = JSON.parse(useDebounced(JSON.stringify({ entity, filter }), 250)) as { entity: SegmentEntity; filter: SegmentFilter };
   const run = runnableFilter(settled.filter);
   const preview = useQuery({
-    queryKey: ["marketing", "segments", "preview", settled.entity, run.filter],
+    queryKey: qk.marketing.segments.preview(settled.entity, run.filter),
     queryFn: () => api.marketing.segments.preview(settled.entity, run.filter, 50),
     enabled: kind === "dynamic",
     placeholderData: keepPreviousData,
@@ -198,7 +199,7 @@ function SegmentBuilder({ segment }: { segment: Segment | null }) {
     mutationFn: (input: SegmentInput) =>
       segment ? api.marketing.segments.update(segment.id, input) : api.marketing.segments.create(input),
     onSuccess: async (s) => {
-      await client.invalidateQueries({ queryKey: ["marketing", "segments"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.segments.all });
       notify(`Saved the segment ${s.name}`);
       navigate(`/marketing/segments/${s.id}`);
     },
@@ -571,14 +572,14 @@ function StaticMembers({ segment }: { segment: Segment }) {
   const notify = useNotify();
   const [limit, setLimit] = useState(100);
   const members = useQuery({
-    queryKey: ["marketing", "segments", segment.id, "members", limit],
+    queryKey: qk.marketing.segments.members(segment.id, limit),
     queryFn: () => api.marketing.segments.members(segment.id, 0, limit),
     placeholderData: keepPreviousData,
   });
   const remove = useMutation({
     mutationFn: (m: { id: string; name: string }) => api.marketing.segments.removeMembers(segment.id, [m.id]),
     onSuccess: async (_n, m) => {
-      await client.invalidateQueries({ queryKey: ["marketing", "segments"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.segments.all });
       notify(`Took ${m.name} off the list`);
     },
   });
@@ -654,7 +655,7 @@ function SegmentActions({ segment }: { segment: Segment }) {
   const [open, setOpen] = useState<"campaign" | "freeze" | "delete" | null>(null);
   const nouns = ENTITY_NOUNS[segment.entity];
   const campaigns = useQuery({
-    queryKey: ["marketing", "campaigns", "list"],
+    queryKey: qk.marketing.campaigns.list,
     queryFn: api.marketing.campaigns.list,
     enabled: open === "campaign",
   });
@@ -668,7 +669,7 @@ function SegmentActions({ segment }: { segment: Segment }) {
   const toCampaign = useMutation({
     mutationFn: (campaignId: string) => api.marketing.segments.toCampaign(segment.id, campaignId),
     onSuccess: async (n, campaignId) => {
-      await client.invalidateQueries({ queryKey: ["marketing", "campaigns"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.campaigns.all });
       const name = campaigns.data?.find((c) => c.id === campaignId)?.name ?? "the campaign";
       notify(n === 0 ? `Everyone was already in ${name}` : `Added ${countOf(n, ["member", "members"])} to ${name}`);
       setOpen(null);
@@ -678,7 +679,7 @@ function SegmentActions({ segment }: { segment: Segment }) {
   const freeze = useMutation({
     mutationFn: () => api.marketing.segments.freeze(segment.id, frozenName.trim()),
     onSuccess: async (s) => {
-      await client.invalidateQueries({ queryKey: ["marketing", "segments"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.segments.all });
       notify(`Froze today's members as ${s.name}`);
       setOpen(null);
       navigate(`/marketing/segments/${s.id}`);
@@ -687,7 +688,7 @@ function SegmentActions({ segment }: { segment: Segment }) {
   const remove = useMutation({
     mutationFn: () => api.marketing.segments.remove(segment.id),
     onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ["marketing", "segments"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.segments.all });
       notify(`Deleted the segment ${segment.name}`);
       navigate("/marketing/segments");
     },

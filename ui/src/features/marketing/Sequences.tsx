@@ -9,14 +9,14 @@ import { useNotify } from "../../components/Toasts";
 import { api, ApiError, type Enrolment, type FollowUpSequence, type SequenceInput, type SequenceStatus } from "../../lib/api";
 import { formatDate, formatNumber } from "../../lib/format";
 import { ENROLMENT_STATUSES, STOP_REASONS, countOf, problemText, recordHref, stepsSummary } from "./marketing";
+import { qk } from "../../lib/queryKeys";
 
-const SEQUENCES = ["marketing", "sequences", "list"];
 const dash = <span className="muted">—</span>;
 
 /** Every follow-up sequence with its steps and how many people are in it. */
 export function Sequences() {
   const [, navigate] = useLocation();
-  const sequences = useQuery({ queryKey: SEQUENCES, queryFn: api.marketing.sequences.list });
+  const sequences = useQuery({ queryKey: qk.marketing.sequences.list, queryFn: api.marketing.sequences.list });
   const rows = sequences.data ?? [];
   const newButton = (
     <Link className="btn primary" href="/marketing/sequences/new" data-testid="new-sequence">
@@ -97,7 +97,7 @@ export function Sequences() {
 
 /** Finds one sequence in the list (there is no single-sequence call). */
 function useSequence(id: string | undefined) {
-  const list = useQuery({ queryKey: SEQUENCES, queryFn: api.marketing.sequences.list, enabled: Boolean(id) });
+  const list = useQuery({ queryKey: qk.marketing.sequences.list, queryFn: api.marketing.sequences.list, enabled: Boolean(id) });
   return { ...list, sequence: list.data?.find((s) => s.id === id) };
 }
 
@@ -125,20 +125,20 @@ export function SequenceDetail({ id }: { id: string }) {
   const notify = useNotify();
   const { sequence: s, error, data } = useSequence(id);
   const enrolments = useQuery({
-    queryKey: ["marketing", "sequences", id, "enrolments"],
+    queryKey: qk.marketing.sequences.enrolments(id),
     queryFn: () => api.marketing.sequences.enrolments(id),
   });
   const [dialog, setDialog] = useState<"enrol" | "delete" | null>(null);
-  const campaigns = useQuery({ queryKey: ["marketing", "campaigns", "list"], queryFn: api.marketing.campaigns.list });
+  const campaigns = useQuery({ queryKey: qk.marketing.campaigns.list, queryFn: api.marketing.campaigns.list });
   const segments = useQuery({
-    queryKey: ["marketing", "segments", "list"],
+    queryKey: qk.marketing.segments.list,
     queryFn: api.marketing.segments.list,
     enabled: dialog === "enrol",
   });
   const enrol = useMutation({
     mutationFn: (segmentId: string) => api.marketing.sequences.enrollSegment(id, segmentId),
     onSuccess: async (r) => {
-      await client.invalidateQueries({ queryKey: ["marketing", "sequences"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.sequences.all });
       const already = r.already > 0 ? ` (${formatNumber(r.already)} ${r.already === 1 ? "was" : "were"} in it already)` : "";
       notify(`Enrolled ${countOf(r.enrolled, ["person", "people"])}${already}`);
       setDialog(null);
@@ -147,7 +147,7 @@ export function SequenceDetail({ id }: { id: string }) {
   const remove = useMutation({
     mutationFn: () => api.marketing.sequences.remove(id),
     onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ["marketing"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.all });
       notify(`Deleted the sequence ${s?.name ?? ""}`.trim());
       navigate("/marketing/sequences");
     },
@@ -156,7 +156,7 @@ export function SequenceDetail({ id }: { id: string }) {
   const stop = useMutation({
     mutationFn: (e: Enrolment) => api.marketing.sequences.removeEnrolment(id, e.entity, e.entity_id),
     onSuccess: async (_r, e) => {
-      await client.invalidateQueries({ queryKey: ["marketing", "sequences"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.sequences.all });
       notify(`Took ${e.name} out of the sequence`);
     },
     onError: (e) => notify(problemText(e), "error"),
@@ -375,9 +375,9 @@ function SequenceEditor({ sequence }: { sequence: FollowUpSequence | null }) {
   const [, navigate] = useLocation();
   const client = useQueryClient();
   const notify = useNotify();
-  const templates = useQuery({ queryKey: ["marketing", "templates", "list"], queryFn: api.marketing.templates.list });
-  const sources = useQuery({ queryKey: ["leads", "sources"], queryFn: api.leads.sources });
-  const campaigns = useQuery({ queryKey: ["marketing", "campaigns", "list"], queryFn: api.marketing.campaigns.list });
+  const templates = useQuery({ queryKey: qk.marketing.templates.list, queryFn: api.marketing.templates.list });
+  const sources = useQuery({ queryKey: qk.leads.sources, queryFn: api.leads.sources });
+  const campaigns = useQuery({ queryKey: qk.marketing.campaigns.list, queryFn: api.marketing.campaigns.list });
   const [name, setName] = useState(sequence?.name ?? "");
   const [status, setStatus] = useState<SequenceStatus>(sequence?.status ?? "active");
   const [enrolNew, setEnrolNew] = useState(sequence?.enrol_new_leads ?? false);
@@ -392,7 +392,7 @@ function SequenceEditor({ sequence }: { sequence: FollowUpSequence | null }) {
       return sequence ? api.marketing.sequences.update(sequence.id, input) : api.marketing.sequences.create(input);
     },
     onSuccess: async (s) => {
-      await client.invalidateQueries({ queryKey: ["marketing", "sequences"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.sequences.all });
       notify(`Saved the sequence ${s.name}`);
       navigate(`/marketing/sequences/${s.id}`);
     },

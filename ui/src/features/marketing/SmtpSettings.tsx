@@ -9,8 +9,8 @@ import { problemText } from "./marketing";
 import { Field, TextField } from "../../components/Field";
 import { Problem } from "./MarketingPage";
 import { useNotify } from "../../components/Toasts";
+import { qk } from "../../lib/queryKeys";
 
-const KEY = ["marketing", "smtp"];
 
 /** The usual port of each kind of connection. */
 const PORTS: Record<SmtpSecurity, number> = { starttls: 587, tls: 465, none: 25 };
@@ -29,7 +29,7 @@ export function smtpPayload(s: Omit<Settings, "port"> & { port: string | number 
 }
 
 export function SmtpSettings() {
-  const status = useQuery({ queryKey: KEY, queryFn: api.marketing.smtp.status });
+  const status = useQuery({ queryKey: qk.marketing.smtp, queryFn: api.marketing.smtp.status });
   const ref = useRef<HTMLElement>(null);
   const [params] = useSearchParams();
   const [location, navigate] = useLocation();
@@ -75,7 +75,7 @@ function SmtpForm({ initial }: { initial: Settings }) {
   const save = useMutation({
     mutationFn: () => api.marketing.smtp.save(smtpPayload(s)),
     onSuccess: (saved: SmtpStatus) => {
-      client.setQueryData(KEY, saved);
+      client.setQueryData(qk.marketing.smtp, saved);
       notify(saved.settings.host ? `Saved: e-mail goes out through ${saved.settings.host}` : "Saved: sending is switched off");
     },
   });
@@ -187,7 +187,7 @@ function PasswordRow({ status }: { status: SmtpStatus }) {
   const store = useMutation({
     mutationFn: (value: string) => api.marketing.smtp.setPassword(value),
     onSuccess: (saved, value) => {
-      client.setQueryData(KEY, saved);
+      client.setQueryData(qk.marketing.smtp, saved);
       setPassword("");
       notify(value ? "Stored the password in the system keyring" : "Removed the password from the system keyring");
     },

@@ -11,13 +11,13 @@ import { api, ApiError, type EmailTemplate, type EmailTemplateInput } from "../.
 import { formatDate } from "../../lib/format";
 import { countOf, insertAt, shortLabel } from "./marketing";
 import "../../styles/deals.css";
+import { qk } from "../../lib/queryKeys";
 
-const TEMPLATES = ["marketing", "templates", "list"];
 
 /** Every e-mail template. */
 export function Templates() {
   const [, navigate] = useLocation();
-  const templates = useQuery({ queryKey: TEMPLATES, queryFn: api.marketing.templates.list });
+  const templates = useQuery({ queryKey: qk.marketing.templates.list, queryFn: api.marketing.templates.list });
   const rows = templates.data ?? [];
   const newButton = (
     <Link className="btn primary" href="/marketing/templates/new" data-testid="new-template">
@@ -78,7 +78,7 @@ export function Templates() {
 
 /** `/marketing/templates/new` and `/marketing/templates/:id`. */
 export function TemplatePage({ id }: { id?: string }) {
-  const templates = useQuery({ queryKey: TEMPLATES, queryFn: api.marketing.templates.list, enabled: Boolean(id) });
+  const templates = useQuery({ queryKey: qk.marketing.templates.list, queryFn: api.marketing.templates.list, enabled: Boolean(id) });
   if (!id) return <TemplateEditor template={null} />;
   const t = templates.data?.find((x) => x.id === id);
   if (templates.error || (templates.data && !t)) {
@@ -112,7 +112,7 @@ function TemplateEditor({ template }: { template: EmailTemplate | null }) {
   });
   const set = <K extends keyof EmailTemplateInput>(key: K, value: EmailTemplateInput[K]) => setInput((p) => ({ ...p, [key]: value }));
   const dirty = !template || input.name !== template.name || input.subject !== template.subject || input.body !== template.body;
-  const mergeFields = useQuery({ queryKey: ["marketing", "merge-fields"], queryFn: api.marketing.templates.mergeFields });
+  const mergeFields = useQuery({ queryKey: qk.marketing.mergeFields, queryFn: api.marketing.templates.mergeFields });
   const subjectRef = useRef<HTMLInputElement>(null);
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   // Where a merge field goes: the subject or the body, whichever had the cursor last.
@@ -139,7 +139,7 @@ function TemplateEditor({ template }: { template: EmailTemplate | null }) {
       return template ? api.marketing.templates.update(template.id, value) : api.marketing.templates.create(value);
     },
     onSuccess: async (t) => {
-      await client.invalidateQueries({ queryKey: ["marketing"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.all });
       notify(`Saved the template ${t.name}`);
       if (!template) navigate(`/marketing/templates/${t.id}`);
     },
@@ -148,7 +148,7 @@ function TemplateEditor({ template }: { template: EmailTemplate | null }) {
   const remove = useMutation({
     mutationFn: () => api.marketing.templates.remove(template?.id ?? ""),
     onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ["marketing"] });
+      await client.invalidateQueries({ queryKey: qk.marketing.all });
       notify(`Deleted the template ${template?.name ?? ""}`.trim());
       navigate("/marketing/templates");
     },
@@ -280,7 +280,7 @@ function TemplatePreview({ template, dirty }: { template: EmailTemplate | null; 
   const [contact, setContact] = useState<{ id: string; name: string } | null>(null);
   const [html, setHtml] = useState(false);
   const preview = useQuery({
-    queryKey: ["marketing", "templates", "preview", template?.id, template?.updated_at, contact?.id],
+    queryKey: qk.marketing.templates.preview(template?.id, template?.updated_at, contact?.id),
     queryFn: () => api.marketing.templates.preview(template?.id ?? "", "contacts", contact?.id ?? ""),
     enabled: Boolean(template && contact),
     staleTime: 0,

@@ -16,6 +16,7 @@ import { useNotify } from "../../components/Toasts";
 import { api, type Address } from "../../lib/api";
 import { formatDate, formatDateTime, formatMoney, fullName, initials } from "../../lib/format";
 import { useShortcut } from "../../lib/useShortcut";
+import { qk } from "../../lib/queryKeys";
 
 function addressLines(a: Address): string[] {
   const cityLine = [a.postal_code, a.city].filter(Boolean).join(" ");
@@ -27,24 +28,24 @@ export function AccountDetail({ id }: { id: string }) {
   const notify = useNotify();
   const client = useQueryClient();
   const [confirming, setConfirming] = useState(false);
-  const { data: a, error } = useQuery({ queryKey: ["accounts", id], queryFn: () => api.accounts.get(id) });
+  const { data: a, error } = useQuery({ queryKey: qk.accounts.detail(id), queryFn: () => api.accounts.get(id) });
   const subsidiaries = useQuery({
-    queryKey: ["accounts", "children", id],
+    queryKey: qk.accounts.children(id),
     queryFn: () => api.accounts.list({ parent_id: id, limit: 200 }),
   });
   const people = useQuery({
-    queryKey: ["contacts", "of-account", id],
+    queryKey: qk.contacts.ofAccount(id),
     queryFn: () => api.contacts.list({ account_id: id, limit: 200 }),
   });
   const deals = useQuery({
-    queryKey: ["deals", "of-account", id],
+    queryKey: qk.deals.ofAccount(id),
     queryFn: () => api.deals.list({ account_id: id, status: "open", sort: "expected_close", limit: 50 }),
   });
   const remove = useMutation({
     mutationFn: () => api.accounts.remove(id),
     onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ["accounts"] });
-      await client.invalidateQueries({ queryKey: ["contacts"] });
+      await client.invalidateQueries({ queryKey: qk.accounts.all });
+      await client.invalidateQueries({ queryKey: qk.contacts.all });
       notify(`Deleted ${a?.name ?? "the account"}`);
       navigate("/accounts");
     },

@@ -10,6 +10,7 @@ import { OwnerSelect, TagsField } from "../../components/Pickers";
 import { api, ApiError, type Account, type AccountInput, type AccountType, type Address } from "../../lib/api";
 import { moneyToPlain } from "../../lib/format";
 import { useDraft } from "../../lib/useDraft";
+import { qk } from "../../lib/queryKeys";
 
 const DEFAULT_CURRENCY = "EUR";
 
@@ -70,7 +71,7 @@ function BandSelect(props: {
 
 export function AccountFormPage({ id }: { id?: string }) {
   const { data: account, error } = useQuery({
-    queryKey: ["accounts", id],
+    queryKey: qk.accounts.detail(id),
     queryFn: () => api.accounts.get(id as string),
     enabled: Boolean(id),
   });
@@ -86,13 +87,13 @@ function AccountForm({ account }: { account: Account | undefined }) {
   const draft = useDraft<AccountInput>(`accounts.${account?.id ?? "new"}`, () => toInput(account), account?.updated_at ?? "new");
   const input = draft.value;
   const setInput = draft.setValue;
-  const parents = useQuery({ queryKey: ["accounts", "list", "picker"], queryFn: () => api.accounts.list({ limit: 5000 }) });
+  const parents = useQuery({ queryKey: qk.accounts.picker, queryFn: () => api.accounts.list({ limit: 5000 }) });
   const save = useMutation({
     mutationFn: (value: AccountInput) => (account ? api.accounts.update(account.id, value) : api.accounts.create(value)),
     onSuccess: async (saved) => {
       draft.clear();
-      await client.invalidateQueries({ queryKey: ["accounts"] });
-      await client.invalidateQueries({ queryKey: ["contacts"] });
+      await client.invalidateQueries({ queryKey: qk.accounts.all });
+      await client.invalidateQueries({ queryKey: qk.contacts.all });
       notify(account ? `Saved ${saved.name}` : `Added ${saved.name}`);
       navigate(`/accounts/${saved.id}`, { replace: Boolean(account) });
     },

@@ -13,17 +13,18 @@ import { ENTRY_STATUS_LABELS, progressText } from "./leads";
 import { useDebounced } from "../../lib/useDebounced";
 import { ProgressBar } from "./CallLists";
 import "../../styles/leads.css";
+import { qk } from "../../lib/queryKeys";
 
 const STATUSES = Object.keys(ENTRY_STATUS_LABELS) as EntryStatus[];
 
 export function CallListDetail({ id }: { id: string }) {
-  const list = useQuery({ queryKey: ["calllists", id], queryFn: () => api.callLists.get(id) });
+  const list = useQuery({ queryKey: qk.callLists.detail(id), queryFn: () => api.callLists.get(id) });
   const [editing, setEditing] = useState(false);
   const [status, setStatus] = useState<EntryStatus | "">("");
   const [search, setSearch] = useState("");
   const text = useDebounced(search).trim() || null;
   const entries = useInfiniteQuery({
-    queryKey: ["calllists", id, "entries", status, text],
+    queryKey: qk.callLists.entries(id, status, text),
     queryFn: ({ pageParam }) => api.callLists.entries(id, { status: status || null, search: text, after: pageParam, limit: 200 }),
     initialPageParam: null as number | null,
     getNextPageParam: (last) => (last.next === null ? undefined : Number(last.next)),
@@ -162,8 +163,8 @@ export function EditCallList({ list, onDone }: { list: CallList; onDone: () => v
     mutationFn: (maxAttempts: number) =>
       api.callLists.update(list.id, { name, script: script.trim() ? script : null, max_attempts: maxAttempts, owner_id: owner }),
     onSuccess: async (saved) => {
-      client.setQueryData(["calllists", list.id], saved);
-      await client.invalidateQueries({ queryKey: ["calllists"] });
+      client.setQueryData(qk.callLists.detail(list.id), saved);
+      await client.invalidateQueries({ queryKey: qk.callLists.all });
       notify(`Saved the call list ${saved.name}`);
       onDone();
     },
@@ -173,10 +174,10 @@ export function EditCallList({ list, onDone }: { list: CallList; onDone: () => v
     onSuccess: () => {
       notify(`Deleted the call list ${list.name}`);
       navigate("/calllists");
-      client.removeQueries({ queryKey: ["calllists", list.id] });
-      void client.invalidateQueries({ queryKey: ["calllists"], exact: true });
+      client.removeQueries({ queryKey: qk.callLists.detail(list.id) });
+      void client.invalidateQueries({ queryKey: qk.callLists.all, exact: true });
       // Leads promoted from it stay, but the list they name is gone.
-      void client.invalidateQueries({ queryKey: ["leads"] });
+      void client.invalidateQueries({ queryKey: qk.leads.all });
     },
     onError: () => setConfirming(false),
   });

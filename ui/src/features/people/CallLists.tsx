@@ -9,6 +9,7 @@ import { api, toApiError, type CallListReport, type Inspection, type Progress } 
 import { formatDate } from "../../lib/format";
 import { progressPercent } from "./leads";
 import "../../styles/leads.css";
+import { qk } from "../../lib/queryKeys";
 
 export function ProgressBar({ progress }: { progress: Progress }) {
   const pct = progressPercent(progress);
@@ -20,7 +21,7 @@ export function ProgressBar({ progress }: { progress: Progress }) {
 }
 
 export function CallLists() {
-  const lists = useQuery({ queryKey: ["calllists"], queryFn: api.callLists.list });
+  const lists = useQuery({ queryKey: qk.callLists.all, queryFn: api.callLists.list });
   const [importing, setImporting] = useState(false);
   return (
     <>
@@ -139,7 +140,7 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
         return;
       }
       setReport(r);
-      await client.invalidateQueries({ queryKey: ["calllists"] });
+      await client.invalidateQueries({ queryKey: qk.callLists.all });
     },
   });
   const error = pick.error ?? run.error;
@@ -227,7 +228,7 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
                     api
                       .undo(report.batch_id as string)
                       .then(async () => {
-                        await client.invalidateQueries({ queryKey: ["calllists"] });
+                        await client.invalidateQueries({ queryKey: qk.callLists.all });
                         notify("Import undone");
                         onClose();
                       })

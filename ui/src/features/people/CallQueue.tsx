@@ -10,6 +10,7 @@ import { inOneHour, OUTCOMES, progressText, tomorrowNine } from "./leads";
 import { useKey } from "../../lib/useShortcut";
 import { ProgressBar } from "./CallLists";
 import "../../styles/leads.css";
+import { qk } from "../../lib/queryKeys";
 
 const OUTCOME_TEXT: Record<CallResult, string> = {
   no_answer: "No answer",
@@ -30,13 +31,13 @@ export function CallQueue({ listId }: { listId: string }) {
   const [, navigate] = useLocation();
   const [skip, setSkip] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-  const list = useQuery({ queryKey: ["calllists", listId], queryFn: () => api.callLists.get(listId) });
-  const queueKey = ["calllists", listId, "queue", skip];
+  const list = useQuery({ queryKey: qk.callLists.detail(listId), queryFn: () => api.callLists.get(listId) });
+  const queueKey = qk.callLists.queue(listId, skip);
   const queue = useQuery({ queryKey: queueKey, queryFn: () => api.callLists.next(listId, skip), staleTime: 0 });
 
   const refresh = async () => {
-    await client.invalidateQueries({ queryKey: ["calllists"] });
-    await client.invalidateQueries({ queryKey: ["leads"] });
+    await client.invalidateQueries({ queryKey: qk.callLists.all });
+    await client.invalidateQueries({ queryKey: qk.leads.all });
   };
 
   const record = async (item: QueueItem, input: CallInput) => {

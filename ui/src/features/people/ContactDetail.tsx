@@ -23,6 +23,7 @@ const CHANNEL_NAMES: Record<string, string> = {
   in_person: "In person",
 };
 import { useShortcut } from "../../lib/useShortcut";
+import { qk } from "../../lib/queryKeys";
 
 export function ContactDetail({ id }: { id: string }) {
   const [, navigate] = useLocation();
@@ -31,7 +32,7 @@ export function ContactDetail({ id }: { id: string }) {
   const [confirming, setConfirming] = useState(false);
   const [params] = useSearchParams();
   const mergedBatch = params.get("merged");
-  const { data: c, error } = useQuery({ queryKey: ["contacts", id], queryFn: () => api.contacts.get(id) });
+  const { data: c, error } = useQuery({ queryKey: qk.contacts.detail(id), queryFn: () => api.contacts.get(id) });
   const undoMerge = useMutation({
     mutationFn: (batch: string) => api.undo(batch),
     onSuccess: async () => {
@@ -43,8 +44,8 @@ export function ContactDetail({ id }: { id: string }) {
   const remove = useMutation({
     mutationFn: () => api.contacts.remove(id),
     onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ["contacts"] });
-      await client.invalidateQueries({ queryKey: ["accounts"] });
+      await client.invalidateQueries({ queryKey: qk.contacts.all });
+      await client.invalidateQueries({ queryKey: qk.accounts.all });
       notify(`Deleted ${c ? fullName(c) : "the contact"}`);
       navigate("/contacts");
     },

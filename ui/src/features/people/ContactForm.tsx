@@ -11,6 +11,7 @@ import { api, ApiError, type Channel, type Contact, type ContactInput, type Post
 import { fullName } from "../../lib/format";
 import { useDebounced } from "../../lib/useDebounced";
 import { useDraft } from "../../lib/useDraft";
+import { qk } from "../../lib/queryKeys";
 
 const LABELS = ["work", "home", "mobile", "other"];
 
@@ -60,7 +61,7 @@ export function cleaned(input: ContactInput): ContactInput {
 
 export function ContactFormPage({ id }: { id?: string }) {
   const { data: contact, error } = useQuery({
-    queryKey: ["contacts", id],
+    queryKey: qk.contacts.detail(id),
     queryFn: () => api.contacts.get(id as string),
     enabled: Boolean(id),
   });
@@ -78,7 +79,7 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
   const input = draft.value;
   const setInput = draft.setValue;
   const accounts = useQuery({
-    queryKey: ["accounts", "list", "picker"],
+    queryKey: qk.accounts.picker,
     queryFn: () => api.accounts.list({ limit: 5000 }),
   });
   const save = useMutation({
@@ -86,15 +87,15 @@ function ContactForm({ contact }: { contact: Contact | undefined }) {
       contact ? api.contacts.update(contact.id, value) : api.contacts.create(value),
     onSuccess: async (saved) => {
       draft.clear();
-      await client.invalidateQueries({ queryKey: ["contacts"] });
-      await client.invalidateQueries({ queryKey: ["accounts"] });
+      await client.invalidateQueries({ queryKey: qk.contacts.all });
+      await client.invalidateQueries({ queryKey: qk.accounts.all });
       notify(contact ? `Saved ${fullName(saved)}` : `Added ${fullName(saved)}`);
       navigate(`/contacts/${saved.id}`, { replace: Boolean(contact) });
     },
   });
   const probe = useDebounced(cleaned(input), 300);
   const likely = useQuery({
-    queryKey: ["contacts", "likely-duplicates", contact?.id ?? null, probe],
+    queryKey: qk.contacts.likelyDuplicates(contact?.id ?? null, probe),
     queryFn: () => api.contacts.likelyDuplicates(probe, contact?.id ?? null),
     staleTime: 0,
   });

@@ -7,6 +7,7 @@ import { lastCurrency } from "../sales/deals";
 import { moneyToPlain } from "../../lib/format";
 import { ErrorBanner } from "../../components/PageHead";
 import { useNotify } from "../../components/Toasts";
+import { qk } from "../../lib/queryKeys";
 
 type AccountChoice = { kind: "new" } | { kind: "existing"; id: string } | { kind: "none" };
 type ContactChoice = { kind: "new" } | { kind: "existing"; id: string };
@@ -96,7 +97,7 @@ export function convertInput(s: State, pipelineOf: (stageId: string) => string |
  * and lets the user choose to create, reuse or skip each record, then converts in one go.
  */
 export function ConvertDialog({ leadId, onClose }: { leadId: string; onClose: () => void }) {
-  const plan = useQuery({ queryKey: ["leads", leadId, "plan"], queryFn: () => api.leads.conversionPlan(leadId), staleTime: 0 });
+  const plan = useQuery({ queryKey: qk.leads.conversionPlan(leadId), queryFn: () => api.leads.conversionPlan(leadId), staleTime: 0 });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") onClose();
@@ -127,7 +128,7 @@ function ConvertForm({ plan, onClose }: { plan: ConversionPlan; onClose: () => v
   const [, navigate] = useLocation();
   const notify = useNotify();
   const client = useQueryClient();
-  const pipelines = useQuery({ queryKey: ["pipelines"], queryFn: api.pipelines.list });
+  const pipelines = useQuery({ queryKey: qk.pipelines.all, queryFn: api.pipelines.list });
   const [s, setState] = useState<State>(() => fromPlan(plan));
   const set = (patch: Partial<State>) => setState((prev) => ({ ...prev, ...patch }));
   const pipelineOf = (stageId: string) => pipelines.data?.find((p) => p.stages.some((x) => x.id === stageId))?.id ?? null;

@@ -3,10 +3,11 @@ import { Link } from "wouter";
 
 import { ErrorBanner, PageHead } from "../../components/PageHead";
 import { api } from "../../lib/api";
+import { qk } from "../../lib/queryKeys";
 
 /** Every group of records that look like the same person or company, and why. */
 export function Duplicates() {
-  const scan = useQuery({ queryKey: ["duplicates"], queryFn: api.duplicates, staleTime: 0 });
+  const scan = useQuery({ queryKey: qk.duplicates, queryFn: api.duplicates, staleTime: 0 });
   const groups = scan.data ?? [];
   return (
     <>

@@ -16,6 +16,7 @@ import { formatDate, formatDateTime, formatMoney, initials } from "../../lib/for
 import { RATING_LABELS, STATUS_LABELS } from "./leads";
 import { useShortcut } from "../../lib/useShortcut";
 import "../../styles/leads.css";
+import { qk } from "../../lib/queryKeys";
 
 export function LeadDetail({ id }: { id: string }) {
   const [, navigate] = useLocation();
@@ -23,11 +24,11 @@ export function LeadDetail({ id }: { id: string }) {
   const client = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const [converting, setConverting] = useState(false);
-  const { data: l, error } = useQuery({ queryKey: ["leads", id], queryFn: () => api.leads.get(id) });
+  const { data: l, error } = useQuery({ queryKey: qk.leads.detail(id), queryFn: () => api.leads.get(id) });
   const remove = useMutation({
     mutationFn: () => api.leads.remove(id),
     onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ["leads"] });
+      await client.invalidateQueries({ queryKey: qk.leads.all });
       notify(`Deleted ${l?.name ?? "the lead"}`);
       navigate("/leads");
     },

@@ -14,6 +14,7 @@ import { moneyToPlain } from "../../lib/format";
 import { LEAD_STATUSES, RATING_LABELS, RATINGS, STATUS_LABELS } from "./leads";
 import { useDraft } from "../../lib/useDraft";
 import "../../styles/leads.css";
+import { qk } from "../../lib/queryKeys";
 
 export function toInput(l: Lead | undefined): LeadInput {
   return {
@@ -56,7 +57,7 @@ export function leadPayload(input: LeadInput): LeadInput {
 
 export function LeadFormPage({ id }: { id?: string }) {
   const { data: lead, error } = useQuery({
-    queryKey: ["leads", id],
+    queryKey: qk.leads.detail(id),
     queryFn: () => api.leads.get(id as string),
     enabled: Boolean(id),
   });
@@ -79,7 +80,7 @@ function LeadForm({ lead }: { lead: Lead | undefined }) {
   const input = draft.value;
   const setInput = draft.setValue;
   const set = <K extends keyof LeadInput>(key: K, value: LeadInput[K]) => setInput((prev) => ({ ...prev, [key]: value }));
-  const sources = useQuery({ queryKey: ["leads", "sources"], queryFn: api.leads.sources });
+  const sources = useQuery({ queryKey: qk.leads.sources, queryFn: api.leads.sources });
   const known = sources.data?.map((s) => s.name) ?? [];
   const [otherSource, setOtherSource] = useState(false);
   const typingSource = otherSource || Boolean(input.source && sources.data && !known.includes(input.source));
@@ -88,7 +89,7 @@ function LeadForm({ lead }: { lead: Lead | undefined }) {
     onSuccess: async (saved) => {
       draft.clear();
       if (saved.estimated_value) rememberCurrency(saved.estimated_value.currency);
-      await client.invalidateQueries({ queryKey: ["leads"] });
+      await client.invalidateQueries({ queryKey: qk.leads.all });
       notify(lead ? `Saved ${saved.name}` : `Added ${saved.name}`);
       navigate(`/leads/${saved.id}`, { replace: Boolean(lead) });
     },

@@ -7,19 +7,19 @@ import { TextField } from "../../components/Field";
 import { ErrorBanner } from "../../components/PageHead";
 import { useNotify } from "../../components/Toasts";
 import "../../styles/leads.css";
+import { qk } from "../../lib/queryKeys";
 
-const KEY = ["leads", "sources"];
 const leadsText = (n: number) => `${n.toLocaleString()} ${n === 1 ? "lead" : "leads"}`;
 
 /** The pick list of lead sources (Web form, Referral, …): add one, or take one off the list. */
 export function LeadSources() {
   const client = useQueryClient();
   const notify = useNotify();
-  const sources = useQuery({ queryKey: KEY, queryFn: api.leads.sources });
+  const sources = useQuery({ queryKey: qk.leads.sources, queryFn: api.leads.sources });
   const [name, setName] = useState("");
   const [removing, setRemoving] = useState<LeadSource | null>(null);
   // Both commands answer with the whole list as it now is.
-  const saved = (list: LeadSource[]) => client.setQueryData(KEY, list);
+  const saved = (list: LeadSource[]) => client.setQueryData(qk.leads.sources, list);
   const add = useMutation({
     mutationFn: (n: string) => api.leads.addSource(n),
     onSuccess: (list, n) => {

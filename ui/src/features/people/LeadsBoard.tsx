@@ -13,6 +13,7 @@ import { LEAD_STATUSES, RATING_LABELS, STATUS_LABELS } from "./leads";
 import { useShortcut } from "../../lib/useShortcut";
 import "../../styles/deals.css";
 import "../../styles/leads.css";
+import { qk } from "../../lib/queryKeys";
 
 const CARDS_PER_COLUMN = 50;
 
@@ -32,7 +33,7 @@ export function LeadsBoard() {
   const client = useQueryClient();
   const notify = useNotify();
   const query = { statuses: LEAD_STATUSES, limit: CARDS_PER_COLUMN };
-  const boardKey = ["leads", "board"];
+  const boardKey = qk.leads.board;
   const board = useQuery({ queryKey: boardKey, queryFn: () => api.leads.board(query) });
   useShortcut("n", () => navigate("/leads/new"));
 
@@ -55,7 +56,7 @@ export function LeadsBoard() {
         run: () => {
           api.leads
             .setStatus(lead.id, from)
-            .then(() => client.invalidateQueries({ queryKey: ["leads"] }))
+            .then(() => client.invalidateQueries({ queryKey: qk.leads.all }))
             .catch((e: unknown) => notify(toApiError(e).message, "error"));
         },
       });
@@ -63,7 +64,7 @@ export function LeadsBoard() {
       if (before) client.setQueryData(boardKey, before);
       notify(`Could not move ${lead.name}: ${toApiError(e).message}`, "error");
     } finally {
-      await client.invalidateQueries({ queryKey: ["leads"] });
+      await client.invalidateQueries({ queryKey: qk.leads.all });
     }
   };
 

@@ -7,6 +7,7 @@ import { api, type LeadSort, type LeadSummary } from "../../lib/api";
 import { formatDate, formatMoney, initials } from "../../lib/format";
 import { LEAD_STATUSES, RATING_LABELS, RATINGS, STATUS_LABELS } from "./leads";
 import "../../styles/leads.css";
+import { qk } from "../../lib/queryKeys";
 
 const dash = <span className="muted">—</span>;
 
@@ -52,7 +53,7 @@ const columns: Column<LeadSummary, LeadSort>[] = [
 ];
 
 export function LeadsList() {
-  const sources = useQuery({ queryKey: ["leads", "sources"], queryFn: api.leads.sources });
+  const sources = useQuery({ queryKey: qk.leads.sources, queryFn: api.leads.sources });
   return (
     <ListScreen
       entity="leads"

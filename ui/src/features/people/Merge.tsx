@@ -6,6 +6,7 @@ import { ErrorBanner, PageHead } from "../../components/PageHead";
 import { useNotify } from "../../components/Toasts";
 import { api, type Contact, type MergeSide } from "../../lib/api";
 import { fullName } from "../../lib/format";
+import { qk } from "../../lib/queryKeys";
 
 type Field = { key: string; label: string; value: (c: Contact) => string | null };
 
@@ -24,8 +25,8 @@ function defaultSide(f: Field, survivor: Contact, other: Contact): MergeSide {
 
 /** Two contacts side by side; the user picks each field's value, then merges. */
 export function Merge({ survivorId, otherId }: { survivorId: string; otherId: string }) {
-  const survivor = useQuery({ queryKey: ["contacts", survivorId], queryFn: () => api.contacts.get(survivorId) });
-  const other = useQuery({ queryKey: ["contacts", otherId], queryFn: () => api.contacts.get(otherId) });
+  const survivor = useQuery({ queryKey: qk.contacts.detail(survivorId), queryFn: () => api.contacts.get(survivorId) });
+  const other = useQuery({ queryKey: qk.contacts.detail(otherId), queryFn: () => api.contacts.get(otherId) });
   const error = survivor.error ?? other.error;
   if (error) {
     return (

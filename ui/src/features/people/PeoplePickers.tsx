@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { api } from "../../lib/api";
 import { fullName } from "../../lib/format";
 import { useDebounced } from "../../lib/useDebounced";
+import { qk } from "../../lib/queryKeys";
 
 type Hit = { id: string; name: string; sub?: string | null; accountId?: string | null };
 
@@ -28,7 +29,7 @@ function SearchPick({
   onPick: (hit: Hit) => void;
   invalid?: boolean;
   describedBy?: string | undefined;
-  kind: string;
+  kind: "account" | "contact";
   /** What else the search depends on (part of its cache key). */
   scope?: string | null;
 }) {
@@ -36,7 +37,7 @@ function SearchPick({
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const q = useDebounced(text, 150).trim();
-  const hits = useQuery({ queryKey: [kind, "pick", q, scope ?? null], queryFn: () => search(q), enabled: open });
+  const hits = useQuery({ queryKey: qk.picker(kind, q, scope ?? null), queryFn: () => search(q), enabled: open });
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;

@@ -12,6 +12,7 @@ import { days, formatTotals, isPast, moveCard, todayIso } from "./deals";
 import { formatDate, formatMoney, initials } from "../../lib/format";
 import { useShortcut } from "../../lib/useShortcut";
 import "../../styles/deals.css";
+import { qk } from "../../lib/queryKeys";
 
 type Filters = { pipeline: string; owner_id: string; close_month: string; tag: string };
 const NO_FILTERS: Filters = { pipeline: "", owner_id: "", close_month: "", tag: "" };
@@ -50,16 +51,16 @@ export function Board() {
     localStorage.setItem(FILTERS_KEY, JSON.stringify(filters));
   }, [filters]);
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
-  const pipelines = useQuery({ queryKey: ["pipelines"], queryFn: api.pipelines.list });
-  const team = useQuery({ queryKey: ["team"], queryFn: api.team.list });
-  const tags = useQuery({ queryKey: ["tags"], queryFn: api.tags });
+  const pipelines = useQuery({ queryKey: qk.pipelines.all, queryFn: api.pipelines.list });
+  const team = useQuery({ queryKey: qk.team, queryFn: api.team.list });
+  const tags = useQuery({ queryKey: qk.tags, queryFn: api.tags });
   const query = {
     pipeline: filters.pipeline || null,
     owner_id: filters.owner_id || null,
     close_month: filters.close_month || null,
     tag: filters.tag || null,
   };
-  const boardKey = ["deals", "board", query];
+  const boardKey = qk.deals.board(query);
   const board = useQuery({ queryKey: boardKey, queryFn: () => api.deals.board(query) });
   const mover = useDealMove({
     optimistic: (dealId, stage) => {

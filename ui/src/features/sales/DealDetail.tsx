@@ -16,6 +16,7 @@ import { days, isPast } from "./deals";
 import { formatDate, formatDateTime, formatMoney, initials } from "../../lib/format";
 import { useShortcut } from "../../lib/useShortcut";
 import "../../styles/deals.css";
+import { qk } from "../../lib/queryKeys";
 
 export function DealDetail({ id }: { id: string }) {
   const [, navigate] = useLocation();
@@ -23,9 +24,9 @@ export function DealDetail({ id }: { id: string }) {
   const client = useQueryClient();
   const openActivity = useActivityDialog();
   const [confirming, setConfirming] = useState(false);
-  const { data: d, error } = useQuery({ queryKey: ["deals", id], queryFn: () => api.deals.get(id) });
-  const pipelines = useQuery({ queryKey: ["pipelines"], queryFn: api.pipelines.list });
-  const history = useQuery({ queryKey: ["deals", id, "history"], queryFn: () => api.deals.history(id) });
+  const { data: d, error } = useQuery({ queryKey: qk.deals.detail(id), queryFn: () => api.deals.get(id) });
+  const pipelines = useQuery({ queryKey: qk.pipelines.all, queryFn: api.pipelines.list });
+  const history = useQuery({ queryKey: qk.deals.history(id), queryFn: () => api.deals.history(id) });
   const mover = useDealMove();
   const remove = useMutation({
     mutationFn: () => api.deals.remove(id),

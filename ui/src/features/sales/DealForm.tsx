@@ -15,6 +15,7 @@ import { lastCurrency, rememberCurrency, ROLES } from "./deals";
 import { moneyToPlain } from "../../lib/format";
 import { useDraft } from "../../lib/useDraft";
 import "../../styles/deals.css";
+import { qk } from "../../lib/queryKeys";
 
 /** The form's state: the input plus the names shown for picked records. */
 type FormState = OpportunityInput & { account_name: string | null };
@@ -54,7 +55,7 @@ export function toPayload(state: FormState): OpportunityInput {
 
 export function DealFormPage({ id }: { id?: string }) {
   const { data: deal, error } = useQuery({
-    queryKey: ["deals", id],
+    queryKey: qk.deals.detail(id),
     queryFn: () => api.deals.get(id as string),
     enabled: Boolean(id),
   });
@@ -72,14 +73,14 @@ function DealForm({ deal }: { deal: Opportunity | undefined }) {
   const draft = useDraft<FormState>(`deals.${deal?.id ?? "new"}${accountParam ? `.${accountParam}` : ""}`, () => toInput(deal, accountParam), deal?.updated_at ?? "new");
   const input = draft.value;
   const setInput = draft.setValue;
-  const pipelines = useQuery({ queryKey: ["pipelines"], queryFn: api.pipelines.list });
+  const pipelines = useQuery({ queryKey: qk.pipelines.all, queryFn: api.pipelines.list });
   const prefill = useQuery({
-    queryKey: ["accounts", accountParam],
+    queryKey: qk.accounts.detail(accountParam),
     queryFn: () => api.accounts.get(accountParam as string),
     enabled: Boolean(accountParam && !deal && input.account_id === accountParam && !input.account_name),
   });
   const isLost = (stageId: string | null) => pipelines.data?.some((p) => p.stages.some((s) => s.id === stageId && s.kind === "lost"));
-  const reasons = useQuery({ queryKey: ["pipelines", "lost-reasons"], queryFn: api.pipelines.lostReasons });
+  const reasons = useQuery({ queryKey: qk.pipelines.lostReasons, queryFn: api.pipelines.lostReasons });
   const save = useMutation({
     mutationFn: (value: OpportunityInput) => (deal ? api.deals.update(deal.id, value) : api.deals.create(value)),
     onSuccess: async (saved) => {

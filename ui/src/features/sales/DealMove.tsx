@@ -4,23 +4,16 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, toApiError, type MoveInput, type Moved, type Stage } from "../../lib/api";
 import { dropOutcome, todayIso, type DropOutcome } from "./deals";
 import { useNotify } from "../../components/Toasts";
+import { isTimeline, qk, rootOf } from "../../lib/queryKeys";
 
 /** Refetches everything a deal write can change: board, lists, pages, forecast, stage counts. */
 export function invalidateDeals(client: QueryClient): Promise<void> {
   return client.invalidateQueries({
-    predicate: (q) => {
-      const root = String(q.queryKey[0]);
-      return (
-        root === "deals" ||
-        root === "opportunities" ||
-        root === "pipelines" ||
-        root === "agenda" ||
-        root === "activities" ||
-        q.queryKey.includes("timeline")
-      );
-    },
+    predicate: (q) => DEAL_ROOTS.has(rootOf(q.queryKey)) || isTimeline(q.queryKey),
   });
 }
+
+const DEAL_ROOTS = new Set([qk.deals.all, qk.opportunities.all, qk.pipelines.all, qk.agenda, qk.activities.all].map(rootOf));
 
 type Pending = { dealId: string; dealName: string; stage: Stage; outcome: DropOutcome };
 
@@ -113,7 +106,7 @@ function MoveDialog({
 }) {
   const { stage, outcome, dealName } = pending;
   const kind = outcome.kind === "won" ? "won" : outcome.kind === "lost" ? "lost" : "checklist";
-  const reasons = useQuery({ queryKey: ["pipelines", "lost-reasons"], queryFn: api.pipelines.lostReasons, enabled: kind === "lost" });
+  const reasons = useQuery({ queryKey: qk.pipelines.lostReasons, queryFn: api.pipelines.lostReasons, enabled: kind === "lost" });
   const [closedOn, setClosedOn] = useState(todayIso());
   const [reason, setReason] = useState("");
   const [note, setNote] = useState("");

@@ -8,6 +8,7 @@ import { api, type OpportunitySort, type OpportunitySummary } from "../../lib/ap
 import { isPast } from "./deals";
 import { formatDate, formatMoney, initials } from "../../lib/format";
 import "../../styles/deals.css";
+import { qk } from "../../lib/queryKeys";
 
 const dash = <span className="muted">—</span>;
 
@@ -59,7 +60,7 @@ const columns: Column<OpportunitySummary, OpportunitySort>[] = [
 export function DealsList() {
   const [params] = useSearchParams();
   const stageParam = params.get("stage");
-  const pipelines = useQuery({ queryKey: ["pipelines"], queryFn: api.pipelines.list });
+  const pipelines = useQuery({ queryKey: qk.pipelines.all, queryFn: api.pipelines.list });
   const multi = (pipelines.data?.length ?? 0) > 1;
   return (
     <ListScreen

@@ -26,6 +26,7 @@ import {
 } from "./sales";
 import "../../styles/deals.css";
 import "../../styles/sales.css";
+import { qk } from "../../lib/queryKeys";
 
 type Dialog = "issue" | "pay" | "credit" | "part" | "void" | "delete" | null;
 
@@ -37,10 +38,10 @@ export function DocumentPage({ id }: { id: string }) {
   const notify = useNotify();
   const client = useQueryClient();
   const [dialog, setDialog] = useState<Dialog>(null);
-  const { data: d, error } = useQuery({ queryKey: ["documents", id], queryFn: () => api.documents.get(id) });
+  const { data: d, error } = useQuery({ queryKey: qk.documents.detail(id), queryFn: () => api.documents.get(id) });
 
   const saved = async (doc: Document) => {
-    client.setQueryData(["documents", doc.id], doc);
+    client.setQueryData(qk.documents.detail(doc.id), doc);
     await invalidateSales(client);
   };
   const act = useMutation({
@@ -58,7 +59,7 @@ export function DocumentPage({ id }: { id: string }) {
     onSuccess: async () => {
       setDialog(null);
       if (d?.status === "draft") {
-        client.removeQueries({ queryKey: ["documents", id] });
+        client.removeQueries({ queryKey: qk.documents.detail(id) });
         await invalidateSales(client);
         notify("Deleted the draft invoice");
         navigate(d.source_id ? `/documents/${d.source_id}` : "/invoices", { replace: true });
@@ -390,7 +391,7 @@ export function DocumentPage({ id }: { id: string }) {
           onClose={() => setDialog(null)}
           onSaved={async (note) => {
             await saved(note);
-            await client.invalidateQueries({ queryKey: ["documents", id] });
+            await client.invalidateQueries({ queryKey: qk.documents.detail(id) });
             setDialog(null);
             notify(`Created ${documentTitle(note)} for ${money(note.total_minor, note.currency)}`, "info", {
               label: "Open",
@@ -668,7 +669,7 @@ function PartsDialog({
   const later = useQueries({
     queries: doc.derived
       .filter((x) => x.kind === laterKind && x.status !== "void")
-      .map((x) => ({ queryKey: ["documents", x.id], queryFn: () => api.documents.get(x.id) })),
+      .map((x) => ({ queryKey: qk.documents.detail(x.id), queryFn: () => api.documents.get(x.id) })),
   });
   const loaded = later.every((q) => q.data);
   const left = leftByLine(

@@ -8,6 +8,7 @@ import { api, type DocumentKind, type DocumentStatus } from "../../lib/api";
 import { formatDate } from "../../lib/format";
 import { KINDS, KIND_PLURALS, STATUS_LABELS, documentNumber } from "./sales";
 import "../../styles/sales.css";
+import { qk } from "../../lib/queryKeys";
 
 const STATUSES: Record<DocumentKind, DocumentStatus[]> = {
   quote: ["draft", "sent", "accepted", "rejected", "expired", "superseded"],
@@ -36,7 +37,7 @@ export function DocumentsList() {
   const [status, setStatus] = useState<DocumentStatus | "">("");
   const [filter, setFilter] = useState("");
   const docs = useQuery({
-    queryKey: ["documents", "list", { kind, status }],
+    queryKey: qk.documents.list({ kind, status }),
     queryFn: () => api.documents.list({ kind, status: status || null, limit: 1000 }),
   });
   const rows = useMemo(() => {

@@ -7,16 +7,17 @@ import { api, type ForecastMonth, type Money } from "../../lib/api";
 import { barPercent, currenciesOf, formatMonth, formatMonthShort, formatTotals, maxOf, todayIso } from "./deals";
 import { formatMoney } from "../../lib/format";
 import "../../styles/deals.css";
+import { qk } from "../../lib/queryKeys";
 
 const amountIn = (list: Money[], currency: string) => list.find((m) => m.currency === currency)?.amount_minor ?? 0;
 
 export function Forecast() {
   const [pipeline, setPipeline] = useState("");
   const [owner, setOwner] = useState("");
-  const pipelines = useQuery({ queryKey: ["pipelines"], queryFn: api.pipelines.list });
-  const team = useQuery({ queryKey: ["team"], queryFn: api.team.list });
+  const pipelines = useQuery({ queryKey: qk.pipelines.all, queryFn: api.pipelines.list });
+  const team = useQuery({ queryKey: qk.team, queryFn: api.team.list });
   const query = { pipeline: pipeline || null, owner_id: owner || null };
-  const forecast = useQuery({ queryKey: ["deals", "forecast", query], queryFn: () => api.deals.forecast(query) });
+  const forecast = useQuery({ queryKey: qk.deals.forecast(query), queryFn: () => api.deals.forecast(query) });
   const data = forecast.data;
   const thisMonth = todayIso().slice(0, 7);
   const months = data?.months ?? [];

@@ -8,12 +8,13 @@ import { ErrorBanner, PageHead } from "../../components/PageHead";
 import { useNotify } from "../../components/Toasts";
 import { api, ApiError, toApiError, type Pipeline, type Stage, type StageInput, type SuggestedActivity } from "../../lib/api";
 import "../../styles/deals.css";
+import { qk } from "../../lib/queryKeys";
 
 /** Pipelines, their stages (probability, rotting limit, checklist) and the reasons deals are lost. */
 export function PipelineSettings() {
   const client = useQueryClient();
   const notify = useNotify();
-  const pipelines = useQuery({ queryKey: ["pipelines"], queryFn: api.pipelines.list });
+  const pipelines = useQuery({ queryKey: qk.pipelines.all, queryFn: api.pipelines.list });
   const [name, setName] = useState("");
   const create = useMutation({
     mutationFn: () => api.pipelines.create(name.trim()),
@@ -345,14 +346,14 @@ export function RemoveStageDialog({
 function LostReasons() {
   const client = useQueryClient();
   const notify = useNotify();
-  const reasons = useQuery({ queryKey: ["pipelines", "lost-reasons"], queryFn: api.pipelines.lostReasons });
+  const reasons = useQuery({ queryKey: qk.pipelines.lostReasons, queryFn: api.pipelines.lostReasons });
   const [name, setName] = useState("");
   const add = useMutation({
     mutationFn: () => api.pipelines.addLostReason(name.trim()),
     onSuccess: async (r) => {
       setName("");
       notify(`Added the reason ${r.name}`);
-      await client.invalidateQueries({ queryKey: ["pipelines", "lost-reasons"] });
+      await client.invalidateQueries({ queryKey: qk.pipelines.lostReasons });
     },
   });
   const err = add.error instanceof ApiError ? add.error : undefined;

@@ -10,6 +10,7 @@ import { moneyToPlain } from "../../lib/format";
 import { normalizeDecimal, percentText } from "./sales";
 import { useDebounced } from "../../lib/useDebounced";
 import "../../styles/sales.css";
+import { qk } from "../../lib/queryKeys";
 
 export function inputOf(p: Product | null): ProductInput {
   return {
@@ -30,7 +31,7 @@ export function Products() {
   const [inactive, setInactive] = useState(false);
   const q = useDebounced(search, 150).trim();
   const products = useQuery({
-    queryKey: ["products", "list", q, inactive],
+    queryKey: qk.products.list(q, inactive),
     queryFn: () => api.products.list(q || null, inactive),
   });
   // null: closed; "new"; or the product being edited.
@@ -148,7 +149,7 @@ function ProductDialog({ product, onClose }: { product: Product | null; onClose:
       return product ? api.products.update(product.id, value) : api.products.create(value);
     },
     onSuccess: async (p) => {
-      await client.invalidateQueries({ queryKey: ["products"] });
+      await client.invalidateQueries({ queryKey: qk.products.all });
       notify(product ? `Saved ${p.sku}` : `Added ${p.sku} ${p.name}`);
       onClose();
     },

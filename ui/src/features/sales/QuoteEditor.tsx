@@ -24,6 +24,7 @@ import { useDebounced } from "../../lib/useDebounced";
 import { useShortcut } from "../../lib/useShortcut";
 import "../../styles/deals.css";
 import "../../styles/sales.css";
+import { qk } from "../../lib/queryKeys";
 
 type Ref = { id: string; name: string };
 
@@ -74,9 +75,9 @@ export function NewQuotePage() {
   const [params] = useSearchParams();
   const dealId = params.get("opportunity");
   const accountId = params.get("account");
-  const deal = useQuery({ queryKey: ["deals", dealId], queryFn: () => api.deals.get(dealId as string), enabled: Boolean(dealId) });
+  const deal = useQuery({ queryKey: qk.deals.detail(dealId), queryFn: () => api.deals.get(dealId as string), enabled: Boolean(dealId) });
   const account = useQuery({
-    queryKey: ["accounts", accountId],
+    queryKey: qk.accounts.detail(accountId),
     queryFn: () => api.accounts.get(accountId as string),
     enabled: Boolean(accountId),
   });
@@ -105,7 +106,7 @@ export function NewQuotePage() {
 
 /** `/documents/:id/edit` (a draft quote) and `/documents/:id/revise` (a new version). */
 export function EditQuotePage({ id, revise = false }: { id: string; revise?: boolean }) {
-  const { data: d, error } = useQuery({ queryKey: ["documents", id], queryFn: () => api.documents.get(id) });
+  const { data: d, error } = useQuery({ queryKey: qk.documents.detail(id), queryFn: () => api.documents.get(id) });
   if (error) {
     return (
       <div className="page-body">
@@ -137,7 +138,7 @@ function QuoteEditor({ mode, doc, initial }: { mode: "new" | "edit" | "revise"; 
     mutationFn: (input: QuoteInput) =>
       mode === "new" ? api.quotes.create(input) : mode === "edit" ? api.quotes.update(doc?.id ?? "", input) : api.quotes.revise(doc?.id ?? "", input),
     onSuccess: async (saved) => {
-      client.setQueryData(["documents", saved.id], saved);
+      client.setQueryData(qk.documents.detail(saved.id), saved);
       await invalidateSales(client);
       notify(
         mode === "revise"
@@ -495,7 +496,7 @@ function ProductCell({
   const [active, setActive] = useState(0);
   const q = useDebounced(value, 150).trim();
   const hits = useQuery({
-    queryKey: ["products", "pick", q],
+    queryKey: qk.products.pick(q),
     queryFn: () => api.products.list(q || null, false),
     enabled: open,
   });

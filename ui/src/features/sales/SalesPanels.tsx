@@ -8,6 +8,7 @@ import { formatDate, formatMoney } from "../../lib/format";
 import { KIND_LABELS, STATUS_LABELS, documentNumber } from "./sales";
 import { ErrorBanner } from "../../components/PageHead";
 import "../../styles/sales.css";
+import { qk } from "../../lib/queryKeys";
 
 export function DocStatusPill({ status, testId }: { status: DocumentStatus; testId?: string }) {
   return (
@@ -30,7 +31,7 @@ export function isOverdue(d: Pick<DocumentSummary, "status">): boolean {
 /** A small table of documents (deal and account pages), newest first. */
 export function DocumentsTable({ query, empty, testId }: { query: Partial<DocumentQuery>; empty: string; testId: string }) {
   const [, navigate] = useLocation();
-  const docs = useQuery({ queryKey: ["documents", "list", query], queryFn: () => api.documents.list({ ...query, limit: 100 }) });
+  const docs = useQuery({ queryKey: qk.documents.list(query), queryFn: () => api.documents.list({ ...query, limit: 100 }) });
   if (docs.error) return <ErrorBanner error={docs.error} />;
   if (!docs.data) return <span className="muted">Loading…</span>;
   if (docs.data.length === 0) return <span className="muted">{empty}</span>;
@@ -103,7 +104,7 @@ export function DealDocuments({ dealId, accountId }: { dealId: string; accountId
 
 /** The account page's Money card: invoiced, paid, outstanding and overdue, per currency, and its documents. */
 export function AccountMoneyPanel({ accountId, accountName }: { accountId: string; accountName: string }) {
-  const figures = useQuery({ queryKey: ["account-money", accountId], queryFn: () => api.accountMoney(accountId) });
+  const figures = useQuery({ queryKey: qk.accountMoney.of(accountId), queryFn: () => api.accountMoney(accountId) });
   return (
     <section className="card wide" data-testid="account-money">
       <div className="card-head">

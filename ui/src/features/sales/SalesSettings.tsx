@@ -9,6 +9,7 @@ import { Field, TextField } from "../../components/Field";
 import { ErrorBanner } from "../../components/PageHead";
 import { useNotify } from "../../components/Toasts";
 import "../../styles/sales.css";
+import { qk } from "../../lib/queryKeys";
 
 /** Blank optional text as null, everything trimmed. */
 export function companyPayload(p: CompanyProfile): CompanyProfile {
@@ -28,7 +29,7 @@ export function companyPayload(p: CompanyProfile): CompanyProfile {
 
 /** Settings → Company: who the documents come from. */
 export function CompanySettings() {
-  const profile = useQuery({ queryKey: ["company"], queryFn: api.company.get });
+  const profile = useQuery({ queryKey: qk.company, queryFn: api.company.get });
   const [params] = useSearchParams();
   const ref = useRef<HTMLElement>(null);
   const asked = params.get("section") === "company";
@@ -57,7 +58,7 @@ function CompanyForm({ initial }: { initial: CompanyProfile }) {
   const save = useMutation({
     mutationFn: () => api.company.set(companyPayload(p)),
     onSuccess: (saved) => {
-      client.setQueryData(["company"], saved);
+      client.setQueryData(qk.company, saved);
       notify("Saved the company details");
     },
   });
@@ -133,7 +134,7 @@ function CompanyForm({ initial }: { initial: CompanyProfile }) {
 
 /** Settings → Document numbers: one row per sequence. */
 export function NumberingSettings() {
-  const sequences = useQuery({ queryKey: ["sequences"], queryFn: api.sequences.list });
+  const sequences = useQuery({ queryKey: qk.numberSequences, queryFn: api.sequences.list });
   return (
     <section className="form-section form" data-testid="settings-numbering">
       <h2>Document numbers</h2>
@@ -183,7 +184,7 @@ function SequenceRow({ seq }: { seq: Sequence }) {
         nextNumber !== seq.next ? nextNumber : null,
       ),
     onSuccess: (all) => {
-      client.setQueryData(["sequences"], all);
+      client.setQueryData(qk.numberSequences, all);
       const now = all.find((x) => x.kind === seq.kind);
       notify(`${KIND_PLURALS[seq.kind]} now start at ${now?.preview ?? "the new number"}`);
     },

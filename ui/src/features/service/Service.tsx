@@ -13,12 +13,13 @@ import { ErrorBanner } from "../../components/PageHead";
 import { OwnerSelect } from "../../components/Pickers";
 import { useNotify } from "../../components/Toasts";
 import "../../styles/tickets.css";
+import { qk } from "../../lib/queryKeys";
 
 /** A small table of tickets (every queue), newest activity first. */
 function TicketsTable({ filter, empty, testId }: { filter: Partial<TicketQuery>; empty: string; testId: string }) {
   const [, navigate] = useLocation();
   const tickets = useQuery({
-    queryKey: ["tickets", "of", filter],
+    queryKey: qk.tickets.of(filter),
     queryFn: () => api.tickets.list({ ...filter, queue: "all", sort: "updated_at", direction: "desc", limit: 50 }),
   });
   const rows = tickets.data?.items ?? [];
@@ -106,7 +107,7 @@ function emptyAgreement(accountId: string): AgreementInput {
 
 /** An account's service agreements, their delivery logs, and a form to add one. */
 function Agreements({ accountId, accountName }: { accountId: string; accountName: string }) {
-  const agreements = useQuery({ queryKey: ["agreements", accountId], queryFn: () => api.agreements.list(accountId) });
+  const agreements = useQuery({ queryKey: qk.agreements.of(accountId), queryFn: () => api.agreements.list(accountId) });
   const [adding, setAdding] = useState(false);
   return (
     <div data-testid="account-agreements">
@@ -152,7 +153,7 @@ export function AgreementForm({ accountId, onDone }: { accountId: string; onDone
         ends_on: input.ends_on || null,
       }),
     onSuccess: async (a) => {
-      await client.invalidateQueries({ queryKey: ["agreements"] });
+      await client.invalidateQueries({ queryKey: qk.agreements.all });
       await invalidateActivities(client);
       notify(`Added the agreement ${a.name}`);
       onDone();
@@ -265,11 +266,11 @@ function AgreementItem({ agreement: a }: { agreement: Agreement }) {
   const notify = useNotify();
   const [all, setAll] = useState(false);
   const [removing, setRemoving] = useState(false);
-  const log = useQuery({ queryKey: ["agreements", "occurrences", a.id], queryFn: () => api.agreements.occurrences(a.id) });
+  const log = useQuery({ queryKey: qk.agreements.occurrences(a.id), queryFn: () => api.agreements.occurrences(a.id) });
   const remove = useMutation({
     mutationFn: () => api.agreements.remove(a.id),
     onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ["agreements"] });
+      await client.invalidateQueries({ queryKey: qk.agreements.all });
       await invalidateActivities(client);
       notify(`Deleted the agreement ${a.name}`);
       setRemoving(false);
@@ -336,7 +337,7 @@ function OccurrenceRow({ occurrence: o }: { occurrence: Occurrence }) {
   const settle = useMutation({
     mutationFn: (v: { status: "delivered" | "skipped"; note: string | null }) => api.agreements.settle(o.id, v.status, v.note),
     onSuccess: async (done) => {
-      await client.invalidateQueries({ queryKey: ["agreements"] });
+      await client.invalidateQueries({ queryKey: qk.agreements.all });
       await invalidateActivities(client);
       notify(`${done.status === "delivered" ? "Delivered" : "Skipped"}: ${o.agreement_name}, ${formatDate(o.due_on)}`);
       setSkipping(false);

@@ -10,6 +10,7 @@ import { Field, TextField } from "../../components/Field";
 import { ErrorBanner } from "../../components/PageHead";
 import { useNotify } from "../../components/Toasts";
 import "../../styles/tickets.css";
+import { qk } from "../../lib/queryKeys";
 
 /** Everything the Settings page shows under "Service". */
 export function ServiceSettings() {
@@ -31,12 +32,12 @@ export function ServiceSettings() {
 function MeSetting() {
   const client = useQueryClient();
   const notify = useNotify();
-  const team = useQuery({ queryKey: ["team"], queryFn: api.team.list });
-  const counts = useQuery({ queryKey: ["tickets", "counts"], queryFn: api.tickets.counts });
+  const team = useQuery({ queryKey: qk.team, queryFn: api.team.list });
+  const counts = useQuery({ queryKey: qk.tickets.counts, queryFn: api.tickets.counts });
   const setMe = useMutation({
     mutationFn: (id: string | null) => api.tickets.setMe(id),
     onSuccess: async (id) => {
-      await client.invalidateQueries({ queryKey: ["tickets"] });
+      await client.invalidateQueries({ queryKey: qk.tickets.all });
       notify(id ? `You are ${team.data?.find((m) => m.id === id)?.name ?? "set"}` : "“Mine” means nobody now");
     },
   });
@@ -68,7 +69,7 @@ function MeSetting() {
 }
 
 export function WorkingHoursEditor() {
-  const hours = useQuery({ queryKey: ["sla", "hours"], queryFn: api.sla.hours });
+  const hours = useQuery({ queryKey: qk.sla.hours, queryFn: api.sla.hours });
   if (hours.error) return <ErrorBanner error={hours.error} />;
   if (!hours.data) return <div className="muted">Loading…</div>;
   // Remounted with fresh values after every save.
@@ -85,7 +86,7 @@ function HoursForm({ initial }: { initial: WorkingHours }) {
   const save = useMutation({
     mutationFn: (hours: WorkingHours) => api.sla.setHours(hours),
     onSuccess: async (saved) => {
-      client.setQueryData(["sla", "hours"], saved);
+      client.setQueryData(qk.sla.hours, saved);
       await invalidateTickets(client);
       notify("Saved the working hours");
     },
@@ -195,11 +196,11 @@ function HoursForm({ initial }: { initial: WorkingHours }) {
 function Holidays() {
   const client = useQueryClient();
   const notify = useNotify();
-  const holidays = useQuery({ queryKey: ["sla", "holidays"], queryFn: api.sla.holidays });
+  const holidays = useQuery({ queryKey: qk.sla.holidays, queryFn: api.sla.holidays });
   const [day, setDay] = useState("");
   const [name, setName] = useState("");
   const done = async (list: Awaited<ReturnType<typeof api.sla.holidays>>) => {
-    client.setQueryData(["sla", "holidays"], list);
+    client.setQueryData(qk.sla.holidays, list);
     await invalidateTickets(client);
   };
   const add = useMutation({
@@ -267,7 +268,7 @@ function Holidays() {
 }
 
 function SlaPolicies() {
-  const policies = useQuery({ queryKey: ["sla", "policies"], queryFn: api.sla.policies });
+  const policies = useQuery({ queryKey: qk.sla.policies, queryFn: api.sla.policies });
   const [extraTiers, setExtraTiers] = useState<string[]>([]);
   const [tierName, setTierName] = useState("");
   const tiers = [
@@ -360,7 +361,7 @@ function PolicyRow({ tier, priority, policy }: { tier: string | null; priority: 
   const filled = first.hours + first.minutes !== "" && res.hours + res.minutes !== "";
   const changed = policy === null || firstMinutes !== policy.first_response_minutes || resMinutes !== policy.resolution_minutes;
   const after = async (list: SlaPolicy[]) => {
-    client.setQueryData(["sla", "policies"], list);
+    client.setQueryData(qk.sla.policies, list);
     await invalidateTickets(client);
   };
   const save = useMutation({

@@ -29,6 +29,7 @@ import { PriorityPill, StatusPill } from "./TicketsList";
 import "../../styles/deals.css";
 import "../../styles/leads.css";
 import "../../styles/tickets.css";
+import { qk } from "../../lib/queryKeys";
 
 const STATUS_BUTTONS: TicketStatus[] = ["open", "waiting", "resolved", "closed"];
 
@@ -37,9 +38,9 @@ export function TicketDetail({ id }: { id: string }) {
   const notify = useNotify();
   const client = useQueryClient();
   const [confirming, setConfirming] = useState(false);
-  const { data: t, error } = useQuery({ queryKey: ["tickets", id], queryFn: () => api.tickets.get(id) });
+  const { data: t, error } = useQuery({ queryKey: qk.tickets.detail(id), queryFn: () => api.tickets.get(id) });
   const saved = async (ticket: Ticket) => {
-    client.setQueryData(["tickets", id], ticket);
+    client.setQueryData(qk.tickets.detail(id), ticket);
     await invalidateTickets(client);
   };
   const setStatus = useMutation({
@@ -52,7 +53,7 @@ export function TicketDetail({ id }: { id: string }) {
   const remove = useMutation({
     mutationFn: () => api.tickets.remove(id),
     onSuccess: async () => {
-      client.removeQueries({ queryKey: ["tickets", id] });
+      client.removeQueries({ queryKey: qk.tickets.detail(id) });
       await invalidateTickets(client);
       notify(`Deleted ticket #${t?.number ?? ""}`);
       navigate("/tickets");
@@ -327,7 +328,7 @@ export function Composer({ ticket, onSaved }: { ticket: Ticket; onSaved: (t: Tic
   const notify = useNotify();
   const [kind, setKind] = useState<MessageKind>("reply");
   const [body, setBody] = useState("");
-  const counts = useQuery({ queryKey: ["tickets", "counts"], queryFn: api.tickets.counts });
+  const counts = useQuery({ queryKey: qk.tickets.counts, queryFn: api.tickets.counts });
   const send = useMutation({
     mutationFn: (wait: boolean) => api.tickets.message(ticket.id, messageInput(kind, body, counts.data?.me ?? null, wait)),
     onSuccess: async (saved, wait) => {

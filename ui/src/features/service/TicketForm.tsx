@@ -32,6 +32,7 @@ import {
 } from "./tickets";
 import { useDraft } from "../../lib/useDraft";
 import "../../styles/tickets.css";
+import { qk } from "../../lib/queryKeys";
 
 /** The form's state: the input plus the names shown for the chosen account and contact. */
 type FormState = TicketInput & { account_name: string | null; contact_name: string | null };
@@ -76,7 +77,7 @@ export function ticketPayload(state: FormState): TicketInput {
 
 export function TicketFormPage({ id }: { id?: string }) {
   const { data: ticket, error } = useQuery({
-    queryKey: ["tickets", id],
+    queryKey: qk.tickets.detail(id),
     queryFn: () => api.tickets.get(id as string),
     enabled: Boolean(id),
   });
@@ -105,12 +106,12 @@ function TicketForm({ ticket }: { ticket: Ticket | undefined }) {
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setInput((prev) => ({ ...prev, [key]: value }));
   // Names of an account or contact handed over in the address (New ticket on an account page).
   const accountPrefill = useQuery({
-    queryKey: ["accounts", accountParam],
+    queryKey: qk.accounts.detail(accountParam),
     queryFn: () => api.accounts.get(accountParam as string),
     enabled: Boolean(accountParam && !ticket && input.account_id === accountParam && !input.account_name),
   });
   const contactPrefill = useQuery({
-    queryKey: ["contacts", contactParam],
+    queryKey: qk.contacts.detail(contactParam),
     queryFn: () => api.contacts.get(contactParam as string),
     enabled: Boolean(contactParam && !ticket && input.contact_id === contactParam && !input.contact_name),
   });

@@ -15,6 +15,7 @@ import {
   slaSummary,
 } from "./tickets";
 import "../../styles/tickets.css";
+import { qk } from "../../lib/queryKeys";
 
 const dash = <span className="muted">—</span>;
 
@@ -64,13 +65,13 @@ type CountKey = Exclude<keyof QueueCounts, "me">;
 
 /** The queue tabs, each with how many tickets it holds. */
 export function QueueTabs({ active, onChange }: { active: TicketQueue; onChange: (queue: TicketQueue) => void }) {
-  const counts = useQuery({ queryKey: ["tickets", "counts"], queryFn: api.tickets.counts });
+  const counts = useQuery({ queryKey: qk.tickets.counts, queryFn: api.tickets.counts });
   // The counts call covers the working queues; resolved and all are the totals of their lists.
   const resolved = useQuery({
-    queryKey: ["tickets", "total", "resolved"],
+    queryKey: qk.tickets.total("resolved"),
     queryFn: () => api.tickets.list({ queue: "resolved", limit: 1 }),
   });
-  const all = useQuery({ queryKey: ["tickets", "total", "all"], queryFn: () => api.tickets.list({ queue: "all", limit: 1 }) });
+  const all = useQuery({ queryKey: qk.tickets.total("all"), queryFn: () => api.tickets.list({ queue: "all", limit: 1 }) });
   const countOf = (queue: TicketQueue): number | null => {
     if (queue === "resolved") return resolved.data?.total ?? null;
     if (queue === "all") return all.data?.total ?? null;
@@ -107,11 +108,11 @@ export function QueueTabs({ active, onChange }: { active: TicketQueue; onChange:
 function MeHint() {
   const client = useQueryClient();
   const notify = useNotify();
-  const team = useQuery({ queryKey: ["team"], queryFn: api.team.list });
+  const team = useQuery({ queryKey: qk.team, queryFn: api.team.list });
   const setMe = useMutation({
     mutationFn: (id: string) => api.tickets.setMe(id),
     onSuccess: async (id) => {
-      await client.invalidateQueries({ queryKey: ["tickets"] });
+      await client.invalidateQueries({ queryKey: qk.tickets.all });
       notify(`"Mine" now means ${team.data?.find((m) => m.id === id)?.name ?? "you"}`);
     },
   });
@@ -153,7 +154,7 @@ const NO_MATCH: Partial<Record<TicketQueue, string>> = {
 };
 
 export function TicketsList() {
-  const counts = useQuery({ queryKey: ["tickets", "counts"], queryFn: api.tickets.counts });
+  const counts = useQuery({ queryKey: qk.tickets.counts, queryFn: api.tickets.counts });
   return (
     <div className="screen-col" data-testid="tickets-screen">
       <ListScreen

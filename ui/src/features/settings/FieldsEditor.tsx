@@ -6,6 +6,7 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Field, TextField } from "../../components/Field";
 import { ErrorBanner } from "../../components/PageHead";
 import { useNotify } from "../../components/Toasts";
+import { qk } from "../../lib/queryKeys";
 
 const KINDS: { value: FieldKind; label: string }[] = [
   { value: "text", label: "Text" },
@@ -27,12 +28,12 @@ const split = (text: string) =>
 export function FieldsEditor({ entity, title }: { entity: string; title: string }) {
   const client = useQueryClient();
   const notify = useNotify();
-  const fields = useQuery({ queryKey: ["fields", entity], queryFn: () => api.fields.list(entity) });
+  const fields = useQuery({ queryKey: qk.fields(entity), queryFn: () => api.fields.list(entity) });
   const [label, setLabel] = useState("");
   const [kind, setKind] = useState<FieldKind>("text");
   const [options, setOptions] = useState("");
   const [removing, setRemoving] = useState<CustomField | null>(null);
-  const refresh = () => client.invalidateQueries({ queryKey: ["fields", entity] });
+  const refresh = () => client.invalidateQueries({ queryKey: qk.fields(entity) });
   const define = useMutation({
     mutationFn: () => api.fields.define({ entity, label, kind, options: split(options) }),
     onSuccess: async (f) => {

@@ -11,18 +11,19 @@ import { SmtpSettings } from "../marketing/SmtpSettings";
 import { ErrorBanner, PageHead } from "../../components/PageHead";
 import { useNotify } from "../../components/Toasts";
 import { api, ApiError } from "../../lib/api";
+import { qk } from "../../lib/queryKeys";
 
 /** Settings kept in the data file: the team who own records. */
 export function Settings() {
   const client = useQueryClient();
   const notify = useNotify();
-  const team = useQuery({ queryKey: ["team"], queryFn: api.team.list });
+  const team = useQuery({ queryKey: qk.team, queryFn: api.team.list });
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const add = useMutation({
     mutationFn: () => api.team.create({ name, email: email || null }),
     onSuccess: async (m) => {
-      await client.invalidateQueries({ queryKey: ["team"] });
+      await client.invalidateQueries({ queryKey: qk.team });
       notify(`${m.name} joined the team`);
       setName("");
       setEmail("");
