@@ -13,7 +13,8 @@ import {
   type KeyboardCoordinateGetter,
 } from "@dnd-kit/core";
 import { CSS } from "@dnd-kit/utilities";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
+import { useClickAway } from "../lib/useClickAway";
 
 /**
  * A kanban board: columns that accept cards dropped on them, cards dragged with the mouse or
@@ -164,15 +165,7 @@ export function KanbanCard<T>({
 
 function MoveMenu({ name, targets, onMove }: { name: string; targets: MoveTarget[]; onMove: (targetId: string) => void }) {
   const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    window.addEventListener("mousedown", close);
-    return () => window.removeEventListener("mousedown", close);
-  }, [open]);
+  const ref = useClickAway(open, setOpen);
   return (
     <div
       className={`card-move${open ? " open" : ""}`}

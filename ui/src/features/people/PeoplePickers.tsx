@@ -1,10 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 
 import { api } from "../../lib/api";
 import { fullName } from "../../lib/format";
 import { useDebounced } from "../../lib/useDebounced";
 import { qk } from "../../lib/queryKeys";
+import { useClickAway } from "../../lib/useClickAway";
 
 type Hit = { id: string; name: string; sub?: string | null; accountId?: string | null };
 
@@ -38,15 +39,7 @@ function SearchPick({
   const [active, setActive] = useState(0);
   const q = useDebounced(text, 150).trim();
   const hits = useQuery({ queryKey: qk.picker(kind, q, scope ?? null), queryFn: () => search(q), enabled: open });
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    window.addEventListener("mousedown", close);
-    return () => window.removeEventListener("mousedown", close);
-  }, [open]);
+  const ref = useClickAway(open, setOpen);
   const list = hits.data ?? [];
   const pick = (h: Hit) => {
     onPick(h);

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 
 import { AccountPicker, ContactChooser } from "../people/PeoplePickers";
@@ -25,6 +25,7 @@ import { useShortcut } from "../../lib/useShortcut";
 import "../../styles/deals.css";
 import "../../styles/sales.css";
 import { qk } from "../../lib/queryKeys";
+import { useClickAway } from "../../lib/useClickAway";
 
 type Ref = { id: string; name: string };
 
@@ -500,15 +501,7 @@ function ProductCell({
     queryFn: () => api.products.list(q || null, false),
     enabled: open,
   });
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    window.addEventListener("mousedown", close);
-    return () => window.removeEventListener("mousedown", close);
-  }, [open]);
+  const ref = useClickAway(open, setOpen);
   const list = (hits.data ?? []).slice(0, 8);
   const pick = (p: Product) => {
     onPick(p);
