@@ -74,6 +74,9 @@ describe("the quote editor", () => {
     expect(screen.getByTestId("quote-currency")).toHaveValue("EUR");
 
     await userEvent.type(screen.getByTestId("line-product-0"), "CONS");
+    // The suggestions are searched again once typing settles; pick from that list, not from
+    // one about to be replaced (a slow machine can click an option as it goes).
+    await waitFor(() => expect(api.products.list).toHaveBeenLastCalledWith("CONS", false));
     await userEvent.click(await screen.findByRole("option", { name: /CONS-H Consulting/ }));
     expect(screen.getByTestId("line-product-0")).toHaveValue("CONS-H");
     expect(screen.getByTestId("line-description-0")).toHaveValue("Consulting");
