@@ -23,6 +23,20 @@ export default tseslint.config(
           ],
         },
       ],
+      // Query keys come from src/lib/queryKeys.ts (`qk`), so invalidation by prefix can be
+      // reasoned about in one place.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "Property[key.name='queryKey'] > ArrayExpression",
+          message: "Take the query key from `qk` in src/lib/queryKeys.ts, not an inline array.",
+        },
+        {
+          selector:
+            "CallExpression[callee.property.name=/^(getQueryData|setQueryData|getQueryState|setQueriesData|getQueriesData|removeQueries|invalidateQueries|refetchQueries|cancelQueries|resetQueries|fetchQuery|prefetchQuery|ensureQueryData)$/] > ArrayExpression.arguments",
+          message: "Take the query key from `qk` in src/lib/queryKeys.ts, not an inline array.",
+        },
+      ],
     },
   },
   {

@@ -3,66 +3,67 @@ import { lazy, Suspense, useState, type ReactNode } from "react";
 import { Link, Redirect, Route, Router, Switch, useLocation, useRoute } from "wouter";
 import { useHashLocation } from "wouter/use-hash-location";
 
-import { ActivityDialogProvider } from "./components/ActivityDialog";
+import { ActivityDialogProvider } from "./features/activities/ActivityDialog";
 import { CommandPalette } from "./components/CommandPalette";
-import { RemindersBell } from "./components/Reminders";
+import { RemindersBell } from "./features/activities/Reminders";
 import { ToastProvider } from "./components/Toasts";
 import { api } from "./lib/api";
 import "./styles/tickets.css";
 import logo from "./logo.svg";
-import { AccountDetail } from "./screens/AccountDetail";
-import { AccountFormPage } from "./screens/AccountForm";
-import { AccountsList } from "./screens/AccountsList";
-import { CalendarScreen } from "./screens/CalendarScreen";
-import { Board } from "./screens/Board";
-import { DealDetail } from "./screens/DealDetail";
-import { DealFormPage } from "./screens/DealForm";
-import { DealsList } from "./screens/DealsList";
-import { Forecast } from "./screens/Forecast";
-import { CallListDetail } from "./screens/CallListDetail";
-import { CallLists } from "./screens/CallLists";
-import { CallQueue } from "./screens/CallQueue";
-import { LeadDetail } from "./screens/LeadDetail";
-import { LeadFormPage } from "./screens/LeadForm";
-import { LeadsBoard } from "./screens/LeadsBoard";
-import { LeadsList } from "./screens/LeadsList";
-import { PipelineSettings } from "./screens/PipelineSettings";
-import { ContactDetail } from "./screens/ContactDetail";
-import { ContactFormPage } from "./screens/ContactForm";
-import { ContactsList } from "./screens/ContactsList";
-import { Duplicates } from "./screens/Duplicates";
-import { Merge } from "./screens/Merge";
-import { Data } from "./screens/Data";
-import { DamagedFile } from "./screens/DamagedFile";
+import { AccountDetail } from "./features/people/AccountDetail";
+import { AccountFormPage } from "./features/people/AccountForm";
+import { AccountsList } from "./features/people/AccountsList";
+import { CalendarScreen } from "./features/activities/CalendarScreen";
+import { Board } from "./features/sales/Board";
+import { DealDetail } from "./features/sales/DealDetail";
+import { DealFormPage } from "./features/sales/DealForm";
+import { DealsList } from "./features/sales/DealsList";
+import { Forecast } from "./features/sales/Forecast";
+import { CallListDetail } from "./features/people/CallListDetail";
+import { CallLists } from "./features/people/CallLists";
+import { CallQueue } from "./features/people/CallQueue";
+import { LeadDetail } from "./features/people/LeadDetail";
+import { LeadFormPage } from "./features/people/LeadForm";
+import { LeadsBoard } from "./features/people/LeadsBoard";
+import { LeadsList } from "./features/people/LeadsList";
+import { PipelineSettings } from "./features/sales/PipelineSettings";
+import { ContactDetail } from "./features/people/ContactDetail";
+import { ContactFormPage } from "./features/people/ContactForm";
+import { ContactsList } from "./features/people/ContactsList";
+import { Duplicates } from "./features/people/Duplicates";
+import { Merge } from "./features/people/Merge";
+import { Data } from "./features/data/Data";
+import { DamagedFile } from "./features/data/DamagedFile";
 import { HealthBanner } from "./components/HealthBanner";
-import { Settings } from "./screens/Settings";
-import { TicketDetail } from "./screens/TicketDetail";
-import { TicketFormPage } from "./screens/TicketForm";
-import { TicketsList } from "./screens/TicketsList";
-import { Today } from "./screens/Today";
-import { DocumentPage } from "./screens/DocumentPage";
-import { DocumentsList } from "./screens/DocumentsList";
-import { Products } from "./screens/Products";
+import { Settings } from "./features/settings/Settings";
+import { TicketDetail } from "./features/service/TicketDetail";
+import { TicketFormPage } from "./features/service/TicketForm";
+import { TicketsList } from "./features/service/TicketsList";
+import { Today } from "./features/activities/Today";
+import { DocumentPage } from "./features/sales/DocumentPage";
+import { DocumentsList } from "./features/sales/DocumentsList";
+import { Products } from "./features/sales/Products";
 
-import { EditQuotePage, NewQuotePage } from "./screens/QuoteEditor";
+import { EditQuotePage, NewQuotePage } from "./features/sales/QuoteEditor";
+import { qk } from "./lib/queryKeys";
 
 // The charts library is large: load the analytics screens (and it) on first use.
-const Dashboard = lazy(() => import("./screens/Dashboard").then((m) => ({ default: m.Dashboard })));
-const Reports = lazy(() => import("./screens/Reports").then((m) => ({ default: m.Reports })));
+const Dashboard = lazy(() => import("./features/insight/Dashboard").then((m) => ({ default: m.Dashboard })));
+const Reports = lazy(() => import("./features/insight/Reports").then((m) => ({ default: m.Reports })));
 // Marketing is used now and then: load its screens on first use too.
-const Campaigns = lazy(() => import("./screens/Campaigns").then((m) => ({ default: m.Campaigns })));
-const CampaignDetail = lazy(() => import("./screens/Campaigns").then((m) => ({ default: m.CampaignDetail })));
-const Segments = lazy(() => import("./screens/Segments").then((m) => ({ default: m.Segments })));
-const SegmentPage = lazy(() => import("./screens/Segments").then((m) => ({ default: m.SegmentPage })));
-const Templates = lazy(() => import("./screens/Templates").then((m) => ({ default: m.Templates })));
-const TemplatePage = lazy(() => import("./screens/Templates").then((m) => ({ default: m.TemplatePage })));
-const Sequences = lazy(() => import("./screens/Sequences").then((m) => ({ default: m.Sequences })));
-const SequenceDetail = lazy(() => import("./screens/Sequences").then((m) => ({ default: m.SequenceDetail })));
-const SequenceEditPage = lazy(() => import("./screens/Sequences").then((m) => ({ default: m.SequenceEditPage })));
-const Promotions = lazy(() => import("./screens/Promotions").then((m) => ({ default: m.Promotions })));
-const NewPromotion = lazy(() => import("./screens/Promotions").then((m) => ({ default: m.NewPromotion })));
-const PromotionDetail = lazy(() => import("./screens/Promotions").then((m) => ({ default: m.PromotionDetail })));
-const Outbox = lazy(() => import("./screens/Outbox").then((m) => ({ default: m.Outbox })));
+const Campaigns = lazy(() => import("./features/marketing/Campaigns").then((m) => ({ default: m.Campaigns })));
+const CampaignDetail = lazy(() => import("./features/marketing/Campaigns").then((m) => ({ default: m.CampaignDetail })));
+const Segments = lazy(() => import("./features/marketing/Segments").then((m) => ({ default: m.Segments })));
+const SegmentPage = lazy(() => import("./features/marketing/Segments").then((m) => ({ default: m.SegmentPage })));
+const Templates = lazy(() => import("./features/marketing/Templates").then((m) => ({ default: m.Templates })));
+const TemplatePage = lazy(() => import("./features/marketing/Templates").then((m) => ({ default: m.TemplatePage })));
+const Sequences = lazy(() => import("./features/marketing/Sequences").then((m) => ({ default: m.Sequences })));
+const SequenceDetail = lazy(() => import("./features/marketing/Sequences").then((m) => ({ default: m.SequenceDetail })));
+const SequenceEditPage = lazy(() => import("./features/marketing/Sequences").then((m) => ({ default: m.SequenceEditPage })));
+const Promotions = lazy(() => import("./features/marketing/Promotions").then((m) => ({ default: m.Promotions })));
+const NewPromotion = lazy(() => import("./features/marketing/Promotions").then((m) => ({ default: m.NewPromotion })));
+const PromotionDetail = lazy(() => import("./features/marketing/Promotions").then((m) => ({ default: m.PromotionDetail })));
+const Outbox = lazy(() => import("./features/marketing/Outbox").then((m) => ({ default: m.Outbox })));
 
 /** A screen loaded on first use, with a quiet placeholder meanwhile. */
 function Lazy({ children }: { children: ReactNode }) {
@@ -90,7 +91,7 @@ function NavLink({ href, children, testId, also = [] }: { href: string; children
 
 /** The Tickets link: open tickets, and a red count of breached ones. */
 function TicketsNavLink() {
-  const counts = useQuery({ queryKey: ["tickets", "counts"], queryFn: api.tickets.counts });
+  const counts = useQuery({ queryKey: qk.tickets.counts, queryFn: api.tickets.counts });
   const c = counts.data;
   return (
     <NavLink href="/tickets" testId="nav-tickets">
@@ -112,7 +113,7 @@ function TicketsNavLink() {
 }
 
 function Shell() {
-  const status = useQuery({ queryKey: ["app-status"], queryFn: api.appStatus });
+  const status = useQuery({ queryKey: qk.appStatus, queryFn: api.appStatus });
   const [palette, setPalette] = useState(false);
   if (!status.data) {
     return status.error ? <div className="fatal">{String(status.error)}</div> : null;

@@ -5,6 +5,7 @@ import { useLocation } from "wouter";
 import { api, type SearchHit } from "../lib/api";
 import { useDebounced } from "../lib/useDebounced";
 import { useShortcut } from "../lib/useShortcut";
+import { qk } from "../lib/queryKeys";
 
 type Item = { key: string; label: string; hint?: string | null; group: string; go: string };
 
@@ -49,7 +50,7 @@ function Palette({ onClose }: { onClose: () => void }) {
   const inputRef = useRef<HTMLInputElement>(null);
   useEffect(() => inputRef.current?.focus(), []);
   const results = useQuery({
-    queryKey: ["search", query],
+    queryKey: qk.search(query),
     queryFn: () => api.search(query),
     enabled: query.length > 0,
     placeholderData: keepPreviousData,

@@ -4,6 +4,7 @@ import { Fragment } from "react";
 import { api, type CustomField } from "../lib/api";
 import { formatDate, formatMoney, moneyToPlain } from "../lib/format";
 import { Field } from "./Field";
+import { qk } from "../lib/queryKeys";
 
 type Values = Record<string, unknown>;
 
@@ -19,7 +20,7 @@ export function CustomFieldInputs({
   fieldError: (name: string) => string | undefined;
   onChange: (values: Values) => void;
 }) {
-  const fields = useQuery({ queryKey: ["fields", entity], queryFn: () => api.fields.list(entity) });
+  const fields = useQuery({ queryKey: qk.fields(entity), queryFn: () => api.fields.list(entity) });
   if (!fields.data?.length) return null;
   const set = (id: string, value: unknown) => onChange({ ...values, [id]: value });
   return (
@@ -113,7 +114,7 @@ function CustomInput({ field, a11y, value, onChange }: { field: CustomField; a11
 
 /** Custom values of a record, for a detail page. */
 export function CustomFieldValues({ entity, values }: { entity: string; values: Values }) {
-  const fields = useQuery({ queryKey: ["fields", entity], queryFn: () => api.fields.list(entity) });
+  const fields = useQuery({ queryKey: qk.fields(entity), queryFn: () => api.fields.list(entity) });
   if (!fields.data?.length) return null;
   return (
     <section className="card" data-testid="custom-values">

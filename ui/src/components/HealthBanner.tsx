@@ -2,11 +2,12 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
 
 import { api } from "../lib/api";
+import { qk } from "../lib/queryKeys";
 
 /** What SQLite's quick check (run in the background after start) found wrong with the file. */
 export function HealthBanner() {
   const health = useQuery({
-    queryKey: ["app-health"],
+    queryKey: qk.appHealth,
     queryFn: api.appStatus,
     // The check takes a few seconds on a large file: look again for two minutes.
     refetchInterval: (q) => (q.state.data?.health_problem || q.state.dataUpdateCount >= 12 ? false : 10_000),

@@ -12,6 +12,7 @@ import { showValue } from "./CustomFields";
 import { ErrorBanner, PageHead } from "./PageHead";
 import { SortHeader, type Column } from "./SortableTable";
 import { useNotify } from "./Toasts";
+import { qk } from "../lib/queryKeys";
 
 /** Filters a list screen sends with every page; keys match the Rust query types. */
 export type Filters = Record<string, unknown> & { tags?: string[]; owner_id?: string | null };
@@ -87,7 +88,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
   const [naming, setNaming] = useState<string | null>(null);
   const patchFilters = (patch: Filters) => setFilters((f) => ({ ...f, ...patch }));
 
-  const fields = useQuery({ queryKey: ["fields", entity], queryFn: () => api.fields.list(entity) });
+  const fields = useQuery({ queryKey: qk.fields(entity), queryFn: () => api.fields.list(entity) });
   const columns: Column<T, S>[] = useMemo(
     () => [
       ...props.columns,
@@ -118,7 +119,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
       return { key: queryKey, ids: typeof next === "function" ? next(prev) : next };
     });
   const list = useInfiniteQuery({
-    queryKey: [entity, "list", query],
+    queryKey: qk.records(entity).list(query),
     queryFn: ({ pageParam }) => load({ ...query, after: pageParam, limit: PAGE }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next,
@@ -128,7 +129,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
   const total = list.data?.pages[0]?.total ?? null;
   const filtered = Boolean(query.search) || Object.values(filters).some((v) => (Array.isArray(v) ? v.length > 0 : Boolean(v)));
 
-  const views = useQuery({ queryKey: ["views", entity], queryFn: () => api.views.list(entity) });
+  const views = useQuery({ queryKey: qk.views(entity), queryFn: () => api.views.list(entity) });
   const applyView = (id: string) => {
     setActiveView(id);
     const view = views.data?.find((v) => v.id === id);
@@ -152,7 +153,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
         columns: visible.map((c) => c.id),
       }),
     onSuccess: async (v) => {
-      await client.invalidateQueries({ queryKey: ["views", entity] });
+      await client.invalidateQueries({ queryKey: qk.views(entity) });
       setActiveView(v.id);
       notify(`Saved the view ${v.name}`);
     },
@@ -179,7 +180,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
   // Static lists of this kind of record, offered in the bulk bar's "Add to list…".
   const listable = entity === "contacts" || entity === "accounts" || entity === "leads";
   const lists = useQuery({
-    queryKey: ["marketing", "segments", "list"],
+    queryKey: qk.marketing.segments.list,
     queryFn: () => api.marketing.segments.list(),
     enabled: listable,
     select: (all) => all.filter((s) => s.kind === "static" && s.entity === entity),
@@ -442,8 +443,8 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
 
 /** Tag and owner filters, shared by every list. */
 function FilterControls({ filters, set }: { filters: Filters; set: (patch: Filters) => void }) {
-  const team = useQuery({ queryKey: ["team"], queryFn: api.team.list });
-  const tags = useQuery({ queryKey: ["tags"], queryFn: api.tags });
+  const team = useQuery({ queryKey: qk.team, queryFn: api.team.list });
+  const tags = useQuery({ queryKey: qk.tags, queryFn: api.tags });
   return (
     <>
       <select
@@ -480,7 +481,7 @@ function FilterControls({ filters, set }: { filters: Filters; set: (patch: Filte
 /** Creation dates and custom-field conditions, in a drop-down. */
 function MoreFilters({ entity, filters, set }: { entity: string; filters: Filters; set: (patch: Filters) => void }) {
   const [open, setOpen] = useState(false);
-  const fields = useQuery({ queryKey: ["fields", entity], queryFn: () => api.fields.list(entity) });
+  const fields = useQuery({ queryKey: qk.fields(entity), queryFn: () => api.fields.list(entity) });
   const custom = (filters.custom as { field_id: string; value: string }[] | undefined) ?? [];
   const valueOf = (id: string) => custom.find((c) => c.field_id === id)?.value ?? "";
   const setCustom = (id: string, value: string) =>
@@ -605,7 +606,7 @@ function BulkBar({
   onAction: (a: BulkAction) => void;
   onClear: () => void;
 }) {
-  const team = useQuery({ queryKey: ["team"], queryFn: api.team.list });
+  const team = useQuery({ queryKey: qk.team, queryFn: api.team.list });
   const [tag, setTag] = useState("");
   return (
     <div className="bulk-bar" data-testid="bulk-bar">

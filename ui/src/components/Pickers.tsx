@@ -3,6 +3,7 @@ import { useId, useState } from "react";
 
 import { api } from "../lib/api";
 import { Field } from "./Field";
+import { qk } from "../lib/queryKeys";
 
 /** A select of team members, for the owner of a record. */
 export function OwnerSelect({
@@ -14,7 +15,7 @@ export function OwnerSelect({
   error?: string | undefined;
   onChange: (id: string | null) => void;
 }) {
-  const team = useQuery({ queryKey: ["team"], queryFn: api.team.list });
+  const team = useQuery({ queryKey: qk.team, queryFn: api.team.list });
   return (
     <Field label="Owner" error={error}>
       {(a11y) => (
@@ -42,7 +43,7 @@ export function TagsField({
   onChange: (tags: string[]) => void;
 }) {
   const listId = useId();
-  const known = useQuery({ queryKey: ["tags"], queryFn: api.tags });
+  const known = useQuery({ queryKey: qk.tags, queryFn: api.tags });
   const [text, setText] = useState(value.join(", "));
   return (
     <Field label="Tags (comma-separated)" error={error}>

@@ -2,15 +2,15 @@
 // sends for a stored record carries every field of that record, and changing ONE field in the
 // form changes only that field of the input. (The core keeps what it is given: see
 // crates/core/tests/activities.rs, an_edit_changes_the_one_field_and_keeps_every_other.)
-import { toInput as accountInput } from "../screens/AccountForm";
-import { inputOf as campaignInput } from "../screens/Campaigns";
-import { cleaned, toInput as contactInput } from "../screens/ContactForm";
-import { toPayload as dealPayload, toInput as dealInput } from "../screens/DealForm";
-import { leadPayload, toInput as leadInput } from "../screens/LeadForm";
-import { inputOf as productInput } from "../screens/Products";
-import { ticketPayload, toInput as ticketInput } from "../screens/TicketForm";
+import { toInput as accountInput } from "../features/people/AccountForm";
+import { inputOf as campaignInput } from "../features/marketing/Campaigns";
+import { cleaned, toInput as contactInput } from "../features/people/ContactForm";
+import { toPayload as dealPayload, toInput as dealInput } from "../features/sales/DealForm";
+import { leadPayload, toInput as leadInput } from "../features/people/LeadForm";
+import { inputOf as productInput } from "../features/sales/Products";
+import { ticketPayload, toInput as ticketInput } from "../features/service/TicketForm";
 import { activity, product, ticket } from "../test/fixtures";
-import { buildInput, formFromActivity, type ActivityForm } from "./activities";
+import { buildInput, formFromActivity, type ActivityForm } from "../features/activities/activities";
 import type { Account, Activity, ActivityKind, Campaign, Contact, Lead, Opportunity } from "./api";
 
 /**

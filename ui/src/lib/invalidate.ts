@@ -1,13 +1,15 @@
 import type { QueryClient } from "@tanstack/react-query";
 
+import { isTimeline, qk, rootOf } from "./queryKeys";
+
 /** The caches an activity write can change: agenda, calendar, reminders, timelines, lists. */
-const ROOTS = new Set(["agenda", "calendar", "reminders", "activities"]);
+const ROOTS = new Set([qk.agenda, qk.calendar.all, qk.reminders.all, qk.activities.all].map(rootOf));
 
 export function invalidateActivities(client: QueryClient): Promise<void> {
   return client.invalidateQueries({
     predicate: (q) => {
       const key = q.queryKey;
-      return ROOTS.has(String(key[0])) || key.includes("timeline");
+      return ROOTS.has(rootOf(key)) || isTimeline(key);
     },
   });
 }
@@ -21,10 +23,13 @@ export function invalidateTickets(client: QueryClient): Promise<void> {
   return client.invalidateQueries({
     predicate: (q) => {
       const key = q.queryKey;
-      return key[0] === "tickets" || ROOTS.has(String(key[0])) || key.includes("timeline");
+      return rootOf(key) === rootOf(qk.tickets.all) || ROOTS.has(rootOf(key)) || isTimeline(key);
     },
   });
 }
+
+/** Sales documents' roots: the documents and their lists (on deals and accounts too), account money. */
+const SALES_ROOTS = new Set([qk.documents.all, qk.accountMoney.all].map(rootOf));
 
 /**
  * The caches a sales write (quote, order, invoice, payment, credit note) can change: the
@@ -32,9 +37,6 @@ export function invalidateTickets(client: QueryClient): Promise<void> {
  */
 export function invalidateSales(client: QueryClient): Promise<void> {
   return client.invalidateQueries({
-    predicate: (q) => {
-      const root = String(q.queryKey[0]);
-      return root === "documents" || root === "account-money";
-    },
+    predicate: (q) => SALES_ROOTS.has(rootOf(q.queryKey)),
   });
 }

@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import type { AppStatus } from "./api";
+import { qk } from "./queryKeys";
 
 const PREFIX = "rapport.draft.";
 
@@ -12,7 +13,7 @@ const PREFIX = "rapport.draft.";
  */
 export function useDraft<T>(key: string, initial: () => T, version = "") {
   // Drafts belong to one data file: another file's "new contact" draft must not show up.
-  const file = useQueryClient().getQueryData<AppStatus>(["app-status"])?.db_path ?? "";
+  const file = useQueryClient().getQueryData<AppStatus>(qk.appStatus)?.db_path ?? "";
   const storageKey = `${PREFIX}${file}:${key}`;
   // A draft is kept with the version (last change) of the record it edits; once the record
   // has changed elsewhere (a merge, the CLI), restoring it would overwrite that: drop it.

@@ -1,7 +1,7 @@
 // Records as the backend returns them, for component tests: every field filled with a plain
 // default, overridden per test.
 import type { Activity, Document, Line, Product, SlaClock, Ticket } from "../lib/api";
-import { lineAmounts } from "../lib/sales";
+import { lineAmounts } from "../features/sales/sales";
 
 /** A call with Ada Lovelace, open, starting at `at` (ISO); `over` replaces any field. */
 export function activity(over: Partial<Activity> = {}, at = "2026-11-23T09:00:00.000Z"): Activity {
