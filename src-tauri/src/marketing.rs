@@ -401,21 +401,27 @@ pub fn outbox_send_now(state: State<'_, AppState>) -> CommandResult<WorkReport> 
     let path = state.path();
     let _one_at_a_time = SENDING.lock().unwrap_or_else(|p| p.into_inner());
     let mut db = rapport_core::Db::open(&path)?.with_origin("app");
-    Ok(outbox::work(&mut db, Utc::now(), today(), &|| true)?)
+    Ok(outbox::work(
+        &mut db,
+        Utc::now(),
+        today(),
+        &rapport_mail::connect,
+        &|| true,
+    )?)
 }
 
 // ------------------------------------------------------------------ SMTP
 
 #[tauri::command(async)]
 pub fn smtp_status(state: State<'_, AppState>) -> CommandResult<SmtpStatus> {
-    state.with(|db| mailer::status(db.conn()))
+    state.with(|db| rapport_mail::status(db.conn()))
 }
 
 #[tauri::command(async)]
 pub fn smtp_save(state: State<'_, AppState>, settings: SmtpSettings) -> CommandResult<SmtpStatus> {
     state.with(|db| {
         mailer::save_settings(db, &settings)?;
-        mailer::status(db.conn())
+        rapport_mail::status(db.conn())
     })
 }
 
@@ -426,8 +432,8 @@ pub fn smtp_set_password(
     password: String,
 ) -> CommandResult<SmtpStatus> {
     state.with(|db| {
-        mailer::set_password(db.conn(), &password)?;
-        mailer::status(db.conn())
+        rapport_mail::set_password(db.conn(), &password)?;
+        rapport_mail::status(db.conn())
     })
 }
 
@@ -460,7 +466,13 @@ pub fn work_once(path: &std::path::Path) {
     };
     let outcome = rapport_core::Db::open(path).and_then(|db| {
         let mut db = db.with_origin("app");
-        outbox::work(&mut db, Utc::now(), today(), &|| true)
+        outbox::work(
+            &mut db,
+            Utc::now(),
+            today(),
+            &rapport_mail::connect,
+            &|| true,
+        )
     });
     *PROBLEM.lock().unwrap_or_else(|p| p.into_inner()) = outcome.err().map(|e| e.to_string());
 }

@@ -1000,7 +1000,13 @@ pub fn run_outbox(db: &mut Db, cmd: OutboxCmd) -> Result<()> {
             })
         }
         OutboxCmd::Send { today, format } => {
-            let report = outbox::work(db, chrono::Utc::now(), today.sending_day()?, &|| true)?;
+            let report = outbox::work(
+                db,
+                chrono::Utc::now(),
+                today.sending_day()?,
+                &rapport_mail::connect,
+                &|| true,
+            )?;
             let queued = report.waiting;
             emit(format, &report, || {
                 let s = report.sent.clone().unwrap_or_default();
@@ -1061,12 +1067,12 @@ pub fn run_outbox(db: &mut Db, cmd: OutboxCmd) -> Result<()> {
                         path: "standard input".into(),
                         source,
                     })?;
-                mailer::set_password(db.conn(), password.trim_end_matches(['\r', '\n']))?;
+                rapport_mail::set_password(db.conn(), password.trim_end_matches(['\r', '\n']))?;
             }
             Ok(())
         }
         OutboxCmd::Settings { format } => {
-            let s = mailer::status(db.conn())?;
+            let s = rapport_mail::status(db.conn())?;
             emit(format, &s, || output::record(&s))
         }
     }
