@@ -23,6 +23,8 @@ use tauri::State;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
+use super::Partial;
+
 // ------------------------------------------------------------------ campaigns
 
 #[tauri::command(async)]
@@ -371,7 +373,7 @@ pub fn promotion_cancel(state: State<'_, AppState>, id: String) -> CommandResult
 #[tauri::command(async)]
 pub fn outbox_list(
     state: State<'_, AppState>,
-    query: OutboxQuery,
+    query: Partial<OutboxQuery>,
 ) -> CommandResult<Vec<OutboxMessage>> {
     state.with(|db| outbox::list(db.conn(), &query))
 }
@@ -476,3 +478,6 @@ pub fn work_once(path: &std::path::Path) {
     });
     *PROBLEM.lock().unwrap_or_else(|p| p.into_inner()) = outcome.err().map(|e| e.to_string());
 }
+
+#[cfg(test)]
+include!(concat!(env!("OUT_DIR"), "/commands/marketing.rs"));
