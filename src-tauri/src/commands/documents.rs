@@ -146,13 +146,14 @@ pub fn account_money(
     state.with(|db| documents::account_money(db.conn(), &account_id))
 }
 
+/// How each kind of sales document is numbered (prefix, yearly restart, next number).
 #[tauri::command(async)]
-pub fn sequences(state: State<'_, AppState>) -> CommandResult<Vec<Sequence>> {
+pub fn numbering_list(state: State<'_, AppState>) -> CommandResult<Vec<Sequence>> {
     state.with(|db| documents::sequences(db.conn()))
 }
 
 #[tauri::command(async)]
-pub fn sequence_set(
+pub fn numbering_set(
     state: State<'_, AppState>,
     kind: DocumentKind,
     prefix: Option<String>,

@@ -240,12 +240,12 @@ pub fn merge_fields() -> CommandResult<Vec<MergeField>> {
 // ------------------------------------------------------------------ sequences
 
 #[tauri::command(async)]
-pub fn followups_list(state: State<'_, AppState>) -> CommandResult<Vec<Sequence>> {
+pub fn sequences_list(state: State<'_, AppState>) -> CommandResult<Vec<Sequence>> {
     state.with(|db| sequences::list(db.conn()))
 }
 
 #[tauri::command(async)]
-pub fn followup_create(
+pub fn sequence_create(
     state: State<'_, AppState>,
     input: SequenceInput,
 ) -> CommandResult<Sequence> {
@@ -253,7 +253,7 @@ pub fn followup_create(
 }
 
 #[tauri::command(async)]
-pub fn followup_update(
+pub fn sequence_update(
     state: State<'_, AppState>,
     id: String,
     input: SequenceInput,
@@ -262,12 +262,12 @@ pub fn followup_update(
 }
 
 #[tauri::command(async)]
-pub fn followup_delete(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+pub fn sequence_delete(state: State<'_, AppState>, id: String) -> CommandResult<()> {
     state.with(|db| sequences::delete(db, &id))
 }
 
 #[tauri::command(async)]
-pub fn followup_enrolments(
+pub fn sequence_enrolments(
     state: State<'_, AppState>,
     id: String,
 ) -> CommandResult<Vec<Enrolment>> {
@@ -276,7 +276,7 @@ pub fn followup_enrolments(
 
 /// Enrols contacts or leads (`entity`) by hand.
 #[tauri::command(async)]
-pub fn followup_enroll(
+pub fn sequence_enroll(
     state: State<'_, AppState>,
     id: String,
     entity: String,
@@ -286,7 +286,7 @@ pub fn followup_enroll(
 }
 
 #[tauri::command(async)]
-pub fn followup_enroll_segment(
+pub fn sequence_enroll_segment(
     state: State<'_, AppState>,
     id: String,
     segment_id: String,
@@ -295,7 +295,7 @@ pub fn followup_enroll_segment(
 }
 
 #[tauri::command(async)]
-pub fn followup_remove(
+pub fn sequence_remove_enrolment(
     state: State<'_, AppState>,
     id: String,
     entity: String,

@@ -268,8 +268,9 @@ export const commands = {
   /** Voids an issued invoice (its number stays used) or deletes a draft. */
   invoiceVoid: (id: string) => call<null>("invoice_void", { id }),
   accountMoney: (accountId: string) => call<Array<AccountMoney>>("account_money", { accountId }),
-  sequences: () => call<Array<Sequence>>("sequences"),
-  sequenceSet: (kind: DocumentKind, prefix: string | null, yearly: boolean | null, next: number | null) => call<Array<Sequence>>("sequence_set", { kind, prefix, yearly, next }),
+  /** How each kind of sales document is numbered (prefix, yearly restart, next number). */
+  numberingList: () => call<Array<Sequence>>("numbering_list"),
+  numberingSet: (kind: DocumentKind, prefix: string | null, yearly: boolean | null, next: number | null) => call<Array<Sequence>>("numbering_set", { kind, prefix, yearly, next }),
   companyProfile: () => call<CompanyProfile>("company_profile"),
   companyProfileSet: (profile: CompanyProfile) => call<CompanyProfile>("company_profile_set", { profile }),
   /** Writes the quote, invoice or credit note as a PDF file. */
@@ -336,15 +337,15 @@ export const commands = {
   /** The template filled for a real contact or lead. */
   templatePreview: (id: string, entity: string, recordId: string) => call<RenderedEmail>("template_preview", { id, entity, recordId }),
   mergeFields: () => call<Array<MergeField>>("merge_fields"),
-  followupsList: () => call<Array<FollowUpSequence>>("followups_list"),
-  followupCreate: (input: SequenceInput) => call<FollowUpSequence>("followup_create", { input }),
-  followupUpdate: (id: string, input: SequenceInput) => call<FollowUpSequence>("followup_update", { id, input }),
-  followupDelete: (id: string) => call<null>("followup_delete", { id }),
-  followupEnrolments: (id: string) => call<Array<Enrolment>>("followup_enrolments", { id }),
+  sequencesList: () => call<Array<FollowUpSequence>>("sequences_list"),
+  sequenceCreate: (input: SequenceInput) => call<FollowUpSequence>("sequence_create", { input }),
+  sequenceUpdate: (id: string, input: SequenceInput) => call<FollowUpSequence>("sequence_update", { id, input }),
+  sequenceDelete: (id: string) => call<null>("sequence_delete", { id }),
+  sequenceEnrolments: (id: string) => call<Array<Enrolment>>("sequence_enrolments", { id }),
   /** Enrols contacts or leads (`entity`) by hand. */
-  followupEnroll: (id: string, entity: string, ids: Array<string>) => call<EnrolReport>("followup_enroll", { id, entity, ids }),
-  followupEnrollSegment: (id: string, segmentId: string) => call<EnrolReport>("followup_enroll_segment", { id, segmentId }),
-  followupRemove: (id: string, entity: string, entityId: string) => call<null>("followup_remove", { id, entity, entityId }),
+  sequenceEnroll: (id: string, entity: string, ids: Array<string>) => call<EnrolReport>("sequence_enroll", { id, entity, ids }),
+  sequenceEnrollSegment: (id: string, segmentId: string) => call<EnrolReport>("sequence_enroll_segment", { id, segmentId }),
+  sequenceRemoveEnrolment: (id: string, entity: string, entityId: string) => call<null>("sequence_remove_enrolment", { id, entity, entityId }),
   /** The sequences a contact or lead is (or was) in. */
   enrolmentsOf: (entity: string, id: string) => call<Array<Enrolment>>("enrolments_of", { entity, id }),
   /** Logs a reply (stopping the record's sequences); returns how many stopped. */

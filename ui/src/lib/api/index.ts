@@ -97,6 +97,13 @@ async function saveFile(defaultPath: string, name: string, extensions: string[])
   return path ?? null;
 }
 
+/** How sales documents are numbered: prefix, yearly restart and next number per kind. */
+const numbering = {
+  list: () => commands.numberingList(),
+  set: (kind: DocumentKind, prefix: string | null, yearly: boolean | null, next: number | null) =>
+    commands.numberingSet(kind, prefix, yearly, next),
+};
+
 export const api = {
   appStatus: () => commands.appStatus(),
   db: {
@@ -293,15 +300,15 @@ export const api = {
       mergeFields: () => commands.mergeFields(),
     },
     sequences: {
-      list: () => commands.followupsList(),
-      create: (input: SequenceInput) => commands.followupCreate(input),
-      update: (id: string, input: SequenceInput) => commands.followupUpdate(id, input),
-      remove: (id: string) => commands.followupDelete(id),
-      enrolments: (id: string) => commands.followupEnrolments(id),
-      enroll: (id: string, entity: string, ids: string[]) => commands.followupEnroll(id, entity, ids),
-      enrollSegment: (id: string, segmentId: string) => commands.followupEnrollSegment(id, segmentId),
+      list: () => commands.sequencesList(),
+      create: (input: SequenceInput) => commands.sequenceCreate(input),
+      update: (id: string, input: SequenceInput) => commands.sequenceUpdate(id, input),
+      remove: (id: string) => commands.sequenceDelete(id),
+      enrolments: (id: string) => commands.sequenceEnrolments(id),
+      enroll: (id: string, entity: string, ids: string[]) => commands.sequenceEnroll(id, entity, ids),
+      enrollSegment: (id: string, segmentId: string) => commands.sequenceEnrollSegment(id, segmentId),
       removeEnrolment: (id: string, entity: string, entityId: string) =>
-        commands.followupRemove(id, entity, entityId),
+        commands.sequenceRemoveEnrolment(id, entity, entityId),
       of: (entity: string, id: string) => commands.enrolmentsOf(entity, id),
       /** Logs a reply (an inbound e-mail); the record's sequences stop. */
       recordReply: (entity: string, id: string, subject = "") => commands.recordReply(entity, id, subject),
@@ -479,11 +486,9 @@ export const api = {
   },
   /** What an account was invoiced, paid and owes, one entry per currency. */
   accountMoney: (accountId: string) => commands.accountMoney(accountId),
-  sequences: {
-    list: () => commands.sequences(),
-    set: (kind: DocumentKind, prefix: string | null, yearly: boolean | null, next: number | null) =>
-      commands.sequenceSet(kind, prefix, yearly, next),
-  },
+  numbering,
+  /** @deprecated The old name of `numbering` ("sequence" now means a follow-up sequence). */
+  sequences: numbering,
   company: {
     get: () => commands.companyProfile(),
     set: (profile: CompanyProfile) => commands.companyProfileSet(profile),
