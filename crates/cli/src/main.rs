@@ -19,10 +19,12 @@ use serde::Serialize;
 
 mod activities;
 mod analytics;
+mod calllists;
 mod campaigns;
 mod deals;
 mod import;
 mod leads;
+mod mail;
 mod marketing;
 mod output;
 mod people;
@@ -125,7 +127,7 @@ enum Command {
     Leads(leads::LeadsCmd),
     /// Call lists (pre-leads): import, work through the calling queue, see progress.
     #[command(subcommand)]
-    Calllists(leads::CallListsCmd),
+    Calllists(calllists::CallListsCmd),
     /// Service tickets: open, reply, wait on the customer, resolve; queues with SLA figures.
     #[command(subcommand)]
     Tickets(service::TicketsCmd),
@@ -167,10 +169,10 @@ enum Command {
     Sequences(marketing::SequencesCmd),
     /// Promotions: a template sent to a segment; preview, queue, progress, cancel.
     #[command(subcommand)]
-    Promotions(marketing::PromotionsCmd),
+    Promotions(mail::PromotionsCmd),
     /// The outbox: list, send what is due through your SMTP server, retry, cancel; setup.
     #[command(subcommand)]
-    Outbox(marketing::OutboxCmd),
+    Outbox(mail::OutboxCmd),
     /// A report for a period as a table, JSON or CSV (`rapport report --help` lists them).
     Report(analytics::ReportArgs),
     /// The dashboard's figures for a period; --records FIGURE lists the records behind one.
@@ -379,10 +381,7 @@ fn main() -> ExitCode {
     // The command runs in this process's turn on the file (see rapport_core::store::owner): the
     // desktop app, with the same file open, waits for it, and it waits for the app. Sending
     // mail takes its turns around the database work only, never while talking to the server.
-    let sends_mail = matches!(
-        cli.command,
-        Command::Outbox(marketing::OutboxCmd::Send { .. })
-    );
+    let sends_mail = matches!(cli.command, Command::Outbox(mail::OutboxCmd::Send { .. }));
     let result = Db::open_waiting(&db_path, TURN_WAIT).and_then(|db| {
         let turn = if sends_mail { None } else { Some(db.turn()?) };
         let done = run(db.with_origin("cli"), cli.command);
@@ -560,15 +559,15 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
         Command::Pipeline(args) => deals::board(&db, args),
         Command::Pipelines(cmd) => deals::pipelines_cmd(&mut db, cmd),
         Command::Leads(cmd) => leads::run(&mut db, cmd),
-        Command::Calllists(cmd) => leads::run_calllists(&mut db, cmd),
+        Command::Calllists(cmd) => calllists::run_calllists(&mut db, cmd),
         Command::Tickets(cmd) => service::run(&mut db, cmd),
         Command::Sla(cmd) => service::run_sla(&mut db, cmd),
         Command::Campaigns(cmd) => campaigns::run(&mut db, cmd),
         Command::Segments(cmd) => marketing::run_segments(&mut db, cmd),
         Command::Templates(cmd) => marketing::run_templates(&mut db, cmd),
         Command::Sequences(cmd) => marketing::run_sequences(&mut db, cmd),
-        Command::Promotions(cmd) => marketing::run_promotions(&mut db, cmd),
-        Command::Outbox(cmd) => marketing::run_outbox(&mut db, cmd),
+        Command::Promotions(cmd) => mail::run_promotions(&mut db, cmd),
+        Command::Outbox(cmd) => mail::run_outbox(&mut db, cmd),
         Command::Report(a) => analytics::run_report(&mut db, a),
         Command::Dashboard(a) => analytics::run_dashboard(&mut db, a),
         Command::Churn(a) => analytics::run_churn(&mut db, a),
