@@ -240,7 +240,7 @@ fn signatures(module: &str, listed: &[&str], commands: &[Command]) -> String {
                 .strip_prefix("Partial < ")
                 .and_then(|t| t.strip_suffix(" >"))
             {
-                format!("partial(ts::<{inner}>(cfg))")
+                format!("partial::<{inner}>(cfg)")
             } else if ty == "serde_json :: Value" {
                 "unknown()".to_owned()
             } else {

@@ -35,8 +35,14 @@ pub fn ts<T: TS + 'static + ?Sized>(cfg: &Config) -> Ts {
     }
 }
 
-/// A query the UI may send in part (see [`super::Partial`]).
-pub fn partial(inner: Ts) -> Ts {
+/// A query the UI may send in part (see [`super::Partial`]): it must read from `{}`.
+pub fn partial<T: TS + serde::de::DeserializeOwned + 'static>(cfg: &Config) -> Ts {
+    let inner = ts::<T>(cfg);
+    assert!(
+        serde_json::from_str::<T>("{}").is_ok(),
+        "{} is taken as Partial<{0}>, but does not read from {{}}: give it #[serde(default)]",
+        inner.name
+    );
     Ts {
         name: format!("Partial<{}>", inner.name),
         imports: inner.imports,
