@@ -34,7 +34,7 @@ help:
 	@echo "make bench     time every core operation on 100k generated contacts (release build)"
 	@echo "make bench-app cold start and memory of the release app on the benchmark database"
 	@echo "make fuzz      property tests with 20,000 cases each (search input, money, paging, CSV/JSON/vCard import, archive)"
-	@echo "make bindings  regenerate the TypeScript bindings from the Rust types"
+	@echo "make bindings  regenerate the TypeScript bindings and command wrappers from the Rust side"
 	@echo "make clean     remove build output"
 
 # ---------------------------------------------------------------- installing what is missing
@@ -170,19 +170,23 @@ check-disk:
 clippy:
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 
-# ts-rs rewrites ui/src/lib/api/bindings while the tests run; bindings-check then fails if
-# the committed copy differs (or a type's file went stale).
+# ts-rs rewrites ui/src/lib/api/bindings while the tests run, and the desktop's
+# export_bindings_commands test ui/src/lib/api/commands.ts (the typed wrapper of each
+# command); the desktop's build script writes the capability and the permission files from
+# src-tauri/src/commands/list.rs. bindings-check then fails if a committed copy differs (or
+# a type's file went stale).
+GENERATED := ui/src/lib/api/bindings ui/src/lib/api/commands.ts src-tauri/capabilities src-tauri/permissions
 test-rust:
 	rm -rf ui/src/lib/api/bindings
 	cargo test --workspace --locked
 
 bindings-check:
-	@if [ -n "$$(git status --porcelain -- ui/src/lib/api/bindings)" ]; then \
-	  git status --short -- ui/src/lib/api/bindings; \
-	  echo "The committed TypeScript bindings are stale: run 'make bindings' and commit ui/src/lib/api/bindings."; \
+	@if [ -n "$$(git status --porcelain -- $(GENERATED))" ]; then \
+	  git status --short -- $(GENERATED); \
+	  echo "The committed TypeScript bindings, command wrappers or permissions are stale: run 'make bindings' and commit them."; \
 	  exit 1; \
 	fi
-	@echo "TypeScript bindings match the Rust types."
+	@echo "TypeScript bindings, command wrappers and permissions match the Rust side."
 
 .PHONY: bindings
 bindings:

@@ -1831,10 +1831,12 @@ fn campaigns_count_their_members_leads_deals_and_return() {
 #[test]
 fn sending_never_runs_ahead_and_unknown_messages_are_named() {
     let s = Sandbox::new();
-    let tomorrow = (chrono::Local::now() + chrono::Duration::days(1))
+    // Two days on: the commands run in Europe/Paris (see Sandbox), where after 23:00 UTC
+    // "tomorrow" by this machine's clock is already today.
+    let tomorrow = (chrono::Local::now() + chrono::Duration::days(2))
         .format("%Y-%m-%d")
         .to_string();
-    // Steps due tomorrow queued today would be sent today.
+    // Steps due on a day still to come, queued today, would be sent today.
     for cmd in [["sequences", "run"], ["outbox", "send"]] {
         let err = s.fails(2, &[cmd[0], cmd[1], "--today", &tomorrow]);
         assert!(err.contains("is still to come"), "{err}");

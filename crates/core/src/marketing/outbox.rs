@@ -647,11 +647,12 @@ pub struct WorkReport {
 /// The mail work the app does at start and every minute, and `rapport outbox send` once:
 /// messages cut off while sending are set aside, due sequence steps are queued (catching up
 /// days the app was closed), and due messages are sent through the user's SMTP server when it
-/// is set up.
+/// is set up (through the sender `connect` opens: `rapport_mail::connect` outside tests).
 pub fn work(
     db: &mut Db,
     now: DateTime<Utc>,
     today: chrono::NaiveDate,
+    connect: crate::marketing::mailer::Connect<'_>,
     keep_going: &dyn Fn() -> bool,
 ) -> Result<WorkReport> {
     // The database work is done in this process's turn on the file (see `owner`); talking to
@@ -661,16 +662,14 @@ pub fn work(
         let recovered = recover(db, now)? as i64;
         let sequences = crate::marketing::sequences::run(db, today)?;
         let sender = if crate::marketing::mailer::settings(db.conn())?.is_set() {
-            Some(crate::marketing::mailer::SmtpSender::from_settings(
-                db.conn(),
-            )?)
+            Some(connect(db.conn())?)
         } else {
             None
         };
         (recovered, sequences, sender)
     };
     let sent = match sender {
-        Some(mut sender) => Some(send_due(db, &mut sender, now, 500, keep_going)?),
+        Some(mut sender) => Some(send_due(db, sender.as_mut(), now, 500, keep_going)?),
         None => None,
     };
     let _turn = db.turn()?;

@@ -2,7 +2,8 @@
 import type { SmtpSecurity } from "./SmtpSecurity";
 
 /**
- * The SMTP server and who messages are from. No password: see the module documentation.
+ * The SMTP server and who messages are from. No password: it is kept in the system keyring
+ * (see `rapport-mail`).
  */
 export type SmtpSettings = { host: string, port: number, security: SmtpSecurity, 
 /**

@@ -23,6 +23,8 @@ use tauri::State;
 use crate::error::CommandResult;
 use crate::state::AppState;
 
+use super::Partial;
+
 // ------------------------------------------------------------------ campaigns
 
 #[tauri::command(async)]
@@ -238,12 +240,12 @@ pub fn merge_fields() -> CommandResult<Vec<MergeField>> {
 // ------------------------------------------------------------------ sequences
 
 #[tauri::command(async)]
-pub fn followups_list(state: State<'_, AppState>) -> CommandResult<Vec<Sequence>> {
+pub fn sequences_list(state: State<'_, AppState>) -> CommandResult<Vec<Sequence>> {
     state.with(|db| sequences::list(db.conn()))
 }
 
 #[tauri::command(async)]
-pub fn followup_create(
+pub fn sequence_create(
     state: State<'_, AppState>,
     input: SequenceInput,
 ) -> CommandResult<Sequence> {
@@ -251,7 +253,7 @@ pub fn followup_create(
 }
 
 #[tauri::command(async)]
-pub fn followup_update(
+pub fn sequence_update(
     state: State<'_, AppState>,
     id: String,
     input: SequenceInput,
@@ -260,12 +262,12 @@ pub fn followup_update(
 }
 
 #[tauri::command(async)]
-pub fn followup_delete(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+pub fn sequence_delete(state: State<'_, AppState>, id: String) -> CommandResult<()> {
     state.with(|db| sequences::delete(db, &id))
 }
 
 #[tauri::command(async)]
-pub fn followup_enrolments(
+pub fn sequence_enrolments(
     state: State<'_, AppState>,
     id: String,
 ) -> CommandResult<Vec<Enrolment>> {
@@ -274,7 +276,7 @@ pub fn followup_enrolments(
 
 /// Enrols contacts or leads (`entity`) by hand.
 #[tauri::command(async)]
-pub fn followup_enroll(
+pub fn sequence_enroll(
     state: State<'_, AppState>,
     id: String,
     entity: String,
@@ -284,7 +286,7 @@ pub fn followup_enroll(
 }
 
 #[tauri::command(async)]
-pub fn followup_enroll_segment(
+pub fn sequence_enroll_segment(
     state: State<'_, AppState>,
     id: String,
     segment_id: String,
@@ -293,7 +295,7 @@ pub fn followup_enroll_segment(
 }
 
 #[tauri::command(async)]
-pub fn followup_remove(
+pub fn sequence_remove_enrolment(
     state: State<'_, AppState>,
     id: String,
     entity: String,
@@ -371,7 +373,7 @@ pub fn promotion_cancel(state: State<'_, AppState>, id: String) -> CommandResult
 #[tauri::command(async)]
 pub fn outbox_list(
     state: State<'_, AppState>,
-    query: OutboxQuery,
+    query: Partial<OutboxQuery>,
 ) -> CommandResult<Vec<OutboxMessage>> {
     state.with(|db| outbox::list(db.conn(), &query))
 }
@@ -401,21 +403,27 @@ pub fn outbox_send_now(state: State<'_, AppState>) -> CommandResult<WorkReport> 
     let path = state.path();
     let _one_at_a_time = SENDING.lock().unwrap_or_else(|p| p.into_inner());
     let mut db = rapport_core::Db::open(&path)?.with_origin("app");
-    Ok(outbox::work(&mut db, Utc::now(), today(), &|| true)?)
+    Ok(outbox::work(
+        &mut db,
+        Utc::now(),
+        today(),
+        &rapport_mail::connect,
+        &|| true,
+    )?)
 }
 
 // ------------------------------------------------------------------ SMTP
 
 #[tauri::command(async)]
 pub fn smtp_status(state: State<'_, AppState>) -> CommandResult<SmtpStatus> {
-    state.with(|db| mailer::status(db.conn()))
+    state.with(|db| rapport_mail::status(db.conn()))
 }
 
 #[tauri::command(async)]
 pub fn smtp_save(state: State<'_, AppState>, settings: SmtpSettings) -> CommandResult<SmtpStatus> {
     state.with(|db| {
         mailer::save_settings(db, &settings)?;
-        mailer::status(db.conn())
+        rapport_mail::status(db.conn())
     })
 }
 
@@ -426,8 +434,8 @@ pub fn smtp_set_password(
     password: String,
 ) -> CommandResult<SmtpStatus> {
     state.with(|db| {
-        mailer::set_password(db.conn(), &password)?;
-        mailer::status(db.conn())
+        rapport_mail::set_password(db.conn(), &password)?;
+        rapport_mail::status(db.conn())
     })
 }
 
@@ -460,7 +468,16 @@ pub fn work_once(path: &std::path::Path) {
     };
     let outcome = rapport_core::Db::open(path).and_then(|db| {
         let mut db = db.with_origin("app");
-        outbox::work(&mut db, Utc::now(), today(), &|| true)
+        outbox::work(
+            &mut db,
+            Utc::now(),
+            today(),
+            &rapport_mail::connect,
+            &|| true,
+        )
     });
     *PROBLEM.lock().unwrap_or_else(|p| p.into_inner()) = outcome.err().map(|e| e.to_string());
 }
+
+#[cfg(test)]
+include!(concat!(env!("OUT_DIR"), "/commands/marketing.rs"));

@@ -1,0 +1,86 @@
+//! The open file and the window: status, opening, creating and restoring a database, search across everything, undo.
+
+use rapport_core::store::search::{self as global_search, SearchGroup};
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::AppState;
+
+/// What the window shows in its title and status line, and whether the file opened.
+#[derive(Debug, Serialize, TS)]
+#[ts(export)]
+pub struct AppStatus {
+    pub db_path: String,
+    pub version: String,
+    /// Why the database could not be opened; every other command fails with the same error.
+    pub open_error: Option<CommandError>,
+    /// When it could not be opened: the newest backup that passes its check.
+    pub newest_backup: Option<rapport_core::data::backup::BackupFile>,
+    /// What SQLite's quick check (run in the background after start) found wrong with the
+    /// open file; `null` while healthy or not yet checked.
+    pub health_problem: Option<String>,
+}
+
+#[tauri::command(async)]
+pub fn app_status(state: State<'_, AppState>) -> AppStatus {
+    AppStatus {
+        db_path: state.path().display().to_string(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        open_error: state.open_error(),
+        newest_backup: state.open_error().and_then(|_| {
+            rapport_core::data::backup::newest_good(&state.path())
+                .ok()
+                .flatten()
+        }),
+        health_problem: state.health_problem(),
+    }
+}
+
+#[tauri::command(async)]
+pub fn search(state: State<'_, AppState>, query: String) -> CommandResult<Vec<SearchGroup>> {
+    state.with(|db| global_search::search(db.conn(), &query, 6))
+}
+
+/// Reverses an earlier action by its batch id; returns the undo's own batch id.
+#[tauri::command(async)]
+pub fn undo(state: State<'_, AppState>, batch: String) -> CommandResult<String> {
+    state.with(|db| rapport_core::store::changelog::undo(db, &batch))
+}
+
+/// Works on another database file from now on (picked by the user); the window reloads.
+#[tauri::command(async)]
+pub fn db_open(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    path: String,
+) -> CommandResult<AppStatus> {
+    state.switch_to(std::path::PathBuf::from(path))?;
+    let _ = window.set_title(&format!("Rapport — {}", state.file_name()));
+    Ok(app_status(state))
+}
+
+/// Creates a new, empty database file and works on it.
+#[tauri::command(async)]
+pub fn db_new(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    path: String,
+) -> CommandResult<AppStatus> {
+    state.create(std::path::PathBuf::from(path))?;
+    let _ = window.set_title(&format!("Rapport — {}", state.file_name()));
+    Ok(app_status(state))
+}
+
+/// Replaces the open file with a backup, keeping the current file as a backup first.
+#[tauri::command(async)]
+pub fn db_restore(
+    state: State<'_, AppState>,
+    backup: String,
+) -> CommandResult<rapport_core::data::backup::RestoreReport> {
+    state.restore(std::path::Path::new(&backup))
+}
+
+#[cfg(test)]
+include!(concat!(env!("OUT_DIR"), "/commands/app.rs"));
