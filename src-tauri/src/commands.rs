@@ -10,6 +10,7 @@ use rapport_core::data::backup::{self, BackupFile, BackupReport};
 use rapport_core::data::bulk::{self, BulkAction, BulkResult};
 use rapport_core::data::export::{self, CsvReport, ExportEntity};
 use rapport_core::data::ics::{ExportReport, IcsQuery};
+use rapport_core::data::import::calllist::{self, CallListImport, CallListReport};
 use rapport_core::data::import::{
     self, ImportEntity, ImportOptions, ImportReport, Inspection, PreviewRow,
 };
@@ -28,8 +29,7 @@ use rapport_core::records::list::Page;
 use rapport_core::records::team::{self, TeamMember, TeamMemberInput};
 use rapport_core::records::views::{self, SavedView};
 use rapport_core::sales::calllists::{
-    self, CallInput, CallList, CallListImport, CallListInput, CallListReport, Called, Entry,
-    EntryQuery, QueueItem,
+    self, CallInput, CallList, CallListInput, Called, Entry, EntryQuery, QueueItem,
 };
 use rapport_core::sales::documents::{
     self, AccountMoney, CompanyProfile, Document, DocumentKind, DocumentQuery, DocumentStatus,
@@ -714,7 +714,7 @@ pub fn call_list_import(
     options: CallListImport,
 ) -> CommandResult<CallListReport> {
     state.importing(|db, progress| {
-        calllists::import_file(db, std::path::Path::new(&path), &options, progress)
+        calllist::import_file(db, std::path::Path::new(&path), &options, progress)
     })
 }
 

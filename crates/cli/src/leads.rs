@@ -3,10 +3,11 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
+use rapport_core::data::import::calllist::{self, CallListImport};
 use rapport_core::kernel::money::MoneyInput;
 use rapport_core::records::list::CommonFilters;
 use rapport_core::sales::calllists::{
-    self, CallInput, CallListImport, CallListInput, CallResult, EntryQuery, EntryStatus,
+    self, CallInput, CallListInput, CallResult, EntryQuery, EntryStatus,
 };
 use rapport_core::sales::leads::{
     self, ConvertInput, LeadInput, LeadQuery, LeadRating, LeadSort, LeadStatus,
@@ -636,7 +637,7 @@ pub fn run_calllists(db: &mut Db, cmd: CallListsCmd) -> rapport_core::Result<()>
             };
             let table = rapport_core::data::import::read_file(&file)?;
             let mapping = parse_map(db.conn(), &table.headers, &map)?;
-            let report = calllists::import(
+            let report = calllist::import(
                 db,
                 &table,
                 &CallListImport {

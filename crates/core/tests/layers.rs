@@ -223,7 +223,10 @@ fn paths_at(code: &[char], mut pos: usize) -> (Vec<String>, usize) {
         let segment: String = code[start..pos].iter().collect();
         if segment.is_empty() {
             let path = prefix.trim_end_matches("::").to_owned();
-            return (vec![path].into_iter().filter(|p| !p.is_empty()).collect(), pos);
+            return (
+                vec![path].into_iter().filter(|p| !p.is_empty()).collect(),
+                pos,
+            );
         }
         prefix.push_str(&segment);
         let after = skip_ws(code, pos);
@@ -325,7 +328,11 @@ fn scan_sources(extra: &[(&str, &str)]) -> Scan {
             (rel, std::fs::read_to_string(f).unwrap())
         })
         .collect();
-    sources.extend(extra.iter().map(|(f, s)| ((*f).to_owned(), (*s).to_owned())));
+    sources.extend(
+        extra
+            .iter()
+            .map(|(f, s)| ((*f).to_owned(), (*s).to_owned())),
+    );
     let known = sources
         .iter()
         .filter(|(f, _)| f != "lib.rs")

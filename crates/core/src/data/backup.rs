@@ -216,7 +216,6 @@ fn verify(temp: &Path) -> Result<()> {
     sync_file(temp)
 }
 
-
 fn same_file(a: &Path, b: &Path) -> bool {
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| PathBuf::from(p));
     canon(a) == canon(b)
@@ -242,7 +241,6 @@ impl Default for Retention {
 
 /// The settings key of the retention policy.
 pub const RETENTION: &str = "backup_retention";
-
 
 /// The name of the `n`th backup of `kind` taken in the second `at` (`n` from 1).
 fn file_for(
