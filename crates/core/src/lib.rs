@@ -16,6 +16,7 @@ pub mod records;
 pub mod sales;
 pub mod service;
 pub mod store;
+pub mod wiring;
 
 pub use kernel::error::{Error, ErrorCode, FieldError, Result};
 /// The SQLite connection type, for read-only calls such as `people::contacts::list(db.conn(), ..)`.

@@ -19,6 +19,7 @@ use crate::kernel::recurrence;
 use crate::kernel::time::{self, parse_stamp, stamp};
 use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
 use crate::store::db::Db;
+use crate::store::events::Event;
 use crate::store::writer::{Writer, int, text};
 
 pub(crate) const TABLE: &str = "activities";
@@ -934,8 +935,7 @@ pub fn complete(db: &mut Db, id: &str) -> Result<Completed> {
             ));
         }
         w.update(TABLE, id, &fields)?;
-        crate::service::tickets::activity_completed(w, id)?;
-        crate::service::agreements::activity_completed(w, id)?;
+        emit_completed(w, id)?;
         let next = match &old.series_id {
             Some(series_id) => next_occurrence(w, series_id, occurrence_of(w.conn(), id)?)?,
             None => None,
@@ -1185,7 +1185,24 @@ pub(crate) fn finish_call(
             ("remind_at", Value::Null),
         ],
     )?;
-    Ok(())
+    emit_completed(w, id)
+}
+
+/// Raises [`Event::ActivityCompleted`] for the activity `id`, just marked done, with the
+/// records it is on (a ticket's callback resolves the ticket, an agreement's task logs the
+/// delivery: see `crate::wiring`).
+fn emit_completed(w: &Writer<'_>, id: &str) -> Result<()> {
+    let links = w
+        .conn()
+        .prepare_cached(
+            "SELECT entity, entity_id FROM activity_links WHERE activity_id = ?1 ORDER BY rowid",
+        )?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    w.emit(&Event::ActivityCompleted {
+        id: id.to_owned(),
+        links,
+    })
 }
 
 /// Removes every link to a record that is being deleted (called by its module's delete).

@@ -10,6 +10,7 @@ use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
 use crate::records::fields::CustomValues;
 use crate::records::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
 use crate::store::db::Db;
+use crate::store::events::Event;
 use crate::store::writer::{Writer, text};
 use crate::{kernel::phone, store::search};
 
@@ -408,8 +409,10 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     crate::records::tags::clear(w, TABLE, id)?;
     crate::records::fields::clear(w, TABLE, id)?;
     crate::activities::activity::unlink_record(w, TABLE, id)?;
-    crate::marketing::campaigns::forget_member(w, TABLE, id)?;
-    crate::marketing::segments::forget_member(w, id)?;
+    w.emit(&Event::RecordDeleted {
+        kind: TABLE,
+        id: id.to_owned(),
+    })?;
     w.delete(TABLE, id)?;
     search::remove(w.conn(), TABLE, id)
 }
@@ -490,8 +493,9 @@ fn sync_list(
 pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
     let contact = conn
         .prepare_cached(
-            "SELECT c.id, c.first_name, c.last_name, c.title, c.account_id, a.name, c.notes,
-                    c.created_at, c.updated_at, c.birthday, c.lead_source, c.owner_id, t.name,
+            "SELECT c.id, c.first_name, c.last_name, c.title, c.account_id, a.name AS account_name,
+                    c.notes, c.created_at, c.updated_at, c.birthday, c.lead_source, c.owner_id,
+                    t.name AS owner_name,
                     c.preferred_channel, c.do_not_call_since, c.do_not_email_since,
                     c.unsubscribed_since
                FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
@@ -500,25 +504,25 @@ pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
         )?
         .query_row([id], |row| {
             Ok(Contact {
-                id: row.get(0)?,
-                first_name: row.get(1)?,
-                last_name: row.get(2)?,
-                title: row.get(3)?,
-                account_id: row.get(4)?,
-                account_name: row.get(5)?,
-                notes: row.get(6)?,
-                created_at: row.get(7)?,
-                updated_at: row.get(8)?,
-                birthday: row.get(9)?,
-                lead_source: row.get(10)?,
-                owner_id: row.get(11)?,
-                owner_name: row.get(12)?,
+                id: row.get("id")?,
+                first_name: row.get("first_name")?,
+                last_name: row.get("last_name")?,
+                title: row.get("title")?,
+                account_id: row.get("account_id")?,
+                account_name: row.get("account_name")?,
+                notes: row.get("notes")?,
+                created_at: row.get("created_at")?,
+                updated_at: row.get("updated_at")?,
+                birthday: row.get("birthday")?,
+                lead_source: row.get("lead_source")?,
+                owner_id: row.get("owner_id")?,
+                owner_name: row.get("owner_name")?,
                 preferred_channel: row
-                    .get::<_, Option<String>>(13)?
+                    .get::<_, Option<String>>("preferred_channel")?
                     .and_then(|c| Channel::parse(&c)),
-                do_not_call_since: row.get(14)?,
-                do_not_email_since: row.get(15)?,
-                unsubscribed_since: row.get(16)?,
+                do_not_call_since: row.get("do_not_call_since")?,
+                do_not_email_since: row.get("do_not_email_since")?,
+                unsubscribed_since: row.get("unsubscribed_since")?,
                 emails: Vec::new(),
                 phones: Vec::new(),
                 addresses: Vec::new(),
@@ -557,12 +561,12 @@ pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
         )?
         .query_map([id], |r| {
             Ok(PostalAddress {
-                label: r.get(0)?,
-                street: r.get(1)?,
-                city: r.get(2)?,
-                region: r.get(3)?,
-                postal_code: r.get(4)?,
-                country: r.get(5)?,
+                label: r.get("label")?,
+                street: r.get("street")?,
+                city: r.get("city")?,
+                region: r.get("region")?,
+                postal_code: r.get("postal_code")?,
+                country: r.get("country")?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -573,9 +577,11 @@ pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
 
 /// The list's columns and tables.
 const LIST_SQL: ListShape = ListShape {
-    columns: "c.id, c.first_name, c.last_name, c.title, c.account_id, a.name,
-         (SELECT address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY position LIMIT 1),
-         (SELECT number FROM contact_phones p WHERE p.contact_id = c.id ORDER BY position LIMIT 1),
+    columns: "c.id, c.first_name, c.last_name, c.title, c.account_id, a.name AS account_name,
+         (SELECT address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY position LIMIT 1)
+           AS email,
+         (SELECT number FROM contact_phones p WHERE p.contact_id = c.id ORDER BY position LIMIT 1)
+           AS phone,
          c.updated_at",
     column_count: 9,
     from: "contacts c LEFT JOIN accounts a ON a.id = c.account_id",
@@ -631,15 +637,15 @@ pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSumma
         query.after.is_none(),
         |row| {
             Ok(ContactSummary {
-                id: row.get(0)?,
-                first_name: row.get(1)?,
-                last_name: row.get(2)?,
-                title: row.get(3)?,
-                account_id: row.get(4)?,
-                account_name: row.get(5)?,
-                email: row.get(6)?,
-                phone: row.get(7)?,
-                updated_at: row.get(8)?,
+                id: row.get("id")?,
+                first_name: row.get("first_name")?,
+                last_name: row.get("last_name")?,
+                title: row.get("title")?,
+                account_id: row.get("account_id")?,
+                account_name: row.get("account_name")?,
+                email: row.get("email")?,
+                phone: row.get("phone")?,
+                updated_at: row.get("updated_at")?,
                 custom: CustomValues::new(),
             })
         },
@@ -854,16 +860,15 @@ pub fn merge(
 }
 
 /// Moves what points at `other` over to `survivor`: every foreign key to contacts (the
-/// registry `links::LINKS`, checked against the schema), tags, custom values, activity links,
-/// campaign and list memberships, sequences and messages (the survivor's own tag or value
-/// wins where both have one).
+/// registry `links::LINKS`, checked against the schema), tags, custom values and activity
+/// links (the survivor's own tag or value wins where both have one); campaign and list
+/// memberships, sequences and messages follow through [`Event::RecordsMerged`].
 fn move_links(w: &Writer<'_>, survivor: &str, other: &str) -> Result<()> {
     crate::store::links::move_all(w, TABLE, survivor, other)?;
     for (table, key) in [
         ("taggings", "tag_id"),
         ("custom_values", "field_id"),
         ("activity_links", "activity_id"),
-        ("campaign_members", "campaign_id"),
     ] {
         let rows: Vec<(String, String, bool)> = w
             .conn()
@@ -886,8 +891,11 @@ fn move_links(w: &Writer<'_>, survivor: &str, other: &str) -> Result<()> {
             }
         }
     }
-    crate::marketing::segments::move_member(w, survivor, other)?;
-    crate::marketing::sequences::move_records(w, "contacts", survivor, other)
+    w.emit(&Event::RecordsMerged {
+        kind: TABLE,
+        from: other.to_owned(),
+        into: survivor.to_owned(),
+    })
 }
 
 impl crate::records::fields::WithCustom for ContactSummary {

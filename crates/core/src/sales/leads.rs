@@ -307,9 +307,11 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     for entry in entries {
         w.update("call_list_entries", &entry, &[("lead_id", Value::Null)])?;
     }
-    crate::marketing::campaigns::forget_member(w, TABLE, id)?;
-    crate::marketing::segments::forget_member(w, id)?;
     crate::store::links::release(w, TABLE, id)?;
+    w.emit(&Event::RecordDeleted {
+        kind: TABLE,
+        id: id.to_owned(),
+    })?;
     w.delete(TABLE, id)?;
     w.reindex_later(TABLE, id);
     Ok(())
@@ -1255,6 +1257,12 @@ fn convert_in(w: &Writer<'_>, id: &str, input: &ConvertInput) -> Result<Converte
         ],
     )?;
     w.reindex_later(TABLE, id);
+    w.emit(&Event::LeadConverted {
+        lead_id: id.to_owned(),
+        account_id: account_id.clone(),
+        contact_id: contact_id.clone(),
+        opportunity_id: opportunity_id.clone(),
+    })?;
     Ok((
         account_id,
         account_created,

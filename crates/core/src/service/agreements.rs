@@ -447,7 +447,8 @@ fn settle_in(w: &Writer<'_>, id: &str, status: OccurrenceStatus, note: Option<&s
     Ok(())
 }
 
-/// Called when an activity is completed: an occurrence whose task this is is delivered.
+/// Reacts to a completed activity (see `crate::wiring`): an occurrence whose task this is is
+/// delivered.
 pub(crate) fn activity_completed(w: &Writer<'_>, activity_id: &str) -> Result<()> {
     let id: Option<String> = w
         .conn()

@@ -23,6 +23,7 @@ use crate::records::list::{CommonFilters, ListShape, ListSql, Page, SortDirectio
 use crate::service::hours::Calendar;
 use crate::service::sla::Figures;
 use crate::store::db::Db;
+use crate::store::events::Event;
 use crate::store::writer::{Writer, text};
 
 pub(crate) const TABLE: &str = "tickets";
@@ -586,12 +587,17 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     crate::activities::activity::unlink_record(w, TABLE, id)?;
     crate::records::tags::clear(w, TABLE, id)?;
     crate::records::fields::clear(w, TABLE, id)?;
+    w.emit(&Event::RecordDeleted {
+        kind: TABLE,
+        id: id.to_owned(),
+    })?;
     w.delete(TABLE, id)?;
     w.reindex_later(TABLE, id);
     Ok(())
 }
 
-/// Called when an activity is completed: a callback request whose call this was is resolved.
+/// Reacts to a completed activity (see `crate::wiring`): a callback request whose call this was
+/// is resolved.
 pub(crate) fn activity_completed(w: &Writer<'_>, activity_id: &str) -> Result<()> {
     let ticket: Option<(String, String)> = w
         .conn()
