@@ -1230,52 +1230,53 @@ pub(crate) fn unlink_record(w: &Writer<'_>, entity: &str, id: &str) -> Result<()
 
 pub(crate) const SELECT: &str = "SELECT a.id, a.kind, a.subject, a.notes, a.channel, a.direction,
         a.outcome, a.starts_at, a.all_day, a.duration_minutes, a.location, a.done_at, a.remind_at,
-        a.reminder_state, a.series_id, s.rrule, a.owner_id, t.name, a.created_at, a.updated_at
+        a.reminder_state, a.series_id, s.rrule, a.owner_id, t.name AS owner_name, a.created_at,
+        a.updated_at
    FROM activities a
    LEFT JOIN activity_series s ON s.id = a.series_id
    LEFT JOIN team_members t ON t.id = a.owner_id";
 
 fn parse_col<T>(
     row: &Row<'_>,
-    i: usize,
+    i: &str,
     parse: fn(&str) -> Option<T>,
 ) -> rusqlite::Result<Option<T>> {
     Ok(row.get::<_, Option<String>>(i)?.as_deref().and_then(parse))
 }
 
 pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Activity> {
-    let starts_at: Option<String> = row.get(7)?;
-    let duration: Option<i64> = row.get(9)?;
+    let starts_at: Option<String> = row.get("starts_at")?;
+    let duration: Option<i64> = row.get("duration_minutes")?;
     let ends_at = starts_at
         .as_deref()
         .zip(duration)
         .and_then(|(s, d)| Some(stamp(parse_stamp(s).ok()? + Duration::minutes(d))));
-    let repeat: Option<String> = row.get(15)?;
+    let repeat: Option<String> = row.get("rrule")?;
     Ok(Activity {
-        id: row.get(0)?,
-        kind: parse_col(row, 1, ActivityKind::parse)?.unwrap_or(ActivityKind::Task),
-        subject: row.get(2)?,
-        notes: row.get(3)?,
-        channel: parse_col(row, 4, ActivityChannel::parse)?,
-        direction: parse_col(row, 5, Direction::parse)?,
-        outcome: parse_col(row, 6, CallOutcome::parse)?,
+        id: row.get("id")?,
+        kind: parse_col(row, "kind", ActivityKind::parse)?.unwrap_or(ActivityKind::Task),
+        subject: row.get("subject")?,
+        notes: row.get("notes")?,
+        channel: parse_col(row, "channel", ActivityChannel::parse)?,
+        direction: parse_col(row, "direction", Direction::parse)?,
+        outcome: parse_col(row, "outcome", CallOutcome::parse)?,
         starts_at,
         ends_at,
-        all_day: row.get::<_, i64>(8)? != 0,
+        all_day: row.get::<_, i64>("all_day")? != 0,
         duration_minutes: duration,
-        location: row.get(10)?,
-        done_at: row.get(11)?,
-        remind_at: row.get(12)?,
-        reminder_state: parse_col(row, 13, ReminderState::parse)?,
-        series_id: row.get(14)?,
+        location: row.get("location")?,
+        done_at: row.get("done_at")?,
+        remind_at: row.get("remind_at")?,
+        reminder_state: parse_col(row, "reminder_state", ReminderState::parse)?,
+        series_id: row.get("series_id")?,
         repeat_text: repeat.as_deref().map(recurrence::describe),
         repeat,
-        owner_id: row.get(16)?,
-        owner_name: row.get(17)?,
+        owner_id: row.get("owner_id")?,
+        owner_name: row.get("owner_name")?,
         links: Vec::new(),
         participants: Vec::new(),
-        created_at: row.get(18)?,
-        updated_at: row.get(19)?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
     })
 }
 

@@ -318,10 +318,12 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
 }
 
 const SELECT: &str = "SELECT l.id, l.name, l.company, l.title, l.email, l.phone, l.website,
-        l.source, l.campaign_id, l.status, l.rating, l.owner_id, t.name, l.estimated_minor,
-        l.estimated_currency, l.notes, e.call_list_id, cl.name, l.converted_at,
-        l.converted_account_id, a.name, l.converted_contact_id,
-        trim(c.first_name || ' ' || c.last_name), l.converted_opportunity_id, o.name,
+        l.source, l.campaign_id, l.status, l.rating, l.owner_id, t.name AS owner_name,
+        l.estimated_minor, l.estimated_currency, l.notes, e.call_list_id,
+        cl.name AS call_list_name, l.converted_at, l.converted_account_id,
+        a.name AS converted_account_name, l.converted_contact_id,
+        trim(c.first_name || ' ' || c.last_name) AS converted_contact_name,
+        l.converted_opportunity_id, o.name AS converted_opportunity_name,
         l.created_at, l.updated_at
    FROM leads l
    LEFT JOIN team_members t ON t.id = l.owner_id
@@ -331,50 +333,50 @@ const SELECT: &str = "SELECT l.id, l.name, l.company, l.title, l.email, l.phone,
    LEFT JOIN contacts c ON c.id = l.converted_contact_id
    LEFT JOIN opportunities o ON o.id = l.converted_opportunity_id";
 
-fn status_of(row: &Row<'_>, i: usize) -> rusqlite::Result<LeadStatus> {
+fn status_of(row: &Row<'_>, i: &str) -> rusqlite::Result<LeadStatus> {
     Ok(LeadStatus::parse(&row.get::<_, String>(i)?).unwrap_or(LeadStatus::New))
 }
 
-fn rating_of(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<LeadRating>> {
+fn rating_of(row: &Row<'_>, i: &str) -> rusqlite::Result<Option<LeadRating>> {
     Ok(row
         .get::<_, Option<String>>(i)?
         .and_then(|r| LeadRating::parse(&r)))
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Lead> {
-    let converted_at: Option<String> = row.get(18)?;
+    let converted_at: Option<String> = row.get("converted_at")?;
     Ok(Lead {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        company: row.get(2)?,
-        title: row.get(3)?,
-        email: row.get(4)?,
-        phone: row.get(5)?,
-        website: row.get(6)?,
-        source: row.get(7)?,
-        campaign_id: row.get(8)?,
-        status: status_of(row, 9)?,
-        rating: rating_of(row, 10)?,
-        owner_id: row.get(11)?,
-        owner_name: row.get(12)?,
-        estimated_value: Money::stored(row.get(13)?, row.get(14)?),
-        notes: row.get(15)?,
-        call_list_id: row.get(16)?,
-        call_list_name: row.get(17)?,
+        id: row.get("id")?,
+        name: row.get("name")?,
+        company: row.get("company")?,
+        title: row.get("title")?,
+        email: row.get("email")?,
+        phone: row.get("phone")?,
+        website: row.get("website")?,
+        source: row.get("source")?,
+        campaign_id: row.get("campaign_id")?,
+        status: status_of(row, "status")?,
+        rating: rating_of(row, "rating")?,
+        owner_id: row.get("owner_id")?,
+        owner_name: row.get("owner_name")?,
+        estimated_value: Money::stored(row.get("estimated_minor")?, row.get("estimated_currency")?),
+        notes: row.get("notes")?,
+        call_list_id: row.get("call_list_id")?,
+        call_list_name: row.get("call_list_name")?,
         conversion: match converted_at {
             Some(converted_at) => Some(Conversion {
                 converted_at,
-                account_id: row.get(19)?,
-                account_name: row.get(20)?,
-                contact_id: row.get(21)?,
-                contact_name: row.get(22)?,
-                opportunity_id: row.get(23)?,
-                opportunity_name: row.get(24)?,
+                account_id: row.get("converted_account_id")?,
+                account_name: row.get("converted_account_name")?,
+                contact_id: row.get("converted_contact_id")?,
+                contact_name: row.get("converted_contact_name")?,
+                opportunity_id: row.get("converted_opportunity_id")?,
+                opportunity_name: row.get("converted_opportunity_name")?,
             }),
             None => None,
         },
-        created_at: row.get(25)?,
-        updated_at: row.get(26)?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
         tags: Vec::new(),
         custom: CustomValues::new(),
     })
@@ -577,7 +579,8 @@ pub struct LeadQuery {
 }
 
 const LIST_SQL: ListShape = ListShape {
-    columns: "l.id, l.name, l.company, l.email, l.phone, l.source, l.status, l.rating, t.name,
+    columns: "l.id, l.name, l.company, l.email, l.phone, l.source, l.status, l.rating,
+              t.name AS owner_name,
               l.estimated_minor, l.estimated_currency, l.created_at, l.updated_at",
     column_count: 13,
     from: "leads l LEFT JOIN team_members t ON t.id = l.owner_id",
@@ -586,18 +589,18 @@ const LIST_SQL: ListShape = ListShape {
 
 fn summary(row: &Row<'_>) -> rusqlite::Result<LeadSummary> {
     Ok(LeadSummary {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        company: row.get(2)?,
-        email: row.get(3)?,
-        phone: row.get(4)?,
-        source: row.get(5)?,
-        status: status_of(row, 6)?,
-        rating: rating_of(row, 7)?,
-        owner_name: row.get(8)?,
-        estimated_value: Money::stored(row.get(9)?, row.get(10)?),
-        created_at: row.get(11)?,
-        updated_at: row.get(12)?,
+        id: row.get("id")?,
+        name: row.get("name")?,
+        company: row.get("company")?,
+        email: row.get("email")?,
+        phone: row.get("phone")?,
+        source: row.get("source")?,
+        status: status_of(row, "status")?,
+        rating: rating_of(row, "rating")?,
+        owner_name: row.get("owner_name")?,
+        estimated_value: Money::stored(row.get("estimated_minor")?, row.get("estimated_currency")?),
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
         custom: CustomValues::new(),
     })
 }

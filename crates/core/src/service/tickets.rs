@@ -799,14 +799,17 @@ struct StoredClock {
     breached_at: Option<String>,
 }
 
-fn stored_clock(row: &Row<'_>, first: usize) -> rusqlite::Result<StoredClock> {
+/// One SLA clock of a row holding [`SLA_COLUMNS`]: `fr` (first response) or `res`
+/// (resolution).
+fn stored_clock(row: &Row<'_>, clock: &str) -> rusqlite::Result<StoredClock> {
+    let column = |name: &str| format!("{clock}_{name}");
     Ok(StoredClock {
-        target: row.get(first)?,
-        due_at: row.get(first + 1)?,
-        warn_at: row.get(first + 2)?,
-        left: row.get(first + 3)?,
-        met_at: row.get(first + 4)?,
-        breached_at: row.get(first + 5)?,
+        target: row.get(column("target_minutes").as_str())?,
+        due_at: row.get(column("due_at").as_str())?,
+        warn_at: row.get(column("warn_at").as_str())?,
+        left: row.get(column("left_seconds").as_str())?,
+        met_at: row.get(column("met_at").as_str())?,
+        breached_at: row.get(column("breached_at").as_str())?,
     })
 }
 
@@ -874,34 +877,47 @@ fn parse_or<T: Copy>(text: String, parse: fn(&str) -> Option<T>, default: T) -> 
 
 fn ticket_from_row(row: &Row<'_>, cal: &Calendar, now: DateTime<Utc>) -> rusqlite::Result<Ticket> {
     Ok(Ticket {
-        id: row.get(0)?,
-        number: row.get(1)?,
-        subject: row.get(2)?,
-        description: row.get(3)?,
-        account_id: row.get(4)?,
-        account_name: row.get(5)?,
-        contact_id: row.get(6)?,
-        contact_name: row.get(7)?,
-        product: row.get(8)?,
-        channel: parse_or(row.get(9)?, TicketChannel::parse, TicketChannel::Email),
+        id: row.get("id")?,
+        number: row.get("number")?,
+        subject: row.get("subject")?,
+        description: row.get("description")?,
+        account_id: row.get("account_id")?,
+        account_name: row.get("account_name")?,
+        contact_id: row.get("contact_id")?,
+        contact_name: row.get("contact_name")?,
+        product: row.get("product")?,
+        channel: parse_or(
+            row.get("channel")?,
+            TicketChannel::parse,
+            TicketChannel::Email,
+        ),
         category: parse_or(
-            row.get(10)?,
+            row.get("category")?,
             TicketCategory::parse,
             TicketCategory::Question,
         ),
-        priority: parse_or(row.get(11)?, TicketPriority::parse, TicketPriority::Normal),
-        status: parse_or(row.get(12)?, TicketStatus::parse, TicketStatus::Open),
-        owner_id: row.get(13)?,
-        owner_name: row.get(14)?,
-        callback_activity_id: row.get(15)?,
-        callback_at: row.get(16)?,
-        resolve_on_callback: row.get(17)?,
-        first_responded_at: row.get(18)?,
-        resolved_at: row.get(19)?,
-        closed_at: row.get(20)?,
-        created_at: row.get(21)?,
-        updated_at: row.get(22)?,
-        sla: sla(cal, stored_clock(row, 23)?, stored_clock(row, 29)?, now),
+        priority: parse_or(
+            row.get("priority")?,
+            TicketPriority::parse,
+            TicketPriority::Normal,
+        ),
+        status: parse_or(row.get("status")?, TicketStatus::parse, TicketStatus::Open),
+        owner_id: row.get("owner_id")?,
+        owner_name: row.get("owner_name")?,
+        callback_activity_id: row.get("callback_activity_id")?,
+        callback_at: row.get("callback_at")?,
+        resolve_on_callback: row.get("resolve_on_callback")?,
+        first_responded_at: row.get("first_responded_at")?,
+        resolved_at: row.get("resolved_at")?,
+        closed_at: row.get("closed_at")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+        sla: sla(
+            cal,
+            stored_clock(row, "fr")?,
+            stored_clock(row, "res")?,
+            now,
+        ),
         tags: Vec::new(),
         custom: CustomValues::new(),
         messages: Vec::new(),
@@ -914,10 +930,11 @@ pub fn get(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<Ticket> {
     let cal = crate::service::hours::calendar(conn)?;
     let mut ticket = conn
         .prepare_cached(&format!(
-            "SELECT x.id, x.number, x.subject, x.description, x.account_id, a.name, x.contact_id,
-                    trim(c.first_name || ' ' || c.last_name), x.product, x.channel, x.category,
-                    x.priority, x.status, x.owner_id, t.name, x.callback_activity_id,
-                    act.starts_at, x.resolve_on_callback, x.first_responded_at, x.resolved_at,
+            "SELECT x.id, x.number, x.subject, x.description, x.account_id, a.name AS account_name,
+                    x.contact_id, trim(c.first_name || ' ' || c.last_name) AS contact_name,
+                    x.product, x.channel, x.category, x.priority, x.status, x.owner_id,
+                    t.name AS owner_name, x.callback_activity_id, act.starts_at AS callback_at,
+                    x.resolve_on_callback, x.first_responded_at, x.resolved_at,
                     x.closed_at, x.created_at, x.updated_at, {SLA_COLUMNS}
                FROM tickets x
                LEFT JOIN accounts a ON a.id = x.account_id
@@ -933,18 +950,19 @@ pub fn get(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<Ticket> {
     ticket.custom = crate::records::fields::values_of(conn, TABLE, id)?;
     ticket.messages = conn
         .prepare_cached(
-            "SELECT m.id, m.kind, m.body, m.author_id, t.name, m.created_at FROM ticket_messages m
+            "SELECT m.id, m.kind, m.body, m.author_id, t.name AS author_name, m.created_at
+               FROM ticket_messages m
                LEFT JOIN team_members t ON t.id = m.author_id
               WHERE m.ticket_id = ?1 ORDER BY m.created_at, m.rowid",
         )?
         .query_map([id], |r| {
             Ok(TicketMessage {
-                id: r.get(0)?,
-                kind: parse_or(r.get(1)?, MessageKind::parse, MessageKind::Note),
-                body: r.get(2)?,
-                author_id: r.get(3)?,
-                author_name: r.get(4)?,
-                created_at: r.get(5)?,
+                id: r.get("id")?,
+                kind: parse_or(r.get("kind")?, MessageKind::parse, MessageKind::Note),
+                body: r.get("body")?,
+                author_id: r.get("author_id")?,
+                author_name: r.get("author_name")?,
+                created_at: r.get("created_at")?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -1075,9 +1093,9 @@ pub struct TicketQuery {
 }
 
 const LIST_SQL: ListShape = ListShape {
-    columns: "x.id, x.number, x.subject, x.account_id, a.name,
-              trim(c.first_name || ' ' || c.last_name), x.category, x.priority, x.status,
-              x.channel, t.name, x.created_at, x.updated_at, x.fr_target_minutes, x.fr_due_at,
+    columns: "x.id, x.number, x.subject, x.account_id, a.name AS account_name,
+              trim(c.first_name || ' ' || c.last_name) AS contact_name, x.category, x.priority,
+              x.status, x.channel, t.name AS owner_name, x.created_at, x.updated_at, x.fr_target_minutes, x.fr_due_at,
               x.fr_warn_at, x.fr_left_seconds, x.fr_met_at, x.fr_breached_at,
               x.res_target_minutes, x.res_due_at, x.res_warn_at, x.res_left_seconds,
               x.res_met_at, x.res_breached_at",
@@ -1090,20 +1108,37 @@ const LIST_SQL: ListShape = ListShape {
 
 fn summary(row: &Row<'_>, cal: &Calendar, now: DateTime<Utc>) -> rusqlite::Result<TicketSummary> {
     Ok(TicketSummary {
-        id: row.get(0)?,
-        number: row.get(1)?,
-        subject: row.get(2)?,
-        account_id: row.get(3)?,
-        account_name: row.get(4)?,
-        contact_name: row.get(5)?,
-        category: parse_or(row.get(6)?, TicketCategory::parse, TicketCategory::Question),
-        priority: parse_or(row.get(7)?, TicketPriority::parse, TicketPriority::Normal),
-        status: parse_or(row.get(8)?, TicketStatus::parse, TicketStatus::Open),
-        channel: parse_or(row.get(9)?, TicketChannel::parse, TicketChannel::Email),
-        owner_name: row.get(10)?,
-        created_at: row.get(11)?,
-        updated_at: row.get(12)?,
-        sla: sla(cal, stored_clock(row, 13)?, stored_clock(row, 19)?, now),
+        id: row.get("id")?,
+        number: row.get("number")?,
+        subject: row.get("subject")?,
+        account_id: row.get("account_id")?,
+        account_name: row.get("account_name")?,
+        contact_name: row.get("contact_name")?,
+        category: parse_or(
+            row.get("category")?,
+            TicketCategory::parse,
+            TicketCategory::Question,
+        ),
+        priority: parse_or(
+            row.get("priority")?,
+            TicketPriority::parse,
+            TicketPriority::Normal,
+        ),
+        status: parse_or(row.get("status")?, TicketStatus::parse, TicketStatus::Open),
+        channel: parse_or(
+            row.get("channel")?,
+            TicketChannel::parse,
+            TicketChannel::Email,
+        ),
+        owner_name: row.get("owner_name")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+        sla: sla(
+            cal,
+            stored_clock(row, "fr")?,
+            stored_clock(row, "res")?,
+            now,
+        ),
         custom: CustomValues::new(),
     })
 }
