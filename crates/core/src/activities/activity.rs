@@ -540,7 +540,7 @@ pub(crate) fn series(conn: &Connection, id: &str) -> Result<Series> {
             "SELECT rrule, dtstart, time_zone, all_day, template, ended_at FROM activity_series WHERE id = ?1",
         )?
         .query_row([id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((r.get("rrule")?, r.get("dtstart")?, r.get("time_zone")?, r.get("all_day")?, r.get("template")?, r.get("ended_at")?))
         })
         .optional()?
         .ok_or_else(|| Error::not_found("recurring series", id))?;

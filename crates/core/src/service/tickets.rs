@@ -399,7 +399,15 @@ fn schedule_callback(w: &Writer<'_>, id: &str, when: &str) -> Result<()> {
     ) = w.conn().query_row(
         "SELECT number, subject, account_id, contact_id, owner_id FROM tickets WHERE id = ?1",
         [id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        |r| {
+            Ok((
+                r.get("number")?,
+                r.get("subject")?,
+                r.get("account_id")?,
+                r.get("contact_id")?,
+                r.get("owner_id")?,
+            ))
+        },
     )?;
     let mut links = vec![RecordRef {
         entity: TABLE.into(),
@@ -683,7 +691,7 @@ fn recount_with(w: &Writer<'_>, cal: &Calendar, id: &str, now: DateTime<Utc>) ->
     ) = w.conn().query_row(
         "SELECT account_id, priority, status, first_responded_at, resolved_at FROM tickets WHERE id = ?1",
         [id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        |r| Ok((r.get("account_id")?, r.get("priority")?, r.get("status")?, r.get("first_responded_at")?, r.get("resolved_at")?)),
     )?;
     let priority = TicketPriority::parse(&priority).unwrap_or(TicketPriority::Normal);
     let status = TicketStatus::parse(&status).unwrap_or(TicketStatus::Open);
