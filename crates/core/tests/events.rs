@@ -263,7 +263,7 @@ fn completing_an_activity_and_converting_a_lead_are_announced() {
         seen[0],
         Event::ActivityCompleted {
             id: call.clone(),
-            links: vec![("contacts".into(), ann.clone())],
+            links: vec![("contacts".into(), ann)],
         }
     );
     assert_eq!(
@@ -272,7 +272,7 @@ fn completing_an_activity_and_converting_a_lead_are_announced() {
             lead_id: lead.clone(),
             account_id: converted.account_id.clone(),
             contact_id: converted.contact_id.clone(),
-            opportunity_id: converted.opportunity_id.clone(),
+            opportunity_id: converted.opportunity_id,
         }
     );
     assert_eq!(

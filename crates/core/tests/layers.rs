@@ -6,6 +6,9 @@
 //! The crate root's own items (`crate::new_id`, `crate::par_map`, `crate::Error`, ...) count as
 //! kernel; its re-exports count as where they come from (`crate::Db` is the store's).
 
+// A failed unwrap in a test fails it with its location, which is what we want.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
