@@ -4,6 +4,10 @@
 //! Every connection Rapport opens goes through [`Db::open`] or [`Db::open_in_memory`], so the
 //! pragmas below hold everywhere. Reads use [`Db::conn`]; writes go through [`Db::write`],
 //! which is the only way to get a [`Writer`](crate::store::writer::Writer).
+//!
+//! The store names no higher layer: the default data that migrations seed and the reactions
+//! to events come in a [`Wiring`], and `crate::wiring` defines the public openers with the
+//! one the app uses.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
