@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
+use rapport_core::data::import::calllist::{self, CallListImport};
 use rapport_core::sales::calllists::{
-    self, CallInput, CallListImport, CallListInput, CallResult, EntryQuery, EntryStatus,
+    self, CallInput, CallListInput, CallResult, EntryQuery, EntryStatus,
 };
 use rapport_core::{Db, Error};
 
@@ -166,7 +167,7 @@ pub fn run_calllists(db: &mut Db, cmd: CallListsCmd) -> rapport_core::Result<()>
             };
             let table = rapport_core::data::import::read_file(&file)?;
             let mapping = parse_map(db.conn(), &table.headers, &map)?;
-            let report = calllists::import(
+            let report = calllist::import(
                 db,
                 &table,
                 &CallListImport {

@@ -3,6 +3,11 @@
 //! The core knows nothing of Tauri, IPC or the UI. Front ends (the `rapport` CLI and the
 //! desktop shell) open a [`Db`] and call domain functions such as [`contacts::create`];
 //! every write goes through [`store::Writer`], which logs it in the change log.
+//!
+//! The modules sit in layers, each importing only from its own folder or a lower one (kernel,
+//! store, records, activities, people, marketing, sales, service, data, insight, then
+//! [`wiring`], where reactions to events and default data are registered); `tests/layers.rs`
+//! checks it.
 
 #[macro_use]
 pub mod kernel;
@@ -16,6 +21,7 @@ pub mod records;
 pub mod sales;
 pub mod service;
 pub mod store;
+pub mod wiring;
 
 pub use kernel::error::{Error, ErrorCode, FieldError, Result};
 /// The SQLite connection type, for read-only calls such as `people::contacts::list(db.conn(), ..)`.

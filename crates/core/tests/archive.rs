@@ -117,10 +117,10 @@ fn filled(db: &mut Db) {
         "calls.csv",
     )
     .unwrap();
-    rapport_core::sales::calllists::import(
+    rapport_core::data::import::calllist::import(
         db,
         &list,
-        &rapport_core::sales::calllists::CallListImport {
+        &rapport_core::data::import::calllist::CallListImport {
             list: rapport_core::sales::calllists::CallListInput {
                 name: "Shops".into(),
                 ..Default::default()

@@ -11,13 +11,12 @@ use chrono_tz::Tz;
 use rapport_core::activities::activity::{
     self, ActivityInput, ActivityKind, ActivityQuery, RecordRef,
 };
+use rapport_core::data::import::calllist::{self, CallListImport};
 use rapport_core::data::import::{self, Dedup, ImportEntity, ImportOptions, table};
 use rapport_core::kernel::money::MoneyInput;
 use rapport_core::people::contacts::{self, ContactInput, EmailEntry};
 use rapport_core::records::fields::{self, CustomFieldInput, FieldKind};
-use rapport_core::sales::calllists::{
-    self, CallInput, CallListImport, CallListInput, CallResult, EntryStatus,
-};
+use rapport_core::sales::calllists::{self, CallInput, CallListInput, CallResult, EntryStatus};
 use rapport_core::sales::leads::{self, ConvertInput, LeadInput, LeadQuery, LeadStatus};
 use rapport_core::sales::opportunities::OpportunityInput;
 use rapport_core::store::events::Event;
@@ -379,9 +378,9 @@ fn call_list_csv(rows: usize) -> String {
     csv
 }
 
-fn import_list(db: &mut Db, csv: &str, name: &str) -> calllists::CallListReport {
+fn import_list(db: &mut Db, csv: &str, name: &str) -> calllist::CallListReport {
     let t = table::read(csv.as_bytes(), "calls.csv").unwrap();
-    let report = calllists::import(
+    let report = calllist::import(
         db,
         &t,
         &CallListImport {
@@ -488,7 +487,7 @@ fn a_twenty_thousand_row_call_list_imports_with_a_report_for_every_row_left_out(
 
     // A second list of the same name is refused and writes nothing.
     let t = table::read(b"Name,Phone\nA,+49 30 5555555\n", "b.csv").unwrap();
-    let err = calllists::import(
+    let err = calllist::import(
         &mut db,
         &t,
         &CallListImport {

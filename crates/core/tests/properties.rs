@@ -129,10 +129,10 @@ proptest! {
                     Ok(r) => prop_assert_eq!(r.rows_read, r.created + r.updated + r.skipped + r.rejected.len() as u64),
                     Err(e) => prop_assert!(e.is_user_error(), "{}", e),
                 }
-                let listed = rapport_core::sales::calllists::import(
+                let listed = rapport_core::data::import::calllist::import(
                     &mut db,
                     &table,
-                    &rapport_core::sales::calllists::CallListImport {
+                    &rapport_core::data::import::calllist::CallListImport {
                         list: rapport_core::sales::calllists::CallListInput { name: "Fuzz".into(), ..Default::default() },
                         ..Default::default()
                     },

@@ -6,8 +6,9 @@ use std::path::Path;
 
 use chrono::Utc;
 use rapport_core::Db;
+use rapport_core::data::import::calllist::{self, CallListImport};
 use rapport_core::kernel::money::MoneyInput;
-use rapport_core::sales::calllists::{self, CallInput, CallListImport, CallListInput, CallResult};
+use rapport_core::sales::calllists::{self, CallInput, CallListInput, CallResult};
 use rapport_core::sales::leads::{self, LeadInput, LeadQuery, LeadRating, LeadStatus};
 use rusqlite::Connection;
 
@@ -45,7 +46,7 @@ pub fn cases(db: &mut Db, work: &Path, seed: u64) -> Result<Vec<Case>, Box<dyn s
     let bytes = std::fs::read(&csv_path)?;
     let (imported, t_import) = time(|| {
         let table = rapport_core::data::import::table::read(&bytes, "call-list-20k.csv")?;
-        calllists::import(
+        calllist::import(
             db,
             &table,
             &CallListImport {

@@ -182,10 +182,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let table = rapport_core::data::import::read_file(&csv)?;
             let written = match call_list {
                 Some(name) => {
-                    rapport_core::sales::calllists::import(
+                    rapport_core::data::import::calllist::import(
                         &mut database,
                         &table,
-                        &rapport_core::sales::calllists::CallListImport {
+                        &rapport_core::data::import::calllist::CallListImport {
                             list: rapport_core::sales::calllists::CallListInput {
                                 name,
                                 ..Default::default()

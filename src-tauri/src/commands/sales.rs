@@ -1,9 +1,9 @@
 //! Pipelines and deals, the forecast, leads and call lists.
 
+use rapport_core::data::import::calllist::{self, CallListImport, CallListReport};
 use rapport_core::records::list::Page;
 use rapport_core::sales::calllists::{
-    self, CallInput, CallList, CallListImport, CallListInput, CallListReport, Called, Entry,
-    EntryQuery, QueueItem,
+    self, CallInput, CallList, CallListInput, Called, Entry, EntryQuery, QueueItem,
 };
 use rapport_core::sales::leads::{
     self, ConversionPlan, ConvertInput, Converted, Lead, LeadColumn, LeadInput, LeadQuery,
@@ -244,7 +244,7 @@ pub fn call_list_import(
     options: CallListImport,
 ) -> CommandResult<CallListReport> {
     state.importing(|db, progress| {
-        calllists::import_file(db, std::path::Path::new(&path), &options, progress)
+        calllist::import_file(db, std::path::Path::new(&path), &options, progress)
     })
 }
 

@@ -50,16 +50,7 @@ impl ExportEntity {
     }
 }
 
-/// A cell as written: formula starters neutralised, plain numbers left alone.
-pub fn safe_cell(text: &str) -> String {
-    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let number = text.parse::<f64>().is_ok() && !text.starts_with(['\t', '\r', '+']);
-    if risky && !number {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
+pub use crate::kernel::files::safe_cell;
 
 fn custom_text(v: &Json) -> String {
     match v {
@@ -346,24 +337,4 @@ pub fn csv(conn: &Connection, entity: ExportEntity, path: &Path) -> Result<CsvRe
         path: path.display().to_string(),
         rows: n,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_cell;
-
-    #[test]
-    fn formula_starters_are_neutralised_and_numbers_are_not() {
-        assert_eq!(
-            safe_cell("=HYPERLINK(\"http://x\")"),
-            "'=HYPERLINK(\"http://x\")"
-        );
-        assert_eq!(safe_cell("+SUM(A1)"), "'+SUM(A1)");
-        assert_eq!(safe_cell("@cmd"), "'@cmd");
-        assert_eq!(safe_cell("-1+1"), "'-1+1");
-        assert_eq!(safe_cell("\tx"), "'\tx");
-        assert_eq!(safe_cell("\rx"), "'\rx");
-        assert_eq!(safe_cell("-12.50"), "-12.50");
-        assert_eq!(safe_cell("Ada"), "Ada");
-    }
 }

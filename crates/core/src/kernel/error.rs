@@ -286,41 +286,6 @@ impl Error {
         }
     }
 
-    /// Names the data file at `db_path` in a "the file is damaged" error, with the newest
-    /// backup of it that passes its check, and records the damage (see [`crate::store::health`]) so
-    /// that no later write goes into the file; other errors are returned as they are. The
-    /// front ends call this once, where they report an error.
-    pub fn locate(self, db_path: &std::path::Path) -> Error {
-        let (path, detail) = match self {
-            Error::Damaged {
-                path,
-                detail,
-                backup: Some(backup),
-            } => {
-                return Error::Damaged {
-                    path: path.or_else(|| Some(db_path.to_owned())),
-                    detail,
-                    backup: Some(backup),
-                };
-            }
-            Error::Damaged { path, detail, .. } => {
-                (path.unwrap_or_else(|| db_path.to_owned()), detail)
-            }
-            Error::CorruptDatabase { path, detail } if path == db_path => (path, detail),
-            other => return other,
-        };
-        crate::store::health::note(&path, &detail);
-        let backup = crate::data::backup::newest_good(&path)
-            .ok()
-            .flatten()
-            .map(|b| PathBuf::from(b.path));
-        Error::Damaged {
-            path: Some(path),
-            detail,
-            backup,
-        }
-    }
-
     /// The invalid fields, for a validation error; empty otherwise.
     pub fn field_errors(&self) -> &[FieldError] {
         match self {

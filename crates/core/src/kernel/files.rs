@@ -1,4 +1,5 @@
-//! Writing files the user asked for (exports) without ever leaving half a file behind.
+//! Writing files the user asked for (exports) without ever leaving half a file behind, and
+//! cells of CSV exports that a spreadsheet will not run as formulas.
 
 use std::io::Write;
 use std::path::Path;
@@ -39,4 +40,35 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+/// A cell as written: formula starters neutralised, plain numbers left alone.
+pub fn safe_cell(text: &str) -> String {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = text.parse::<f64>().is_ok() && !text.starts_with(['\t', '\r', '+']);
+    if risky && !number {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_cell;
+
+    #[test]
+    fn formula_starters_are_neutralised_and_numbers_are_not() {
+        assert_eq!(
+            safe_cell("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(safe_cell("+SUM(A1)"), "'+SUM(A1)");
+        assert_eq!(safe_cell("@cmd"), "'@cmd");
+        assert_eq!(safe_cell("-1+1"), "'-1+1");
+        assert_eq!(safe_cell("\tx"), "'\tx");
+        assert_eq!(safe_cell("\rx"), "'\rx");
+        assert_eq!(safe_cell("-12.50"), "-12.50");
+        assert_eq!(safe_cell("Ada"), "Ada");
+    }
 }

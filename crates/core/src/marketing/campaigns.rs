@@ -358,6 +358,32 @@ pub(crate) fn forget_member(w: &Writer<'_>, entity: &str, id: &str) -> Result<()
     Ok(())
 }
 
+/// Moves a merged record's campaign memberships to the record it was merged into (inside the
+/// merge); where both were members of a campaign, the survivor's membership stays.
+pub(crate) fn move_member(w: &Writer<'_>, entity: &str, survivor: &str, other: &str) -> Result<()> {
+    let rows: Vec<(String, bool)> = w
+        .conn()
+        .prepare_cached(
+            "SELECT o.id, EXISTS (SELECT 1 FROM campaign_members s
+                     WHERE s.entity = ?1 AND s.entity_id = ?2 AND s.campaign_id = o.campaign_id)
+               FROM campaign_members o WHERE o.entity = ?1 AND o.entity_id = ?3",
+        )?
+        .query_map((entity, survivor, other), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, survivor_has_it) in rows {
+        if survivor_has_it {
+            w.delete("campaign_members", &id)?;
+        } else {
+            w.update(
+                "campaign_members",
+                &id,
+                &[("entity_id", Value::Text(survivor.to_owned()))],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// A campaign member as listed: who, and how they answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -938,10 +938,10 @@ pub fn export_csv(
             .map_err(|e| Error::Internal(e.to_string()))?;
         for m in &all.members {
             let cell =
-                |v: &Option<String>| crate::data::export::safe_cell(v.as_deref().unwrap_or(""));
+                |v: &Option<String>| crate::kernel::files::safe_cell(v.as_deref().unwrap_or(""));
             w.write_record([
                 m.id.clone(),
-                crate::data::export::safe_cell(&m.name),
+                crate::kernel::files::safe_cell(&m.name),
                 cell(&m.email),
                 cell(&m.company),
                 cell(&m.phone),

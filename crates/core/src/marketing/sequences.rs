@@ -483,7 +483,10 @@ pub(crate) fn on_event(w: &Writer<'_>, event: &Event) -> Result<()> {
         lead_id,
         source,
         campaign_id,
-    } = event;
+    } = event
+    else {
+        return Ok(());
+    };
     let matching: Vec<String> = w
         .conn()
         .prepare_cached(

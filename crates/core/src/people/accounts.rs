@@ -11,6 +11,7 @@ use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
 use crate::records::fields::CustomValues;
 use crate::records::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
 use crate::store::db::Db;
+use crate::store::events::Event;
 use crate::store::search;
 use crate::store::writer::{Writer, int, text};
 
@@ -381,7 +382,10 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     // invoices and service agreements refuse the delete (`links::LINKS`).
     crate::store::links::release(w, TABLE, id)?;
     crate::records::tags::clear(w, TABLE, id)?;
-    crate::marketing::segments::forget_member(w, id)?;
+    w.emit(&Event::RecordDeleted {
+        kind: TABLE,
+        id: id.to_owned(),
+    })?;
     crate::records::fields::clear(w, TABLE, id)?;
     crate::activities::activity::unlink_record(w, TABLE, id)?;
     w.delete(TABLE, id)?;
@@ -391,43 +395,44 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
 const SELECT: &str = "SELECT a.id, a.name, a.industry, a.website, a.phone,
         a.address_street, a.address_city, a.address_region, a.address_postal_code, a.address_country,
         a.annual_revenue_minor, a.annual_revenue_currency, a.employee_count, a.notes,
-        (SELECT count(*) FROM contacts c WHERE c.account_id = a.id),
+        (SELECT count(*) FROM contacts c WHERE c.account_id = a.id) AS contact_count,
         a.created_at, a.updated_at, a.type, a.turnover_band, a.employee_band, a.parent_id,
-        p.name, a.owner_id, t.name
+        p.name AS parent_name, a.owner_id, t.name AS owner_name
    FROM accounts a LEFT JOIN accounts p ON p.id = a.parent_id
    LEFT JOIN team_members t ON t.id = a.owner_id";
 
+/// An account of a [`SELECT`] row, read by column name.
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
-    let minor: Option<i64> = row.get(10)?;
-    let currency: Option<String> = row.get(11)?;
+    let minor: Option<i64> = row.get("annual_revenue_minor")?;
+    let currency: Option<String> = row.get("annual_revenue_currency")?;
     Ok(Account {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        industry: row.get(2)?,
-        website: row.get(3)?,
-        phone: row.get(4)?,
+        id: row.get("id")?,
+        name: row.get("name")?,
+        industry: row.get("industry")?,
+        website: row.get("website")?,
+        phone: row.get("phone")?,
         address: Address {
-            street: row.get(5)?,
-            city: row.get(6)?,
-            region: row.get(7)?,
-            postal_code: row.get(8)?,
-            country: row.get(9)?,
+            street: row.get("address_street")?,
+            city: row.get("address_city")?,
+            region: row.get("address_region")?,
+            postal_code: row.get("address_postal_code")?,
+            country: row.get("address_country")?,
         },
         annual_revenue: Money::stored(minor, currency),
-        employee_count: row.get(12)?,
-        notes: row.get(13)?,
-        contact_count: row.get(14)?,
-        created_at: row.get(15)?,
-        updated_at: row.get(16)?,
+        employee_count: row.get("employee_count")?,
+        notes: row.get("notes")?,
+        contact_count: row.get("contact_count")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
         account_type: row
-            .get::<_, Option<String>>(17)?
+            .get::<_, Option<String>>("type")?
             .and_then(|t| AccountType::parse(&t)),
-        turnover_band: row.get(18)?,
-        employee_band: row.get(19)?,
-        parent_id: row.get(20)?,
-        parent_name: row.get(21)?,
-        owner_id: row.get(22)?,
-        owner_name: row.get(23)?,
+        turnover_band: row.get("turnover_band")?,
+        employee_band: row.get("employee_band")?,
+        parent_id: row.get("parent_id")?,
+        parent_name: row.get("parent_name")?,
+        owner_id: row.get("owner_id")?,
+        owner_name: row.get("owner_name")?,
         tags: Vec::new(),
         custom: CustomValues::new(),
     })
@@ -455,8 +460,9 @@ pub fn find_by_name(conn: &Connection, name: &str) -> Result<Vec<Account>> {
 
 /// The list's columns and tables.
 const LIST_SQL: ListShape = ListShape {
-    columns: "a.id, a.name, a.industry, a.website, a.phone, a.address_city, a.address_country,
-         (SELECT count(*) FROM contacts c WHERE c.account_id = a.id), a.updated_at",
+    columns:
+        "a.id, a.name, a.industry, a.website, a.phone, a.address_city, a.address_country,
+         (SELECT count(*) FROM contacts c WHERE c.account_id = a.id) AS contact_count, a.updated_at",
     column_count: 9,
     from: "accounts a",
     count_from: "accounts a",
@@ -511,15 +517,15 @@ pub fn list(conn: &Connection, query: &AccountQuery) -> Result<Page<AccountSumma
         query.after.is_none(),
         |row| {
             Ok(AccountSummary {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                industry: row.get(2)?,
-                website: row.get(3)?,
-                phone: row.get(4)?,
-                city: row.get(5)?,
-                country: row.get(6)?,
-                contact_count: row.get(7)?,
-                updated_at: row.get(8)?,
+                id: row.get("id")?,
+                name: row.get("name")?,
+                industry: row.get("industry")?,
+                website: row.get("website")?,
+                phone: row.get("phone")?,
+                city: row.get("address_city")?,
+                country: row.get("address_country")?,
+                contact_count: row.get("contact_count")?,
+                updated_at: row.get("updated_at")?,
                 custom: CustomValues::new(),
             })
         },

@@ -186,39 +186,42 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
     })
 }
 
-const SELECT: &str = "SELECT g.id, g.account_id, a.name, g.name, g.description, g.rrule,
-        g.starts_on, g.ends_on, g.owner_id, t.name,
-        (SELECT count(*) FROM agreement_occurrences o WHERE o.agreement_id = g.id AND o.status = 'delivered'),
-        (SELECT count(*) FROM agreement_occurrences o WHERE o.agreement_id = g.id AND o.status = 'skipped'),
-        (SELECT count(*) FROM agreement_occurrences o WHERE o.agreement_id = g.id AND o.status = 'due'),
-        (SELECT max(o.due_on) FROM agreement_occurrences o WHERE o.agreement_id = g.id),
+const SELECT: &str = "SELECT g.id, g.account_id, a.name AS account_name, g.name, g.description,
+        g.rrule, g.starts_on, g.ends_on, g.owner_id, t.name AS owner_name,
+        (SELECT count(*) FROM agreement_occurrences o WHERE o.agreement_id = g.id AND o.status = 'delivered')
+          AS delivered,
+        (SELECT count(*) FROM agreement_occurrences o WHERE o.agreement_id = g.id AND o.status = 'skipped')
+          AS skipped,
+        (SELECT count(*) FROM agreement_occurrences o WHERE o.agreement_id = g.id AND o.status = 'due')
+          AS open,
+        (SELECT max(o.due_on) FROM agreement_occurrences o WHERE o.agreement_id = g.id) AS last_due,
         g.created_at
    FROM service_agreements g
    JOIN accounts a ON a.id = g.account_id
    LEFT JOIN team_members t ON t.id = g.owner_id";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<(Agreement, Option<String>)> {
-    let rrule: String = row.get(5)?;
+    let rrule: String = row.get("rrule")?;
     Ok((
         Agreement {
-            id: row.get(0)?,
-            account_id: row.get(1)?,
-            account_name: row.get(2)?,
-            name: row.get(3)?,
-            description: row.get(4)?,
+            id: row.get("id")?,
+            account_id: row.get("account_id")?,
+            account_name: row.get("account_name")?,
+            name: row.get("name")?,
+            description: row.get("description")?,
             schedule: crate::kernel::recurrence::describe(&rrule),
             rrule,
-            starts_on: row.get(6)?,
-            ends_on: row.get(7)?,
-            owner_id: row.get(8)?,
-            owner_name: row.get(9)?,
-            delivered: row.get(10)?,
-            skipped: row.get(11)?,
-            open: row.get(12)?,
+            starts_on: row.get("starts_on")?,
+            ends_on: row.get("ends_on")?,
+            owner_id: row.get("owner_id")?,
+            owner_name: row.get("owner_name")?,
+            delivered: row.get("delivered")?,
+            skipped: row.get("skipped")?,
+            open: row.get("open")?,
             next_due: None,
-            created_at: row.get(14)?,
+            created_at: row.get("created_at")?,
         },
-        row.get(13)?,
+        row.get("last_due")?,
     ))
 }
 
@@ -262,7 +265,8 @@ pub fn list(conn: &Connection, account_id: Option<&str>) -> Result<Vec<Agreement
 /// The log of an agreement (or of all): newest due date first.
 pub fn occurrences(conn: &Connection, agreement_id: Option<&str>) -> Result<Vec<Occurrence>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT o.id, o.agreement_id, g.name, a.name, o.due_on, o.status, o.task_id, o.note, o.settled_at
+        "SELECT o.id, o.agreement_id, g.name AS agreement_name, a.name AS account_name, o.due_on,
+                o.status, o.task_id, o.note, o.settled_at
            FROM agreement_occurrences o
            JOIN service_agreements g ON g.id = o.agreement_id
            JOIN accounts a ON a.id = g.account_id
@@ -271,16 +275,16 @@ pub fn occurrences(conn: &Connection, agreement_id: Option<&str>) -> Result<Vec<
     )?;
     let rows = stmt.query_map([agreement_id], |r| {
         Ok(Occurrence {
-            id: r.get(0)?,
-            agreement_id: r.get(1)?,
-            agreement_name: r.get(2)?,
-            account_name: r.get(3)?,
-            due_on: r.get(4)?,
-            status: OccurrenceStatus::parse(&r.get::<_, String>(5)?)
+            id: r.get("id")?,
+            agreement_id: r.get("agreement_id")?,
+            agreement_name: r.get("agreement_name")?,
+            account_name: r.get("account_name")?,
+            due_on: r.get("due_on")?,
+            status: OccurrenceStatus::parse(&r.get::<_, String>("status")?)
                 .unwrap_or(OccurrenceStatus::Due),
-            task_id: r.get(6)?,
-            note: r.get(7)?,
-            settled_at: r.get(8)?,
+            task_id: r.get("task_id")?,
+            note: r.get("note")?,
+            settled_at: r.get("settled_at")?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -447,7 +451,8 @@ fn settle_in(w: &Writer<'_>, id: &str, status: OccurrenceStatus, note: Option<&s
     Ok(())
 }
 
-/// Called when an activity is completed: an occurrence whose task this is is delivered.
+/// Reacts to a completed activity (see `crate::wiring`): an occurrence whose task this is is
+/// delivered.
 pub(crate) fn activity_completed(w: &Writer<'_>, activity_id: &str) -> Result<()> {
     let id: Option<String> = w
         .conn()

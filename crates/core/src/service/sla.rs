@@ -80,12 +80,12 @@ pub fn policies(conn: &Connection) -> Result<Vec<SlaPolicy>> {
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(SlaPolicy {
-            id: r.get(0)?,
-            tier: r.get(1)?,
-            priority: TicketPriority::parse(&r.get::<_, String>(2)?)
+            id: r.get("id")?,
+            tier: r.get("tier")?,
+            priority: TicketPriority::parse(&r.get::<_, String>("priority")?)
                 .unwrap_or(TicketPriority::Normal),
-            first_response_minutes: r.get(3)?,
-            resolution_minutes: r.get(4)?,
+            first_response_minutes: r.get("first_response_minutes")?,
+            resolution_minutes: r.get("resolution_minutes")?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

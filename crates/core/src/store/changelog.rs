@@ -62,18 +62,18 @@ fn query<P: rusqlite::Params>(conn: &Connection, filter: &str, params: P) -> Res
     let rows = stmt.query_map(params, |row| {
         Ok((
             Change {
-                seq: row.get(0)?,
-                batch_id: row.get(1)?,
-                origin: row.get(2)?,
-                entity: row.get(3)?,
-                entity_id: row.get(4)?,
-                op: row.get(5)?,
+                seq: row.get("seq")?,
+                batch_id: row.get("batch_id")?,
+                origin: row.get("origin")?,
+                entity: row.get("entity")?,
+                entity_id: row.get("entity_id")?,
+                op: row.get("op")?,
                 changes: BTreeMap::new(),
-                at: row.get(7)?,
-                record_entity: row.get(8)?,
-                record_id: row.get(9)?,
+                at: row.get("at")?,
+                record_entity: row.get("record_entity")?,
+                record_id: row.get("record_id")?,
             },
-            row.get::<_, String>(6)?,
+            row.get::<_, String>("changes")?,
         ))
     })?;
     rows.map(|row| {

@@ -4,6 +4,10 @@
 //! Every connection Rapport opens goes through [`Db::open`] or [`Db::open_in_memory`], so the
 //! pragmas below hold everywhere. Reads use [`Db::conn`]; writes go through [`Db::write`],
 //! which is the only way to get a [`Writer`](crate::store::writer::Writer).
+//!
+//! The store names no higher layer: the default data that migrations seed and the reactions
+//! to events come in a [`Wiring`], and `crate::wiring` defines the public openers with the
+//! one the app uses.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,6 +16,7 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode as SqliteCode, OpenFlags, TransactionBehavior};
 
 use crate::kernel::error::{Error, Result};
+use crate::store::events::{Reaction, Subscribers};
 use crate::store::owner::{Presence, Sole, Turn, TurnFile};
 use crate::store::writer::Writer;
 
@@ -25,6 +30,36 @@ pub struct Migration {
     /// Work SQL cannot do (such as parsing phone numbers), run after `sql` in the same
     /// transaction. Like the SQL, never changed once shipped.
     pub then: Option<fn(&Connection) -> rusqlite::Result<()>>,
+}
+
+/// Default data written right after migration `version` (its SQL and `then`), in the same
+/// transaction: the pipelines, lead statuses, SLA policy and numbering that the migration's
+/// tables start with. Registered by the layer that owns the data, in `crate::wiring`.
+#[derive(Debug, Clone, Copy)]
+pub struct Seed {
+    pub version: i64,
+    pub run: fn(&Connection) -> rusqlite::Result<()>,
+}
+
+/// What the layers above the store add to every handle they open: the default data seeded
+/// by migrations and the reactions to events. The one instance is `crate::wiring::WIRING`;
+/// the store itself never names a higher layer.
+#[derive(Debug)]
+pub struct Wiring {
+    pub migrations: &'static [Migration],
+    pub seeds: &'static [Seed],
+    /// Called for every [`Event`](crate::store::events::Event), in this order.
+    pub subscribers: &'static [Reaction],
+}
+
+impl Wiring {
+    /// No seeds, no subscribers: the bare schema, for the store's own tests.
+    #[cfg(test)]
+    pub(crate) const BARE: Wiring = Wiring {
+        migrations: MIGRATIONS,
+        seeds: &[],
+        subscribers: &[],
+    };
 }
 
 /// Every migration this build knows, oldest first.
@@ -51,13 +86,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 4,
         name: "opportunities",
         sql: include_str!("../../migrations/0004_opportunities.sql"),
-        then: Some(crate::sales::pipelines::seed),
+        then: None,
     },
     Migration {
         version: 5,
         name: "leads",
         sql: include_str!("../../migrations/0005_leads.sql"),
-        then: Some(crate::sales::leads::seed),
+        then: None,
     },
     Migration {
         version: 6,
@@ -69,13 +104,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 7,
         name: "service",
         sql: include_str!("../../migrations/0007_service.sql"),
-        then: Some(crate::service::sla::seed),
+        then: None,
     },
     Migration {
         version: 8,
         name: "sales_documents",
         sql: include_str!("../../migrations/0008_sales_documents.sql"),
-        then: Some(crate::sales::documents::seed),
+        then: None,
     },
     Migration {
         version: 9,
@@ -107,7 +142,7 @@ pub struct Db {
     conn: Connection,
     path: Option<PathBuf>,
     origin: &'static str,
-    subscribers: crate::store::events::Subscribers,
+    subscribers: Subscribers,
     /// This handle's share of the file (`None` in memory): see [`crate::store::owner`].
     owner: Option<Owner>,
 }
@@ -122,35 +157,31 @@ struct Owner {
 }
 
 impl Db {
-    /// Opens (creating it if missing) the database at `path` and brings its schema up to date.
-    ///
-    /// A file that is not SQLite, is damaged, belongs to another program or comes from a newer
-    /// Rapport is refused with an error that says so, and is never modified.
-    ///
-    /// The handle joins the file's users (see [`crate::store::owner`]): opening waits a few seconds
-    /// while another program restores the file, and up to [`BUSY_TIMEOUT`] for another
-    /// process's turn.
-    pub fn open(path: impl AsRef<Path>) -> Result<Db> {
-        Self::open_with(path.as_ref(), MIGRATIONS)
+    /// Opens the database at `path` with `wiring`, waiting up to `wait` for other
+    /// processes' turns. The public openers (`Db::open`, `Db::open_waiting`) are in
+    /// `crate::wiring`, which passes its own wiring.
+    pub(crate) fn open_wired(path: &Path, wiring: &'static Wiring, wait: Duration) -> Result<Db> {
+        Self::open_full(path, wiring.migrations, wiring, wait)
     }
 
-    /// [`Db::open`], waiting up to `wait` for other processes' turns (when opening and in
-    /// every later [`Db::turn`] and [`Db::write`]). The CLI waits longer than the window.
-    pub fn open_waiting(path: impl AsRef<Path>, wait: Duration) -> Result<Db> {
-        Self::open_full(path.as_ref(), MIGRATIONS, wait)
-    }
-
-    /// An empty, fully migrated database in memory, for tests and previews.
-    pub fn open_in_memory() -> Result<Db> {
+    /// An empty, fully migrated database in memory with `wiring`.
+    pub(crate) fn in_memory_wired(wiring: &'static Wiring) -> Result<Db> {
         let conn = Connection::open_in_memory()?;
-        Self::setup(conn, None, MIGRATIONS)
+        Self::setup(conn, None, wiring.migrations, wiring)
     }
 
+    /// The database at `path` with only `migrations` applied, and no seeds or subscribers.
+    #[cfg(test)]
     pub(crate) fn open_with(path: &Path, migrations: &[Migration]) -> Result<Db> {
-        Self::open_full(path, migrations, BUSY_TIMEOUT)
+        Self::open_full(path, migrations, &Wiring::BARE, BUSY_TIMEOUT)
     }
 
-    fn open_full(path: &Path, migrations: &[Migration], wait: Duration) -> Result<Db> {
+    fn open_full(
+        path: &Path,
+        migrations: &[Migration],
+        wiring: &Wiring,
+        wait: Duration,
+    ) -> Result<Db> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| Error::Io {
                 action: "create the folder",
@@ -174,7 +205,7 @@ impl Db {
             | OpenFlags::SQLITE_OPEN_URI;
         let opened = Connection::open_with_flags(path, flags)
             .map_err(|e| classify(path, e))
-            .and_then(|conn| Self::setup(conn, Some(path.to_owned()), migrations));
+            .and_then(|conn| Self::setup(conn, Some(path.to_owned()), migrations, wiring));
         match opened {
             Ok(mut db) => {
                 db.owner = Some(Owner {
@@ -202,7 +233,12 @@ impl Db {
         }
     }
 
-    fn setup(mut conn: Connection, path: Option<PathBuf>, migrations: &[Migration]) -> Result<Db> {
+    fn setup(
+        mut conn: Connection,
+        path: Option<PathBuf>,
+        migrations: &[Migration],
+        wiring: &Wiring,
+    ) -> Result<Db> {
         let shown = path.clone().unwrap_or_else(|| PathBuf::from(":memory:"));
         // Look before touching: switching to WAL rewrites the file header, which another
         // program's database must never get.
@@ -210,15 +246,18 @@ impl Db {
             .map_err(|e| classify(&shown, e))?;
         ensure_ours(&conn, &shown)?;
         configure(&conn).map_err(|e| classify(&shown, e))?;
-        migrate(&mut conn, &shown, migrations)?;
+        migrate(&mut conn, &shown, migrations, wiring.seeds)?;
         Ok(Db {
             conn,
             path,
             origin: "app",
-            // New leads enrol in the follow-up sequences whose rule they match.
-            subscribers: crate::store::events::Subscribers(vec![Box::new(
-                crate::marketing::sequences::on_event,
-            )]),
+            subscribers: Subscribers(
+                wiring
+                    .subscribers
+                    .iter()
+                    .map(|&r| Box::new(r) as crate::store::events::Subscriber)
+                    .collect(),
+            ),
             owner: None,
         })
     }
@@ -416,7 +455,12 @@ fn ensure_ours(conn: &Connection, path: &Path) -> Result<()> {
 }
 
 /// Applies every pending migration in one transaction; on any failure nothing is applied.
-pub(crate) fn migrate(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
+pub(crate) fn migrate(
+    conn: &mut Connection,
+    path: &Path,
+    migrations: &[Migration],
+    seeds: &[Seed],
+) -> Result<()> {
     // Up to date (the usual case): no write lock is needed, so opening never waits for
     // another process that is writing.
     let supported = migrations.last().map_or(0, |m| m.version);
@@ -458,6 +502,9 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, migrations: &[Migratio
         tx.execute_batch(m.sql).map_err(failed)?;
         if let Some(then) = m.then {
             then(&tx).map_err(failed)?;
+        }
+        for seed in seeds.iter().filter(|s| s.version == m.version) {
+            (seed.run)(&tx).map_err(failed)?;
         }
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",

@@ -22,7 +22,7 @@ pub fn marker(db_path: &Path) -> PathBuf {
 /// the problems found (none when healthy). Damage found makes every later write refuse with
 /// [`Error::Damaged`]; a healthy result lifts that.
 pub fn quick_check(db_path: &Path) -> Result<Vec<String>> {
-    let problems = match crate::data::backup::integrity_of_data_file(db_path, "quick_check") {
+    let problems = match crate::store::backups::integrity_of_data_file(db_path, "quick_check") {
         Ok(problems) => problems,
         // SQLite could not even read the pages the check needs: that is damage too.
         Err(Error::CorruptDatabase { detail, .. }) => vec![detail],
@@ -69,7 +69,7 @@ pub fn check(db_path: &Path) -> Result<()> {
         }
         .locate(db_path));
     }
-    crate::data::backup::check_schema(db_path)
+    crate::store::backups::check_schema(db_path)
 }
 
 /// Records damage SQLite met while working in the data file at `db_path`, unless some is
@@ -106,6 +106,43 @@ pub(crate) fn refuse_if_damaged(db_path: Option<&Path>) -> Result<()> {
     match db_path.and_then(recorded_damage) {
         Some(e) => Err(e),
         None => Ok(()),
+    }
+}
+
+impl Error {
+    /// Names the data file at `db_path` in a "the file is damaged" error, with the newest
+    /// backup of it that passes its check, and records the damage (see this module) so
+    /// that no later write goes into the file; other errors are returned as they are. The
+    /// front ends call this once, where they report an error.
+    pub fn locate(self, db_path: &std::path::Path) -> Error {
+        let (path, detail) = match self {
+            Error::Damaged {
+                path,
+                detail,
+                backup: Some(backup),
+            } => {
+                return Error::Damaged {
+                    path: path.or_else(|| Some(db_path.to_owned())),
+                    detail,
+                    backup: Some(backup),
+                };
+            }
+            Error::Damaged { path, detail, .. } => {
+                (path.unwrap_or_else(|| db_path.to_owned()), detail)
+            }
+            Error::CorruptDatabase { path, detail } if path == db_path => (path, detail),
+            other => return other,
+        };
+        note(&path, &detail);
+        let backup = crate::store::backups::newest_good(&path)
+            .ok()
+            .flatten()
+            .map(|b| PathBuf::from(b.path));
+        Error::Damaged {
+            path: Some(path),
+            detail,
+            backup,
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! updated + skipped + rejected. The whole import is one write: one batch, undone as a whole,
 //! and never half there.
 
+pub mod calllist;
 mod mapping;
 pub mod table;
 
@@ -36,7 +37,7 @@ pub enum ImportEntity {
     Accounts,
     /// Leads (form submissions, bought lists).
     Leads,
-    /// People on a call list (see [`crate::sales::calllists::import`]).
+    /// People on a call list (see [`calllist::import`]).
     CallList,
     /// Deals (opportunities), each in a pipeline stage.
     Opportunities,

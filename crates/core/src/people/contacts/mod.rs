@@ -10,8 +10,15 @@ use crate::kernel::validate::{Checker, NOTES_MAX, SHORT_TEXT_MAX};
 use crate::records::fields::CustomValues;
 use crate::records::list::{CommonFilters, ListShape, ListSql, Page, SortDirection};
 use crate::store::db::Db;
+use crate::store::events::Event;
 use crate::store::writer::{Writer, text};
 use crate::{kernel::phone, store::search};
+
+mod list;
+mod merge;
+
+pub use list::*;
+pub use merge::*;
 
 pub(crate) const TABLE: &str = "contacts";
 const EMAILS: &str = "contact_emails";
@@ -408,8 +415,10 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     crate::records::tags::clear(w, TABLE, id)?;
     crate::records::fields::clear(w, TABLE, id)?;
     crate::activities::activity::unlink_record(w, TABLE, id)?;
-    crate::marketing::campaigns::forget_member(w, TABLE, id)?;
-    crate::marketing::segments::forget_member(w, id)?;
+    w.emit(&Event::RecordDeleted {
+        kind: TABLE,
+        id: id.to_owned(),
+    })?;
     w.delete(TABLE, id)?;
     search::remove(w.conn(), TABLE, id)
 }
@@ -490,8 +499,9 @@ fn sync_list(
 pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
     let contact = conn
         .prepare_cached(
-            "SELECT c.id, c.first_name, c.last_name, c.title, c.account_id, a.name, c.notes,
-                    c.created_at, c.updated_at, c.birthday, c.lead_source, c.owner_id, t.name,
+            "SELECT c.id, c.first_name, c.last_name, c.title, c.account_id, a.name AS account_name,
+                    c.notes, c.created_at, c.updated_at, c.birthday, c.lead_source, c.owner_id,
+                    t.name AS owner_name,
                     c.preferred_channel, c.do_not_call_since, c.do_not_email_since,
                     c.unsubscribed_since
                FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
@@ -500,25 +510,25 @@ pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
         )?
         .query_row([id], |row| {
             Ok(Contact {
-                id: row.get(0)?,
-                first_name: row.get(1)?,
-                last_name: row.get(2)?,
-                title: row.get(3)?,
-                account_id: row.get(4)?,
-                account_name: row.get(5)?,
-                notes: row.get(6)?,
-                created_at: row.get(7)?,
-                updated_at: row.get(8)?,
-                birthday: row.get(9)?,
-                lead_source: row.get(10)?,
-                owner_id: row.get(11)?,
-                owner_name: row.get(12)?,
+                id: row.get("id")?,
+                first_name: row.get("first_name")?,
+                last_name: row.get("last_name")?,
+                title: row.get("title")?,
+                account_id: row.get("account_id")?,
+                account_name: row.get("account_name")?,
+                notes: row.get("notes")?,
+                created_at: row.get("created_at")?,
+                updated_at: row.get("updated_at")?,
+                birthday: row.get("birthday")?,
+                lead_source: row.get("lead_source")?,
+                owner_id: row.get("owner_id")?,
+                owner_name: row.get("owner_name")?,
                 preferred_channel: row
-                    .get::<_, Option<String>>(13)?
+                    .get::<_, Option<String>>("preferred_channel")?
                     .and_then(|c| Channel::parse(&c)),
-                do_not_call_since: row.get(14)?,
-                do_not_email_since: row.get(15)?,
-                unsubscribed_since: row.get(16)?,
+                do_not_call_since: row.get("do_not_call_since")?,
+                do_not_email_since: row.get("do_not_email_since")?,
+                unsubscribed_since: row.get("unsubscribed_since")?,
                 emails: Vec::new(),
                 phones: Vec::new(),
                 addresses: Vec::new(),
@@ -557,94 +567,18 @@ pub fn get(conn: &Connection, id: &str) -> Result<Contact> {
         )?
         .query_map([id], |r| {
             Ok(PostalAddress {
-                label: r.get(0)?,
-                street: r.get(1)?,
-                city: r.get(2)?,
-                region: r.get(3)?,
-                postal_code: r.get(4)?,
-                country: r.get(5)?,
+                label: r.get("label")?,
+                street: r.get("street")?,
+                city: r.get("city")?,
+                region: r.get("region")?,
+                postal_code: r.get("postal_code")?,
+                country: r.get("country")?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
     contact.tags = crate::records::tags::of(conn, TABLE, id)?;
     contact.custom = crate::records::fields::values_of(conn, TABLE, id)?;
     Ok(contact)
-}
-
-/// The list's columns and tables.
-const LIST_SQL: ListShape = ListShape {
-    columns: "c.id, c.first_name, c.last_name, c.title, c.account_id, a.name,
-         (SELECT address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY position LIMIT 1),
-         (SELECT number FROM contact_phones p WHERE p.contact_id = c.id ORDER BY position LIMIT 1),
-         c.updated_at",
-    column_count: 9,
-    from: "contacts c LEFT JOIN accounts a ON a.id = c.account_id",
-    count_from: "contacts c",
-};
-
-pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSummary>> {
-    let keys: &[&str] = match query.sort {
-        ContactSort::Name => &["c.last_name COLLATE NOCASE", "c.first_name COLLATE NOCASE"],
-        ContactSort::Account => &[
-            "ifnull(a.name, '') COLLATE NOCASE",
-            "c.last_name COLLATE NOCASE",
-            "c.first_name COLLATE NOCASE",
-        ],
-        ContactSort::Email => &["ifnull((SELECT e.address FROM contact_emails e
-               WHERE e.contact_id = c.id ORDER BY e.position LIMIT 1), '') COLLATE NOCASE"],
-        ContactSort::Phone => &["ifnull((SELECT p.number FROM contact_phones p
-               WHERE p.contact_id = c.id ORDER BY p.position LIMIT 1), '')"],
-        ContactSort::Title => &[
-            "ifnull(c.title, '') COLLATE NOCASE",
-            "c.last_name COLLATE NOCASE",
-            "c.first_name COLLATE NOCASE",
-        ],
-        ContactSort::CreatedAt => &["c.created_at"],
-        ContactSort::UpdatedAt => &["c.updated_at"],
-    };
-    let mut sql = ListSql::for_records(
-        conn,
-        LIST_SQL,
-        TABLE,
-        "c",
-        keys,
-        query.sort_field.as_deref(),
-        query.direction,
-        query.search.as_deref(),
-        &query.filters,
-    )?;
-    if let Some(account) = query.account_id.as_deref().filter(|s| !s.is_empty()) {
-        sql.filter("c.account_id = ?", [Value::Text(account.to_owned())]);
-    }
-    if query.emailable {
-        sql.filter(
-            "c.do_not_email_since IS NULL AND c.unsubscribed_since IS NULL",
-            [],
-        );
-    }
-    if let Some(after) = &query.after {
-        sql.after(after)?;
-    }
-    sql.page(
-        conn,
-        crate::records::list::limit(query.limit),
-        query.after.is_none(),
-        |row| {
-            Ok(ContactSummary {
-                id: row.get(0)?,
-                first_name: row.get(1)?,
-                last_name: row.get(2)?,
-                title: row.get(3)?,
-                account_id: row.get(4)?,
-                account_name: row.get(5)?,
-                email: row.get(6)?,
-                phone: row.get(7)?,
-                updated_at: row.get(8)?,
-                custom: CustomValues::new(),
-            })
-        },
-    )
-    .and_then(|page| crate::records::fields::attach(conn, TABLE, page))
 }
 
 impl From<&Contact> for ContactInput {
@@ -670,224 +604,6 @@ impl From<&Contact> for ContactInput {
             notes: c.notes.clone(),
         }
     }
-}
-
-/// Which of two records a merged field takes its value from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum MergeSide {
-    Survivor,
-    Other,
-}
-
-/// The user's picks when merging two contacts: `field -> side` for first_name, last_name,
-/// title, account_id and notes. A field not named keeps the survivor's value, or the other's
-/// when the survivor has none (notes: both, one after the other). E-mail addresses and phone
-/// numbers are always united.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(default)]
-#[ts(export)]
-pub struct MergeChoices {
-    pub fields: std::collections::BTreeMap<String, MergeSide>,
-}
-
-/// What a merge did; `batch_id` undoes it (`changelog::undo`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct MergeResult {
-    pub survivor: Contact,
-    pub merged_id: String,
-    pub batch_id: String,
-}
-
-/// Merges `other` into `survivor` in one transaction: the chosen field values, every e-mail
-/// and phone, every tag and custom value and every linked record move to the survivor; the
-/// other contact is deleted. The whole merge can be undone from the change log.
-pub fn merge(
-    db: &mut Db,
-    survivor_id: &str,
-    other_id: &str,
-    choices: &MergeChoices,
-) -> Result<MergeResult> {
-    if survivor_id == other_id {
-        return Err(Error::invalid(
-            "other",
-            "a contact cannot be merged into itself",
-        ));
-    }
-    let batch_id = db.write(|w| {
-        let survivor = get(w.conn(), survivor_id)?;
-        let other = get(w.conn(), other_id)?;
-        let pick = |field: &str, s: &Option<String>, o: &Option<String>| -> Option<String> {
-            match choices.fields.get(field) {
-                Some(MergeSide::Other) => o.clone(),
-                Some(MergeSide::Survivor) => s.clone(),
-                None => s
-                    .clone()
-                    .filter(|v| !v.trim().is_empty())
-                    .or_else(|| o.clone()),
-            }
-        };
-        let name = |field: &str, s: &str, o: &str| -> String {
-            pick(
-                field,
-                &Some(s.to_owned()).filter(|v| !v.is_empty()),
-                &Some(o.to_owned()),
-            )
-            .unwrap_or_default()
-        };
-        let notes = match (choices.fields.get("notes"), &survivor.notes, &other.notes) {
-            (None, Some(a), Some(b)) if a.trim() != b.trim() => Some(format!("{a}\n\n{b}")),
-            _ => pick("notes", &survivor.notes, &other.notes),
-        };
-        let mut emails = survivor.emails.clone();
-        for e in &other.emails {
-            if !emails
-                .iter()
-                .any(|x| x.address.eq_ignore_ascii_case(&e.address))
-            {
-                emails.push(e.clone());
-            }
-        }
-        // The same number written two ways is one number: compare E.164 when both parse.
-        let country = w.default_country()?;
-        let key = |s: &str| {
-            phone::normalize(s, country.as_deref())
-                .map(|n| n.e164)
-                .unwrap_or_else(|| s.chars().filter(char::is_ascii_digit).collect())
-        };
-        let mut phones = survivor.phones.clone();
-        for p in &other.phones {
-            if !phones.iter().any(|x| key(&x.number) == key(&p.number)) {
-                phones.push(p.clone());
-            }
-        }
-        let mut addresses = survivor.addresses.clone();
-        for a in &other.addresses {
-            let same = |x: &PostalAddress| {
-                PostalAddress {
-                    label: a.label.clone(),
-                    ..x.clone()
-                } == *a
-            };
-            if !addresses.iter().any(same) {
-                addresses.push(a.clone());
-            }
-        }
-        let mut tags = survivor.tags.clone();
-        tags.extend(
-            other
-                .tags
-                .iter()
-                .filter(|t| !survivor.tags.contains(t))
-                .cloned(),
-        );
-        let base = ContactInput::from(&survivor);
-        let input = ContactInput {
-            first_name: name("first_name", &survivor.first_name, &other.first_name),
-            last_name: name("last_name", &survivor.last_name, &other.last_name),
-            title: pick("title", &survivor.title, &other.title),
-            account_id: pick("account_id", &survivor.account_id, &other.account_id),
-            birthday: pick("birthday", &survivor.birthday, &other.birthday),
-            lead_source: pick("lead_source", &survivor.lead_source, &other.lead_source),
-            owner_id: pick("owner_id", &survivor.owner_id, &other.owner_id),
-            preferred_channel: survivor.preferred_channel.or(other.preferred_channel),
-            // Consent is never loosened by a merge: a refusal on either record stands.
-            do_not_call: base.do_not_call || other.do_not_call_since.is_some(),
-            do_not_email: base.do_not_email || other.do_not_email_since.is_some(),
-            unsubscribed: base.unsubscribed || other.unsubscribed_since.is_some(),
-            emails,
-            phones,
-            addresses,
-            tags,
-            custom: {
-                let mut custom = other.custom.clone();
-                custom.extend(survivor.custom.clone());
-                custom
-            },
-            notes,
-        };
-        move_links(w, survivor_id, other_id)?;
-        for table in [EMAILS, PHONES, ADDRESSES] {
-            for child in child_ids(w.conn(), table, other_id)? {
-                w.delete(table, &child)?;
-            }
-        }
-        w.delete(TABLE, other_id)?;
-        search::remove(w.conn(), TABLE, other_id)?;
-        update_in(w, survivor_id, &input)?;
-        // A refusal keeps the date it was given: the earlier of the two records'.
-        let merged = get(w.conn(), survivor_id)?;
-        let mut earliest = Vec::new();
-        for (column, kept, theirs) in [
-            (
-                "do_not_call_since",
-                &merged.do_not_call_since,
-                &other.do_not_call_since,
-            ),
-            (
-                "do_not_email_since",
-                &merged.do_not_email_since,
-                &other.do_not_email_since,
-            ),
-            (
-                "unsubscribed_since",
-                &merged.unsubscribed_since,
-                &other.unsubscribed_since,
-            ),
-        ] {
-            if let (Some(kept), Some(theirs)) = (kept, theirs)
-                && theirs < kept
-            {
-                earliest.push((column, Value::Text(theirs.clone())));
-            }
-        }
-        w.update(TABLE, survivor_id, &earliest)?;
-        Ok(w.batch_id().to_owned())
-    })?;
-    Ok(MergeResult {
-        survivor: get(db.conn(), survivor_id)?,
-        merged_id: other_id.to_owned(),
-        batch_id,
-    })
-}
-
-/// Moves what points at `other` over to `survivor`: every foreign key to contacts (the
-/// registry `links::LINKS`, checked against the schema), tags, custom values, activity links,
-/// campaign and list memberships, sequences and messages (the survivor's own tag or value
-/// wins where both have one).
-fn move_links(w: &Writer<'_>, survivor: &str, other: &str) -> Result<()> {
-    crate::store::links::move_all(w, TABLE, survivor, other)?;
-    for (table, key) in [
-        ("taggings", "tag_id"),
-        ("custom_values", "field_id"),
-        ("activity_links", "activity_id"),
-        ("campaign_members", "campaign_id"),
-    ] {
-        let rows: Vec<(String, String, bool)> = w
-            .conn()
-            .prepare(&format!(
-                "SELECT o.id, o.{key}, EXISTS (SELECT 1 FROM {table} s
-                         WHERE s.entity = 'contacts' AND s.entity_id = ?1 AND s.{key} = o.{key})
-                   FROM {table} o WHERE o.entity = 'contacts' AND o.entity_id = ?2"
-            ))?
-            .query_map((survivor, other), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (id, _, survivor_has_it) in rows {
-            if survivor_has_it {
-                w.delete(table, &id)?;
-            } else {
-                w.update(
-                    table,
-                    &id,
-                    &[("entity_id", Value::Text(survivor.to_owned()))],
-                )?;
-            }
-        }
-    }
-    crate::marketing::segments::move_member(w, survivor, other)?;
-    crate::marketing::sequences::move_records(w, "contacts", survivor, other)
 }
 
 impl crate::records::fields::WithCustom for ContactSummary {
