@@ -47,7 +47,7 @@ describe("query keys", () => {
     expect(qk.accounts.picker).toEqual(["accounts", "list", "picker"]);
     expect(qk.deals.board({ tag: null })).toEqual(["deals", "board", { tag: null }]);
     expect(qk.calendar.range("a", "b")).toEqual(["calendar", "a", "b"]);
-    expect(qk.numberSequences).toEqual(["sequences"]);
+    expect(qk.numbering).toEqual(["numbering"]);
     expect(qk.marketing.sequences.list).toEqual(["marketing", "sequences", "list"]);
     expect(qk.picker("contact", "ad", null)).toEqual(["contact", "pick", "ad", null]);
   });

@@ -37,8 +37,8 @@ export const qk = {
   team: ["team"] as const,
   tags: ["tags"] as const,
   company: ["company"] as const,
-  /** Document number sequences (sales settings), not marketing's follow-up sequences. */
-  numberSequences: ["sequences"] as const,
+  /** Invoice, quote, order and credit note numbering (sales settings). */
+  numbering: ["numbering"] as const,
   /** A search-as-you-type picker of accounts or contacts (`scope`: what else it depends on). */
   picker: (kind: "account" | "contact", text: string, scope: string | null) => [kind, "pick", text, scope] as const,
 

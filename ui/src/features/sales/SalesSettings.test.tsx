@@ -12,7 +12,7 @@ vi.mock("../../lib/api", async (importOriginal) => {
     ...real,
     api: {
       company: { get: vi.fn(), set: vi.fn() },
-      sequences: { list: vi.fn(), set: vi.fn() },
+      numbering: { list: vi.fn(), set: vi.fn() },
       openFile: vi.fn(),
     },
   };
@@ -97,12 +97,12 @@ describe("company settings", () => {
 
 describe("document number settings", () => {
   beforeEach(() => {
-    vi.mocked(api.sequences.list).mockReset().mockResolvedValue([seq("quote", "Q-"), seq("order", "SO-"), seq("invoice", "INV-", 42), seq("credit_note", "CN-")]);
-    vi.mocked(api.sequences.set).mockReset();
+    vi.mocked(api.numbering.list).mockReset().mockResolvedValue([seq("quote", "Q-"), seq("order", "SO-"), seq("invoice", "INV-", 42), seq("credit_note", "CN-")]);
+    vi.mocked(api.numbering.set).mockReset();
   });
 
   it("previews and saves one sequence, sending only what changed", async () => {
-    vi.mocked(api.sequences.set).mockResolvedValue([seq("quote", "Q-"), seq("order", "SO-"), seq("invoice", "RE-", 100), seq("credit_note", "CN-")]);
+    vi.mocked(api.numbering.set).mockResolvedValue([seq("quote", "Q-"), seq("order", "SO-"), seq("invoice", "RE-", 100), seq("credit_note", "CN-")]);
     renderIt(<NumberingSettings />);
     expect(await screen.findByTestId("seq-invoice-preview")).toHaveTextContent("INV-2026-0042");
     expect(screen.getByTestId("seq-invoice-save")).toBeDisabled();
@@ -112,7 +112,7 @@ describe("document number settings", () => {
     await userEvent.type(screen.getByTestId("seq-invoice-next"), "100");
     expect(screen.getByTestId("seq-invoice-preview")).toHaveTextContent("RE-2026-0100");
     await userEvent.click(screen.getByTestId("seq-invoice-save"));
-    await waitFor(() => expect(api.sequences.set).toHaveBeenCalledWith("invoice", "RE-", null, 100));
+    await waitFor(() => expect(api.numbering.set).toHaveBeenCalledWith("invoice", "RE-", null, 100));
     expect(await screen.findByText("Invoices now start at RE-2026-0100")).toBeInTheDocument();
   });
 });

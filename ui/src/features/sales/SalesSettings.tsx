@@ -1,4 +1,4 @@
-// Settings for sales documents: the company printed on them, and their number sequences.
+// Settings for sales documents: the company printed on them, and their numbering.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useSearchParams } from "wouter";
@@ -134,7 +134,7 @@ function CompanyForm({ initial }: { initial: CompanyProfile }) {
 
 /** Settings → Document numbers: one row per sequence. */
 export function NumberingSettings() {
-  const sequences = useQuery({ queryKey: qk.numberSequences, queryFn: api.sequences.list });
+  const numbering = useQuery({ queryKey: qk.numbering, queryFn: api.numbering.list });
   return (
     <section className="form-section form" data-testid="settings-numbering">
       <h2>Document numbers</h2>
@@ -142,8 +142,8 @@ export function NumberingSettings() {
         Numbers are taken when a document is made (invoices: when issued), never repeat and never skip. A yearly sequence restarts at 1 each
         year and carries the year.
       </p>
-      <ErrorBanner error={sequences.error} />
-      {sequences.data && (
+      <ErrorBanner error={numbering.error} />
+      {numbering.data && (
         <table className="sequences">
           <thead>
             <tr>
@@ -156,7 +156,7 @@ export function NumberingSettings() {
             </tr>
           </thead>
           <tbody>
-            {sequences.data.map((s) => (
+            {numbering.data.map((s) => (
               <SequenceRow key={`${s.kind}-${s.prefix}-${s.yearly}-${s.next}`} seq={s} />
             ))}
           </tbody>
@@ -177,14 +177,14 @@ function SequenceRow({ seq }: { seq: Sequence }) {
   const changed = prefix !== seq.prefix || yearly !== seq.yearly || (!badNext && nextNumber !== seq.next);
   const save = useMutation({
     mutationFn: () =>
-      api.sequences.set(
+      api.numbering.set(
         seq.kind,
         prefix !== seq.prefix ? prefix.trim() : null,
         yearly !== seq.yearly ? yearly : null,
         nextNumber !== seq.next ? nextNumber : null,
       ),
     onSuccess: (all) => {
-      client.setQueryData(qk.numberSequences, all);
+      client.setQueryData(qk.numbering, all);
       const now = all.find((x) => x.kind === seq.kind);
       notify(`${KIND_PLURALS[seq.kind]} now start at ${now?.preview ?? "the new number"}`);
     },

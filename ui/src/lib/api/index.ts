@@ -487,8 +487,6 @@ export const api = {
   /** What an account was invoiced, paid and owes, one entry per currency. */
   accountMoney: (accountId: string) => commands.accountMoney(accountId),
   numbering,
-  /** @deprecated The old name of `numbering` ("sequence" now means a follow-up sequence). */
-  sequences: numbering,
   company: {
     get: () => commands.companyProfile(),
     set: (profile: CompanyProfile) => commands.companyProfileSet(profile),
