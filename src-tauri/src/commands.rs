@@ -33,7 +33,7 @@ use rapport_core::sales::calllists::{
 };
 use rapport_core::sales::documents::{
     self, AccountMoney, CompanyProfile, Document, DocumentKind, DocumentQuery, DocumentStatus,
-    DocumentSummary, PartInput, PaymentInput, QuoteInput, Sequence,
+    DocumentSummary, Numbering, PartInput, PaymentInput, QuoteInput,
 };
 use rapport_core::sales::leads::{
     self, ConversionPlan, ConvertInput, Converted, Lead, LeadColumn, LeadInput, LeadQuery,
@@ -1192,8 +1192,8 @@ pub fn account_money(
 }
 
 #[tauri::command(async)]
-pub fn sequences(state: State<'_, AppState>) -> CommandResult<Vec<Sequence>> {
-    state.with(|db| documents::sequences(db.conn()))
+pub fn sequences(state: State<'_, AppState>) -> CommandResult<Vec<Numbering>> {
+    state.with(|db| documents::numberings(db.conn()))
 }
 
 #[tauri::command(async)]
@@ -1203,8 +1203,8 @@ pub fn sequence_set(
     prefix: Option<String>,
     yearly: Option<bool>,
     next: Option<i64>,
-) -> CommandResult<Vec<Sequence>> {
-    state.with(|db| documents::set_sequence(db, kind, prefix.as_deref(), yearly, next))
+) -> CommandResult<Vec<Numbering>> {
+    state.with(|db| documents::set_numbering(db, kind, prefix.as_deref(), yearly, next))
 }
 
 #[tauri::command(async)]
