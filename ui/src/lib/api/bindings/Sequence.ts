@@ -2,7 +2,7 @@
 import type { DocumentKind } from "./DocumentKind";
 
 /**
- * A document number sequence.
+ * How one kind of document is numbered.
  */
 export type Sequence = { kind: DocumentKind, prefix: string, 
 /**
