@@ -206,24 +206,24 @@ pub fn board(conn: &Connection, query: &BoardQuery, now: DateTime<Utc>) -> Resul
     let filter = conditions.join(" AND ");
     let mut sums: BTreeMap<String, Sums> = BTreeMap::new();
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT o.stage_id, o.currency, count(*), money_sum(o.amount_minor), money_sum(o.amount_minor, {PROBABILITY})
+        "SELECT o.stage_id, o.currency, count(*) AS deals, money_sum(o.amount_minor) AS amount_minor, money_sum(o.amount_minor, {PROBABILITY}) AS weighted_minor
            FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
           WHERE {filter} GROUP BY o.stage_id, o.currency"
     ))?;
     let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
     while let Some(r) = rows.next()? {
-        let weighted: Option<i64> = r.get(4)?;
-        sums.entry(r.get(0)?).or_default().add(
-            r.get(2)?,
-            r.get(1)?,
-            i128::from(r.get::<_, Option<i64>>(3)?.unwrap_or(0)),
+        let weighted: Option<i64> = r.get("weighted_minor")?;
+        sums.entry(r.get("stage_id")?).or_default().add(
+            r.get("deals")?,
+            r.get("currency")?,
+            i128::from(r.get::<_, Option<i64>>("amount_minor")?.unwrap_or(0)),
             i128::from(weighted.unwrap_or(0)),
         );
     }
     let per_column = query.cards_per_column.unwrap_or(100).clamp(1, 1000);
     let card_sql = format!(
-        "SELECT o.id, o.name, a.name, o.amount_minor, o.currency, {PROBABILITY}, o.expected_close,
-                t.name, o.stage_entered_at, {LAST_ACTIVITY}, s.rotting_days, s.kind, o.closed_on
+        "SELECT o.id, o.name, a.name AS account_name, o.amount_minor, o.currency, {PROBABILITY} AS probability, o.expected_close,
+                t.name AS owner_name, o.stage_entered_at, {LAST_ACTIVITY} AS last_activity_at, s.rotting_days, s.kind, o.closed_on
            FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
            LEFT JOIN accounts a ON a.id = o.account_id
            LEFT JOIN team_members t ON t.id = o.owner_id
@@ -247,23 +247,29 @@ pub fn board(conn: &Connection, query: &BoardQuery, now: DateTime<Utc>) -> Resul
         values.extend(params.iter().cloned());
         let cards = stmt
             .query_map(rusqlite::params_from_iter(values), |r| {
-                let minor: Option<i64> = r.get(3)?;
-                let currency: Option<String> = r.get(4)?;
-                let entered: String = r.get(8)?;
-                let last: Option<String> = r.get(9)?;
-                let kind = StageKind::parse(&r.get::<_, String>(11)?);
+                let minor: Option<i64> = r.get("amount_minor")?;
+                let currency: Option<String> = r.get("currency")?;
+                let entered: String = r.get("stage_entered_at")?;
+                let last: Option<String> = r.get("last_activity_at")?;
+                let kind = StageKind::parse(&r.get::<_, String>("kind")?);
                 Ok(Card {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    account_name: r.get(2)?,
+                    id: r.get("id")?,
+                    name: r.get("name")?,
+                    account_name: r.get("account_name")?,
                     amount: Money::stored(minor, currency),
-                    probability: r.get(5)?,
-                    expected_close: r.get(6)?,
-                    owner_name: r.get(7)?,
+                    probability: r.get("probability")?,
+                    expected_close: r.get("expected_close")?,
+                    owner_name: r.get("owner_name")?,
                     days_in_stage: days_between(&entered, now),
-                    rotting: is_rotting(kind, r.get(10)?, &entered, last.as_deref(), now),
+                    rotting: is_rotting(
+                        kind,
+                        r.get("rotting_days")?,
+                        &entered,
+                        last.as_deref(),
+                        now,
+                    ),
                     last_activity_at: last,
-                    closed_on: r.get(12)?,
+                    closed_on: r.get("closed_on")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

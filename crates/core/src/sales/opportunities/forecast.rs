@@ -69,12 +69,12 @@ pub fn forecast(conn: &Connection, query: &ForecastQuery, today: NaiveDate) -> R
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
         while let Some(r) = rows.next()? {
-            let w: Option<i64> = r.get(4)?;
+            let w: Option<i64> = r.get("weighted_minor")?;
             f(
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                i128::from(r.get::<_, Option<i64>>(3)?.unwrap_or(0)),
+                r.get("month")?,
+                r.get("deals")?,
+                r.get("currency")?,
+                i128::from(r.get::<_, Option<i64>>("amount_minor")?.unwrap_or(0)),
                 i128::from(w.unwrap_or(0)),
             );
         }
@@ -82,8 +82,8 @@ pub fn forecast(conn: &Connection, query: &ForecastQuery, today: NaiveDate) -> R
     };
     run(
         format!(
-            "SELECT substr(o.expected_close, 1, 7), count(*), o.currency, money_sum(o.amount_minor),
-                    money_sum(o.amount_minor, {PROBABILITY})
+            "SELECT substr(o.expected_close, 1, 7) AS month, count(*) AS deals, o.currency, money_sum(o.amount_minor) AS amount_minor,
+                    money_sum(o.amount_minor, {PROBABILITY}) AS weighted_minor
                FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
               WHERE s.kind = 'open' AND {filter}
               GROUP BY 1, o.currency"
@@ -99,7 +99,7 @@ pub fn forecast(conn: &Connection, query: &ForecastQuery, today: NaiveDate) -> R
     )?;
     run(
         format!(
-            "SELECT substr(o.closed_on, 1, 7), count(*), o.currency, money_sum(o.amount_minor), money_sum(o.amount_minor, 100)
+            "SELECT substr(o.closed_on, 1, 7) AS month, count(*) AS deals, o.currency, money_sum(o.amount_minor) AS amount_minor, money_sum(o.amount_minor, 100) AS weighted_minor
                FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
               WHERE s.kind = 'won' AND {filter}
               GROUP BY 1, o.currency"

@@ -57,9 +57,9 @@ pub struct OpportunityQuery {
 }
 
 const LIST_SQL: ListShape = ListShape {
-    columns: "o.id, o.name, a.name, s.name, s.kind, o.amount_minor, o.currency,
-         (CASE s.kind WHEN 'won' THEN 100 WHEN 'lost' THEN 0 ELSE coalesce(o.probability, s.probability) END),
-         o.expected_close, t.name, o.updated_at",
+    columns: "o.id, o.name, a.name AS account_name, s.name AS stage_name, s.kind, o.amount_minor, o.currency,
+         (CASE s.kind WHEN 'won' THEN 100 WHEN 'lost' THEN 0 ELSE coalesce(o.probability, s.probability) END) AS probability,
+         o.expected_close, t.name AS owner_name, o.updated_at",
     column_count: 11,
     from: "opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
            LEFT JOIN accounts a ON a.id = o.account_id
@@ -131,19 +131,19 @@ pub fn list(conn: &Connection, query: &OpportunityQuery) -> Result<Page<Opportun
         crate::records::list::limit(query.limit),
         query.after.is_none(),
         |row| {
-            let minor: Option<i64> = row.get(5)?;
-            let currency: Option<String> = row.get(6)?;
+            let minor: Option<i64> = row.get("amount_minor")?;
+            let currency: Option<String> = row.get("currency")?;
             Ok(OpportunitySummary {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                account_name: row.get(2)?,
-                stage_name: row.get(3)?,
-                stage_kind: StageKind::parse(&row.get::<_, String>(4)?),
+                id: row.get("id")?,
+                name: row.get("name")?,
+                account_name: row.get("account_name")?,
+                stage_name: row.get("stage_name")?,
+                stage_kind: StageKind::parse(&row.get::<_, String>("kind")?),
                 amount: Money::stored(minor, currency),
-                probability: row.get(7)?,
-                expected_close: row.get(8)?,
-                owner_name: row.get(9)?,
-                updated_at: row.get(10)?,
+                probability: row.get("probability")?,
+                expected_close: row.get("expected_close")?,
+                owner_name: row.get("owner_name")?,
+                updated_at: row.get("updated_at")?,
                 custom: CustomValues::new(),
             })
         },

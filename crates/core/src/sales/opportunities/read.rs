@@ -5,17 +5,17 @@ use super::*;
 pub(super) fn contacts_of(conn: &Connection, id: &str) -> Result<Vec<(String, DealContact)>> {
     let rows = conn
         .prepare_cached(
-            "SELECT oc.id, oc.contact_id, trim(c.first_name || ' ' || c.last_name), oc.role
+            "SELECT oc.id, oc.contact_id, trim(c.first_name || ' ' || c.last_name) AS name, oc.role
                FROM opportunity_contacts oc JOIN contacts c ON c.id = oc.contact_id
               WHERE oc.opportunity_id = ?1 ORDER BY oc.position",
         )?
         .query_map([id], |r| {
             Ok((
-                r.get(0)?,
+                r.get("id")?,
                 DealContact {
-                    contact_id: r.get(1)?,
-                    name: r.get(2)?,
-                    role: r.get(3)?,
+                    contact_id: r.get("contact_id")?,
+                    name: r.get("name")?,
+                    role: r.get("role")?,
                 },
             ))
         })?
@@ -43,10 +43,10 @@ pub(super) const LAST_ACTIVITY: &str =
 
 fn select() -> String {
     format!(
-        "SELECT o.id, o.name, o.pipeline_id, p.name, o.stage_id, s.name, s.kind, o.stage_entered_at,
-            o.account_id, a.name, o.amount_minor, o.currency, {PROBABILITY}, o.probability,
-            o.expected_close, o.closed_on, o.lost_reason_id, r.name, o.lost_note, o.next_step,
-            o.source, o.campaign_id, o.owner_id, t.name, o.notes, {LAST_ACTIVITY}, s.rotting_days,
+        "SELECT o.id, o.name, o.pipeline_id, p.name AS pipeline_name, o.stage_id, s.name AS stage_name, s.kind, o.stage_entered_at,
+            o.account_id, a.name AS account_name, o.amount_minor, o.currency, {PROBABILITY} AS effective_probability, o.probability,
+            o.expected_close, o.closed_on, o.lost_reason_id, r.name AS lost_reason, o.lost_note, o.next_step,
+            o.source, o.campaign_id, o.owner_id, t.name AS owner_name, o.notes, {LAST_ACTIVITY} AS last_activity_at, s.rotting_days,
             o.created_at, o.updated_at
        FROM opportunities o
        JOIN pipeline_stages s ON s.id = o.stage_id
@@ -98,48 +98,48 @@ pub(super) fn is_rotting(
 }
 
 fn from_row(row: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<Opportunity> {
-    let minor: Option<i64> = row.get(10)?;
-    let currency: Option<String> = row.get(11)?;
-    let probability: i64 = row.get(12)?;
+    let minor: Option<i64> = row.get("amount_minor")?;
+    let currency: Option<String> = row.get("currency")?;
+    let probability: i64 = row.get("effective_probability")?;
     let amount = Money::stored(minor, currency);
     let kind = StageKind::parse(&row.get::<_, String>(6)?);
-    let entered: String = row.get(7)?;
-    let last: Option<String> = row.get(25)?;
-    let rotting_days: Option<i64> = row.get(26)?;
+    let entered: String = row.get("stage_entered_at")?;
+    let last: Option<String> = row.get("last_activity_at")?;
+    let rotting_days: Option<i64> = row.get("rotting_days")?;
     Ok(Opportunity {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        pipeline_id: row.get(2)?,
-        pipeline_name: row.get(3)?,
-        stage_id: row.get(4)?,
-        stage_name: row.get(5)?,
+        id: row.get("id")?,
+        name: row.get("name")?,
+        pipeline_id: row.get("pipeline_id")?,
+        pipeline_name: row.get("pipeline_name")?,
+        stage_id: row.get("stage_id")?,
+        stage_name: row.get("stage_name")?,
         stage_kind: kind,
         days_in_stage: days_between(&entered, now),
         rotting: is_rotting(kind, rotting_days, &entered, last.as_deref(), now),
         stage_entered_at: entered,
-        account_id: row.get(8)?,
-        account_name: row.get(9)?,
+        account_id: row.get("account_id")?,
+        account_name: row.get("account_name")?,
         weighted: amount.as_ref().map(|m| Money {
             amount_minor: weigh(m.amount_minor, probability),
             currency: m.currency.clone(),
         }),
         amount,
         probability,
-        probability_override: row.get(13)?,
-        expected_close: row.get(14)?,
-        closed_on: row.get(15)?,
-        lost_reason_id: row.get(16)?,
-        lost_reason: row.get(17)?,
-        lost_note: row.get(18)?,
-        next_step: row.get(19)?,
-        source: row.get(20)?,
-        campaign_id: row.get(21)?,
-        owner_id: row.get(22)?,
-        owner_name: row.get(23)?,
-        notes: row.get(24)?,
+        probability_override: row.get("probability")?,
+        expected_close: row.get("expected_close")?,
+        closed_on: row.get("closed_on")?,
+        lost_reason_id: row.get("lost_reason_id")?,
+        lost_reason: row.get("lost_reason")?,
+        lost_note: row.get("lost_note")?,
+        next_step: row.get("next_step")?,
+        source: row.get("source")?,
+        campaign_id: row.get("campaign_id")?,
+        owner_id: row.get("owner_id")?,
+        owner_name: row.get("owner_name")?,
+        notes: row.get("notes")?,
         last_activity_at: last,
-        created_at: row.get(27)?,
-        updated_at: row.get(28)?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
         contacts: Vec::new(),
         products: Vec::new(),
         tags: Vec::new(),
@@ -166,13 +166,13 @@ pub fn stage_history(conn: &Connection, id: &str) -> Result<Vec<StageVisit>> {
     let now = Utc::now();
     let rows = conn
         .prepare_cached(
-            "SELECT h.stage_id, s.name, h.entered_at, h.left_at FROM opportunity_stage_history h
+            "SELECT h.stage_id, s.name AS stage_name, h.entered_at, h.left_at FROM opportunity_stage_history h
                JOIN pipeline_stages s ON s.id = h.stage_id
               WHERE h.opportunity_id = ?1 ORDER BY h.entered_at, h.id",
         )?
         .query_map([id], |r| {
-            let entered: String = r.get(2)?;
-            let left: Option<String> = r.get(3)?;
+            let entered: String = r.get("entered_at")?;
+            let left: Option<String> = r.get("left_at")?;
             let days = match &left {
                 Some(l) => match (parse_stamp(&entered), parse_stamp(l)) {
                     (Ok(a), Ok(b)) => (b - a).num_days(),
@@ -181,8 +181,8 @@ pub fn stage_history(conn: &Connection, id: &str) -> Result<Vec<StageVisit>> {
                 None => days_between(&entered, now),
             };
             Ok(StageVisit {
-                stage_id: r.get(0)?,
-                stage_name: r.get(1)?,
+                stage_id: r.get("stage_id")?,
+                stage_name: r.get("stage_name")?,
                 entered_at: entered,
                 left_at: left,
                 days,
