@@ -2,9 +2,9 @@
 
 use super::*;
 
-const SELECT: &str = "SELECT d.id, d.kind, d.number, d.version, d.status, d.account_id, a.name,
-        d.contact_id, trim(c.first_name || ' ' || c.last_name), d.opportunity_id, o.name,
-        d.source_id, s.number, d.currency, d.issued_on, d.valid_until, d.due_on, d.notes,
+const SELECT: &str = "SELECT d.id, d.kind, d.number, d.version, d.status, d.account_id, a.name AS account_name,
+        d.contact_id, trim(c.first_name || ' ' || c.last_name) AS contact_name, d.opportunity_id, o.name AS opportunity_name,
+        d.source_id, s.number AS source_number, d.currency, d.issued_on, d.valid_until, d.due_on, d.notes,
         d.subtotal_minor, d.discount_minor, d.tax_minor, d.total_minor, d.created_at, d.updated_at
    FROM sales_documents d
    LEFT JOIN accounts a ON a.id = d.account_id
@@ -33,12 +33,12 @@ fn shown_status(
     }
 }
 
-fn kind_of(r: &Row<'_>, i: usize) -> rusqlite::Result<DocumentKind> {
-    Ok(DocumentKind::parse(&r.get::<_, String>(i)?).unwrap_or(DocumentKind::Quote))
+fn kind_of(r: &Row<'_>, column: &str) -> rusqlite::Result<DocumentKind> {
+    Ok(DocumentKind::parse(&r.get::<_, String>(column)?).unwrap_or(DocumentKind::Quote))
 }
 
-fn status_of(r: &Row<'_>, i: usize) -> rusqlite::Result<DocumentStatus> {
-    Ok(DocumentStatus::parse(&r.get::<_, String>(i)?).unwrap_or(DocumentStatus::Draft))
+fn status_of(r: &Row<'_>, column: &str) -> rusqlite::Result<DocumentStatus> {
+    Ok(DocumentStatus::parse(&r.get::<_, String>(column)?).unwrap_or(DocumentStatus::Draft))
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Document> {
@@ -46,40 +46,40 @@ pub fn get(conn: &Connection, id: &str) -> Result<Document> {
     let mut doc = conn
         .prepare_cached(&format!("{SELECT} WHERE d.id = ?1"))?
         .query_row([id], |r| {
-            let kind = kind_of(r, 1)?;
-            let valid_until: Option<String> = r.get(15)?;
-            let due_on: Option<String> = r.get(16)?;
+            let kind = kind_of(r, "kind")?;
+            let valid_until: Option<String> = r.get("valid_until")?;
+            let due_on: Option<String> = r.get("due_on")?;
             Ok(Document {
-                id: r.get(0)?,
+                id: r.get("id")?,
                 kind,
-                number: r.get(2)?,
-                version: r.get(3)?,
+                number: r.get("number")?,
+                version: r.get("version")?,
                 status: shown_status(
                     kind,
-                    status_of(r, 4)?,
+                    status_of(r, "status")?,
                     valid_until.as_deref(),
                     due_on.as_deref(),
                     today,
                 ),
-                account_id: r.get(5)?,
-                account_name: r.get(6)?,
-                contact_id: r.get(7)?,
-                contact_name: r.get(8)?,
-                opportunity_id: r.get(9)?,
-                opportunity_name: r.get(10)?,
-                source_id: r.get(11)?,
-                source_number: r.get(12)?,
-                currency: r.get(13)?,
-                issued_on: r.get(14)?,
+                account_id: r.get("account_id")?,
+                account_name: r.get("account_name")?,
+                contact_id: r.get("contact_id")?,
+                contact_name: r.get("contact_name")?,
+                opportunity_id: r.get("opportunity_id")?,
+                opportunity_name: r.get("opportunity_name")?,
+                source_id: r.get("source_id")?,
+                source_number: r.get("source_number")?,
+                currency: r.get("currency")?,
+                issued_on: r.get("issued_on")?,
                 valid_until,
                 due_on,
-                notes: r.get(17)?,
-                subtotal_minor: r.get(18)?,
-                discount_minor: r.get(19)?,
-                tax_minor: r.get(20)?,
-                total_minor: r.get(21)?,
-                created_at: r.get(22)?,
-                updated_at: r.get(23)?,
+                notes: r.get("notes")?,
+                subtotal_minor: r.get("subtotal_minor")?,
+                discount_minor: r.get("discount_minor")?,
+                tax_minor: r.get("tax_minor")?,
+                total_minor: r.get("total_minor")?,
+                created_at: r.get("created_at")?,
+                updated_at: r.get("updated_at")?,
                 taxes: Vec::new(),
                 lines: Vec::new(),
                 payments: Vec::new(),
@@ -100,24 +100,24 @@ pub fn get(conn: &Connection, id: &str) -> Result<Document> {
         )?
         .query_map([id], |r| {
             Ok(Line {
-                id: r.get(0)?,
-                position: r.get(1)?,
-                product_id: r.get(2)?,
-                sku: r.get(3)?,
-                description: r.get(4)?,
-                unit: r.get(5)?,
-                quantity_milli: r.get(6)?,
-                unit_price_minor: r.get(7)?,
-                discount_bp: r.get(8)?,
-                tax_rate_bp: r.get(9)?,
+                id: r.get("id")?,
+                position: r.get("position")?,
+                product_id: r.get("product_id")?,
+                sku: r.get("sku")?,
+                description: r.get("description")?,
+                unit: r.get("unit")?,
+                quantity_milli: r.get("quantity_milli")?,
+                unit_price_minor: r.get("unit_price_minor")?,
+                discount_bp: r.get("discount_bp")?,
+                tax_rate_bp: r.get("tax_rate_bp")?,
                 amounts: LineAmounts {
-                    gross_minor: r.get(10)?,
-                    discount_minor: r.get(11)?,
-                    net_minor: r.get(12)?,
-                    tax_minor: r.get(13)?,
-                    total_minor: r.get(14)?,
+                    gross_minor: r.get("gross_minor")?,
+                    discount_minor: r.get("discount_minor")?,
+                    net_minor: r.get("net_minor")?,
+                    tax_minor: r.get("tax_minor")?,
+                    total_minor: r.get("total_minor")?,
                 },
-                source_line_id: r.get(15)?,
+                source_line_id: r.get("source_line_id")?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -139,11 +139,11 @@ pub fn get(conn: &Connection, id: &str) -> Result<Document> {
         .prepare_cached("SELECT id, paid_on, amount_minor, method, reference FROM payments WHERE invoice_id = ?1 ORDER BY paid_on, rowid")?
         .query_map([id], |r| {
             Ok(Payment {
-                id: r.get(0)?,
-                paid_on: r.get(1)?,
-                amount_minor: r.get(2)?,
-                method: r.get(3)?,
-                reference: r.get(4)?,
+                id: r.get("id")?,
+                paid_on: r.get("paid_on")?,
+                amount_minor: r.get("amount_minor")?,
+                method: r.get("method")?,
+                reference: r.get("reference")?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -196,14 +196,14 @@ pub struct DocumentQuery {
 pub fn list(conn: &Connection, query: &DocumentQuery) -> Result<Vec<DocumentSummary>> {
     let today = today();
     let mut stmt = conn.prepare_cached(
-        "SELECT d.id, d.kind, d.number, d.version, d.status, d.account_id, a.name, d.opportunity_id,
+        "SELECT d.id, d.kind, d.number, d.version, d.status, d.account_id, a.name AS account_name, d.opportunity_id,
                 d.currency, d.issued_on, d.due_on, d.total_minor, d.valid_until,
                 CASE WHEN d.kind = 'invoice' AND d.status NOT IN ('draft', 'void') THEN
                      d.total_minor
                      - (SELECT ifnull(money_sum(amount_minor), 0) FROM payments WHERE invoice_id = d.id)
                      - (SELECT ifnull(money_sum(c.total_minor), 0) FROM sales_documents c
                          WHERE c.source_id = d.id AND c.kind = 'credit_note' AND c.status <> 'void')
-                ELSE 0 END,
+                ELSE 0 END AS balance_minor,
                 d.created_at
            FROM sales_documents d LEFT JOIN accounts a ON a.id = d.account_id
           WHERE (?1 IS NULL OR d.kind = ?1) AND (?2 IS NULL OR d.account_id = ?2)
@@ -228,30 +228,30 @@ pub fn list(conn: &Connection, query: &DocumentQuery) -> Result<Vec<DocumentSumm
             query.status.map(DocumentStatus::as_str),
         ),
         |r| {
-            let kind = kind_of(r, 1)?;
-            let valid_until: Option<String> = r.get(12)?;
-            let due_on: Option<String> = r.get(10)?;
+            let kind = kind_of(r, "kind")?;
+            let valid_until: Option<String> = r.get("valid_until")?;
+            let due_on: Option<String> = r.get("due_on")?;
             Ok(DocumentSummary {
-                id: r.get(0)?,
+                id: r.get("id")?,
                 kind,
-                number: r.get(2)?,
-                version: r.get(3)?,
+                number: r.get("number")?,
+                version: r.get("version")?,
                 status: shown_status(
                     kind,
-                    status_of(r, 4)?,
+                    status_of(r, "status")?,
                     valid_until.as_deref(),
                     due_on.as_deref(),
                     today,
                 ),
-                account_id: r.get(5)?,
-                account_name: r.get(6)?,
-                opportunity_id: r.get(7)?,
-                currency: r.get(8)?,
-                issued_on: r.get(9)?,
+                account_id: r.get("account_id")?,
+                account_name: r.get("account_name")?,
+                opportunity_id: r.get("opportunity_id")?,
+                currency: r.get("currency")?,
+                issued_on: r.get("issued_on")?,
                 due_on,
-                total_minor: r.get(11)?,
-                balance_minor: r.get(13)?,
-                created_at: r.get(14)?,
+                total_minor: r.get("total_minor")?,
+                balance_minor: r.get("balance_minor")?,
+                created_at: r.get("created_at")?,
             })
         },
     )?;
