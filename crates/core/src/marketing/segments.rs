@@ -459,19 +459,20 @@ const SELECT: &str =
     "SELECT id, name, entity, kind, definition, description, created_at, updated_at FROM segments";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Segment> {
-    let definition: String = r.get(4)?;
+    let definition: String = r.get("definition")?;
     Ok(Segment {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        entity: SegmentEntity::parse(&r.get::<_, String>(2)?).unwrap_or(SegmentEntity::Contacts),
-        kind: SegmentKind::parse(&r.get::<_, String>(3)?).unwrap_or(SegmentKind::Static),
+        id: r.get("id")?,
+        name: r.get("name")?,
+        entity: SegmentEntity::parse(&r.get::<_, String>("entity")?)
+            .unwrap_or(SegmentEntity::Contacts),
+        kind: SegmentKind::parse(&r.get::<_, String>("kind")?).unwrap_or(SegmentKind::Static),
         // A definition that cannot be read must never become "no conditions" (everyone).
         filter: serde_json::from_str(&definition).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
         })?,
-        description: r.get(5)?,
-        created_at: r.get(6)?,
-        updated_at: r.get(7)?,
+        description: r.get("description")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
     })
 }
 

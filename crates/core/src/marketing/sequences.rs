@@ -294,40 +294,41 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
 
 const SELECT: &str = "SELECT s.id, s.name, s.status, s.enrol_new_leads, s.lead_source,
         s.lead_campaign_id, s.created_at, s.updated_at,
-        (SELECT count(*) FROM sequence_enrolments e WHERE e.sequence_id = s.id AND e.status = 'active'),
-        (SELECT count(*) FROM sequence_enrolments e WHERE e.sequence_id = s.id AND e.status = 'completed'),
-        (SELECT count(*) FROM sequence_enrolments e WHERE e.sequence_id = s.id AND e.status = 'stopped')
+        (SELECT count(*) FROM sequence_enrolments e WHERE e.sequence_id = s.id AND e.status = 'active') AS active,
+        (SELECT count(*) FROM sequence_enrolments e WHERE e.sequence_id = s.id AND e.status = 'completed') AS completed,
+        (SELECT count(*) FROM sequence_enrolments e WHERE e.sequence_id = s.id AND e.status = 'stopped') AS stopped
    FROM sequences s";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Sequence> {
     Ok(Sequence {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        status: SequenceStatus::parse(&r.get::<_, String>(2)?).unwrap_or(SequenceStatus::Paused),
-        enrol_new_leads: r.get(3)?,
-        lead_source: r.get(4)?,
-        lead_campaign_id: r.get(5)?,
+        id: r.get("id")?,
+        name: r.get("name")?,
+        status: SequenceStatus::parse(&r.get::<_, String>("status")?)
+            .unwrap_or(SequenceStatus::Paused),
+        enrol_new_leads: r.get("enrol_new_leads")?,
+        lead_source: r.get("lead_source")?,
+        lead_campaign_id: r.get("lead_campaign_id")?,
         steps: Vec::new(),
-        created_at: r.get(6)?,
-        updated_at: r.get(7)?,
-        active: r.get(8)?,
-        completed: r.get(9)?,
-        stopped: r.get(10)?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        active: r.get("active")?,
+        completed: r.get("completed")?,
+        stopped: r.get("stopped")?,
     })
 }
 
 fn steps_of(conn: &Connection, id: &str) -> Result<Vec<SequenceStep>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT p.position, p.template_id, t.name, p.delay_days
+        "SELECT p.position, p.template_id, t.name AS template_name, p.delay_days
            FROM sequence_steps p JOIN email_templates t ON t.id = p.template_id
           WHERE p.sequence_id = ?1 ORDER BY p.position",
     )?;
     let rows = stmt.query_map([id], |r| {
         Ok(SequenceStep {
-            position: r.get(0)?,
-            template_id: r.get(1)?,
-            template_name: r.get(2)?,
-            delay_days: r.get(3)?,
+            position: r.get("position")?,
+            template_id: r.get("template_id")?,
+            template_name: r.get("template_name")?,
+            delay_days: r.get("delay_days")?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -715,7 +716,7 @@ pub fn run(db: &mut Db, today: NaiveDate) -> Result<RunReport> {
               WHERE e.status = 'active' AND e.next_due_on <= ?1 AND s.status = 'active'
               ORDER BY e.next_due_on, e.id"
         ))?
-        .query_map([&day], |r| Ok((enrolment_row(r)?, r.get(12)?)))?
+        .query_map([&day], |r| Ok((enrolment_row(r)?, r.get("created_at")?)))?
         .collect::<rusqlite::Result<_>>()?;
     let sender = crate::marketing::mailer::settings(db.conn())?.from_name;
     let mut report = RunReport::default();
@@ -726,7 +727,7 @@ pub fn run(db: &mut Db, today: NaiveDate) -> Result<RunReport> {
             .prepare_cached(
                 "SELECT template_id, delay_days FROM sequence_steps WHERE sequence_id = ?1 AND position = ?2",
             )?
-            .query_row((&e.sequence_id, e.next_position), |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row((&e.sequence_id, e.next_position), |r| Ok((r.get("template_id")?, r.get("delay_days")?)))
             .optional()?;
         let next_delay = delay(db.conn(), &e.sequence_id, e.next_position + 1)?;
         db.write(|w| {
@@ -814,26 +815,27 @@ const ENROLMENT_SELECT: &str = "SELECT e.id, e.sequence_id, e.entity, e.entity_i
         coalesce((SELECT trim(c.first_name || ' ' || c.last_name) FROM contacts c
                    WHERE e.entity = 'contacts' AND c.id = e.entity_id),
                  (SELECT l.name FROM leads l WHERE e.entity = 'leads' AND l.id = e.entity_id),
-                 '(deleted)'),
+                 '(deleted)') AS name,
         e.status, e.stop_reason, e.next_position, e.next_due_on, e.enrolled_on, e.ended_at,
         e.updated_at, e.created_at
    FROM sequence_enrolments e";
 
 fn enrolment_row(r: &Row<'_>) -> rusqlite::Result<Enrolment> {
     Ok(Enrolment {
-        id: r.get(0)?,
-        sequence_id: r.get(1)?,
-        entity: r.get(2)?,
-        entity_id: r.get(3)?,
-        name: r.get(4)?,
-        status: EnrolmentStatus::parse(&r.get::<_, String>(5)?).unwrap_or(EnrolmentStatus::Stopped),
+        id: r.get("id")?,
+        sequence_id: r.get("sequence_id")?,
+        entity: r.get("entity")?,
+        entity_id: r.get("entity_id")?,
+        name: r.get("name")?,
+        status: EnrolmentStatus::parse(&r.get::<_, String>("status")?)
+            .unwrap_or(EnrolmentStatus::Stopped),
         stop_reason: r
             .get::<_, Option<String>>(6)?
             .and_then(|s| StopReason::parse(&s)),
-        next_position: r.get(7)?,
-        next_due_on: r.get(8)?,
-        enrolled_on: r.get(9)?,
-        ended_at: r.get(10)?,
+        next_position: r.get("next_position")?,
+        next_due_on: r.get("next_due_on")?,
+        enrolled_on: r.get("enrolled_on")?,
+        ended_at: r.get("ended_at")?,
     })
 }
 

@@ -54,14 +54,14 @@ pub fn count(conn: &Connection, id: &str, today: NaiveDate) -> Result<i64> {
 fn member_select(entity: SegmentEntity) -> &'static str {
     match entity {
         SegmentEntity::Contacts => {
-            "SELECT r.id, trim(r.first_name || ' ' || r.last_name),
-                (SELECT address FROM contact_emails e WHERE e.contact_id = r.id ORDER BY position LIMIT 1),
-                (SELECT name FROM accounts a WHERE a.id = r.account_id),
-                (SELECT number FROM contact_phones p WHERE p.contact_id = r.id ORDER BY position LIMIT 1)
+            "SELECT r.id, trim(r.first_name || ' ' || r.last_name) AS name,
+                (SELECT address FROM contact_emails e WHERE e.contact_id = r.id ORDER BY position LIMIT 1) AS email,
+                (SELECT name FROM accounts a WHERE a.id = r.account_id) AS company,
+                (SELECT number FROM contact_phones p WHERE p.contact_id = r.id ORDER BY position LIMIT 1) AS phone
                FROM contacts r"
         }
         SegmentEntity::Accounts => {
-            "SELECT r.id, r.name, NULL, r.industry, r.phone FROM accounts r"
+            "SELECT r.id, r.name, NULL AS email, r.industry AS company, r.phone FROM accounts r"
         }
         SegmentEntity::Leads => "SELECT r.id, r.name, r.email, r.company, r.phone FROM leads r",
     }
@@ -69,11 +69,11 @@ fn member_select(entity: SegmentEntity) -> &'static str {
 
 fn member_row(r: &Row<'_>) -> rusqlite::Result<SegmentMember> {
     Ok(SegmentMember {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        email: r.get(2)?,
-        company: r.get(3)?,
-        phone: r.get(4)?,
+        id: r.get("id")?,
+        name: r.get("name")?,
+        email: r.get("email")?,
+        company: r.get("company")?,
+        phone: r.get("phone")?,
     })
 }
 
