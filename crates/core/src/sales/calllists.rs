@@ -185,16 +185,16 @@ pub struct Called {
 
 fn progress_sql(filter: &str) -> String {
     format!(
-        "SELECT e.call_list_id, count(*),
-                sum(e.attempts > 0),
-                sum(e.status = 'pending'),
-                sum(e.status = 'no_answer' AND e.attempts < l.max_attempts),
-                sum(e.status = 'no_answer' AND e.attempts >= l.max_attempts),
-                sum(e.status = 'callback' AND e.callback_at <= ?1),
-                sum(e.status = 'callback' AND e.callback_at > ?1),
-                sum(e.status = 'not_interested'),
-                sum(e.status = 'wrong_number'),
-                sum(e.status = 'promoted')
+        "SELECT e.call_list_id, count(*) AS total,
+                sum(e.attempts > 0) AS called,
+                sum(e.status = 'pending') AS not_called,
+                sum(e.status = 'no_answer' AND e.attempts < l.max_attempts) AS no_answer,
+                sum(e.status = 'no_answer' AND e.attempts >= l.max_attempts) AS unreachable,
+                sum(e.status = 'callback' AND e.callback_at <= ?1) AS callbacks_due,
+                sum(e.status = 'callback' AND e.callback_at > ?1) AS callbacks_later,
+                sum(e.status = 'not_interested') AS not_interested,
+                sum(e.status = 'wrong_number') AS wrong_number,
+                sum(e.status = 'promoted') AS promoted
            FROM call_list_entries e JOIN call_lists l ON l.id = e.call_list_id
           WHERE {filter}
           GROUP BY e.call_list_id"
@@ -202,21 +202,23 @@ fn progress_sql(filter: &str) -> String {
 }
 
 fn progress_row(r: &Row<'_>) -> rusqlite::Result<(String, Progress)> {
-    let n = |i: usize| -> rusqlite::Result<i64> { Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0)) };
-    let p = Progress {
-        total: n(1)?,
-        called: n(2)?,
-        not_called: n(3)?,
-        no_answer: n(4)?,
-        unreachable: n(5)?,
-        callbacks_due: n(6)?,
-        callbacks_later: n(7)?,
-        not_interested: n(8)?,
-        wrong_number: n(9)?,
-        promoted: n(10)?,
-        remaining: n(3)? + n(4)? + n(6)? + n(7)?,
+    let n = |column: &str| -> rusqlite::Result<i64> {
+        Ok(r.get::<_, Option<i64>>(column)?.unwrap_or(0))
     };
-    Ok((r.get(0)?, p))
+    let p = Progress {
+        total: n("total")?,
+        called: n("called")?,
+        not_called: n("not_called")?,
+        no_answer: n("no_answer")?,
+        unreachable: n("unreachable")?,
+        callbacks_due: n("callbacks_due")?,
+        callbacks_later: n("callbacks_later")?,
+        not_interested: n("not_interested")?,
+        wrong_number: n("wrong_number")?,
+        promoted: n("promoted")?,
+        remaining: n("not_called")? + n("no_answer")? + n("callbacks_due")? + n("callbacks_later")?,
+    };
+    Ok((r.get("call_list_id")?, p))
 }
 
 /// How far the list `id` has been worked through, at `now`.
@@ -229,20 +231,20 @@ pub fn progress(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<Progr
 }
 
 const SELECT: &str = "SELECT l.id, l.name, l.script, l.max_attempts, l.source_file, l.owner_id,
-        t.name, l.created_at, l.updated_at
+        t.name AS owner_name, l.created_at, l.updated_at
    FROM call_lists l LEFT JOIN team_members t ON t.id = l.owner_id";
 
 fn list_row(r: &Row<'_>) -> rusqlite::Result<CallList> {
     Ok(CallList {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        script: r.get(2)?,
-        max_attempts: r.get(3)?,
-        source_file: r.get(4)?,
-        owner_id: r.get(5)?,
-        owner_name: r.get(6)?,
-        created_at: r.get(7)?,
-        updated_at: r.get(8)?,
+        id: r.get("id")?,
+        name: r.get("name")?,
+        script: r.get("script")?,
+        max_attempts: r.get("max_attempts")?,
+        source_file: r.get("source_file")?,
+        owner_id: r.get("owner_id")?,
+        owner_name: r.get("owner_name")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
         progress: Progress::default(),
     })
 }
@@ -685,25 +687,25 @@ const ENTRY_SELECT: &str = "SELECT e.id, e.call_list_id, e.position, e.name, e.c
    FROM call_list_entries e";
 
 fn entry_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
-    let extra: String = r.get(10)?;
+    let extra: String = r.get("extra")?;
     let details: BTreeMap<String, String> = serde_json::from_str(&extra).unwrap_or_default();
     Ok(Entry {
-        id: r.get(0)?,
-        call_list_id: r.get(1)?,
-        position: r.get(2)?,
-        name: r.get(3)?,
-        company: r.get(4)?,
-        title: r.get(5)?,
-        phone: r.get(6)?,
-        email: r.get(7)?,
-        city: r.get(8)?,
-        notes: r.get(9)?,
+        id: r.get("id")?,
+        call_list_id: r.get("call_list_id")?,
+        position: r.get("position")?,
+        name: r.get("name")?,
+        company: r.get("company")?,
+        title: r.get("title")?,
+        phone: r.get("phone")?,
+        email: r.get("email")?,
+        city: r.get("city")?,
+        notes: r.get("notes")?,
         details: details.into_iter().collect(),
-        status: EntryStatus::parse(&r.get::<_, String>(11)?).unwrap_or(EntryStatus::Pending),
-        attempts: r.get(12)?,
-        last_called_at: r.get(13)?,
-        callback_at: r.get(14)?,
-        lead_id: r.get(15)?,
+        status: EntryStatus::parse(&r.get::<_, String>("status")?).unwrap_or(EntryStatus::Pending),
+        attempts: r.get("attempts")?,
+        last_called_at: r.get("last_called_at")?,
+        callback_at: r.get("callback_at")?,
+        lead_id: r.get("lead_id")?,
     })
 }
 
