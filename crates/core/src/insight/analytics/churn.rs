@@ -199,9 +199,9 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
         let mut rows = stmt.query([only])?;
         while let Some(r) = rows.next()? {
             facts.insert(
-                r.get(0)?,
+                r.get("id")?,
                 (
-                    r.get(1)?,
+                    r.get("name")?,
                     Facts {
                         currency: currency.clone(),
                         ..Default::default()
@@ -215,7 +215,7 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
     // of them, or a sale's deal, invoice and ticket on one day, is one day).
     {
         let mut stmt = conn.prepare_cached(
-            "SELECT account_id, count(DISTINCT day), min(day), max(day) FROM (
+            "SELECT account_id, count(DISTINCT day) AS interactions, min(day) AS first_day, max(day) AS last_day FROM (
                SELECT l.entity_id AS account_id, substr(x.done_at, 1, 10) AS day
                  FROM json_each(?4) cu
                  CROSS JOIN activity_links l ON l.entity = 'accounts' AND l.entity_id = cu.value
@@ -254,13 +254,13 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
             .map_err(|e| Error::Internal(e.to_string()))?;
         let mut rows = stmt.query((d(365), &tomorrow, only, customers))?;
         while let Some(r) = rows.next()? {
-            if let Some((_, f)) = facts.get_mut(&r.get::<_, String>(0)?) {
-                f.interactions = r.get(1)?;
+            if let Some((_, f)) = facts.get_mut(&r.get::<_, String>("account_id")?) {
+                f.interactions = r.get("interactions")?;
                 f.first = r
-                    .get::<_, Option<String>>(2)?
+                    .get::<_, Option<String>>("first_day")?
                     .and_then(|s| day(&s, "day").ok());
                 f.last = r
-                    .get::<_, Option<String>>(3)?
+                    .get::<_, Option<String>>("last_day")?
                     .and_then(|s| day(&s, "day").ok());
             }
         }
@@ -269,8 +269,8 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
     {
         let mut stmt = conn.prepare_cached(
             "SELECT account_id,
-                    money_sum(CASE WHEN issued_on >= ?2 THEN sign * total_minor ELSE 0 END),
-                    money_sum(CASE WHEN issued_on < ?2 THEN sign * total_minor ELSE 0 END)
+                    money_sum(CASE WHEN issued_on >= ?2 THEN sign * total_minor ELSE 0 END) AS recent_minor,
+                    money_sum(CASE WHEN issued_on < ?2 THEN sign * total_minor ELSE 0 END) AS earlier_minor
                FROM (SELECT account_id, issued_on, total_minor,
                             CASE kind WHEN 'credit_note' THEN -1 ELSE 1 END AS sign
                        FROM sales_documents
@@ -281,9 +281,9 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
         )?;
         let mut rows = stmt.query((d(360), d(180), &tomorrow, &currency, only))?;
         while let Some(r) = rows.next()? {
-            if let Some((_, f)) = facts.get_mut(&r.get::<_, String>(0)?) {
-                f.recent_minor = r.get(1)?;
-                f.earlier_minor = r.get(2)?;
+            if let Some((_, f)) = facts.get_mut(&r.get::<_, String>("account_id")?) {
+                f.recent_minor = r.get("recent_minor")?;
+                f.earlier_minor = r.get("earlier_minor")?;
             }
         }
     }
@@ -291,23 +291,23 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
     {
         let mut stmt = conn.prepare_cached(
             "SELECT account_id,
-                    sum(category = 'complaint' AND status NOT IN ('resolved', 'closed')),
-                    sum(ifnull(fr_breached_at >= ?1, 0) + ifnull(res_breached_at >= ?1, 0))
+                    sum(category = 'complaint' AND status NOT IN ('resolved', 'closed')) AS open_complaints,
+                    sum(ifnull(fr_breached_at >= ?1, 0) + ifnull(res_breached_at >= ?1, 0)) AS breaches
                FROM tickets WHERE account_id IS NOT NULL AND (?2 IS NULL OR account_id = ?2)
               GROUP BY account_id",
         )?;
         let mut rows = stmt.query((d(90), only))?;
         while let Some(r) = rows.next()? {
-            if let Some((_, f)) = facts.get_mut(&r.get::<_, String>(0)?) {
-                f.open_complaints = r.get::<_, Option<i64>>(1)?.unwrap_or(0);
-                f.breaches = r.get::<_, Option<i64>>(2)?.unwrap_or(0);
+            if let Some((_, f)) = facts.get_mut(&r.get::<_, String>("account_id")?) {
+                f.open_complaints = r.get::<_, Option<i64>>("open_complaints")?.unwrap_or(0);
+                f.breaches = r.get::<_, Option<i64>>("breaches")?.unwrap_or(0);
             }
         }
     }
     // Overdue invoices: issued, due before today, with something left to pay.
     {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT account_id, count(*), money_sum(balance) FROM (
+            "SELECT account_id, count(*) AS overdue, money_sum(balance) AS overdue_minor FROM (
                SELECT d.account_id, {BALANCE} AS balance
                  FROM sales_documents d
                 WHERE d.kind = 'invoice' AND d.status NOT IN ('draft', 'void', 'paid', 'credited')
@@ -317,9 +317,9 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
         ))?;
         let mut rows = stmt.query((today.to_string(), &currency, only))?;
         while let Some(r) = rows.next()? {
-            if let Some((_, f)) = facts.get_mut(&r.get::<_, String>(0)?) {
-                f.overdue = r.get(1)?;
-                f.overdue_minor = r.get(2)?;
+            if let Some((_, f)) = facts.get_mut(&r.get::<_, String>("account_id")?) {
+                f.overdue = r.get("overdue")?;
+                f.overdue_minor = r.get("overdue_minor")?;
             }
         }
     }

@@ -318,15 +318,15 @@ pub fn records(
     let currency = scope_currency(conn, scope)?;
     let f = figure_sql(key, owned(scope)).ok_or_else(|| unknown_figure(key))?;
     let sql = format!(
-        "SELECT '{}', {}, {}, {} {} {} LIMIT {RECORDS_LIMIT}",
+        "SELECT '{}' AS entity, {} AS id, {} AS label, {} AS amount {} {} LIMIT {RECORDS_LIMIT}",
         f.entity, f.id, f.name, f.amount, f.from, f.order
     );
     query_scoped(conn, &sql, scope, &currency, today, |r| {
         Ok(FigureRecord {
-            entity: r.get(0)?,
-            id: r.get(1)?,
-            label: r.get(2)?,
-            amount_minor: r.get::<_, Option<f64>>(3)?.map(|v| v.round() as i64),
+            entity: r.get("entity")?,
+            id: r.get("id")?,
+            label: r.get("label")?,
+            amount_minor: r.get::<_, Option<f64>>("amount")?.map(|v| v.round() as i64),
         })
     })
 }
@@ -363,7 +363,8 @@ fn figure(
 ) -> Result<Figure> {
     let f = figure_sql(key, owned(scope)).ok_or_else(|| unknown_figure(key))?;
     let sql = format!(
-        "SELECT count(*), money_sum({a}), count({a}), avg({m}), sum({g}) {from}",
+        "SELECT count(*) AS records, money_sum({a}) AS total, count({a}) AS priced,
+                avg({m}) AS measure, sum({g}) AS flagged {from}",
         a = f.amount,
         m = f.measure,
         g = f.flag,
@@ -371,7 +372,13 @@ fn figure(
     );
     type Sums = (i64, Option<f64>, i64, Option<f64>, Option<i64>);
     let rows: Vec<Sums> = query_scoped(conn, &sql, scope, currency, today, |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        Ok((
+            r.get("records")?,
+            r.get("total")?,
+            r.get("priced")?,
+            r.get("measure")?,
+            r.get("flagged")?,
+        ))
     })?;
     let (count, sum, priced, measure, flagged) = rows.into_iter().next().unwrap_or_default();
     let sum = sum.map_or(0, |v| v.round() as i64);
@@ -417,13 +424,20 @@ fn open_by_month(
         return Err(Error::Internal("the open pipeline has no query".into()));
     };
     let sql = format!(
-        "SELECT substr(x.expected_close, 1, 7), count(*), ifnull(money_sum({}), 0), ifnull(money_sum({}), 0),
-                group_concat(DISTINCT x.currency)
+        "SELECT substr(x.expected_close, 1, 7) AS month, count(*) AS deals,
+                ifnull(money_sum({}), 0) AS amount, ifnull(money_sum({}), 0) AS weighted,
+                group_concat(DISTINCT x.currency) AS currencies
            {} GROUP BY 1",
         open.amount, weighted.amount, open.from
     );
     query_scoped(conn, &sql, scope, currency, today, |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        Ok((
+            r.get("month")?,
+            r.get("deals")?,
+            r.get("amount")?,
+            r.get("weighted")?,
+            r.get("currencies")?,
+        ))
     })
 }
 
