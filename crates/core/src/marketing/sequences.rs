@@ -830,7 +830,7 @@ fn enrolment_row(r: &Row<'_>) -> rusqlite::Result<Enrolment> {
         status: EnrolmentStatus::parse(&r.get::<_, String>("status")?)
             .unwrap_or(EnrolmentStatus::Stopped),
         stop_reason: r
-            .get::<_, Option<String>>(6)?
+            .get::<_, Option<String>>("stop_reason")?
             .and_then(|s| StopReason::parse(&s)),
         next_position: r.get("next_position")?,
         next_due_on: r.get("next_due_on")?,

@@ -171,7 +171,7 @@ impl Recipient {
                     company: r.get("company")?,
                     title: r.get("title")?,
                     email: r
-                        .get::<_, Option<String>>(4)?
+                        .get::<_, Option<String>>("email")?
                         .filter(|e| !e.trim().is_empty()),
                     city: r.get("city")?,
                     owner: r.get("owner")?,
