@@ -290,7 +290,7 @@ fn customer(conn: &Connection, doc: &Document) -> Result<Customer> {
                 "SELECT address_street, address_postal_code, address_city, address_region, address_country
                    FROM accounts WHERE id = ?1",
             )?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .query_row([id], |r| Ok((r.get("address_street")?, r.get("address_postal_code")?, r.get("address_city")?, r.get("address_region")?, r.get("address_country")?)))
             .optional()?,
         None => None,
     };

@@ -102,7 +102,7 @@ fn from_row(row: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<Opportunity> 
     let currency: Option<String> = row.get("currency")?;
     let probability: i64 = row.get("effective_probability")?;
     let amount = Money::stored(minor, currency);
-    let kind = StageKind::parse(&row.get::<_, String>(6)?);
+    let kind = StageKind::parse(&row.get::<_, String>("kind")?);
     let entered: String = row.get("stage_entered_at")?;
     let last: Option<String> = row.get("last_activity_at")?;
     let rotting_days: Option<i64> = row.get("rotting_days")?;
