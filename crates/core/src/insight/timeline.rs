@@ -464,7 +464,8 @@ fn document_items(
     };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT * FROM (
-            SELECT d.id, d.kind, d.number, d.version, d.status, d.currency, d.total_minor AS amount_minor,
+            SELECT d.id, d.kind, d.number, d.version, d.status, d.currency,
+                   d.total_minor AS amount_minor,
                    d.created_at AS at, NULL AS paid, NULL AS method
               FROM sales_documents d WHERE d.{column} = ?1
             UNION ALL

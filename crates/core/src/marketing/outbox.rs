@@ -467,7 +467,16 @@ fn mark_sent(w: &Writer<'_>, id: &str, tz: chrono_tz::Tz) -> Result<()> {
     ) = w.conn().query_row(
         "SELECT entity, entity_id, subject, body_text, campaign_id, attempts FROM outbox WHERE id = ?1",
         [id],
-        |r| Ok((r.get("entity")?, r.get("entity_id")?, r.get("subject")?, r.get("body_text")?, r.get("campaign_id")?, r.get("attempts")?)),
+        |r| {
+            Ok((
+                r.get("entity")?,
+                r.get("entity_id")?,
+                r.get("subject")?,
+                r.get("body_text")?,
+                r.get("campaign_id")?,
+                r.get("attempts")?,
+            ))
+        },
     )?;
     let activity = crate::activities::activity::create_in(
         w,

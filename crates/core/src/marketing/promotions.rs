@@ -266,7 +266,8 @@ pub fn progress(conn: &Connection, id: &str) -> Result<OutboxCounts> {
     crate::marketing::outbox::counts(conn, Some(id))
 }
 
-const SELECT: &str = "SELECT p.id, p.name, p.template_id, t.name AS template_name, p.segment_id, s.name AS segment_name,
+const SELECT: &str = "SELECT p.id, p.name, p.template_id, t.name AS template_name, p.segment_id,
+        s.name AS segment_name,
         p.campaign_id, p.status, p.created_at
    FROM promotions p JOIN email_templates t ON t.id = p.template_id
    JOIN segments s ON s.id = p.segment_id";

@@ -533,7 +533,12 @@ pub fn run(db: &mut Db, today: NaiveDate) -> Result<RunReport> {
             .prepare_cached(
                 "SELECT template_id, delay_days FROM sequence_steps WHERE sequence_id = ?1 AND position = ?2",
             )?
-            .query_row((&e.sequence_id, e.next_position), |r| Ok((r.get("template_id")?, r.get("delay_days")?)))
+            .query_row((&e.sequence_id, e.next_position), |r| {
+                Ok((
+                    r.get("template_id")?,
+                    r.get("delay_days")?,
+                ))
+            })
             .optional()?;
         let next_delay = delay(db.conn(), &e.sequence_id, e.next_position + 1)?;
         db.write(|w| {

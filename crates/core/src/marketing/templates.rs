@@ -136,13 +136,16 @@ impl Recipient {
                     (SELECT address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY position LIMIT 1) AS email,
                     (SELECT city FROM contact_addresses x WHERE x.contact_id = c.id ORDER BY position LIMIT 1) AS city,
                     (SELECT name FROM team_members t WHERE t.id = coalesce(c.owner_id, a.owner_id)) AS owner,
-                    c.do_not_email_since IS NOT NULL AS do_not_email, c.unsubscribed_since IS NOT NULL AS unsubscribed, 0 AS converted
+                    c.do_not_email_since IS NOT NULL AS do_not_email,
+                    c.unsubscribed_since IS NOT NULL AS unsubscribed, 0 AS converted
                    FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.id = ?1"
             }
             "leads" => {
-                "SELECT l.name AS first_name, '' AS last_name, l.company, l.title, l.email, NULL AS city,
+                "SELECT l.name AS first_name, '' AS last_name, l.company, l.title, l.email,
+                        NULL AS city,
                     (SELECT name FROM team_members t WHERE t.id = l.owner_id) AS owner,
-                    0 AS do_not_email, l.unsubscribed_since IS NOT NULL AS unsubscribed, l.status = 'converted' AS converted
+                    0 AS do_not_email, l.unsubscribed_since IS NOT NULL AS unsubscribed,
+                    l.status = 'converted' AS converted
                    FROM leads l WHERE l.id = ?1"
             }
             other => {

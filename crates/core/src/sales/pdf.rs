@@ -290,7 +290,15 @@ fn customer(conn: &Connection, doc: &Document) -> Result<Customer> {
                 "SELECT address_street, address_postal_code, address_city, address_region, address_country
                    FROM accounts WHERE id = ?1",
             )?
-            .query_row([id], |r| Ok((r.get("address_street")?, r.get("address_postal_code")?, r.get("address_city")?, r.get("address_region")?, r.get("address_country")?)))
+            .query_row([id], |r| {
+                Ok((
+                    r.get("address_street")?,
+                    r.get("address_postal_code")?,
+                    r.get("address_city")?,
+                    r.get("address_region")?,
+                    r.get("address_country")?,
+                ))
+            })
             .optional()?,
         None => None,
     };

@@ -215,7 +215,8 @@ fn churn_facts(conn: &Connection, today: NaiveDate, only: Option<&str>) -> Resul
     // of them, or a sale's deal, invoice and ticket on one day, is one day).
     {
         let mut stmt = conn.prepare_cached(
-            "SELECT account_id, count(DISTINCT day) AS interactions, min(day) AS first_day, max(day) AS last_day FROM (
+            "SELECT account_id, count(DISTINCT day) AS interactions, min(day) AS first_day,
+                    max(day) AS last_day FROM (
                SELECT l.entity_id AS account_id, substr(x.done_at, 1, 10) AS day
                  FROM json_each(?4) cu
                  CROSS JOIN activity_links l ON l.entity = 'accounts' AND l.entity_id = cu.value

@@ -169,14 +169,22 @@ pub fn order_from_quote(db: &mut Db, quote_id: &str) -> Result<Document> {
 fn rest_of(conn: &Connection, line: &Line, kind: DocumentKind) -> Result<LineAmounts> {
     let (gross, discount, net, tax, total): (i64, i64, i64, i64, i64) = conn
         .prepare_cached(
-            "SELECT ifnull(money_sum(l.gross_minor), 0) AS gross_minor, ifnull(money_sum(l.discount_minor), 0) AS discount_minor,
-                    ifnull(money_sum(l.net_minor), 0) AS net_minor, ifnull(money_sum(l.tax_minor), 0) AS tax_minor,
+            "SELECT ifnull(money_sum(l.gross_minor), 0) AS gross_minor,
+                    ifnull(money_sum(l.discount_minor), 0) AS discount_minor,
+                    ifnull(money_sum(l.net_minor), 0) AS net_minor,
+                    ifnull(money_sum(l.tax_minor), 0) AS tax_minor,
                     ifnull(money_sum(l.total_minor), 0) AS total_minor
                FROM document_lines l JOIN sales_documents d ON d.id = l.document_id
               WHERE l.source_line_id = ?1 AND d.kind = ?2 AND d.status <> 'void'",
         )?
         .query_row((&line.id, kind.as_str()), |r| {
-            Ok((r.get("gross_minor")?, r.get("discount_minor")?, r.get("net_minor")?, r.get("tax_minor")?, r.get("total_minor")?))
+            Ok((
+                r.get("gross_minor")?,
+                r.get("discount_minor")?,
+                r.get("net_minor")?,
+                r.get("tax_minor")?,
+                r.get("total_minor")?,
+            ))
         })?;
     let a = line.amounts;
     Ok(LineAmounts {

@@ -2,9 +2,12 @@
 
 use super::*;
 
-const SELECT: &str = "SELECT d.id, d.kind, d.number, d.version, d.status, d.account_id, a.name AS account_name,
-        d.contact_id, trim(c.first_name || ' ' || c.last_name) AS contact_name, d.opportunity_id, o.name AS opportunity_name,
-        d.source_id, s.number AS source_number, d.currency, d.issued_on, d.valid_until, d.due_on, d.notes,
+const SELECT: &str = "SELECT d.id, d.kind, d.number, d.version, d.status, d.account_id,
+        a.name AS account_name,
+        d.contact_id, trim(c.first_name || ' ' || c.last_name) AS contact_name, d.opportunity_id,
+        o.name AS opportunity_name,
+        d.source_id, s.number AS source_number, d.currency, d.issued_on, d.valid_until, d.due_on,
+        d.notes,
         d.subtotal_minor, d.discount_minor, d.tax_minor, d.total_minor, d.created_at, d.updated_at
    FROM sales_documents d
    LEFT JOIN accounts a ON a.id = d.account_id
@@ -196,7 +199,8 @@ pub struct DocumentQuery {
 pub fn list(conn: &Connection, query: &DocumentQuery) -> Result<Vec<DocumentSummary>> {
     let today = today();
     let mut stmt = conn.prepare_cached(
-        "SELECT d.id, d.kind, d.number, d.version, d.status, d.account_id, a.name AS account_name, d.opportunity_id,
+        "SELECT d.id, d.kind, d.number, d.version, d.status, d.account_id, a.name AS account_name,
+                d.opportunity_id,
                 d.currency, d.issued_on, d.due_on, d.total_minor, d.valid_until,
                 CASE WHEN d.kind = 'invoice' AND d.status NOT IN ('draft', 'void') THEN
                      d.total_minor

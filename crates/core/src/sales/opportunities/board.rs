@@ -206,7 +206,9 @@ pub fn board(conn: &Connection, query: &BoardQuery, now: DateTime<Utc>) -> Resul
     let filter = conditions.join(" AND ");
     let mut sums: BTreeMap<String, Sums> = BTreeMap::new();
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT o.stage_id, o.currency, count(*) AS deals, money_sum(o.amount_minor) AS amount_minor, money_sum(o.amount_minor, {PROBABILITY}) AS weighted_minor
+        "SELECT o.stage_id, o.currency, count(*) AS deals,
+                money_sum(o.amount_minor) AS amount_minor,
+                money_sum(o.amount_minor, {PROBABILITY}) AS weighted_minor
            FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
           WHERE {filter} GROUP BY o.stage_id, o.currency"
     ))?;
@@ -222,8 +224,10 @@ pub fn board(conn: &Connection, query: &BoardQuery, now: DateTime<Utc>) -> Resul
     }
     let per_column = query.cards_per_column.unwrap_or(100).clamp(1, 1000);
     let card_sql = format!(
-        "SELECT o.id, o.name, a.name AS account_name, o.amount_minor, o.currency, {PROBABILITY} AS probability, o.expected_close,
-                t.name AS owner_name, o.stage_entered_at, {LAST_ACTIVITY} AS last_activity_at, s.rotting_days, s.kind, o.closed_on
+        "SELECT o.id, o.name, a.name AS account_name, o.amount_minor, o.currency,
+                {PROBABILITY} AS probability, o.expected_close,
+                t.name AS owner_name, o.stage_entered_at, {LAST_ACTIVITY} AS last_activity_at,
+                s.rotting_days, s.kind, o.closed_on
            FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
            LEFT JOIN accounts a ON a.id = o.account_id
            LEFT JOIN team_members t ON t.id = o.owner_id

@@ -82,7 +82,8 @@ pub fn forecast(conn: &Connection, query: &ForecastQuery, today: NaiveDate) -> R
     };
     run(
         format!(
-            "SELECT substr(o.expected_close, 1, 7) AS month, count(*) AS deals, o.currency, money_sum(o.amount_minor) AS amount_minor,
+            "SELECT substr(o.expected_close, 1, 7) AS month, count(*) AS deals, o.currency,
+                    money_sum(o.amount_minor) AS amount_minor,
                     money_sum(o.amount_minor, {PROBABILITY}) AS weighted_minor
                FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
               WHERE s.kind = 'open' AND {filter}
@@ -99,7 +100,9 @@ pub fn forecast(conn: &Connection, query: &ForecastQuery, today: NaiveDate) -> R
     )?;
     run(
         format!(
-            "SELECT substr(o.closed_on, 1, 7) AS month, count(*) AS deals, o.currency, money_sum(o.amount_minor) AS amount_minor, money_sum(o.amount_minor, 100) AS weighted_minor
+            "SELECT substr(o.closed_on, 1, 7) AS month, count(*) AS deals, o.currency,
+                    money_sum(o.amount_minor) AS amount_minor,
+                    money_sum(o.amount_minor, 100) AS weighted_minor
                FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
               WHERE s.kind = 'won' AND {filter}
               GROUP BY 1, o.currency"

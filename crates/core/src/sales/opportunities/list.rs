@@ -57,7 +57,8 @@ pub struct OpportunityQuery {
 }
 
 const LIST_SQL: ListShape = ListShape {
-    columns: "o.id, o.name, a.name AS account_name, s.name AS stage_name, s.kind, o.amount_minor, o.currency,
+    columns: "o.id, o.name, a.name AS account_name, s.name AS stage_name, s.kind, o.amount_minor,
+         o.currency,
          (CASE s.kind WHEN 'won' THEN 100 WHEN 'lost' THEN 0 ELSE coalesce(o.probability, s.probability) END) AS probability,
          o.expected_close, t.name AS owner_name, o.updated_at",
     column_count: 11,

@@ -43,11 +43,13 @@ pub(super) const LAST_ACTIVITY: &str =
 
 fn select() -> String {
     format!(
-        "SELECT o.id, o.name, o.pipeline_id, p.name AS pipeline_name, o.stage_id, s.name AS stage_name, s.kind, o.stage_entered_at,
-            o.account_id, a.name AS account_name, o.amount_minor, o.currency, {PROBABILITY} AS effective_probability, o.probability,
-            o.expected_close, o.closed_on, o.lost_reason_id, r.name AS lost_reason, o.lost_note, o.next_step,
-            o.source, o.campaign_id, o.owner_id, t.name AS owner_name, o.notes, {LAST_ACTIVITY} AS last_activity_at, s.rotting_days,
-            o.created_at, o.updated_at
+        "SELECT o.id, o.name, o.pipeline_id, p.name AS pipeline_name, o.stage_id,
+                s.name AS stage_name, s.kind, o.stage_entered_at, o.account_id,
+                a.name AS account_name, o.amount_minor, o.currency,
+                {PROBABILITY} AS effective_probability, o.probability, o.expected_close,
+                o.closed_on, o.lost_reason_id, r.name AS lost_reason, o.lost_note, o.next_step,
+                o.source, o.campaign_id, o.owner_id, t.name AS owner_name, o.notes,
+                {LAST_ACTIVITY} AS last_activity_at, s.rotting_days, o.created_at, o.updated_at
        FROM opportunities o
        JOIN pipeline_stages s ON s.id = o.stage_id
        JOIN pipelines p ON p.id = o.pipeline_id
@@ -166,7 +168,8 @@ pub fn stage_history(conn: &Connection, id: &str) -> Result<Vec<StageVisit>> {
     let now = Utc::now();
     let rows = conn
         .prepare_cached(
-            "SELECT h.stage_id, s.name AS stage_name, h.entered_at, h.left_at FROM opportunity_stage_history h
+            "SELECT h.stage_id, s.name AS stage_name, h.entered_at, h.left_at
+               FROM opportunity_stage_history h
                JOIN pipeline_stages s ON s.id = h.stage_id
               WHERE h.opportunity_id = ?1 ORDER BY h.entered_at, h.id",
         )?
