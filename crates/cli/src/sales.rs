@@ -762,9 +762,9 @@ pub fn run_numbering(db: &mut Db, args: NumberingArgs) -> rapport_core::Result<(
             let kind = DocumentKind::parse(k).ok_or_else(|| {
                 Error::invalid("--kind", format!("use one of: {}", DocumentKind::names()))
             })?;
-            documents::set_sequence(db, kind, args.prefix.as_deref(), args.yearly, args.next)?
+            documents::set_numbering(db, kind, args.prefix.as_deref(), args.yearly, args.next)?
         }
-        None => documents::sequences(db.conn())?,
+        None => documents::numberings(db.conn())?,
     };
     emit(args.format, &list, || {
         output::table(

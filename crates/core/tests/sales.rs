@@ -387,7 +387,7 @@ fn overdue_invoices_count_on_the_account() {
     let order = documents::order_from_quote(&mut db, &q.id).unwrap();
     let draft = documents::invoice_from_order(&mut db, &order.id, None).unwrap();
     // Dated back across a year's end in January too: the yearly restart is turned off here.
-    documents::set_sequence(&mut db, DocumentKind::Invoice, None, Some(false), None).unwrap();
+    documents::set_numbering(&mut db, DocumentKind::Invoice, None, Some(false), None).unwrap();
     let long_ago = (Utc::now() - Duration::days(60))
         .format("%Y-%m-%d")
         .to_string();
@@ -479,7 +479,7 @@ fn invoice_numbers_have_no_gap_and_no_repeat_with_several_writers() {
 fn numbering_is_configurable_and_cannot_go_back_over_given_numbers() {
     let mut db = Db::open_in_memory().unwrap();
     let acme = account(&mut db, "Acme");
-    let seqs = documents::set_sequence(
+    let seqs = documents::set_numbering(
         &mut db,
         DocumentKind::Invoice,
         Some("RE-"),
@@ -498,8 +498,8 @@ fn numbering_is_configurable_and_cannot_go_back_over_given_numbers() {
         vec![line(None, Some("Work"), "1", Some("1.00"))],
     );
     assert_eq!(a.number.as_deref(), Some("RE-1000"));
-    let err =
-        documents::set_sequence(&mut db, DocumentKind::Invoice, None, None, Some(999)).unwrap_err();
+    let err = documents::set_numbering(&mut db, DocumentKind::Invoice, None, None, Some(999))
+        .unwrap_err();
     assert!(err.to_string().contains("already given"), "{err}");
 }
 

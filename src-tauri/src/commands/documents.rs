@@ -2,7 +2,7 @@
 
 use rapport_core::sales::documents::{
     self, AccountMoney, CompanyProfile, Document, DocumentKind, DocumentQuery, DocumentStatus,
-    DocumentSummary, PartInput, PaymentInput, QuoteInput, Sequence,
+    DocumentSummary, Numbering, PartInput, PaymentInput, QuoteInput,
 };
 use rapport_core::sales::pdf::{self, PdfReport};
 use rapport_core::sales::products::{self, Product, ProductInput};
@@ -148,8 +148,8 @@ pub fn account_money(
 
 /// How each kind of sales document is numbered (prefix, yearly restart, next number).
 #[tauri::command(async)]
-pub fn numbering_list(state: State<'_, AppState>) -> CommandResult<Vec<Sequence>> {
-    state.with(|db| documents::sequences(db.conn()))
+pub fn numbering_list(state: State<'_, AppState>) -> CommandResult<Vec<Numbering>> {
+    state.with(|db| documents::numberings(db.conn()))
 }
 
 #[tauri::command(async)]
@@ -159,8 +159,8 @@ pub fn numbering_set(
     prefix: Option<String>,
     yearly: Option<bool>,
     next: Option<i64>,
-) -> CommandResult<Vec<Sequence>> {
-    state.with(|db| documents::set_sequence(db, kind, prefix.as_deref(), yearly, next))
+) -> CommandResult<Vec<Numbering>> {
+    state.with(|db| documents::set_numbering(db, kind, prefix.as_deref(), yearly, next))
 }
 
 #[tauri::command(async)]

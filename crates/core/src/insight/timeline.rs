@@ -464,7 +464,8 @@ fn document_items(
 ) -> Result<Vec<TimelineItem>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT * FROM (
-            SELECT d.id, d.kind, d.number, d.version, d.status, d.currency, d.total_minor,
+            SELECT d.id, d.kind, d.number, d.version, d.status, d.currency,
+                   d.total_minor AS amount_minor,
                    d.created_at AS at, NULL AS paid, NULL AS method
               FROM sales_documents d WHERE d.{column} = ?1
             UNION ALL
@@ -476,13 +477,13 @@ fn document_items(
     ))?;
     let items = stmt
         .query_map((id, before, limit as i64), |r| {
-            let kind: String = r.get(1)?;
-            let number: Option<String> = r.get(2)?;
-            let version: i64 = r.get(3)?;
-            let status: String = r.get(4)?;
+            let kind: String = r.get("kind")?;
+            let number: Option<String> = r.get("number")?;
+            let version: i64 = r.get("version")?;
+            let status: String = r.get("status")?;
             let money = crate::kernel::money::Money {
-                amount_minor: r.get(6)?,
-                currency: r.get(5)?,
+                amount_minor: r.get("amount_minor")?,
+                currency: r.get("currency")?,
             };
             let amount = format!(
                 "{} {}",
@@ -490,8 +491,8 @@ fn document_items(
                 money.currency
             );
             let number = number.unwrap_or_else(|| "(draft)".into());
-            let paid_on: Option<String> = r.get(8)?;
-            let method: Option<String> = r.get(9)?;
+            let paid_on: Option<String> = r.get("paid")?;
+            let method: Option<String> = r.get("method")?;
             let (title, details) = match kind.as_str() {
                 "payment" => (
                     format!("Payment of {amount} on invoice {number}"),
@@ -518,7 +519,7 @@ fn document_items(
                 ),
             };
             Ok(TimelineItem {
-                at: r.get(7)?,
+                at: r.get("at")?,
                 kind: if kind == "payment" {
                     "payment".into()
                 } else {
@@ -527,7 +528,7 @@ fn document_items(
                 title,
                 details,
                 link_entity: Some("documents".into()),
-                link_id: Some(r.get(0)?),
+                link_id: Some(r.get("id")?),
                 origin: None,
                 batch_id: None,
                 activity: None,
@@ -556,13 +557,13 @@ fn ticket_items(
     ))?;
     let items = stmt
         .query_map((id, before, limit as i64), |r| {
-            let number: i64 = r.get(1)?;
-            let subject: String = r.get(2)?;
-            let category: String = r.get(3)?;
-            let priority: String = r.get(4)?;
-            let resolved: bool = r.get(6)?;
+            let number: i64 = r.get("number")?;
+            let subject: String = r.get("subject")?;
+            let category: String = r.get("category")?;
+            let priority: String = r.get("priority")?;
+            let resolved: bool = r.get("resolved")?;
             Ok(TimelineItem {
-                at: r.get(5)?,
+                at: r.get("at")?,
                 kind: "ticket".into(),
                 title: if resolved {
                     format!("Ticket #{number} resolved: {subject}")
@@ -575,7 +576,7 @@ fn ticket_items(
                     vec![format!("{category}, {priority} priority").replace('_', " ")]
                 },
                 link_entity: Some("tickets".into()),
-                link_id: Some(r.get(0)?),
+                link_id: Some(r.get("id")?),
                 origin: None,
                 batch_id: None,
                 activity: None,
@@ -593,20 +594,20 @@ fn people(
     limit: usize,
 ) -> Result<Vec<TimelineItem>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT id, trim(first_name || ' ' || last_name), title, created_at FROM contacts
+        "SELECT id, trim(first_name || ' ' || last_name) AS name, title, created_at FROM contacts
           WHERE {column} = ?1 AND (?2 IS NULL OR created_at < ?2)
           ORDER BY created_at DESC LIMIT ?3"
     ))?;
     let items = stmt
         .query_map((id, before, limit as i64), |r| {
-            let title: Option<String> = r.get(2)?;
+            let title: Option<String> = r.get("title")?;
             Ok(TimelineItem {
-                at: r.get(3)?,
+                at: r.get("created_at")?,
                 kind: "contact".into(),
-                title: format!("{} added", r.get::<_, String>(1)?),
+                title: format!("{} added", r.get::<_, String>("name")?),
                 details: title.into_iter().collect(),
                 link_entity: Some("contacts".into()),
-                link_id: Some(r.get(0)?),
+                link_id: Some(r.get("id")?),
                 origin: None,
                 batch_id: None,
                 activity: None,
@@ -631,12 +632,12 @@ fn subsidiaries(
     let items = stmt
         .query_map((id, before, limit as i64), |r| {
             Ok(TimelineItem {
-                at: r.get(2)?,
+                at: r.get("created_at")?,
                 kind: "subsidiary".into(),
-                title: format!("Subsidiary {} added", r.get::<_, String>(1)?),
+                title: format!("Subsidiary {} added", r.get::<_, String>("name")?),
                 details: Vec::new(),
                 link_entity: Some("accounts".into()),
-                link_id: Some(r.get(0)?),
+                link_id: Some(r.get("id")?),
                 origin: None,
                 batch_id: None,
                 activity: None,

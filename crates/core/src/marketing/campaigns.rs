@@ -222,25 +222,26 @@ const SELECT: &str = "SELECT id, name, kind, status, starts_on, ends_on, currenc
    FROM campaigns";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Campaign> {
-    let currency: String = r.get(6)?;
+    let currency: String = r.get("currency")?;
     let money = |i: usize| -> rusqlite::Result<Option<Money>> {
         Ok(Money::stored(r.get(i)?, Some(currency.clone())))
     };
     Ok(Campaign {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        kind: CampaignKind::parse(&r.get::<_, String>(2)?).unwrap_or(CampaignKind::Other),
-        status: CampaignStatus::parse(&r.get::<_, String>(3)?).unwrap_or(CampaignStatus::Planned),
-        starts_on: r.get(4)?,
-        ends_on: r.get(5)?,
+        id: r.get("id")?,
+        name: r.get("name")?,
+        kind: CampaignKind::parse(&r.get::<_, String>("kind")?).unwrap_or(CampaignKind::Other),
+        status: CampaignStatus::parse(&r.get::<_, String>("status")?)
+            .unwrap_or(CampaignStatus::Planned),
+        starts_on: r.get("starts_on")?,
+        ends_on: r.get("ends_on")?,
         currency: currency.clone(),
         budget: money(7)?,
         actual_cost: money(8)?,
         expected_revenue: money(9)?,
-        description: r.get(10)?,
-        owner_id: r.get(11)?,
-        created_at: r.get(12)?,
-        updated_at: r.get(13)?,
+        description: r.get("description")?,
+        owner_id: r.get("owner_id")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
     })
 }
 
@@ -403,21 +404,22 @@ pub fn members(conn: &Connection, campaign_id: &str) -> Result<Vec<CampaignMembe
         "SELECT m.entity, m.entity_id,
                 coalesce((SELECT trim(c.first_name || ' ' || c.last_name) FROM contacts c
                            WHERE m.entity = 'contacts' AND c.id = m.entity_id),
-                         (SELECT l.name FROM leads l WHERE m.entity = 'leads' AND l.id = m.entity_id), ''),
+                         (SELECT l.name FROM leads l WHERE m.entity = 'leads' AND l.id = m.entity_id), '') AS name,
                 coalesce((SELECT e.address FROM contact_emails e
                            WHERE m.entity = 'contacts' AND e.contact_id = m.entity_id ORDER BY e.position LIMIT 1),
-                         (SELECT l.email FROM leads l WHERE m.entity = 'leads' AND l.id = m.entity_id)),
+                         (SELECT l.email FROM leads l WHERE m.entity = 'leads' AND l.id = m.entity_id)) AS email,
                 m.status, m.responded_at
            FROM campaign_members m WHERE m.campaign_id = ?1 ORDER BY 3 COLLATE NOCASE, m.id",
     )?;
     let rows = stmt.query_map([campaign_id], |r| {
         Ok(CampaignMember {
-            entity: r.get(0)?,
-            entity_id: r.get(1)?,
-            name: r.get(2)?,
-            email: r.get(3)?,
-            status: MemberStatus::parse(&r.get::<_, String>(4)?).unwrap_or(MemberStatus::Targeted),
-            responded_at: r.get(5)?,
+            entity: r.get("entity")?,
+            entity_id: r.get("entity_id")?,
+            name: r.get("name")?,
+            email: r.get("email")?,
+            status: MemberStatus::parse(&r.get::<_, String>("status")?)
+                .unwrap_or(MemberStatus::Targeted),
+            responded_at: r.get("responded_at")?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -558,38 +560,38 @@ pub struct Effectiveness {
 pub fn effectiveness(conn: &Connection, only: Option<&str>) -> Result<Vec<Effectiveness>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.name, c.kind, c.status, c.currency, c.actual_cost_minor,
-                (SELECT count(*) FROM campaign_members m WHERE m.campaign_id = c.id),
+                (SELECT count(*) FROM campaign_members m WHERE m.campaign_id = c.id) AS members,
                 (SELECT count(*) FROM campaign_members m WHERE m.campaign_id = c.id
-                    AND m.responded_at IS NOT NULL),
-                (SELECT count(*) FROM leads l WHERE l.campaign_id = c.id),
-                (SELECT count(l.converted_at) FROM leads l WHERE l.campaign_id = c.id),
-                (SELECT count(*) FROM opportunities o WHERE o.campaign_id = c.id),
+                    AND m.responded_at IS NOT NULL) AS responses,
+                (SELECT count(*) FROM leads l WHERE l.campaign_id = c.id) AS leads,
+                (SELECT count(l.converted_at) FROM leads l WHERE l.campaign_id = c.id) AS leads_converted,
+                (SELECT count(*) FROM opportunities o WHERE o.campaign_id = c.id) AS deals,
                 (SELECT count(*) FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
-                  WHERE o.campaign_id = c.id AND s.kind = 'won'),
+                  WHERE o.campaign_id = c.id AND s.kind = 'won') AS deals_won,
                 (SELECT ifnull(money_sum(o.amount_minor), 0) FROM opportunities o
                    JOIN pipeline_stages s ON s.id = o.stage_id
-                  WHERE o.campaign_id = c.id AND s.kind = 'won' AND o.currency = c.currency)
+                  WHERE o.campaign_id = c.id AND s.kind = 'won' AND o.currency = c.currency) AS won_minor
            FROM campaigns c
           WHERE ?1 IS NULL OR c.id = ?1
           ORDER BY ifnull(c.starts_on, substr(c.created_at, 1, 10)) DESC, c.name",
     )?;
     let rows = stmt.query_map([only], |r| {
-        let cost: Option<i64> = r.get(5)?;
-        let leads: i64 = r.get(8)?;
-        let won: i64 = r.get(12)?;
+        let cost: Option<i64> = r.get("actual_cost_minor")?;
+        let leads: i64 = r.get("leads")?;
+        let won: i64 = r.get("won_minor")?;
         Ok(Effectiveness {
-            campaign_id: r.get(0)?,
-            name: r.get(1)?,
-            kind: CampaignKind::parse(&r.get::<_, String>(2)?).unwrap_or(CampaignKind::Other),
-            status: CampaignStatus::parse(&r.get::<_, String>(3)?)
+            campaign_id: r.get("id")?,
+            name: r.get("name")?,
+            kind: CampaignKind::parse(&r.get::<_, String>("kind")?).unwrap_or(CampaignKind::Other),
+            status: CampaignStatus::parse(&r.get::<_, String>("status")?)
                 .unwrap_or(CampaignStatus::Planned),
-            currency: r.get(4)?,
-            members: r.get(6)?,
-            responses: r.get(7)?,
+            currency: r.get("currency")?,
+            members: r.get("members")?,
+            responses: r.get("responses")?,
             leads,
-            leads_converted: r.get(9)?,
-            deals: r.get(10)?,
-            deals_won: r.get(11)?,
+            leads_converted: r.get("leads_converted")?,
+            deals: r.get("deals")?,
+            deals_won: r.get("deals_won")?,
             won_minor: won,
             cost_minor: cost,
             cost_per_lead_minor: cost

@@ -197,25 +197,25 @@ const SELECT: &str = "SELECT o.id, o.entity, o.entity_id, o.to_name, o.to_addres
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
     Ok(OutboxMessage {
-        id: r.get(0)?,
-        entity: r.get(1)?,
-        entity_id: r.get(2)?,
-        to_name: r.get(3)?,
-        to_address: r.get(4)?,
-        subject: r.get(5)?,
-        body_text: r.get(6)?,
-        status: OutboxStatus::parse(&r.get::<_, String>(7)?).unwrap_or(OutboxStatus::Failed),
-        skip_reason: r.get(8)?,
-        attempts: r.get(9)?,
-        next_attempt_at: r.get(10)?,
-        last_error: r.get(11)?,
-        sent_at: r.get(12)?,
-        activity_id: r.get(13)?,
-        sequence_id: r.get(14)?,
-        step_position: r.get(15)?,
-        promotion_id: r.get(16)?,
-        campaign_id: r.get(17)?,
-        created_at: r.get(18)?,
+        id: r.get("id")?,
+        entity: r.get("entity")?,
+        entity_id: r.get("entity_id")?,
+        to_name: r.get("to_name")?,
+        to_address: r.get("to_address")?,
+        subject: r.get("subject")?,
+        body_text: r.get("body_text")?,
+        status: OutboxStatus::parse(&r.get::<_, String>("status")?).unwrap_or(OutboxStatus::Failed),
+        skip_reason: r.get("skip_reason")?,
+        attempts: r.get("attempts")?,
+        next_attempt_at: r.get("next_attempt_at")?,
+        last_error: r.get("last_error")?,
+        sent_at: r.get("sent_at")?,
+        activity_id: r.get("activity_id")?,
+        sequence_id: r.get("sequence_id")?,
+        step_position: r.get("step_position")?,
+        promotion_id: r.get("promotion_id")?,
+        campaign_id: r.get("campaign_id")?,
+        created_at: r.get("created_at")?,
     })
 }
 
@@ -399,14 +399,14 @@ fn claim(db: &mut Db, id: &str, report: &mut SendReport) -> Result<Option<Outgoi
             )?
             .query_row([id], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
+                    r.get::<_, String>("entity")?,
+                    r.get::<_, String>("entity_id")?,
                     Outgoing {
-                        to_address: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                        to_name: r.get(3)?,
-                        subject: r.get(4)?,
-                        text: r.get(5)?,
-                        html: r.get(6)?,
+                        to_address: r.get::<_, Option<String>>("to_address")?.unwrap_or_default(),
+                        to_name: r.get("to_name")?,
+                        subject: r.get("subject")?,
+                        text: r.get("body_text")?,
+                        html: r.get("body_html")?,
                         message_id: format!("{id}@rapport.invalid"),
                     },
                 ))
@@ -467,7 +467,16 @@ fn mark_sent(w: &Writer<'_>, id: &str, tz: chrono_tz::Tz) -> Result<()> {
     ) = w.conn().query_row(
         "SELECT entity, entity_id, subject, body_text, campaign_id, attempts FROM outbox WHERE id = ?1",
         [id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        |r| {
+            Ok((
+                r.get("entity")?,
+                r.get("entity_id")?,
+                r.get("subject")?,
+                r.get("body_text")?,
+                r.get("campaign_id")?,
+                r.get("attempts")?,
+            ))
+        },
     )?;
     let activity = crate::activities::activity::create_in(
         w,

@@ -266,24 +266,25 @@ pub fn progress(conn: &Connection, id: &str) -> Result<OutboxCounts> {
     crate::marketing::outbox::counts(conn, Some(id))
 }
 
-const SELECT: &str = "SELECT p.id, p.name, p.template_id, t.name, p.segment_id, s.name,
+const SELECT: &str = "SELECT p.id, p.name, p.template_id, t.name AS template_name, p.segment_id,
+        s.name AS segment_name,
         p.campaign_id, p.status, p.created_at
    FROM promotions p JOIN email_templates t ON t.id = p.template_id
    JOIN segments s ON s.id = p.segment_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Promotion> {
     Ok(Promotion {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        template_id: r.get(2)?,
-        template_name: r.get(3)?,
-        segment_id: r.get(4)?,
-        segment_name: r.get(5)?,
-        campaign_id: r.get(6)?,
-        status: PromotionStatus::parse(&r.get::<_, String>(7)?)
+        id: r.get("id")?,
+        name: r.get("name")?,
+        template_id: r.get("template_id")?,
+        template_name: r.get("template_name")?,
+        segment_id: r.get("segment_id")?,
+        segment_name: r.get("segment_name")?,
+        campaign_id: r.get("campaign_id")?,
+        status: PromotionStatus::parse(&r.get::<_, String>("status")?)
             .unwrap_or(PromotionStatus::Cancelled),
         progress: OutboxCounts::default(),
-        created_at: r.get(8)?,
+        created_at: r.get("created_at")?,
     })
 }
 

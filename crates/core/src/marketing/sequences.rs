@@ -73,7 +73,7 @@ pub struct SequenceStep {
 /// A follow-up sequence (named `FollowUpSequence` in TypeScript: `Sequence` there is a
 /// document numbering sequence).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export, rename = "FollowUpSequence")]
+#[ts(export)]
 pub struct Sequence {
     pub id: String,
     pub name: String,
@@ -162,203 +162,10 @@ pub struct RunReport {
     pub stopped: i64,
 }
 
-// ------------------------------------------------------------------ definitions
+// The definitions (check, create, update, delete, read) live in `definitions`.
+mod definitions;
 
-/// A sequence's columns, and its steps as (template id, delay in days).
-type Checked = (Vec<(&'static str, Value)>, Vec<(String, i64)>);
-
-fn check(conn: &Connection, input: &SequenceInput, id: Option<&str>) -> Result<Checked> {
-    let mut c = Checker::default();
-    let name = c.required("name", &input.name, SHORT_TEXT_MAX);
-    crate::store::writer::unique_name(&mut c, conn, TABLE, "sequence", &name, id)?;
-    let source = c.text("lead_source", &input.lead_source, SHORT_TEXT_MAX);
-    let campaign = match input.lead_campaign.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(key) => match crate::marketing::campaigns::find(conn, key) {
-            Ok(found) => Some(found.id),
-            Err(e) => {
-                c.fail("lead_campaign", e.to_string());
-                None
-            }
-        },
-    };
-    if input.steps.is_empty() {
-        c.fail(
-            "steps",
-            "add at least one step: a template and its delay in days",
-        );
-    }
-    let mut steps = Vec::new();
-    for (i, step) in input.steps.iter().enumerate() {
-        match crate::marketing::templates::find(conn, &step.template) {
-            Ok(t) => steps.push((t.id, step.delay_days)),
-            Err(e) => c.fail(format!("steps.{i}.template"), e.to_string()),
-        }
-        if !(0..=365).contains(&step.delay_days) {
-            c.fail(
-                format!("steps.{i}.delay_days"),
-                format!(
-                    "the delay is {} days: it must be from 0 to 365 days after the step before",
-                    step.delay_days
-                ),
-            );
-        }
-    }
-    c.finish()?;
-    Ok((
-        vec![
-            ("name", Value::Text(name)),
-            (
-                "status",
-                Value::Text(
-                    input
-                        .status
-                        .unwrap_or(SequenceStatus::Active)
-                        .as_str()
-                        .into(),
-                ),
-            ),
-            (
-                "enrol_new_leads",
-                Value::Integer(input.enrol_new_leads.into()),
-            ),
-            ("lead_source", text(&source)),
-            ("lead_campaign_id", text(&campaign)),
-        ],
-        steps,
-    ))
-}
-
-fn write_steps(w: &Writer<'_>, id: &str, steps: &[(String, i64)]) -> Result<()> {
-    let old: Vec<String> = w
-        .conn()
-        .prepare_cached("SELECT id FROM sequence_steps WHERE sequence_id = ?1")?
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for row in old {
-        w.delete("sequence_steps", &row)?;
-    }
-    for (i, (template, delay)) in steps.iter().enumerate() {
-        w.insert(
-            "sequence_steps",
-            &crate::new_id(),
-            &[
-                ("sequence_id", Value::Text(id.to_owned())),
-                ("position", Value::Integer(i as i64 + 1)),
-                ("template_id", Value::Text(template.clone())),
-                ("delay_days", Value::Integer(*delay)),
-            ],
-        )?;
-    }
-    Ok(())
-}
-
-pub fn create(db: &mut Db, input: &SequenceInput) -> Result<Sequence> {
-    let (fields, steps) = check(db.conn(), input, None)?;
-    let id = crate::new_id();
-    db.write(|w| {
-        w.insert(TABLE, &id, &fields)?;
-        write_steps(w, &id, &steps)
-    })?;
-    get(db.conn(), &id)
-}
-
-/// Changes a sequence. Its running enrolments go on from the step they are at, with the new
-/// steps; one past the last step completes at its next run.
-pub fn update(db: &mut Db, id: &str, input: &SequenceInput) -> Result<Sequence> {
-    get(db.conn(), id)?;
-    let (fields, steps) = check(db.conn(), input, Some(id))?;
-    db.write(|w| {
-        w.update(TABLE, id, &fields)?;
-        write_steps(w, id, &steps)
-    })?;
-    get(db.conn(), id)
-}
-
-/// Deletes a sequence nobody was enrolled in; one that ran is paused instead, so its history
-/// stays.
-pub fn delete(db: &mut Db, id: &str) -> Result<()> {
-    let s = get(db.conn(), id)?;
-    if s.active + s.completed + s.stopped > 0 {
-        return Err(Error::Conflict(format!(
-            "\"{}\" has enrolments and sent messages; pause it instead, so its history stays",
-            s.name
-        )));
-    }
-    db.write(|w| {
-        write_steps(w, id, &[])?;
-        crate::store::links::release(w, TABLE, id)?;
-        w.delete(TABLE, id)
-    })
-}
-
-const SELECT: &str = "SELECT s.id, s.name, s.status, s.enrol_new_leads, s.lead_source,
-        s.lead_campaign_id, s.created_at, s.updated_at,
-        (SELECT count(*) FROM sequence_enrolments e WHERE e.sequence_id = s.id AND e.status = 'active'),
-        (SELECT count(*) FROM sequence_enrolments e WHERE e.sequence_id = s.id AND e.status = 'completed'),
-        (SELECT count(*) FROM sequence_enrolments e WHERE e.sequence_id = s.id AND e.status = 'stopped')
-   FROM sequences s";
-
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Sequence> {
-    Ok(Sequence {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        status: SequenceStatus::parse(&r.get::<_, String>(2)?).unwrap_or(SequenceStatus::Paused),
-        enrol_new_leads: r.get(3)?,
-        lead_source: r.get(4)?,
-        lead_campaign_id: r.get(5)?,
-        steps: Vec::new(),
-        created_at: r.get(6)?,
-        updated_at: r.get(7)?,
-        active: r.get(8)?,
-        completed: r.get(9)?,
-        stopped: r.get(10)?,
-    })
-}
-
-fn steps_of(conn: &Connection, id: &str) -> Result<Vec<SequenceStep>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.position, p.template_id, t.name, p.delay_days
-           FROM sequence_steps p JOIN email_templates t ON t.id = p.template_id
-          WHERE p.sequence_id = ?1 ORDER BY p.position",
-    )?;
-    let rows = stmt.query_map([id], |r| {
-        Ok(SequenceStep {
-            position: r.get(0)?,
-            template_id: r.get(1)?,
-            template_name: r.get(2)?,
-            delay_days: r.get(3)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-pub fn get(conn: &Connection, id: &str) -> Result<Sequence> {
-    let mut s = conn
-        .prepare_cached(&format!("{SELECT} WHERE s.id = ?1"))?
-        .query_row([id], from_row)
-        .optional()?
-        .ok_or_else(|| Error::not_found("sequence", id))?;
-    s.steps = steps_of(conn, id)?;
-    Ok(s)
-}
-
-/// The sequence with this id or name (any case).
-pub fn find(conn: &Connection, name_or_id: &str) -> Result<Sequence> {
-    crate::store::writer::find_named(conn, TABLE, "sequence", "sequences", name_or_id, get)
-}
-
-pub fn list(conn: &Connection) -> Result<Vec<Sequence>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("{SELECT} ORDER BY s.name COLLATE NOCASE, s.id"))?;
-    let mut out: Vec<Sequence> = stmt
-        .query_map([], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    for s in &mut out {
-        s.steps = steps_of(conn, &s.id)?;
-    }
-    Ok(out)
-}
+pub use definitions::*;
 
 // ------------------------------------------------------------------ enrolment
 
@@ -718,7 +525,7 @@ pub fn run(db: &mut Db, today: NaiveDate) -> Result<RunReport> {
               WHERE e.status = 'active' AND e.next_due_on <= ?1 AND s.status = 'active'
               ORDER BY e.next_due_on, e.id"
         ))?
-        .query_map([&day], |r| Ok((enrolment_row(r)?, r.get(12)?)))?
+        .query_map([&day], |r| Ok((enrolment_row(r)?, r.get("created_at")?)))?
         .collect::<rusqlite::Result<_>>()?;
     let sender = crate::marketing::mailer::settings(db.conn())?.from_name;
     let mut report = RunReport::default();
@@ -729,7 +536,12 @@ pub fn run(db: &mut Db, today: NaiveDate) -> Result<RunReport> {
             .prepare_cached(
                 "SELECT template_id, delay_days FROM sequence_steps WHERE sequence_id = ?1 AND position = ?2",
             )?
-            .query_row((&e.sequence_id, e.next_position), |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row((&e.sequence_id, e.next_position), |r| {
+                Ok((
+                    r.get("template_id")?,
+                    r.get("delay_days")?,
+                ))
+            })
             .optional()?;
         let next_delay = delay(db.conn(), &e.sequence_id, e.next_position + 1)?;
         db.write(|w| {
@@ -817,26 +629,27 @@ const ENROLMENT_SELECT: &str = "SELECT e.id, e.sequence_id, e.entity, e.entity_i
         coalesce((SELECT trim(c.first_name || ' ' || c.last_name) FROM contacts c
                    WHERE e.entity = 'contacts' AND c.id = e.entity_id),
                  (SELECT l.name FROM leads l WHERE e.entity = 'leads' AND l.id = e.entity_id),
-                 '(deleted)'),
+                 '(deleted)') AS name,
         e.status, e.stop_reason, e.next_position, e.next_due_on, e.enrolled_on, e.ended_at,
         e.updated_at, e.created_at
    FROM sequence_enrolments e";
 
 fn enrolment_row(r: &Row<'_>) -> rusqlite::Result<Enrolment> {
     Ok(Enrolment {
-        id: r.get(0)?,
-        sequence_id: r.get(1)?,
-        entity: r.get(2)?,
-        entity_id: r.get(3)?,
-        name: r.get(4)?,
-        status: EnrolmentStatus::parse(&r.get::<_, String>(5)?).unwrap_or(EnrolmentStatus::Stopped),
+        id: r.get("id")?,
+        sequence_id: r.get("sequence_id")?,
+        entity: r.get("entity")?,
+        entity_id: r.get("entity_id")?,
+        name: r.get("name")?,
+        status: EnrolmentStatus::parse(&r.get::<_, String>("status")?)
+            .unwrap_or(EnrolmentStatus::Stopped),
         stop_reason: r
-            .get::<_, Option<String>>(6)?
+            .get::<_, Option<String>>("stop_reason")?
             .and_then(|s| StopReason::parse(&s)),
-        next_position: r.get(7)?,
-        next_due_on: r.get(8)?,
-        enrolled_on: r.get(9)?,
-        ended_at: r.get(10)?,
+        next_position: r.get("next_position")?,
+        next_due_on: r.get("next_due_on")?,
+        enrolled_on: r.get("enrolled_on")?,
+        ended_at: r.get("ended_at")?,
     })
 }
 

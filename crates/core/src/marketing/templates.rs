@@ -132,17 +132,20 @@ impl Recipient {
     pub fn load(conn: &Connection, entity: &str, id: &str) -> Result<Recipient> {
         let sql = match entity {
             "contacts" => {
-                "SELECT c.first_name, c.last_name, a.name, c.title,
-                    (SELECT address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY position LIMIT 1),
-                    (SELECT city FROM contact_addresses x WHERE x.contact_id = c.id ORDER BY position LIMIT 1),
-                    (SELECT name FROM team_members t WHERE t.id = coalesce(c.owner_id, a.owner_id)),
-                    c.do_not_email_since IS NOT NULL, c.unsubscribed_since IS NOT NULL, 0
+                "SELECT c.first_name, c.last_name, a.name AS company, c.title,
+                    (SELECT address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY position LIMIT 1) AS email,
+                    (SELECT city FROM contact_addresses x WHERE x.contact_id = c.id ORDER BY position LIMIT 1) AS city,
+                    (SELECT name FROM team_members t WHERE t.id = coalesce(c.owner_id, a.owner_id)) AS owner,
+                    c.do_not_email_since IS NOT NULL AS do_not_email,
+                    c.unsubscribed_since IS NOT NULL AS unsubscribed, 0 AS converted
                    FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.id = ?1"
             }
             "leads" => {
-                "SELECT l.name, '', l.company, l.title, l.email, NULL,
-                    (SELECT name FROM team_members t WHERE t.id = l.owner_id),
-                    0, l.unsubscribed_since IS NOT NULL, l.status = 'converted'
+                "SELECT l.name AS first_name, '' AS last_name, l.company, l.title, l.email,
+                        NULL AS city,
+                    (SELECT name FROM team_members t WHERE t.id = l.owner_id) AS owner,
+                    0 AS do_not_email, l.unsubscribed_since IS NOT NULL AS unsubscribed,
+                    l.status = 'converted' AS converted
                    FROM leads l WHERE l.id = ?1"
             }
             other => {
@@ -155,8 +158,8 @@ impl Recipient {
         let found = conn
             .prepare_cached(sql)?
             .query_row([id], |r| {
-                let mut first: String = r.get(0)?;
-                let mut last: String = r.get(1)?;
+                let mut first: String = r.get("first_name")?;
+                let mut last: String = r.get("last_name")?;
                 if entity == "leads" {
                     // A lead has one name: its first word is the first name.
                     let whole = first.trim().to_owned();
@@ -168,16 +171,16 @@ impl Recipient {
                     id: id.to_owned(),
                     first_name: first,
                     last_name: last,
-                    company: r.get(2)?,
-                    title: r.get(3)?,
+                    company: r.get("company")?,
+                    title: r.get("title")?,
                     email: r
-                        .get::<_, Option<String>>(4)?
+                        .get::<_, Option<String>>("email")?
                         .filter(|e| !e.trim().is_empty()),
-                    city: r.get(5)?,
-                    owner: r.get(6)?,
-                    do_not_email: r.get(7)?,
-                    unsubscribed: r.get(8)?,
-                    converted: r.get(9)?,
+                    city: r.get("city")?,
+                    owner: r.get("owner")?,
+                    do_not_email: r.get("do_not_email")?,
+                    unsubscribed: r.get("unsubscribed")?,
+                    converted: r.get("converted")?,
                 })
             })
             .optional()?;
@@ -452,12 +455,12 @@ const SELECT: &str = "SELECT id, name, subject, body, created_at, updated_at FRO
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<EmailTemplate> {
     Ok(EmailTemplate {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        subject: r.get(2)?,
-        body: r.get(3)?,
-        created_at: r.get(4)?,
-        updated_at: r.get(5)?,
+        id: r.get("id")?,
+        name: r.get("name")?,
+        subject: r.get("subject")?,
+        body: r.get("body")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
     })
 }
 

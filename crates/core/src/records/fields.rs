@@ -200,15 +200,15 @@ fn json_text<T: Serialize>(value: &T) -> Result<String> {
 const SELECT: &str = "SELECT id, entity, label, kind, options, position FROM custom_fields";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomField> {
-    let kind: String = r.get(3)?;
-    let options: String = r.get(4)?;
+    let kind: String = r.get("kind")?;
+    let options: String = r.get("options")?;
     Ok(CustomField {
-        id: r.get(0)?,
-        entity: r.get(1)?,
-        label: r.get(2)?,
+        id: r.get("id")?,
+        entity: r.get("entity")?,
+        label: r.get("label")?,
         kind: FieldKind::parse(&kind).unwrap_or(FieldKind::Text),
         options: serde_json::from_str(&options).unwrap_or_default(),
-        position: r.get(5)?,
+        position: r.get("position")?,
     })
 }
 
@@ -249,10 +249,10 @@ pub fn values_of(conn: &Connection, entity: &str, id: &str) -> Result<CustomValu
     )?;
     let rows = stmt.query_map((entity, id), |r| {
         Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, Value>(2)?,
-            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>("field_id")?,
+            r.get::<_, String>("kind")?,
+            r.get::<_, Value>("value")?,
+            r.get::<_, Option<String>>("currency")?,
         ))
     })?;
     let mut out = CustomValues::new();
@@ -290,11 +290,11 @@ pub(crate) fn values_for_page<'a>(
     )?;
     let rows = stmt.query_map((entity, json), |r| {
         Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Value>(3)?,
-            r.get::<_, Option<String>>(4)?,
+            r.get::<_, String>("entity_id")?,
+            r.get::<_, String>("field_id")?,
+            r.get::<_, String>("kind")?,
+            r.get::<_, Value>("value")?,
+            r.get::<_, Option<String>>("currency")?,
         ))
     })?;
     for row in rows {

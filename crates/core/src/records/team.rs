@@ -90,10 +90,10 @@ pub fn find(conn: &Connection, name: &str) -> Result<Option<TeamMember>> {
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TeamMember> {
     Ok(TeamMember {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        email: r.get(2)?,
-        active: r.get(3)?,
+        id: r.get("id")?,
+        name: r.get("name")?,
+        email: r.get("email")?,
+        active: r.get("active")?,
     })
 }
 

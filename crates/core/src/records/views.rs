@@ -94,11 +94,11 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
 }
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SavedView> {
-    let text: String = r.get(3)?;
+    let text: String = r.get("definition")?;
     Ok(SavedView {
-        id: r.get(0)?,
-        entity: r.get(1)?,
-        name: r.get(2)?,
+        id: r.get("id")?,
+        entity: r.get("entity")?,
+        name: r.get("name")?,
         definition: serde_json::from_str(&text).unwrap_or(Json::Null),
     })
 }

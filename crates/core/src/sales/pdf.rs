@@ -17,6 +17,12 @@ use ts_rs::TS;
 use crate::kernel::error::{Error, Result};
 use crate::sales::documents::{self, CompanyProfile, Document, DocumentKind, DocumentStatus};
 
+mod logo;
+mod text;
+
+pub(crate) use logo::*;
+use text::*;
+
 /// What writing a PDF did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -26,142 +32,6 @@ pub struct PdfReport {
     pub bytes: u64,
     #[ts(type = "number")]
     pub pages: u32,
-}
-
-/// Helvetica advance widths (1/1000 em) of WinAnsi codes 32..=255.
-const REGULAR: [u16; 224] = [
-    278, 278, 355, 556, 556, 889, 667, 222, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
-    611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
-    667, 611, 278, 278, 278, 333, 556, 222, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500,
-    222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 333,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 556, 556, 556,
-    556, 260, 556, 333, 737, 370, 333, 584, 584, 737, 333, 400, 584, 333, 333, 333, 578, 537, 278,
-    333, 333, 365, 333, 834, 834, 834, 611, 667, 667, 667, 667, 667, 667, 1000, 722, 667, 667, 667,
-    667, 278, 278, 278, 278, 722, 722, 778, 778, 778, 778, 778, 584, 778, 722, 722, 722, 722, 667,
-    667, 611, 556, 556, 556, 556, 556, 556, 889, 500, 556, 556, 556, 556, 278, 278, 278, 278, 556,
-    556, 556, 556, 556, 556, 556, 584, 611, 556, 556, 556, 556, 500, 556, 500,
-];
-/// Helvetica-Bold advance widths (1/1000 em) of WinAnsi codes 32..=255.
-const BOLD: [u16; 224] = [
-    278, 333, 474, 556, 556, 889, 722, 278, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667,
-    611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
-    667, 611, 333, 278, 333, 333, 556, 278, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556,
-    278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 333,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 556, 556, 556,
-    556, 280, 556, 333, 737, 370, 333, 584, 584, 737, 333, 400, 584, 333, 333, 333, 611, 556, 278,
-    333, 333, 365, 333, 834, 834, 834, 611, 722, 722, 722, 722, 722, 722, 1000, 722, 667, 667, 667,
-    667, 278, 278, 278, 278, 722, 722, 778, 778, 778, 778, 778, 584, 778, 722, 722, 722, 722, 667,
-    667, 611, 556, 556, 556, 556, 556, 556, 889, 556, 556, 556, 556, 556, 278, 278, 278, 278, 611,
-    611, 611, 611, 611, 611, 611, 584, 611, 611, 611, 611, 611, 556, 611, 556,
-];
-
-/// One character as its WinAnsi byte (`?` when it has none).
-fn win_ansi(ch: char) -> u8 {
-    match ch {
-        ' '..='~' => ch as u8,
-        '\u{a0}'..='\u{ff}' => ch as u32 as u8,
-        '€' => 0x80,
-        '‚' => 0x82,
-        '„' => 0x84,
-        '…' => 0x85,
-        '‘' => 0x91,
-        '’' => 0x92,
-        '“' => 0x93,
-        '”' => 0x94,
-        '•' => 0x95,
-        '–' => 0x96,
-        '—' => 0x97,
-        '™' => 0x99,
-        'Š' => 0x8a,
-        'š' => 0x9a,
-        'Œ' => 0x8c,
-        'œ' => 0x9c,
-        'Ž' => 0x8e,
-        'ž' => 0x9e,
-        'Ÿ' => 0x9f,
-        '\t' => b' ',
-        _ => b'?',
-    }
-}
-
-fn encode(text: &str) -> Vec<u8> {
-    text.chars().map(win_ansi).collect()
-}
-
-/// Helvetica widths of the WinAnsi punctuation between 0x80 and 0xA0 that is not 556 wide.
-fn punctuation(b: u8) -> Option<u32> {
-    Some(match b {
-        0x82 | 0x91 | 0x92 => 222,
-        0x84 | 0x93 | 0x94 => 333,
-        0x85 | 0x97 | 0x99 | 0x8C => 1000,
-        0x9C => 944,
-        0x95 => 350,
-        0xA0 => 278,
-        _ => return None,
-    })
-}
-
-/// The width of `text` in points at `size`.
-fn width(text: &str, bold: bool, size: f32) -> f32 {
-    let table = if bold { &BOLD } else { &REGULAR };
-    let units: u32 = encode(text)
-        .into_iter()
-        .map(|b| match punctuation(b) {
-            Some(w) => w,
-            None if b >= 32 => u32::from(table[usize::from(b - 32)]),
-            None => 556,
-        })
-        .sum();
-    units as f32 * size / 1000.0
-}
-
-/// Breaks `text` into lines no wider than `max` points.
-fn wrap(text: &str, bold: bool, size: f32, max: f32) -> Vec<String> {
-    let mut lines = Vec::new();
-    for paragraph in text.lines() {
-        let mut line = String::new();
-        for long in paragraph.split_whitespace() {
-            // A word wider than the column (a URL, an IBAN without spaces) is cut to fit.
-            let mut pieces = Vec::new();
-            let mut piece = String::new();
-            for ch in long.chars() {
-                piece.push(ch);
-                if width(&piece, bold, size) > max && piece.chars().count() > 1 {
-                    piece.pop();
-                    pieces.push(std::mem::take(&mut piece));
-                    piece.push(ch);
-                }
-            }
-            let last = piece;
-            for p in pieces {
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                }
-                lines.push(p);
-            }
-            let word = last.as_str();
-            let candidate = if line.is_empty() {
-                word.to_owned()
-            } else {
-                format!("{line} {word}")
-            };
-            if width(&candidate, bold, size) <= max || line.is_empty() {
-                line = candidate;
-            } else {
-                lines.push(std::mem::take(&mut line));
-                line = word.to_owned();
-            }
-        }
-        lines.push(line);
-    }
-    if lines.is_empty() {
-        lines.push(String::new());
-    }
-    lines
 }
 
 /// How numbers and dates are written.
@@ -316,100 +186,6 @@ impl Locale {
     }
 }
 
-/// A logo ready for the PDF: its samples as the file stores them (JPEG) or compressed (PNG).
-struct Logo {
-    data: Vec<u8>,
-    filter: Filter,
-    width: u32,
-    height: u32,
-    components: u8,
-    alpha: Option<Vec<u8>>,
-}
-
-/// Checks that a logo file can be printed.
-pub(crate) fn check_logo(path: &Path) -> Result<()> {
-    load_logo(path).map(|_| ())
-}
-
-/// Reads a PNG or JPEG logo; the error says what is wrong with the file.
-fn load_logo(path: &Path) -> Result<Logo> {
-    let bad =
-        |why: String| Error::invalid("logo_path", format!("the logo {}: {why}", path.display()));
-    let bytes = std::fs::read(path).map_err(|e| bad(format!("cannot be read ({e})")))?;
-    if bytes.starts_with(&[0xFF, 0xD8]) {
-        // JPEG: the file goes in as it is; its size and colours come from the frame header.
-        let mut i = 2;
-        while i + 9 < bytes.len() {
-            if bytes[i] != 0xFF {
-                i += 1;
-                continue;
-            }
-            let marker = bytes[i + 1];
-            let length = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
-            if matches!(marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF) {
-                let height = u32::from(u16::from_be_bytes([bytes[i + 5], bytes[i + 6]]));
-                let width = u32::from(u16::from_be_bytes([bytes[i + 7], bytes[i + 8]]));
-                let components = bytes[i + 9];
-                return Ok(Logo {
-                    data: bytes,
-                    filter: Filter::DctDecode,
-                    width,
-                    height,
-                    components,
-                    alpha: None,
-                });
-            }
-            i += 2 + length;
-        }
-        return Err(bad("is a JPEG without a frame header".into()));
-    }
-    if bytes.starts_with(b"\x89PNG") {
-        let mut decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
-        decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-        let mut reader = decoder
-            .read_info()
-            .map_err(|e| bad(format!("is not a readable PNG ({e})")))?;
-        let size = reader
-            .output_buffer_size()
-            .ok_or_else(|| bad("is too large".into()))?;
-        let mut buf = vec![0; size];
-        let info = reader
-            .next_frame(&mut buf)
-            .map_err(|e| bad(format!("is not a readable PNG ({e})")))?;
-        buf.truncate(info.buffer_size());
-        let (samples, alpha, components) = match info.color_type {
-            png::ColorType::Rgb => (buf, None, 3),
-            png::ColorType::Grayscale => (buf, None, 1),
-            png::ColorType::Rgba => {
-                let rgb = buf
-                    .chunks_exact(4)
-                    .flat_map(|p| [p[0], p[1], p[2]])
-                    .collect();
-                let a = buf.chunks_exact(4).map(|p| p[3]).collect();
-                (rgb, Some(a), 3)
-            }
-            png::ColorType::GrayscaleAlpha => {
-                let g = buf.chunks_exact(2).map(|p| p[0]).collect();
-                let a = buf.chunks_exact(2).map(|p| p[1]).collect();
-                (g, Some(a), 1)
-            }
-            png::ColorType::Indexed => {
-                return Err(bad("uses a palette this reader did not expand".into()));
-            }
-        };
-        let level = miniz_oxide::deflate::CompressionLevel::DefaultLevel as u8;
-        return Ok(Logo {
-            data: miniz_oxide::deflate::compress_to_vec_zlib(&samples, level),
-            filter: Filter::FlateDecode,
-            width: info.width,
-            height: info.height,
-            components,
-            alpha: alpha.map(|a: Vec<u8>| miniz_oxide::deflate::compress_to_vec_zlib(&a, level)),
-        });
-    }
-    Err(bad("is neither a PNG nor a JPEG file".into()))
-}
-
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;
 const MARGIN: f32 = 50.0;
@@ -514,7 +290,15 @@ fn customer(conn: &Connection, doc: &Document) -> Result<Customer> {
                 "SELECT address_street, address_postal_code, address_city, address_region, address_country
                    FROM accounts WHERE id = ?1",
             )?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .query_row([id], |r| {
+                Ok((
+                    r.get("address_street")?,
+                    r.get("address_postal_code")?,
+                    r.get("address_city")?,
+                    r.get("address_region")?,
+                    r.get("address_country")?,
+                ))
+            })
             .optional()?,
         None => None,
     };
@@ -1011,44 +795,4 @@ pub fn write(conn: &Connection, id: &str, path: &Path) -> Result<PdfReport> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_and_dates_follow_the_locale() {
-        let de = Locale::from_name("de_DE.UTF-8");
-        assert_eq!(de.money(12_345_678, "EUR"), "123.456,78 €");
-        assert_eq!(de.date("2026-11-30"), "30.11.2026");
-        let us = Locale::from_name("en_US.UTF-8");
-        assert_eq!(us.money(-123_450, "USD"), "-$1,234.50");
-        assert_eq!(us.date("2026-11-30"), "11/30/2026");
-        let gb = Locale::from_name("en_GB");
-        assert_eq!(gb.money(500, "JPY"), "¥500");
-        assert_eq!(gb.money(10_000, "CHF"), "CHF 100.00");
-        assert_eq!(gb.date("2026-11-30"), "30/11/2026");
-        assert_eq!(Locale::from_name("").date("2026-11-30"), "2026-11-30");
-        assert_eq!(de.decimal(1500, 3), "1,5");
-        assert_eq!(us.decimal(1900, 2), "19");
-    }
-
-    #[test]
-    fn text_is_measured_and_wrapped_to_fit() {
-        assert!((width("Hello", false, 10.0) - 22.78).abs() < 0.01);
-        let lines = wrap(
-            "one two three four five six seven eight nine ten",
-            false,
-            10.0,
-            60.0,
-        );
-        assert!(lines.len() > 2);
-        assert!(lines.iter().all(|l| width(l, false, 10.0) <= 60.0));
-        assert_eq!(encode("Café €5 ☃"), b"Caf\xe9 \x805 ?".to_vec());
-        // A word wider than the column is cut, so nothing runs into the next column.
-        let iban = "DE02120300000000202051DE02120300000000202051";
-        let cut = wrap(iban, false, 10.0, 80.0);
-        assert!(cut.len() > 1);
-        assert!(cut.iter().all(|l| width(l, false, 10.0) <= 80.0));
-        assert_eq!(cut.concat(), iban);
-        assert!(width("—", false, 10.0) > width("-", false, 10.0));
-    }
-}
+mod tests;

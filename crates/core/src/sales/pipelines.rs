@@ -200,22 +200,22 @@ fn stages_of(conn: &Connection, pipeline_id: &str, counts: bool) -> Result<Vec<S
     };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT s.id, s.pipeline_id, s.name, s.position, s.kind, s.probability, s.rotting_days,
-                s.checklist, {count}
+                s.checklist, {count} AS deal_count
            FROM pipeline_stages s WHERE s.pipeline_id = ?1 ORDER BY s.position, s.id"
     ))?;
     let stages = stmt
         .query_map([pipeline_id], |r| {
-            let checklist: String = r.get(7)?;
+            let checklist: String = r.get("checklist")?;
             Ok(Stage {
-                id: r.get(0)?,
-                pipeline_id: r.get(1)?,
-                name: r.get(2)?,
-                position: r.get(3)?,
-                kind: StageKind::parse(&r.get::<_, String>(4)?),
-                probability: r.get(5)?,
-                rotting_days: r.get(6)?,
+                id: r.get("id")?,
+                pipeline_id: r.get("pipeline_id")?,
+                name: r.get("name")?,
+                position: r.get("position")?,
+                kind: StageKind::parse(&r.get::<_, String>("kind")?),
+                probability: r.get("probability")?,
+                rotting_days: r.get("rotting_days")?,
                 checklist: serde_json::from_str(&checklist).unwrap_or_default(),
-                deal_count: r.get(8)?,
+                deal_count: r.get("deal_count")?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -584,8 +584,8 @@ pub fn lost_reasons(conn: &Connection) -> Result<Vec<LostReason>> {
         )?
         .query_map([], |r| {
             Ok(LostReason {
-                id: r.get(0)?,
-                name: r.get(1)?,
+                id: r.get("id")?,
+                name: r.get("name")?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -165,19 +165,19 @@ const SELECT: &str = "SELECT id, sku, name, description, unit, unit_price_minor,
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Product> {
     Ok(Product {
-        id: r.get(0)?,
-        sku: r.get(1)?,
-        name: r.get(2)?,
-        description: r.get(3)?,
-        unit: r.get(4)?,
+        id: r.get("id")?,
+        sku: r.get("sku")?,
+        name: r.get("name")?,
+        description: r.get("description")?,
+        unit: r.get("unit")?,
         unit_price: Money {
-            amount_minor: r.get(5)?,
-            currency: r.get(6)?,
+            amount_minor: r.get("unit_price_minor")?,
+            currency: r.get("currency")?,
         },
-        tax_rate_bp: r.get(7)?,
-        active: r.get(8)?,
-        created_at: r.get(9)?,
-        updated_at: r.get(10)?,
+        tax_rate_bp: r.get("tax_rate_bp")?,
+        active: r.get("active")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
     })
 }
 

@@ -5,7 +5,7 @@ import { Router } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
 import { ToastProvider } from "../../components/Toasts";
-import { api, type Enrolment, type FollowUpSequence } from "../../lib/api";
+import { api, type Enrolment, type Sequence } from "../../lib/api";
 import { SequenceDetail, SequenceEditPage } from "./Sequences";
 
 vi.mock("../../lib/api", async (importOriginal) => {
@@ -39,7 +39,7 @@ vi.mock("../../lib/api", async (importOriginal) => {
 
 const q = api.marketing.sequences;
 
-const sequence: FollowUpSequence = {
+const sequence: Sequence = {
   id: "q1",
   name: "Welcome",
   status: "active",

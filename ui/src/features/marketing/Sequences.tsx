@@ -6,7 +6,7 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Field, TextField } from "../../components/Field";
 import { ChooseDialog, Figure, MarketingPage, Problem, RecordLink, StatusBadge } from "./MarketingPage";
 import { useNotify } from "../../components/Toasts";
-import { api, ApiError, type Enrolment, type FollowUpSequence, type SequenceInput, type SequenceStatus } from "../../lib/api";
+import { api, ApiError, type Enrolment, type Sequence, type SequenceInput, type SequenceStatus } from "../../lib/api";
 import { formatDate, formatNumber } from "../../lib/format";
 import { ENROLMENT_STATUSES, STOP_REASONS, countOf, problemText, recordHref, stepsSummary } from "./marketing";
 import { qk } from "../../lib/queryKeys";
@@ -23,7 +23,7 @@ export function Sequences() {
       + New sequence
     </Link>
   );
-  const open = (s: FollowUpSequence) => navigate(`/marketing/sequences/${s.id}`);
+  const open = (s: Sequence) => navigate(`/marketing/sequences/${s.id}`);
   return (
     <MarketingPage
       title="Follow-up sequences"
@@ -371,7 +371,7 @@ export function sequencePayload(d: {
   };
 }
 
-function SequenceEditor({ sequence }: { sequence: FollowUpSequence | null }) {
+function SequenceEditor({ sequence }: { sequence: Sequence | null }) {
   const [, navigate] = useLocation();
   const client = useQueryClient();
   const notify = useNotify();

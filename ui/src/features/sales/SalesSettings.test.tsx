@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import { api, ApiError, type CompanyProfile, type Sequence } from "../../lib/api";
+import { api, ApiError, type CompanyProfile, type Numbering } from "../../lib/api";
 import { CompanySettings, NumberingSettings } from "./SalesSettings";
 import { ToastProvider } from "../../components/Toasts";
 
@@ -30,7 +30,7 @@ const profile: CompanyProfile = {
   logo_path: null,
 };
 
-const seq = (kind: Sequence["kind"], prefix: string, next = 1): Sequence => ({
+const seq = (kind: Numbering["kind"], prefix: string, next = 1): Numbering => ({
   kind,
   prefix,
   yearly: true,

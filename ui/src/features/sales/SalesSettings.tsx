@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useSearchParams } from "wouter";
 
-import { api, ApiError, type CompanyProfile, type Sequence } from "../../lib/api";
+import { api, ApiError, type CompanyProfile, type Numbering } from "../../lib/api";
 import { KIND_PLURALS } from "./sales";
 import { Field, TextField } from "../../components/Field";
 import { ErrorBanner } from "../../components/PageHead";
@@ -157,7 +157,7 @@ export function NumberingSettings() {
           </thead>
           <tbody>
             {numbering.data.map((s) => (
-              <SequenceRow key={`${s.kind}-${s.prefix}-${s.yearly}-${s.next}`} seq={s} />
+              <NumberingRow key={`${s.kind}-${s.prefix}-${s.yearly}-${s.next}`} seq={s} />
             ))}
           </tbody>
         </table>
@@ -166,7 +166,7 @@ export function NumberingSettings() {
   );
 }
 
-function SequenceRow({ seq }: { seq: Sequence }) {
+function NumberingRow({ seq }: { seq: Numbering }) {
   const client = useQueryClient();
   const notify = useNotify();
   const [prefix, setPrefix] = useState(seq.prefix);

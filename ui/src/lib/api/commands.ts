@@ -63,7 +63,6 @@ import type { EntryQuery } from "./bindings/EntryQuery";
 import type { ExportEntity } from "./bindings/ExportEntity";
 import type { ExportReport } from "./bindings/ExportReport";
 import type { FigureRecord } from "./bindings/FigureRecord";
-import type { FollowUpSequence } from "./bindings/FollowUpSequence";
 import type { Forecast } from "./bindings/Forecast";
 import type { ForecastQuery } from "./bindings/ForecastQuery";
 import type { Holiday } from "./bindings/Holiday";
@@ -88,6 +87,7 @@ import type { MergeResult } from "./bindings/MergeResult";
 import type { MessageInput } from "./bindings/MessageInput";
 import type { MoveInput } from "./bindings/MoveInput";
 import type { Moved } from "./bindings/Moved";
+import type { Numbering } from "./bindings/Numbering";
 import type { Occurrence } from "./bindings/Occurrence";
 import type { OccurrenceStatus } from "./bindings/OccurrenceStatus";
 import type { Opportunity } from "./bindings/Opportunity";
@@ -269,8 +269,8 @@ export const commands = {
   invoiceVoid: (id: string) => call<null>("invoice_void", { id }),
   accountMoney: (accountId: string) => call<Array<AccountMoney>>("account_money", { accountId }),
   /** How each kind of sales document is numbered (prefix, yearly restart, next number). */
-  numberingList: () => call<Array<Sequence>>("numbering_list"),
-  numberingSet: (kind: DocumentKind, prefix: string | null, yearly: boolean | null, next: number | null) => call<Array<Sequence>>("numbering_set", { kind, prefix, yearly, next }),
+  numberingList: () => call<Array<Numbering>>("numbering_list"),
+  numberingSet: (kind: DocumentKind, prefix: string | null, yearly: boolean | null, next: number | null) => call<Array<Numbering>>("numbering_set", { kind, prefix, yearly, next }),
   companyProfile: () => call<CompanyProfile>("company_profile"),
   companyProfileSet: (profile: CompanyProfile) => call<CompanyProfile>("company_profile_set", { profile }),
   /** Writes the quote, invoice or credit note as a PDF file. */
@@ -337,9 +337,9 @@ export const commands = {
   /** The template filled for a real contact or lead. */
   templatePreview: (id: string, entity: string, recordId: string) => call<RenderedEmail>("template_preview", { id, entity, recordId }),
   mergeFields: () => call<Array<MergeField>>("merge_fields"),
-  sequencesList: () => call<Array<FollowUpSequence>>("sequences_list"),
-  sequenceCreate: (input: SequenceInput) => call<FollowUpSequence>("sequence_create", { input }),
-  sequenceUpdate: (id: string, input: SequenceInput) => call<FollowUpSequence>("sequence_update", { id, input }),
+  sequencesList: () => call<Array<Sequence>>("sequences_list"),
+  sequenceCreate: (input: SequenceInput) => call<Sequence>("sequence_create", { input }),
+  sequenceUpdate: (id: string, input: SequenceInput) => call<Sequence>("sequence_update", { id, input }),
   sequenceDelete: (id: string) => call<null>("sequence_delete", { id }),
   sequenceEnrolments: (id: string) => call<Array<Enrolment>>("sequence_enrolments", { id }),
   /** Enrols contacts or leads (`entity`) by hand. */
