@@ -13,9 +13,11 @@
 //! - `LeadCreated` (sales::leads: create, import, call-list promotion)
 //!   -> marketing::sequences enrols the lead in every active sequence whose rule it matches.
 //! - `RecordDeleted { kind, id }` (people::contacts, people::accounts, sales::leads,
-//!   service::tickets: delete)
+//!   sales::opportunities, service::tickets: delete)
 //!   -> marketing::campaigns takes the record off every campaign's member list;
-//!   -> marketing::segments takes it out of every static list.
+//!   -> marketing::segments takes it out of every static list;
+//!   -> marketing::sequences stops its running enrolments (`removed`) and cancels the
+//!   messages they had queued.
 //! - `RecordsMerged { kind, from, into }` (people::contacts: merge)
 //!   -> marketing::campaigns moves its campaign memberships to `into` (one per campaign);
 //!   -> marketing::segments moves its static-list memberships (one per list);
@@ -97,10 +99,12 @@ fn static_list_members(w: &Writer<'_>, event: &Event) -> Result<()> {
     }
 }
 
-/// New leads enrol in matching sequences; a merged record's enrolments and messages move.
+/// New leads enrol in matching sequences; a deleted record's sequences stop; a merged record's
+/// enrolments and messages move.
 fn sequence_enrolments(w: &Writer<'_>, event: &Event) -> Result<()> {
     match event {
         Event::LeadCreated { .. } => sequences::on_event(w, event),
+        Event::RecordDeleted { kind, id } => sequences::forget_record(w, kind, id),
         Event::RecordsMerged { kind, from, into } => sequences::move_records(w, kind, into, from),
         _ => Ok(()),
     }

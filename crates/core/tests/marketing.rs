@@ -1165,3 +1165,59 @@ fn names_are_unique_and_a_segment_needs_a_condition() {
         "{err}"
     );
 }
+
+/// Deleting a contact stops its sequences at once (reason `removed`) and cancels what they had
+/// queued for it, in the same write; undoing the delete brings both back. Others go on.
+#[test]
+fn deleting_an_enrolled_contact_stops_its_sequence_and_cancels_its_queued_mail() {
+    let mut db = Db::open_in_memory().unwrap();
+    let seq = welcome_sequence(&mut db, false, None);
+    let ann = person(&mut db, "Ann", "Baker", None, Some("ann@example.com"));
+    let bob = person(&mut db, "Bob", "Rye", None, Some("bob@example.com"));
+    sequences::enroll(
+        &mut db,
+        &seq,
+        "contacts",
+        &[ann.clone(), bob.clone()],
+        day("2026-11-02"),
+    )
+    .unwrap();
+    assert_eq!(
+        sequences::run(&mut db, day("2026-11-02")).unwrap().queued,
+        2
+    );
+    let state = |db: &Db, id: &str| -> (String, Option<String>, String) {
+        db.conn()
+            .query_row(
+                "SELECT e.status, e.stop_reason, o.status FROM sequence_enrolments e
+                   JOIN outbox o ON o.enrolment_id = e.id WHERE e.entity_id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    };
+
+    contacts::delete(&mut db, &ann).unwrap();
+    assert_eq!(
+        state(&db, &ann),
+        ("stopped".into(), Some("removed".into()), "cancelled".into())
+    );
+    assert_eq!(state(&db, &bob), ("active".into(), None, "queued".into()));
+    // The next run has nothing left to stop for her.
+    assert_eq!(
+        sequences::run(&mut db, day("2026-11-04")).unwrap().stopped,
+        0
+    );
+
+    let batch: String = db
+        .conn()
+        .query_row(
+            "SELECT batch_id FROM change_log WHERE entity = 'contacts' AND entity_id = ?1
+              ORDER BY seq DESC LIMIT 1",
+            [&ann],
+            |r| r.get(0),
+        )
+        .unwrap();
+    rapport_core::store::changelog::undo(&mut db, &batch).unwrap();
+    assert_eq!(state(&db, &ann), ("active".into(), None, "queued".into()));
+}

@@ -352,6 +352,12 @@ fn cancel_queued(w: &Writer<'_>, enrolment: &str) -> Result<()> {
     Ok(())
 }
 
+/// A deleted record's sequences stop at once (reason `removed`), and the messages they had
+/// queued for it are cancelled: nothing waits to be sent to someone who is gone.
+pub(crate) fn forget_record(w: &Writer<'_>, entity: &str, id: &str) -> Result<()> {
+    stop_all_in(w, entity, id, StopReason::Removed).map(|_| ())
+}
+
 /// Stops every running enrolment of a record, for `reason`, cancelling what they queued.
 fn stop_all_in(w: &Writer<'_>, entity: &str, id: &str, reason: StopReason) -> Result<usize> {
     let running: Vec<String> = w

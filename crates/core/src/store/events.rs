@@ -26,7 +26,7 @@ pub enum Event {
     /// its own row goes. Subscribers forget what they keep of it by kind and id, without a
     /// foreign key (campaign and static-list memberships).
     RecordDeleted {
-        /// The record's table (`contacts`, `accounts`, `leads`, `tickets`).
+        /// The record's table (`contacts`, `accounts`, `leads`, `opportunities`, `tickets`).
         kind: &'static str,
         id: String,
     },

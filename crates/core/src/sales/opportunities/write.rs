@@ -447,6 +447,10 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
         crate::records::tags::clear(w, TABLE, id)?;
         crate::records::fields::clear(w, TABLE, id)?;
         crate::activities::activity::unlink_record(w, TABLE, id)?;
+        w.emit(&crate::store::events::Event::RecordDeleted {
+            kind: TABLE,
+            id: id.to_owned(),
+        })?;
         w.delete(TABLE, id)
     }
 }
