@@ -205,9 +205,14 @@ fn a_command_started_during_a_restore_waits_then_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rapport.db");
     drop(Db::open(&path).unwrap());
-    let restoring =
-        rapport_core::store::owner::Sole::claim(&path, std::time::Duration::ZERO, "restore")
-            .unwrap();
+    // A little patience: a process another test spawns at this moment holds a copy of the
+    // closed handle's lock until it starts its program.
+    let restoring = rapport_core::store::owner::Sole::claim(
+        &path,
+        std::time::Duration::from_secs(2),
+        "restore",
+    )
+    .unwrap();
     let out = rapport(&path, &["contacts", "list"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
