@@ -894,3 +894,61 @@ fn a_broken_link_that_slips_through_is_named_in_plain_words() {
         .unwrap_err();
     assert_plain("raw insert", &e);
 }
+
+/// Columns that point at a record by kind and id cannot be checked by SQLite; every one of
+/// them is in `links::KIND_LINKS`, which says what a delete and a merge do to its rows.
+#[test]
+fn every_kind_and_id_column_is_declared_with_its_rule() {
+    use rapport_core::store::links::KIND_LINKS;
+    let db = Db::open_in_memory().unwrap();
+    let tables: Vec<String> = db
+        .conn()
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+              AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut columns = Vec::new();
+    for table in &tables {
+        let names: Vec<String> = db
+            .conn()
+            .prepare("SELECT name FROM pragma_table_info(?1)")
+            .unwrap()
+            .query_map([table], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for name in &names {
+            if name == "entity_id" || name == "record_id" {
+                columns.push((table.clone(), name.clone(), names.clone()));
+            }
+        }
+    }
+    assert!(columns.len() >= 8, "found only {columns:?}");
+    let missing: Vec<String> = columns
+        .iter()
+        .filter(|(t, c, _)| !KIND_LINKS.iter().any(|l| l.table == t && l.id_column == c))
+        .map(|(t, c, _)| format!("{t}.{c}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "declare these in links::KIND_LINKS: {missing:?}"
+    );
+    for link in KIND_LINKS {
+        let (_, _, names) = columns
+            .iter()
+            .find(|(t, c, _)| t == link.table && c == link.id_column)
+            .unwrap_or_else(|| panic!("{}.{} is not in the schema", link.table, link.id_column));
+        if let Some(kind) = link.kind_column {
+            assert!(
+                names.iter().any(|n| n == kind),
+                "{}.{kind} is not in the schema",
+                link.table
+            );
+        }
+    }
+}

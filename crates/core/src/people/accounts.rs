@@ -381,13 +381,10 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     // Contacts, sub-accounts, deals, tickets, quotes and orders stay, unlinked; issued
     // invoices and service agreements refuse the delete (`links::LINKS`).
     crate::store::links::release(w, TABLE, id)?;
-    crate::records::tags::clear(w, TABLE, id)?;
     w.emit(&Event::RecordDeleted {
         kind: TABLE,
         id: id.to_owned(),
     })?;
-    crate::records::fields::clear(w, TABLE, id)?;
-    crate::activities::activity::unlink_record(w, TABLE, id)?;
     w.delete(TABLE, id)?;
     search::remove(w.conn(), TABLE, id)
 }

@@ -271,6 +271,156 @@ pub const LINKS: &[Link] = &[
     link("tickets", "owner_id", "team_members", ParentKept),
 ];
 
+/// What deleting a record does to the rows that point at it by kind and id (a pair of
+/// columns no foreign key can check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindOnDelete {
+    /// The rows belong to the record and are deleted with it, by [`release`].
+    Delete,
+    /// A subscriber to `Event::RecordDeleted` settles them (named here, see `crate::wiring`).
+    Event(&'static str),
+    /// The rows are kept as they are, for the reason given.
+    Kept(&'static str),
+}
+
+/// What merging a record into another does to the rows that point at it by kind and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindOnMerge {
+    /// [`move_all`] points them at the survivor; where the survivor already has a row with
+    /// the same value in `once_per`, the merged record's row is deleted instead.
+    Move { once_per: &'static str },
+    /// A subscriber to `Event::RecordsMerged` moves them (named here).
+    Event(&'static str),
+    /// The rows are kept as they are, for the reason given.
+    Kept(&'static str),
+}
+
+/// A pair of columns that points at a record of any kind: `kind_column` holds the record's
+/// table (`None`: the kind is the parent row's, as a static list's members are of the list's
+/// kind) and `id_column` its id.
+#[derive(Debug, Clone, Copy)]
+pub struct KindLink {
+    pub table: &'static str,
+    pub kind_column: Option<&'static str>,
+    pub id_column: &'static str,
+    pub on_delete: KindOnDelete,
+    pub on_merge: KindOnMerge,
+}
+
+const fn kind_link(
+    table: &'static str,
+    kind_column: Option<&'static str>,
+    id_column: &'static str,
+    on_delete: KindOnDelete,
+    on_merge: KindOnMerge,
+) -> KindLink {
+    KindLink {
+        table,
+        kind_column,
+        id_column,
+        on_delete,
+        on_merge,
+    }
+}
+
+/// Every column pair of the schema that points at a record by kind and id; `tests/links.rs`
+/// fails on an `entity_id`/`record_id` column missing here.
+pub const KIND_LINKS: &[KindLink] = &[
+    kind_link(
+        "taggings",
+        Some("entity"),
+        "entity_id",
+        KindOnDelete::Delete,
+        KindOnMerge::Move { once_per: "tag_id" },
+    ),
+    kind_link(
+        "custom_values",
+        Some("entity"),
+        "entity_id",
+        KindOnDelete::Delete,
+        KindOnMerge::Move {
+            once_per: "field_id",
+        },
+    ),
+    kind_link(
+        "activity_links",
+        Some("entity"),
+        "entity_id",
+        KindOnDelete::Delete,
+        KindOnMerge::Move {
+            once_per: "activity_id",
+        },
+    ),
+    kind_link(
+        "campaign_members",
+        Some("entity"),
+        "entity_id",
+        KindOnDelete::Event("marketing::campaigns takes the record off the member list"),
+        KindOnMerge::Event("marketing::campaigns moves the membership, once per campaign"),
+    ),
+    kind_link(
+        "segment_members",
+        None,
+        "entity_id",
+        KindOnDelete::Event("marketing::segments takes the record out of the static list"),
+        KindOnMerge::Event("marketing::segments moves the membership, once per list"),
+    ),
+    kind_link(
+        "sequence_enrolments",
+        Some("entity"),
+        "entity_id",
+        KindOnDelete::Event(
+            "marketing::sequences stops the enrolment (kept, reason removed) and cancels its queued mail",
+        ),
+        KindOnMerge::Event("marketing::sequences moves the enrolments and their messages"),
+    ),
+    kind_link(
+        "outbox",
+        Some("entity"),
+        "entity_id",
+        KindOnDelete::Kept("mail sent or cancelled is a record of what went out"),
+        KindOnMerge::Event("marketing::sequences moves the messages with the enrolments"),
+    ),
+    kind_link(
+        "search_docs",
+        Some("entity"),
+        "entity_id",
+        KindOnDelete::Kept("the record's module removes its search document with it"),
+        KindOnMerge::Kept("the merged record's search document is removed by the merge"),
+    ),
+    kind_link(
+        "change_log",
+        Some("entity"),
+        "entity_id",
+        KindOnDelete::Kept("history: undo brings the record back from it"),
+        KindOnMerge::Kept("history of what happened to the merged record"),
+    ),
+    kind_link(
+        "change_log",
+        Some("record_entity"),
+        "record_id",
+        KindOnDelete::Kept("history: undo brings the record back from it"),
+        KindOnMerge::Kept("history of what happened to the merged record"),
+    ),
+];
+
+/// The ids of the rows of `link.table` that point at record `id` of kind `parent`.
+fn kind_rows(conn: &Connection, link: &KindLink, parent: &str, id: &str) -> Result<Vec<String>> {
+    let Some(kind) = link.kind_column else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT id FROM {t} WHERE {kind} = ?1 AND {c} = ?2",
+        t = link.table,
+        c = link.id_column
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map((parent, id), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// The links that point at records of `parent`.
 pub fn to(parent: &str) -> impl Iterator<Item = &'static Link> + '_ {
     LINKS.iter().filter(move |l| l.parent == parent)
@@ -507,6 +657,13 @@ pub fn release(w: &Writer<'_>, parent: &str, id: &str) -> Result<()> {
             Refuse(_) | ParentKept | Module(_) => {}
         }
     }
+    for link in KIND_LINKS {
+        if link.on_delete == KindOnDelete::Delete {
+            for row in kind_rows(w.conn(), link, parent, id)? {
+                w.delete(link.table, &row)?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -547,6 +704,31 @@ pub fn move_all(w: &Writer<'_>, parent: &str, survivor: &str, other: &str) -> Re
                     &[(link.column, Value::Text(survivor.to_owned()))],
                 )?;
                 reindex(w, link.table, &row);
+            }
+        }
+    }
+    for link in KIND_LINKS {
+        let (KindOnMerge::Move { once_per }, Some(kind)) = (link.on_merge, link.kind_column) else {
+            continue;
+        };
+        for row in kind_rows(w.conn(), link, parent, other)? {
+            let doubled: bool = w
+                .conn()
+                .prepare_cached(&format!(
+                    "SELECT EXISTS (SELECT 1 FROM {t} s, {t} o WHERE o.id = ?1
+                        AND s.{kind} = ?2 AND s.{c} = ?3 AND s.{once_per} = o.{once_per})",
+                    t = link.table,
+                    c = link.id_column
+                ))?
+                .query_row((&row, parent, survivor), |r| r.get(0))?;
+            if doubled {
+                w.delete(link.table, &row)?;
+            } else {
+                w.update(
+                    link.table,
+                    &row,
+                    &[(link.id_column, Value::Text(survivor.to_owned()))],
+                )?;
             }
         }
     }

@@ -127,23 +127,23 @@ fn set_participants(w: &Writer<'_>, id: &str, people: &[Participant]) -> Result<
     Ok(())
 }
 
+/// A participant from a row of `activity_participants`, read by column name.
+pub(super) fn participant(r: &Row<'_>) -> rusqlite::Result<Participant> {
+    Ok(Participant {
+        contact_id: r.get("contact_id")?,
+        member_id: r.get("member_id")?,
+        name: r.get("name")?,
+        email: r.get("email")?,
+    })
+}
+
 fn participants_of(conn: &Connection, id: &str) -> Result<Vec<(String, Participant)>> {
     let rows = conn
         .prepare_cached(
             "SELECT id, contact_id, member_id, name, email FROM activity_participants
               WHERE activity_id = ?1 ORDER BY position",
         )?
-        .query_map([id], |r| {
-            Ok((
-                r.get(0)?,
-                Participant {
-                    contact_id: r.get(1)?,
-                    member_id: r.get(2)?,
-                    name: r.get(3)?,
-                    email: r.get(4)?,
-                },
-            ))
-        })?
+        .query_map([id], |r| Ok((r.get("id")?, participant(r)?)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

@@ -92,14 +92,9 @@ pub(crate) fn complete_rows(conn: &Connection, mut items: Vec<Activity>) -> Resu
     )?;
     let mut rows = stmt.query([&ids])?;
     while let Some(r) = rows.next()? {
-        let activity: String = r.get(0)?;
+        let activity: String = r.get("activity_id")?;
         if let Some(&i) = index.get(&activity) {
-            items[i].participants.push(Participant {
-                contact_id: r.get(1)?,
-                member_id: r.get(2)?,
-                name: r.get(3)?,
-                email: r.get(4)?,
-            });
+            items[i].participants.push(super::participant(r)?);
         }
     }
     Ok(items)

@@ -183,38 +183,13 @@ pub fn merge(
     })
 }
 
-/// Moves what points at `other` over to `survivor`: every foreign key to contacts (the
-/// registry `links::LINKS`, checked against the schema), tags, custom values and activity
-/// links (the survivor's own tag or value wins where both have one); campaign and list
-/// memberships, sequences and messages follow through [`Event::RecordsMerged`].
+/// Moves what points at `other` over to `survivor`: every foreign key to contacts, and the
+/// tags, custom values and activity links that point at it by kind and id (the registry,
+/// `links::LINKS` and `links::KIND_LINKS`, checked against the schema; the survivor's own tag
+/// or value wins where both have one); campaign and list memberships, sequences and messages
+/// follow through [`Event::RecordsMerged`].
 pub(super) fn move_links(w: &Writer<'_>, survivor: &str, other: &str) -> Result<()> {
     crate::store::links::move_all(w, TABLE, survivor, other)?;
-    for (table, key) in [
-        ("taggings", "tag_id"),
-        ("custom_values", "field_id"),
-        ("activity_links", "activity_id"),
-    ] {
-        let rows: Vec<(String, String, bool)> = w
-            .conn()
-            .prepare(&format!(
-                "SELECT o.id, o.{key}, EXISTS (SELECT 1 FROM {table} s
-                         WHERE s.entity = 'contacts' AND s.entity_id = ?1 AND s.{key} = o.{key})
-                   FROM {table} o WHERE o.entity = 'contacts' AND o.entity_id = ?2"
-            ))?
-            .query_map((survivor, other), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (id, _, survivor_has_it) in rows {
-            if survivor_has_it {
-                w.delete(table, &id)?;
-            } else {
-                w.update(
-                    table,
-                    &id,
-                    &[("entity_id", Value::Text(survivor.to_owned()))],
-                )?;
-            }
-        }
-    }
     w.emit(&Event::RecordsMerged {
         kind: TABLE,
         from: other.to_owned(),

@@ -412,9 +412,6 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
             w.delete(table, &child)?;
         }
     }
-    crate::records::tags::clear(w, TABLE, id)?;
-    crate::records::fields::clear(w, TABLE, id)?;
-    crate::activities::activity::unlink_record(w, TABLE, id)?;
     w.emit(&Event::RecordDeleted {
         kind: TABLE,
         id: id.to_owned(),

@@ -304,9 +304,6 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
 /// deal are not touched.
 pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     get(w.conn(), id)?;
-    crate::activities::activity::unlink_record(w, TABLE, id)?;
-    crate::records::tags::clear(w, TABLE, id)?;
-    crate::records::fields::clear(w, TABLE, id)?;
     let entries: Vec<String> = w
         .conn()
         .prepare_cached("SELECT id FROM call_list_entries WHERE lead_id = ?1")?

@@ -444,9 +444,6 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
         // Its people, products and stage history go with it; quotes, orders, invoices and the
         // lead it came from stay, no longer naming it (`links::LINKS`).
         crate::store::links::release(w, TABLE, id)?;
-        crate::records::tags::clear(w, TABLE, id)?;
-        crate::records::fields::clear(w, TABLE, id)?;
-        crate::activities::activity::unlink_record(w, TABLE, id)?;
         w.emit(&crate::store::events::Event::RecordDeleted {
             kind: TABLE,
             id: id.to_owned(),

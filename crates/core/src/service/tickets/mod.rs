@@ -602,9 +602,6 @@ pub fn delete_in(w: &Writer<'_>, id: &str) -> Result<()> {
     stored_status(w.conn(), id)?;
     // Its conversation and status history go with it (`links::LINKS`).
     crate::store::links::release(w, TABLE, id)?;
-    crate::activities::activity::unlink_record(w, TABLE, id)?;
-    crate::records::tags::clear(w, TABLE, id)?;
-    crate::records::fields::clear(w, TABLE, id)?;
     w.emit(&Event::RecordDeleted {
         kind: TABLE,
         id: id.to_owned(),
