@@ -238,8 +238,8 @@ impl TurnFile {
     ///
     /// A waiter blocks in `flock` (on a helper thread, so that the wait can end), which the
     /// system wakes the moment the other process lets go; and a process that has just let go
-    /// pauses a moment before it takes the turn again, so a program writing in a tight loop
-    /// cannot starve the others.
+    /// pauses a moment before it takes the turn again when another process is waiting for it
+    /// (and only then), so a program writing in a tight loop cannot starve the others.
     pub(crate) fn take(self: &Arc<Self>, wait: Duration) -> Result<Turn> {
         let turn = || Turn {
             file: Some(Arc::clone(self)),
@@ -252,6 +252,7 @@ impl TurnFile {
             }
             if let Some(released) = state.released
                 && released.elapsed() < HAND_OVER
+                && others_wait(&self.lock_path)
             {
                 drop(state);
                 std::thread::sleep(HAND_OVER);
@@ -463,9 +464,70 @@ pub fn holders(lock_path: &Path) -> Vec<Holder> {
     }
 }
 
+/// Whether another process is blocked waiting for the lock on `lock_path` (a waiter shows in
+/// `/proc/locks` as a line with "->"). Where that cannot be read, assume one is.
+fn others_wait(lock_path: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let (Ok(meta), Ok(table)) = (
+            std::fs::metadata(lock_path),
+            std::fs::read_to_string("/proc/locks"),
+        ) else {
+            return true;
+        };
+        let own = std::process::id();
+        table.lines().any(|line| {
+            // "1: -> FLOCK  ADVISORY  WRITE 4243 00:2e:1234567 0 EOF"
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            fields.get(1) == Some(&"->")
+                && fields.get(2) == Some(&"FLOCK")
+                && fields.get(5).and_then(|p| p.parse::<u32>().ok()) != Some(own)
+                && fields
+                    .get(6)
+                    .and_then(|f| f.rsplit(':').next())
+                    .and_then(|i| i.parse::<u64>().ok())
+                    == Some(meta.ino())
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = lock_path;
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hand-over pause is only paid when another process really waits (seen in
+    /// /proc/locks), never by a program writing alone.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_process_blocked_on_the_turn_is_seen_waiting_and_no_one_else_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x-turn");
+        let file = std::fs::File::create(&path).unwrap();
+        file.lock().unwrap();
+        assert!(!others_wait(&path), "nobody waits yet");
+        let mut waiter = std::process::Command::new("flock")
+            .arg(&path)
+            .arg("true")
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !others_wait(&path) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(
+            others_wait(&path),
+            "the flock(1) process waits for the lock"
+        );
+        file.unlock().unwrap();
+        assert!(waiter.wait().unwrap().success());
+        assert!(!others_wait(&path), "nobody waits any more");
+    }
 
     #[test]
     fn the_turn_is_shared_inside_a_process_and_given_back_by_the_last_guard() {
