@@ -634,7 +634,8 @@ fn emit_completed(w: &Writer<'_>, id: &str) -> Result<()> {
     })
 }
 
-/// Removes every link to a record that is being deleted (called by its module's delete).
+/// Removes every activity link to a record that is being deleted without `links::release`
+/// (a call-list entry; records with a link rule get this from `links::KIND_LINKS`).
 pub(crate) fn unlink_record(w: &Writer<'_>, entity: &str, id: &str) -> Result<()> {
     let rows: Vec<String> = w
         .conn()
@@ -643,16 +644,6 @@ pub(crate) fn unlink_record(w: &Writer<'_>, entity: &str, id: &str) -> Result<()
         .collect::<rusqlite::Result<_>>()?;
     for row in rows {
         w.delete(LINKS, &row)?;
-    }
-    if entity == "contacts" {
-        let rows: Vec<String> = w
-            .conn()
-            .prepare_cached("SELECT id FROM activity_participants WHERE contact_id = ?1")?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for row in rows {
-            w.update(PARTICIPANTS, &row, &[("contact_id", Value::Null)])?;
-        }
     }
     Ok(())
 }
