@@ -413,7 +413,13 @@ test("every native dialog, a CLI write and a window write each: nothing is lost 
       await (await app.$(byTest("ticket-status"))).waitForDisplayed({ timeout: 10000 });
       const status = await (await app.$(byTest("ticket-status"))).getText();
       await click(app, "nav-accounts");
-      const accounts = (await rows(app, "accounts-table").catch(() => [])).join("\n");
+      // The list loads a moment after the click; read it once it names the account (or after 10 s).
+      let accounts = "";
+      await app
+        .waitUntil(async () => (accounts = (await rows(app, "accounts-table").catch(() => [])).join("\n")).includes("Northwind Traders"), {
+          timeout: 10000,
+        })
+        .catch(() => {});
       await quitApp(appPid());
       await app.deleteSession().catch(() => {});
       app = null;

@@ -53,7 +53,12 @@ test("a deal becomes a quote, an order and an invoice that is paid in part and s
       await click(app, "deal-create-quote");
       await (await app.$(byTest("quote-editor"))).waitForDisplayed({ timeout: 10000 });
       await setText(app, "line-product-0", "PRN");
-      await click(app, "line-product-option");
+      const option = await app.$('//*[@data-testid="line-product-option"][contains(., "PRN-1")]');
+      await option.waitForClickable({ timeout: 10000 });
+      await option.click();
+      await (await app.$(byTest("line-product-0"))).waitUntil(async function () {
+        return (await this.getValue()) === "PRN-1";
+      }, { timeout: 10000, timeoutMsg: "picking PRN-1 did not put it on the line" });
       await waitText(app, "line-amount-0", "499.00");
       await setText(app, "line-quantity-0", "2");
       await click(app, "line-add");

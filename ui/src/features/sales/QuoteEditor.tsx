@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 
@@ -500,6 +500,8 @@ function ProductCell({
     queryKey: qk.products.pick(q),
     queryFn: () => api.products.list(q || null, false),
     enabled: open,
+    // While the next letters are looked up, the suggestions shown stay put instead of blinking out.
+    placeholderData: keepPreviousData,
   });
   const ref = useClickAway(open, setOpen);
   const list = (hits.data ?? []).slice(0, 8);
