@@ -1,0 +1,188 @@
+//! A file made by an earlier release (tests/fixtures/releases/) opens with this version: it is
+//! migrated, and its history and undo read as that release showed them.
+
+// A failed unwrap in a test helper fails the test with its location, which is what we want.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+use rapport_core::insight::timeline;
+use rapport_core::store::changelog;
+use rapport_core::Db;
+use serde_json::{Value, json};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/releases")
+}
+
+/// What the code shows of a fixture: the timelines of some records, and every batch with what
+/// it changed (inserts by entity and id only: the values are the row's own).
+fn shown(db: &Db, records: &[(String, String)]) -> Value {
+    let timelines: Vec<Value> = records
+        .iter()
+        .map(|(entity, id)| {
+            let items = timeline::for_record(db.conn(), entity, id, None, 500).unwrap();
+            json!({"entity": entity, "id": id, "timeline": items})
+        })
+        .collect();
+    let mut stmt = db
+        .conn()
+        .prepare(
+            "SELECT batch_id FROM change_log GROUP BY batch_id ORDER BY min(seq)",
+        )
+        .ok();
+    let ids: Vec<String> = match stmt.as_mut() {
+        Some(stmt) => stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap(),
+        None => db
+            .conn()
+            .prepare("SELECT uid FROM change_batches ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap(),
+    };
+    let batches: Vec<Value> = ids
+        .iter()
+        .map(|id| {
+            let changes: Vec<Value> = changelog::for_batch(db.conn(), id)
+                .unwrap()
+                .into_iter()
+                .map(|c| {
+                    let values = if c.op == "insert" {
+                        json!(null)
+                    } else {
+                        json!(c.changes)
+                    };
+                    json!({"entity": c.entity, "entity_id": c.entity_id, "op": c.op,
+                           "changes": values, "origin": c.origin, "at": c.at,
+                           "record": [c.record_entity, c.record_id]})
+                })
+                .collect();
+            json!({"batch_id": id, "changes": changes})
+        })
+        .collect();
+    json!({"timelines": timelines, "batches": batches})
+}
+
+fn expected() -> Value {
+    let text = std::fs::read_to_string(fixtures().join("2026-12-04.expected.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn records_of(expected: &Value) -> Vec<(String, String)> {
+    expected["timelines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["entity"].as_str().unwrap().to_owned(),
+                t["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A copy of the fixture in a temporary folder, opened (and so migrated) by this version.
+fn open_copy() -> (tempfile::TempDir, PathBuf, Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::copy(fixtures().join("2026-12-04.db"), &path).unwrap();
+    let db = Db::open(&path).unwrap();
+    (dir, path, db)
+}
+
+/// Run by make-2026-12-04.sh with the release that made the fixture: writes what it shows.
+#[test]
+#[ignore = "writes the fixture's expected.json; run by tests/fixtures/releases/make-*.sh"]
+fn write_expected() {
+    let path = PathBuf::from(std::env::var("RAPPORT_FIXTURE").unwrap());
+    let records: Vec<(String, String)> = std::env::var("RAPPORT_FIXTURE_RECORDS")
+        .unwrap()
+        .split(',')
+        .map(|r| {
+            let (e, id) = r.split_once(':').unwrap();
+            (e.to_owned(), id.to_owned())
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&path, &copy).unwrap();
+    let db = Db::open(&copy).unwrap();
+    let mut shown = shown(&db, &records);
+    shown["undo_delete"] = json!(std::env::var("RAPPORT_FIXTURE_UNDO_DELETE").unwrap());
+    shown["undo_insert"] = json!(std::env::var("RAPPORT_FIXTURE_UNDO_INSERT").unwrap());
+    let out = path.with_extension("expected.json");
+    std::fs::write(out, serde_json::to_string_pretty(&shown).unwrap() + "\n").unwrap();
+}
+
+#[test]
+fn the_release_file_shows_the_same_history_after_migration() {
+    let expected = expected();
+    let (_dir, _path, db) = open_copy();
+    let now = shown(&db, &records_of(&expected));
+    assert_eq!(now["timelines"], expected["timelines"]);
+    assert_eq!(now["batches"], expected["batches"]);
+    for check in ["foreign_key_check", "integrity_check"] {
+        let rows: Vec<String> = db
+            .conn()
+            .prepare(&format!("PRAGMA {check}"))
+            .unwrap()
+            .query_map([], |r| r.get::<_, rusqlite::types::Value>(0).map(|v| format!("{v:?}")))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            check == "integrity_check" && rows == ["Text(\"ok\")"] || rows.is_empty(),
+            "{check}: {rows:?}"
+        );
+    }
+}
+
+#[test]
+fn earlier_actions_undo_after_migration_and_new_saves_too() {
+    let expected = expected();
+    let (_dir, _path, mut db) = open_copy();
+    let before: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
+        .unwrap();
+    // A deletion made by the old release is put back ...
+    changelog::undo(&mut db, expected["undo_delete"].as_str().unwrap()).unwrap();
+    let after: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(after, before + 1);
+    // ... a creation made by it is taken back ...
+    let tickets = |db: &Db| -> i64 {
+        db.conn()
+            .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))
+            .unwrap()
+    };
+    let had = tickets(&db);
+    changelog::undo(&mut db, expected["undo_insert"].as_str().unwrap()).unwrap();
+    assert_eq!(tickets(&db), had - 1);
+    // ... and a save made now can be undone as well.
+    let account = rapport_core::people::accounts::create(
+        &mut db,
+        &rapport_core::people::accounts::AccountInput {
+            name: "After".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let batch = changelog::for_entity(db.conn(), "accounts", &account.id).unwrap()[0]
+        .batch_id
+        .clone();
+    changelog::undo(&mut db, &batch).unwrap();
+    assert!(
+        rapport_core::people::accounts::get(db.conn(), &account.id).is_err(),
+        "the new account is gone again"
+    );
+}
