@@ -161,7 +161,7 @@ fn deleting_a_record_takes_it_off_lists_and_campaigns() {
     let batch: String = db
         .conn()
         .query_row(
-            "SELECT batch_id FROM change_log WHERE entity_id = ?1 ORDER BY seq DESC LIMIT 1",
+            "SELECT batch_id FROM change_entries WHERE entity_id = ?1 ORDER BY seq DESC LIMIT 1",
             [&ann],
             |r| r.get(0),
         )

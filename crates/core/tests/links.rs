@@ -561,7 +561,8 @@ fn dump(db: &Db) -> Vec<String> {
         .conn()
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table'
-               AND name NOT IN ('change_log', 'schema_migrations', 'sqlite_sequence')
+               AND name NOT IN ('change_log', 'change_batches', 'change_kinds',
+                                'schema_migrations', 'sqlite_sequence')
                AND name NOT LIKE 'search_%' ORDER BY name",
         )
         .unwrap()
@@ -620,7 +621,7 @@ fn issued_invoices(db: &Db) -> i64 {
 fn last_batch(db: &Db) -> String {
     db.conn()
         .query_row(
-            "SELECT batch_id FROM change_log ORDER BY seq DESC LIMIT 1",
+            "SELECT batch_id FROM change_entries ORDER BY seq DESC LIMIT 1",
             [],
             |r| r.get(0),
         )

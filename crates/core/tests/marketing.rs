@@ -754,10 +754,14 @@ fn a_promotion_previews_its_recipients_skips_those_without_consent_and_can_be_ca
     )
     .unwrap();
     assert_eq!(skipped.len(), 3);
-    // The change log notes each message without copying its body (the outbox keeps that).
+    // The change log notes each message without copying its body (the outbox keeps that):
+    // an insert logs its id alone.
     let logged: Vec<String> = db
         .conn()
-        .prepare("SELECT changes FROM change_log WHERE entity = 'outbox' AND op = 'insert'")
+        .prepare(
+            "SELECT coalesce(changes, '') FROM change_entries
+              WHERE entity = 'outbox' AND op = 'insert'",
+        )
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -765,10 +769,7 @@ fn a_promotion_previews_its_recipients_skips_those_without_consent_and_can_be_ca
         .unwrap();
     assert_eq!(logged.len(), 4);
     assert!(logged.iter().all(|c| !c.contains("20 % off")), "{logged:?}");
-    assert!(
-        logged[0].contains("characters, kept in the outbox"),
-        "{logged:?}"
-    );
+    assert!(logged.iter().all(String::is_empty), "{logged:?}");
     let queued = outbox::list(
         db.conn(),
         &OutboxQuery {
@@ -1212,7 +1213,7 @@ fn deleting_an_enrolled_contact_stops_its_sequence_and_cancels_its_queued_mail()
     let batch: String = db
         .conn()
         .query_row(
-            "SELECT batch_id FROM change_log WHERE entity = 'contacts' AND entity_id = ?1
+            "SELECT batch_id FROM change_entries WHERE entity = 'contacts' AND entity_id = ?1
               ORDER BY seq DESC LIMIT 1",
             [&ann],
             |r| r.get(0),

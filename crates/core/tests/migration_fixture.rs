@@ -6,9 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+use rapport_core::Db;
 use rapport_core::insight::timeline;
 use rapport_core::store::changelog;
-use rapport_core::Db;
 use serde_json::{Value, json};
 
 fn fixtures() -> PathBuf {
@@ -27,9 +27,7 @@ fn shown(db: &Db, records: &[(String, String)]) -> Value {
         .collect();
     let mut stmt = db
         .conn()
-        .prepare(
-            "SELECT batch_id FROM change_log GROUP BY batch_id ORDER BY min(seq)",
-        )
+        .prepare("SELECT batch_id FROM change_log GROUP BY batch_id ORDER BY min(seq)")
         .ok();
     let ids: Vec<String> = match stmt.as_mut() {
         Some(stmt) => stmt
@@ -39,7 +37,7 @@ fn shown(db: &Db, records: &[(String, String)]) -> Value {
             .unwrap(),
         None => db
             .conn()
-            .prepare("SELECT uid FROM change_batches ORDER BY id")
+            .prepare("SELECT batch_id FROM change_entries GROUP BY batch_id ORDER BY min(seq)")
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
@@ -133,7 +131,10 @@ fn the_release_file_shows_the_same_history_after_migration() {
             .conn()
             .prepare(&format!("PRAGMA {check}"))
             .unwrap()
-            .query_map([], |r| r.get::<_, rusqlite::types::Value>(0).map(|v| format!("{v:?}")))
+            .query_map([], |r| {
+                r.get::<_, rusqlite::types::Value>(0)
+                    .map(|v| format!("{v:?}"))
+            })
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();

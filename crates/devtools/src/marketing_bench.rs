@@ -150,11 +150,11 @@ pub fn cases(db: &mut Db) -> Result<Vec<Case>, Box<dyn std::error::Error>> {
     let (queued, took) = time(|| promotions::queue(db, &input, today));
     let queued = queued?;
     // What the messages cost the file: their bodies in the outbox, and what the change log
-    // writes about them (it notes a body's length, not the body).
+    // writes about them (an insert logs its id alone, never the body).
     let (bodies, logged): (i64, i64) = db.conn().query_row(
         "SELECT (SELECT total(length(body_text) + length(body_html)) FROM outbox
                   WHERE promotion_id = ?1),
-                (SELECT total(length(changes)) FROM change_log
+                (SELECT total(length(changes)) FROM change_entries
                   WHERE entity = 'outbox' AND op = 'insert'
                     AND entity_id IN (SELECT id FROM outbox WHERE promotion_id = ?1))",
         [&queued.id],

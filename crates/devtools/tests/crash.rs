@@ -110,7 +110,8 @@ fn killed_bulk_writes_leave_whole_batches_and_every_acknowledged_one() {
         .query_row(
             "SELECT (SELECT count(*) FROM search_docs WHERE entity = 'contacts'),
                     (SELECT count(*) FROM contacts),
-                    (SELECT count(*) FROM change_log WHERE entity = 'contacts' AND op = 'insert')",
+                    (SELECT count(*) FROM change_log l JOIN change_kinds k ON k.id = l.kind
+                      WHERE k.name = 'contacts' AND l.op = 1)",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )

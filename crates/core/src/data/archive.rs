@@ -71,7 +71,26 @@ const TABLES: &[&str] = &[
     "sales_documents",
     "document_lines",
     "payments",
+    "change_batches",
     "change_log",
+];
+
+/// The change log is written out as text, as it read before it was made lean (ids as text,
+/// kinds by name, each change with its batch's time and origin), and read back from that
+/// shape: an archive written by an earlier version loads too (its inserts' values are left
+/// out, as the log no longer keeps them). `change_kinds` is rebuilt from the names.
+const LOG_EXPORT: &[(&str, &str)] = &[
+    (
+        "change_batches",
+        "SELECT b.uid AS batch_id, b.origin, b.at, b.label, u.uid AS undoes
+           FROM change_batches b LEFT JOIN change_batches u ON u.id = b.undoes ORDER BY b.id",
+    ),
+    (
+        "change_log",
+        "SELECT seq, batch_id, origin, entity, entity_id, op, changes, at, record_entity,
+                record_id
+           FROM change_entries ORDER BY seq",
+    ),
 ];
 
 /// Tables a new database fills by itself (the default pipeline); an import replaces them.
@@ -129,14 +148,12 @@ pub fn export(db: &Db, path: &Path) -> Result<ArchiveReport> {
     )
     .map_err(io)?;
     for (t, table) in TABLES.iter().enumerate() {
-        let order = if *table == "change_log" {
-            "seq"
-        } else {
-            "rowid"
+        let sql = match LOG_EXPORT.iter().find(|(t, _)| t == table) {
+            Some((_, sql)) => (*sql).to_owned(),
+            None => format!("SELECT * FROM {table} ORDER BY rowid"),
         };
-        let mut stmt = db
-            .conn()
-            .prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
+        let mut stmt = db.conn().prepare(&sql)?;
+        let log = LOG_EXPORT.iter().any(|(t, _)| t == table);
         let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
         write!(
             out,
@@ -150,7 +167,13 @@ pub fn export(db: &Db, path: &Path) -> Result<ArchiveReport> {
         while let Some(r) = rows.next()? {
             let mut obj = Map::new();
             for (i, name) in names.iter().enumerate() {
-                obj.insert(name.clone(), to_json(r.get::<_, Value>(i)?));
+                let value = r.get::<_, Value>(i)?;
+                let value = match value {
+                    // The log's ids are 16-byte blobs; the archive has them as text.
+                    Value::Blob(_) if log => Value::Text(crate::store::changelog::id_text(value)),
+                    other => other,
+                };
+                obj.insert(name.clone(), to_json(value));
             }
             if n > 0 {
                 out.push(b',');
@@ -241,6 +264,11 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ArchiveReport> {
             let Some(rows) = tables.get(*table).and_then(Json::as_array) else {
                 continue;
             };
+            if LOG_EXPORT.iter().any(|(t, _)| t == table) {
+                import_log(conn, &name, table, rows)?;
+                counts.push(((*table).to_owned(), rows.len() as u64));
+                continue;
+            }
             let columns: Vec<String> = conn
                 .prepare(&format!("SELECT * FROM {table} LIMIT 0"))?
                 .column_names()
@@ -285,6 +313,79 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ArchiveReport> {
     })
 }
 
+/// Loads the archive's `change_batches` or `change_log` rows (see [`LOG_EXPORT`]).
+fn import_log(conn: &rusqlite::Connection, name: &str, table: &str, rows: &[Json]) -> Result<()> {
+    use crate::store::changelog::{append_entry, id_value};
+    let text = |row: &Json, field: &str| -> Option<String> {
+        match row.get(field)? {
+            Json::Null => None,
+            Json::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    };
+    let bad = |i: usize, what: &str| {
+        Error::invalid(
+            "file",
+            format!("{name}: {table} row {} cannot be stored: {what}", i + 1),
+        )
+    };
+    if table == "change_batches" {
+        for (i, row) in rows.iter().enumerate() {
+            let (Some(uid), Some(origin), Some(at)) =
+                (text(row, "batch_id"), text(row, "origin"), text(row, "at"))
+            else {
+                return Err(bad(i, "it needs batch_id, origin and at"));
+            };
+            conn.prepare_cached(
+                "INSERT INTO change_batches (uid, origin, at, label) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute((id_value(&uid), origin, at, text(row, "label")))
+            .map_err(|e| bad(i, &e.to_string()))?;
+        }
+        for row in rows {
+            if let (Some(uid), Some(undoes)) = (text(row, "batch_id"), text(row, "undoes")) {
+                conn.prepare_cached(
+                    "UPDATE change_batches SET undoes = (SELECT id FROM change_batches WHERE uid = ?2)
+                      WHERE uid = ?1",
+                )?
+                .execute((id_value(&uid), id_value(&undoes)))?;
+            }
+        }
+        return Ok(());
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let (Some(batch), Some(origin), Some(entity), Some(id), Some(op), Some(at)) = (
+            text(row, "batch_id"),
+            text(row, "origin"),
+            text(row, "entity"),
+            text(row, "entity_id"),
+            text(row, "op"),
+            text(row, "at"),
+        ) else {
+            return Err(bad(
+                i,
+                "it needs batch_id, origin, entity, entity_id, op and at",
+            ));
+        };
+        let record_entity = text(row, "record_entity");
+        let record_id = text(row, "record_id");
+        let record = record_entity.as_deref().zip(record_id.as_deref());
+        append_entry(
+            conn,
+            &batch,
+            &origin,
+            &at,
+            &entity,
+            &id,
+            &op,
+            text(row, "changes").as_deref(),
+            record,
+        )
+        .map_err(|e| bad(i, &e.to_string()))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,7 +398,7 @@ mod tests {
             .prepare(
                 "SELECT name FROM sqlite_schema WHERE type = 'table'
                    AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'search_%'
-                   AND name <> 'schema_migrations'",
+                   AND name NOT IN ('schema_migrations', 'change_kinds')",
             )
             .unwrap_or_else(|e| panic!("{e}"));
         let missing: Vec<String> = stmt

@@ -125,6 +125,20 @@ pub fn apply(db: &mut Db, entity: &str, ids: &[String], action: &BulkAction) -> 
                 changed += 1;
             }
         }
+        let records = crate::store::changelog::counted(
+            changed as u64,
+            crate::store::links::noun(table),
+            entity,
+        );
+        w.describe(match action {
+            BulkAction::AddTags { .. } => format!("Tagged {records} ({})", tags.join(", ")),
+            BulkAction::RemoveTags { .. } => {
+                format!("Removed tags from {records} ({})", tags.join(", "))
+            }
+            BulkAction::SetOwner { .. } => format!("Changed the owner of {records}"),
+            BulkAction::Delete => format!("Deleted {records}"),
+            BulkAction::AddToList { .. } => format!("Added {records} to a list"),
+        });
         Ok(BulkResult {
             changed,
             batch_id: w.batch_id().to_owned(),

@@ -237,14 +237,7 @@ fn history(
     before: Option<&str>,
     limit: usize,
 ) -> Result<Vec<TimelineItem>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq FROM change_log
-          WHERE record_entity = ?1 AND record_id = ?2 AND (?3 IS NULL OR at < ?3)
-          ORDER BY seq DESC LIMIT ?4",
-    )?;
-    let seqs: Vec<i64> = stmt
-        .query_map((entity, id, before, (limit * 8) as i64), |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let seqs = crate::store::changelog::record_seqs(conn, entity, id, before, limit * 8)?;
     let Some(&oldest) = seqs.last() else {
         return Ok(Vec::new());
     };

@@ -1,7 +1,16 @@
 //! Reading the append-only change log that [`crate::store::writer::Writer`] fills.
+//!
+//! The log is lean (migration 0012): a batch (one action) is a row of `change_batches`; each
+//! changed row is a row of `change_log` pointing at it, with its kind as a small integer
+//! (`change_kinds`), its id as a 16-byte blob when it is a UUID, and values only where undo
+//! needs them: an update's changed fields (old and new), a delete's old row. An insert logs
+//! its id alone; readers that show values ([`for_entity`], [`for_record_since`],
+//! [`for_batch`]) put them back from what came after it: the first later change's old value of
+//! each field it touched, else the row as it is now, else the row as its deletion logged it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -25,13 +34,112 @@ pub struct Change {
     pub record_id: Option<String>,
 }
 
+/// The operation codes of `change_log.op`.
+pub(crate) const INSERT: i64 = 1;
+pub(crate) const UPDATE: i64 = 2;
+pub(crate) const DELETE: i64 = 3;
+
+fn op_name(op: i64) -> &'static str {
+    match op {
+        INSERT => "insert",
+        UPDATE => "update",
+        _ => "delete",
+    }
+}
+
+pub(crate) fn op_code(op: &str) -> Option<i64> {
+    match op {
+        "insert" => Some(INSERT),
+        "update" => Some(UPDATE),
+        "delete" => Some(DELETE),
+        _ => None,
+    }
+}
+
+/// How the log stores a row or batch id: the 16 bytes of a UUID (in its usual lower-case
+/// text form), else the text itself.
+pub(crate) fn id_value(id: &str) -> Value {
+    let b = id.as_bytes();
+    let canonical = b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_digit() || (b'a'..=b'f').contains(c),
+        });
+    if !canonical {
+        return Value::Text(id.to_owned());
+    }
+    let hex: Vec<u8> = b.iter().copied().filter(|c| *c != b'-').collect();
+    let nibble = |c: u8| {
+        if c.is_ascii_digit() {
+            c - b'0'
+        } else {
+            c - b'a' + 10
+        }
+    };
+    Value::Blob(
+        hex.chunks(2)
+            .map(|p| (nibble(p[0]) << 4) | nibble(p[1]))
+            .collect(),
+    )
+}
+
+/// An id as the log stored it, back as text.
+pub(crate) fn id_text(value: Value) -> String {
+    match value {
+        Value::Blob(b) if b.len() == 16 => {
+            let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+            format!(
+                "{}-{}-{}-{}-{}",
+                &h[0..8],
+                &h[8..12],
+                &h[12..16],
+                &h[16..20],
+                &h[20..32]
+            )
+        }
+        Value::Text(t) => t,
+        Value::Integer(i) => i.to_string(),
+        Value::Real(f) => f.to_string(),
+        Value::Blob(b) => b.iter().map(|x| format!("{x:02x}")).collect(),
+        Value::Null => String::new(),
+    }
+}
+
+/// The code of a kind of row (a table name), if the log has ever seen it.
+pub(crate) fn kind_code(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM change_kinds WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?)
+}
+
+/// The integer key of a batch, by the text id callers know it by.
+pub(crate) fn batch_key(conn: &Connection, batch_id: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM change_batches WHERE uid = ?1")?
+        .query_row([id_value(batch_id)], |r| r.get(0))
+        .optional()?)
+}
+
+const SELECT: &str = "SELECT l.seq, b.uid, b.origin, k.name, l.row_id, l.op, l.changes, b.at,
+                             r.name, l.record_id
+                        FROM change_log l
+                        JOIN change_batches b ON b.id = l.batch
+                        JOIN change_kinds k ON k.id = l.kind
+                        LEFT JOIN change_kinds r ON r.id = l.record_kind";
+
 /// Every change to one row, oldest first.
 pub fn for_entity(conn: &Connection, entity: &str, id: &str) -> Result<Vec<Change>> {
-    query(
+    let Some(kind) = kind_code(conn, entity)? else {
+        return Ok(Vec::new());
+    };
+    let mut changes = query(
         conn,
-        "WHERE entity = ?1 AND entity_id = ?2 ORDER BY seq",
-        [entity, id],
-    )
+        "WHERE l.kind = ?1 AND l.row_id = ?2 ORDER BY l.seq",
+        (kind, id_value(id)),
+    )?;
+    hydrate(conn, &mut changes)?;
+    Ok(changes)
 }
 
 /// Every change to one record (its own row and its child rows), from change `seq` on, oldest
@@ -42,51 +150,320 @@ pub fn for_record_since(
     id: &str,
     seq: i64,
 ) -> Result<Vec<Change>> {
-    query(
+    let Some(kind) = kind_code(conn, entity)? else {
+        return Ok(Vec::new());
+    };
+    let mut changes = query(
         conn,
-        "WHERE record_entity = ?1 AND record_id = ?2 AND seq >= ?3 ORDER BY seq",
-        (entity, id, seq),
-    )
+        "WHERE l.seq IN (SELECT seq FROM change_log
+                          WHERE kind = ?1 AND row_id = ?2 AND record_kind IS NULL AND seq >= ?3
+                         UNION ALL
+                         SELECT seq FROM change_log
+                          WHERE record_kind = ?1 AND record_id = ?2 AND seq >= ?3)
+         ORDER BY l.seq",
+        (kind, id_value(id), seq),
+    )?;
+    hydrate(conn, &mut changes)?;
+    Ok(changes)
+}
+
+/// The `seq` of the newest `limit` changes to one record (its own row and its child rows),
+/// made before the time `before` when given, newest first.
+pub(crate) fn record_seqs(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    before: Option<&str>,
+    limit: usize,
+) -> Result<Vec<i64>> {
+    let Some(kind) = kind_code(conn, entity)? else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.seq FROM change_log l JOIN change_batches b ON b.id = l.batch
+          WHERE l.seq IN (SELECT seq FROM change_log
+                           WHERE kind = ?1 AND row_id = ?2 AND record_kind IS NULL
+                          UNION ALL
+                          SELECT seq FROM change_log WHERE record_kind = ?1 AND record_id = ?2)
+            AND (?3 IS NULL OR b.at < ?3)
+          ORDER BY l.seq DESC LIMIT ?4",
+    )?;
+    let seqs = stmt
+        .query_map((kind, id_value(id), before, limit as i64), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(seqs)
 }
 
 /// Every change made by one transaction, in order.
 pub fn for_batch(conn: &Connection, batch_id: &str) -> Result<Vec<Change>> {
-    query(conn, "WHERE batch_id = ?1 ORDER BY seq", [batch_id])
+    let Some(key) = batch_key(conn, batch_id)? else {
+        return Ok(Vec::new());
+    };
+    let mut changes = query(conn, "WHERE l.batch = ?1 ORDER BY l.seq", [key])?;
+    hydrate(conn, &mut changes)?;
+    Ok(changes)
 }
 
 fn query<P: rusqlite::Params>(conn: &Connection, filter: &str, params: P) -> Result<Vec<Change>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT seq, batch_id, origin, entity, entity_id, op, changes, at, record_entity, record_id
-           FROM change_log {filter}"
-    ))?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} {filter}"))?;
     let rows = stmt.query_map(params, |row| {
+        let entity: String = row.get(3)?;
+        let entity_id = id_text(row.get(4)?);
+        let record_entity: Option<String> = row.get(8)?;
+        let record_id: Value = row.get(9)?;
+        let (record_entity, record_id) = match record_entity {
+            Some(e) => (e, id_text(record_id)),
+            None => (entity.clone(), entity_id.clone()),
+        };
         Ok((
             Change {
-                seq: row.get("seq")?,
-                batch_id: row.get("batch_id")?,
-                origin: row.get("origin")?,
-                entity: row.get("entity")?,
-                entity_id: row.get("entity_id")?,
-                op: row.get("op")?,
+                seq: row.get(0)?,
+                batch_id: id_text(row.get(1)?),
+                origin: row.get(2)?,
+                entity,
+                entity_id,
+                op: op_name(row.get(5)?).to_owned(),
                 changes: BTreeMap::new(),
-                at: row.get("at")?,
-                record_entity: row.get("record_entity")?,
-                record_id: row.get("record_id")?,
+                at: row.get(7)?,
+                record_entity: Some(record_entity),
+                record_id: Some(record_id),
             },
-            row.get::<_, String>("changes")?,
+            row.get::<_, Option<String>>(6)?,
         ))
     })?;
     rows.map(|row| {
         let (mut change, json) = row?;
-        change.changes = serde_json::from_str(&json).map_err(|e| {
-            Error::Internal(format!(
-                "change log entry {} is unreadable: {e}",
-                change.seq
-            ))
-        })?;
+        if let Some(json) = json {
+            change.changes = serde_json::from_str(&json).map_err(|e| {
+                Error::Internal(format!(
+                    "change log entry {} is unreadable: {e}",
+                    change.seq
+                ))
+            })?;
+        }
         Ok(change)
     })
     .collect()
+}
+
+/// Columns an insert never showed: the key and the times every row carries.
+const NOT_INSERT_VALUES: &[&str] = &["id", "key", "created_at", "updated_at"];
+
+/// Puts back the values of the inserts among `changes` (the log keeps only their ids): for
+/// each field, the old value of the first later change that touched it, else the value the
+/// row holds now, else the value its deletion logged.
+fn hydrate(conn: &Connection, changes: &mut [Change]) -> Result<()> {
+    for change in changes.iter_mut().filter(|c| c.op == "insert") {
+        let Some(kind) = kind_code(conn, &change.entity)? else {
+            continue;
+        };
+        let later = query(
+            conn,
+            "WHERE l.kind = ?1 AND l.row_id = ?2 AND l.seq > ?3 ORDER BY l.seq",
+            (kind, id_value(&change.entity_id), change.seq),
+        )?;
+        let mut values: BTreeMap<String, Json> = BTreeMap::new();
+        let mut deleted = false;
+        for next in later {
+            match next.op.as_str() {
+                "update" => {
+                    for (field, (old, _)) in next.changes {
+                        values.entry(field).or_insert(old);
+                    }
+                }
+                "delete" => {
+                    for (field, (old, _)) in next.changes {
+                        values.entry(field).or_insert(old);
+                    }
+                    deleted = true;
+                    break;
+                }
+                _ => break,
+            }
+        }
+        if !deleted {
+            for (field, value) in current_row(conn, &change.entity, &change.entity_id)? {
+                values.entry(field).or_insert(value);
+            }
+        }
+        change.changes = values
+            .into_iter()
+            .filter(|(f, v)| !v.is_null() && !NOT_INSERT_VALUES.contains(&f.as_str()))
+            .map(|(f, v)| (f, (Json::Null, v)))
+            .collect();
+    }
+    Ok(())
+}
+
+/// The row of `table` with this id as it is now (empty when there is none), each column with
+/// a value that is not the column's default.
+fn current_row(conn: &Connection, table: &str, id: &str) -> Result<Vec<(String, Json)>> {
+    if !table
+        .bytes()
+        .all(|c| c.is_ascii_alphanumeric() || c == b'_')
+    {
+        return Ok(Vec::new());
+    }
+    let key = if table == "settings" { "key" } else { "id" };
+    let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE {key} = ?1"))?;
+    let names: Vec<String> = stmt.column_names().map(String::from).collect();
+    let row: Option<Vec<Value>> = stmt
+        .query_row([id], |row| {
+            (0..names.len()).map(|i| row.get::<_, Value>(i)).collect()
+        })
+        .optional()?;
+    let Some(row) = row else {
+        return Ok(Vec::new());
+    };
+    Ok(names
+        .into_iter()
+        .zip(row)
+        .filter(|(_, v)| *v != Value::Null)
+        .map(|(n, v)| (n, crate::store::writer::to_json(&v)))
+        .collect())
+}
+
+/// "1,204 contacts", "1 contact": a count in words for batch labels.
+pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped} {}", if n == 1 { one } else { many })
+}
+
+/// The plain-words refusal of an undo.
+fn refused(detail: &str) -> String {
+    format!(
+        "Cannot undo that action: {detail}. Undo the later changes first, or change the records by hand."
+    )
+}
+
+/// A row a batch changed, and the record it belongs to, each as (kind code, stored id).
+type Key = (i64, bool, Vec<u8>);
+
+fn key_of(kind: i64, id: &Value) -> Key {
+    match id {
+        Value::Blob(b) => (kind, true, b.clone()),
+        other => (kind, false, id_text(other.clone()).into_bytes()),
+    }
+}
+
+/// Why batch `key` cannot be undone because of later changes: the first later change to a
+/// row it changed, or to anything belonging to a record it touched, as (kind, record id).
+/// Walks whichever side is smaller: the batch's rows (looked up by index), or the changes
+/// made after it.
+fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>> {
+    let mut rows: HashSet<Key> = HashSet::new();
+    let mut records: HashSet<Key> = HashSet::new();
+    let mut last_seq = 0i64;
+    {
+        let mut stmt = conn.prepare_cached(
+            "SELECT seq, kind, row_id, record_kind, record_id FROM change_log WHERE batch = ?1",
+        )?;
+        let mut q = stmt.query([key])?;
+        while let Some(r) = q.next()? {
+            last_seq = last_seq.max(r.get(0)?);
+            let kind: i64 = r.get(1)?;
+            let id: Value = r.get(2)?;
+            let row = key_of(kind, &id);
+            match r.get::<_, Option<i64>>(3)? {
+                Some(rk) => {
+                    records.insert(key_of(rk, &r.get(4)?));
+                }
+                None => {
+                    records.insert(row.clone());
+                }
+            }
+            rows.insert(row);
+        }
+    }
+    let name = |conn: &Connection, kind: i64| -> Result<String> {
+        Ok(conn
+            .prepare_cached("SELECT name FROM change_kinds WHERE id = ?1")?
+            .query_row([kind], |r| r.get(0))?)
+    };
+    let budget = rows.len() + records.len();
+    let later: Vec<(i64, Value, Option<i64>, Value)> = conn
+        .prepare_cached(
+            "SELECT kind, row_id, record_kind, record_id FROM change_log
+              WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?
+        .query_map((last_seq, budget as i64 + 1), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if later.len() <= budget {
+        // Few changes since: look at each of them.
+        for (kind, id, record_kind, record_id) in later {
+            let row = key_of(kind, &id);
+            let (record, record_text) = match record_kind {
+                Some(rk) => (key_of(rk, &record_id), id_text(record_id)),
+                None => (row.clone(), id_text(id)),
+            };
+            if rows.contains(&row) || records.contains(&record) {
+                return Ok(Some((name(conn, kind)?, record_text)));
+            }
+        }
+        return Ok(None);
+    }
+    // Many changes since: look each of the batch's rows and records up.
+    let blob = |(kind, is_blob, bytes): &Key| -> (i64, Value) {
+        let v = if *is_blob {
+            Value::Blob(bytes.clone())
+        } else {
+            Value::Text(String::from_utf8_lossy(bytes).into_owned())
+        };
+        (*kind, v)
+    };
+    let found = |sql: &str, k: &Key| -> Result<Option<(i64, Value, Option<i64>, Value)>> {
+        let (kind, id) = blob(k);
+        Ok(conn
+            .prepare_cached(sql)?
+            .query_row((kind, id, last_seq), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?)
+    };
+    let describe = |hit: (i64, Value, Option<i64>, Value)| -> Result<(String, String)> {
+        let (kind, id, record_kind, record_id) = hit;
+        let text = if record_kind.is_some() {
+            id_text(record_id)
+        } else {
+            id_text(id)
+        };
+        Ok((name(conn, kind)?, text))
+    };
+    for row in &rows {
+        if let Some(hit) = found(
+            "SELECT kind, row_id, record_kind, record_id FROM change_log
+              WHERE kind = ?1 AND row_id = ?2 AND seq > ?3 LIMIT 1",
+            row,
+        )? {
+            return describe(hit).map(Some);
+        }
+    }
+    for record in &records {
+        for sql in [
+            "SELECT kind, row_id, record_kind, record_id FROM change_log
+              WHERE kind = ?1 AND row_id = ?2 AND record_kind IS NULL AND seq > ?3 LIMIT 1",
+            "SELECT kind, row_id, record_kind, record_id FROM change_log
+              WHERE record_kind = ?1 AND record_id = ?2 AND seq > ?3 LIMIT 1",
+        ] {
+            if let Some(hit) = found(sql, record)? {
+                return describe(hit).map(Some);
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn later_detail((entity, id): (String, String)) -> String {
+    format!("{entity} of record {id} changed again after it (or the action was already undone)")
 }
 
 /// Reverses everything one transaction did (a merge, an import, a save), as a new logged
@@ -94,36 +471,30 @@ fn query<P: rusqlite::Params>(conn: &Connection, filter: &str, params: P) -> Res
 /// batch touched was changed again afterwards (its own row, or anything belonging to it):
 /// undoing would silently overwrite that, or fail half-way.
 pub fn undo(db: &mut crate::Db, batch_id: &str) -> Result<String> {
-    let changes = for_batch(db.conn(), batch_id)?;
-    let Some(last) = changes.last() else {
+    let Some(key) = batch_key(db.conn(), batch_id)? else {
         return Err(Error::not_found("change batch", batch_id));
     };
-    let last_seq = last.seq;
-    let refused = |detail: String| {
-        Error::Conflict(format!(
-            "Cannot undo that action: {detail}. Undo the later changes first, or change the records by hand."
-        ))
-    };
+    let changes = query(db.conn(), "WHERE l.batch = ?1 ORDER BY l.seq", [key])?;
+    if changes.is_empty() {
+        return Err(Error::not_found("change batch", batch_id));
+    }
+    let label: Option<String> = db.conn().query_row(
+        "SELECT label FROM change_batches WHERE id = ?1",
+        [key],
+        |r| r.get(0),
+    )?;
+    let refuse = |detail: String| Error::Conflict(refused(&detail));
     db.write(|w| {
-        let later: Option<(String, String)> = w
-            .conn()
-            .prepare(
-                "SELECT l.entity, coalesce(l.record_id, l.entity_id) FROM change_log l
-                  WHERE l.seq > ?1 AND EXISTS (
-                        SELECT 1 FROM change_log b WHERE b.batch_id = ?2
-                           AND ((b.entity = l.entity AND b.entity_id = l.entity_id)
-                             OR (b.record_entity = l.record_entity AND b.record_id = l.record_id)))
-                  LIMIT 1",
-            )?
-            .query_row((last_seq, batch_id), |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        if let Some((entity, id)) = later {
-            return Err(refused(format!(
-                "{entity} of record {id} changed again after it (or the action was already undone)"
-            )));
+        if let Some(later) = changed_later(w.conn(), key)? {
+            return Err(refuse(later_detail(later)));
         }
+        w.undoing(key);
+        w.describe(match &label {
+            Some(label) => format!("Undid: {label}"),
+            None => "Undid an earlier action".to_owned(),
+        });
         for change in changes.iter().rev() {
-            let old: Vec<(String, rusqlite::types::Value)> = change
+            let old: Vec<(String, Value)> = change
                 .changes
                 .iter()
                 .map(|(field, (old, _))| (field.clone(), crate::store::writer::from_json(old)))
@@ -131,16 +502,13 @@ pub fn undo(db: &mut crate::Db, batch_id: &str) -> Result<String> {
             let applied = match change.op.as_str() {
                 "insert" => w.delete(&change.entity, &change.entity_id),
                 "update" => w.update_dynamic(&change.entity, &change.entity_id, &old),
-                "delete" => w.restore(&change.entity, &change.entity_id, &old),
-                other => Err(Error::Internal(format!(
-                    "unknown change-log operation {other}"
-                ))),
+                _ => w.restore(&change.entity, &change.entity_id, &old),
             };
             applied.map_err(|e| match e {
                 // Something outside the batch now depends on what it created (a contact linked
                 // to a new account, ...): refuse rather than break the link.
-                Error::Database(db) => refused(format!("other records now depend on it ({db})")),
-                Error::Conflict(why) => refused(format!(
+                Error::Database(db) => refuse(format!("other records now depend on it ({db})")),
+                Error::Conflict(why) => refuse(format!(
                     "other records now depend on it ({})",
                     why.trim_end_matches('.')
                 )),
@@ -159,5 +527,177 @@ pub fn undo(db: &mut crate::Db, batch_id: &str) -> Result<String> {
             }
         }
         Ok(w.batch_id().to_owned())
+    })
+}
+
+/// Writes one change as an earlier version logged it (the JSON archive's `change_log` rows):
+/// its batch is made when first met, an insert keeps no values.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn append_entry(
+    conn: &Connection,
+    batch_id: &str,
+    origin: &str,
+    at: &str,
+    entity: &str,
+    entity_id: &str,
+    op: &str,
+    changes: Option<&str>,
+    record: Option<(&str, &str)>,
+) -> Result<()> {
+    let Some(op) = op_code(op) else {
+        return Err(Error::invalid(
+            "op",
+            format!("unknown change-log operation {op}"),
+        ));
+    };
+    let batch = match batch_key(conn, batch_id)? {
+        Some(key) => key,
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO change_batches (uid, origin, at) VALUES (?1, ?2, ?3)",
+            )?
+            .execute((id_value(batch_id), origin, at))?;
+            conn.last_insert_rowid()
+        }
+    };
+    let kind = kind_id(conn, entity)?;
+    let record = match record {
+        Some((re, rid)) if (re, rid) != (entity, entity_id) => {
+            Some((kind_id(conn, re)?, id_value(rid)))
+        }
+        _ => None,
+    };
+    let changes = if op == INSERT { None } else { changes };
+    conn.prepare_cached(
+        "INSERT INTO change_log (batch, kind, row_id, op, changes, record_kind, record_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute((
+        batch,
+        kind,
+        id_value(entity_id),
+        op,
+        changes,
+        record.as_ref().map(|r| r.0),
+        record.map(|r| r.1),
+    ))?;
+    Ok(())
+}
+
+/// The code of a kind of row, given it one when it is new.
+pub(crate) fn kind_id(conn: &Connection, name: &str) -> Result<i64> {
+    if let Some(code) = kind_code(conn, name)? {
+        return Ok(code);
+    }
+    conn.prepare_cached("INSERT INTO change_kinds (name) VALUES (?1)")?
+        .execute([name])?;
+    Ok(conn.last_insert_rowid())
+}
+
+// ---- batches, for the History screen
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchInfo {
+    pub batch_id: String,
+    pub origin: String,
+    pub at: String, // when the action was made (UTC RFC 3339, as the log stores it)
+    pub label: Option<String>, // plain words set by the action (Writer::describe), if any
+    pub undoes: Option<String>, // the batch id this batch undid, if it is an undo
+    pub undone_by: Option<String>, // the batch id that undid this one, if any
+    pub changes: u64, // rows changed
+    pub kinds: Vec<(String, String, u64)>, // (entity table, op, count), most first
+    pub records: Vec<(String, String)>, // up to 3 distinct (record_entity, record_id) it touched, in order
+}
+
+/// Newest first; `before` = a batch id: only batches older than it.
+pub fn batches(conn: &Connection, before: Option<&str>, limit: usize) -> Result<Vec<BatchInfo>> {
+    let before = match before {
+        Some(id) => match batch_key(conn, id)? {
+            Some(key) => key,
+            None => return Err(Error::not_found("change batch", id)),
+        },
+        None => i64::MAX,
+    };
+    let keys: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM change_batches WHERE id < ?1 ORDER BY id DESC LIMIT ?2")?
+        .query_map((before, limit as i64), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    keys.into_iter().map(|key| batch_info(conn, key)).collect()
+}
+
+pub fn batch(conn: &Connection, batch_id: &str) -> Result<Option<BatchInfo>> {
+    batch_key(conn, batch_id)?
+        .map(|key| batch_info(conn, key))
+        .transpose()
+}
+
+/// None when the batch can be undone now; else the plain-words reason (same wording as undo's refusal).
+pub fn undo_blocker(conn: &Connection, batch_id: &str) -> Result<Option<String>> {
+    let Some(key) = batch_key(conn, batch_id)? else {
+        return Err(Error::not_found("change batch", batch_id));
+    };
+    Ok(changed_later(conn, key)?.map(|later| refused(&later_detail(later))))
+}
+
+fn batch_info(conn: &Connection, key: i64) -> Result<BatchInfo> {
+    let (uid, origin, at, label, undoes): (Value, String, String, Option<String>, Option<Value>) =
+        conn.prepare_cached(
+            "SELECT b.uid, b.origin, b.at, b.label, u.uid FROM change_batches b
+               LEFT JOIN change_batches u ON u.id = b.undoes
+              WHERE b.id = ?1",
+        )?
+        .query_row([key], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+    let undone_by: Option<Value> = conn
+        .prepare_cached(
+            "SELECT uid FROM change_batches WHERE undoes = ?1 ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([key], |r| r.get(0))
+        .optional()?;
+    let mut kinds: Vec<(String, String, u64)> = conn
+        .prepare_cached(
+            "SELECT k.name, l.op, count(*) FROM change_log l JOIN change_kinds k ON k.id = l.kind
+              WHERE l.batch = ?1 GROUP BY l.kind, l.op",
+        )?
+        .query_map([key], |r| {
+            Ok((
+                r.get(0)?,
+                op_name(r.get(1)?).to_owned(),
+                r.get::<_, i64>(2)? as u64,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    kinds.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
+    let changes = kinds.iter().map(|k| k.2).sum();
+    let mut records: Vec<(String, String)> = Vec::new();
+    {
+        let mut stmt = conn.prepare_cached(
+            "SELECT coalesce(r.name, k.name), coalesce(l.record_id, l.row_id)
+               FROM change_log l JOIN change_kinds k ON k.id = l.kind
+               LEFT JOIN change_kinds r ON r.id = l.record_kind
+              WHERE l.batch = ?1 ORDER BY l.seq",
+        )?;
+        let mut rows = stmt.query([key])?;
+        while let Some(r) = rows.next()? {
+            let record = (r.get::<_, String>(0)?, id_text(r.get(1)?));
+            if !records.contains(&record) {
+                records.push(record);
+                if records.len() == 3 {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(BatchInfo {
+        batch_id: id_text(uid),
+        origin,
+        at,
+        label,
+        undoes: undoes.map(id_text),
+        undone_by: undone_by.map(id_text),
+        changes,
+        kinds,
+        records,
     })
 }

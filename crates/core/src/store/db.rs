@@ -130,6 +130,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0011_marketing.sql"),
         then: None,
     },
+    Migration {
+        version: 12,
+        name: "lean change log",
+        sql: include_str!("../../migrations/0012_lean_change_log.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock (or another process's turn,
@@ -668,6 +674,7 @@ mod tests {
             (9, 0x6ed5_4f6c_baed_7085),
             (10, 0x4696_d884_58d6_f0d8),
             (11, 0x66b2_12eb_2811_8406),
+            (12, 0x31a7_4b03_6ed9_398e),
         ];
         assert_eq!(
             SHIPPED.len(),

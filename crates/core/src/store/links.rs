@@ -195,6 +195,10 @@ pub const LINKS: &[Link] = &[
     link("document_lines", "product_id", "products", ParentKept),
     link("document_lines", "document_id", "sales_documents", Delete),
     link("payments", "invoice_id", "sales_documents", ParentKept),
+    // The change log: batches and kinds of rows are never deleted.
+    link("change_log", "batch", "change_batches", ParentKept),
+    link("change_log", "kind", "change_kinds", ParentKept),
+    link("change_batches", "undoes", "change_batches", ParentKept),
     link(
         "sales_documents",
         "source_id",
@@ -388,16 +392,12 @@ pub const KIND_LINKS: &[KindLink] = &[
         KindOnDelete::Kept("the record's module removes its search document with it"),
         KindOnMerge::Kept("the merged record's search document is removed by the merge"),
     ),
+    // The change log names a changed row by `kind` and `row_id`, and the record it belongs to
+    // by `record_kind` and `record_id` when that is another one; kinds are codes of
+    // `change_kinds` and UUID ids 16-byte blobs (see `changelog`).
     kind_link(
         "change_log",
-        Some("entity"),
-        "entity_id",
-        KindOnDelete::Kept("history: undo brings the record back from it"),
-        KindOnMerge::Kept("history of what happened to the merged record"),
-    ),
-    kind_link(
-        "change_log",
-        Some("record_entity"),
+        Some("record_kind"),
         "record_id",
         KindOnDelete::Kept("history: undo brings the record back from it"),
         KindOnMerge::Kept("history of what happened to the merged record"),

@@ -5,7 +5,7 @@
 //! Child rows are written through the writer too (never by `ON DELETE CASCADE`), so the log
 //! holds everything needed to show history and to undo a whole batch.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, params_from_iter};
@@ -13,6 +13,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::kernel::error::{Error, Result};
 use crate::kernel::time;
+use crate::store::changelog;
 
 /// A write transaction with its change-log context. Obtained from [`crate::Db::write`].
 #[derive(Debug)]
@@ -25,6 +26,12 @@ pub struct Writer<'c> {
     search_dirty: RefCell<Vec<(&'static str, String)>>,
     default_country: OnceCell<Option<String>>,
     subscribers: &'c crate::store::events::Subscribers,
+    /// The batch's row in `change_batches`, written with the first change.
+    batch_key: OnceCell<i64>,
+    /// Plain words for the History screen ([`Writer::describe`]).
+    label: RefCell<Option<String>>,
+    /// The batch this one undoes.
+    undoes: Cell<Option<i64>>,
 }
 
 /// A column and the value to store in it.
@@ -44,10 +51,19 @@ impl<'c> Writer<'c> {
             search_dirty: RefCell::new(Vec::new()),
             default_country: OnceCell::new(),
             subscribers,
+            batch_key: OnceCell::new(),
+            label: RefCell::new(None),
+            undoes: Cell::new(None),
         }
     }
 
     pub(crate) fn commit(self) -> Result<()> {
+        if let (Some(key), Some(label)) = (self.batch_key.get(), self.label.borrow().as_deref()) {
+            self.tx.execute(
+                "UPDATE change_batches SET label = ?1 WHERE id = ?2",
+                (label, key),
+            )?;
+        }
         let dirty = self.search_dirty.take();
         crate::store::search::reindex_many(&self.tx, &dirty)?;
         Ok(self.tx.commit()?)
@@ -86,6 +102,17 @@ impl<'c> Writer<'c> {
         &self.batch_id
     }
 
+    /// Names this action in plain words for the History screen ("Imported 1,204 contacts from
+    /// file.csv"); the last call wins.
+    pub fn describe(&self, label: impl Into<String>) {
+        *self.label.borrow_mut() = Some(label.into());
+    }
+
+    /// Marks this batch as the undo of batch `key` (set before its first change).
+    pub(crate) fn undoing(&self, key: i64) {
+        self.undoes.set(Some(key));
+    }
+
     /// The time stamped on every row this transaction writes (UTC, RFC 3339).
     pub fn now(&self) -> &str {
         &self.now
@@ -120,11 +147,14 @@ impl<'c> Writer<'c> {
             .prepare_cached(&sql)?
             .execute(params_from_iter(params))?;
 
-        let changes = fields
+        // The row is the value: an insert logs its id alone (its link column only tells
+        // which record it belongs to).
+        let link: Map<String, Json> = fields
             .iter()
-            .filter(|(_, v)| *v != Value::Null)
-            .map(|(c, v)| (*c, Value::Null, inserted_for_log(table, c, v)));
-        self.log(table, id, "insert", changes)
+            .filter(|(c, v)| LINK_COLUMNS.contains(c) && *v != Value::Null)
+            .map(|(c, v)| ((*c).to_owned(), Json::Array(vec![Json::Null, to_json(v)])))
+            .collect();
+        self.append(table, id, changelog::INSERT, None, &Json::Object(link))
     }
 
     /// [`Writer::update`] with column names known only at run time (undo).
@@ -169,7 +199,8 @@ impl<'c> Writer<'c> {
                 );
             }
         }
-        self.append(table, id, "update", &Json::Object(changes))
+        let changes = Json::Object(changes);
+        self.append(table, id, changelog::UPDATE, Some(&changes), &changes)
     }
 
     /// Sets the given fields of row `id`. Only fields whose value really changes are written
@@ -232,7 +263,7 @@ impl<'c> Writer<'c> {
             .execute(params_from_iter(params))?;
         // Logged too, so that undo puts the row back exactly as it was.
         changed.push(("updated_at", old_updated_at, Value::Text(self.now.clone())));
-        self.log(table, id, "update", changed.into_iter())?;
+        self.log(table, id, changelog::UPDATE, changed.into_iter())?;
         Ok(true)
     }
 
@@ -252,14 +283,12 @@ impl<'c> Writer<'c> {
         self.tx
             .prepare_cached(&sql)?
             .execute(params_from_iter(params))?;
-        let mut changes = Map::new();
-        for (column, value) in fields {
-            changes.insert(
-                column.clone(),
-                Json::Array(vec![Json::Null, to_json(value)]),
-            );
-        }
-        self.append(table, id, "insert", &Json::Object(changes))
+        let link: Map<String, Json> = fields
+            .iter()
+            .filter(|(c, v)| LINK_COLUMNS.contains(&c.as_str()) && *v != Value::Null)
+            .map(|(c, v)| (c.clone(), Json::Array(vec![Json::Null, to_json(v)])))
+            .collect();
+        self.append(table, id, changelog::INSERT, None, &Json::Object(link))
     }
 
     /// Deletes row `id`, logging every field it held so the delete can be undone.
@@ -299,14 +328,15 @@ impl<'c> Writer<'c> {
                 changes.insert(name.clone(), Json::Array(vec![to_json(&value), Json::Null]));
             }
         }
-        self.append(table, id, "delete", &Json::Object(changes))
+        let changes = Json::Object(changes);
+        self.append(table, id, changelog::DELETE, Some(&changes), &changes)
     }
 
     fn log(
         &self,
         table: &'static str,
         id: &str,
-        op: &'static str,
+        op: i64,
         changes: impl Iterator<Item = (&'static str, Value, Value)>,
     ) -> Result<()> {
         let map: Map<String, Json> = changes
@@ -317,29 +347,97 @@ impl<'c> Writer<'c> {
                 )
             })
             .collect();
-        self.append(table, id, op, &Json::Object(map))
+        let map = Json::Object(map);
+        self.append(table, id, op, Some(&map), &map)
     }
 
-    fn append(&self, table: &str, id: &str, op: &'static str, changes: &Json) -> Result<()> {
-        let (record_entity, record_id) = self.record_of(table, id, changes)?;
+    /// The batch's key in `change_batches`, writing its row on first use.
+    fn batch_key(&self) -> Result<i64> {
+        if let Some(key) = self.batch_key.get() {
+            return Ok(*key);
+        }
+        let key = self.write_batch(None)?;
+        Ok(*self.batch_key.get_or_init(|| key))
+    }
+
+    /// The code of a kind of row in `change_kinds` (read each time, not kept: a savepoint
+    /// rolled back may have taken a new one away again).
+    fn kind(&self, table: &str) -> Result<i64> {
+        changelog::kind_id(&self.tx, table)
+    }
+
+    /// Appends one change to the log: `changes` is what it stores (`None` for an insert),
+    /// `link` where the record the row belongs to may be read.
+    fn append(
+        &self,
+        table: &str,
+        id: &str,
+        op: i64,
+        changes: Option<&Json>,
+        link: &Json,
+    ) -> Result<()> {
+        let (record_entity, record_id) = self.record_of(table, id, link)?;
+        let changes = changes.map(Json::to_string);
+        let write = || -> Result<rusqlite::Result<usize>> {
+            let record = if record_entity == table && record_id == id {
+                None
+            } else {
+                Some((self.kind(&record_entity)?, changelog::id_value(&record_id)))
+            };
+            let batch = self.batch_key()?;
+            let kind = self.kind(table)?;
+            Ok(self
+                .tx
+                .prepare_cached(
+                    "INSERT INTO change_log (batch, kind, row_id, op, changes, record_kind,
+                                             record_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?
+                .execute((
+                    batch,
+                    kind,
+                    changelog::id_value(id),
+                    op,
+                    changes.as_deref(),
+                    record.as_ref().map(|r| r.0),
+                    record.map(|r| r.1),
+                )))
+        };
+        match write()? {
+            // The batch's row was written inside a savepoint that was rolled back
+            // since (an import row that failed): write them again.
+            Err(e) if crate::kernel::error::is_foreign_key(&e) => {
+                self.write_batch(self.batch_key.get().copied())?;
+                write()??;
+                Ok(())
+            }
+            other => {
+                other?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes the batch's row in `change_batches` (with the key it had, when it is written
+    /// again); returns its key.
+    fn write_batch(&self, key: Option<i64>) -> Result<i64> {
         self.tx
             .prepare_cached(
-                "INSERT INTO change_log (batch_id, origin, entity, entity_id, op, changes, at,
-                                         record_entity, record_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT OR IGNORE INTO change_batches (id, uid, origin, at, label, undoes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute((
-                &self.batch_id,
+                key,
+                changelog::id_value(&self.batch_id),
                 self.origin,
-                table,
-                id,
-                op,
-                changes.to_string(),
                 &self.now,
-                record_entity,
-                record_id,
+                self.label.borrow().as_deref(),
+                self.undoes.get(),
             ))?;
-        Ok(())
+        match key {
+            Some(key) => Ok(key),
+            None => Ok(self.tx.last_insert_rowid()),
+        }
     }
 
     /// The record a changed row belongs to, for that record's history: a child row belongs to
@@ -418,22 +516,14 @@ pub(crate) fn unique_name(
     Ok(())
 }
 
-/// Columns whose inserted text (past a few lines) the change log does not copy, only its length: each queued
-/// message keeps its body in the outbox, and undoing an insert (a delete) never reads it back,
-/// so a 20,000-recipient promotion is not written to the file twice.
-const BODIES_NOT_LOGGED: &[(&str, &str)] = &[("outbox", "body_text"), ("outbox", "body_html")];
-
-fn inserted_for_log(table: &str, column: &str, value: &Value) -> Value {
-    match value {
-        Value::Text(text) if text.len() > 256 && BODIES_NOT_LOGGED.contains(&(table, column)) => {
-            Value::Text(format!(
-                "({} characters, kept in the {table})",
-                text.chars().count()
-            ))
-        }
-        other => other.clone(),
-    }
-}
+/// The columns that name the record a child row belongs to (see `Writer::record_of`).
+const LINK_COLUMNS: &[&str] = &[
+    "contact_id",
+    "entity",
+    "entity_id",
+    "activity_id",
+    "opportunity_id",
+];
 
 /// The key column of a table: `id`, except for settings (`key`).
 fn key_column(table: &str) -> &'static str {
@@ -484,7 +574,7 @@ pub(crate) fn from_json(value: &Json) -> Value {
     }
 }
 
-fn to_json(value: &Value) -> Json {
+pub(crate) fn to_json(value: &Value) -> Json {
     match value {
         Value::Null => Json::Null,
         Value::Integer(i) => Json::from(*i),

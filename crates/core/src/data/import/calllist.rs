@@ -269,6 +269,11 @@ pub fn import(
             )?;
         }
         progress(total, total);
+        w.describe(format!(
+            "Imported the call list {} ({})",
+            options.list.name.trim(),
+            crate::store::changelog::counted(report.added, "person", "people")
+        ));
         Ok((list_id, w.batch_id().to_owned()))
     });
     db.set_origin(origin);

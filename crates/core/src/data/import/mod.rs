@@ -273,6 +273,22 @@ pub fn import(
                 chunk(w, &mut index, rows, table, &mapping, options, &mut report)?;
             }
             progress(table.rows.len(), table.rows.len());
+            let noun = match options.entity {
+                ImportEntity::Contacts => ("contact", "contacts"),
+                ImportEntity::Accounts => ("account", "accounts"),
+                ImportEntity::Leads => ("lead", "leads"),
+                ImportEntity::CallList => ("person", "people"),
+                ImportEntity::Opportunities => ("deal", "deals"),
+                ImportEntity::Products => ("product", "products"),
+            };
+            let mut label = format!(
+                "Imported {}",
+                crate::store::changelog::counted(report.created, noun.0, noun.1)
+            );
+            if report.updated > 0 {
+                label.push_str(&format!(", updated {}", report.updated));
+            }
+            w.describe(label);
             Ok(w.batch_id().to_owned())
         })
     });

@@ -49,6 +49,12 @@ pub fn merge(
     let batch_id = db.write(|w| {
         let survivor = get(w.conn(), survivor_id)?;
         let other = get(w.conn(), other_id)?;
+        let name = |c: &super::Contact| {
+            format!("{} {}", c.first_name, c.last_name)
+                .trim()
+                .to_owned()
+        };
+        w.describe(format!("Merged {} into {}", name(&other), name(&survivor)));
         let pick = |field: &str, s: &Option<String>, o: &Option<String>| -> Option<String> {
             match choices.fields.get(field) {
                 Some(MergeSide::Other) => o.clone(),

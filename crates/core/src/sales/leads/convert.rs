@@ -213,7 +213,9 @@ pub fn plan_conversion(conn: &Connection, id: &str) -> Result<ConversionPlan> {
 /// A lead can be converted once.
 pub fn convert(db: &mut Db, id: &str, input: &ConvertInput) -> Result<Converted> {
     let (ids, batch_id) = db.write(|w| {
+        let name = get(w.conn(), id)?.name;
         let ids = convert_in(w, id, input)?;
+        w.describe(format!("Converted the lead {name}"));
         Ok((ids, w.batch_id().to_owned()))
     })?;
     let (account_id, account_created, contact_id, contact_created, opportunity_id, moved) = ids;
