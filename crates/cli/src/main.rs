@@ -67,7 +67,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// Write a verified copy of the database (VACUUM INTO, then integrity_check) to PATH.
+    /// Write a verified copy of the database (its pages, checked with quick_check) to PATH;
+    /// a PATH ending in .zst gets a zstd-compressed copy with a checksum.
     Backup {
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
@@ -84,9 +85,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// The automatic backups of the database (newest first); --now takes one.
+    /// The automatic backups of the database (newest first, compressed .db.zst in backups/
+    /// beside it) and what they take on disk; --now takes one.
     Backups {
-        /// Take a backup now and apply the retention policy (7 daily, 4 weekly by default).
+        /// Take a backup now and apply the retention policy (7 daily, 4 weekly by default,
+        /// at most 3 times the data file's size in all).
         #[arg(long)]
         now: bool,
         #[arg(long, value_enum, default_value_t)]
@@ -536,6 +539,7 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
             }
             let path = db.path().map(std::path::Path::to_owned).unwrap_or_default();
             let all = backup::list(&path)?;
+            let usage = backup::usage(&path)?;
             emit(format, &all, || {
                 output::table(
                     &["TAKEN", "KIND", "SIZE", "PATH"],
@@ -547,7 +551,18 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
                             b.path.clone(),
                         ]
                     }),
-                )
+                )?;
+                let mb = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1e6);
+                output::line(&format!(
+                    "{} automatic {}, {} in all; the rotation keeps them within {} ({} times \
+                     the {} data file)",
+                    usage.copies,
+                    if usage.copies == 1 { "copy" } else { "copies" },
+                    mb(usage.bytes),
+                    mb(usage.budget_bytes),
+                    backup::BUDGET_TIMES,
+                    mb(usage.data_bytes),
+                ))
             })
         }
         Command::Activities(cmd) => activities::run(&mut db, cmd),

@@ -53,8 +53,17 @@ fn seed(path: &Path, people: usize, marker: &str) {
     run_ok(rapport(path).args(["contacts", "add", "--last-name", marker]));
 }
 
-/// (contacts, the marker found) in a database file, `None` when it cannot be read whole.
+/// (contacts, the marker found) in a database file, `None` when it cannot be read whole. A
+/// compressed copy (`.db.zst`) is unpacked first (its checksum checked).
 fn contents(path: &Path) -> Option<(i64, String)> {
+    if rapport_core::data::backup::is_compressed(path) {
+        let dir = tempfile::tempdir().ok()?;
+        let plain = dir.path().join("unpacked.db");
+        let mut file = std::fs::File::create(&plain).ok()?;
+        rapport_core::data::backup::unpack_into(path, &mut file).ok()?;
+        drop(file);
+        return contents(&plain);
+    }
     let problems = rapport_core::data::backup::integrity(path, "integrity_check").ok()?;
     if !problems.is_empty() {
         return None;
@@ -89,7 +98,7 @@ fn final_names(dir: &Path) -> Vec<PathBuf> {
         .map(|e| e.path())
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            name.ends_with(".db") && !name.starts_with('.')
+            (name.ends_with(".db") || name.ends_with(".db.zst")) && !name.starts_with('.')
         })
         .collect()
 }

@@ -240,3 +240,218 @@ fn only_the_last_handle_to_close_removes_the_wal() {
     assert!(dir.path().join("crm.db-lock").exists());
     assert!(dir.path().join("crm.db-turn").exists());
 }
+
+/// A file of a few hundred contacts, with a marker to tell copies apart.
+fn sample(path: &std::path::Path, n: usize) -> Db {
+    let mut db = Db::open(path).unwrap();
+    for i in 0..n {
+        person(&mut db, &format!("Person {i}"));
+    }
+    db
+}
+
+fn count(path: &std::path::Path) -> usize {
+    names(&Db::open(path).unwrap()).len()
+}
+
+#[test]
+fn automatic_copies_are_compressed_checked_and_restore_round_trips_from_each_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let plain = dir.path().join("plain.db");
+    let packed = dir.path().join("packed.db.zst");
+    let old_style = dir.path().join("old-style.db");
+    let automatic;
+    {
+        let db = sample(&path, 300);
+        backup::backup(&db, &plain).unwrap();
+        backup::backup(&db, &packed).unwrap();
+        // What versions before compressed copies made: a bare VACUUM INTO.
+        db.conn()
+            .execute("VACUUM INTO ?1", [old_style.to_string_lossy()])
+            .unwrap();
+        automatic = backup::auto(&db, AutoReason::Quit, Utc::now())
+            .unwrap()
+            .unwrap();
+    }
+    assert!(automatic.path.ends_with(".db.zst"), "{}", automatic.path);
+    let file_size = std::fs::metadata(&path).unwrap().len();
+    assert!(
+        automatic.bytes * 3 < file_size,
+        "compressed: {} of {file_size} bytes",
+        automatic.bytes
+    );
+    // The listing, the check and the newest good copy know compressed copies.
+    let listed = backup::list(&path).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].path, automatic.path);
+    assert_eq!(listed[0].kind, "automatic");
+    backup::check(std::path::Path::new(&automatic.path)).unwrap();
+    backup::deep_check(std::path::Path::new(&automatic.path)).unwrap();
+    assert_eq!(
+        backup::newest_good(&path).unwrap().unwrap().path,
+        automatic.path
+    );
+
+    for from in [
+        plain,
+        packed,
+        old_style,
+        std::path::PathBuf::from(&automatic.path),
+    ] {
+        // Something changes, then the copy puts the 300 back.
+        {
+            let mut db = Db::open(&path).unwrap();
+            person(&mut db, "Later");
+        }
+        assert_eq!(count(&path), 301);
+        let report = backup::restore(&path, &from).unwrap();
+        assert_eq!(count(&path), 300, "restored from {}", from.display());
+        assert_eq!(report.restored_from, from.display().to_string());
+        let safety = report.safety_backup.unwrap();
+        assert_eq!(count(std::path::Path::new(&safety)), 301);
+        backup::check(&path).unwrap();
+    }
+}
+
+/// The live file's bytes and its listing of names, to show nothing changed.
+fn untouched(path: &std::path::Path) -> (Vec<u8>, Vec<String>) {
+    let mut names = names(&Db::open(path).unwrap());
+    names.sort();
+    (std::fs::read(path).unwrap(), names)
+}
+
+#[test]
+fn a_damaged_or_truncated_compressed_copy_is_refused_naming_it_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let good = dir.path().join("good.db.zst");
+    {
+        let mut db = sample(&path, 200);
+        backup::backup(&db, &good).unwrap();
+        person(&mut db, "Now");
+    }
+    let bytes = std::fs::read(&good).unwrap();
+    let flipped = dir.path().join("flipped.db.zst");
+    let mut damaged = bytes.clone();
+    for i in [bytes.len() / 3, bytes.len() / 2, bytes.len() * 2 / 3] {
+        damaged[i] ^= 0x5a;
+    }
+    std::fs::write(&flipped, &damaged).unwrap();
+    let truncated = dir.path().join("truncated.db.zst");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let foreign = dir.path().join("foreign.db.zst");
+    std::fs::write(&foreign, b"not zstd at all, just some text").unwrap();
+
+    let before = untouched(&path);
+    for bad in [&flipped, &truncated, &foreign] {
+        assert!(backup::check(bad).is_err(), "{}", bad.display());
+        let err = backup::restore(&path, bad).unwrap_err();
+        assert!(matches!(err, Error::Validation(_)), "{err:?}");
+        let text = err.to_string();
+        let name = bad.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            text.contains(&format!("{name} cannot be restored")),
+            "{text}"
+        );
+        assert!(text.contains("damaged or incomplete"), "{text}");
+        assert_eq!(untouched(&path), before, "the live file is untouched");
+        assert!(backup::list(&path).unwrap().is_empty(), "no safety copy");
+        // No temporary file is left beside the data file.
+        let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".partial"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+    // The good one still restores.
+    backup::restore(&path, &good).unwrap();
+    assert_eq!(count(&path), 200);
+}
+
+#[test]
+fn the_rotation_keeps_its_copies_within_three_times_the_data_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let db = sample(&path, 300);
+    let folder = backup::folder(&path);
+    std::fs::create_dir_all(&folder).unwrap();
+    let size = std::fs::metadata(&path).unwrap().len();
+    // Copies left by an earlier version: plain, each as large as the file, one a day.
+    let start = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+    for day in 0..6 {
+        let at = start + Duration::days(day);
+        let name = format!("crm-{}.db", at.format("%Y%m%dT%H%M%SZ"));
+        db.conn()
+            .execute(
+                "VACUUM INTO ?1",
+                [folder.join(name).to_string_lossy().into_owned()],
+            )
+            .unwrap();
+    }
+    assert_eq!(backup::list(&path).unwrap().len(), 6);
+    let made = backup::auto(&db, AutoReason::Quit, start + Duration::days(6))
+        .unwrap()
+        .unwrap();
+    let kept = backup::list(&path).unwrap();
+    let total: u64 = kept.iter().map(|b| b.bytes).sum();
+    assert!(
+        total <= 3 * size,
+        "{total} bytes kept for a {size}-byte file"
+    );
+    assert_eq!(kept[0].path, made.path, "the newest is kept");
+    // The oldest went first: what is left is the newest ones, without a gap.
+    let days: Vec<String> = kept.iter().map(|b| b.taken_at[..10].to_owned()).collect();
+    assert_eq!(days, ["2026-03-07", "2026-03-06", "2026-03-05"], "{kept:?}");
+    let usage = backup::usage(&path).unwrap();
+    assert_eq!(usage.copies, 3);
+    assert_eq!(usage.bytes, total);
+    assert_eq!(usage.budget_bytes, 3 * usage.data_bytes);
+
+    // The newest always stays, even alone over the budget.
+    let fat = folder.join("crm-20260308T120000Z.db");
+    std::fs::write(&fat, vec![0u8; (4 * size) as usize]).unwrap();
+    backup::prune(&path, Retention::default()).unwrap();
+    let kept = backup::list(&path).unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].path, fat.display().to_string());
+}
+
+#[test]
+fn a_copy_of_a_file_being_written_by_another_connection_is_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let mut db = sample(&path, 50);
+    // Another connection of this process holds a read of an older state open: the WAL
+    // cannot be emptied, so the copy is made the slow way, and is as good.
+    let mut other = Db::open(&path).unwrap();
+    person(&mut other, "Fresh");
+    let reader = Db::open(&path).unwrap();
+    reader.conn().execute_batch("BEGIN").unwrap();
+    let _: i64 = reader
+        .conn()
+        .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
+        .unwrap();
+    person(&mut db, "Newer");
+    for name in ["busy.db", "busy.db.zst"] {
+        let out = dir.path().join(name);
+        backup::backup(&db, &out).unwrap();
+        let check = dir.path().join(format!("{name}.restored.db"));
+        if backup::is_compressed(&out) {
+            let mut f = std::fs::File::create(&check).unwrap();
+            backup::unpack_into(&out, &mut f).unwrap();
+        } else {
+            // A finished copy, not a live file: its bytes are the copy.
+            std::fs::write(&check, std::fs::read(&out).unwrap()).unwrap();
+        }
+        assert!(
+            backup::integrity(&check, "integrity_check")
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(count(&check), 52, "{name}");
+    }
+    reader.conn().execute_batch("COMMIT").unwrap();
+}

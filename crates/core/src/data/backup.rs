@@ -1,7 +1,25 @@
-//! Backups made the safe way: `VACUUM INTO` a temporary file next to the target (a consistent
-//! snapshot even while another connection writes), verified with `integrity_check`, flushed to
-//! disk, then given its name. A backup that fails or is interrupted never leaves a half-written
-//! file under a backup's name, and the data file is only ever read.
+//! Backups made the safe way: a consistent snapshot of the data file is written to a temporary
+//! file next to the target, verified, flushed to disk, then given its name. A backup that
+//! fails or is interrupted never leaves a half-written file under a backup's name, and the
+//! data file is only ever read.
+//!
+//! **The snapshot.** In this process's turn the WAL is checkpointed into the data file; then,
+//! in one read transaction (which keeps any checkpoint from writing into the file meanwhile),
+//! the file's pages are read as they are, with no rebuilding of b-trees as `VACUUM INTO` does,
+//! and SQLite's `quick_check` runs over that same snapshot on a second core. When the WAL
+//! cannot be emptied (a connection of this process still reads an older snapshot) or the
+//! database is in memory, `VACUUM INTO` makes the copy and `quick_check` checks it.
+//!
+//! **Compressed copies.** The automatic copies (and any copy whose name ends in `.zst`) are a
+//! zstd frame (fast level, on all cores) with zstd's checksum of the contents; after writing,
+//! the frame is read back whole and its checksum checked, and every later read (a restore,
+//! the newest good backup offered for a damaged file) checks it again, so a changed byte is
+//! found. Copies named `.db` are plain SQLite files as before.
+//!
+//! **Proportionate checks.** Each copy passes `quick_check` (the b-tree pages, records and
+//! their order; not whether each index matches its table). The full `integrity_check` runs
+//! once a week, on the first daily copy of the week (unpacked into a temporary file), and a
+//! restore always runs it on what it is about to put in place.
 //!
 //! Automatic backups, the safety copies a restore takes and damaged files moved aside get names
 //! that never collide: when a name is taken, `-2`, `-3`, ... is added, and the name is taken
@@ -20,7 +38,8 @@ use crate::store::db::Db;
 // Where backups are and which is good: the store's, for its "the file is damaged" errors.
 use crate::store::backups::stem;
 pub use crate::store::backups::{
-    BackupFile, check, folder, integrity, integrity_of_data_file, list, newest_good,
+    BUDGET_TIMES, BackupFile, Usage, check, folder, integrity, integrity_of_data_file,
+    is_compressed, list, newest_good, unpack_into, usage,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -48,7 +67,7 @@ pub fn backup(db: &Db, out: &Path) -> Result<BackupReport> {
         .unwrap_or_default();
     let dir = folder_of(out);
     let temp = prepare_temp(&dir, &name)?;
-    let result = write_verified(db, &temp.path).and_then(|()| {
+    let result = write_verified(db, &temp.path, Form::of(out)).and_then(|()| {
         std::fs::rename(&temp.path, out).map_err(|source| Error::Io {
             action: "move the finished backup to",
             path: out.to_owned(),
@@ -191,17 +210,217 @@ fn link_unique(file: &Path, move_it: bool, names: impl Fn(u32) -> PathBuf) -> Re
     )))
 }
 
-fn write_verified(db: &Db, temp: &Path) -> Result<()> {
+/// A plain SQLite file or a zstd frame of one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Plain,
+    Compressed,
+}
+
+impl Form {
+    fn of(path: &Path) -> Form {
+        if is_compressed(path) {
+            Form::Compressed
+        } else {
+            Form::Plain
+        }
+    }
+}
+
+/// zstd's level for copies: the fastest of its ordinary levels. SQLite pages of contacts
+/// compress about 7 to 1 at it; higher levels gain a few percent for twice the time.
+const LEVEL: i32 = 1;
+
+/// Writes a verified copy of `db` to `temp` (see the module's notes), flushed to disk.
+fn write_verified(db: &Db, temp: &Path, form: Form) -> Result<()> {
     let turn = db.turn()?;
-    db.conn()
-        .execute("VACUUM INTO ?1", [temp.to_string_lossy()])
-        .map_err(|e| Error::Io {
-            action: "write the backup to",
-            path: temp.to_owned(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+    let taken = match db.path() {
+        Some(path) => snapshot(db.conn(), path, temp, form)?,
+        None => false,
+    };
+    if !taken {
+        vacuum_into(db.conn(), temp, form)?;
+    }
     drop(turn);
-    verify(temp)
+    finish(temp, form)
+}
+
+/// The fast snapshot (see the module's notes) of the data file at `db_path` written to
+/// `temp`. False, with nothing written, when the WAL could not be emptied first.
+fn snapshot(conn: &Connection, db_path: &Path, temp: &Path, form: Form) -> Result<bool> {
+    if !conn.is_autocommit() {
+        return Ok(false);
+    }
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    if busy != 0 {
+        return Ok(false);
+    }
+    conn.execute_batch("BEGIN")?;
+    let taken = snapshot_in_read(conn, db_path, temp, form);
+    // Only read: ending the transaction lets checkpoints write into the file again.
+    let _ = conn.execute_batch("COMMIT");
+    taken
+}
+
+fn snapshot_in_read(conn: &Connection, db_path: &Path, temp: &Path, form: Form) -> Result<bool> {
+    // The read starts here, and holds the file as it is until the transaction ends.
+    let _: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+    // A WAL that is still empty now means this read sees the data file alone (SQLite's read
+    // lock 0), and no checkpoint can write into the file before the read ends. Anything in
+    // it (a write of this process since the checkpoint): the slow way.
+    let wal = PathBuf::from(format!("{}-wal", db_path.display()));
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return Ok(false);
+    }
+    let len = (page_size.max(0) as u64) * (pages.max(0) as u64);
+    let (copied, problems) = std::thread::scope(|scope| {
+        let copy = scope.spawn(|| copy_pages(db_path, len, temp, form));
+        let problems = crate::store::backups::integrity_on(conn, db_path, "quick_check");
+        let copied = copy
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("the copy stopped".into())));
+        (copied, problems)
+    });
+    let problems = problems?;
+    if !problems.is_empty() {
+        return Err(Error::CorruptDatabase {
+            path: db_path.to_owned(),
+            detail: format!(
+                "the file failed its quick check, so no backup was made: {}",
+                problems.into_iter().take(5).collect::<Vec<_>>().join("; ")
+            ),
+        });
+    }
+    copied?;
+    Ok(true)
+}
+
+/// Copies the first `len` bytes of the data file at `from` (its pages) into `to`, as they are
+/// or compressed. The copy's header says "rollback journal" (as `VACUUM INTO`'s does): a copy
+/// is one file, with no WAL beside it.
+fn copy_pages(from: &Path, len: u64, to: &Path, form: Form) -> Result<()> {
+    use std::io::{Read, Write};
+    let read_err = |source| Error::Io {
+        action: "read",
+        path: from.to_owned(),
+        source,
+    };
+    let write_err = |source| Error::Io {
+        action: "write the backup to",
+        path: to.to_owned(),
+        source,
+    };
+    let mut input = std::fs::File::open(from).map_err(read_err)?.take(len);
+    let out = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(to)
+        .map_err(write_err)?;
+    let mut header = vec![0u8; len.min(100) as usize];
+    input.read_exact(&mut header).map_err(read_err)?;
+    if header.len() >= 20 {
+        header[18] = 1;
+        header[19] = 1;
+    }
+    let copied = match form {
+        Form::Plain => {
+            let mut out = out;
+            out.write_all(&header).map_err(write_err)?;
+            // The kernel copies the rest (copy_file_range where it can).
+            std::io::copy(&mut input, &mut out).map_err(read_err)?
+        }
+        Form::Compressed => {
+            let out = std::io::BufWriter::with_capacity(1 << 20, out);
+            let mut encoder = zstd::stream::write::Encoder::new(out, LEVEL).map_err(write_err)?;
+            encoder.include_checksum(true).map_err(write_err)?;
+            encoder.set_pledged_src_size(Some(len)).map_err(write_err)?;
+            let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+            // Without zstd's threads (a build without them) it compresses on this one.
+            let _ = encoder.multithread(workers as u32);
+            encoder.write_all(&header).map_err(write_err)?;
+            let mut buf = vec![0u8; 4 << 20];
+            let mut copied = 0u64;
+            loop {
+                let n = match input.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(read_err(e)),
+                };
+                encoder.write_all(&buf[..n]).map_err(write_err)?;
+                copied += n as u64;
+            }
+            encoder
+                .finish()
+                .and_then(|mut w| w.flush())
+                .map_err(write_err)?;
+            copied
+        }
+    };
+    if copied + header.len() as u64 != len {
+        return Err(Error::Internal(format!(
+            "{} ended before its last page",
+            from.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The slow way to a copy: `VACUUM INTO` (compressed afterwards when asked), checked with
+/// `quick_check`.
+fn vacuum_into(conn: &Connection, temp: &Path, form: Form) -> Result<()> {
+    let vacuum = |to: &Path| {
+        conn.execute("VACUUM INTO ?1", [to.to_string_lossy()])
+            .map_err(|e| Error::Io {
+                action: "write the backup to",
+                path: to.to_owned(),
+                source: std::io::Error::other(e.to_string()),
+            })
+    };
+    let quick = |file: &Path| -> Result<()> {
+        let problems = integrity(file, "quick_check")?;
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::CorruptDatabase {
+                path: file.to_owned(),
+                detail: format!("the fresh copy failed its check: {}", problems.join("; ")),
+            })
+        }
+    };
+    match form {
+        Form::Plain => {
+            vacuum(temp)?;
+            quick(temp)
+        }
+        Form::Compressed => {
+            let dir = folder_of(temp);
+            let name = temp
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let plain = prepare_temp(&dir, &format!("{name}.plain"))?;
+            let done = vacuum(&plain.path)
+                .and_then(|_| quick(&plain.path))
+                .and_then(|()| {
+                    let len = std::fs::metadata(&plain.path).map(|m| m.len()).unwrap_or(0);
+                    copy_pages(&plain.path, len, temp, Form::Compressed)
+                });
+            let _ = std::fs::remove_file(&plain.path);
+            done
+        }
+    }
+}
+
+/// The last steps before a copy gets its name: a compressed one is read back whole (its
+/// checksum must match), then the copy is flushed to disk.
+fn finish(temp: &Path, form: Form) -> Result<()> {
+    if form == Form::Compressed {
+        crate::store::backups::unpack_into(temp, &mut std::io::sink())?;
+    }
+    sync_file(temp)
 }
 
 /// Checks a fresh copy whole and flushes it to disk before it gets a name.
@@ -242,7 +461,8 @@ impl Default for Retention {
 /// The settings key of the retention policy.
 pub const RETENTION: &str = "backup_retention";
 
-/// The name of the `n`th backup of `kind` taken in the second `at` (`n` from 1).
+/// The name of the `n`th backup of `kind` taken in the second `at` (`n` from 1): automatic
+/// copies are compressed (`.db.zst`), the others plain (`.db`).
 fn file_for(
     db_path: &Path,
     kind: Option<&str>,
@@ -257,7 +477,7 @@ fn file_for(
     };
     let name = match kind {
         Some(k) => format!("{}-{k}-{stamp}{counter}.db", stem(db_path)),
-        None => format!("{}-{stamp}{counter}.db", stem(db_path)),
+        None => format!("{}-{stamp}{counter}.db.zst", stem(db_path)),
     };
     folder(db_path).join(name)
 }
@@ -271,7 +491,12 @@ fn backup_unique(
 ) -> Result<BackupReport> {
     let started = Instant::now();
     let temp = prepare_temp(&folder(db_path), &stem(db_path))?;
-    let result = write_verified(db, &temp.path)
+    let form = if kind.is_none() {
+        Form::Compressed
+    } else {
+        Form::Plain
+    };
+    let result = write_verified(db, &temp.path, form)
         .and_then(|()| publish_unique(&temp.path, |n| file_for(db_path, kind, at, n)));
     if result.is_err() {
         let _ = std::fs::remove_file(&temp.path);
@@ -313,6 +538,24 @@ pub fn auto(
     } else {
         None
     };
+    // Once a week the full check: on the first daily copy of the week (taken at start, in
+    // the background in the app). A copy that fails it is no backup.
+    let week = |at: chrono::DateTime<chrono::Utc>| {
+        chrono::Datelike::iso_week(&crate::kernel::time::local_date(
+            crate::kernel::time::local_zone(),
+            at,
+        ))
+    };
+    if let Some(made) = report.as_ref().filter(|_| reason == AutoReason::Daily)
+        && !existing.iter().any(|b| {
+            b.kind == "automatic"
+                && crate::kernel::time::parse_stamp(&b.taken_at).is_ok_and(|t| week(t) == week(now))
+        })
+        && let Err(e) = deep_check(Path::new(&made.path))
+    {
+        let _ = std::fs::remove_file(&made.path);
+        return Err(e);
+    }
     let retention: Retention = {
         let _turn = db.turn()?;
         crate::store::settings::get(db.conn(), RETENTION)?.unwrap_or_default()
@@ -321,8 +564,9 @@ pub fn auto(
     Ok(report)
 }
 
-/// Deletes automatic backups the retention policy does not keep. Safety copies taken before a
-/// restore are never deleted automatically.
+/// Deletes automatic backups the retention policy does not keep, then the oldest of those left
+/// until they take at most [`BUDGET_TIMES`] the data file's size (the newest is always kept).
+/// Safety copies taken before a restore are never deleted automatically.
 pub fn prune(db_path: &Path, keep: Retention) -> Result<Vec<String>> {
     let tz = crate::kernel::time::local_zone();
     let all: Vec<BackupFile> = list(db_path)?
@@ -331,6 +575,7 @@ pub fn prune(db_path: &Path, keep: Retention) -> Result<Vec<String>> {
         .collect();
     let mut kept_days: Vec<chrono::NaiveDate> = Vec::new();
     let mut kept_weeks: Vec<chrono::IsoWeek> = Vec::new();
+    let mut kept: Vec<BackupFile> = Vec::new();
     let mut removed = Vec::new();
     for b in all {
         let Ok(at) = crate::kernel::time::parse_stamp(&b.taken_at) else {
@@ -354,20 +599,90 @@ pub fn prune(db_path: &Path, keep: Retention) -> Result<Vec<String>> {
         } else {
             false
         };
-        if !keep_it {
-            match std::fs::remove_file(&b.path) {
-                // Another program pruning at the same time took it already.
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                other => other.map_err(|source| Error::Io {
-                    action: "remove the old backup",
-                    path: PathBuf::from(&b.path),
-                    source,
-                })?,
-            }
+        if keep_it {
+            kept.push(b);
+        } else {
+            remove_copy(&b.path)?;
             removed.push(b.path);
         }
     }
+    // The disk budget: the oldest go until the copies take at most BUDGET_TIMES the data
+    // file; the newest always stays.
+    let budget = std::fs::metadata(db_path).map_or(0, |m| m.len()) * BUDGET_TIMES;
+    let mut total: u64 = kept.iter().map(|b| b.bytes).sum();
+    while total > budget && kept.len() > 1 {
+        let Some(oldest) = kept.pop() else { break };
+        remove_copy(&oldest.path)?;
+        total -= oldest.bytes;
+        removed.push(oldest.path);
+    }
     Ok(removed)
+}
+
+fn remove_copy(path: &str) -> Result<()> {
+    match std::fs::remove_file(path) {
+        // Another program pruning at the same time took it already.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other.map_err(|source| Error::Io {
+            action: "remove the old backup",
+            path: PathBuf::from(path),
+            source,
+        }),
+    }
+}
+
+/// The full check of a copy: unpacked into a temporary file beside it when compressed, then
+/// SQLite's `integrity_check` (every index against its table) and the schema check.
+pub fn deep_check(copy: &Path) -> Result<()> {
+    let unpacked = if is_compressed(copy) {
+        let dir = folder_of(copy);
+        let temp = prepare_temp(&dir, &stem(copy))?;
+        if let Err(e) = unpack_to_file(copy, &temp.path) {
+            let _ = std::fs::remove_file(&temp.path);
+            return Err(e);
+        }
+        Some(temp)
+    } else {
+        None
+    };
+    let file = unpacked.as_ref().map_or(copy, |t| t.path.as_path());
+    let checked = integrity(file, "integrity_check").and_then(|problems| {
+        if problems.is_empty() {
+            crate::store::backups::check_schema(file)
+        } else {
+            Err(Error::CorruptDatabase {
+                path: copy.to_owned(),
+                detail: format!(
+                    "its full check found: {}",
+                    problems.into_iter().take(5).collect::<Vec<_>>().join("; ")
+                ),
+            })
+        }
+    });
+    if let Some(t) = unpacked {
+        let _ = std::fs::remove_file(&t.path);
+    }
+    checked
+}
+
+/// Unpacks the compressed copy at `from` into the (existing, empty) file `to`.
+fn unpack_to_file(from: &Path, to: &Path) -> Result<()> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(to)
+        .map_err(|source| Error::Io {
+            action: "create",
+            path: to.to_owned(),
+            source,
+        })?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    unpack_into(from, &mut out)?;
+    std::io::Write::flush(&mut out).map_err(|source| Error::Io {
+        action: "write",
+        path: to.to_owned(),
+        source,
+    })
 }
 
 /// What a restore did.
@@ -395,12 +710,24 @@ pub fn restore(db_path: &Path, from: &Path) -> Result<RestoreReport> {
 /// [`restore`], waiting up to `wait` for this program's own other connections (the window's
 /// background tasks) to close; other programs are never waited for.
 pub fn restore_waiting(db_path: &Path, from: &Path, wait: Duration) -> Result<RestoreReport> {
-    check(from).map_err(|e| {
+    let refused = |e: Error| {
         Error::invalid(
             "file",
             format!("{} cannot be restored: {e}", from.display()),
         )
-    })?;
+    };
+    // A compressed copy is checked once unpacked (step 1), before anything changes.
+    if is_compressed(from) {
+        if !from.is_file() {
+            return Err(refused(Error::Io {
+                action: "find",
+                path: from.to_owned(),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            }));
+        }
+    } else {
+        check(from).map_err(refused)?;
+    }
     if same_file(db_path, from) {
         return Err(Error::invalid(
             "file",
@@ -414,7 +741,16 @@ pub fn restore_waiting(db_path: &Path, from: &Path, wait: Duration) -> Result<Re
     //    beside the data file before anything else changes.
     let dir = folder_of(db_path);
     let temp = prepare_temp(&dir, &stem(db_path))?;
-    let copied = copy_verified(from, &temp.path);
+    let copied = if is_compressed(from) {
+        unpack_verified(from, &temp.path).map_err(|e| match e {
+            Error::CorruptDatabase { .. }
+            | Error::NotADatabase { .. }
+            | Error::SchemaTooNew { .. } => refused(e),
+            other => other,
+        })
+    } else {
+        copy_verified(from, &temp.path)
+    };
     if let Err(e) = copied {
         let _ = std::fs::remove_file(&temp.path);
         return Err(e);
@@ -477,6 +813,24 @@ fn copy_verified(from: &Path, temp: &Path) -> Result<()> {
         })?;
     drop(source);
     verify(temp)
+}
+
+/// Unpacks the compressed copy at `from` to `temp` (its checksum checked), then checks the
+/// result whole (`integrity_check`, the schema) and flushes it.
+fn unpack_verified(from: &Path, temp: &Path) -> Result<()> {
+    unpack_to_file(from, temp)?;
+    let problems = integrity(temp, "integrity_check")?;
+    if !problems.is_empty() {
+        return Err(Error::CorruptDatabase {
+            path: from.to_owned(),
+            detail: format!(
+                "its full check found: {}",
+                problems.into_iter().take(5).collect::<Vec<_>>().join("; ")
+            ),
+        });
+    }
+    crate::store::backups::check_schema(temp)?;
+    sync_file(temp)
 }
 
 /// The safety copy of a healthy data file (no one else has it open): its WAL is checkpointed

@@ -2,6 +2,11 @@
 //! one passes its check, and which is the newest good one (named by "the file is damaged"
 //! errors, see [`crate::store::health`]). Taking and restoring backups is
 //! `crate::data::backup`'s.
+//!
+//! A copy is either a plain SQLite file (`.db`: copies named by the user, safety copies taken
+//! before a restore, and every copy made by versions before 0.2) or a zstd frame of one
+//! (`.db.zst`: the automatic copies). A compressed copy carries zstd's checksum of its
+//! contents, so reading it whole tells whether any byte changed since it was verified.
 
 use std::path::{Path, PathBuf};
 
@@ -23,12 +28,18 @@ pub fn integrity(path: &Path, pragma: &str) -> Result<Vec<String>> {
         path: path.to_owned(),
         source: std::io::Error::other(e.to_string()),
     })?;
+    integrity_on(&conn, path, pragma)
+}
+
+/// [`integrity`] on an open connection (inside its current transaction, if any); `path` names
+/// the file in errors.
+pub(crate) fn integrity_on(conn: &Connection, path: &Path, pragma: &str) -> Result<Vec<String>> {
     let check = |conn: &Connection| -> rusqlite::Result<Vec<String>> {
         let mut stmt = conn.prepare(&format!("PRAGMA {pragma}"))?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         rows.collect()
     };
-    let lines = check(&conn).map_err(|e| match e.sqlite_error_code() {
+    let lines = check(conn).map_err(|e| match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::NotADatabase) => Error::NotADatabase {
             path: path.to_owned(),
             detail: e.to_string(),
@@ -42,7 +53,9 @@ pub fn integrity(path: &Path, pragma: &str) -> Result<Vec<String>> {
 }
 
 /// A health check of a database file: SQLite's quick check, then that it is a Rapport
-/// database this version can open. Never modifies the file.
+/// database this version can open. A compressed copy (`.db.zst`) is read whole instead: its
+/// checksum must match and it must hold an SQLite file (it passed its quick check when it was
+/// made; a restore checks it fully once unpacked). Never modifies the file.
 pub fn check(path: &Path) -> Result<()> {
     if !path.exists() {
         return Err(Error::Io {
@@ -50,6 +63,9 @@ pub fn check(path: &Path) -> Result<()> {
             path: path.to_owned(),
             source: std::io::Error::from(std::io::ErrorKind::NotFound),
         });
+    }
+    if is_compressed(path) {
+        return unpack_into(path, &mut std::io::sink()).map(|_| ());
     }
     let problems = integrity(path, "quick_check")?;
     if !problems.is_empty() {
@@ -98,6 +114,54 @@ pub fn integrity_of_data_file(path: &Path, pragma: &str) -> Result<Vec<String>> 
     integrity(path, pragma)
 }
 
+/// Whether the copy at `path` is compressed (its name ends in `.zst`).
+pub fn is_compressed(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "zst")
+}
+
+/// Unpacks the compressed copy at `from` into `to`, checking zstd's checksum of the contents
+/// and that they are an SQLite file; the bytes written. A damaged, truncated or foreign file
+/// is a [`Error::CorruptDatabase`] naming `from` in plain words.
+pub fn unpack_into(from: &Path, to: &mut impl std::io::Write) -> Result<u64> {
+    use std::io::Read;
+    let damaged = |detail: String| Error::CorruptDatabase {
+        path: from.to_owned(),
+        detail: format!(
+            "the compressed copy {} is damaged or incomplete ({detail})",
+            from.display()
+        ),
+    };
+    let file = std::fs::File::open(from).map_err(|source| Error::Io {
+        action: "open",
+        path: from.to_owned(),
+        source,
+    })?;
+    let mut decoder = zstd::stream::read::Decoder::new(file).map_err(|e| damaged(e.to_string()))?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total: u64 = 0;
+    loop {
+        let n = match decoder.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(damaged(e.to_string())),
+        };
+        if total == 0 && !buf[..n].starts_with(b"SQLite format 3\0") {
+            return Err(damaged("it does not hold an SQLite file".into()));
+        }
+        to.write_all(&buf[..n]).map_err(|source| Error::Io {
+            action: "unpack",
+            path: from.to_owned(),
+            source,
+        })?;
+        total += n as u64;
+    }
+    if total == 0 {
+        return Err(damaged("it is empty".into()));
+    }
+    Ok(total)
+}
+
 /// One backup on disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -140,7 +204,7 @@ pub fn list(db_path: &Path) -> Result<Vec<BackupFile>> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(rest) = name
             .strip_prefix(&prefix)
-            .and_then(|r| r.strip_suffix(".db"))
+            .and_then(|r| r.strip_suffix(".db.zst").or_else(|| r.strip_suffix(".db")))
         else {
             continue;
         };
@@ -175,6 +239,37 @@ pub fn list(db_path: &Path) -> Result<Vec<BackupFile>> {
     }
     found.sort_by(|(na, a), (nb, b)| b.taken_at.cmp(&a.taken_at).then(nb.cmp(na)));
     Ok(found.into_iter().map(|(_, b)| b).collect())
+}
+
+/// The copies the rotation keeps take at most this many times the data file's size in all.
+pub const BUDGET_TIMES: u64 = 3;
+
+/// What the automatic copies of a data file take on disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Usage {
+    /// How many automatic copies there are.
+    pub copies: u32,
+    /// Their total size.
+    pub bytes: u64,
+    /// The data file's size.
+    pub data_bytes: u64,
+    /// The most they may take together: [`BUDGET_TIMES`] the data file.
+    pub budget_bytes: u64,
+}
+
+/// What the automatic copies of the data file at `db_path` take on disk.
+pub fn usage(db_path: &Path) -> Result<Usage> {
+    let automatic: Vec<BackupFile> = list(db_path)?
+        .into_iter()
+        .filter(|b| b.kind == "automatic")
+        .collect();
+    let data_bytes = std::fs::metadata(db_path).map(|m| m.len()).unwrap_or(0);
+    Ok(Usage {
+        copies: automatic.len() as u32,
+        bytes: automatic.iter().map(|b| b.bytes).sum(),
+        data_bytes,
+        budget_bytes: data_bytes * BUDGET_TIMES,
+    })
 }
 
 /// The newest backup of `db_path` that passes its check, for the "your file is damaged" screen.
