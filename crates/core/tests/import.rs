@@ -748,3 +748,64 @@ fn rejected_rows_name_the_physical_line_of_the_file() {
     assert_eq!(r.rejected.len(), 1, "{r:?}");
     assert_eq!(r.rejected[0].line, 5, "{r:?}");
 }
+
+#[test]
+fn undoing_a_big_import_removes_every_row_it_wrote_and_its_search_documents() {
+    // 1,500 rows: several chunks, more records than a write counts as big (its page cache is
+    // raised, then put back), companies named by many rows (created once, found after).
+    let mut csv = String::from("First Name,Last Name,E-mail Address,Company,Mobile Phone\n");
+    for i in 1..=1500 {
+        csv.push_str(&format!(
+            "Zed{i},Quokka{i},zq{i}@example.com,Company {},+33 6 12 {i:06}\n",
+            i % 40
+        ));
+    }
+    let mut db = Db::open_in_memory().unwrap();
+    let cache: i64 = db
+        .conn()
+        .pragma_query_value(None, "cache_size", |r| r.get(0))
+        .unwrap();
+    let r = run(
+        &mut db,
+        csv.as_bytes(),
+        "big.csv",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!((r.created, r.rejected.len()), (1500, 0), "{r:?}");
+    let count = |db: &Db, table: &str| -> i64 {
+        db.conn()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(count(&db, "accounts"), 40);
+    assert_eq!(count(&db, "contact_phones"), 1500);
+    let found = rapport_core::store::search::search(db.conn(), "quokka1499", 8).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        db.conn()
+            .pragma_query_value(None, "cache_size", |r| r.get::<_, i64>(0))
+            .unwrap(),
+        cache,
+        "the page cache is back to its size"
+    );
+
+    changelog::undo(&mut db, r.batch_id.as_deref().unwrap()).unwrap();
+    for table in [
+        "contacts",
+        "contact_emails",
+        "contact_phones",
+        "accounts",
+        "search_docs",
+    ] {
+        assert_eq!(count(&db, table), 0, "{table}");
+    }
+    for text in ["quokka", "zed1", "company", "zq1499"] {
+        assert!(
+            rapport_core::store::search::search(db.conn(), text, 8)
+                .unwrap()
+                .is_empty(),
+            "{text}"
+        );
+    }
+}

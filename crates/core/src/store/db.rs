@@ -317,9 +317,20 @@ impl Db {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let writer = Writer::new(tx, self.origin, &self.subscribers);
-        let value = f(&writer)?;
-        writer.commit()?;
-        Ok(value)
+        let value = f(&writer);
+        // A big write raised the page cache (see `Writer::expect_many`): back once it ends.
+        let cache = writer.cache_to_restore();
+        let result = match value {
+            Ok(value) => writer.commit().map(|()| value),
+            Err(e) => {
+                drop(writer);
+                Err(e)
+            }
+        };
+        if let Some(cache) = cache {
+            self.conn.pragma_update(None, "cache_size", cache)?;
+        }
+        result
     }
 
     /// Calls `subscriber` for every [`Event`](crate::store::events::Event) raised by a write through

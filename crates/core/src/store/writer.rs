@@ -25,6 +25,9 @@ pub struct Writer<'c> {
     /// Records whose search documents are refreshed when the transaction commits.
     search_dirty: RefCell<Vec<(&'static str, String)>>,
     default_country: OnceCell<Option<String>>,
+    /// The connection's `cache_size` before [`Writer::expect_many`] raised it; put back by
+    /// [`crate::Db::write`] once the transaction ends.
+    cache_before: Cell<Option<i64>>,
     subscribers: &'c crate::store::events::Subscribers,
     /// The batch's row in `change_batches`, written with the first change.
     batch_key: OnceCell<i64>,
@@ -50,6 +53,7 @@ impl<'c> Writer<'c> {
             now: time::now(),
             search_dirty: RefCell::new(Vec::new()),
             default_country: OnceCell::new(),
+            cache_before: Cell::new(None),
             subscribers,
             batch_key: OnceCell::new(),
             label: RefCell::new(None),
@@ -72,7 +76,13 @@ impl<'c> Writer<'c> {
     /// Marks a record's search document stale; it is rebuilt once, when the write commits,
     /// together with every other record this transaction touched.
     pub(crate) fn reindex_later(&self, kind: &'static str, id: &str) {
-        self.search_dirty.borrow_mut().push((kind, id.to_owned()));
+        let mut dirty = self.search_dirty.borrow_mut();
+        dirty.push((kind, id.to_owned()));
+        if dirty.len() == BIG_WRITE {
+            drop(dirty);
+            // A failure only leaves the cache as it was: slower, never wrong.
+            let _ = self.expect_many();
+        }
     }
 
     /// The default country for phone numbers, read once per transaction.
@@ -485,6 +495,45 @@ impl<'c> Writer<'c> {
             record_entity.unwrap_or_else(|| table.to_owned()),
             record_id.unwrap_or_else(|| id.to_owned()),
         ))
+    }
+}
+
+// ---- Big writes (imports, bulk creation): one page cache large enough for the whole batch.
+
+/// Records written in one transaction past which it counts as big (see [`Writer::expect_many`]).
+const BIG_WRITE: usize = 1000;
+
+/// The page cache of a big write, in KiB (SQLite's negative `cache_size`): a 100,000-row import
+/// dirties a few hundred MB of pages; with the default 2 MB cache SQLite spills them to the WAL
+/// mid-transaction and reads them back for the next row, writing many pages several times. The
+/// cache only grows as pages are used, and shrinks back when the write ends.
+const BIG_WRITE_CACHE_KIB: i64 = 512 * 1024;
+
+impl Writer<'_> {
+    /// Raises the page cache for the rest of this transaction; [`crate::Db::write`] puts it
+    /// back when the transaction ends. Called by imports up front and by any write once it
+    /// has touched [`BIG_WRITE`] records.
+    pub(crate) fn expect_many(&self) -> Result<()> {
+        if self.cache_before.get().is_some() {
+            return Ok(());
+        }
+        let before: i64 = self
+            .tx
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        // Larger already: in pages when positive, in KiB when negative (4 KiB pages).
+        let kib = if before < 0 { -before } else { before * 4 };
+        if kib >= BIG_WRITE_CACHE_KIB {
+            return Ok(());
+        }
+        self.tx
+            .pragma_update(None, "cache_size", -BIG_WRITE_CACHE_KIB)?;
+        self.cache_before.set(Some(before));
+        Ok(())
+    }
+
+    /// The `cache_size` to put back once this transaction has ended, if it was raised.
+    pub(crate) fn cache_to_restore(&self) -> Option<i64> {
+        self.cache_before.get()
     }
 }
 

@@ -243,12 +243,6 @@ pub fn import(
     };
     let origin = db.origin();
     db.set_origin("import");
-    // A big import dirties more pages than the default 2 MB cache holds; spilling them to the
-    // WAL mid-transaction would write them twice.
-    let cache: i64 = db
-        .conn()
-        .pragma_query_value(None, "cache_size", |r| r.get(0))?;
-    db.conn().pragma_update(None, "cache_size", -256_000)?;
     let phone_columns: Vec<usize> = mapping
         .iter()
         .enumerate()
@@ -264,6 +258,11 @@ pub fn import(
     let country = crate::store::settings::default_country(db.conn())?;
     let result = crate::kernel::phone::primed(numbers, country.as_deref(), || {
         db.write(|w| {
+            if table.rows.len() > CHUNK {
+                // A big import dirties more pages than the default cache holds; spilling them to
+                // the WAL mid-transaction would write them twice.
+                w.expect_many()?;
+            }
             let mut index = Index::load(w.conn(), options.entity)?;
             index.day_first = slash_order(table, &mapping);
             for (i, rows) in table.rows.chunks(CHUNK).enumerate() {
@@ -293,7 +292,6 @@ pub fn import(
         })
     });
     db.set_origin(origin);
-    db.conn().pragma_update(None, "cache_size", cache)?;
     match result {
         Ok(batch) => {
             if report.created + report.updated > 0 {
@@ -566,6 +564,21 @@ impl Index {
                 self.added.push(k.clone());
             }
         }
+    }
+
+    /// The id of the account named `name` (letter case aside, as SQLite's NOCASE compares),
+    /// created if there is none: looked up once per name, since most rows of a file name a
+    /// company that earlier rows named too. Kept with the row keys, so a rolled-back chunk
+    /// forgets the accounts it created.
+    fn account(&mut self, w: &Writer<'_>, name: &str) -> Result<String> {
+        let key = format!("a:{}", name.trim().to_ascii_lowercase());
+        if let Some(id) = self.keys.get(&key) {
+            return Ok(id.clone());
+        }
+        let (id, _) = accounts::find_or_create_by_name(w, name)?;
+        self.keys.insert(key.clone(), id.clone());
+        self.added.push(key);
+        Ok(id)
     }
 
     fn mark(&self) -> usize {

@@ -102,7 +102,7 @@ fn write_row(
     let mut p = prepare(w.conn(), index, row, mapping, options.entity)?;
     if let Some(deal) = p.deal.as_mut() {
         if let Some(name) = &p.account_name {
-            deal.account_id = Some(accounts::find_or_create_by_name(w, name)?.0);
+            deal.account_id = Some(index.account(w, name)?);
         }
         if let Some(reason) = &p.lost_reason {
             deal.lost_reason_id = Some(crate::sales::pipelines::add_lost_reason_in(w, reason)?);
@@ -123,7 +123,7 @@ fn write_row(
             match (p.contact, p.account) {
                 (Some(mut c), _) => {
                     if let Some(name) = &p.account_name {
-                        c.account_id = Some(accounts::find_or_create_by_name(w, name)?.0);
+                        c.account_id = Some(index.account(w, name)?);
                     }
                     let merged = merge_contact(&contacts::get(w.conn(), &id)?, c);
                     contacts::update_in(w, &id, &merged)?;
@@ -180,7 +180,7 @@ fn write_row(
             let id = match (p.contact, p.account) {
                 (Some(mut c), _) => {
                     if let Some(name) = &p.account_name {
-                        c.account_id = Some(accounts::find_or_create_by_name(w, name)?.0);
+                        c.account_id = Some(index.account(w, name)?);
                     }
                     contacts::create_in(w, &c)?
                 }

@@ -356,7 +356,7 @@ pub fn create_in(w: &Writer<'_>, input: &ContactInput) -> Result<String> {
         ));
     }
     w.insert(TABLE, &id, &fields)?;
-    sync_children(w, &id, &valid)?;
+    sync_children(w, &id, &valid, true)?;
     w.reindex_later(TABLE, &id);
     Ok(id)
 }
@@ -385,7 +385,7 @@ pub fn update_in(w: &Writer<'_>, id: &str, input: &ContactInput) -> Result<()> {
         fields.push((column, value));
     }
     w.update(TABLE, id, &fields)?;
-    sync_children(w, id, &valid)?;
+    sync_children(w, id, &valid, false)?;
     w.reindex_later(TABLE, id);
     Ok(())
 }
@@ -431,15 +431,16 @@ fn child_ids(conn: &Connection, table: &'static str, contact_id: &str) -> Result
 }
 
 /// Makes the stored e-mail and phone rows match the input, position by position: existing
-/// rows are updated in place, extra ones deleted, new ones inserted.
-fn sync_children(w: &Writer<'_>, contact_id: &str, valid: &Valid) -> Result<()> {
+/// rows are updated in place, extra ones deleted, new ones inserted. A `new` contact has none
+/// yet, so nothing is looked up (an import creates 100,000 of them in one go).
+fn sync_children(w: &Writer<'_>, contact_id: &str, valid: &Valid, new: bool) -> Result<()> {
     let emails = valid.emails.iter().map(|e| {
         vec![
             ("label", Value::Text(e.label.clone())),
             ("address", Value::Text(e.address.clone())),
         ]
     });
-    sync_list(w, EMAILS, contact_id, emails.collect())?;
+    sync_list(w, EMAILS, contact_id, new, emails.collect())?;
     let country = w.default_country()?;
     let phones = valid.phones.iter().map(|p| {
         let normalized = phone::normalize(&p.number, country.as_deref());
@@ -450,7 +451,7 @@ fn sync_children(w: &Writer<'_>, contact_id: &str, valid: &Valid) -> Result<()> 
             ("national", text(&normalized.map(|n| n.national))),
         ]
     });
-    sync_list(w, PHONES, contact_id, phones.collect())?;
+    sync_list(w, PHONES, contact_id, new, phones.collect())?;
     let addresses = valid.addresses.iter().map(|a| {
         vec![
             ("label", Value::Text(a.label.clone())),
@@ -461,8 +462,11 @@ fn sync_children(w: &Writer<'_>, contact_id: &str, valid: &Valid) -> Result<()> 
             ("country", text(&a.country)),
         ]
     });
-    sync_list(w, ADDRESSES, contact_id, addresses.collect())?;
+    sync_list(w, ADDRESSES, contact_id, new, addresses.collect())?;
     crate::records::fields::save(w, TABLE, contact_id, valid.custom.clone())?;
+    if new && valid.tags.is_empty() {
+        return Ok(());
+    }
     crate::records::tags::set(w, TABLE, contact_id, &valid.tags)
 }
 
@@ -470,9 +474,14 @@ fn sync_list(
     w: &Writer<'_>,
     table: &'static str,
     contact_id: &str,
+    new: bool,
     wanted: Vec<Vec<(&'static str, Value)>>,
 ) -> Result<()> {
-    let existing = child_ids(w.conn(), table, contact_id)?;
+    let existing = if new {
+        Vec::new()
+    } else {
+        child_ids(w.conn(), table, contact_id)?
+    };
     let count = wanted.len();
     for (position, values) in wanted.into_iter().enumerate() {
         let mut fields = vec![("position", Value::Integer(position as i64))];
