@@ -116,3 +116,88 @@ fn a_failed_write_leaves_neither_rows_nor_log_entries() {
     };
     assert_eq!((count("accounts"), count("change_log")), (0, 0));
 }
+
+#[test]
+fn the_history_lists_batches_in_plain_words_with_their_undo() {
+    let mut db = Db::open_in_memory().unwrap().with_origin("test");
+    let person = |first: &str, email: &str| ContactInput {
+        first_name: first.into(),
+        last_name: "Lee".into(),
+        emails: vec![EmailEntry {
+            label: "work".into(),
+            address: email.into(),
+        }],
+        ..Default::default()
+    };
+    let a = contacts::create(&mut db, &person("Ann", "ann@a.example")).unwrap();
+    let b = contacts::create(&mut db, &person("Ann", "ann@b.example")).unwrap();
+    let merged =
+        contacts::merge(&mut db, &a.id, &b.id, &contacts::MergeChoices::default()).unwrap();
+
+    let listed = changelog::batches(db.conn(), None, 10).unwrap();
+    assert_eq!(listed.len(), 3);
+    let merge = &listed[0];
+    assert_eq!(merge.batch_id, merged.batch_id);
+    assert_eq!(merge.label.as_deref(), Some("Merged Ann Lee into Ann Lee"));
+    assert_eq!(merge.origin, "test");
+    assert!(
+        merge
+            .records
+            .contains(&("contacts".to_owned(), a.id.clone()))
+    );
+    assert!(
+        merge
+            .records
+            .contains(&("contacts".to_owned(), b.id.clone()))
+    );
+    assert!(
+        merge
+            .kinds
+            .iter()
+            .any(|(t, op, n)| t == "contacts" && op == "delete" && *n == 1)
+    );
+    assert_eq!(merge.changes, merge.kinds.iter().map(|k| k.2).sum::<u64>());
+    // Paging: older than the merge.
+    let older = changelog::batches(db.conn(), Some(&merged.batch_id), 10).unwrap();
+    assert_eq!(older.len(), 2);
+    assert_eq!(older[0].records, [("contacts".to_owned(), b.id.clone())]);
+    assert!(
+        older[0]
+            .kinds
+            .iter()
+            .any(|(t, op, n)| t == "contact_emails" && op == "insert" && *n == 1)
+    );
+
+    // Creating Ann A cannot be undone: the merge changed her since.
+    let blocker = changelog::undo_blocker(db.conn(), &older[1].batch_id).unwrap();
+    assert!(blocker.unwrap().starts_with("Cannot undo that action: "));
+    assert_eq!(
+        changelog::undo_blocker(db.conn(), &merged.batch_id).unwrap(),
+        None
+    );
+
+    let undo = changelog::undo(&mut db, &merged.batch_id).unwrap();
+    let undone = changelog::batch(db.conn(), &undo).unwrap().unwrap();
+    assert_eq!(
+        undone.label.as_deref(),
+        Some("Undid: Merged Ann Lee into Ann Lee")
+    );
+    assert_eq!(undone.undoes.as_deref(), Some(merged.batch_id.as_str()));
+    let merge = changelog::batch(db.conn(), &merged.batch_id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(merge.undone_by.as_deref(), Some(undo.as_str()));
+    // Undoing it again is refused with the same words undo_blocker gives.
+    let why = changelog::undo_blocker(db.conn(), &merged.batch_id)
+        .unwrap()
+        .unwrap();
+    match changelog::undo(&mut db, &merged.batch_id) {
+        Err(Error::Conflict(message)) => assert_eq!(message, why),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        changelog::batch(db.conn(), "no-such-batch")
+            .unwrap()
+            .is_none()
+    );
+}

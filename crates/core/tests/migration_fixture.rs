@@ -3,6 +3,8 @@
 
 // A failed unwrap in a test helper fails the test with its location, which is what we want.
 #![allow(clippy::unwrap_used)]
+// The files copied and opened raw here are closed fixtures and copies, never live databases.
+#![allow(clippy::disallowed_methods)]
 
 use std::path::{Path, PathBuf};
 
@@ -186,4 +188,35 @@ fn earlier_actions_undo_after_migration_and_new_saves_too() {
         rapport_core::people::accounts::get(db.conn(), &account.id).is_err(),
         "the new account is gone again"
     );
+}
+
+#[test]
+fn a_conversion_that_fails_leaves_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::copy(fixtures().join("2026-12-04.db"), &path).unwrap();
+    let log = |path: &Path| -> (i64, i64, String) {
+        #[allow(clippy::disallowed_methods)]
+        let conn = rapport_core::Connection::open(path).unwrap();
+        conn.query_row(
+            "SELECT (SELECT max(version) FROM schema_migrations), count(*),
+                    group_concat(batch_id || entity_id || op || changes, '|')
+               FROM change_log",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+    };
+    {
+        // Something the conversion does not expect: a table of the name it creates.
+        #[allow(clippy::disallowed_methods)]
+        let conn = rapport_core::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE change_kinds (name TEXT)")
+            .unwrap();
+    }
+    let before = log(&path);
+    let err = Db::open(&path).unwrap_err();
+    assert!(err.to_string().contains("12"), "{err}");
+    assert_eq!(log(&path), before, "nothing of the conversion stayed");
+    assert_eq!(before.0, 11);
 }

@@ -328,7 +328,7 @@ pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
     let digits = n.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -345,6 +345,9 @@ fn refused(detail: &str) -> String {
 
 /// A row a batch changed, and the record it belongs to, each as (kind code, stored id).
 type Key = (i64, bool, Vec<u8>);
+
+/// A change found by `changed_later`: kind, row id, record kind and record id as stored.
+type Hit = (i64, Value, Option<i64>, Value);
 
 fn key_of(kind: i64, id: &Value) -> Key {
     match id {
@@ -388,7 +391,7 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>
             .query_row([kind], |r| r.get(0))?)
     };
     let budget = rows.len() + records.len();
-    let later: Vec<(i64, Value, Option<i64>, Value)> = conn
+    let later: Vec<Hit> = conn
         .prepare_cached(
             "SELECT kind, row_id, record_kind, record_id FROM change_log
               WHERE seq > ?1 ORDER BY seq LIMIT ?2",
@@ -420,7 +423,7 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>
         };
         (*kind, v)
     };
-    let found = |sql: &str, k: &Key| -> Result<Option<(i64, Value, Option<i64>, Value)>> {
+    let found = |sql: &str, k: &Key| -> Result<Option<Hit>> {
         let (kind, id) = blob(k);
         Ok(conn
             .prepare_cached(sql)?
@@ -429,7 +432,7 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>
             })
             .optional()?)
     };
-    let describe = |hit: (i64, Value, Option<i64>, Value)| -> Result<(String, String)> {
+    let describe = |hit: Hit| -> Result<(String, String)> {
         let (kind, id, record_kind, record_id) = hit;
         let text = if record_kind.is_some() {
             id_text(record_id)
