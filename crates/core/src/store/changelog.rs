@@ -218,15 +218,27 @@ fn inverse(op: &str) -> &str {
 }
 
 /// Whether batch `later` (span `l`) reverses batch `earlier` (span `e`): `undo` replays the
-/// batch backwards, so the undo's first row is the inverse of the batch's last, one for one.
+/// batch backwards, so the undo's rows are the inverses of the batch's rows, last first, one
+/// for one (compared in full up to 2,000 rows, else the first and last hundred).
 fn reverses(conn: &Connection, e: (i64, i64), l: (i64, i64)) -> Result<bool> {
-    if e.1 - e.0 != l.1 - l.0 {
+    let n = e.1 - e.0;
+    if n != l.1 - l.0 {
         return Ok(false);
     }
-    let (Some(last), Some(first)) = (row_at(conn, e.1)?, row_at(conn, l.0)?) else {
-        return Ok(false);
+    let offsets: Vec<i64> = if n <= 2000 {
+        (0..=n).collect()
+    } else {
+        (0..100).chain(n - 99..=n).collect()
     };
-    Ok(last.1 == first.1 && last.2 == first.2 && inverse(&last.3) == first.3)
+    for i in offsets {
+        let (Some(done), Some(undone)) = (row_at(conn, e.1 - i)?, row_at(conn, l.0 + i)?) else {
+            return Ok(false);
+        };
+        if done.1 != undone.1 || done.2 != undone.2 || inverse(&done.3) != undone.3 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// The batch `span` undid, guessed from the log (interim: no undo links are stored): walking
@@ -408,18 +420,36 @@ pub fn undo_blocker(conn: &Connection, batch_id: &str) -> Result<Option<String>>
     Ok(None)
 }
 
-/// Whether the batch `span`, made after change `seq`, has no effect left: it was undone (and
-/// that undo stands), or it is the standing undo of another batch made after `seq`.
+/// Whether the batch `span`, made after change `seq`, has no effect left: it belongs to a
+/// chain of undos (an action, its undo, the undo of that, ...) that starts after `seq` and
+/// ends undone.
 fn cancelled_after(conn: &Connection, span: (i64, i64), seq: i64) -> Result<bool> {
-    if let Some(undo) = undoing_batch(conn, span)? {
-        let undo_span = batch_span(conn, &undo)?;
-        return Ok(match undo_span {
-            Some(u) => undoing_batch(conn, u)?.is_none(),
-            None => false,
-        });
+    let mut root = span;
+    for _ in 0..16 {
+        match undone_batch(conn, root)?.map(|id| batch_span(conn, &id)) {
+            Some(found) => match found? {
+                Some(s) => root = s,
+                None => return Ok(false),
+            },
+            None => break,
+        }
     }
-    if let Some(undone) = undone_batch(conn, span)? {
-        return Ok(batch_span(conn, &undone)?.is_some_and(|u| u.0 > seq));
+    if root.0 <= seq {
+        return Ok(false);
     }
-    Ok(false)
+    let mut undos = 0;
+    let mut at = root;
+    for _ in 0..16 {
+        match undoing_batch(conn, at)?.map(|id| batch_span(conn, &id)) {
+            Some(found) => match found? {
+                Some(s) => {
+                    undos += 1;
+                    at = s;
+                }
+                None => return Ok(false),
+            },
+            None => break,
+        }
+    }
+    Ok(undos % 2 == 1)
 }
