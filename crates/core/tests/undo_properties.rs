@@ -241,10 +241,10 @@ fn apply(db: &mut Db, op: &Op, floor: Option<&str>, undos: &mut BTreeMap<String,
                 .into_iter()
                 .take_while(|b| Some(b.batch_id.as_str()) != floor)
                 .collect();
-            if let Some(b) = batches.get(p % batches.len().max(1)) {
-                if let Ok(undo) = changelog::undo(db, &b.batch_id) {
-                    undos.insert(undo, b.batch_id.clone());
-                }
+            if let Some(b) = batches.get(p % batches.len().max(1))
+                && let Ok(undo) = changelog::undo(db, &b.batch_id)
+            {
+                undos.insert(undo, b.batch_id.clone());
             }
         }
     }
@@ -295,7 +295,7 @@ proptest! {
                 .iter()
                 .take_while(|a| Some(&a.batch_id) != since.as_ref())
                 .filter(|a| !undos.values().any(|target| *target == a.batch_id))
-                .filter(|a| undo_depth(&undos, &a.batch_id) % 2 == 0)
+                .filter(|a| undo_depth(&undos, &a.batch_id).is_multiple_of(2))
                 .collect();
             let Some(newest) = standing.first() else { break };
             prop_assert!(newest.can_undo, "cannot undo {:?} after {:?}", newest, ops);

@@ -315,7 +315,7 @@ pub fn batch(conn: &Connection, batch_id: &str) -> Result<Option<BatchInfo>> {
     let (origin, at): (String, String) = conn
         .prepare_cached("SELECT origin, at FROM change_log WHERE seq = ?1")?
         .query_row([span.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let mut kinds: Vec<(String, String, u64)> = conn
+    let kinds: Vec<(String, String, u64)> = conn
         .prepare_cached(
             "SELECT entity, op, count(*) FROM change_log WHERE batch_id = ?1
               GROUP BY entity, op ORDER BY count(*) DESC, min(seq)",
@@ -324,7 +324,6 @@ pub fn batch(conn: &Connection, batch_id: &str) -> Result<Option<BatchInfo>> {
             Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.unsigned_abs()))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    kinds.sort_by(|a, b| b.2.cmp(&a.2));
     let changes = kinds.iter().map(|k| k.2).sum();
     let mut records: Vec<(String, String)> = Vec::new();
     let mut stmt = conn.prepare_cached(
