@@ -40,6 +40,9 @@ pub struct AppState {
     import_cancel: AtomicBool,
     /// What SQLite's quick check found wrong with the open file (checked after start).
     health: Mutex<Option<String>>,
+    /// When this window's session started (UTC, RFC 3339 as the change log stores times):
+    /// Ctrl+Z undoes only what was done since.
+    started: String,
 }
 
 impl AppState {
@@ -52,7 +55,13 @@ impl AppState {
             import_total: AtomicU64::new(0),
             import_cancel: AtomicBool::new(false),
             health: Mutex::new(None),
+            started: rapport_core::kernel::time::now(),
         }
+    }
+
+    /// When this session started.
+    pub fn started(&self) -> &str {
+        &self.started
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Open> {
@@ -274,6 +283,7 @@ mod tests {
             import_total: AtomicU64::new(0),
             import_cancel: AtomicBool::new(false),
             health: Mutex::new(None),
+            started: rapport_core::kernel::time::now(),
         }
     }
 

@@ -33,6 +33,8 @@ import { ContactsList } from "./features/people/ContactsList";
 import { Duplicates } from "./features/people/Duplicates";
 import { Merge } from "./features/people/Merge";
 import { Data } from "./features/data/Data";
+import { History } from "./features/history/History";
+import { useUndoShortcut } from "./features/history/useUndoShortcut";
 import { DamagedFile } from "./features/data/DamagedFile";
 import { HealthBanner } from "./components/HealthBanner";
 import { Settings } from "./features/settings/Settings";
@@ -115,6 +117,7 @@ function TicketsNavLink() {
 function Shell() {
   const status = useQuery({ queryKey: qk.appStatus, queryFn: api.appStatus });
   const [palette, setPalette] = useState(false);
+  useUndoShortcut();
   if (!status.data) {
     return status.error ? <div className="fatal">{String(status.error)}</div> : null;
   }
@@ -180,6 +183,9 @@ function Shell() {
         </NavLink>
         <NavLink href="/data" testId="nav-data">
           Data
+        </NavLink>
+        <NavLink href="/history" testId="nav-history">
+          History
         </NavLink>
         <NavLink href="/settings" testId="nav-settings">
           Settings
@@ -338,6 +344,7 @@ function Shell() {
           </Route>
           <Route path="/duplicates" component={Duplicates} />
           <Route path="/data" component={Data} />
+          <Route path="/history" component={History} />
           <Route path="/settings" component={Settings} />
           <Route path="/settings/pipelines" component={PipelineSettings} />
           <Route path="/merge/:survivor/:other">

@@ -12,9 +12,7 @@ use rapport_core::data::backup;
 use rapport_core::data::bulk::{self, BulkAction};
 use rapport_core::records::fields::{self, CustomFieldInput, FieldKind};
 use rapport_core::records::list::SortDirection;
-use rapport_core::{
-    Db, Error, people::duplicates, records::team, records::views, store::changelog,
-};
+use rapport_core::{Db, Error, people::duplicates, records::team, records::views};
 use serde::Serialize;
 
 mod activities;
@@ -22,6 +20,7 @@ mod analytics;
 mod calllists;
 mod campaigns;
 mod deals;
+mod history;
 mod import;
 mod leads;
 mod mail;
@@ -195,8 +194,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// Reverse one earlier action (a merge, a save) by the batch id it printed.
-    Undo { batch: String },
+    /// Reverse one earlier action (a merge, a save) by the batch id it printed (or that
+    /// `rapport history` shows); --last: the newest action made from the command line.
+    Undo {
+        #[arg(required_unless_present = "last")]
+        batch: Option<String>,
+        #[arg(long, conflicts_with = "batch")]
+        last: bool,
+    },
+    /// The recent actions in plain words, newest first, with what can still be undone.
+    History {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Only actions older than this batch (to page on).
+        #[arg(long)]
+        before: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// The people who own records.
     #[command(subcommand)]
     Team(TeamCmd),
@@ -599,10 +614,12 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
             months_ahead,
             format,
         } => deals::forecast(&db, pipeline, months_back, months_ahead, format),
-        Command::Undo { batch } => {
-            let undo = changelog::undo(&mut db, &batch)?;
-            output::line(&undo)
-        }
+        Command::Undo { batch, last } => history::undo(&mut db, batch, last),
+        Command::History {
+            limit,
+            before,
+            format,
+        } => history::list(&db, limit, before, format),
     }
 }
 

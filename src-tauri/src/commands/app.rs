@@ -1,5 +1,6 @@
-//! The open file and the window: status, opening, creating and restoring a database, search across everything, undo.
+//! The open file and the window: status, opening, creating and restoring a database, search across everything, undo and the history of actions.
 
+use rapport_core::store::history::{self, Action};
 use rapport_core::store::search::{self as global_search, SearchGroup};
 use serde::Serialize;
 use tauri::State;
@@ -47,6 +48,43 @@ pub fn search(state: State<'_, AppState>, query: String) -> CommandResult<Vec<Se
 #[tauri::command(async)]
 pub fn undo(state: State<'_, AppState>, batch: String) -> CommandResult<String> {
     state.with(|db| rapport_core::store::changelog::undo(db, &batch))
+}
+
+/// The recent actions in plain words, newest first (`limit`, default 50); `before` (a batch
+/// id) pages on to older ones.
+#[tauri::command(async)]
+pub fn history_list(
+    state: State<'_, AppState>,
+    before: Option<String>,
+    limit: Option<u32>,
+) -> CommandResult<Vec<Action>> {
+    let limit = limit.unwrap_or(50).clamp(1, 500) as usize;
+    state.with(|db| history::recent(db.conn(), before.as_deref(), limit))
+}
+
+/// What Ctrl+Z undid: the action, and the undo's own batch id.
+#[derive(Debug, Serialize, TS)]
+#[ts(export)]
+pub struct Undone {
+    pub action: Action,
+    pub batch: String,
+}
+
+/// Ctrl+Z: undoes the newest action made in this window since `since` (default: when this
+/// session started) that is not an undo and not undone yet. `null` when there is none left;
+/// refused (conflict) with the reason when it cannot be undone.
+#[tauri::command(async)]
+pub fn undo_last(
+    state: State<'_, AppState>,
+    since: Option<String>,
+) -> CommandResult<Option<Undone>> {
+    let since = since.unwrap_or_else(|| state.started().to_owned());
+    state.with(|db| {
+        Ok(
+            history::undo_newest(db, &since, "app")?
+                .map(|(action, batch)| Undone { action, batch }),
+        )
+    })
 }
 
 /// Works on another database file from now on (picked by the user); the window reloads.

@@ -11,6 +11,8 @@ macro_rules! commands {
             app::app_status,
             app::search,
             app::undo,
+            app::history_list,
+            app::undo_last,
             app::db_open,
             app::db_new,
             app::db_restore,

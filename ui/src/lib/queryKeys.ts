@@ -31,6 +31,8 @@ export const qk = {
 
   appStatus: ["app-status"] as const,
   appHealth: ["app-health"] as const,
+  /** The History screen's list of recent actions (pages). */
+  history: ["history"] as const,
   search: (text: string) => ["search", text] as const,
   fields: (entity: string) => ["fields", entity] as const,
   views: (entity: string) => ["views", entity] as const,

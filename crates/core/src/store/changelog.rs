@@ -8,7 +8,7 @@
 //! [`for_batch`]) put them back from what came after it: the first later change's old value of
 //! each field it touched, else the row as it is now, else the row as its deletion logged it.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
@@ -346,8 +346,9 @@ fn refused(detail: &str) -> String {
 /// A row a batch changed, and the record it belongs to, each as (kind code, stored id).
 type Key = (i64, bool, Vec<u8>);
 
-/// A change found by `changed_later`: kind, row id, record kind and record id as stored.
-type Hit = (i64, Value, Option<i64>, Value);
+/// A change found by `changed_later`: its batch, kind, row id, record kind and record id as
+/// stored.
+type Hit = (i64, i64, Value, Option<i64>, Value);
 
 fn key_of(kind: i64, id: &Value) -> Key {
     match id {
@@ -356,10 +357,45 @@ fn key_of(kind: i64, id: &Value) -> Key {
     }
 }
 
+/// Whether `later`, a batch made after batch `key`, has no effect left: it belongs to a chain
+/// of undos (an action, its undo, the undo of that, ...) that starts after `key` and ends
+/// undone. Undoing an edit and then the creation before it is the common case.
+fn cancelled_after(conn: &Connection, later: i64, key: i64) -> Result<bool> {
+    let undoes = |b: i64| -> Result<Option<i64>> {
+        Ok(conn
+            .prepare_cached("SELECT undoes FROM change_batches WHERE id = ?1")?
+            .query_row([b], |r| r.get(0))
+            .optional()?
+            .flatten())
+    };
+    let undone_by = |b: i64| -> Result<Option<i64>> {
+        Ok(conn
+            .prepare_cached("SELECT id FROM change_batches WHERE undoes = ?1 ORDER BY id LIMIT 1")?
+            .query_row([b], |r| r.get(0))
+            .optional()?)
+    };
+    let mut root = later;
+    while let Some(earlier) = undoes(root)? {
+        root = earlier;
+    }
+    // Batch keys grow with time: a chain that starts at or before `key` is about `key` itself
+    // (it was undone already) or older, and blocks.
+    if root <= key {
+        return Ok(false);
+    }
+    let mut undos = 0;
+    let mut at = root;
+    while let Some(next) = undone_by(at)? {
+        undos += 1;
+        at = next;
+    }
+    Ok(undos % 2 == 1)
+}
+
 /// Why batch `key` cannot be undone because of later changes: the first later change to a
 /// row it changed, or to anything belonging to a record it touched, as (kind, record id).
-/// Walks whichever side is smaller: the batch's rows (looked up by index), or the changes
-/// made after it.
+/// Changes of later actions that were undone again do not count. Walks whichever side is
+/// smaller: the batch's rows (looked up by index), or the changes made after it.
 fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>> {
     let mut rows: HashSet<Key> = HashSet::new();
     let mut records: HashSet<Key> = HashSet::new();
@@ -385,37 +421,55 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>
             rows.insert(row);
         }
     }
-    let name = |conn: &Connection, kind: i64| -> Result<String> {
-        Ok(conn
+    let mut settled: HashMap<i64, bool> = HashMap::new();
+    let mut counts = |hit: &Hit| -> Result<bool> {
+        let batch = hit.0;
+        if let Some(known) = settled.get(&batch) {
+            return Ok(!known);
+        }
+        let cancelled = cancelled_after(conn, batch, key)?;
+        settled.insert(batch, cancelled);
+        Ok(!cancelled)
+    };
+    let describe = |hit: Hit| -> Result<(String, String)> {
+        let (_, kind, id, record_kind, record_id) = hit;
+        let text = if record_kind.is_some() {
+            id_text(record_id)
+        } else {
+            id_text(id)
+        };
+        let name: String = conn
             .prepare_cached("SELECT name FROM change_kinds WHERE id = ?1")?
-            .query_row([kind], |r| r.get(0))?)
+            .query_row([kind], |r| r.get(0))?;
+        Ok((name, text))
+    };
+    let hit_of = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Hit> {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
     };
     let budget = rows.len() + records.len();
     let later: Vec<Hit> = conn
         .prepare_cached(
-            "SELECT kind, row_id, record_kind, record_id FROM change_log
+            "SELECT batch, kind, row_id, record_kind, record_id FROM change_log
               WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         )?
-        .query_map((last_seq, budget as i64 + 1), |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?
+        .query_map((last_seq, budget as i64 + 1), hit_of)?
         .collect::<rusqlite::Result<_>>()?;
     if later.len() <= budget {
         // Few changes since: look at each of them.
-        for (kind, id, record_kind, record_id) in later {
-            let row = key_of(kind, &id);
-            let (record, record_text) = match record_kind {
-                Some(rk) => (key_of(rk, &record_id), id_text(record_id)),
-                None => (row.clone(), id_text(id)),
+        for hit in later {
+            let row = key_of(hit.1, &hit.2);
+            let record = match hit.3 {
+                Some(rk) => key_of(rk, &hit.4),
+                None => row.clone(),
             };
-            if rows.contains(&row) || records.contains(&record) {
-                return Ok(Some((name(conn, kind)?, record_text)));
+            if (rows.contains(&row) || records.contains(&record)) && counts(&hit)? {
+                return describe(hit).map(Some);
             }
         }
         return Ok(None);
     }
     // Many changes since: look each of the batch's rows and records up.
-    let blob = |(kind, is_blob, bytes): &Key| -> (i64, Value) {
+    let as_value = |(kind, is_blob, bytes): &Key| -> (i64, Value) {
         let v = if *is_blob {
             Value::Blob(bytes.clone())
         } else {
@@ -423,28 +477,22 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>
         };
         (*kind, v)
     };
-    let found = |sql: &str, k: &Key| -> Result<Option<Hit>> {
-        let (kind, id) = blob(k);
-        Ok(conn
-            .prepare_cached(sql)?
-            .query_row((kind, id, last_seq), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .optional()?)
-    };
-    let describe = |hit: Hit| -> Result<(String, String)> {
-        let (kind, id, record_kind, record_id) = hit;
-        let text = if record_kind.is_some() {
-            id_text(record_id)
-        } else {
-            id_text(id)
-        };
-        Ok((name(conn, kind)?, text))
+    let mut first_counting = |sql: &str, k: &Key| -> Result<Option<Hit>> {
+        let (kind, id) = as_value(k);
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut q = stmt.query((kind, id, last_seq))?;
+        while let Some(r) = q.next()? {
+            let hit = hit_of(r)?;
+            if counts(&hit)? {
+                return Ok(Some(hit));
+            }
+        }
+        Ok(None)
     };
     for row in &rows {
-        if let Some(hit) = found(
-            "SELECT kind, row_id, record_kind, record_id FROM change_log
-              WHERE kind = ?1 AND row_id = ?2 AND seq > ?3 LIMIT 1",
+        if let Some(hit) = first_counting(
+            "SELECT batch, kind, row_id, record_kind, record_id FROM change_log
+              WHERE kind = ?1 AND row_id = ?2 AND seq > ?3 ORDER BY seq",
             row,
         )? {
             return describe(hit).map(Some);
@@ -452,12 +500,12 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>
     }
     for record in &records {
         for sql in [
-            "SELECT kind, row_id, record_kind, record_id FROM change_log
-              WHERE kind = ?1 AND row_id = ?2 AND record_kind IS NULL AND seq > ?3 LIMIT 1",
-            "SELECT kind, row_id, record_kind, record_id FROM change_log
-              WHERE record_kind = ?1 AND record_id = ?2 AND seq > ?3 LIMIT 1",
+            "SELECT batch, kind, row_id, record_kind, record_id FROM change_log
+              WHERE kind = ?1 AND row_id = ?2 AND record_kind IS NULL AND seq > ?3 ORDER BY seq",
+            "SELECT batch, kind, row_id, record_kind, record_id FROM change_log
+              WHERE record_kind = ?1 AND record_id = ?2 AND seq > ?3 ORDER BY seq",
         ] {
-            if let Some(hit) = found(sql, record)? {
+            if let Some(hit) = first_counting(sql, record)? {
                 return describe(hit).map(Some);
             }
         }
@@ -492,10 +540,10 @@ pub fn undo(db: &mut crate::Db, batch_id: &str) -> Result<String> {
             return Err(refuse(later_detail(later)));
         }
         w.undoing(key);
-        w.describe(match &label {
-            Some(label) => format!("Undid: {label}"),
-            None => "Undid an earlier action".to_owned(),
-        });
+        // Without a label of its own, History words the undo from the action it undid.
+        if let Some(label) = &label {
+            w.describe(format!("Undid: {label}"));
+        }
         for change in changes.iter().rev() {
             let old: Vec<(String, Value)> = change
                 .changes

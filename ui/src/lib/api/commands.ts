@@ -7,6 +7,7 @@ import type { AccountInput } from "./bindings/AccountInput";
 import type { AccountMoney } from "./bindings/AccountMoney";
 import type { AccountQuery } from "./bindings/AccountQuery";
 import type { AccountSummary } from "./bindings/AccountSummary";
+import type { Action } from "./bindings/Action";
 import type { Activity } from "./bindings/Activity";
 import type { ActivityInput } from "./bindings/ActivityInput";
 import type { ActivityQuery } from "./bindings/ActivityQuery";
@@ -142,6 +143,7 @@ import type { TicketStatus } from "./bindings/TicketStatus";
 import type { TicketSummary } from "./bindings/TicketSummary";
 import type { TimelineFilter } from "./bindings/TimelineFilter";
 import type { TimelineItem } from "./bindings/TimelineItem";
+import type { Undone } from "./bindings/Undone";
 import type { VcardReport } from "./bindings/VcardReport";
 import type { VcardVersion } from "./bindings/VcardVersion";
 import type { WorkReport } from "./bindings/WorkReport";
@@ -153,6 +155,10 @@ export const commands = {
   search: (query: string) => call<Array<SearchGroup>>("search", { query }),
   /** Reverses an earlier action by its batch id; returns the undo's own batch id. */
   undo: (batch: string) => call<string>("undo", { batch }),
+  /** The recent actions in plain words, newest first (`limit`, default 50); `before` (a batch id) pages on to older ones. */
+  historyList: (before: string | null, limit: number | null) => call<Array<Action>>("history_list", { before, limit }),
+  /** Ctrl+Z: undoes the newest action made in this window since `since` (default: when this session started) that is not an undo and not undone yet. `null` when there is none left; refused (conflict) with the reason when it cannot be undone. */
+  undoLast: (since: string | null) => call<Undone | null>("undo_last", { since }),
   /** Works on another database file from now on (picked by the user); the window reloads. */
   dbOpen: (path: string) => call<AppStatus>("db_open", { path }),
   /** Creates a new, empty database file and works on it. */

@@ -106,6 +106,12 @@ const numbering = {
 
 export const api = {
   appStatus: () => commands.appStatus(),
+  history: {
+    /** Recent actions in plain words, newest first; `before` (a batch id) pages on. */
+    list: (before: string | null, limit: number) => commands.historyList(before, limit),
+    /** Ctrl+Z: undoes the newest action of this session; `null` when none is left. */
+    undoLast: () => commands.undoLast(null),
+  },
   db: {
     /** Works on another database file from now on; a file that cannot be opened is refused
      * (`not_a_database`, `corrupt_database`, `schema_too_new`) and the current one stays open. */

@@ -1,5 +1,6 @@
 // Re-exports of the generated bindings, so screens import every type from "lib/api".
 export type { Account } from "./bindings/Account";
+export type { Action } from "./bindings/Action";
 export type { AccountInput } from "./bindings/AccountInput";
 export type { AccountQuery } from "./bindings/AccountQuery";
 export type { AccountSort } from "./bindings/AccountSort";
@@ -126,6 +127,7 @@ export type { PreviewRow } from "./bindings/PreviewRow";
 export type { ExportEntity } from "./bindings/ExportEntity";
 export type { CsvReport } from "./bindings/CsvReport";
 export type { ArchiveReport } from "./bindings/ArchiveReport";
+export type { Undone } from "./bindings/Undone";
 export type { VcardReport } from "./bindings/VcardReport";
 export type { VcardVersion } from "./bindings/VcardVersion";
 export type { BackupFile } from "./bindings/BackupFile";
