@@ -69,7 +69,8 @@ pub(crate) fn run(db: &Db, only: &[String]) -> Result<(), Box<dyn std::error::Er
     }
     if wanted("dashboard") {
         let today = rapport_core::kernel::time::today();
-        let scope = rapport_core::insight::analytics::Scope::new(Some("this_year"), None, None, today)?;
+        let scope =
+            rapport_core::insight::analytics::Scope::new(Some("this_year"), None, None, today)?;
         let runs: Vec<usize> = (0..20).collect();
         let ours = samples(&runs, |_| {
             std::hint::black_box(
