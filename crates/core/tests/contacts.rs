@@ -717,3 +717,59 @@ fn lists_filter_by_tags_owner_consent_type_industry_and_creation_day() {
         ["A"]
     );
 }
+
+#[test]
+fn a_search_stops_counting_past_its_cap_and_pages_stay_sorted() {
+    let mut db = Db::open_in_memory().unwrap();
+    let names = [
+        "Maier", "Martin", "Mason", "Matthews", "Mayer", "Baker", "Cole",
+    ];
+    for i in 0..28 {
+        let mut p = person(&format!("P{i:02}"), names[i % names.len()]);
+        p.emails.clear();
+        contacts::create(&mut db, &p).unwrap();
+    }
+    let query = |cap: Option<i64>, after: Option<String>| ContactQuery {
+        search: Some("ma".into()),
+        limit: Some(5),
+        count_cap: cap,
+        after,
+        ..Default::default()
+    };
+    // 20 match "ma": under the default cap the count is exact.
+    let page = contacts::list(db.conn(), &query(None, None)).unwrap();
+    assert_eq!(page.total, Some(20));
+    assert!(!page.total_capped);
+    // A cap of 10 (the dense walk) and of 3 (the per-row lookup): "10+" / "3+", same rows.
+    for cap in [10, 3, 19, 20] {
+        let mut seen = Vec::new();
+        let mut after = None;
+        let first = contacts::list(db.conn(), &query(Some(cap), None)).unwrap();
+        assert_eq!(first.total, Some(cap.min(20)), "cap {cap}");
+        assert_eq!(first.total_capped, cap < 20, "cap {cap}");
+        loop {
+            let page = contacts::list(db.conn(), &query(Some(cap), after.clone())).unwrap();
+            seen.extend(
+                page.items
+                    .iter()
+                    .map(|c| (c.last_name.clone(), c.first_name.clone())),
+            );
+            after = page.next;
+            if after.is_none() {
+                break;
+            }
+        }
+        let mut sorted = seen.clone();
+        sorted.sort_by_key(|(l, f)| (l.to_lowercase(), f.to_lowercase()));
+        assert_eq!(seen.len(), 20, "cap {cap}");
+        assert_eq!(seen, sorted, "cap {cap}");
+        assert!(seen.iter().all(|(l, _)| l.starts_with("Ma")));
+    }
+    // The cap never shows in the JSON unless it was hit.
+    let json =
+        serde_json::to_value(contacts::list(db.conn(), &query(None, None)).unwrap()).unwrap();
+    assert!(json.get("total_capped").is_none());
+    let json =
+        serde_json::to_value(contacts::list(db.conn(), &query(Some(3), None)).unwrap()).unwrap();
+    assert_eq!(json["total_capped"], true);
+}

@@ -16,6 +16,7 @@ mod core_bench;
 mod generate;
 mod leads_bench;
 mod marketing_bench;
+mod probe;
 mod results;
 mod sales_bench;
 mod service_bench;
@@ -91,6 +92,15 @@ enum Command {
         #[arg(long)]
         db: PathBuf,
     },
+    /// Time a few read operations (filtered list, calendar, board, dashboard) on an existing
+    /// benchmark database, to compare before and after a change.
+    Probe {
+        #[arg(long)]
+        db: PathBuf,
+        /// Only these operations (repeat the flag): filter, calendar, board, dashboard.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(probe::OPERATIONS))]
+        only: Vec<String>,
+    },
     /// Run every benchmark and write the results.
     Run {
         #[arg(long, default_value_t = 100_000)]
@@ -120,6 +130,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     case.name, case.ours.p50_ms, case.ours.p99_ms, case.baseline.p50_ms
                 ));
             }
+        }
+        Command::Probe { db, only } => {
+            let database = Db::open(&db)?;
+            probe::run(&database, &only)?;
         }
         Command::Marketing { db } => {
             let mut database = Db::open(&db)?;

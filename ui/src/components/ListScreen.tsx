@@ -31,7 +31,8 @@ type Props<T extends Row, S extends string> = {
   /** "contacts": the route prefix, query key and test-id stem. */
   entity: string;
   title: string;
-  countLabel: (n: number) => string;
+  /** The count under the title; `capped` when the count stopped at its cap ("10,000+"). */
+  countLabel: (n: number, capped: boolean) => string;
   /** Singular and plural nouns for messages ("contact", "contacts"). */
   noun: [string, string];
   columns: Column<T, S>[];
@@ -127,6 +128,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
   });
   const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
   const total = list.data?.pages[0]?.total ?? null;
+  const totalCapped = list.data?.pages[0]?.total_capped ?? false;
   const filtered = Boolean(query.search) || Object.values(filters).some((v) => (Array.isArray(v) ? v.length > 0 : Boolean(v)));
 
   const views = useQuery({ queryKey: qk.views(entity), queryFn: () => api.views.list(entity) });
@@ -234,7 +236,7 @@ export function ListScreen<T extends Row, S extends string>(props: Props<T, S>) 
 
   return (
     <>
-      <PageHead title={props.title} sub={total !== null ? props.countLabel(total) : " "}>
+      <PageHead title={props.title} sub={total !== null ? props.countLabel(total, totalCapped) : " "}>
         {props.headExtra}
         <input
           className="input search"

@@ -17,8 +17,14 @@ use crate::kernel::error::{Error, Result};
 pub struct Page<T> {
     pub items: Vec<T>,
     /// How many rows match in all; counted for the first page only (`null` on later pages).
+    /// A typed-text search stops counting past [`COUNT_CAP`]: then `total` is the cap and
+    /// `total_capped` is set ("10,000+").
     #[ts(type = "number | null")]
     pub total: Option<i64>,
+    /// More rows match than `total` says (a search counted up to its cap); absent otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(type = "boolean", optional)]
+    pub total_capped: bool,
     /// Pass as `after` to get the next page; `null` on the last page.
     pub next: Option<String>,
 }
@@ -42,6 +48,14 @@ impl SortDirection {
 }
 
 pub(crate) const DEFAULT_LIMIT: u32 = 500;
+/// A list filtered by typed text stops counting its matches past this many.
+pub const COUNT_CAP: i64 = 10_000;
+/// Above this many matches of a typed-text search, a page walks the list in its sort order
+/// and keeps the rows that match, instead of looking up and sorting every match (a 2-letter
+/// prefix can match half the people; 50 of them are in the first hundred rows of the name
+/// index). Past the count's cap, each row walked is probed on its own instead of against a set
+/// of every match.
+const DENSE_MATCHES: i64 = 2_000;
 pub(crate) const MAX_LIMIT: u32 = 5000;
 
 pub(crate) fn limit(requested: Option<u32>) -> u32 {
@@ -75,6 +89,37 @@ pub(crate) struct ListSql {
     /// Sort key expressions, most significant first; the row id is always the last key.
     keys: Vec<String>,
     direction: SortDirection,
+    /// The typed-text search, when there is one.
+    search: Option<Search>,
+    /// Stop counting a search's matches past this many.
+    count_cap: i64,
+}
+
+/// How a page with a search finds its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// Looks up every match and sorts them.
+    No,
+    /// Walks the sort order, probing a set of every match.
+    Probe,
+    /// Walks the sort order, looking each row up in the search index.
+    Lookup,
+}
+
+/// A typed-text search condition of a list.
+#[derive(Debug)]
+struct Search {
+    /// Its place in `conditions`.
+    condition: usize,
+    /// The same condition, for walking the list in its sort order: the row's id is only
+    /// probed against the set of matches, never used to look the rows up.
+    probe: String,
+    /// The same again, for more matches than the cap: each row walked looks up its own entry
+    /// in the search index (no set of every match is built).
+    lookup: String,
+    /// The entity and FTS query, to count the matches from the index alone.
+    entity: &'static str,
+    fts: String,
 }
 
 impl ListSql {
@@ -103,7 +148,14 @@ impl ListSql {
             params: Vec::new(),
             keys,
             direction,
+            search: None,
+            count_cap: COUNT_CAP,
         }
+    }
+
+    /// Counts a search's matches up to `cap` only (tests use a small one).
+    pub fn count_cap(&mut self, cap: i64) {
+        self.count_cap = cap.max(0);
     }
 
     /// Adds a condition; each `?` in it is bound to the next of `params`, in order.
@@ -137,11 +189,48 @@ impl ListSql {
 
     /// `WHERE ...` (or nothing).
     pub fn where_clause(&self) -> String {
+        self.where_with(Walk::No)
+    }
+
+    /// `WHERE ...`, with the search as a probe when walking (see [`DENSE_MATCHES`]).
+    fn where_with(&self, walk: Walk) -> String {
         if self.conditions.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", self.conditions.join(" AND "))
+            return String::new();
         }
+        let conditions: Vec<&str> = self
+            .conditions
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match (&self.search, walk) {
+                (Some(s), Walk::Probe) if s.condition == i => s.probe.as_str(),
+                (Some(s), Walk::Lookup) if s.condition == i => s.lookup.as_str(),
+                _ => c.as_str(),
+            })
+            .collect();
+        format!("WHERE {}", conditions.join(" AND "))
+    }
+
+    /// How many rows match a search, counting up to the cap plus one: from the search index
+    /// alone when the search is the only condition.
+    fn count_search(&self, conn: &rusqlite::Connection, search: &Search) -> Result<i64> {
+        let limit = self.count_cap + 1;
+        let n = if self.conditions.len() == 1 {
+            conn.prepare_cached(
+                "SELECT count(*) FROM (SELECT 1 FROM search_index
+                   JOIN search_docs d ON d.rowid = search_index.rowid
+                  WHERE search_index MATCH ?1 AND d.entity = ?2 LIMIT ?3)",
+            )?
+            .query_row((&search.fts, search.entity, limit), |r| r.get(0))?
+        } else {
+            let query = format!(
+                "SELECT count(*) FROM (SELECT 1 FROM {} {} LIMIT {limit})",
+                self.count_from,
+                self.where_clause()
+            );
+            conn.prepare_cached(&query)?
+                .query_row(rusqlite::params_from_iter(self.params()), |r| r.get(0))?
+        };
+        Ok(n)
     }
 
     pub fn order_by(&self) -> String {
@@ -236,14 +325,29 @@ impl ListSql {
         };
         let mut sql = ListSql::new(shape, &keys, &format!("{alias}.id"), direction);
         if let Some(fts) = search.and_then(crate::store::search::fts_query) {
-            sql.filter(
-                &format!(
-                    "{alias}.id IN (SELECT d.entity_id FROM search_index
+            let matches = format!(
+                "IN (SELECT d.entity_id FROM search_index
                         JOIN search_docs d ON d.rowid = search_index.rowid
                        WHERE search_index MATCH ? AND d.entity = '{entity}')"
-                ),
-                [Value::Text(fts)],
             );
+            sql.filter(&format!("{alias}.id {matches}"), [Value::Text(fts.clone())]);
+            let condition = sql.conditions.len() - 1;
+            let n = sql.params.len();
+            // The same parameter: the unary plus keeps SQLite from looking the rows up by id,
+            // so it walks the sort order's index.
+            let probe = format!("(+{alias}.id {})", matches.replace('?', &format!("?{n}")));
+            let lookup = format!(
+                "(EXISTS (SELECT 1 FROM search_docs d WHERE d.entity = '{entity}'
+                    AND d.entity_id = {alias}.id
+                    AND +d.rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?{n})))"
+            );
+            sql.search = Some(Search {
+                condition,
+                probe,
+                lookup,
+                entity,
+                fts,
+            });
         }
         filters.apply(conn, &mut sql, entity, alias)?;
         Ok(sql)
@@ -258,12 +362,23 @@ impl ListSql {
         count: bool,
         map: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<Page<T>> {
+        let searched = match &self.search {
+            Some(search) => Some(self.count_search(conn, search)?),
+            None => None,
+        };
+        // Past the cap the matches are dense enough to look each walked row up on its own
+        // (a small cap, as in tests, takes the same paths on a few rows).
+        let walk = match searched {
+            Some(n) if n > self.count_cap => Walk::Lookup,
+            Some(n) if n > DENSE_MATCHES.min(self.count_cap / 2) => Walk::Probe,
+            _ => Walk::No,
+        };
         let query = format!(
             "SELECT {}, {} FROM {} {} {} LIMIT {}",
             self.columns,
             self.key_columns(),
             self.from,
-            self.where_clause(),
+            self.where_with(walk),
             self.order_by(),
             limit + 1
         );
@@ -280,7 +395,11 @@ impl ListSql {
             items.push(map(row)?);
             last_cursor = Some(self.cursor_of(row, self.column_count)?);
         }
-        let total = if count {
+        let mut total_capped = false;
+        let total = if let (true, Some(n)) = (count, searched) {
+            total_capped = n > self.count_cap;
+            Some(n.min(self.count_cap))
+        } else if count {
             let query = format!(
                 "SELECT count(*) FROM {} {}",
                 self.count_from,
@@ -296,6 +415,7 @@ impl ListSql {
         Ok(Page {
             items,
             total,
+            total_capped,
             next: if more { last_cursor } else { None },
         })
     }

@@ -2,6 +2,7 @@ import { ListScreen } from "../../components/ListScreen";
 import type { Column } from "../../components/SortableTable";
 import { api, type AccountSort, type AccountSummary } from "../../lib/api";
 import { formatRelative, initials } from "../../lib/format";
+import { countOf } from "../../lib/count";
 
 const dash = <span className="muted">—</span>;
 
@@ -36,7 +37,7 @@ export function AccountsList() {
     <ListScreen
       entity="accounts"
       title="Accounts"
-      countLabel={(n) => `${n.toLocaleString()} ${n === 1 ? "company" : "companies"}`}
+      countLabel={(n, capped) => countOf(n, capped, "company", "companies")}
       noun={["account", "accounts"]}
       extraFilters={(f, set) => (
         <>

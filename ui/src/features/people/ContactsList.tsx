@@ -2,6 +2,7 @@ import { ListScreen } from "../../components/ListScreen";
 import type { Column } from "../../components/SortableTable";
 import { api, type ContactSort, type ContactSummary } from "../../lib/api";
 import { formatRelative, fullName, initials } from "../../lib/format";
+import { countOf } from "../../lib/count";
 
 const dash = <span className="muted">—</span>;
 
@@ -32,7 +33,7 @@ export function ContactsList() {
     <ListScreen
       entity="contacts"
       title="Contacts"
-      countLabel={(n) => `${n.toLocaleString()} ${n === 1 ? "person" : "people"}`}
+      countLabel={(n, capped) => countOf(n, capped, "person", "people")}
       noun={["contact", "contacts"]}
       extraFilters={(f, set) => (
         <label className="check-filter">

@@ -8,6 +8,7 @@ import { formatDate, formatMoney, initials } from "../../lib/format";
 import { LEAD_STATUSES, RATING_LABELS, RATINGS, STATUS_LABELS } from "./leads";
 import "../../styles/leads.css";
 import { qk } from "../../lib/queryKeys";
+import { countOf } from "../../lib/count";
 
 const dash = <span className="muted">—</span>;
 
@@ -59,7 +60,7 @@ export function LeadsList() {
       entity="leads"
       title="Leads"
       headExtra={<LeadsTabs />}
-      countLabel={(n) => `${n.toLocaleString()} ${n === 1 ? "lead" : "leads"}`}
+      countLabel={(n, capped) => countOf(n, capped, "lead", "leads")}
       noun={["lead", "leads"]}
       rowTestId="lead-row"
       ownerActionLabel="Assign to…"

@@ -9,6 +9,7 @@ import { isPast } from "./deals";
 import { formatDate, formatMoney, initials } from "../../lib/format";
 import "../../styles/deals.css";
 import { qk } from "../../lib/queryKeys";
+import { countOf } from "../../lib/count";
 
 const dash = <span className="muted">—</span>;
 
@@ -70,7 +71,7 @@ export function DealsList() {
       title="Deals"
       headExtra={<DealsTabs />}
       initialFilters={stageParam ? { stage: stageParam } : {}}
-      countLabel={(n) => `${n.toLocaleString()} ${n === 1 ? "deal" : "deals"}`}
+      countLabel={(n, capped) => countOf(n, capped, "deal", "deals")}
       noun={["deal", "deals"]}
       extraFilters={(f, set) => (
         <>

@@ -16,6 +16,7 @@ import {
 } from "./tickets";
 import "../../styles/tickets.css";
 import { qk } from "../../lib/queryKeys";
+import { countOf } from "../../lib/count";
 
 const dash = <span className="muted">—</span>;
 
@@ -160,7 +161,7 @@ export function TicketsList() {
       <ListScreen
         entity="tickets"
         title="Tickets"
-        countLabel={(n) => `${n.toLocaleString()} ${n === 1 ? "ticket" : "tickets"}`}
+        countLabel={(n, capped) => countOf(n, capped, "ticket", "tickets")}
         noun={["ticket", "tickets"]}
         rowTestId={(t) => `ticket-row-${t.number}`}
         newTestId="new-ticket"

@@ -55,6 +55,9 @@ pub fn list(conn: &Connection, query: &ContactQuery) -> Result<Page<ContactSumma
             [],
         );
     }
+    if let Some(cap) = query.count_cap {
+        sql.count_cap(cap);
+    }
     if let Some(after) = &query.after {
         sql.after(after)?;
     }

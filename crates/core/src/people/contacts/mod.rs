@@ -207,6 +207,11 @@ pub struct ContactQuery {
     pub after: Option<String>,
     /// At most this many rows (default 500, at most 5000).
     pub limit: Option<u32>,
+    /// Stop counting a search's matches past this many (tests use a small cap); by default
+    /// [`crate::records::list::COUNT_CAP`].
+    #[serde(skip)]
+    #[ts(skip)]
+    pub count_cap: Option<i64>,
 }
 
 struct Valid {

@@ -101,6 +101,7 @@ pub fn entries(conn: &Connection, key: &str, query: &EntryQuery) -> Result<Page<
         },
         items,
         total,
+        total_capped: false,
     })
 }
 

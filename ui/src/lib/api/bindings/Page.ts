@@ -6,8 +6,14 @@
 export type Page<T> = { items: Array<T>, 
 /**
  * How many rows match in all; counted for the first page only (`null` on later pages).
+ * A typed-text search stops counting past [`COUNT_CAP`]: then `total` is the cap and
+ * `total_capped` is set ("10,000+").
  */
 total: number | null, 
+/**
+ * More rows match than `total` says (a search counted up to its cap); absent otherwise.
+ */
+total_capped?: boolean, 
 /**
  * Pass as `after` to get the next page; `null` on the last page.
  */

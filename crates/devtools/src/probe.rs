@@ -1,0 +1,83 @@
+//! `rapport-bench probe`: times a few read operations on an existing benchmark database,
+//! without generating anything, to compare before and after a change quickly.
+
+use rapport_core::Db;
+use rapport_core::activities::activity;
+use rapport_core::people::contacts::{self, ContactQuery};
+
+use crate::{Stats, report, samples};
+
+/// The operations `--only` can name.
+pub(crate) const OPERATIONS: &[&str] = &["filter", "calendar", "board", "dashboard"];
+
+pub(crate) fn run(db: &Db, only: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    let wanted = |op: &str| only.is_empty() || only.iter().any(|o| o == op);
+    let show = |name: &str, stats: Stats| {
+        report(&format!(
+            "{name}: {} runs, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            stats.runs, stats.p50_ms, stats.p99_ms, stats.max_ms
+        ));
+    };
+    if wanted("filter") {
+        let mut rng = fastrand::Rng::with_seed(42);
+        let queries: Vec<String> = crate::core_bench::search_queries(&mut rng, 1200)
+            .into_iter()
+            .step_by(4)
+            .collect();
+        let ours = samples(&queries, |q| {
+            let page = contacts::list(
+                db.conn(),
+                &ContactQuery {
+                    search: Some(q.clone()),
+                    limit: Some(50),
+                    ..Default::default()
+                },
+            );
+            assert!(page.is_ok());
+        });
+        show("contacts list filtered by typed text", Stats::of(ours));
+    }
+    if wanted("calendar") {
+        let now = chrono::Utc::now();
+        let tz: chrono_tz::Tz = "Europe/Paris".parse()?;
+        let months: Vec<(String, String)> = (0..24)
+            .map(|i| {
+                let from = now + chrono::Duration::days(30 * (i - 12));
+                (
+                    rapport_core::kernel::time::stamp(from),
+                    rapport_core::kernel::time::stamp(from + chrono::Duration::days(42)),
+                )
+            })
+            .collect();
+        let ours = samples(&months, |(from, to)| {
+            assert!(activity::calendar(db.conn(), from, to, tz).is_ok());
+        });
+        show("calendar month of everyone", Stats::of(ours));
+    }
+    if wanted("board") {
+        let now = chrono::Utc::now();
+        let runs: Vec<usize> = (0..100).collect();
+        let ours = samples(&runs, |_| {
+            let board = rapport_core::sales::opportunities::board(
+                db.conn(),
+                &rapport_core::sales::opportunities::BoardQuery::default(),
+                now,
+            );
+            assert!(board.is_ok());
+        });
+        show("pipeline board", Stats::of(ours));
+    }
+    if wanted("dashboard") {
+        let today = rapport_core::kernel::time::today();
+        let scope =
+            rapport_core::insight::analytics::Scope::new(Some("this_year"), None, None, today)?;
+        let runs: Vec<usize> = (0..20).collect();
+        let ours = samples(&runs, |_| {
+            std::hint::black_box(
+                rapport_core::insight::analytics::dashboard(db.conn(), &scope, today).ok(),
+            );
+        });
+        show("dashboard this year", Stats::of(ours));
+    }
+    Ok(())
+}
