@@ -517,6 +517,7 @@ pub(crate) fn run_contacts(db: &mut Db, cmd: ContactsCmd) -> rapport_core::Resul
                 account_id,
                 after: None,
                 limit,
+                count_cap: None,
             };
             let query = match view {
                 Some(name) => from_view(db.conn(), "contacts", &name, limit)?,
