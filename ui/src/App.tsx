@@ -181,11 +181,11 @@ function Shell() {
         <NavLink href="/duplicates" testId="nav-duplicates">
           Duplicates
         </NavLink>
-        <NavLink href="/data" testId="nav-data">
-          Data
-        </NavLink>
         <NavLink href="/history" testId="nav-history">
           History
+        </NavLink>
+        <NavLink href="/data" testId="nav-data">
+          Data
         </NavLink>
         <NavLink href="/settings" testId="nav-settings">
           Settings

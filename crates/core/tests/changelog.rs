@@ -169,8 +169,15 @@ fn the_history_lists_batches_in_plain_words_with_their_undo() {
     );
 
     // Creating Ann A cannot be undone: the merge changed her since.
+    // The reason names the record, not its id.
     let blocker = changelog::undo_blocker(db.conn(), &older[1].batch_id).unwrap();
-    assert!(blocker.unwrap().starts_with("Cannot undo that action: "));
+    assert_eq!(
+        blocker.as_deref(),
+        Some(
+            "Cannot undo that action: the contact Ann Lee changed again after it (or the action \
+             was already undone). Undo the later changes first, or change the records by hand."
+        )
+    );
     assert_eq!(
         changelog::undo_blocker(db.conn(), &merged.batch_id).unwrap(),
         None

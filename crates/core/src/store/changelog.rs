@@ -431,12 +431,12 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>
         settled.insert(batch, cancelled);
         Ok(!cancelled)
     };
+    // The record the later change belongs to (a contact for its e-mail row).
     let describe = |hit: Hit| -> Result<(String, String)> {
         let (_, kind, id, record_kind, record_id) = hit;
-        let text = if record_kind.is_some() {
-            id_text(record_id)
-        } else {
-            id_text(id)
+        let (kind, text) = match record_kind {
+            Some(rk) => (rk, id_text(record_id)),
+            None => (kind, id_text(id)),
         };
         let name: String = conn
             .prepare_cached("SELECT name FROM change_kinds WHERE id = ?1")?
@@ -513,8 +513,16 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>
     Ok(None)
 }
 
-fn later_detail((entity, id): (String, String)) -> String {
-    format!("{entity} of record {id} changed again after it (or the action was already undone)")
+/// "the contact Ann Lee changed again after it ...": the record by its name while it exists.
+fn later_detail(conn: &Connection, (table, id): (String, String)) -> String {
+    let noun = crate::store::links::noun(&table);
+    let name = crate::store::links::record_name(conn, &table, &id).unwrap_or_else(|_| id.clone());
+    if name == id {
+        return format!(
+            "the {noun} it touched has been deleted since (or the action was already undone)"
+        );
+    }
+    format!("the {noun} {name} changed again after it (or the action was already undone)")
 }
 
 /// Reverses everything one transaction did (a merge, an import, a save), as a new logged
@@ -537,7 +545,7 @@ pub fn undo(db: &mut crate::Db, batch_id: &str) -> Result<String> {
     let refuse = |detail: String| Error::Conflict(refused(&detail));
     db.write(|w| {
         if let Some(later) = changed_later(w.conn(), key)? {
-            return Err(refuse(later_detail(later)));
+            return Err(refuse(later_detail(w.conn(), later)));
         }
         w.undoing(key);
         // Without a label of its own, History words the undo from the action it undid.
@@ -687,7 +695,7 @@ pub fn undo_blocker(conn: &Connection, batch_id: &str) -> Result<Option<String>>
     let Some(key) = batch_key(conn, batch_id)? else {
         return Err(Error::not_found("change batch", batch_id));
     };
-    Ok(changed_later(conn, key)?.map(|later| refused(&later_detail(later))))
+    Ok(changed_later(conn, key)?.map(|later| refused(&later_detail(conn, later))))
 }
 
 fn batch_info(conn: &Connection, key: i64) -> Result<BatchInfo> {

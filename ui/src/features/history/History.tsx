@@ -5,6 +5,7 @@ import { useNotify } from "../../components/Toasts";
 import { api, type Action } from "../../lib/api";
 import { formatDateTime, formatRelative } from "../../lib/format";
 import { qk } from "../../lib/queryKeys";
+import "../../styles/history.css";
 
 const PAGE = 50;
 
@@ -29,8 +30,9 @@ export function History() {
   const actions = list.data?.pages.flat() ?? [];
 
   return (
-    <div className="page" data-testid="history">
+    <>
       <PageHead title="History" sub="What was done in this file, newest first. Ctrl+Z undoes your newest action." />
+      <div className="page-body" data-testid="history">
       <ErrorBanner error={list.error ?? undo.error} />
       {list.isSuccess && actions.length === 0 && <p className="muted">Nothing has been done in this file yet.</p>}
       <ul className="history-list">
@@ -75,7 +77,7 @@ export function History() {
       </ul>
       {list.hasNextPage && (
         <button
-          className="btn"
+          className="btn history-more"
           data-testid="history-more"
           disabled={list.isFetchingNextPage}
           onClick={() => void list.fetchNextPage()}
@@ -83,6 +85,7 @@ export function History() {
           Load more
         </button>
       )}
-    </div>
+      </div>
+    </>
   );
 }
