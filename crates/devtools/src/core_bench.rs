@@ -417,15 +417,7 @@ pub(crate) fn run(
     });
 
     report("activities: calendar month");
-    let months: Vec<(String, String)> = (0..24)
-        .map(|i| {
-            let from = now + chrono::Duration::days(30 * (i - 12));
-            (
-                rapport_core::kernel::time::stamp(from),
-                rapport_core::kernel::time::stamp(from + chrono::Duration::days(42)),
-            )
-        })
-        .collect();
+    let months = calendar_months(now);
     let ours = samples(&months, |(from, to)| {
         assert!(activity::calendar(db.conn(), from, to, tz).is_ok());
     });
@@ -736,6 +728,19 @@ pub(crate) fn search_queries(rng: &mut fastrand::Rng, n: usize) -> Vec<String> {
                 let len = rng.usize(2..=5).min(word.len());
                 word[..len].to_lowercase()
             }
+        })
+        .collect()
+}
+
+/// The calendar's 24 six-week windows around `now` that the bench (and `probe`) time.
+pub(crate) fn calendar_months(now: chrono::DateTime<chrono::Utc>) -> Vec<(String, String)> {
+    (0..24)
+        .map(|i| {
+            let from = now + chrono::Duration::days(30 * (i - 12));
+            (
+                rapport_core::kernel::time::stamp(from),
+                rapport_core::kernel::time::stamp(from + chrono::Duration::days(42)),
+            )
         })
         .collect()
 }

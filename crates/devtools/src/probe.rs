@@ -38,17 +38,8 @@ pub(crate) fn run(db: &Db, only: &[String]) -> Result<(), Box<dyn std::error::Er
         show("contacts list filtered by typed text", Stats::of(ours));
     }
     if wanted("calendar") {
-        let now = chrono::Utc::now();
         let tz: chrono_tz::Tz = "Europe/Paris".parse()?;
-        let months: Vec<(String, String)> = (0..24)
-            .map(|i| {
-                let from = now + chrono::Duration::days(30 * (i - 12));
-                (
-                    rapport_core::kernel::time::stamp(from),
-                    rapport_core::kernel::time::stamp(from + chrono::Duration::days(42)),
-                )
-            })
-            .collect();
+        let months = crate::core_bench::calendar_months(chrono::Utc::now());
         let ours = samples(&months, |(from, to)| {
             assert!(activity::calendar(db.conn(), from, to, tz).is_ok());
         });

@@ -36,6 +36,23 @@ pub struct MoneyInput {
     pub currency: String,
 }
 
+/// The digits of a whole number with `separator` between each group of three ("1,204").
+pub(crate) fn group_digits(digits: &str, separator: char) -> String {
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(separator);
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
+/// `1204` as "1,204", for counts in messages.
+pub(crate) fn thousands(n: u64) -> String {
+    group_digits(&n.to_string(), ',')
+}
+
 /// The ISO 4217 currency for `code` (any case), or a validation error naming `field`.
 pub fn currency(code: &str, field: &str) -> Result<iso_currency::Currency> {
     iso_currency::Currency::from_code(&code.trim().to_ascii_uppercase()).ok_or_else(|| {

@@ -124,14 +124,7 @@ impl Locale {
             iso_currency::Currency::from_code(currency).map_or(2, crate::kernel::money::exponent);
         let scale = 10_u64.pow(exp);
         let abs = amount_minor.unsigned_abs();
-        let whole = (abs / scale).to_string();
-        let mut grouped = String::new();
-        for (i, ch) in whole.chars().enumerate() {
-            if i > 0 && (whole.len() - i).is_multiple_of(3) {
-                grouped.push(self.group);
-            }
-            grouped.push(ch);
-        }
+        let grouped = crate::kernel::money::group_digits(&(abs / scale).to_string(), self.group);
         let number = if exp == 0 {
             grouped
         } else {

@@ -325,15 +325,8 @@ fn current_row(conn: &Connection, table: &str, id: &str) -> Result<Vec<(String, 
 
 /// "1,204 contacts", "1 contact": a count in words for batch labels.
 pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{grouped} {}", if n == 1 { one } else { many })
+    let noun = if n == 1 { one } else { many };
+    format!("{} {noun}", crate::kernel::money::thousands(n))
 }
 
 /// The plain-words refusal of an undo.
@@ -682,6 +675,21 @@ pub fn batches(conn: &Connection, before: Option<&str>, limit: usize) -> Result<
         .query_map((before, limit as i64), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     keys.into_iter().map(|key| batch_info(conn, key)).collect()
+}
+
+/// The newest batch made by `origin` at or after `since` (a time as the log stores it) that is
+/// not an undo and was not undone: what Ctrl+Z and `rapport undo --last` take back next.
+pub fn newest_standing(conn: &Connection, origin: &str, since: &str) -> Result<Option<BatchInfo>> {
+    let key: Option<i64> = conn
+        .prepare_cached(
+            "SELECT b.id FROM change_batches b
+              WHERE b.origin = ?1 AND b.at >= ?2 AND b.undoes IS NULL
+                AND NOT EXISTS (SELECT 1 FROM change_batches u WHERE u.undoes = b.id)
+              ORDER BY b.id DESC LIMIT 1",
+        )?
+        .query_row((origin, since), |r| r.get(0))
+        .optional()?;
+    key.map(|key| batch_info(conn, key)).transpose()
 }
 
 pub fn batch(conn: &Connection, batch_id: &str) -> Result<Option<BatchInfo>> {

@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 use ts_rs::TS;
 
 use crate::kernel::error::{Error, Result};
+use crate::kernel::money::thousands;
 use crate::kernel::time;
 use crate::store::changelog::{self, BatchInfo};
 use crate::store::links;
@@ -80,22 +81,7 @@ pub fn undo_newest(
 ) -> Result<Option<(Action, String)>> {
     let since = time::parse_stamp(since)
         .map_err(|_| Error::Conflict(format!("\"{since}\" is not a time (RFC 3339)")))?;
-    let mut before: Option<String> = None;
-    let found = 'search: loop {
-        let page = changelog::batches(db.conn(), before.as_deref(), 50)?;
-        let Some(last) = page.last() else {
-            break None;
-        };
-        before = Some(last.batch_id.clone());
-        for info in page {
-            if time::parse_stamp(&info.at)? < since {
-                break 'search None;
-            }
-            if info.origin == origin && info.undoes.is_none() && info.undone_by.is_none() {
-                break 'search Some(info);
-            }
-        }
-    };
+    let found = changelog::newest_standing(db.conn(), origin, &time::stamp(since))?;
     let Some(info) = found else {
         return Ok(None);
     };
@@ -229,19 +215,6 @@ fn plural(noun: &str, n: u64) -> String {
         Some(stem) => format!("{stem}ies"),
         None => format!("{noun}s"),
     }
-}
-
-/// `1204` as "1,204".
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
