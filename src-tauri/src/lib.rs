@@ -4,6 +4,7 @@
 mod commands;
 mod error;
 mod state;
+mod webview;
 
 use rapport_core::data::backup::AutoReason;
 use tauri::Manager;
@@ -35,6 +36,7 @@ pub fn run() {
             if let Some(window) = app.get_webview_window("main") {
                 let title = format!("Rapport — {}", app.state::<state::AppState>().file_name());
                 let _ = window.set_title(&title);
+                webview::lean(&window);
             }
             // The day's automatic backup, off the main thread so the window opens at once.
             let handle = app.handle().clone();

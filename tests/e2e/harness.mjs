@@ -48,7 +48,14 @@ export async function startDriver(options) {
   const cwd = typeof options?.cwd === "string" ? options.cwd : undefined;
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(LOGS, { recursive: true });
-  const env = { ...process.env, ...(typeof options?.env === "object" ? options.env : {}) };
+  // WebKitWebDriver's screenshot never answers when the app draws without accelerated
+  // compositing (its memory setting, src-tauri/src/webview.rs), so tests keep WebKit's default;
+  // bench-app.mjs measures the app as shipped.
+  const env = {
+    RAPPORT_WEBKIT_COMPOSITING: "1",
+    ...process.env,
+    ...(typeof options?.env === "object" ? options.env : {}),
+  };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   // A desktop session has a locale; a bare CI shell often has none, and WebKit then formats
   // numbers the POSIX way (no thousands separators). Test what people see.
