@@ -42,6 +42,8 @@ pub fn run() {
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 let state = handle.state::<state::AppState>();
+                // A file from an earlier version is updated first (the window says so).
+                state.finish_opening();
                 // SQLite's quick check over the whole file; problems are shown in the window.
                 state.check_health();
                 let _ = state.auto_backup(AutoReason::Daily);
@@ -60,6 +62,9 @@ pub fn run() {
             // outbox is sent, at start and every minute, on a connection of its own.
             let mail = app.handle().clone();
             std::thread::spawn(move || {
+                while mail.state::<state::AppState>().is_updating() {
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                }
                 loop {
                     commands::marketing::work_once(&mail.state::<state::AppState>().path());
                     std::thread::sleep(std::time::Duration::from_secs(60));

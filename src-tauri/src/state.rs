@@ -18,6 +18,26 @@ struct Open {
 }
 
 impl Open {
+    /// A file that needs migrations is only noted here: [`AppState::finish_opening`] updates it
+    /// in the background while the window says why it waits (on a big file that takes a
+    /// minute, and a window that does not appear looks broken).
+    fn later(path: PathBuf) -> Open {
+        match rapport_core::store::db::pending_migrations(&path) {
+            0 => Open::at(path),
+            steps => Open {
+                db: Err(CommandError::from(rapport_core::Error::Updating {
+                    path: path.clone(),
+                    steps,
+                })),
+                path,
+            },
+        }
+    }
+
+    fn updating(&self) -> bool {
+        matches!(&self.db, Err(e) if e.code == rapport_core::ErrorCode::Updating)
+    }
+
     fn at(path: PathBuf) -> Open {
         let db = Db::open(&path)
             .map(|db| db.with_origin("app"))
@@ -49,7 +69,7 @@ impl AppState {
     /// Opens the database; a failure is kept and shown by the UI instead of crashing.
     pub fn open(path: PathBuf) -> AppState {
         AppState {
-            open: Mutex::new(Open::at(path)),
+            open: Mutex::new(Open::later(path)),
             memory: Some(rapport_core::kernel::paths::last_opened_file()),
             import_done: AtomicU64::new(0),
             import_total: AtomicU64::new(0),
@@ -57,6 +77,29 @@ impl AppState {
             health: Mutex::new(None),
             started: rapport_core::kernel::time::now(),
         }
+    }
+
+    /// Opens (and so updates) a file [`AppState::open`] left to the background; commands
+    /// answer `updating` until it is done. The lock is not held meanwhile, so the window can
+    /// ask how things stand.
+    pub fn finish_opening(&self) {
+        let path = {
+            let open = self.lock();
+            if !open.updating() {
+                return;
+            }
+            open.path.clone()
+        };
+        let opened = Open::at(path.clone());
+        let mut open = self.lock();
+        if open.path == path && open.updating() {
+            *open = opened;
+        }
+    }
+
+    /// Whether the file is still being updated in the background.
+    pub fn is_updating(&self) -> bool {
+        self.lock().updating()
     }
 
     /// When this session started.
@@ -285,6 +328,30 @@ mod tests {
             health: Mutex::new(None),
             started: rapport_core::kernel::time::now(),
         }
+    }
+
+    #[test]
+    fn a_file_from_an_earlier_version_is_updated_in_the_background() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let release = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/releases/2026-12-04.db"
+        );
+        std::fs::copy(release, &path).unwrap();
+        let state = AppState {
+            open: Mutex::new(Open::later(path.clone())),
+            ..state(dir.path().join("unused.db"))
+        };
+        assert!(state.is_updating());
+        let waiting = state.with(|_| Ok(())).unwrap_err();
+        assert_eq!(waiting.code, rapport_core::ErrorCode::Updating);
+        assert!(waiting.message.contains("old.db"), "{}", waiting.message);
+        assert_eq!(state.path(), path, "the title names the file meanwhile");
+        state.finish_opening();
+        assert!(!state.is_updating());
+        assert!(people(&state) > 0, "the release's contacts are there");
+        assert_eq!(rapport_core::store::db::pending_migrations(&path), 0);
     }
 
     fn people(state: &AppState) -> i64 {

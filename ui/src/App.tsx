@@ -36,6 +36,7 @@ import { Data } from "./features/data/Data";
 import { History } from "./features/history/History";
 import { useUndoShortcut } from "./features/history/useUndoShortcut";
 import { DamagedFile } from "./features/data/DamagedFile";
+import { UpdatingFile, statusInterval } from "./features/data/UpdatingFile";
 import { HealthBanner } from "./components/HealthBanner";
 import { Settings } from "./features/settings/Settings";
 import { TicketDetail } from "./features/service/TicketDetail";
@@ -115,11 +116,19 @@ function TicketsNavLink() {
 }
 
 function Shell() {
-  const status = useQuery({ queryKey: qk.appStatus, queryFn: api.appStatus });
+  const status = useQuery({
+    queryKey: qk.appStatus,
+    queryFn: api.appStatus,
+    // While the file is updated in the background, ask again every second.
+    refetchInterval: (query) => statusInterval(query.state.data),
+  });
   const [palette, setPalette] = useState(false);
   useUndoShortcut();
   if (!status.data) {
     return status.error ? <div className="fatal">{String(status.error)}</div> : null;
+  }
+  if (status.data.open_error?.code === "updating") {
+    return <UpdatingFile status={status.data} />;
   }
   if (status.data.open_error) {
     return <DamagedFile status={status.data} />;

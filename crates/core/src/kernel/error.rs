@@ -40,6 +40,9 @@ pub enum ErrorCode {
     NotADatabase,
     CorruptDatabase,
     SchemaTooNew,
+    /// The file is being brought up to this version's schema (in the background, at start);
+    /// the window waits for it. Nothing is lost if it is stopped: the update is all or nothing.
+    Updating,
     MigrationFailed,
     Io,
     Database,
@@ -95,6 +98,12 @@ pub enum Error {
         found: i64,
         supported: i64,
     },
+
+    #[error(
+        "Rapport is updating the data file {path} to this version ({steps} {}); on a big file this takes a minute. Nothing is lost if it is stopped: the update is all or nothing.",
+        if *.steps == 1 { "step" } else { "steps" }
+    )]
+    Updating { path: PathBuf, steps: i64 },
 
     #[error(
         "Upgrading the database to schema version {version} ({name}) failed: {detail}. Nothing was changed."
@@ -272,6 +281,7 @@ impl Error {
             Error::NotADatabase { .. } => ErrorCode::NotADatabase,
             Error::CorruptDatabase { .. } => ErrorCode::CorruptDatabase,
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            Error::Updating { .. } => ErrorCode::Updating,
             Error::MigrationFailed { .. } => ErrorCode::MigrationFailed,
             Error::Io { .. } => ErrorCode::Io,
             Error::Database(_) => ErrorCode::Database,

@@ -471,6 +471,25 @@ fn ensure_ours(conn: &Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// How many migrations the file at `path` still needs, read without writing or waiting
+/// (0 for a file that is up to date, new, missing or not a Rapport database: opening it
+/// reports those). The window opens such a file in the background and says why it waits.
+pub fn pending_migrations(path: &Path) -> i64 {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let Ok(conn) = Connection::open_with_flags(path, flags) else {
+        return 0;
+    };
+    let applied: Option<i64> = conn
+        .query_row("SELECT max(version) FROM schema_migrations", [], |row| {
+            row.get(0)
+        })
+        .unwrap_or(None);
+    applied.map_or(0, |applied| {
+        let pending = MIGRATIONS.iter().filter(|m| m.version > applied).count();
+        i64::try_from(pending).unwrap_or(i64::MAX)
+    })
+}
+
 /// Applies every pending migration in one transaction; on any failure nothing is applied.
 pub(crate) fn migrate(
     conn: &mut Connection,
@@ -703,6 +722,29 @@ mod tests {
                 m.name
             );
         }
+    }
+
+    #[test]
+    fn pending_migrations_are_counted_without_touching_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        assert_eq!(pending_migrations(&path), 0, "a missing file needs nothing");
+        assert!(!path.exists(), "counting created no file");
+        drop(Db::open_with(&path, &MIGRATIONS[..2]).unwrap());
+        let before = std::fs::read(&path).unwrap();
+        let pending = pending_migrations(&path);
+        assert_eq!(pending, i64::try_from(MIGRATIONS.len()).unwrap() - 2);
+        assert_eq!(std::fs::read(&path).unwrap(), before, "counting wrote nothing");
+        let err = Error::Updating {
+            path: path.clone(),
+            steps: pending,
+        };
+        assert_eq!(err.code(), ErrorCode::Updating);
+        assert!(err.to_string().contains("old.db"), "{err}");
+        drop(Db::open(&path).unwrap());
+        assert_eq!(pending_migrations(&path), 0);
+        std::fs::write(dir.path().join("notes.txt"), "hello").unwrap();
+        assert_eq!(pending_migrations(&dir.path().join("notes.txt")), 0);
     }
 
     #[test]
