@@ -8,6 +8,7 @@ import { CommandPalette } from "./components/CommandPalette";
 import { RemindersBell } from "./features/activities/Reminders";
 import { ToastProvider } from "./components/Toasts";
 import { api } from "./lib/api";
+import { formatNumber } from "./lib/format";
 import "./styles/tickets.css";
 import logo from "./logo.svg";
 import { AccountDetail } from "./features/people/AccountDetail";
@@ -103,11 +104,11 @@ function TicketsNavLink() {
         <span className="nav-badges">
           {c.breached > 0 && (
             <span className="badge-count" title={`${c.breached} breached`} data-testid="nav-tickets-breached">
-              {c.breached}
+              {formatNumber(c.breached)}
             </span>
           )}
           <span className="count-pill" title={`${c.open} open`} data-testid="nav-tickets-open">
-            {c.open}
+            {formatNumber(c.open)}
           </span>
         </span>
       )}

@@ -5,7 +5,7 @@ import { Router } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 
 import { api, type Dashboard as DashboardData, type Figure } from "../../lib/api";
-import { formatMoney } from "../../lib/format";
+import { formatMoney, formatNumber } from "../../lib/format";
 import { Dashboard } from "./Dashboard";
 
 vi.mock("../../lib/api", async (importOriginal) => {
@@ -84,6 +84,20 @@ describe("the dashboard", () => {
     expect(screen.getByTestId("figure-sla_breaches")).toHaveClass("alert");
     expect(screen.getByTestId("figure-open_tickets")).not.toHaveClass("alert");
     expect(screen.queryByTestId("dashboard-currency-note")).not.toBeInTheDocument();
+  });
+
+  it("shows a big pipeline whole, in a smaller type, with its count grouped", async () => {
+    vi.mocked(api.analytics.dashboard).mockResolvedValue(
+      dashboard({ figures: [fig("open_pipeline", "Open pipeline", "money", 530912450, 50000), fig("won", "Won", "money", 500000, 2)] }),
+    );
+    renderDashboard();
+    const open = await screen.findByTestId("figure-open_pipeline");
+    const value = within(open).getByTestId("figure-value");
+    expect(value).toHaveTextContent(eur(530912450));
+    expect(value).toHaveAttribute("title", eur(530912450));
+    expect(value).toHaveClass("long");
+    expect(open).toHaveTextContent(`${formatNumber(50000)} records`);
+    expect(within(screen.getByTestId("figure-won")).getByTestId("figure-value")).not.toHaveClass("long");
   });
 
   it("lists the records behind a figure as links to their pages, and closes the list", async () => {

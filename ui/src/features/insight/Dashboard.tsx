@@ -8,7 +8,7 @@ import { PeriodPicker, useScopeState } from "./PeriodPicker";
 import { api, type Dashboard as DashboardData, type Figure, type ScopeInput } from "../../lib/api";
 import { formatRange, formatValue, recordHref, toScopeInput } from "./analytics";
 import { formatMonthShort } from "../sales/deals";
-import { formatMoney } from "../../lib/format";
+import { formatMoney, formatNumber } from "../../lib/format";
 import "../../styles/analytics.css";
 import { qk } from "../../lib/queryKeys";
 
@@ -116,9 +116,17 @@ export function Dashboard() {
   );
 }
 
+/** A smaller type for long figures (millions with cents), so the card shows them whole. */
+export function valueSize(text: string): string {
+  if (text.length > 13) return "longer";
+  if (text.length > 10) return "long";
+  return "";
+}
+
 function FigureCard({ figure, currency, active, onOpen }: { figure: Figure; currency: string; active: boolean; onOpen: () => void }) {
   const alert = ALERTS.has(figure.key) && (figure.value ?? 0) > 0;
   const classes = ["figure-card", active ? "active" : "", alert ? "alert" : "", figure.value === null ? "empty" : ""];
+  const value = formatValue(figure.value, figure.unit, currency);
   return (
     <button
       type="button"
@@ -129,11 +137,11 @@ function FigureCard({ figure, currency, active, onOpen }: { figure: Figure; curr
       data-unit={figure.unit}
     >
       <span className="figure-label">{figure.label}</span>
-      <span className="figure-value" data-testid="figure-value">
-        {formatValue(figure.value, figure.unit, currency)}
+      <span className={`figure-value ${valueSize(value)}`} data-testid="figure-value" title={value}>
+        {value}
       </span>
       <span className="figure-count">
-        {figure.count} {figure.count === 1 ? "record" : "records"}
+        {formatNumber(figure.count)} {figure.count === 1 ? "record" : "records"}
       </span>
     </button>
   );
