@@ -136,6 +136,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0012_lean_change_log.sql"),
         then: None,
     },
+    Migration {
+        version: 13,
+        name: "lean activity links",
+        sql: include_str!("../../migrations/0013_lean_links.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock (or another process's turn,

@@ -624,7 +624,8 @@ fn emit_completed(w: &Writer<'_>, id: &str) -> Result<()> {
     let links = w
         .conn()
         .prepare_cached(
-            "SELECT entity, entity_id FROM activity_links WHERE activity_id = ?1 ORDER BY rowid",
+            "SELECT entity, entity_id FROM activity_links WHERE activity_id = ?1
+              ORDER BY created_at, id",
         )?
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
