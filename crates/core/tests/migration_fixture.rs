@@ -338,7 +338,7 @@ fn migration_13_keeps_every_link_and_activities_made_before_it_still_undo() {
         v.sort();
         v
     };
-    let mut both = vec![ann.clone(), bob.clone()];
+    let mut both = vec![ann, bob.clone()];
     both.sort();
     assert_eq!(names(&db, &first), both);
 

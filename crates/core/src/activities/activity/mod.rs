@@ -688,7 +688,7 @@ mod tests {
     #[test]
     fn a_link_is_found_by_id_through_the_activity_the_log_names() {
         let dir = tempfile::tempdir().unwrap();
-        let mut db = crate::Db::open(&dir.path().join("links.db")).unwrap();
+        let mut db = crate::Db::open(dir.path().join("links.db")).unwrap();
         let contact = crate::new_id();
         db.write(|w| {
             w.insert(
