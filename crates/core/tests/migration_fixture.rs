@@ -220,3 +220,151 @@ fn a_conversion_that_fails_leaves_the_file_as_it_was() {
     assert_eq!(log(&path), before, "nothing of the conversion stayed");
     assert_eq!(before.0, 11);
 }
+
+/// The links of a file, each as its columns joined, sorted.
+fn links_of(conn: &rapport_core::Connection) -> Vec<String> {
+    let mut links: Vec<String> = conn
+        .prepare(
+            "SELECT id || ' ' || activity_id || ' ' || entity || ' ' || entity_id || ' ' ||
+                    created_at || ' ' || updated_at FROM activity_links",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    links.sort();
+    links
+}
+
+#[test]
+fn migration_13_keeps_every_link_and_activities_made_before_it_still_undo() {
+    use chrono_tz::Tz;
+    use rapport_core::activities::activity::{self, ActivityInput, RecordRef, Scope};
+    use rapport_core::people::contacts::{self, ContactInput};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("links.db");
+    let (first, second, ann, bob) = {
+        let mut db = Db::open(&path).unwrap();
+        let person = |db: &mut Db, first: &str| {
+            contacts::create(
+                db,
+                &ContactInput {
+                    first_name: first.into(),
+                    last_name: "Linked".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .id
+        };
+        let ann = person(&mut db, "Ann");
+        let bob = person(&mut db, "Bob");
+        let link = |id: &str| RecordRef {
+            entity: "contacts".into(),
+            id: id.to_owned(),
+        };
+        let call = |db: &mut Db, subject: &str, links: Vec<RecordRef>| {
+            activity::create(
+                db,
+                &ActivityInput {
+                    subject: subject.into(),
+                    links,
+                    ..Default::default()
+                },
+                Tz::UTC,
+            )
+            .unwrap()
+            .id
+        };
+        let first = call(&mut db, "Call both", vec![link(&ann), link(&bob)]);
+        let second = call(&mut db, "Call Bob", vec![link(&bob)]);
+        (first, second, ann, bob)
+    };
+    // The file as the release before migration 0013 kept it: links in a rowid table with an
+    // index of their ids and a unique one, activities with an index by creation.
+    let before = {
+        let conn = rapport_core::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             BEGIN;
+             CREATE TABLE activity_links_old (
+                 id           TEXT PRIMARY KEY,
+                 activity_id  TEXT NOT NULL REFERENCES activities (id),
+                 entity       TEXT NOT NULL,
+                 entity_id    TEXT NOT NULL,
+                 created_at   TEXT NOT NULL,
+                 updated_at   TEXT NOT NULL
+             ) STRICT;
+             INSERT INTO activity_links_old SELECT id, activity_id, entity, entity_id,
+                                                   created_at, updated_at FROM activity_links;
+             DROP TABLE activity_links;
+             ALTER TABLE activity_links_old RENAME TO activity_links;
+             CREATE UNIQUE INDEX activity_links_unique
+                 ON activity_links (activity_id, entity, entity_id);
+             CREATE INDEX activity_links_by_record ON activity_links (entity, entity_id, activity_id);
+             CREATE INDEX activities_by_created ON activities (created_at, id);
+             DELETE FROM schema_migrations WHERE version = 13;
+             COMMIT;",
+        )
+        .unwrap();
+        links_of(&conn)
+    };
+    assert_eq!(before.len(), 3);
+
+    let mut db = Db::open(&path).unwrap();
+    assert_eq!(
+        links_of(db.conn()),
+        before,
+        "every link, with its id and times"
+    );
+    let schema: String = db
+        .conn()
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'activity_links'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(schema.contains("WITHOUT ROWID"), "{schema}");
+    let names = |db: &Db, id: &str| -> Vec<String> {
+        let mut v: Vec<String> = activity::get(db.conn(), id)
+            .unwrap()
+            .links
+            .into_iter()
+            .map(|l| l.id)
+            .collect();
+        v.sort();
+        v
+    };
+    let mut both = vec![ann, bob.clone()];
+    both.sort();
+    assert_eq!(names(&db, &first), both);
+
+    // Deleting the second activity (made before the migration) and undoing that puts its
+    // link back, with its own id.
+    activity::delete(&mut db, &second, Scope::This).unwrap();
+    assert_eq!(links_of(db.conn()).len(), 2);
+    let deleted = changelog::for_entity(db.conn(), "activities", &second)
+        .unwrap()
+        .last()
+        .unwrap()
+        .batch_id
+        .clone();
+    changelog::undo(&mut db, &deleted).unwrap();
+    assert_eq!(links_of(db.conn()), before);
+
+    // Undoing the creation of the first one takes it back with both its links.
+    let created = changelog::for_entity(db.conn(), "activities", &first).unwrap()[0]
+        .batch_id
+        .clone();
+    changelog::undo(&mut db, &created).unwrap();
+    assert!(activity::get(db.conn(), &first).is_err());
+    let left = links_of(db.conn());
+    assert_eq!(left.len(), 1);
+    assert!(
+        left[0].contains(&second) && left[0].contains(&bob),
+        "{left:?}"
+    );
+}

@@ -8,7 +8,15 @@ use rapport_core::people::contacts::{self, ContactQuery};
 use crate::{Stats, report, samples};
 
 /// The operations `--only` can name.
-pub(crate) const OPERATIONS: &[&str] = &["filter", "calendar", "board", "dashboard"];
+pub(crate) const OPERATIONS: &[&str] = &[
+    "filter",
+    "calendar",
+    "board",
+    "dashboard",
+    "agenda",
+    "timeline",
+    "churn",
+];
 
 pub(crate) fn run(db: &Db, only: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let wanted = |op: &str| only.is_empty() || only.iter().any(|o| o == op);
@@ -69,6 +77,43 @@ pub(crate) fn run(db: &Db, only: &[String]) -> Result<(), Box<dyn std::error::Er
             );
         });
         show("dashboard this year", Stats::of(ours));
+    }
+    if wanted("agenda") {
+        let tz: chrono_tz::Tz = "Europe/Paris".parse()?;
+        let runs: Vec<usize> = (0..50).collect();
+        let now = chrono::Utc::now();
+        let ours = samples(&runs, |_| {
+            assert!(activity::agenda(db.conn(), now, tz, 7).is_ok());
+        });
+        show("agenda, 7 days", Stats::of(ours));
+    }
+    if wanted("timeline") {
+        // Contacts and accounts spread over the file (every 500th by id), newest page of each.
+        let records: Vec<(String, String)> = db
+            .conn()
+            .prepare(
+                "SELECT 'contacts', id FROM (SELECT id, row_number() OVER (ORDER BY id) n
+                   FROM contacts) WHERE n % 500 = 0
+                 UNION ALL
+                 SELECT 'accounts', id FROM (SELECT id, row_number() OVER (ORDER BY id) n
+                   FROM accounts) WHERE n % 100 = 0",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let ours = samples(&records, |(entity, id)| {
+            let items =
+                rapport_core::insight::timeline::for_record(db.conn(), entity, id, None, 50);
+            assert!(items.is_ok());
+        });
+        show("timeline of a contact or account", Stats::of(ours));
+    }
+    if wanted("churn") {
+        let today = rapport_core::kernel::time::today();
+        let runs: Vec<usize> = (0..5).collect();
+        let ours = samples(&runs, |_| {
+            assert!(rapport_core::insight::analytics::churn(db.conn(), today, 20).is_ok());
+        });
+        show("churn risk, top 20", Stats::of(ours));
     }
     Ok(())
 }

@@ -150,6 +150,10 @@ pub fn export(db: &Db, path: &Path) -> Result<ArchiveReport> {
     for (t, table) in TABLES.iter().enumerate() {
         let sql = match LOG_EXPORT.iter().find(|(t, _)| t == table) {
             Some((_, sql)) => (*sql).to_owned(),
+            // Keyed by its columns, WITHOUT ROWID (migration 0013): in key order.
+            None if *table == "activity_links" => {
+                "SELECT * FROM activity_links ORDER BY activity_id, entity, entity_id".to_owned()
+            }
             None => format!("SELECT * FROM {table} ORDER BY rowid"),
         };
         let mut stmt = db.conn().prepare(&sql)?;

@@ -304,11 +304,11 @@ fn current_row(conn: &Connection, table: &str, id: &str) -> Result<Vec<(String, 
     {
         return Ok(Vec::new());
     }
-    let key = if table == "settings" { "key" } else { "id" };
-    let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE {key} = ?1"))?;
+    let (filter, keys) = crate::store::writer::row_filter(conn, table, id)?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE {filter}"))?;
     let names: Vec<String> = stmt.column_names().map(String::from).collect();
     let row: Option<Vec<Value>> = stmt
-        .query_row([id], |row| {
+        .query_row(rusqlite::params_from_iter(&keys), |row| {
             (0..names.len()).map(|i| row.get::<_, Value>(i)).collect()
         })
         .optional()?;

@@ -136,6 +136,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0012_lean_change_log.sql"),
         then: None,
     },
+    Migration {
+        version: 13,
+        name: "lean activity links",
+        sql: include_str!("../../migrations/0013_lean_links.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock (or another process's turn,
@@ -705,6 +711,7 @@ mod tests {
             (10, 0x4696_d884_58d6_f0d8),
             (11, 0x66b2_12eb_2811_8406),
             (12, 0x31a7_4b03_6ed9_398e),
+            (13, 0x7722_ed81_9d7b_985a),
         ];
         assert_eq!(
             SHIPPED.len(),

@@ -177,26 +177,29 @@ impl<'c> Writer<'c> {
         if fields.is_empty() {
             return Ok(());
         }
-        let sets: Vec<String> = fields
-            .iter()
-            .enumerate()
-            .map(|(i, (c, _))| format!("{c} = ?{}", i + 2))
-            .collect();
         let old_cols: Vec<&str> = fields.iter().map(|(c, _)| c.as_str()).collect();
+        let (filter, keys) = row_filter(&self.tx, table, id)?;
         let old: Vec<Value> = self
             .tx
             .prepare_cached(&format!(
-                "SELECT {} FROM {table} WHERE id = ?1",
+                "SELECT {} FROM {table} WHERE {filter}",
                 old_cols.join(", ")
             ))?
-            .query_row([id], |row| {
+            .query_row(params_from_iter(&keys), |row| {
                 (0..fields.len()).map(|i| row.get::<_, Value>(i)).collect()
             })?;
-        let params = std::iter::once(Value::Text(id.to_owned()))
+        let sets: Vec<String> = fields
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| format!("{c} = ?{}", i + 1 + keys.len()))
+            .collect();
+        let params = keys
+            .iter()
+            .cloned()
             .chain(fields.iter().map(|(_, v)| v.clone()));
         self.tx
             .prepare_cached(&format!(
-                "UPDATE {table} SET {} WHERE id = ?1",
+                "UPDATE {table} SET {} WHERE {filter}",
                 sets.join(", ")
             ))?
             .execute(params_from_iter(params))?;
@@ -304,12 +307,13 @@ impl<'c> Writer<'c> {
     /// Deletes row `id`, logging every field it held so the delete can be undone.
     pub fn delete(&self, table: &str, id: &str) -> Result<()> {
         let key = key_column(table);
+        let (filter, keys) = row_filter(&self.tx, table, id)?;
         let mut stmt = self
             .tx
-            .prepare_cached(&format!("SELECT * FROM {table} WHERE {key} = ?1"))?;
+            .prepare_cached(&format!("SELECT * FROM {table} WHERE {filter}"))?;
         let names: Vec<String> = stmt.column_names().map(String::from).collect();
         let old: Option<Vec<Value>> = stmt
-            .query_row([id], |row| {
+            .query_row(params_from_iter(&keys), |row| {
                 (0..names.len()).map(|i| row.get::<_, Value>(i)).collect()
             })
             .optional()?;
@@ -318,8 +322,8 @@ impl<'c> Writer<'c> {
         };
         let deleted = self
             .tx
-            .prepare_cached(&format!("DELETE FROM {table} WHERE {key} = ?1"))?
-            .execute([id]);
+            .prepare_cached(&format!("DELETE FROM {table} WHERE {filter}"))?
+            .execute(params_from_iter(&keys));
         if let Err(e) = deleted {
             // A link no rule in `links::LINKS` settled: say what still points at the record.
             if crate::kernel::error::is_foreign_key(&e) {
@@ -474,10 +478,11 @@ impl<'c> Writer<'c> {
                 .find_map(|v| v.as_str().map(str::to_owned))
         };
         let from_row = |col: &str| -> Result<Option<String>> {
+            let (filter, keys) = row_filter(&self.tx, table, id)?;
             Ok(self
                 .tx
-                .prepare_cached(&format!("SELECT {col} FROM {table} WHERE id = ?1"))?
-                .query_row([id], |r| r.get(0))
+                .prepare_cached(&format!("SELECT {col} FROM {table} WHERE {filter}"))?
+                .query_row(params_from_iter(&keys), |r| r.get(0))
                 .optional()?)
         };
         let record_id = match from_changes(column) {
@@ -573,6 +578,44 @@ const LINK_COLUMNS: &[&str] = &[
     "activity_id",
     "opportunity_id",
 ];
+
+/// Where the row `id` of `table` is, as an SQL condition and its parameters (`?1` is the id):
+/// `id = ?1`, except in `activity_links`. That table is keyed by (activity, record), WITHOUT
+/// ROWID and with no index of its ids (migration 0013): a link is found through its activity,
+/// which the change log names as the record of every change of the link. A link the log does
+/// not know (never seen by this file's log) is looked for by id alone, reading the table.
+pub(crate) fn row_filter(conn: &Connection, table: &str, id: &str) -> Result<(String, Vec<Value>)> {
+    let by_id = || {
+        (
+            format!("{} = ?1", key_column(table)),
+            vec![Value::Text(id.to_owned())],
+        )
+    };
+    if table != "activity_links" {
+        return Ok(by_id());
+    }
+    let Some(kind) = changelog::kind_code(conn, table)? else {
+        return Ok(by_id());
+    };
+    let activity: Option<Value> = conn
+        .prepare_cached(
+            "SELECT record_id FROM change_log
+              WHERE kind = ?1 AND row_id = ?2 AND record_id IS NOT NULL
+              ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row((kind, changelog::id_value(id)), |r| r.get(0))
+        .optional()?;
+    Ok(match activity {
+        Some(a) => (
+            "activity_id = ?2 AND id = ?1".to_owned(),
+            vec![
+                Value::Text(id.to_owned()),
+                Value::Text(changelog::id_text(a)),
+            ],
+        ),
+        None => by_id(),
+    })
+}
 
 /// The key column of a table: `id`, except for settings (`key`).
 fn key_column(table: &str) -> &'static str {

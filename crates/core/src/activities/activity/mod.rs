@@ -624,7 +624,8 @@ fn emit_completed(w: &Writer<'_>, id: &str) -> Result<()> {
     let links = w
         .conn()
         .prepare_cached(
-            "SELECT entity, entity_id FROM activity_links WHERE activity_id = ?1 ORDER BY rowid",
+            "SELECT entity, entity_id FROM activity_links WHERE activity_id = ?1
+              ORDER BY created_at, id",
         )?
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -676,5 +677,67 @@ impl From<&Activity> for ActivityInput {
                 .collect(),
             participants: a.participants.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::writer::row_filter;
+
+    #[test]
+    fn a_link_is_found_by_id_through_the_activity_the_log_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = crate::Db::open(dir.path().join("links.db")).unwrap();
+        let contact = crate::new_id();
+        db.write(|w| {
+            w.insert(
+                "contacts",
+                &contact,
+                &[("last_name", Value::Text("Lee".into()))],
+            )
+        })
+        .unwrap();
+        let call = create(
+            &mut db,
+            &ActivityInput {
+                subject: "Call".into(),
+                links: vec![RecordRef {
+                    entity: "contacts".into(),
+                    id: contact,
+                }],
+                ..Default::default()
+            },
+            Tz::UTC,
+        )
+        .unwrap()
+        .id;
+        let link: String = db
+            .conn()
+            .query_row(
+                "SELECT id FROM activity_links WHERE activity_id = ?1",
+                [&call],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let (filter, keys) = row_filter(db.conn(), "activity_links", &link).unwrap();
+        assert_eq!(filter, "activity_id = ?2 AND id = ?1");
+        assert_eq!(keys, vec![Value::Text(link), Value::Text(call)]);
+        // The key's prefix, not the whole table.
+        let plan: String = db
+            .conn()
+            .query_row(
+                &format!("EXPLAIN QUERY PLAN SELECT * FROM activity_links WHERE {filter}"),
+                rusqlite::params_from_iter(&keys),
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("PRIMARY KEY (activity_id=?"), "{plan}");
+        // Any other table: by its key column.
+        assert_eq!(row_filter(db.conn(), "contacts", "x").unwrap().0, "id = ?1");
+        assert_eq!(
+            row_filter(db.conn(), "settings", "x").unwrap().0,
+            "key = ?1"
+        );
     }
 }
