@@ -136,6 +136,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0012_lean_change_log.sql"),
         then: None,
     },
+    // The file is 0014: 0013 (activity links) is being written on another branch. Until it
+    // lands here this one is number 13; with it, this entry becomes 14, after it.
+    Migration {
+        version: 13,
+        name: "change log lean writes",
+        sql: include_str!("../../migrations/0014_change_log_lean_writes.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock (or another process's turn,
@@ -686,6 +694,7 @@ mod tests {
             (10, 0x4696_d884_58d6_f0d8),
             (11, 0x66b2_12eb_2811_8406),
             (12, 0x31a7_4b03_6ed9_398e),
+            (13, 0x420f_f211_8e30_c2d8), // 0014_change_log_lean_writes.sql (14 after 0013 lands)
         ];
         assert_eq!(
             SHIPPED.len(),
