@@ -832,7 +832,7 @@ fn a_first_chunk_rolled_back_on_a_new_file_logs_every_row_under_its_own_kind() {
         Dedup::Skip,
     );
     assert_eq!((r.created, r.rejected.len()), (4, 1), "{r:?}");
-    let batch = r.batch_id.clone().unwrap();
+    let batch = r.batch_id.unwrap();
     let logged: Vec<(String, String)> = db
         .conn()
         .prepare("SELECT entity, entity_id FROM change_entries WHERE batch_id = ?1")

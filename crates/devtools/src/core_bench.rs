@@ -540,7 +540,7 @@ pub(crate) fn bulk_create(
 
     // ---- bulk create through the core write path vs raw prepared inserts + one FTS load
     report("bulk create: Rapport");
-    let mut db = Db::open(&ours_path)?.with_origin("bench");
+    let mut db = Db::open(ours_path)?.with_origin("bench");
     let (account_ids, t_acc) = time(|| {
         db.write(|w| {
             account_inputs
@@ -572,9 +572,9 @@ pub(crate) fn bulk_create(
     created?;
 
     report("bulk create: raw SQLite baseline");
-    drop(Db::open(&base_path)?); // same schema, then raw inserts without validation or log
+    drop(Db::open(base_path)?); // same schema, then raw inserts without validation or log
     #[allow(clippy::disallowed_methods)] // the baseline is raw SQLite on purpose
-    let mut base = Connection::open(&base_path)?;
+    let mut base = Connection::open(base_path)?;
     base.pragma_update(None, "journal_mode", "WAL")?;
     base.pragma_update(None, "synchronous", "NORMAL")?;
     let t_base = raw_insert(&mut base, &account_ids, &account_inputs, &contact_inputs)?;
