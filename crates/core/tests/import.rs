@@ -809,3 +809,57 @@ fn undoing_a_big_import_removes_every_row_it_wrote_and_its_search_documents() {
         );
     }
 }
+
+#[test]
+fn a_first_chunk_rolled_back_on_a_new_file_logs_every_row_under_its_own_kind() {
+    // On a new file the first rows write the first changes of their kinds, inside savepoints.
+    // Row 3 is refused (bad e-mail) after its company, the file's first, was written: the
+    // rollback takes the code of the kind "account" away with it. Row 4 then brings the first
+    // phone number, whose kind may take that code; row 5 brings another company. Each change
+    // must still name the table its row is in, and undo must find every row.
+    let csv = "First Name,Last Name,E-mail Address,Company,Mobile Phone\n\
+               Ann,One,ann@example.com,,\n\
+               Bob,Two,bob@example.com,,\n\
+               Cy,Three,not-an-email,Gamma,\n\
+               Di,Four,di@example.com,,+33 6 12 00 00 04\n\
+               Eve,Five,eve@example.com,Acme,\n";
+    let mut db = Db::open_in_memory().unwrap();
+    let r = run(
+        &mut db,
+        csv.as_bytes(),
+        "small.csv",
+        ImportEntity::Contacts,
+        Dedup::Skip,
+    );
+    assert_eq!((r.created, r.rejected.len()), (4, 1), "{r:?}");
+    let batch = r.batch_id.unwrap();
+    let logged: Vec<(String, String)> = db
+        .conn()
+        .prepare("SELECT entity, entity_id FROM change_entries WHERE batch_id = ?1")
+        .unwrap()
+        .query_map([&batch], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    // 4 contacts, 4 e-mails, 1 phone, 1 account (Gamma went with its row).
+    assert_eq!(logged.len(), 10, "{logged:?}");
+    for (entity, id) in &logged {
+        let there: bool = db
+            .conn()
+            .query_row(
+                &format!("SELECT EXISTS (SELECT 1 FROM {entity} WHERE id = ?1)"),
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(there, "{entity} {id} is logged under the wrong kind");
+    }
+    changelog::undo(&mut db, &batch).unwrap();
+    for table in ["contacts", "contact_emails", "contact_phones", "accounts"] {
+        let n: i64 = db
+            .conn()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
+}

@@ -30,63 +30,15 @@ pub(crate) fn run(
     }
     let mut cases = Vec::new();
 
-    // ---- the data, generated up front so both sides write the same rows
-    report("generating inputs");
-    let mut g = Gen::new(seed);
-    let account_inputs: Vec<_> = (0..size.accounts).map(|_| g.account()).collect();
-    let mut pick = fastrand::Rng::with_seed(seed ^ 0x5eed);
-
-    // ---- bulk create through the core write path vs raw prepared inserts + one FTS load
-    report("bulk create: Rapport");
-    let mut db = Db::open(&ours_path)?.with_origin("bench");
-    let (account_ids, t_acc) = time(|| {
-        db.write(|w| {
-            account_inputs
-                .iter()
-                .map(|a| accounts::create_in(w, a))
-                .collect::<rapport_core::Result<Vec<_>>>()
-        })
-    });
-    let account_ids = account_ids?;
-    let contact_inputs: Vec<ContactInput> = (0..size.contacts)
-        .map(|_| {
-            if pick.u8(..100) < 85 {
-                let i = pick.usize(..account_ids.len());
-                let domain = account_inputs[i].website.clone().unwrap_or_default();
-                g.contact(Some((&account_ids[i], &domain)))
-            } else {
-                g.contact(None)
-            }
-        })
-        .collect();
-    let (created, t_con) = time(|| {
-        db.write(|w| {
-            for c in &contact_inputs {
-                contacts::create_in(w, c)?;
-            }
-            Ok(())
-        })
-    });
-    created?;
-
-    report("bulk create: raw SQLite baseline");
-    drop(Db::open(&base_path)?); // same schema, then raw inserts without validation or log
-    #[allow(clippy::disallowed_methods)] // the baseline is raw SQLite on purpose
-    let mut base = Connection::open(&base_path)?;
-    base.pragma_update(None, "journal_mode", "WAL")?;
-    base.pragma_update(None, "synchronous", "NORMAL")?;
-    let t_base = raw_insert(&mut base, &account_ids, &account_inputs, &contact_inputs)?;
-    cases.push(Case {
-        name: format!(
-            "create {} accounts + {} contacts (with e-mails, phones) in one transaction",
-            size.accounts, size.contacts
-        ),
-        ours: Stats::of(vec![t_acc + t_con]),
-        baseline: Stats::of(vec![t_base]),
-        baseline_does: "prepared INSERTs in one transaction, then one FTS5 load".into(),
-        budget_ms: Some(2000.0),
-        note: "Rapport validates every field and writes a change-log entry per row. The 2 s budget is for the CSV import of 100k rows (issue 10), which will use this path.".into(),
-    });
+    let Bulk {
+        case,
+        mut db,
+        mut base,
+        mut g,
+        mut pick,
+        account_ids,
+    } = bulk_create(size, seed, &ours_path, &base_path)?;
+    cases.push(case);
 
     // ---- search as you type
     let queries = search_queries(&mut pick, 1200);
@@ -522,6 +474,137 @@ pub(crate) fn run(
     cases.extend(analytics_bench::cases(&mut db)?);
     cases.extend(marketing_bench::cases(&mut db)?);
 
+    cases.push(import_case(size, seed, work)?);
+
+    // ---- a verified backup of the whole dataset
+    report("backup");
+    // The kind of copy the rotation keeps: compressed, checked, read back.
+    let backup_path = work.join("backup-bench.db.zst");
+    let (made, t_ours) = time(|| rapport_core::data::backup::backup(&db, &backup_path));
+    made?;
+    let raw_path = work.join("backup-baseline.db");
+    let _ = std::fs::remove_file(&raw_path);
+    let (raw, t_base) = time(|| base.execute("VACUUM INTO ?1", [raw_path.to_string_lossy()]));
+    raw?;
+    cases.push(Case {
+        name: "verified backup of the whole database".into(),
+        ours: Stats::of(vec![t_ours]),
+        baseline: Stats::of(vec![t_base]),
+        baseline_does: "VACUUM INTO, unverified".into(),
+        budget_ms: Some(3000.0),
+        note: "Rapport copies the pages of a snapshot (no VACUUM rebuild) into a zstd frame on all cores while quick_check checks the same snapshot, then reads the frame back whole (checksum) before renaming it into place; the full integrity_check runs weekly and on every restore.".into(),
+    });
+    let _ = std::fs::remove_file(&backup_path);
+    let _ = std::fs::remove_file(&raw_path);
+
+    let db_size_mb = std::fs::metadata(&ours_path)?.len() as f64 / 1e6
+        + std::fs::metadata(format!("{}-wal", ours_path.display()))
+            .map_or(0.0, |m| m.len() as f64 / 1e6);
+    Ok(Results {
+        date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        machine: machine(),
+        command: "make bench".into(),
+        dataset: format!(
+            "{} contacts, {} accounts (seed {seed})",
+            size.contacts, size.accounts
+        ),
+        db_size_mb,
+        peak_rss_mb: peak_rss_mb(),
+        cases,
+    })
+}
+
+/// What bulk creation leaves for the cases after it: the filled databases and the generators.
+pub(crate) struct Bulk {
+    pub(crate) case: Case,
+    db: Db,
+    base: Connection,
+    g: Gen,
+    pick: fastrand::Rng,
+    account_ids: Vec<String>,
+}
+
+/// Creates the accounts and contacts through the core write path, and the same rows with raw
+/// inserts next to it.
+pub(crate) fn bulk_create(
+    size: Size,
+    seed: u64,
+    ours_path: &Path,
+    base_path: &Path,
+) -> Result<Bulk, Box<dyn std::error::Error>> {
+    // ---- the data, generated up front so both sides write the same rows
+    report("generating inputs");
+    let mut g = Gen::new(seed);
+    let account_inputs: Vec<_> = (0..size.accounts).map(|_| g.account()).collect();
+    let mut pick = fastrand::Rng::with_seed(seed ^ 0x5eed);
+
+    // ---- bulk create through the core write path vs raw prepared inserts + one FTS load
+    report("bulk create: Rapport");
+    let mut db = Db::open(ours_path)?.with_origin("bench");
+    let (account_ids, t_acc) = time(|| {
+        db.write(|w| {
+            account_inputs
+                .iter()
+                .map(|a| accounts::create_in(w, a))
+                .collect::<rapport_core::Result<Vec<_>>>()
+        })
+    });
+    let account_ids = account_ids?;
+    let contact_inputs: Vec<ContactInput> = (0..size.contacts)
+        .map(|_| {
+            if pick.u8(..100) < 85 {
+                let i = pick.usize(..account_ids.len());
+                let domain = account_inputs[i].website.clone().unwrap_or_default();
+                g.contact(Some((&account_ids[i], &domain)))
+            } else {
+                g.contact(None)
+            }
+        })
+        .collect();
+    let (created, t_con) = time(|| {
+        db.write(|w| {
+            for c in &contact_inputs {
+                contacts::create_in(w, c)?;
+            }
+            Ok(())
+        })
+    });
+    created?;
+
+    report("bulk create: raw SQLite baseline");
+    drop(Db::open(base_path)?); // same schema, then raw inserts without validation or log
+    #[allow(clippy::disallowed_methods)] // the baseline is raw SQLite on purpose
+    let mut base = Connection::open(base_path)?;
+    base.pragma_update(None, "journal_mode", "WAL")?;
+    base.pragma_update(None, "synchronous", "NORMAL")?;
+    let t_base = raw_insert(&mut base, &account_ids, &account_inputs, &contact_inputs)?;
+    let case = Case {
+        name: format!(
+            "create {} accounts + {} contacts (with e-mails, phones) in one transaction",
+            size.accounts, size.contacts
+        ),
+        ours: Stats::of(vec![t_acc + t_con]),
+        baseline: Stats::of(vec![t_base]),
+        baseline_does: "prepared INSERTs in one transaction, then one FTS5 load".into(),
+        budget_ms: Some(2000.0),
+        note: "Rapport validates every field and writes a change-log entry per row. The 2 s budget is for the CSV import of 100k rows (issue 10), which will use this path.".into(),
+    };
+    Ok(Bulk {
+        case,
+        db,
+        base,
+        g,
+        pick,
+        account_ids,
+    })
+}
+
+/// Imports the 100,000-row CSV into an empty database, next to raw inserts of its names.
+pub(crate) fn import_case(
+    size: Size,
+    seed: u64,
+    work: &Path,
+) -> Result<Case, Box<dyn std::error::Error>> {
     // ---- importing a 100,000-row CSV into an empty database
     report("import: 100000 CSV rows");
     let csv_path = work.join("import-100k.csv");
@@ -575,7 +658,7 @@ pub(crate) fn run(
         Ok(())
     });
     raw?;
-    cases.push(Case {
+    Ok(Case {
         name: format!(
             "import a {}-row CSV (Outlook headers) into an empty database: {} created, {} rejected",
             imported.rows_read,
@@ -587,43 +670,6 @@ pub(crate) fn run(
         baseline_does: "csv crate + one prepared INSERT per row, names only, no e-mails, phones, accounts or index".into(),
         budget_ms: Some(2000.0),
         note: "Rapport decodes and maps the file, checks every row like a form, normalises phone numbers (parsed once, on all cores), creates the companies, logs every written row for undo and builds the search index, in one transaction with a savepoint per 500 rows.".into(),
-    });
-
-    // ---- a verified backup of the whole dataset
-    report("backup");
-    // The kind of copy the rotation keeps: compressed, checked, read back.
-    let backup_path = work.join("backup-bench.db.zst");
-    let (made, t_ours) = time(|| rapport_core::data::backup::backup(&db, &backup_path));
-    made?;
-    let raw_path = work.join("backup-baseline.db");
-    let _ = std::fs::remove_file(&raw_path);
-    let (raw, t_base) = time(|| base.execute("VACUUM INTO ?1", [raw_path.to_string_lossy()]));
-    raw?;
-    cases.push(Case {
-        name: "verified backup of the whole database".into(),
-        ours: Stats::of(vec![t_ours]),
-        baseline: Stats::of(vec![t_base]),
-        baseline_does: "VACUUM INTO, unverified".into(),
-        budget_ms: Some(3000.0),
-        note: "Rapport copies the pages of a snapshot (no VACUUM rebuild) into a zstd frame on all cores while quick_check checks the same snapshot, then reads the frame back whole (checksum) before renaming it into place; the full integrity_check runs weekly and on every restore.".into(),
-    });
-    let _ = std::fs::remove_file(&backup_path);
-    let _ = std::fs::remove_file(&raw_path);
-
-    let db_size_mb = std::fs::metadata(&ours_path)?.len() as f64 / 1e6
-        + std::fs::metadata(format!("{}-wal", ours_path.display()))
-            .map_or(0.0, |m| m.len() as f64 / 1e6);
-    Ok(Results {
-        date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
-        machine: machine(),
-        command: "make bench".into(),
-        dataset: format!(
-            "{} contacts, {} accounts (seed {seed})",
-            size.contacts, size.accounts
-        ),
-        db_size_mb,
-        peak_rss_mb: peak_rss_mb(),
-        cases,
     })
 }
 

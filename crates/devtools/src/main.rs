@@ -101,6 +101,19 @@ enum Command {
         #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(probe::OPERATIONS))]
         only: Vec<String>,
     },
+    /// Time only the big writes of `run` (bulk creation, then the 100,000-row CSV import),
+    /// each next to its raw baseline, printing the figures and writing no report.
+    Writes {
+        #[arg(long, default_value_t = 100_000)]
+        contacts: usize,
+        #[arg(long, default_value_t = 20_000)]
+        accounts: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Folder for the databases and the CSV (not the one of a full run you want to keep).
+        #[arg(long, default_value = "target/bench-writes")]
+        work: PathBuf,
+    },
     /// Run every benchmark and write the results.
     Run {
         #[arg(long, default_value_t = 100_000)]
@@ -222,6 +235,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             use std::io::Write;
             writeln!(std::io::stdout().lock(), "imported {written}")?;
+        }
+        Command::Writes {
+            contacts,
+            accounts,
+            seed,
+            work,
+        } => {
+            std::fs::create_dir_all(&work)?;
+            let size = Size { accounts, contacts };
+            let bulk = core_bench::bulk_create(
+                size,
+                seed,
+                &work.join("rapport-bench.db"),
+                &work.join("baseline.db"),
+            )?;
+            for case in [bulk.case, core_bench::import_case(size, seed, &work)?] {
+                report(&format!(
+                    "{}: {:.2} s, baseline {:.2} s ({:.1}x)",
+                    case.name,
+                    case.ours.p50_ms / 1000.0,
+                    case.baseline.p50_ms / 1000.0,
+                    case.ours.p50_ms / case.baseline.p50_ms
+                ));
+            }
         }
         Command::Run {
             contacts,

@@ -142,6 +142,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0013_lean_links.sql"),
         then: None,
     },
+    Migration {
+        version: 14,
+        name: "change log lean writes",
+        sql: include_str!("../../migrations/0014_change_log_lean_writes.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock (or another process's turn,
@@ -712,6 +718,7 @@ mod tests {
             (11, 0x66b2_12eb_2811_8406),
             (12, 0x31a7_4b03_6ed9_398e),
             (13, 0x7722_ed81_9d7b_985a),
+            (14, 0x420f_f211_8e30_c2d8),
         ];
         assert_eq!(
             SHIPPED.len(),

@@ -35,6 +35,9 @@ pub struct Writer<'c> {
     label: RefCell<Option<String>>,
     /// The batch this one undoes.
     undoes: Cell<Option<i64>>,
+    /// Codes of kinds of row in `change_kinds`, read once per transaction; forgotten when a
+    /// savepoint is rolled back ([`Writer::rolled_back`]), which may take a new one away.
+    kinds: RefCell<std::collections::HashMap<String, i64>>,
 }
 
 /// A column and the value to store in it.
@@ -58,6 +61,7 @@ impl<'c> Writer<'c> {
             batch_key: OnceCell::new(),
             label: RefCell::new(None),
             undoes: Cell::new(None),
+            kinds: RefCell::new(std::collections::HashMap::new()),
         }
     }
 
@@ -374,10 +378,21 @@ impl<'c> Writer<'c> {
         Ok(*self.batch_key.get_or_init(|| key))
     }
 
-    /// The code of a kind of row in `change_kinds` (read each time, not kept: a savepoint
-    /// rolled back may have taken a new one away again).
+    /// The code of a kind of row in `change_kinds`, kept for the rest of the transaction
+    /// unless a savepoint is rolled back (a new code may have gone with it).
     fn kind(&self, table: &str) -> Result<i64> {
-        changelog::kind_id(&self.tx, table)
+        if let Some(code) = self.kinds.borrow().get(table) {
+            return Ok(*code);
+        }
+        let code = changelog::kind_id(&self.tx, table)?;
+        self.kinds.borrow_mut().insert(table.to_owned(), code);
+        Ok(code)
+    }
+
+    /// Tells the writer that a savepoint inside this transaction was rolled back: what it
+    /// remembered of rows written since (kind codes) may be gone.
+    pub(crate) fn rolled_back(&self) {
+        self.kinds.borrow_mut().clear();
     }
 
     /// Appends one change to the log: `changes` is what it stores (`None` for an insert),

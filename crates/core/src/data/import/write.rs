@@ -51,6 +51,7 @@ pub(super) fn chunk(
     }
     w.conn()
         .execute_batch("ROLLBACK TO import_chunk; RELEASE import_chunk")?;
+    w.rolled_back();
     index.rollback(mark);
     for row in rows {
         match one_row(w, index, row, mapping, options) {
@@ -83,6 +84,7 @@ pub(super) fn one_row(
         Err(_) => {
             w.conn()
                 .execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
+            w.rolled_back();
             index.rollback(mark);
         }
     }
