@@ -542,7 +542,7 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
             let report = backup::backup(&db, &out)?;
             emit(format, &report, || {
                 output::line(&format!(
-                    "{} ({} bytes, verified)",
+                    "{} ({} bytes, verified: the copied pages passed SQLite's quick check)",
                     report.path, report.bytes
                 ))
             })
@@ -577,7 +577,11 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
                     mb(usage.budget_bytes),
                     backup::BUDGET_TIMES,
                     mb(usage.data_bytes),
-                ))
+                ))?;
+                output::line(
+                    "each copy passed SQLite's quick check when taken and carries a checksum; \
+                     the full integrity_check runs weekly and before every restore",
+                )
             })
         }
         Command::Activities(cmd) => activities::run(&mut db, cmd),

@@ -455,3 +455,90 @@ fn a_copy_of_a_file_being_written_by_another_connection_is_consistent() {
     }
     reader.conn().execute_batch("COMMIT").unwrap();
 }
+
+#[test]
+fn a_backup_leaves_the_connection_as_it_was_and_the_safety_copy_is_a_plain_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let saved = dir.path().join("saved.db");
+    {
+        let db = sample(&path, 120);
+        let pragma = |name: &str| -> i64 {
+            db.conn()
+                .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        let before = (pragma("mmap_size"), pragma("ignore_check_constraints"));
+        backup::backup(&db, &dir.path().join("copy.db.zst")).unwrap();
+        backup::backup(&db, &saved).unwrap();
+        // The check of the snapshot leaves CHECK constraints out for its run only.
+        assert_eq!(
+            (pragma("mmap_size"), pragma("ignore_check_constraints")),
+            before
+        );
+        let broken = db.conn().execute(
+            "UPDATE contacts SET first_name = '', last_name = '' \
+              WHERE rowid = (SELECT min(rowid) FROM contacts)",
+            [],
+        );
+        assert!(broken.is_err(), "CHECK constraints hold after a backup");
+    }
+    {
+        let mut db = Db::open(&path).unwrap();
+        person(&mut db, "Later");
+    }
+    // The safety copy is the file's pages as they are, in a plain file that opens directly:
+    // no WAL beside it, rollback journal in its header, whole.
+    let report = backup::restore(&path, &saved).unwrap();
+    let safety = std::path::PathBuf::from(report.safety_backup.unwrap());
+    assert!(
+        safety.to_string_lossy().ends_with(".db"),
+        "{}",
+        safety.display()
+    );
+    let bytes = std::fs::read(&safety).unwrap();
+    assert!(bytes.starts_with(b"SQLite format 3\0"));
+    assert_eq!(&bytes[18..20], &[1, 1], "a rollback-journal file");
+    assert!(!std::path::Path::new(&format!("{}-wal", safety.display())).exists());
+    assert!(
+        backup::integrity(&safety, "integrity_check")
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(count(&safety), 121);
+    assert_eq!(count(&path), 120);
+}
+
+#[test]
+fn a_damaged_file_gets_no_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let root: i64 = {
+        let db = sample(&path, 400);
+        db.conn()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+        db.conn()
+            .query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = 'contacts'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    // The contacts table's first page turns to garbage (its header stays).
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page = 4096;
+    let n = usize::try_from(root - 1).unwrap();
+    for (k, b) in bytes[n * page + 8..(n + 1) * page].iter_mut().enumerate() {
+        *b = (k * 31 % 251) as u8;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let db = Db::open(&path).unwrap();
+    for name in ["copy.db.zst", "copy.db"] {
+        let out = dir.path().join(name);
+        let err = backup::backup(&db, &out).unwrap_err();
+        assert!(matches!(err, Error::CorruptDatabase { .. }), "{err}");
+        assert!(!out.exists(), "no file under a backup's name");
+    }
+}

@@ -200,8 +200,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Backup { db, out } => {
+            let opening = Instant::now();
             let database = Db::open(&db)?;
-            rapport_core::data::backup::backup(&database, &out)?;
+            let opened = opening.elapsed();
+            let (made, parts) = rapport_core::data::backup::backup_timed(&database, &out)?;
+            report(&format!(
+                "opened in {opened:?}; backup {} ms: {parts:?}",
+                made.millis
+            ));
         }
         Command::Import { db, csv, call_list } => {
             let mut database = Db::open(&db)?;

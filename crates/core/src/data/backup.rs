@@ -17,10 +17,19 @@
 //! offered for a damaged file, the weekly check) checks the checksum, so a changed byte is
 //! found. Copies named `.db` are plain SQLite files as before.
 //!
-//! **Proportionate checks.** Each copy passes `quick_check` (the b-tree pages, records and
-//! their order; not whether each index matches its table). The full `integrity_check` runs
-//! once a week, on the first daily copy of the week (unpacked into a temporary file), and a
-//! restore always runs it on what it is about to put in place.
+//! **Proportionate checks.** Each copy is of a snapshot that passed `quick_check` (every
+//! b-tree page, the records, their order, NOT NULL and STRICT types, and the search index's
+//! own check; not whether each index matches its table, and not CHECK constraints, which
+//! every write enforces and which took half of the check's time). The copy holds that
+//! snapshot's pages byte for byte; what is read back is its length and (compressed) frame
+//! header. The full `integrity_check` runs once a week, on the first daily copy of the week
+//! (unpacked into a temporary file), and a restore always runs it on what it is about to put
+//! in place.
+//!
+//! **The safety copy a restore takes** of a healthy file (after its quick check) is the same
+//! page copy, plain (`.db`, opens directly), flushed to disk before the old file is replaced;
+//! the kernel copies the pages (`copy_file_range`), with no `VACUUM` rebuild and no second
+//! check of the pages just checked.
 //!
 //! Automatic backups, the safety copies a restore takes and damaged files moved aside get names
 //! that never collide: when a name is taken, `-2`, `-3`, ... is added, and the name is taken
@@ -55,7 +64,33 @@ pub struct BackupReport {
 
 /// Writes a verified copy of `db` to `out` (replacing a file already there).
 pub fn backup(db: &Db, out: &Path) -> Result<BackupReport> {
+    backup_timed(db, out).map(|(report, _)| report)
+}
+
+/// How long each part of a backup took (the benchmark and `rapport-bench backup` show them).
+/// The page copy (reading and compressing) and `quick_check` run at the same time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parts {
+    /// Taking the turn and emptying the WAL into the data file.
+    pub checkpoint: Duration,
+    /// The copy thread from start to end: reading the pages and writing (compressing) them.
+    pub copy: Duration,
+    /// Of `copy`: reading the data file.
+    pub read: Duration,
+    /// Of `copy`: handing the pages to zstd and finishing its frame (zero for a plain copy).
+    pub compress: Duration,
+    /// `quick_check` of the snapshot (beside the copy).
+    pub quick_check: Duration,
+    /// Flushing the copy to disk.
+    pub fsync: Duration,
+    /// Giving the copy its name (and flushing the folder).
+    pub rename: Duration,
+}
+
+/// [`backup`], with how long each part took.
+pub fn backup_timed(db: &Db, out: &Path) -> Result<(BackupReport, Parts)> {
     let started = Instant::now();
+    let mut parts = Parts::default();
     if db.path().is_some_and(|p| same_file(p, out)) {
         return Err(Error::invalid(
             "out",
@@ -68,19 +103,24 @@ pub fn backup(db: &Db, out: &Path) -> Result<BackupReport> {
         .unwrap_or_default();
     let dir = folder_of(out);
     let temp = prepare_temp(&dir, &name)?;
-    let result = write_verified(db, &temp.path, Form::of(out)).and_then(|()| {
-        std::fs::rename(&temp.path, out).map_err(|source| Error::Io {
+    let result = write_verified(db, &temp.path, Form::of(out), &mut parts).and_then(|()| {
+        let renaming = Instant::now();
+        let renamed = std::fs::rename(&temp.path, out).map_err(|source| Error::Io {
             action: "move the finished backup to",
             path: out.to_owned(),
             source,
-        })
+        });
+        parts.rename = renaming.elapsed();
+        renamed
     });
     if result.is_err() {
         let _ = std::fs::remove_file(&temp.path);
     }
     result?;
+    let syncing = Instant::now();
     sync_dir(&dir);
-    Ok(report(out, started))
+    parts.rename += syncing.elapsed();
+    Ok((report(out, started), parts))
 }
 
 fn report(out: &Path, started: Instant) -> BackupReport {
@@ -233,37 +273,50 @@ impl Form {
 const LEVEL: i32 = 1;
 
 /// Writes a verified copy of `db` to `temp` (see the module's notes), flushed to disk.
-fn write_verified(db: &Db, temp: &Path, form: Form) -> Result<()> {
+fn write_verified(db: &Db, temp: &Path, form: Form, parts: &mut Parts) -> Result<()> {
     let turn = db.turn()?;
     let taken = match db.path() {
-        Some(path) => snapshot(db.conn(), path, temp, form)?,
+        Some(path) => snapshot(db.conn(), path, temp, form, parts)?,
         None => false,
     };
     if !taken {
         vacuum_into(db.conn(), temp, form)?;
     }
     drop(turn);
-    finish(temp)
+    let syncing = Instant::now();
+    let flushed = sync_file(temp);
+    parts.fsync = syncing.elapsed();
+    flushed
 }
 
 /// The fast snapshot (see the module's notes) of the data file at `db_path` written to
 /// `temp`. False, with nothing written, when the WAL could not be emptied first.
-fn snapshot(conn: &Connection, db_path: &Path, temp: &Path, form: Form) -> Result<bool> {
+fn snapshot(
+    conn: &Connection,
+    db_path: &Path,
+    temp: &Path,
+    form: Form,
+    parts: &mut Parts,
+) -> Result<bool> {
     if !conn.is_autocommit() {
         return Ok(false);
     }
+    let checkpoint = Instant::now();
     let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    parts.checkpoint = checkpoint.elapsed();
     if busy != 0 {
         return Ok(false);
     }
     conn.execute_batch("BEGIN")?;
-    let taken = snapshot_in_read(conn, db_path, temp, form);
+    let taken = snapshot_in_read(conn, db_path, temp, form, parts);
     // Only read: ending the transaction lets checkpoints write into the file again.
     let _ = conn.execute_batch("COMMIT");
     taken
 }
 
-fn snapshot_in_read(conn: &Connection, db_path: &Path, temp: &Path, form: Form) -> Result<bool> {
+/// Starts the read of `conn`'s open transaction; the length of the data file's pages it sees,
+/// or `None` when that read does not see the data file alone.
+fn snapshot_len(conn: &Connection, db_path: &Path) -> Result<Option<u64>> {
     // The read starts here, and holds the file as it is until the transaction ends.
     let _: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
     let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
@@ -273,15 +326,40 @@ fn snapshot_in_read(conn: &Connection, db_path: &Path, temp: &Path, form: Form) 
     // it (a write of this process since the checkpoint): the slow way.
     let wal = PathBuf::from(format!("{}-wal", db_path.display()));
     if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
-        return Ok(false);
+        return Ok(None);
     }
-    let len = (page_size.max(0) as u64) * (pages.max(0) as u64);
+    Ok(Some((page_size.max(0) as u64) * (pages.max(0) as u64)))
+}
+
+fn snapshot_in_read(
+    conn: &Connection,
+    db_path: &Path,
+    temp: &Path,
+    form: Form,
+    parts: &mut Parts,
+) -> Result<bool> {
+    let Some(len) = snapshot_len(conn, db_path)? else {
+        return Ok(false);
+    };
     let (copied, problems) = std::thread::scope(|scope| {
-        let copy = scope.spawn(|| copy_pages(db_path, len, temp, form));
-        let problems = crate::store::backups::integrity_on(conn, db_path, "quick_check");
-        let copied = copy
-            .join()
-            .unwrap_or_else(|_| Err(Error::Internal("the copy stopped".into())));
+        let copy = scope.spawn(|| {
+            let started = Instant::now();
+            let copied = copy_pages(db_path, len, temp, form);
+            (copied, started.elapsed())
+        });
+        let checking = Instant::now();
+        let problems = quick_check_mapped(conn, db_path, len);
+        parts.quick_check = checking.elapsed();
+        let copied = match copy.join() {
+            Ok((copied, took)) => {
+                parts.copy = took;
+                copied.map(|(read, compress)| {
+                    parts.read = read;
+                    parts.compress = compress;
+                })
+            }
+            Err(_) => Err(Error::Internal("the copy stopped".into())),
+        };
         (copied, problems)
     });
     let problems = problems?;
@@ -301,7 +379,7 @@ fn snapshot_in_read(conn: &Connection, db_path: &Path, temp: &Path, form: Form) 
 /// Copies the first `len` bytes of the data file at `from` (its pages) into `to`, as they are
 /// or compressed. The copy's header says "rollback journal" (as `VACUUM INTO`'s does): a copy
 /// is one file, with no WAL beside it.
-fn copy_pages(from: &Path, len: u64, to: &Path, form: Form) -> Result<()> {
+fn copy_pages(from: &Path, len: u64, to: &Path, form: Form) -> Result<(Duration, Duration)> {
     use std::io::{Read, Write};
     let read_err = |source| Error::Io {
         action: "read",
@@ -325,12 +403,16 @@ fn copy_pages(from: &Path, len: u64, to: &Path, form: Form) -> Result<()> {
         header[18] = 1;
         header[19] = 1;
     }
+    let (mut reading, mut compressing) = (Duration::ZERO, Duration::ZERO);
     let copied = match form {
         Form::Plain => {
+            let started = Instant::now();
             let mut out = out;
             out.write_all(&header).map_err(write_err)?;
             // The kernel copies the rest (copy_file_range where it can).
-            std::io::copy(&mut input, &mut out).map_err(read_err)?
+            let copied = std::io::copy(&mut input, &mut out).map_err(read_err)?;
+            reading = started.elapsed();
+            copied
         }
         Form::Compressed => {
             let out = Counting {
@@ -347,17 +429,23 @@ fn copy_pages(from: &Path, len: u64, to: &Path, form: Form) -> Result<()> {
             let mut buf = vec![0u8; 4 << 20];
             let mut copied = 0u64;
             loop {
+                let started = Instant::now();
                 let n = match input.read(&mut buf) {
                     Ok(0) => break,
                     Ok(n) => n,
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                     Err(e) => return Err(read_err(e)),
                 };
+                let read = Instant::now();
+                reading += read - started;
                 encoder.write_all(&buf[..n]).map_err(write_err)?;
+                compressing += read.elapsed();
                 copied += n as u64;
             }
+            let started = Instant::now();
             let mut out = encoder.finish().map_err(write_err)?;
             out.flush().map_err(write_err)?;
+            compressing += started.elapsed();
             check_frame(to, out.bytes, len)?;
             copied
         }
@@ -368,7 +456,26 @@ fn copy_pages(from: &Path, len: u64, to: &Path, form: Form) -> Result<()> {
             from.display()
         )));
     }
-    Ok(())
+    Ok((reading, compressing))
+}
+
+/// `quick_check` on `conn`'s open read of the data file at `db_path` (`len` bytes): every
+/// b-tree page, record format, NOT NULL and STRICT types, and the search index's own check.
+/// CHECK constraints are left out (every write enforces them; re-evaluating them for each row
+/// is half of the check's time, as a read-only connection would skip them anyway), and the
+/// pages are read through a memory map for the check's run.
+fn quick_check_mapped(conn: &Connection, db_path: &Path, len: u64) -> Result<Vec<String>> {
+    let pragma = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+    let mmap_before = pragma("PRAGMA mmap_size").unwrap_or(0);
+    let checks_before = pragma("PRAGMA ignore_check_constraints").unwrap_or(0);
+    let _ = pragma(&format!("PRAGMA mmap_size = {len}"));
+    let _ = conn.execute_batch("PRAGMA ignore_check_constraints = ON");
+    let problems = crate::store::backups::integrity_on(conn, db_path, "quick_check");
+    let _ = conn.execute_batch(&format!(
+        "PRAGMA ignore_check_constraints = {checks_before}"
+    ));
+    let _ = pragma(&format!("PRAGMA mmap_size = {mmap_before}"));
+    problems
 }
 
 /// A writer that counts what goes through it.
@@ -465,17 +572,12 @@ fn vacuum_into(conn: &Connection, temp: &Path, form: Form) -> Result<()> {
                 .and_then(|_| quick(&plain.path))
                 .and_then(|()| {
                     let len = std::fs::metadata(&plain.path).map(|m| m.len()).unwrap_or(0);
-                    copy_pages(&plain.path, len, temp, Form::Compressed)
+                    copy_pages(&plain.path, len, temp, Form::Compressed).map(|_| ())
                 });
             let _ = std::fs::remove_file(&plain.path);
             done
         }
     }
-}
-
-/// The last step before a copy gets its name: it is flushed to disk.
-fn finish(temp: &Path) -> Result<()> {
-    sync_file(temp)
 }
 
 /// Checks a fresh copy whole and flushes it to disk before it gets a name.
@@ -551,7 +653,7 @@ fn backup_unique(
     } else {
         Form::Plain
     };
-    let result = write_verified(db, &temp.path, form)
+    let result = write_verified(db, &temp.path, form, &mut Parts::default())
         .and_then(|()| publish_unique(&temp.path, |n| file_for(db_path, kind, at, n)));
     if result.is_err() {
         let _ = std::fs::remove_file(&temp.path);
@@ -888,8 +990,11 @@ fn unpack_verified(from: &Path, temp: &Path) -> Result<()> {
     sync_file(temp)
 }
 
-/// The safety copy of a healthy data file (no one else has it open): its WAL is checkpointed
-/// into it, then it is copied like a backup, under a name of its own.
+/// The safety copy of a healthy data file (no one else has it open; the restore just found it
+/// passes its quick check and is a Rapport file): its WAL is checkpointed into it, then its
+/// pages are copied as they are into a plain `.db` under a name of its own, with no second
+/// check of the same pages. The copy's length and schema are read back, and it is on disk
+/// before it gets its name.
 fn keep_healthy(db_path: &Path, now: chrono::DateTime<chrono::Utc>) -> Result<PathBuf> {
     let conn = Connection::open_with_flags(
         db_path,
@@ -900,14 +1005,9 @@ fn keep_healthy(db_path: &Path, now: chrono::DateTime<chrono::Utc>) -> Result<Pa
         return Err(Error::Busy);
     }
     let temp = prepare_temp(&folder(db_path), &stem(db_path))?;
-    let copied = conn
-        .execute("VACUUM INTO ?1", [temp.path.to_string_lossy()])
-        .map_err(|e| Error::Io {
-            action: "write the safety copy to",
-            path: temp.path.clone(),
-            source: std::io::Error::other(e.to_string()),
-        })
-        .and_then(|_| verify(&temp.path))
+    let copied = copy_snapshot(&conn, db_path, &temp.path)
+        .and_then(|()| sync_file(&temp.path))
+        .and_then(|()| crate::store::backups::check_schema(&temp.path))
         .and_then(|()| {
             publish_unique(&temp.path, |n| {
                 file_for(db_path, Some("before-restore"), now, n)
@@ -918,6 +1018,26 @@ fn keep_healthy(db_path: &Path, now: chrono::DateTime<chrono::Utc>) -> Result<Pa
     }
     // The last connection closes cleanly: the (empty) WAL goes.
     conn.close().map_err(|(_, e)| Error::from(e))?;
+    copied
+}
+
+/// The pages of the data file at `db_path`, as `conn` reads it in one read transaction with
+/// an empty WAL, copied as they are into the plain file `to` (no check: the caller has one).
+fn copy_snapshot(conn: &Connection, db_path: &Path, to: &Path) -> Result<()> {
+    conn.execute_batch("BEGIN")?;
+    let copied = (|| -> Result<()> {
+        let len = snapshot_len(conn, db_path)?.ok_or(Error::Busy)?;
+        copy_pages(db_path, len, to, Form::Plain)?;
+        let on_disk = std::fs::metadata(to).map(|m| m.len()).unwrap_or(0);
+        if on_disk != len {
+            return Err(Error::CorruptDatabase {
+                path: to.to_owned(),
+                detail: format!("the fresh copy reads back wrong ({on_disk} of {len} bytes)"),
+            });
+        }
+        Ok(())
+    })();
+    let _ = conn.execute_batch("COMMIT");
     copied
 }
 
