@@ -136,6 +136,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0012_lean_change_log.sql"),
         then: None,
     },
+    Migration {
+        version: 13,
+        name: "calendar_index",
+        sql: include_str!("../../migrations/0013_calendar_index.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock (or another process's turn,
@@ -686,6 +692,7 @@ mod tests {
             (10, 0x4696_d884_58d6_f0d8),
             (11, 0x66b2_12eb_2811_8406),
             (12, 0x31a7_4b03_6ed9_398e),
+            (13, 0xca93_2ab5_55ab_b42f),
         ];
         assert_eq!(
             SHIPPED.len(),
