@@ -358,7 +358,7 @@ fn projected_occurrences_of_a_series_count_on_their_days() {
             owner_id: Some(ann.clone()),
             links: vec![RecordRef {
                 entity: "contacts".into(),
-                id: ada.clone(),
+                id: ada,
             }],
             ..Default::default()
         },
@@ -403,6 +403,9 @@ fn me_is_who_the_person_at_this_computer_said_they_are() {
     let ann = member(&mut db, "Ann");
     rapport_core::service::tickets::set_me(&mut db, Some(&ann)).unwrap();
     assert_eq!(team::me(db.conn()).unwrap(), Some(ann));
-    rapport_core::service::tickets::set_me(&mut db, None).unwrap_or_default();
+    assert_eq!(
+        rapport_core::service::tickets::set_me(&mut db, None).unwrap(),
+        None
+    );
     assert_eq!(team::me(db.conn()).unwrap(), None, "forgotten");
 }
