@@ -436,6 +436,7 @@ fn editing_this_one_leaves_the_series_and_editing_all_future_splits_it() {
         "2026-09-01T00:00:00Z",
         "2026-12-01T00:00:00Z",
         paris(),
+        None,
     )
     .unwrap();
     assert!(
@@ -469,7 +470,7 @@ fn the_calendar_shows_stored_items_and_the_coming_occurrences_of_series() {
     )
     .unwrap();
 
-    let month = activity::calendar(db.conn(), "2026-10-01", "2026-11-01", paris()).unwrap();
+    let month = activity::calendar(db.conn(), "2026-10-01", "2026-11-01", paris(), None).unwrap();
     let shown: Vec<(String, bool)> = month
         .iter()
         .map(|e| {

@@ -359,7 +359,7 @@ fn one_stored_date_before_year_0_is_left_out_of_the_calendar_export_with_a_warni
     let listed = activity::list(db.conn(), &ActivityQuery::default()).unwrap();
     assert_eq!(listed.len(), 2);
     activity::agenda(db.conn(), Utc::now(), Tz::UTC, 7).unwrap();
-    activity::calendar(db.conn(), "2026-03-01", "2026-03-31", Tz::UTC).unwrap();
+    activity::calendar(db.conn(), "2026-03-01", "2026-03-31", Tz::UTC, None).unwrap();
     let timeline =
         rapport_core::insight::timeline::for_record(db.conn(), "contacts", &ann.id, None, 50);
     assert!(timeline.is_ok(), "{timeline:?}");

@@ -371,15 +371,16 @@ pub(crate) fn run(
     report("activities: calendar month");
     let months = calendar_months(now);
     let ours = samples(&months, |(from, to)| {
-        assert!(activity::calendar(db.conn(), from, to, tz).is_ok());
+        let days = activity::calendar_month(db.conn(), from, to, tz, None, CALENDAR_PER_DAY);
+        assert!(days.is_ok());
     });
     let mut stmt = db.conn().prepare(
-        "SELECT id, subject, starts_at FROM activities WHERE starts_at >= ?1 AND starts_at < ?2
-          ORDER BY starts_at LIMIT 10000",
+        "SELECT substr(starts_at, 1, 10), count(*) FROM activities
+          WHERE starts_at >= ?1 AND starts_at < ?2 AND kind <> 'note' GROUP BY 1",
     )?;
     let baseline = samples(&months, |(from, to)| {
         let n = stmt
-            .query_map([from, to], |r| r.get::<_, String>(0))
+            .query_map([from, to], |r| r.get::<_, i64>(1))
             .map(|r| r.count());
         std::hint::black_box(n.ok());
     });
@@ -388,9 +389,9 @@ pub(crate) fn run(
         name: "calendar: a month view (6 weeks) of everyone's activities".into(),
         ours: Stats::of(ours),
         baseline: Stats::of(baseline),
-        baseline_does: "indexed range scan of the 6 weeks".into(),
+        baseline_does: "count per (UTC) day of the 6 weeks, from the index".into(),
         budget_ms: Some(100.0),
-        note: "Six weeks of a 100k-contact CRM hold about 20,000 activities; a month view shows them all, with names.".into(),
+        note: "Six weeks of a 100k-contact CRM hold 20,000 to 40,000 calendar items; the month grid counts them all per day and names the first 4 of each day (the rest opens as that day's list).".into(),
     });
 
     // ---- the pipeline board over 50,000 open deals
@@ -787,6 +788,9 @@ pub(crate) fn search_queries(rng: &mut fastrand::Rng, n: usize) -> Vec<String> {
         })
         .collect()
 }
+
+/// How many items a day of the month grid shows (CalendarScreen's `MONTH_PER_DAY`).
+pub(crate) const CALENDAR_PER_DAY: u32 = 4;
 
 /// The calendar's 24 six-week windows around `now` that the bench (and `probe`) time.
 pub(crate) fn calendar_months(now: chrono::DateTime<chrono::Utc>) -> Vec<(String, String)> {

@@ -49,9 +49,38 @@ pub(crate) fn run(db: &Db, only: &[String]) -> Result<(), Box<dyn std::error::Er
         let tz: chrono_tz::Tz = "Europe/Paris".parse()?;
         let months = crate::core_bench::calendar_months(chrono::Utc::now());
         let ours = samples(&months, |(from, to)| {
-            assert!(activity::calendar(db.conn(), from, to, tz).is_ok());
+            let days = activity::calendar_month(
+                db.conn(),
+                from,
+                to,
+                tz,
+                None,
+                crate::core_bench::CALENDAR_PER_DAY,
+            );
+            assert!(days.is_ok());
         });
         show("calendar month of everyone", Stats::of(ours));
+        let ours = samples(&months, |(from, to)| {
+            assert!(activity::calendar(db.conn(), from, to, tz, None).is_ok());
+        });
+        show(
+            "calendar month of everyone in full (what the grid read before)",
+            Stats::of(ours),
+        );
+        let weeks: Vec<(String, String)> = months
+            .iter()
+            .map(|(from, _)| {
+                let from = rapport_core::kernel::time::parse_stamp(from).unwrap_or_default();
+                (
+                    rapport_core::kernel::time::stamp(from),
+                    rapport_core::kernel::time::stamp(from + chrono::Duration::days(7)),
+                )
+            })
+            .collect();
+        let ours = samples(&weeks, |(from, to)| {
+            assert!(activity::calendar(db.conn(), from, to, tz, None).is_ok());
+        });
+        show("calendar week of everyone (in full)", Stats::of(ours));
     }
     if wanted("board") {
         let now = chrono::Utc::now();

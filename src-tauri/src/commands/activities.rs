@@ -1,7 +1,8 @@
 //! Activities (calls, meetings, tasks...), the agenda and calendar, reminders, the calendar export.
 
 use rapport_core::activities::activity::{
-    self, Activity, ActivityInput, ActivityQuery, Agenda, CalendarEntry, Completed, Logged, Scope,
+    self, Activity, ActivityInput, ActivityQuery, Agenda, CalendarDay, CalendarEntry, Completed,
+    Logged, Scope,
 };
 use rapport_core::activities::reminders::{self, Reminder};
 use rapport_core::data::ics::{ExportReport, IcsQuery};
@@ -74,13 +75,38 @@ pub fn agenda(state: State<'_, AppState>, days: u32) -> CommandResult<Agenda> {
     state.with(|db| activity::agenda(db.conn(), chrono::Utc::now(), local_zone(), days))
 }
 
+/// Every item in `[from, to)` (the week and day views, a day's full list); only `owner`'s when
+/// given.
 #[tauri::command(async)]
 pub fn calendar(
     state: State<'_, AppState>,
     from: String,
     to: String,
+    owner: Option<String>,
 ) -> CommandResult<Vec<CalendarEntry>> {
-    state.with(|db| activity::calendar(db.conn(), &from, &to, local_zone()))
+    state.with(|db| activity::calendar(db.conn(), &from, &to, local_zone(), owner.as_deref()))
+}
+
+/// The month grid: each local day's count and its first `per_day` items; only `owner`'s when
+/// given.
+#[tauri::command(async)]
+pub fn calendar_month(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+    owner: Option<String>,
+    per_day: u32,
+) -> CommandResult<Vec<CalendarDay>> {
+    state.with(|db| {
+        activity::calendar_month(
+            db.conn(),
+            &from,
+            &to,
+            local_zone(),
+            owner.as_deref(),
+            per_day,
+        )
+    })
 }
 
 #[tauri::command(async)]

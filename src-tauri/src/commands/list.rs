@@ -32,6 +32,7 @@ macro_rules! commands {
             people::duplicates_scan,
             // records: team, tags, custom fields, bulk actions, saved views
             records::team_list,
+            records::team_me,
             records::team_create,
             records::tags_all,
             records::fields_list,
@@ -53,6 +54,7 @@ macro_rules! commands {
             activities::activity_delete,
             activities::agenda,
             activities::calendar,
+            activities::calendar_month,
             activities::reminders_due,
             activities::reminders_take_new,
             activities::reminder_snooze,

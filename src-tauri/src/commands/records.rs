@@ -14,6 +14,12 @@ pub fn team_list(state: State<'_, AppState>) -> CommandResult<Vec<TeamMember>> {
     state.with(|db| team::list(db.conn()))
 }
 
+/// The team member the person at this computer is ("Mine"), if someone said so.
+#[tauri::command(async)]
+pub fn team_me(state: State<'_, AppState>) -> CommandResult<Option<String>> {
+    state.with(|db| team::me(db.conn()))
+}
+
 #[tauri::command(async)]
 pub fn team_create(
     state: State<'_, AppState>,

@@ -46,7 +46,8 @@ describe("query keys", () => {
     expect(qk.records("contacts").timeline("c1", "all")).toEqual(["contacts", "c1", "timeline", "all"]);
     expect(qk.accounts.picker).toEqual(["accounts", "list", "picker"]);
     expect(qk.deals.board({ tag: null })).toEqual(["deals", "board", { tag: null }]);
-    expect(qk.calendar.range("a", "b")).toEqual(["calendar", "a", "b"]);
+    expect(qk.calendar.range("a", "b", null)).toEqual(["calendar", "a", "b", null]);
+    expect(qk.calendar.month("a", "b", "m1")).toEqual(["calendar", "month", "a", "b", "m1"]);
     expect(qk.numbering).toEqual(["numbering"]);
     expect(qk.marketing.sequences.list).toEqual(["marketing", "sequences", "list"]);
     expect(qk.picker("contact", "ad", null)).toEqual(["contact", "pick", "ad", null]);

@@ -72,7 +72,10 @@ export const qk = {
   agenda: ["agenda"] as const,
   calendar: {
     all: ["calendar"] as const,
-    range: (from: string, to: string) => ["calendar", from, to] as const,
+    range: (from: string, to: string, owner: string | null) => ["calendar", from, to, owner] as const,
+    month: (from: string, to: string, owner: string | null) => ["calendar", "month", from, to, owner] as const,
+    /** Who "Mine" means, asked again each time the calendar opens. */
+    me: ["calendar", "me"] as const,
   },
   activities: {
     all: ["activities"] as const,

@@ -11,6 +11,16 @@ use crate::store::db::Db;
 
 pub(crate) const TABLE: &str = "team_members";
 
+/// The setting naming the team member the person at this computer is: "Mine" in the tickets'
+/// queues and the calendar.
+pub const ME: &str = "me";
+
+/// Which team member the person at this computer is, if someone said so.
+pub fn me(conn: &Connection) -> Result<Option<String>> {
+    // A forgotten "me" is stored as null.
+    Ok(crate::store::settings::get::<Option<String>>(conn, ME)?.flatten())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct TeamMember {

@@ -148,6 +148,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0014_change_log_lean_writes.sql"),
         then: None,
     },
+    Migration {
+        version: 15,
+        name: "calendar index",
+        sql: include_str!("../../migrations/0015_calendar_index.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock (or another process's turn,
@@ -719,6 +725,7 @@ mod tests {
             (12, 0x31a7_4b03_6ed9_398e),
             (13, 0x7722_ed81_9d7b_985a),
             (14, 0x420f_f211_8e30_c2d8),
+            (15, 0x2953_4d01_ea27_7cb5),
         ];
         assert_eq!(
             SHIPPED.len(),

@@ -3,25 +3,34 @@ import dayGridPlugin from "@fullcalendar/daygrid";
 import interactionPlugin, { type DateClickArg, type EventResizeDoneArg } from "@fullcalendar/interaction";
 import FullCalendar from "@fullcalendar/react";
 import timeGridPlugin from "@fullcalendar/timegrid";
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo, useRef, useState } from "react";
 
 import { useActivityDialog } from "./ActivityDialog";
 import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { DayList } from "./DayList";
 import { ScopeDialog } from "./ScopeDialog";
 import { useNotify } from "../../components/Toasts";
 import {
   KIND_COLORS,
+  MONTH_PER_DAY,
   clickTarget,
   dropDecision,
   entriesToEvents,
   icsExportMessage,
   icsFileName,
+  loadWhose,
+  monthToEvents,
+  ownerFor,
   rescheduleArgs,
   resizeDecision,
+  saveWhose,
   uses12Hour,
+  whoseFromValue,
+  whoseValue,
   type DropDecision,
   type ResizeDecision,
+  type Whose,
 } from "./calendar";
 import { KINDS, KIND_LABELS, atTime, buildInput, formFromActivity, formatWhen } from "./activities";
 import { api, toApiError, type CalendarEntry, type Scope } from "../../lib/api";
@@ -33,24 +42,47 @@ type Move = Extract<DropDecision, { action: "reschedule" }>;
 type Resize = Extract<ResizeDecision, { action: "resize" }>;
 type Pending = { kind: "move"; move: Move; revert: () => void } | { kind: "resize"; resize: Resize; revert: () => void };
 
-/** Month and week calendar of every activity, with drag-and-drop rescheduling. */
+/** Month, week and day calendar of my activities (or everyone's, or a team member's), with
+ * drag-and-drop rescheduling. The month grid shows each day's first few items and "+K more",
+ * which opens that day's full list. */
 export function CalendarScreen() {
   const client = useQueryClient();
   const notify = useNotify();
   const openDialog = useActivityDialog();
-  const [range, setRange] = useState<{ from: Date; to: Date } | null>(null);
+  const calendarRef = useRef<FullCalendar>(null);
+  const [range, setRange] = useState<{ from: Date; to: Date; view: string } | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
   const [exporting, setExporting] = useState(false);
+  const [day, setDay] = useState<string | null>(null);
+  const [whose, setWhose] = useState<Whose>(loadWhose);
+  useEffect(() => saveWhose(whose), [whose]);
+  const me = useQuery({ queryKey: qk.calendar.me, queryFn: api.team.me, staleTime: 0 });
+  const team = useQuery({ queryKey: qk.team, queryFn: api.team.list });
+  const { owner, notice } = ownerFor(whose, me.data ?? null, team.data ?? []);
   const from = range?.from.toISOString() ?? "";
   const to = range?.to.toISOString() ?? "";
+  const month = range?.view === "dayGridMonth";
+  // Wait for who "me" is, so that "Mine" never flashes everyone's calendar first.
+  const ready = range !== null && !me.isPending;
   const entries = useQuery({
-    queryKey: qk.calendar.range(from, to),
-    queryFn: () => api.calendar(from, to),
-    enabled: range !== null,
+    queryKey: qk.calendar.range(from, to, owner),
+    queryFn: () => api.calendar(from, to, owner),
+    enabled: ready && !month,
     placeholderData: keepPreviousData,
     staleTime: 0,
   });
-  const events = useMemo(() => entriesToEvents(entries.data ?? []), [entries.data]);
+  const grid = useQuery({
+    queryKey: qk.calendar.month(from, to, owner),
+    queryFn: () => api.calendarMonth(from, to, owner, MONTH_PER_DAY),
+    enabled: ready && month,
+    placeholderData: keepPreviousData,
+    staleTime: 0,
+  });
+  const shown = month ? grid : entries;
+  const events = useMemo(
+    () => (month ? monthToEvents(grid.data ?? []) : entriesToEvents(entries.data ?? [])),
+    [month, grid.data, entries.data],
+  );
   const hour12 = useMemo(() => uses12Hour(), []);
   useKey("n", () => openDialog({ mode: "schedule" }));
 
@@ -113,6 +145,11 @@ export function CalendarScreen() {
 
   const onEventClick = (info: EventClickArg) => {
     info.jsEvent.preventDefault();
+    const more = info.event.extendedProps.more as { date: string } | undefined;
+    if (more) {
+      setDay(more.date);
+      return;
+    }
     const entry = info.event.extendedProps.entry as CalendarEntry;
     openDialog({ mode: "edit", id: clickTarget(entry) });
   };
@@ -140,6 +177,35 @@ export function CalendarScreen() {
   return (
     <>
       <PageHead title="Calendar" sub="Drag to reschedule · click a free slot to plan something">
+        <div className="chip-row" role="group" aria-label="Whose calendar" data-testid="calendar-whose">
+          {(["mine", "everyone"] as const).map((w) => (
+            <button
+              key={w}
+              className={`fchip${whose === w ? " on" : ""}`}
+              aria-pressed={whose === w}
+              onClick={() => setWhose(w)}
+              data-testid={`calendar-${w}`}
+            >
+              {w === "mine" ? "Mine" : "Everyone"}
+            </button>
+          ))}
+          {(team.data?.length ?? 0) > 0 && (
+            <select
+              className={`input fchip-select${typeof whose === "object" ? " on" : ""}`}
+              aria-label="A team member's calendar"
+              data-testid="calendar-member"
+              value={typeof whose === "object" ? whoseValue(whose) : ""}
+              onChange={(e) => setWhose(e.target.value ? whoseFromValue(e.target.value) : "mine")}
+            >
+              <option value="">Someone’s…</option>
+              {team.data?.map((m) => (
+                <option key={m.id} value={`member:${m.id}`}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </div>
         <span className="legend" aria-hidden>
           {KINDS.filter((k) => ["call", "meeting", "task", "email", "event"].includes(k)).map((k) => (
             <span key={k} className="legend-item">
@@ -156,24 +222,28 @@ export function CalendarScreen() {
         </button>
       </PageHead>
       <div className="page-body calendar-body">
-        <ErrorBanner error={entries.error ? toApiError(entries.error) : null} />
+        {notice && <MeNotice notice={notice} askWho={whose === "mine"} />}
+        <ErrorBanner error={shown.error ? toApiError(shown.error) : null} />
         <div className="calendar-wrap" data-testid="calendar">
           <FullCalendar
             plugins={[dayGridPlugin, timeGridPlugin, interactionPlugin]}
             initialView="timeGridWeek"
-            headerToolbar={{ left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek" }}
-            buttonText={{ today: "Today", month: "Month", week: "Week" }}
+            ref={calendarRef}
+            headerToolbar={{ left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek,timeGridDay" }}
+            buttonText={{ today: "Today", month: "Month", week: "Week", day: "Day" }}
             firstDay={1}
             height="100%"
             nowIndicator
             editable
             dayMaxEvents={4}
+            views={{ dayGridMonth: { dayMaxEvents: false } }}
+            eventOrder="order,start,-duration,allDay,title"
             scrollTime="07:30:00"
             allDayText="All day"
             slotLabelFormat={{ hour: hour12 ? "numeric" : "2-digit", minute: "2-digit", hour12 }}
             eventTimeFormat={{ hour: hour12 ? "numeric" : "2-digit", minute: "2-digit", hour12 }}
             events={events}
-            datesSet={(arg: DatesSetArg) => setRange({ from: arg.start, to: arg.end })}
+            datesSet={(arg: DatesSetArg) => setRange({ from: arg.start, to: arg.end, view: arg.view.type })}
             eventDrop={onDrop}
             eventResize={onResize}
             dateClick={onDateClick}
@@ -182,6 +252,21 @@ export function CalendarScreen() {
           />
         </div>
       </div>
+      {day && (
+        <DayList
+          date={day}
+          owner={owner}
+          onClose={() => setDay(null)}
+          onOpen={(entry) => {
+            setDay(null);
+            openDialog({ mode: "edit", id: clickTarget(entry) });
+          }}
+          onDayView={(date) => {
+            setDay(null);
+            calendarRef.current?.getApi().changeView("timeGridDay", date);
+          }}
+        />
+      )}
       {pending && (
         <ScopeDialog
           action={pending.kind === "move" ? "move" : "save"}
@@ -198,5 +283,45 @@ export function CalendarScreen() {
         />
       )}
     </>
+  );
+}
+
+/** "Mine" with nobody set as me (or a team member no longer on the team): say so, show
+ * everyone, and offer to say who I am. */
+function MeNotice({ notice, askWho }: { notice: string; askWho: boolean }) {
+  const client = useQueryClient();
+  const notify = useNotify();
+  const team = useQuery({ queryKey: qk.team, queryFn: api.team.list });
+  const setMe = useMutation({
+    mutationFn: (id: string) => api.tickets.setMe(id),
+    onSuccess: async (id) => {
+      await client.invalidateQueries({ queryKey: qk.calendar.all });
+      await client.invalidateQueries({ queryKey: qk.tickets.all });
+      notify(`“Mine” now means ${team.data?.find((m) => m.id === id)?.name ?? "you"}`);
+    },
+  });
+  return (
+    <div className="banner warn me-hint" data-testid="calendar-me-hint">
+      <span>{notice}</span>
+      {askWho && (team.data?.length ?? 0) > 0 && (
+        <select
+          className="input"
+          aria-label="I am"
+          data-testid="calendar-me-select"
+          value=""
+          disabled={setMe.isPending}
+          onChange={(e) => e.target.value && setMe.mutate(e.target.value)}
+        >
+          <option value="">Choose a team member…</option>
+          {team.data?.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+      )}
+      {askWho && team.data?.length === 0 && <span className="muted">Add yourself to the team in Settings first.</span>}
+      <ErrorBanner error={setMe.error ? toApiError(setMe.error) : null} />
+    </div>
   );
 }

@@ -1,13 +1,21 @@
 import {
   clickTarget,
+  dayRange,
   dropDecision,
   entryToEvent,
   icsExportMessage,
   icsFileName,
+  loadWhose,
+  monthToEvents,
+  moreLabel,
+  ownerFor,
   rescheduleArgs,
   resizeDecision,
+  saveWhose,
+  whoseFromValue,
+  whoseValue,
 } from "./calendar";
-import type { CalendarEntry } from "../../lib/api";
+import type { CalendarDay, CalendarEntry } from "../../lib/api";
 
 const entry = (over: Partial<CalendarEntry> = {}): CalendarEntry => ({
   activity_id: "a1",
@@ -113,5 +121,80 @@ describe("icsExportMessage", () => {
     expect(m.kind).toBe("error");
     expect(m.text).toContain("Exported 3 items to cal.ics; 1 left out:");
     expect(m.text).toContain("Lunch");
+  });
+});
+
+describe("the month grid", () => {
+  const day = (date: string, count: number, n: number): CalendarDay => ({
+    date,
+    count,
+    entries: Array.from({ length: n }, (_, i) =>
+      entry({ activity_id: `${date}-${i}`, starts_at: `${date}T0${i}:00:00Z`, subject: `Item ${i}` }),
+    ),
+  });
+
+  it("shows each day's first items and a '+K more' after them for the rest", () => {
+    const events = monthToEvents([day("2026-11-24", 10, 4), day("2026-11-25", 2, 2), day("2026-11-26", 0, 0)]);
+    expect(events.map((e) => e.title)).toEqual(["Item 0", "Item 1", "Item 2", "Item 3", "+6 more", "Item 0", "Item 1"]);
+    const more = events[4];
+    expect(more?.start).toBe("2026-11-24");
+    expect(more?.allDay).toBe(true);
+    expect(more?.editable).toBe(false);
+    expect(more?.extendedProps).toMatchObject({ more: { date: "2026-11-24", count: 6 } });
+    expect(more?.order).toBe(1);
+    expect(events[0]?.order).toBe(0);
+  });
+
+  it("has no '+K more' when a day shows everything it holds", () => {
+    expect(monthToEvents([day("2026-11-24", 3, 3)]).some((e) => e.classNames?.includes?.("ev-more"))).toBe(false);
+  });
+
+  it("writes big counts readably", () => {
+    expect(moreLabel(1)).toBe("+1 more");
+    expect(moreLabel(1234)).toBe(`+${(1234).toLocaleString()} more`);
+  });
+
+  it("asks a day's full list from its local midnight to the next", () => {
+    const { from, to } = dayRange("2026-11-24");
+    expect(new Date(from).getTime()).toBe(new Date(2026, 10, 24).getTime());
+    expect(new Date(to).getTime()).toBe(new Date(2026, 10, 25).getTime());
+  });
+});
+
+describe("whose calendar", () => {
+  beforeEach(() => localStorage.clear());
+  const team = [{ id: "m1", name: "Ann", email: null, active: true }];
+
+  it("starts with mine and remembers the last choice", () => {
+    expect(loadWhose()).toBe("mine");
+    saveWhose("everyone");
+    expect(loadWhose()).toBe("everyone");
+    saveWhose({ member: "m1" });
+    expect(loadWhose()).toEqual({ member: "m1" });
+    localStorage.setItem("rapport.calendar.whose", "{not json");
+    expect(loadWhose()).toBe("mine");
+  });
+
+  it("asks for my items when someone is set as me", () => {
+    expect(ownerFor("mine", "m1", team)).toEqual({ owner: "m1", notice: null });
+    expect(ownerFor("everyone", "m1", team)).toEqual({ owner: null, notice: null });
+    expect(ownerFor({ member: "m1" }, null, team)).toEqual({ owner: "m1", notice: null });
+  });
+
+  it("says so in plain words and shows everyone when nobody is set as me", () => {
+    const { owner, notice } = ownerFor("mine", null, team);
+    expect(owner).toBeNull();
+    expect(notice).toMatch(/Nobody is set as you/);
+    expect(notice).toMatch(/everyone/);
+  });
+
+  it("shows everyone when the chosen member left the team", () => {
+    expect(ownerFor({ member: "gone" }, "m1", team).owner).toBeNull();
+  });
+
+  it("round-trips the picker's values", () => {
+    for (const w of ["mine", "everyone", { member: "m1" }] as const) {
+      expect(whoseFromValue(whoseValue(w))).toEqual(w);
+    }
   });
 });

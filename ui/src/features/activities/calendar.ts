@@ -3,7 +3,7 @@
 import type { EventInput } from "@fullcalendar/core";
 
 import { KIND_LABELS, toDateInput } from "./activities";
-import type { ActivityKind, CalendarEntry, ExportReport, Scope } from "../../lib/api";
+import type { ActivityKind, CalendarDay, CalendarEntry, ExportReport, Scope, TeamMember } from "../../lib/api";
 
 /** One colour per kind, readable on light and dark backgrounds. */
 export const KIND_COLORS: Record<ActivityKind, string> = {
@@ -45,6 +45,107 @@ export function entryToEvent(e: CalendarEntry): EventInput {
 
 export function entriesToEvents(entries: CalendarEntry[]): EventInput[] {
   return entries.map(entryToEvent);
+}
+
+/** How many items a day of the month grid shows; the rest open as that day's list. */
+export const MONTH_PER_DAY = 4;
+
+/** The month grid's events: each day's first items, then a "+K more" item when it holds more,
+ * sorted after them (`eventOrder` "order,start"). */
+export function monthToEvents(days: CalendarDay[]): EventInput[] {
+  const events: EventInput[] = [];
+  for (const day of days) {
+    for (const e of day.entries) events.push({ ...entryToEvent(e), order: 0 });
+    const more = day.count - day.entries.length;
+    if (more > 0) events.push(moreEvent(day.date, more));
+  }
+  return events;
+}
+
+/** "+3 more" */
+export function moreLabel(more: number): string {
+  return `+${more.toLocaleString()} more`;
+}
+
+function moreEvent(date: string, more: number): EventInput {
+  return {
+    id: `more@${date}`,
+    title: moreLabel(more),
+    start: date,
+    allDay: true,
+    editable: false,
+    startEditable: false,
+    durationEditable: false,
+    display: "block",
+    backgroundColor: "transparent",
+    borderColor: "transparent",
+    textColor: "var(--accent)",
+    classNames: ["ev-more"],
+    order: 1,
+    extendedProps: { more: { date, count: more }, tip: `${more} more on this day: click to see them all` },
+  };
+}
+
+/** [from, to) of one local day (YYYY-MM-DD), as the calendar command takes them. */
+export function dayRange(date: string): { from: string; to: string } {
+  const [y, m, d] = date.split("-").map(Number);
+  const start = new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1);
+  const end = new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + 1);
+  return { from: start.toISOString(), to: end.toISOString() };
+}
+
+/** Whose calendar: the person at this computer's ("mine"), everyone's, or one team member's
+ * (their id). */
+export type Whose = "mine" | "everyone" | { member: string };
+
+const WHOSE_KEY = "rapport.calendar.whose";
+
+/** The last choice, kept on this computer ("mine" the first time). */
+export function loadWhose(): Whose {
+  try {
+    const stored = JSON.parse(localStorage.getItem(WHOSE_KEY) ?? "null") as unknown;
+    if (stored === "mine" || stored === "everyone") return stored;
+    if (stored && typeof stored === "object" && typeof (stored as { member?: unknown }).member === "string") {
+      return { member: (stored as { member: string }).member };
+    }
+  } catch {
+    // An unreadable choice: start from "mine".
+  }
+  return "mine";
+}
+
+export function saveWhose(whose: Whose): void {
+  localStorage.setItem(WHOSE_KEY, JSON.stringify(whose));
+}
+
+/** The owner to ask the calendar for (null: everyone), and what to tell the user about it. */
+export function ownerFor(
+  whose: Whose,
+  me: string | null,
+  team: TeamMember[] = [],
+): { owner: string | null; notice: string | null } {
+  if (whose === "everyone") return { owner: null, notice: null };
+  if (whose === "mine") {
+    if (me) return { owner: me, notice: null };
+    return {
+      owner: null,
+      notice: "Nobody is set as you yet, so this is everyone’s calendar. Who are you?",
+    };
+  }
+  if (team.length > 0 && !team.some((m) => m.id === whose.member)) {
+    return { owner: null, notice: "That team member is no longer on the team, so this is everyone’s calendar." };
+  }
+  return { owner: whose.member, notice: null };
+}
+
+/** What the Mine / Everyone / team member picker shows as selected. */
+export function whoseValue(whose: Whose): string {
+  return typeof whose === "string" ? whose : `member:${whose.member}`;
+}
+
+export function whoseFromValue(value: string): Whose {
+  if (value.startsWith("member:")) return { member: value.slice("member:".length) };
+  return value === "everyone" ? "everyone" : "mine";
 }
 
 /** What a drop means: put it back, or reschedule (asking this/future first for a series). */

@@ -22,6 +22,7 @@ import type { Board } from "./bindings/Board";
 import type { BoardQuery } from "./bindings/BoardQuery";
 import type { BulkAction } from "./bindings/BulkAction";
 import type { BulkResult } from "./bindings/BulkResult";
+import type { CalendarDay } from "./bindings/CalendarDay";
 import type { CalendarEntry } from "./bindings/CalendarEntry";
 import type { CallInput } from "./bindings/CallInput";
 import type { CallList } from "./bindings/CallList";
@@ -179,6 +180,8 @@ export const commands = {
   contactsMerge: (survivor: string, other: string, choices: MergeChoices) => call<MergeResult>("contacts_merge", { survivor, other, choices }),
   duplicatesScan: () => call<Array<DuplicateGroup>>("duplicates_scan"),
   teamList: () => call<Array<TeamMember>>("team_list"),
+  /** The team member the person at this computer is ("Mine"), if someone said so. */
+  teamMe: () => call<string | null>("team_me"),
   teamCreate: (input: TeamMemberInput) => call<TeamMember>("team_create", { input }),
   tagsAll: () => call<Array<string>>("tags_all"),
   fieldsList: (entity: string) => call<Array<CustomField>>("fields_list", { entity }),
@@ -199,7 +202,10 @@ export const commands = {
   activityReschedule: (id: string, startsAt: string, scope: Scope) => call<Activity>("activity_reschedule", { id, startsAt, scope }),
   activityDelete: (id: string, scope: Scope) => call<null>("activity_delete", { id, scope }),
   agenda: (days: number) => call<Agenda>("agenda", { days }),
-  calendar: (from: string, to: string) => call<Array<CalendarEntry>>("calendar", { from, to }),
+  /** Every item in `[from, to)` (the week and day views, a day's full list); only `owner`'s when given. */
+  calendar: (from: string, to: string, owner: string | null) => call<Array<CalendarEntry>>("calendar", { from, to, owner }),
+  /** The month grid: each local day's count and its first `per_day` items; only `owner`'s when given. */
+  calendarMonth: (from: string, to: string, owner: string | null, perDay: number) => call<Array<CalendarDay>>("calendar_month", { from, to, owner, perDay }),
   remindersDue: () => call<Array<Reminder>>("reminders_due"),
   /** Reminders that fell due since the last call (or while the app was closed), each once. */
   remindersTakeNew: () => call<Array<Reminder>>("reminders_take_new"),

@@ -147,6 +147,8 @@ export const api = {
   duplicates: () => commands.duplicatesScan(),
   team: {
     list: () => commands.teamList(),
+    /** The team member the person at this computer is ("Mine"), or null. */
+    me: () => commands.teamMe(),
     create: (input: TeamMemberInput) => commands.teamCreate(input),
   },
   /** A record's 360-degree timeline, newest first; pass the oldest `at` as `before` for more. */
@@ -172,8 +174,12 @@ export const api = {
   },
   /** Overdue, today and the next `days` days, in the computer's time zone. */
   agenda: (days = 7) => commands.agenda(days),
-  /** Everything starting in [from, to), with the coming occurrences of recurring series. */
-  calendar: (from: string, to: string) => commands.calendar(from, to),
+  /** Everything starting in [from, to), with the coming occurrences of recurring series;
+   * only `owner`'s (a team member's id) when given. */
+  calendar: (from: string, to: string, owner: string | null = null) => commands.calendar(from, to, owner),
+  /** The month grid over [from, to): each local day's count and its first `perDay` items. */
+  calendarMonth: (from: string, to: string, owner: string | null, perDay: number) =>
+    commands.calendarMonth(from, to, owner, perDay),
   reminders: {
     /** Every due reminder not dismissed (the in-app list). */
     due: () => commands.remindersDue(),

@@ -51,6 +51,7 @@ export type { CallOutcome } from "./bindings/CallOutcome";
 export type { Direction } from "./bindings/Direction";
 export type { Agenda } from "./bindings/Agenda";
 export type { AgendaDay } from "./bindings/AgendaDay";
+export type { CalendarDay } from "./bindings/CalendarDay";
 export type { CalendarEntry } from "./bindings/CalendarEntry";
 export type { Completed } from "./bindings/Completed";
 export type { Logged } from "./bindings/Logged";

@@ -209,9 +209,8 @@ pub struct CalendarEntry {
     pub with: String,
 }
 
-/// Meetings, calls, tasks and events starting in `[from, to)` (UTC), with the computed later
-/// occurrences of recurring series.
-pub fn calendar(conn: &Connection, from: &str, to: &str, tz: Tz) -> Result<Vec<CalendarEntry>> {
+/// The instants `[from, to)` a calendar asks for, checked: in order and at most 400 days apart.
+fn calendar_window(from: &str, to: &str, tz: Tz) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
     let (from, _) = time::parse_input("from", from, tz)?;
     let (to, _) = time::parse_input("to", to, tz)?;
     if to <= from {
@@ -223,16 +222,43 @@ pub fn calendar(conn: &Connection, from: &str, to: &str, tz: Tz) -> Result<Vec<C
             "a calendar shows at most 400 days at once",
         ));
     }
+    Ok((from, to))
+}
+
+/// Meetings, calls, tasks and events starting in `[from, to)` (UTC), with the computed later
+/// occurrences of recurring series; only those owned by `owner` when given (everyone's when
+/// `None`). The week and day views, and a day's full list, show these.
+pub fn calendar(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    tz: Tz,
+    owner: Option<&str>,
+) -> Result<Vec<CalendarEntry>> {
+    let (from, to) = calendar_window(from, to, tz)?;
     let rows = conn
         .prepare_cached(&format!(
             "{SELECT} WHERE a.starts_at >= ?1 AND a.starts_at < ?2 AND a.kind <> 'note'
+               AND (?3 IS NULL OR a.owner_id = ?3)
              ORDER BY a.starts_at, a.id LIMIT 10000"
         ))?
-        .query_map((stamp(from), stamp(to)), from_row)?
+        .query_map((stamp(from), stamp(to), owner), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let rows = complete_rows(conn, rows)?;
     let mut entries: Vec<CalendarEntry> = rows.iter().map(entry).collect();
-    // Series: project occurrences after the newest stored one.
+    entries.extend(projected(conn, from, to, owner)?);
+    entries.sort_by(|a, b| a.starts_at.cmp(&b.starts_at));
+    Ok(entries)
+}
+
+/// The later occurrences of open series in `[from, to)`, computed from their rules (after the
+/// newest stored one), owned by `owner` when given.
+fn projected(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    owner: Option<&str>,
+) -> Result<Vec<CalendarEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.series_id, max(a.occurrence_at),
                 (SELECT id FROM activities o WHERE o.series_id = a.series_id AND o.done_at IS NULL
@@ -243,10 +269,14 @@ pub fn calendar(conn: &Connection, from: &str, to: &str, tz: Tz) -> Result<Vec<C
     let series_rows: Vec<(String, String, Option<String>)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let mut entries = Vec::new();
     for (series_id, newest, open_id) in series_rows {
         let Some(open_id) = open_id else { continue };
         let s = series(conn, &series_id)?;
         let base = get(conn, &open_id)?;
+        if owner.is_some() && base.owner_id.as_deref() != owner {
+            continue;
+        }
         let after = parse_stamp(&newest)?.max(from - Duration::seconds(1));
         for at in recurrence::occurrences(
             &s.rrule,
@@ -266,8 +296,118 @@ pub fn calendar(conn: &Connection, from: &str, to: &str, tz: Tz) -> Result<Vec<C
             entries.push(e);
         }
     }
-    entries.sort_by(|a, b| a.starts_at.cmp(&b.starts_at));
     Ok(entries)
+}
+
+/// One day of the month grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CalendarDay {
+    /// The day in the user's time zone (YYYY-MM-DD).
+    pub date: String,
+    /// How many items start that day, all of them (stored and projected).
+    #[ts(type = "number")]
+    pub count: i64,
+    /// The first of them by time (at most the `per_day` asked for), named; the rest is
+    /// `count - entries.length` more, which [`calendar`] lists for that day.
+    pub entries: Vec<CalendarEntry>,
+}
+
+/// The starts of the month grid's items, in order, from the index alone.
+const MONTH_WALK: &str = "SELECT starts_at, rowid FROM activities
+   WHERE starts_at >= ?1 AND starts_at < ?2 AND kind <> 'note' AND (?3 IS NULL OR owner_id = ?3)
+   ORDER BY starts_at";
+
+/// The most entries per day [`calendar_month`] names.
+pub const MONTH_PER_DAY_MAX: u32 = 50;
+
+/// The month grid over `[from, to)`: every local day in `tz` (the first is the day `from`
+/// falls on), with how many items start that day and the first `per_day` of them by time.
+/// Only those owned by `owner` when given.
+///
+/// A month of everyone can hold tens of thousands of items, more than a grid can show: the
+/// count reads the index `activities_on_calendar` alone, and only the entries shown are read
+/// in full and named.
+pub fn calendar_month(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    tz: Tz,
+    owner: Option<&str>,
+    per_day: u32,
+) -> Result<Vec<CalendarDay>> {
+    let (from, to) = calendar_window(from, to, tz)?;
+    let per_day = per_day.min(MONTH_PER_DAY_MAX) as usize;
+    // Day i holds the items before the start of day i + 1 (`ends[i]`); the last ends at `to`.
+    let mut days: Vec<CalendarDay> = Vec::new();
+    let mut ends: Vec<String> = Vec::new();
+    let mut date = time::local_date(tz, from);
+    loop {
+        let next = time::start_of_day(tz, date + Duration::days(1));
+        days.push(CalendarDay {
+            date: date.format("%Y-%m-%d").to_string(),
+            count: 0,
+            entries: Vec::new(),
+        });
+        ends.push(stamp(next.min(to)));
+        if next >= to {
+            break;
+        }
+        date += Duration::days(1);
+    }
+    let day_of = |starts_at: &str| ends.partition_point(|end| end.as_str() <= starts_at);
+    // Walk the starts in order (`activities_on_calendar` alone): count every one, keep the
+    // rows of the first `per_day` a day, and of any others starting at the same time as the
+    // last kept, so that the shown ones are the first by time and id like the full list.
+    let mut kept: Vec<Vec<(String, i64)>> = vec![Vec::new(); days.len()];
+    {
+        let mut stmt = conn.prepare_cached(MONTH_WALK)?;
+        let mut rows = stmt.query((stamp(from), stamp(to), owner))?;
+        while let Some(r) = rows.next()? {
+            let starts_at = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let day = day_of(starts_at).min(ends.len() - 1);
+            days[day].count += 1;
+            let keep = &mut kept[day];
+            let tied = per_day > 0
+                && keep.len() >= per_day
+                && keep.last().is_some_and(|(last, _)| last == starts_at);
+            if keep.len() < per_day || tied {
+                keep.push((starts_at.to_owned(), r.get(1)?));
+            }
+        }
+    }
+    // Read and name only the entries kept.
+    let rowids: Vec<i64> = kept.iter().flatten().map(|(_, rowid)| *rowid).collect();
+    if !rowids.is_empty() {
+        let rowids = serde_json::to_string(&rowids).map_err(|e| Error::Internal(e.to_string()))?;
+        let rows = conn
+            .prepare_cached(&format!(
+                "{SELECT} WHERE a.rowid IN (SELECT value FROM json_each(?1))"
+            ))?
+            .query_map([rowids], from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = complete_rows(conn, rows)?;
+        for a in &rows {
+            let day = day_of(a.starts_at.as_deref().unwrap_or_default());
+            days[day.min(ends.len() - 1)].entries.push(entry(a));
+        }
+    }
+    for e in projected(conn, from, to, owner)? {
+        let day = &mut days[day_of(&e.starts_at).min(ends.len() - 1)];
+        day.count += 1;
+        day.entries.push(e);
+    }
+    for day in &mut days {
+        day.entries.sort_by(|a, b| {
+            (&a.starts_at, a.projected, &a.activity_id).cmp(&(
+                &b.starts_at,
+                b.projected,
+                &b.activity_id,
+            ))
+        });
+        day.entries.truncate(per_day);
+    }
+    Ok(days)
 }
 
 pub(super) fn entry(a: &Activity) -> CalendarEntry {
@@ -287,5 +427,29 @@ pub(super) fn entry(a: &Activity) -> CalendarEntry {
             .map(|l| l.name.as_str())
             .collect::<Vec<_>>()
             .join(", "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_month_grid_counts_from_the_calendar_index_alone() {
+        let db = Db::open_in_memory().unwrap();
+        let plan: Vec<String> = db
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {MONTH_WALK}"))
+            .unwrap()
+            .query_map(("a", "b", None::<String>), |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            plan,
+            [
+                "SEARCH activities USING COVERING INDEX activities_on_calendar (starts_at>? AND starts_at<?)"
+            ],
+        );
     }
 }

@@ -153,7 +153,7 @@ pub(super) fn queue_condition(queue: TicketQueue) -> &'static str {
 }
 
 pub(super) fn me(conn: &Connection) -> Result<Option<String>> {
-    crate::store::settings::get(conn, ME)
+    crate::records::team::me(conn)
 }
 
 pub(super) fn filtered(

@@ -42,7 +42,7 @@ const HISTORY: &str = "ticket_status_history";
 /// The highest ticket number ever given, so a deleted ticket's number is never reused.
 const LAST_NUMBER: &str = "tickets.last_number";
 /// The team member the person at this computer is, for the "mine" queue.
-pub const ME: &str = "me";
+pub const ME: &str = crate::records::team::ME;
 
 text_enum!(
     /// How the customer reached us.
