@@ -378,8 +378,12 @@ mod tests {
 
     use super::*;
 
+    /// A stage's id, deal count, and amount and weighted amount per currency.
+    type Flat = (String, i64, Vec<(String, i128, i128)>);
+    type ByStage = BTreeMap<String, Sums>;
+
     /// The totals of the stages that hold deals, comparable.
-    fn flat(sums: &BTreeMap<String, Sums>) -> Vec<(String, i64, Vec<(String, i128, i128)>)> {
+    fn flat(sums: &ByStage) -> Vec<Flat> {
         sums.iter()
             .filter(|(_, s)| s.count > 0)
             .map(|(id, s)| {
@@ -393,13 +397,7 @@ mod tests {
             .collect()
     }
 
-    fn both(
-        db: &Db,
-        filters: &DealFilters,
-    ) -> (
-        Result<Option<BTreeMap<String, Sums>>>,
-        Result<BTreeMap<String, Sums>>,
-    ) {
+    fn both(db: &Db, filters: &DealFilters) -> (Result<Option<ByStage>>, Result<ByStage>) {
         let (pipeline, mut conditions, mut params) = filters.conditions(db.conn()).unwrap();
         let since = Value::Text(
             (time::local_date(time::local_zone(), Utc::now()) - Duration::days(30))
