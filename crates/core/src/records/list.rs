@@ -4,7 +4,6 @@
 //! and the next page starts strictly after it (`(k1, k2, id) > (?, ?, ?)`), so page 2,000 of
 //! 100,000 rows costs what page 1 costs when an index matches the sort.
 
-use rusqlite::OptionalExtension;
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -51,19 +50,12 @@ impl SortDirection {
 pub(crate) const DEFAULT_LIMIT: u32 = 500;
 /// A list filtered by typed text stops counting its matches past this many.
 pub const COUNT_CAP: i64 = 10_000;
-/// Above this many matches of a typed-text search, a page may walk the list in its sort order
-/// and keep the rows that match, instead of looking up and sorting every match (a 2-letter
+/// Above this many matches of a typed-text search, a page walks the list in its sort order
+/// and keeps the rows that match, instead of looking up and sorting every match (a 2-letter
 /// prefix can match half the people; 50 of them are in the first hundred rows of the name
 /// index). Past the count's cap, each row walked is probed on its own instead of against a set
 /// of every match.
-const DENSE_MATCHES: i64 = 500;
-/// A walk pays when it reaches the page's last match within this many rows per match: a row
-/// walked costs about a tenth of a match looked up and sorted. Matches of "sc" are 3,000
-/// people named Sch..., 80,000 rows into the name index: walking there costs more than
-/// sorting them.
-const WALK_PER_MATCH: i64 = 10;
-/// How many matches are looked up to guess where in the sort order a page ends.
-const SAMPLE: i64 = 100;
+const DENSE_MATCHES: i64 = 2_000;
 pub(crate) const MAX_LIMIT: u32 = 5000;
 
 pub(crate) fn limit(requested: Option<u32>) -> u32 {
@@ -112,8 +104,6 @@ enum Walk {
     Probe,
     /// Walks the sort order, looking each row up in the search index.
     Lookup,
-    /// Not a way to page: the search left out, to count the rows a walk would pass.
-    Without,
 }
 
 /// A typed-text search condition of a list.
@@ -127,8 +117,6 @@ struct Search {
     /// The same again, for more matches than the cap: each row walked looks up its own entry
     /// in the search index (no set of every match is built).
     lookup: String,
-    /// Always true, for [`Walk::Without`] (the parameter stays in use).
-    without: String,
     /// The entity and FTS query, to count the matches from the index alone.
     entity: &'static str,
     fts: String,
@@ -216,7 +204,6 @@ impl ListSql {
             .map(|(i, c)| match (&self.search, walk) {
                 (Some(s), Walk::Probe) if s.condition == i => s.probe.as_str(),
                 (Some(s), Walk::Lookup) if s.condition == i => s.lookup.as_str(),
-                (Some(s), Walk::Without) if s.condition == i => s.without.as_str(),
                 _ => c.as_str(),
             })
             .collect();
@@ -244,62 +231,6 @@ impl ListSql {
                 .query_row(rusqlite::params_from_iter(self.params()), |r| r.get(0))?
         };
         Ok(n)
-    }
-
-    /// Whether walking the sort order reaches the page's last match within
-    /// [`WALK_PER_MATCH`] rows per match. Guessed: a sample of the matches (in the search
-    /// index's order, unrelated to the sort) says which key the page likely ends at, then the
-    /// rows before that key are counted, up to the budget. A wrong guess only costs time: every
-    /// way of paging returns the same rows.
-    fn walk_is_short(
-        &self,
-        conn: &rusqlite::Connection,
-        search: &Search,
-        matches: i64,
-        limit: u32,
-    ) -> Result<bool> {
-        let sample = matches.clamp(1, SAMPLE);
-        let nth = ((i64::from(limit) + 1) * sample / matches.max(1)).min(sample - 1);
-        let id = self.keys.last().map(String::as_str).unwrap_or("rowid");
-        let query = format!(
-            "SELECT {} FROM {} WHERE {id} IN
-               (SELECT d.entity_id FROM search_index
-                  JOIN search_docs d ON d.rowid = search_index.rowid
-                 WHERE search_index MATCH ?1 AND d.entity = ?2 LIMIT ?3)
-             {} LIMIT 1 OFFSET ?4",
-            self.key_columns(),
-            self.from,
-            self.order_by()
-        );
-        let n = self.keys.len();
-        let end: Option<Vec<Value>> = conn
-            .prepare_cached(&query)?
-            .query_row((&search.fts, search.entity, sample, nth), |r| {
-                (0..n).map(|i| r.get::<_, Value>(i)).collect()
-            })
-            .optional()?;
-        let Some(end) = end else {
-            return Ok(false);
-        };
-        let op = match self.direction {
-            SortDirection::Asc => "<",
-            SortDirection::Desc => ">",
-        };
-        let first = self.params.len() + 1;
-        let marks: Vec<String> = (first..first + n).map(|i| format!("?{i}")).collect();
-        let budget = matches.saturating_mul(WALK_PER_MATCH);
-        let query = format!(
-            "SELECT count(*) FROM (SELECT 1 FROM {} {} AND ({}) {op} ({}) LIMIT {budget})",
-            self.from,
-            self.where_with(Walk::Without),
-            self.keys.join(", "),
-            marks.join(", ")
-        );
-        let params = self.params.iter().chain(end.iter());
-        let walked: i64 = conn
-            .prepare_cached(&query)?
-            .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?;
-        Ok(walked < budget)
     }
 
     pub fn order_by(&self) -> String {
@@ -414,7 +345,6 @@ impl ListSql {
                 condition,
                 probe,
                 lookup,
-                without: format!("(?{n} IS NOT NULL)"),
                 entity,
                 fts,
             });
@@ -438,14 +368,9 @@ impl ListSql {
         };
         // Past the cap the matches are dense enough to look each walked row up on its own
         // (a small cap, as in tests, takes the same paths on a few rows).
-        let walk = match (searched, &self.search) {
-            (Some(n), _) if n > self.count_cap => Walk::Lookup,
-            (Some(n), Some(search))
-                if n > DENSE_MATCHES.min(self.count_cap / 2)
-                    && self.walk_is_short(conn, search, n, limit)? =>
-            {
-                Walk::Probe
-            }
+        let walk = match searched {
+            Some(n) if n > self.count_cap => Walk::Lookup,
+            Some(n) if n > DENSE_MATCHES.min(self.count_cap / 2) => Walk::Probe,
             _ => Walk::No,
         };
         let query = if walk == Walk::No && self.search.is_some() {
