@@ -773,3 +773,152 @@ fn a_search_stops_counting_past_its_cap_and_pages_stay_sorted() {
         serde_json::to_value(contacts::list(db.conn(), &query(Some(3), None)).unwrap()).unwrap();
     assert_eq!(json["total_capped"], true);
 }
+
+#[test]
+fn a_search_pages_the_same_rows_as_the_plain_query_whichever_way_it_walks() {
+    let mut db = Db::open_in_memory().unwrap();
+    let lasts = [
+        "Abbott",
+        "Åberg",
+        "Adler",
+        "Bauer",
+        "Becker",
+        "de la Cruz",
+        "Müller",
+        "Mueller",
+        "Muller",
+        "O'Brien",
+        "Schmidt",
+        "Schneider",
+        "Schulz",
+        "Schwarz",
+        "Schmitz",
+        "Scott",
+        "van der Berg",
+        "Wagner",
+        "Zoë",
+        "Øster",
+    ];
+    let firsts = [
+        "Ada",
+        "Anna",
+        "Sébastien",
+        "Scarlett",
+        "Maria",
+        "Marco",
+        "Zoé",
+        "Ole",
+        "Schuyler",
+        "Ian",
+    ];
+    let acme = accounts::create(
+        &mut db,
+        &AccountInput {
+            name: "Schmitz \"Quotes\" GmbH".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for i in 0..240 {
+        // The Sch... names are many and late in the name order, as in real address books.
+        let last = if i % 3 == 0 {
+            lasts[10 + i % 5]
+        } else {
+            lasts[(i * 7) % lasts.len()]
+        };
+        let mut p = person(firsts[(i * 3) % firsts.len()], last);
+        if i % 17 == 0 {
+            p.account_id = Some(acme.id.clone());
+        }
+        contacts::create(&mut db, &p).unwrap();
+    }
+    let plain = |search: &str, direction: SortDirection| -> Vec<String> {
+        let Some(fts) = rapport_core::store::search::fts_query(search) else {
+            return Vec::new();
+        };
+        let dir = match direction {
+            SortDirection::Asc => "ASC",
+            SortDirection::Desc => "DESC",
+        };
+        let mut stmt = db
+            .conn()
+            .prepare(&format!(
+                "SELECT c.id FROM contacts c WHERE c.id IN
+                   (SELECT d.entity_id FROM search_index
+                      JOIN search_docs d ON d.rowid = search_index.rowid
+                     WHERE search_index MATCH ?1 AND d.entity = 'contacts')
+                  ORDER BY c.last_name COLLATE NOCASE {dir}, c.first_name COLLATE NOCASE {dir},
+                           c.id {dir}"
+            ))
+            .unwrap();
+        stmt.query_map([fts], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let searches = [
+        "s",
+        "sc",
+        "sch",
+        "schm",
+        "Schmitz",
+        "mü",
+        "mu",
+        "muller",
+        "müller",
+        "o'brien",
+        "O'B",
+        "\"sc",
+        "van der",
+        "ma ri",
+        "zoe",
+        "Zoë",
+        "é",
+        "ab",
+        "x",
+        "gmbh sch",
+        "\"quotes\"",
+    ];
+    for search in searches {
+        for direction in [SortDirection::Asc, SortDirection::Desc] {
+            let expected = plain(search, direction);
+            let n = expected.len() as i64;
+            for cap in [None, Some(200), Some(40), Some(12), Some(3)] {
+                for limit in [7, 50] {
+                    let case = format!("{search:?} {direction:?} cap {cap:?} limit {limit}");
+                    let mut seen = Vec::new();
+                    let mut after = None;
+                    loop {
+                        let page = contacts::list(
+                            db.conn(),
+                            &ContactQuery {
+                                search: Some(search.into()),
+                                direction,
+                                limit: Some(limit),
+                                count_cap: cap,
+                                after: after.clone(),
+                                ..Default::default()
+                            },
+                        )
+                        .unwrap();
+                        if after.is_none() {
+                            let cap = cap.unwrap_or(10_000);
+                            assert_eq!(page.total, Some(n.min(cap)), "{case}");
+                            assert_eq!(page.total_capped, n > cap, "{case}");
+                        }
+                        seen.extend(page.items.into_iter().map(|c| c.id));
+                        after = page.next;
+                        if after.is_none() {
+                            break;
+                        }
+                    }
+                    assert_eq!(seen, expected, "{case}");
+                }
+            }
+        }
+    }
+    // The inputs cover one, two and many matches, and none.
+    assert!(plain("sc", SortDirection::Asc).len() > 60);
+    assert!(!plain("o'brien", SortDirection::Asc).is_empty());
+    assert!(plain("x", SortDirection::Asc).is_empty());
+}

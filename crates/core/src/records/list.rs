@@ -373,15 +373,31 @@ impl ListSql {
             Some(n) if n > DENSE_MATCHES.min(self.count_cap / 2) => Walk::Probe,
             _ => Walk::No,
         };
-        let query = format!(
-            "SELECT {}, {} FROM {} {} {} LIMIT {}",
-            self.columns,
-            self.key_columns(),
-            self.from,
-            self.where_with(walk),
-            self.order_by(),
-            limit + 1
-        );
+        let query = if walk == Walk::No && self.search.is_some() {
+            // Every match is looked up and sorted: by its sort keys alone, and only the page's
+            // rows read their columns (an e-mail and a phone each) after.
+            let id = self.keys.last().map(String::as_str).unwrap_or("rowid");
+            format!(
+                "SELECT {columns}, {keys} FROM {from}
+                  WHERE {id} IN (SELECT {id} FROM {from} {filter} {order} LIMIT {n}) {order}",
+                columns = self.columns,
+                keys = self.key_columns(),
+                from = self.from,
+                filter = self.where_clause(),
+                order = self.order_by(),
+                n = limit + 1
+            )
+        } else {
+            format!(
+                "SELECT {}, {} FROM {} {} {} LIMIT {}",
+                self.columns,
+                self.key_columns(),
+                self.from,
+                self.where_with(walk),
+                self.order_by(),
+                limit + 1
+            )
+        };
         let mut stmt = conn.prepare_cached(&query)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(self.params()))?;
         let mut items = Vec::new();
