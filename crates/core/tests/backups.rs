@@ -542,3 +542,30 @@ fn a_damaged_file_gets_no_backup() {
         assert!(!out.exists(), "no file under a backup's name");
     }
 }
+
+#[test]
+fn a_killed_automatic_copy_leaves_no_partial_file_behind_for_long() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let db = sample(&path, 20);
+    let folder = backup::folder(&path);
+    std::fs::create_dir_all(&folder).unwrap();
+    // What a run killed half-way leaves: an automatic copy's name carries its time, so the
+    // next run (another time) never asks for that name again.
+    let stale =
+        folder.join(".crm-20260301T120000Z.db.zst.01a24084-4c65-750c-b04a-dfb3896fe5db.partial");
+    std::fs::write(&stale, vec![0u8; 64 * 1024]).unwrap();
+    // One a running process is still writing (it holds the lock), and files not ours.
+    let running =
+        folder.join(".crm-20260301T130000Z.db.zst.01a24084-4c66-750c-b04a-dfb3896fe5db.partial");
+    let held = std::fs::File::create(&running).unwrap();
+    held.try_lock().unwrap();
+    let other = folder.join(".notes.partial");
+    std::fs::write(&other, "a download").unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 3, 2, 12, 0, 0).unwrap();
+    assert!(backup::auto(&db, AutoReason::Daily, at).unwrap().is_some());
+    assert!(!stale.exists(), "the killed run's partial file is gone");
+    assert!(running.exists(), "a copy being written is left alone");
+    assert!(other.exists(), "a file of another program is left alone");
+    drop(held);
+}

@@ -148,15 +148,15 @@ struct Temp {
     _lock: std::fs::File,
 }
 
-/// Creates `dir` if needed, removes partial files killed runs left for `name`, and creates a
-/// fresh, empty, locked temporary file in `dir`.
+/// Creates `dir` if needed, removes partial files killed runs left there, and creates a
+/// fresh, empty, locked temporary file in `dir` for a copy named `name`.
 fn prepare_temp(dir: &Path, name: &str) -> Result<Temp> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Io {
         action: "create the folder",
         path: dir.to_owned(),
         source,
     })?;
-    remove_stale_partials(dir, name);
+    remove_stale_partials(dir);
     let path = dir.join(format!(".{name}.{}.partial", crate::new_id()));
     let io = |source| Error::Io {
         action: "create",
@@ -173,16 +173,17 @@ fn prepare_temp(dir: &Path, name: &str) -> Result<Temp> {
     Ok(Temp { path, _lock: lock })
 }
 
-/// Temporary files of earlier runs to the same name that were killed half-way: those no
-/// running process holds locked.
-fn remove_stale_partials(dir: &Path, name: &str) {
-    let prefix = format!(".{name}.");
+/// Temporary files of earlier runs that were killed half-way (`.NAME.UUID.partial`, the shape
+/// [`prepare_temp`] gives them), whatever copy they were for: those no running process holds
+/// locked. An automatic copy's name carries its time, so a partial file of a killed run would
+/// otherwise never be matched again, and it can be as large as the data file.
+fn remove_stale_partials(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
-        if !(file.starts_with(&prefix) && file.ends_with(".partial")) {
+        if !is_partial(&file) {
             continue;
         }
         if let Ok(f) = std::fs::OpenOptions::new().write(true).open(entry.path())
@@ -191,6 +192,14 @@ fn remove_stale_partials(dir: &Path, name: &str) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// Whether `file` is named like one of [`prepare_temp`]'s temporary files.
+fn is_partial(file: &str) -> bool {
+    file.strip_prefix('.')
+        .and_then(|f| f.strip_suffix(".partial"))
+        .and_then(|f| f.rsplit_once('.'))
+        .is_some_and(|(name, id)| !name.is_empty() && uuid::Uuid::parse_str(id).is_ok())
 }
 
 /// Flushes a file's contents to disk.
