@@ -338,7 +338,8 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../tests/fixtures/releases/2026-12-04.db"
         );
-        std::fs::copy(release, &path).unwrap();
+        // A closed release file, copied as bytes (it has no WAL beside it).
+        std::fs::write(&path, std::fs::read(release).unwrap()).unwrap();
         let state = AppState {
             open: Mutex::new(Open::later(path.clone())),
             ..state(dir.path().join("unused.db"))
