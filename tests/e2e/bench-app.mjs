@@ -1,11 +1,12 @@
-// Measures the real desktop app on the 100k benchmark database: cold start to the first
-// rendered list row, and the resident memory of the app with all its WebKit processes.
+// Measures the real desktop app on the 100k benchmark database: cold start to the home screen
+// with its figures, and the resident memory of the app with all its WebKit processes (by
+// process) with the contacts list open.
 // Run by `make bench-app` (after `make bench` made the database); writes docs/benchmarks.md.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { ROOT, byTest, launch, startDriver, stopDriver } from "./harness.mjs";
+import { ROOT, byTest, cli, launch, startDriver, stopDriver } from "./harness.mjs";
 
 const DB = process.env.RAPPORT_BENCH_DB ?? join(ROOT, "target/bench/rapport-bench.db");
 const RUNS = 5;
@@ -58,16 +59,24 @@ if (!existsSync(DB)) {
   console.error(`No benchmark database at ${DB}: run make bench first.`);
   process.exit(1);
 }
+// The day's automatic backup first, as on every start but the day's first: otherwise each
+// short run below would start it again and be stopped during it, and the memory would count
+// the file's pages that the backup's check maps while it runs.
+cli(DB, "backups", "--now");
 await startDriver({ env: { RAPPORT_WEBKIT_COMPOSITING: undefined } });
 const starts = [];
 let memory = null;
 try {
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
-    const app = await launch(DB, "#/contacts");
-    await (await app.$(`${byTest("contacts-table")} tbody tr[aria-rowindex]`)).waitForExist({ timeout: 30000 });
+    // The app opens on the dashboard: a start is done when its figures are drawn.
+    const app = await launch(DB);
+    await (await app.$(byTest("figure-value"))).waitForExist({ timeout: 30000 });
     starts.push(performance.now() - t0);
     if (i === RUNS - 1) {
+      await (await app.$(byTest("nav-contacts"))).click();
+      await (await app.$(`${byTest("contacts-table")} tbody tr[aria-rowindex]`)).waitForExist({ timeout: 30000 });
+      await new Promise((r) => setTimeout(r, 1000));
       const pid = appPid();
       const listed = treeMemoryMb(pid);
       await (await app.$(`${byTest("contacts-table")} tbody tr td:not(.select-cell)`)).click();
@@ -105,7 +114,7 @@ Measured ${result.date} with \`make bench-app\` on the 100,000-contact database,
 
 | what | figure | budget | holds |
 | --- | ---: | ---: | :---: |
-| cold start to the first rendered row of the contacts list (median of ${RUNS}; includes starting the WebDriver session) | ${result.cold_start_ms.median} ms | 1 s | ${result.cold_start_ms.median <= 1000 ? "yes" : "**no**"} |
+| cold start to the home screen (the dashboard) with its figures drawn (median of ${RUNS}; includes starting the WebDriver session) | ${result.cold_start_ms.median} ms | 1 s | ${result.cold_start_ms.median <= 1000 ? "yes" : "**no**"} |
 | resident memory (PSS), app and its WebKit processes, contacts list open | ${result.memory_mb.contacts_list.pss} MB (${result.memory_mb.contacts_list.private} MB private) | 200 MB | ${result.memory_mb.contacts_list.pss <= 200 ? "yes" : "**no**"} |
 | resident memory (PSS) after opening a record and the accounts list | ${result.memory_mb.after_record_and_accounts.pss} MB (${result.memory_mb.after_record_and_accounts.private} MB private) | 200 MB | ${result.memory_mb.after_record_and_accounts.pss <= 200 ? "yes" : "**no**"} |
 

@@ -755,7 +755,11 @@ mod tests {
         let before = std::fs::read(&path).unwrap();
         let pending = pending_migrations(&path);
         assert_eq!(pending, i64::try_from(MIGRATIONS.len()).unwrap() - 2);
-        assert_eq!(std::fs::read(&path).unwrap(), before, "counting wrote nothing");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "counting wrote nothing"
+        );
         let err = Error::Updating {
             path: path.clone(),
             steps: pending,
