@@ -3,11 +3,12 @@ import dayGridPlugin from "@fullcalendar/daygrid";
 import interactionPlugin, { type DateClickArg, type EventResizeDoneArg } from "@fullcalendar/interaction";
 import FullCalendar from "@fullcalendar/react";
 import timeGridPlugin from "@fullcalendar/timegrid";
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 
 import { useActivityDialog } from "./ActivityDialog";
 import { ErrorBanner, PageHead } from "../../components/PageHead";
+import { WhoAmI } from "../../components/WhoAmI";
 import { DayList } from "./DayList";
 import { ScopeDialog } from "./ScopeDialog";
 import { useNotify } from "../../components/Toasts";
@@ -222,7 +223,7 @@ export function CalendarScreen() {
         </button>
       </PageHead>
       <div className="page-body calendar-body">
-        {notice && <MeNotice notice={notice} askWho={whose === "mine"} />}
+        {notice && <WhoAmI notice={notice} askWho={whose === "mine"} testId="calendar-me-hint" selectTestId="calendar-me-select" />}
         <ErrorBanner error={shown.error ? toApiError(shown.error) : null} />
         <div className="calendar-wrap" data-testid="calendar">
           <FullCalendar
@@ -286,42 +287,3 @@ export function CalendarScreen() {
   );
 }
 
-/** "Mine" with nobody set as me (or a team member no longer on the team): say so, show
- * everyone, and offer to say who I am. */
-function MeNotice({ notice, askWho }: { notice: string; askWho: boolean }) {
-  const client = useQueryClient();
-  const notify = useNotify();
-  const team = useQuery({ queryKey: qk.team, queryFn: api.team.list });
-  const setMe = useMutation({
-    mutationFn: (id: string) => api.tickets.setMe(id),
-    onSuccess: async (id) => {
-      await client.invalidateQueries({ queryKey: qk.calendar.all });
-      await client.invalidateQueries({ queryKey: qk.tickets.all });
-      notify(`“Mine” now means ${team.data?.find((m) => m.id === id)?.name ?? "you"}`);
-    },
-  });
-  return (
-    <div className="banner warn me-hint" data-testid="calendar-me-hint">
-      <span>{notice}</span>
-      {askWho && (team.data?.length ?? 0) > 0 && (
-        <select
-          className="input"
-          aria-label="I am"
-          data-testid="calendar-me-select"
-          value=""
-          disabled={setMe.isPending}
-          onChange={(e) => e.target.value && setMe.mutate(e.target.value)}
-        >
-          <option value="">Choose a team member…</option>
-          {team.data?.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-            </option>
-          ))}
-        </select>
-      )}
-      {askWho && team.data?.length === 0 && <span className="muted">Add yourself to the team in Settings first.</span>}
-      <ErrorBanner error={setMe.error ? toApiError(setMe.error) : null} />
-    </div>
-  );
-}

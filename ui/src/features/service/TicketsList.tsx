@@ -1,9 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 
 import { ListScreen, type Filters } from "../../components/ListScreen";
-import { ErrorBanner } from "../../components/PageHead";
 import type { Column } from "../../components/SortableTable";
-import { useNotify } from "../../components/Toasts";
+import { WhoAmI } from "../../components/WhoAmI";
 import { api, type QueueCounts, type TicketQueue, type TicketSort, type TicketSummary } from "../../lib/api";
 import {
   CATEGORIES,
@@ -105,41 +104,6 @@ export function QueueTabs({ active, onChange }: { active: TicketQueue; onChange:
   );
 }
 
-/** When "Mine" means nobody yet: choose who you are. */
-function MeHint() {
-  const client = useQueryClient();
-  const notify = useNotify();
-  const team = useQuery({ queryKey: qk.team, queryFn: api.team.list });
-  const setMe = useMutation({
-    mutationFn: (id: string) => api.tickets.setMe(id),
-    onSuccess: async (id) => {
-      await client.invalidateQueries({ queryKey: qk.tickets.all });
-      notify(`"Mine" now means ${team.data?.find((m) => m.id === id)?.name ?? "you"}`);
-    },
-  });
-  return (
-    <div className="banner warn me-hint" data-testid="mine-hint">
-      <span>“Mine” shows the tickets you own. Who are you?</span>
-      <select
-        className="input"
-        aria-label="I am"
-        data-testid="me-select"
-        value=""
-        disabled={setMe.isPending}
-        onChange={(e) => e.target.value && setMe.mutate(e.target.value)}
-      >
-        <option value="">Choose a team member…</option>
-        {team.data?.map((m) => (
-          <option key={m.id} value={m.id}>
-            {m.name}
-          </option>
-        ))}
-      </select>
-      {team.data?.length === 0 && <span className="muted">Add yourself to the team in Settings first.</span>}
-      <ErrorBanner error={setMe.error} />
-    </div>
-  );
-}
 
 function queueOf(filters: Filters): TicketQueue {
   return (filters.queue as TicketQueue | undefined) ?? "open";
@@ -170,7 +134,7 @@ export function TicketsList() {
         above={(f, set) => (
           <>
             <QueueTabs active={queueOf(f)} onChange={(queue) => set({ queue })} />
-            {queueOf(f) === "mine" && counts.data && counts.data.me === null && <MeHint />}
+            {queueOf(f) === "mine" && counts.data && counts.data.me === null && <WhoAmI notice="“Mine” shows the tickets you own. Who are you?" testId="mine-hint" selectTestId="me-select" />}
           </>
         )}
         noMatch={(f, search) =>
