@@ -6,7 +6,7 @@
 //!
 //! The modules sit in layers, each importing only from its own folder or a lower one (kernel,
 //! store, records, activities, people, marketing, sales, service, data, insight, then
-//! [`wiring`], where reactions to events and default data are registered); `tests/layers.rs`
+//! [`wiring`], where reactions to events and default data are registered); `tests/it/layers.rs`
 //! checks it.
 
 #[macro_use]

@@ -327,7 +327,7 @@ const fn kind_link(
     }
 }
 
-/// Every column pair of the schema that points at a record by kind and id; `tests/links.rs`
+/// Every column pair of the schema that points at a record by kind and id; `tests/it/links.rs`
 /// fails on an `entity_id`/`record_id` column missing here.
 pub const KIND_LINKS: &[KindLink] = &[
     kind_link(

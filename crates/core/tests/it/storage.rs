@@ -1,5 +1,5 @@
 //! What the file's parts weigh (docs/storage.md): run by hand on the benchmark dataset,
-//!   RAPPORT_STORAGE_DB=/tmp/clog/old.db cargo test -p rapport-core --test storage -- --ignored --nocapture
+//!   RAPPORT_STORAGE_DB=/tmp/clog/old.db cargo test -p rapport-core --test it storage:: -- --ignored --nocapture
 //! with a file made by the release before migration 0012 (`rapport-bench generate`). It works
 //! on copies beside that file: the file as it is; migrated to the lean change log; that with
 //! the changes as JSONB; and the lean file with every UUID key stored as a 16-byte blob.

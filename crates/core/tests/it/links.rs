@@ -492,7 +492,7 @@ fn make_child(db: &mut Db, table: &str, column: &str, parent: &str, variant: &st
         }
         _ => panic!(
             "no recipe for a {table} row pointing at {column}: a new link to a record that can \
-             be deleted. Add a recipe to make_child in tests/links.rs and decide in \
+             be deleted. Add a recipe to make_child in tests/it/links.rs and decide in \
              links::LINKS what deleting the parent does to it"
         ),
     }
