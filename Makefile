@@ -146,6 +146,7 @@ test: check-disk deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver d
 	@$(MAKE) test-smtp
 	@$(MAKE) test-ui
 	@$(MAKE) test-newcomer
+	@$(MAKE) free-debug-build
 	@$(MAKE) app-release
 	@$(MAKE) test-package
 	@$(MAKE) test-e2e
@@ -154,21 +155,48 @@ test: check-disk deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver d
 check-fmt:
 	cargo fmt --all --check
 
-# A full build fills about $(TEST_DISK_GB) GB of target/. When the disk fills midway, rustc dies
-# with an internal error that does not say why, so say it first, in plain words.
-TEST_DISK_GB ?= 12
-.PHONY: check-disk
+# What make test writes: target/ (debug and release builds), the crates, npm packages and the
+# test data. With $(TEST_DISK_GB) GB free it keeps both builds, so the next run only rebuilds
+# what changed. With less (CI machines have had 6 GB), it runs lean: clippy builds into
+# target/clippy and removes it, and the debug build's intermediate files go once its tests
+# ran, before the release build (the binaries the later tests use stay). The peak is then the
+# larger build, not the sum, and the next run rebuilds from scratch. Below
+# $(TEST_DISK_LEAN_GB) GB even that does not fit: when the disk fills midway, rustc dies with
+# an internal error that does not say why, so say it first, in plain words.
+TEST_DISK_GB ?= 8
+TEST_DISK_LEAN_GB ?= 4
+LEAN := target/.lean-build
+.PHONY: check-disk free-debug-build
 check-disk:
 	@have=$$(df -Pk . | awk 'NR==2 {print $$4}'); \
 	built=$$( [ -d target ] && du -sk target | cut -f1 || echo 0); \
-	need=$$(( $(TEST_DISK_GB) * 1048576 - built )); \
-	if [ "$$have" -lt "$$need" ]; then \
-	  echo "make test needs about $$(( need / 1048576 + 1 )) GB free for the build in $$(pwd)/target, but only $$(( have / 1048576 )) GB is free. Free some disk space (or run 'make clean') and try again."; \
+	full=$$(( $(TEST_DISK_GB) * 1048576 - built )); \
+	lean=$$(( $(TEST_DISK_LEAN_GB) * 1048576 )); \
+	mkdir -p target; rm -f $(LEAN); \
+	if [ "$$have" -ge "$$full" ]; then exit 0; fi; \
+	if [ "$$have" -lt "$$lean" ]; then \
+	  echo "make test needs about $(TEST_DISK_LEAN_GB) GB free for its builds in $$(pwd)/target, but only $$(( have / 1048576 )) GB is free. Free some disk space (or run 'make clean') and try again."; \
 	  exit 1; \
+	fi; \
+	echo "Only $$(( have / 1048576 )) GB free (a build that keeps its caches needs about $(TEST_DISK_GB) GB): make test runs lean, removing each build's intermediate files once done with them."; \
+	touch $(LEAN)
+
+# Once the debug build's tests ran: keep its binaries (the CLI and rapport-bench the later
+# tests use), remove what built them.
+free-debug-build:
+	@if [ -f $(LEAN) ]; then \
+	  echo "Removing the debug build's intermediate files ($$(du -sh target/debug | cut -f1)) before the release build."; \
+	  rm -rf target/debug/deps target/debug/build target/debug/.fingerprint target/debug/incremental target/debug/examples; \
 	fi
 
 clippy:
-	cargo clippy --workspace --all-targets --locked -- -D warnings
+	@if [ -f $(LEAN) ]; then \
+	  echo "cargo clippy --workspace --all-targets --locked -- -D warnings (into target/clippy, removed after)"; \
+	  CARGO_TARGET_DIR=target/clippy cargo clippy --workspace --all-targets --locked -- -D warnings; \
+	  rm -rf target/clippy; \
+	else \
+	  cargo clippy --workspace --all-targets --locked -- -D warnings; \
+	fi
 
 # ts-rs rewrites ui/src/lib/api/bindings while the tests run, and the desktop's
 # export_bindings_commands test ui/src/lib/api/commands.ts (the typed wrapper of each
@@ -238,7 +266,7 @@ bench-app: deps-test-system deps-e2e deps-tauri-driver app-release
 # for cargo-fuzz (which needs nightly, and no other toolchain can be installed here).
 .PHONY: fuzz
 fuzz: deps-rust
-	PROPTEST_CASES=$${PROPTEST_CASES:-20000} cargo test --release --locked -p rapport-core --test properties
+	PROPTEST_CASES=$${PROPTEST_CASES:-20000} cargo test --release --locked -p rapport-core --test it properties::
 
 # ---------------------------------------------------------------- packaging
 
