@@ -389,13 +389,14 @@ fn cancelled_after(conn: &Connection, later: i64, key: i64) -> Result<bool> {
 /// row it changed, or to anything belonging to a record it touched, as (kind, record id).
 /// Changes of later actions that were undone again do not count. Walks whichever side is
 /// smaller: the batch's rows (looked up by index), or the changes made after it.
-fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>> {
+fn changed_later(conn: &Connection, key: i64) -> Result<Option<Later>> {
     let mut rows: HashSet<Key> = HashSet::new();
     let mut records: HashSet<Key> = HashSet::new();
+    let mut inserted: HashMap<i64, HashSet<String>> = HashMap::new();
     let mut last_seq = 0i64;
     {
         let mut stmt = conn.prepare_cached(
-            "SELECT seq, kind, row_id, record_kind, record_id FROM change_log WHERE batch = ?1",
+            "SELECT seq, kind, row_id, record_kind, record_id, op FROM change_log WHERE batch = ?1",
         )?;
         let mut q = stmt.query([key])?;
         while let Some(r) = q.next()? {
@@ -403,6 +404,12 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>
             let kind: i64 = r.get(1)?;
             let id: Value = r.get(2)?;
             let row = key_of(kind, &id);
+            if r.get::<_, i64>(5)? == INSERT {
+                inserted
+                    .entry(kind)
+                    .or_default()
+                    .insert(id_text(id.clone()));
+            }
             match r.get::<_, Option<i64>>(3)? {
                 Some(rk) => {
                     records.insert(key_of(rk, &r.get(4)?));
@@ -456,10 +463,10 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>
                 None => row.clone(),
             };
             if (rows.contains(&row) || records.contains(&record)) && counts(&hit)? {
-                return describe(hit).map(Some);
+                return describe(hit).map(|d| Some(Later::Changed(d)));
             }
         }
-        return Ok(None);
+        return used_later(conn, last_seq, &inserted, &rows, &mut counts);
     }
     // Many changes since: look each of the batch's rows and records up.
     let as_value = |(kind, is_blob, bytes): &Key| -> (i64, Value) {
@@ -488,7 +495,7 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>
               WHERE kind = ?1 AND row_id = ?2 AND seq > ?3 ORDER BY seq",
             row,
         )? {
-            return describe(hit).map(Some);
+            return describe(hit).map(|d| Some(Later::Changed(d)));
         }
     }
     for record in &records {
@@ -499,15 +506,158 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<(String, String)>
               WHERE record_kind = ?1 AND record_id = ?2 AND seq > ?3 ORDER BY seq",
         ] {
             if let Some(hit) = first_counting(sql, record)? {
-                return describe(hit).map(Some);
+                return describe(hit).map(|d| Some(Later::Changed(d)));
+            }
+        }
+    }
+    used_later(conn, last_seq, &inserted, &rows, &mut counts)
+}
+
+/// What stands in the way of undoing a batch: a later change to a record it touched, or a
+/// later use of a record it created (a tag it added, given since to another contact).
+enum Later {
+    /// (kind, record id) changed again.
+    Changed((String, String)),
+    /// The record the batch created (kind, id), and the record (kind, id) that used it later.
+    Used {
+        what: (String, String),
+        by: (String, String),
+    },
+}
+
+/// How many rows [`used_later`] reads at most before it gives up looking (and lets the undo
+/// itself find out): an action far back in a long history.
+const USE_SCAN_LIMIT: usize = 200_000;
+
+/// A later use of a row batch `rows` inserted (kind code -> ids): undoing the batch deletes
+/// that row, so a row of another action that points at it (a tagging of another contact with
+/// a tag this batch made) would block the undo, or, once gone itself, make the undo of its own
+/// action fail (its restore would point at nothing). Found two ways: a row pointing at it now
+/// (one this batch did not write), and a later update or delete whose logged values held it.
+/// Changes of actions undone again do not count.
+fn used_later(
+    conn: &Connection,
+    last_seq: i64,
+    inserted: &HashMap<i64, HashSet<String>>,
+    rows: &HashSet<Key>,
+    counts: &mut dyn FnMut(&Hit) -> Result<bool>,
+) -> Result<Option<Later>> {
+    let name_of = |kind: i64| -> Result<String> {
+        Ok(conn
+            .prepare_cached("SELECT name FROM change_kinds WHERE id = ?1")?
+            .query_row([kind], |r| r.get(0))?)
+    };
+    // The record a row belongs to, as its first log entry names it (a tagging's contact).
+    let record_of = |kind: i64, table: &str, id: &str| -> Result<(String, String)> {
+        let found: Option<(Option<i64>, Value)> = conn
+            .prepare_cached(
+                "SELECT record_kind, record_id FROM change_log WHERE kind = ?1 AND row_id = ?2
+                  ORDER BY seq LIMIT 1",
+            )?
+            .query_row((kind, id_value(id)), |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(match found {
+            Some((Some(rk), rid)) => (name_of(rk)?, id_text(rid)),
+            _ => (table.to_owned(), id.to_owned()),
+        })
+    };
+    let mut budget = USE_SCAN_LIMIT;
+    for (kind, ids) in inserted {
+        let parent = name_of(*kind)?;
+        for link in crate::store::links::LINKS
+            .iter()
+            .filter(|l| l.parent == parent)
+        {
+            let Some(child_kind) = kind_code(conn, link.table)? else {
+                continue; // never written through the log: nothing of it to undo
+            };
+            // Rows pointing at it now, other than the batch's own (its undo deletes or resets
+            // those first).
+            if ids.len() <= budget {
+                budget -= ids.len();
+                let mut stmt = conn.prepare_cached(&format!(
+                    "SELECT id FROM {} WHERE {} = ?1",
+                    link.table, link.column
+                ))?;
+                for id in ids {
+                    let users: Vec<String> = stmt
+                        .query_map([id], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    if let Some(user) = users
+                        .into_iter()
+                        .find(|u| !rows.contains(&key_of(child_kind, &id_value(u))))
+                    {
+                        return Ok(Some(Later::Used {
+                            what: (parent.clone(), id.clone()),
+                            by: record_of(child_kind, link.table, &user)?,
+                        }));
+                    }
+                }
+            }
+            // Later updates and deletes of such rows that held it (undoing them would put it
+            // back).
+            let mut stmt = conn.prepare_cached(
+                "SELECT batch, kind, row_id, record_kind, record_id, changes FROM change_log
+                  WHERE kind = ?1 AND seq > ?2 AND op <> 1 ORDER BY seq LIMIT ?3",
+            )?;
+            let mut q = stmt.query((child_kind, last_seq, budget as i64 + 1))?;
+            while let Some(r) = q.next()? {
+                if budget == 0 {
+                    return Ok(None);
+                }
+                budget -= 1;
+                let hit: Hit = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+                let Some(changes) = r.get::<_, Option<String>>(5)? else {
+                    continue;
+                };
+                let held = serde_json::from_str::<serde_json::Map<String, Json>>(&changes)
+                    .ok()
+                    .and_then(|m| {
+                        let pair = m.get(link.column)?.as_array()?.clone();
+                        pair.iter()
+                            .filter_map(|v| v.as_str())
+                            .find(|v| ids.contains(*v))
+                            .map(str::to_owned)
+                    });
+                if let Some(id) = held
+                    && counts(&hit)?
+                {
+                    let (_, kind, row, record_kind, record_id) = hit;
+                    let by = match record_kind {
+                        Some(rk) => (name_of(rk)?, id_text(record_id)),
+                        None => (name_of(kind)?, id_text(row)),
+                    };
+                    return Ok(Some(Later::Used {
+                        what: (parent.clone(), id),
+                        by,
+                    }));
+                }
             }
         }
     }
     Ok(None)
 }
 
-/// "the contact Ann Lee changed again after it ...": the record by its name while it exists.
-fn later_detail(conn: &Connection, (table, id): (String, String)) -> String {
+/// "the contact Ann Lee changed again after it ...", "the tag VIP it added has been used since
+/// by the contact Bob Lee": the records by their names while they exist.
+fn later_detail(conn: &Connection, later: Later) -> String {
+    let named = |table: &str, id: &str| {
+        let noun = crate::store::links::noun(table);
+        match crate::store::links::record_name(conn, table, id) {
+            Ok(name) if name != id => format!("the {noun} {name}"),
+            _ => format!("a {noun}"),
+        }
+    };
+    let (table, id) = match later {
+        Later::Changed(record) => record,
+        Later::Used { what, by } => {
+            return format!(
+                "{} it added has been used since by {}",
+                named(&what.0, &what.1),
+                named(&by.0, &by.1)
+            );
+        }
+    };
     let noun = crate::store::links::noun(&table);
     let name = crate::store::links::record_name(conn, &table, &id).unwrap_or_else(|_| id.clone());
     if name == id {
@@ -559,7 +709,13 @@ pub fn undo(db: &mut crate::Db, batch_id: &str) -> Result<String> {
             applied.map_err(|e| match e {
                 // Something outside the batch now depends on what it created (a contact linked
                 // to a new account, ...): refuse rather than break the link.
-                Error::Database(db) => refuse(format!("other records now depend on it ({db})")),
+                Error::Database(db) if change.op == "insert" => {
+                    refuse(format!("other records now depend on it ({db})"))
+                }
+                // Putting a row back that points at a record deleted since.
+                Error::Database(db) => refuse(format!(
+                    "a record it refers to has been deleted since ({db})"
+                )),
                 Error::Conflict(why) => refuse(format!(
                     "other records now depend on it ({})",
                     why.trim_end_matches('.')

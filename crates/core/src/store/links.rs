@@ -1,6 +1,6 @@
 //! Every column that points at another record, and what deleting (or merging) that record does
 //! to the rows that point at it. One table, [`LINKS`], checked against the schema's foreign keys
-//! (`PRAGMA foreign_key_list`) by `tests/links.rs`, so a table added later cannot be forgotten.
+//! (`PRAGMA foreign_key_list`) by `tests/it/links.rs`, so a table added later cannot be forgotten.
 //!
 //! A module's delete calls [`release`] before it deletes its row: refusals are checked first
 //! (nothing is written when one applies), then rows are detached or deleted through the
@@ -546,6 +546,7 @@ pub(crate) fn noun(table: &str) -> &'static str {
         "pipeline_stages" => "stage",
         "pipelines" => "pipeline",
         "promotions" => "promotion",
+        "tags" => "tag",
         _ => "record",
     }
 }

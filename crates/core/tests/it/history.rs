@@ -150,3 +150,82 @@ fn ctrl_z_says_why_it_cannot() {
     assert!(matches!(err, Error::Conflict(ref why) if why.starts_with("Cannot undo that action")));
     assert!(contacts::get(db.conn(), &ann.id).is_ok());
 }
+
+/// The newest action whose summary starts with `words`.
+fn action_like(db: &Db, words: &str) -> history::Action {
+    history::recent(db.conn(), None, 50)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.summary.starts_with(words))
+        .unwrap_or_else(|| panic!("no action {words}"))
+}
+
+/// Undoing an action that made something a later action used (a tag given since to another
+/// contact, an account a later contact was filed under) is refused with both named, whether
+/// the later use still stands or was itself removed since: undoing that removal later needs
+/// the tag back. History says so before the click, and every later action stays undoable.
+#[test]
+fn what_a_later_action_used_cannot_be_undone_away() {
+    let mut db = Db::open_in_memory().unwrap();
+    let tagged = |first: &str, tags: &[&str]| ContactInput {
+        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        ..person(first, "Lee")
+    };
+    contacts::create(&mut db, &tagged("Ann", &["VIP"])).unwrap();
+    let bob = contacts::create(&mut db, &tagged("Bob", &["VIP"])).unwrap();
+    let ann_added = action_like(&db, "Added contact Ann Lee");
+    let why = ann_added.why_not.clone().unwrap_or_default();
+    assert!(!ann_added.can_undo, "{ann_added:?}");
+    assert!(
+        why.contains("the tag VIP it added has been used since by the contact Bob Lee"),
+        "{why}"
+    );
+    // Bob loses the tag: the use is gone from the data, not from what undo may put back.
+    contacts::update(&mut db, &bob.id, &tagged("Bob", &[])).unwrap();
+    let ann_added = action_like(&db, "Added contact Ann Lee");
+    assert!(!ann_added.can_undo, "{ann_added:?}");
+    match rapport_core::store::changelog::undo(&mut db, &ann_added.batch_id) {
+        Err(Error::Conflict(why)) => assert!(why.contains("the tag VIP"), "{why}"),
+        other => panic!("undo of a tag used since: {other:?}"),
+    }
+    // Newest first, everything comes back off.
+    for _ in 0..3 {
+        let standing = history::recent(db.conn(), None, 50)
+            .unwrap()
+            .into_iter()
+            .find(|a| a.undone_by.is_none() && a.undoes.is_none())
+            .unwrap();
+        assert!(standing.can_undo, "{standing:?}");
+        rapport_core::store::changelog::undo(&mut db, &standing.batch_id).unwrap();
+    }
+    let left: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+
+    // An account a later contact was filed under, that contact deleted since.
+    let acme = accounts::create(
+        &mut db,
+        &AccountInput {
+            name: "Acme".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let cy = contacts::create(
+        &mut db,
+        &ContactInput {
+            account_id: Some(acme.id),
+            ..person("Cy", "Lee")
+        },
+    )
+    .unwrap();
+    contacts::delete(&mut db, &cy.id).unwrap();
+    let acme_added = action_like(&db, "Added account Acme");
+    let why = acme_added.why_not.clone().unwrap_or_default();
+    assert!(
+        why.contains("the account Acme it added has been used since by a contact"),
+        "{acme_added:?}"
+    );
+}
