@@ -126,6 +126,16 @@ impl AppState {
         )
     }
 
+    /// A number that moves when the file was changed outside the window (a `rapport` command,
+    /// the mail worker): `Db::outside_changes`. `None` while another program writes to it or
+    /// the file is not open; never waits for the turn.
+    pub fn outside_changes(&self) -> CommandResult<Option<i64>> {
+        match &self.lock().db {
+            Ok(db) => db.outside_changes().map_err(CommandError::from),
+            Err(_) => Ok(None),
+        }
+    }
+
     /// Runs `f` with the database, in this process's turn on the file (see
     /// `rapport_core::store::owner`: a `rapport` command working on the same file waits until `f` is
     /// done, and `f` waits up to the busy timeout for a running command), mapping the core

@@ -49,6 +49,7 @@ import { DocumentsList } from "./features/sales/DocumentsList";
 import { Products } from "./features/sales/Products";
 
 import { EditQuotePage, NewQuotePage } from "./features/sales/QuoteEditor";
+import { useOutsideChanges } from "./lib/outsideChanges";
 import { qk } from "./lib/queryKeys";
 
 // The charts library is large: load the analytics screens (and it) on first use.
@@ -125,6 +126,7 @@ function Shell() {
   });
   const [palette, setPalette] = useState(false);
   useUndoShortcut();
+  useOutsideChanges();
   if (!status.data) {
     return status.error ? <div className="fatal">{String(status.error)}</div> : null;
   }

@@ -39,6 +39,18 @@ pub fn app_status(state: State<'_, AppState>) -> AppStatus {
     }
 }
 
+/// A number that moves when the open file was changed outside the window (a `rapport`
+/// command, a copy synced into place, mail fetched in the background); the window asks every
+/// few seconds and refreshes what it shows when it moved. `null` while another program is
+/// writing (ask again later).
+#[tauri::command(async)]
+pub fn outside_changes(state: State<'_, AppState>) -> CommandResult<Option<u32>> {
+    // SQLite's counter, folded into what a JavaScript number and the bindings hold exactly.
+    Ok(state
+        .outside_changes()?
+        .and_then(|v| u32::try_from(v.rem_euclid(1 << 32)).ok()))
+}
+
 #[tauri::command(async)]
 pub fn search(state: State<'_, AppState>, query: String) -> CommandResult<Vec<SearchGroup>> {
     state.with(|db| global_search::search(db.conn(), &query, 6))

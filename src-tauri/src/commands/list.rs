@@ -9,6 +9,7 @@ macro_rules! commands {
         $then! {
             // app: the open file, search, undo
             app::app_status,
+            app::outside_changes,
             app::search,
             app::undo,
             app::history_list,

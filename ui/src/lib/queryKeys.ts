@@ -30,6 +30,8 @@ export const qk = {
   records: (entity: string) => records(entity),
 
   appStatus: ["app-status"] as const,
+  /** The number that moves when the file was changed outside the window (lib/outsideChanges). */
+  outsideChanges: ["outside-changes"] as const,
   appHealth: ["app-health"] as const,
   /** The History screen's list of recent actions (pages). */
   history: ["history"] as const,

@@ -298,6 +298,27 @@ impl Db {
         }
     }
 
+    /// A number that moves whenever another connection commits to the file: another process
+    /// (a `rapport` command, a synced copy put in place), or another connection of this one
+    /// (the mail worker). SQLite's `PRAGMA data_version`; this handle's own writes leave it
+    /// alone. The window asks every few seconds and refreshes what it shows when it moved.
+    /// `None`, without waiting, while another process has its turn (it is writing now).
+    pub fn outside_changes(&self) -> Result<Option<i64>> {
+        let _turn = match &self.owner {
+            Some(owner) => match owner.turn.take(Duration::ZERO) {
+                Ok(turn) => turn,
+                Err(Error::TurnBusy { .. } | Error::BeingReplaced { .. }) => return Ok(None),
+                Err(e) => return Err(e),
+            },
+            None => Turn::none(),
+        };
+        Ok(Some(self.conn.pragma_query_value(
+            None,
+            "data_version",
+            |r| r.get(0),
+        )?))
+    }
+
     /// Names who writes through this handle (`app`, `cli`, `import`, ...); recorded with every
     /// change-log entry.
     pub fn with_origin(mut self, origin: &'static str) -> Db {
@@ -594,6 +615,55 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
 mod tests {
     use super::*;
     use crate::kernel::error::ErrorCode;
+
+    /// What the window polls to show changes made outside it: moves on another handle's
+    /// commit, not on its own, and answers at once (unknown) while another process writes.
+    #[test]
+    fn outside_changes_move_on_other_writers_only_and_never_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.db");
+        let mut window = Db::open(&path).unwrap();
+        let mut cli = Db::open(&path).unwrap();
+        let put = |db: &mut Db, key: &str| {
+            db.write(|w| {
+                w.conn().execute(
+                    "INSERT INTO settings (key, value, created_at, updated_at) VALUES (?1, '1', 't', 't')",
+                    [key],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        };
+        let start = window.outside_changes().unwrap().unwrap();
+        put(&mut window, "own");
+        assert_eq!(
+            window.outside_changes().unwrap(),
+            Some(start),
+            "its own write"
+        );
+        put(&mut cli, "other");
+        let moved = window.outside_changes().unwrap().unwrap();
+        assert_ne!(moved, start, "another handle's write");
+        assert_eq!(
+            window.outside_changes().unwrap(),
+            Some(moved),
+            "nothing new since"
+        );
+
+        // Another process has its turn (an open description of its own, as a process has).
+        let other = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(crate::store::owner::turn_file(&path))
+            .unwrap();
+        other.lock().unwrap();
+        let asked = std::time::Instant::now();
+        assert_eq!(window.outside_changes().unwrap(), None);
+        // Not the turn's wait (BUSY_TIMEOUT) a command would sit through.
+        assert!(asked.elapsed() < BUSY_TIMEOUT / 2, "{:?}", asked.elapsed());
+        other.unlock().unwrap();
+        assert_eq!(window.outside_changes().unwrap(), Some(moved));
+    }
 
     #[test]
     fn opening_needs_no_write_lock_and_a_write_that_cannot_get_one_says_so_plainly() {

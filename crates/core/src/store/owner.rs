@@ -263,6 +263,16 @@ impl TurnFile {
                 return Ok(turn());
             }
         }
+        let busy = || Error::TurnBusy {
+            path: self.db_path.clone(),
+            who: holders(&self.lock_path)
+                .iter()
+                .find(|h| h.pid != std::process::id())
+                .map(|h| h.describe()),
+        };
+        if wait.is_zero() {
+            return Err(busy());
+        }
         // Another process has it: wait for the system to hand it over.
         let waiter = self.file.try_clone().map_err(|source| Error::Io {
             action: "lock",
@@ -304,13 +314,7 @@ impl TurnFile {
                 path: self.lock_path.clone(),
                 source,
             }),
-            None => Err(Error::TurnBusy {
-                path: self.db_path.clone(),
-                who: holders(&self.lock_path)
-                    .iter()
-                    .find(|h| h.pid != std::process::id())
-                    .map(|h| h.describe()),
-            }),
+            None => Err(busy()),
         }
     }
 

@@ -153,6 +153,8 @@ import type { WorkingHours } from "./bindings/WorkingHours";
 /** Every command the window may call, typed as its Rust function. */
 export const commands = {
   appStatus: () => call<AppStatus>("app_status"),
+  /** A number that moves when the open file was changed outside the window (a `rapport` command, a copy synced into place, mail fetched in the background); the window asks every few seconds and refreshes what it shows when it moved. `null` while another program is writing (ask again later). */
+  outsideChanges: () => call<number | null>("outside_changes"),
   search: (query: string) => call<Array<SearchGroup>>("search", { query }),
   /** Reverses an earlier action by its batch id; returns the undo's own batch id. */
   undo: (batch: string) => call<string>("undo", { batch }),

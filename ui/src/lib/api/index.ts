@@ -106,6 +106,9 @@ const numbering = {
 
 export const api = {
   appStatus: () => commands.appStatus(),
+  /** A number that moves when the file was changed outside the window (a `rapport` command,
+   * mail fetched in the background); `null` while another program writes to it. */
+  outsideChanges: () => commands.outsideChanges(),
   history: {
     /** Recent actions in plain words, newest first; `before` (a batch id) pages on. */
     list: (before: string | null, limit: number) => commands.historyList(before, limit),
