@@ -526,8 +526,9 @@ enum Later {
 }
 
 /// How many rows [`used_later`] reads at most before it gives up looking (and lets the undo
-/// itself find out): an action far back in a long history.
-const USE_SCAN_LIMIT: usize = 200_000;
+/// itself find out, refusing with nothing changed): an action far back in a long history, or
+/// an import of many records (History asks this of each action it lists).
+const USE_SCAN_LIMIT: usize = 20_000;
 
 /// A later use of a row batch `rows` inserted (kind code -> ids): undoing the batch deletes
 /// that row, so a row of another action that points at it (a tagging of another contact with
@@ -573,20 +574,21 @@ fn used_later(
             };
             // Rows pointing at it now, other than the batch's own (its undo deletes or resets
             // those first).
-            if ids.len() <= budget {
-                budget -= ids.len();
-                let mut stmt = conn.prepare_cached(&format!(
-                    "SELECT id FROM {} WHERE {} = ?1",
-                    link.table, link.column
-                ))?;
-                for id in ids {
-                    let users: Vec<String> = stmt
-                        .query_map([id], |r| r.get(0))?
-                        .collect::<rusqlite::Result<_>>()?;
-                    if let Some(user) = users
-                        .into_iter()
-                        .find(|u| !rows.contains(&key_of(child_kind, &id_value(u))))
-                    {
+            // Each lookup and each row it finds counts against the budget.
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT id FROM {} WHERE {} = ?1",
+                link.table, link.column
+            ))?;
+            for id in ids {
+                let mut q = stmt.query([id])?;
+                loop {
+                    if budget == 0 {
+                        return Ok(None);
+                    }
+                    budget -= 1;
+                    let Some(r) = q.next()? else { break };
+                    let user: String = r.get(0)?;
+                    if !rows.contains(&key_of(child_kind, &id_value(&user))) {
                         return Ok(Some(Later::Used {
                             what: (parent.clone(), id.clone()),
                             by: record_of(child_kind, link.table, &user)?,
