@@ -38,5 +38,5 @@ export function useOutsideChanges(): void {
     const step = outsideStep(last.current, version.data);
     last.current = step.last;
     if (step.refresh) void refreshAll(client);
-  }, [client, version.data, version.dataUpdatedAt]);
+  }, [client, version.data]);
 }

@@ -385,6 +385,30 @@ fn cancelled_after(conn: &Connection, later: i64, key: i64) -> Result<bool> {
     Ok(undos % 2 == 1)
 }
 
+/// The table name of a kind code.
+fn kind_name(conn: &Connection, kind: i64) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT name FROM change_kinds WHERE id = ?1")?
+        .query_row([kind], |r| r.get(0))?)
+}
+
+/// The record a change belongs to (a contact for its e-mail row), as (kind, id).
+fn describe(
+    conn: &Connection,
+    (_, kind, id, record_kind, record_id): Hit,
+) -> Result<(String, String)> {
+    match record_kind {
+        Some(rk) => Ok((kind_name(conn, rk)?, id_text(record_id))),
+        None => Ok((kind_name(conn, kind)?, id_text(id))),
+    }
+}
+
+/// A [`Hit`] from a row whose first five columns are batch, kind, row_id, record_kind,
+/// record_id.
+fn hit_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Hit> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
 /// Why batch `key` cannot be undone because of later changes: the first later change to a
 /// row it changed, or to anything belonging to a record it touched, as (kind, record id).
 /// Changes of later actions that were undone again do not count. Walks whichever side is
@@ -431,21 +455,6 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<Later>> {
         settled.insert(batch, cancelled);
         Ok(!cancelled)
     };
-    // The record the later change belongs to (a contact for its e-mail row).
-    let describe = |hit: Hit| -> Result<(String, String)> {
-        let (_, kind, id, record_kind, record_id) = hit;
-        let (kind, text) = match record_kind {
-            Some(rk) => (rk, id_text(record_id)),
-            None => (kind, id_text(id)),
-        };
-        let name: String = conn
-            .prepare_cached("SELECT name FROM change_kinds WHERE id = ?1")?
-            .query_row([kind], |r| r.get(0))?;
-        Ok((name, text))
-    };
-    let hit_of = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Hit> {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-    };
     let budget = rows.len() + records.len();
     let later: Vec<Hit> = conn
         .prepare_cached(
@@ -463,7 +472,7 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<Later>> {
                 None => row.clone(),
             };
             if (rows.contains(&row) || records.contains(&record)) && counts(&hit)? {
-                return describe(hit).map(|d| Some(Later::Changed(d)));
+                return describe(conn, hit).map(|d| Some(Later::Changed(d)));
             }
         }
         return used_later(conn, last_seq, &inserted, &rows, &mut counts);
@@ -495,7 +504,7 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<Later>> {
               WHERE kind = ?1 AND row_id = ?2 AND seq > ?3 ORDER BY seq",
             row,
         )? {
-            return describe(hit).map(|d| Some(Later::Changed(d)));
+            return describe(conn, hit).map(|d| Some(Later::Changed(d)));
         }
     }
     for record in &records {
@@ -506,7 +515,7 @@ fn changed_later(conn: &Connection, key: i64) -> Result<Option<Later>> {
               WHERE record_kind = ?1 AND record_id = ?2 AND seq > ?3 ORDER BY seq",
         ] {
             if let Some(hit) = first_counting(sql, record)? {
-                return describe(hit).map(|d| Some(Later::Changed(d)));
+                return describe(conn, hit).map(|d| Some(Later::Changed(d)));
             }
         }
     }
@@ -543,28 +552,23 @@ fn used_later(
     rows: &HashSet<Key>,
     counts: &mut dyn FnMut(&Hit) -> Result<bool>,
 ) -> Result<Option<Later>> {
-    let name_of = |kind: i64| -> Result<String> {
-        Ok(conn
-            .prepare_cached("SELECT name FROM change_kinds WHERE id = ?1")?
-            .query_row([kind], |r| r.get(0))?)
-    };
     // The record a row belongs to, as its first log entry names it (a tagging's contact).
     let record_of = |kind: i64, table: &str, id: &str| -> Result<(String, String)> {
-        let found: Option<(Option<i64>, Value)> = conn
+        let first: Option<Hit> = conn
             .prepare_cached(
-                "SELECT record_kind, record_id FROM change_log WHERE kind = ?1 AND row_id = ?2
-                  ORDER BY seq LIMIT 1",
+                "SELECT batch, kind, row_id, record_kind, record_id FROM change_log
+                  WHERE kind = ?1 AND row_id = ?2 ORDER BY seq LIMIT 1",
             )?
-            .query_row((kind, id_value(id)), |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row((kind, id_value(id)), hit_of)
             .optional()?;
-        Ok(match found {
-            Some((Some(rk), rid)) => (name_of(rk)?, id_text(rid)),
-            _ => (table.to_owned(), id.to_owned()),
-        })
+        match first {
+            Some(hit) => describe(conn, hit),
+            None => Ok((table.to_owned(), id.to_owned())),
+        }
     };
     let mut budget = USE_SCAN_LIMIT;
     for (kind, ids) in inserted {
-        let parent = name_of(*kind)?;
+        let parent = kind_name(conn, *kind)?;
         for link in crate::store::links::LINKS
             .iter()
             .filter(|l| l.parent == parent)
@@ -608,15 +612,16 @@ fn used_later(
                     return Ok(None);
                 }
                 budget -= 1;
-                let hit: Hit = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+                let hit = hit_of(r)?;
                 let Some(changes) = r.get::<_, Option<String>>(5)? else {
                     continue;
                 };
                 let held = serde_json::from_str::<serde_json::Map<String, Json>>(&changes)
                     .ok()
                     .and_then(|m| {
-                        let pair = m.get(link.column)?.as_array()?.clone();
-                        pair.iter()
+                        m.get(link.column)?
+                            .as_array()?
+                            .iter()
                             .filter_map(|v| v.as_str())
                             .find(|v| ids.contains(*v))
                             .map(str::to_owned)
@@ -624,14 +629,9 @@ fn used_later(
                 if let Some(id) = held
                     && counts(&hit)?
                 {
-                    let (_, kind, row, record_kind, record_id) = hit;
-                    let by = match record_kind {
-                        Some(rk) => (name_of(rk)?, id_text(record_id)),
-                        None => (name_of(kind)?, id_text(row)),
-                    };
                     return Ok(Some(Later::Used {
                         what: (parent.clone(), id),
-                        by,
+                        by: describe(conn, hit)?,
                     }));
                 }
             }
@@ -643,31 +643,32 @@ fn used_later(
 /// "the contact Ann Lee changed again after it ...", "the tag VIP it added has been used since
 /// by the contact Bob Lee": the records by their names while they exist.
 fn later_detail(conn: &Connection, later: Later) -> String {
-    let named = |table: &str, id: &str| {
-        let noun = crate::store::links::noun(table);
-        match crate::store::links::record_name(conn, table, id) {
-            Ok(name) if name != id => format!("the {noun} {name}"),
-            _ => format!("a {noun}"),
-        }
+    use crate::store::links::{noun, record_name};
+    // The record's name while it exists (a deleted one reads as its bare id).
+    let name = |table: &str, id: &str| record_name(conn, table, id).ok().filter(|n| n != id);
+    let named = |(table, id): &(String, String)| match name(table, id) {
+        Some(name) => format!("the {} {name}", noun(table)),
+        None => format!("a {}", noun(table)),
     };
-    let (table, id) = match later {
-        Later::Changed(record) => record,
+    match later {
         Later::Used { what, by } => {
-            return format!(
+            format!(
                 "{} it added has been used since by {}",
-                named(&what.0, &what.1),
-                named(&by.0, &by.1)
-            );
+                named(&what),
+                named(&by)
+            )
         }
-    };
-    let noun = crate::store::links::noun(&table);
-    let name = crate::store::links::record_name(conn, &table, &id).unwrap_or_else(|_| id.clone());
-    if name == id {
-        return format!(
-            "the {noun} it touched has been deleted since (or the action was already undone)"
-        );
+        Later::Changed((table, id)) => match name(&table, &id) {
+            Some(name) => format!(
+                "the {} {name} changed again after it (or the action was already undone)",
+                noun(&table)
+            ),
+            None => format!(
+                "the {} it touched has been deleted since (or the action was already undone)",
+                noun(&table)
+            ),
+        },
     }
-    format!("the {noun} {name} changed again after it (or the action was already undone)")
 }
 
 /// Reverses everything one transaction did (a merge, an import, a save), as a new logged
