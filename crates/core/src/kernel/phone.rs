@@ -47,23 +47,19 @@ thread_local! {
     static PRIMED: std::cell::RefCell<Option<Primed>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Runs `f` with `numbers` already parsed on all cores: inside it, [`normalize`] on this thread
-/// answers those numbers from memory. An import parses each number once this way, instead of
-/// once per check (duplicate key, validation, storage) on one core.
-pub fn primed<'a, T>(
-    numbers: impl Iterator<Item = &'a str>,
+/// Runs `f` while the numbers of `parts` are parsed on another thread, part after part: inside
+/// `f`, [`Parsed::wait_for`]`(i)` waits until parts `0..=i` are parsed, and from then on
+/// [`normalize`] on this thread answers their numbers from memory. An import writes one part
+/// of its rows while the next part's numbers are parsed (each number once, though duplicate
+/// checks, validation and storage each ask for it), so parsing costs it no time on two cores.
+pub fn primed<T>(
+    parts: Vec<Vec<&str>>,
     default_country: Option<&str>,
-    f: impl FnOnce() -> T,
+    f: impl FnOnce(&mut Parsed) -> T,
 ) -> T {
-    let mut unique: Vec<&str> = numbers.collect();
-    unique.sort_unstable();
-    unique.dedup();
-    let numbers = crate::par_map(&unique, |n| ((*n).to_owned(), parse(n, default_country)))
-        .into_iter()
-        .collect();
     let before = PRIMED.replace(Some(Primed {
         country: default_country.map(str::to_owned),
-        numbers,
+        numbers: std::collections::HashMap::new(),
     }));
     // Put back what was there even if `f` panics.
     struct Restore(Option<Option<Primed>>);
@@ -75,7 +71,61 @@ pub fn primed<'a, T>(
         }
     }
     let _restore = Restore(Some(before));
-    f()
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let (send, receive) = std::sync::mpsc::channel();
+        let stop = &stop;
+        s.spawn(move || {
+            let mut seen = std::collections::HashSet::new();
+            for part in parts {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
+                let parsed: Vec<_> = part
+                    .into_iter()
+                    .filter(|n| seen.insert(*n))
+                    .map(|n| (n.to_owned(), parse(n, default_country)))
+                    .collect();
+                if send.send(parsed).is_err() {
+                    return;
+                }
+            }
+        });
+        // Tell the parser to stop once `f` is done, even if it panics.
+        struct Stop<'s>(&'s std::sync::atomic::AtomicBool);
+        impl Drop for Stop<'_> {
+            fn drop(&mut self) {
+                self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        let _stop = Stop(stop);
+        f(&mut Parsed { receive, ready: 0 })
+    })
+}
+
+/// The parts [`primed`] has parsed so far.
+#[derive(Debug)]
+pub struct Parsed {
+    receive: std::sync::mpsc::Receiver<Vec<(String, Option<Normalized>)>>,
+    ready: usize,
+}
+
+impl Parsed {
+    /// Waits until the numbers of parts `0..=part` are parsed. If the parser stopped (it
+    /// panicked), it returns at once: [`normalize`] then parses the numbers itself.
+    pub fn wait_for(&mut self, part: usize) {
+        while self.ready <= part {
+            let Ok(parsed) = self.receive.recv() else {
+                return;
+            };
+            PRIMED.with_borrow_mut(|primed| {
+                if let Some(p) = primed.as_mut() {
+                    p.numbers.extend(parsed);
+                }
+            });
+            self.ready += 1;
+        }
+    }
 }
 
 /// phonenumber keeps its compiled patterns in an LRU cache of 100, fewer than the patterns of
@@ -103,9 +153,16 @@ mod tests {
             "020 7946 0958",
         ];
         let expected: Vec<_> = numbers.iter().map(|n| normalize(n, Some("GB"))).collect();
-        let got: Vec<_> = primed(numbers.iter().copied(), Some("GB"), || {
-            numbers.iter().map(|n| normalize(n, Some("GB"))).collect()
-        });
+        let got: Vec<_> = primed(
+            vec![numbers[..2].to_vec(), numbers[2..].to_vec()],
+            Some("GB"),
+            |parsed| {
+                parsed.wait_for(1);
+                // Answered from memory: the parser has them all.
+                assert!(PRIMED.with_borrow(|p| p.as_ref().unwrap().numbers.len() == 3));
+                numbers.iter().map(|n| normalize(n, Some("GB"))).collect()
+            },
+        );
         assert_eq!(got, expected);
         assert_eq!(
             got[0].as_ref().map(|n| n.e164.as_str()),
@@ -113,7 +170,8 @@ mod tests {
         );
         assert_eq!(got[2], None);
         // Another country is parsed afresh, and nothing stays primed afterwards.
-        let us = primed(numbers.iter().copied(), Some("GB"), || {
+        let us = primed(vec![numbers.to_vec()], Some("GB"), |parsed| {
+            parsed.wait_for(0);
             normalize("020 7946 0958", Some("US"))
         });
         assert_eq!(us, normalize("020 7946 0958", Some("US")));

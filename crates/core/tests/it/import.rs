@@ -812,23 +812,24 @@ fn undoing_a_big_import_removes_every_row_it_wrote_and_its_search_documents() {
 
 #[test]
 fn a_first_chunk_rolled_back_on_a_new_file_logs_every_row_under_its_own_kind() {
-    // On a new file the first rows write the first changes of their kinds, inside savepoints.
-    // Row 3 is refused (bad e-mail) after its company, the file's first, was written: the
-    // rollback takes the code of the kind "account" away with it. Row 4 then brings the first
-    // phone number, whose kind may take that code; row 5 brings another company. Each change
-    // must still name the table its row is in, and undo must find every row.
-    let csv = "First Name,Last Name,E-mail Address,Company,Mobile Phone\n\
-               Ann,One,ann@example.com,,\n\
-               Bob,Two,bob@example.com,,\n\
-               Cy,Three,not-an-email,Gamma,\n\
-               Di,Four,di@example.com,,+33 6 12 00 00 04\n\
-               Eve,Five,eve@example.com,Acme,\n";
+    // On a new file the first rows write the first changes of their kinds. Row 3 is refused
+    // (probability 150) after its company, the file's first, was written: the import starts
+    // again with savepoints, and the rollback of row 3's savepoint takes the code of the kind
+    // "account" away with it. Row 4 then brings the first lost reason, whose kind may take
+    // that code; row 5 brings another company. Each change must still name the table its row
+    // is in, and undo must find every row.
+    let csv = "Deal - Title,Deal - Value,Deal - Currency,Deal - Stage,Organization - Name,Deal - Lost reason,Deal - Probability\n\
+               One,100,EUR,Proposal sent,,,\n\
+               Two,100,EUR,Proposal sent,,,\n\
+               Three,100,EUR,Proposal sent,Gamma,,150\n\
+               Four,100,EUR,Lost,,Too dear,\n\
+               Five,100,EUR,Proposal sent,Acme,,\n";
     let mut db = Db::open_in_memory().unwrap();
     let r = run(
         &mut db,
         csv.as_bytes(),
         "small.csv",
-        ImportEntity::Contacts,
+        ImportEntity::Opportunities,
         Dedup::Skip,
     );
     assert_eq!((r.created, r.rejected.len()), (4, 1), "{r:?}");
@@ -841,8 +842,12 @@ fn a_first_chunk_rolled_back_on_a_new_file_logs_every_row_under_its_own_kind() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    // 4 contacts, 4 e-mails, 1 phone, 1 account (Gamma went with its row).
-    assert_eq!(logged.len(), 10, "{logged:?}");
+    let kinds: std::collections::BTreeSet<&str> =
+        logged.iter().map(|(entity, _)| entity.as_str()).collect();
+    assert!(
+        kinds.contains("accounts") && kinds.contains("opportunities"),
+        "{logged:?}"
+    );
     for (entity, id) in &logged {
         let there: bool = db
             .conn()
@@ -854,12 +859,72 @@ fn a_first_chunk_rolled_back_on_a_new_file_logs_every_row_under_its_own_kind() {
             .unwrap();
         assert!(there, "{entity} {id} is logged under the wrong kind");
     }
+    assert!(
+        rapport_core::people::accounts::find_by_name(db.conn(), "Gamma")
+            .unwrap()
+            .is_empty(),
+        "Gamma went with its row"
+    );
     changelog::undo(&mut db, &batch).unwrap();
-    for table in ["contacts", "contact_emails", "contact_phones", "accounts"] {
+    for table in ["opportunities", "accounts"] {
         let n: i64 = db
             .conn()
             .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 0, "{table}");
     }
+}
+
+#[test]
+fn a_row_refused_after_its_company_was_written_leaves_nothing_behind() {
+    // The deal's company is created before the deal is checked, and the deal's probability
+    // (150) is refused only then: the import starts again with savepoints, and the refused
+    // row's company goes with it. The rows around it are imported once each.
+    let mut db = Db::open_in_memory().unwrap();
+    let csv = "Deal - Title,Deal - Value,Deal - Currency,Deal - Stage,Organization - Name,Deal - Probability\n\
+        First deal,100,EUR,Proposal sent,Steady Co,\n\
+        Overconfident,100,EUR,Proposal sent,Halfway Ltd,150\n\
+        Second deal,200,EUR,Proposal sent,Steady Co,\n";
+    let report = run(
+        &mut db,
+        csv.as_bytes(),
+        "deals.csv",
+        ImportEntity::Opportunities,
+        Dedup::Update,
+    );
+    assert_eq!(
+        (report.created, report.updated, report.rejected.len()),
+        (2, 0, 1),
+        "{report:?}"
+    );
+    assert_eq!(report.rejected[0].line, 3);
+    assert!(
+        report.rejected[0]
+            .reason
+            .contains("150 is not a percentage"),
+        "{report:?}"
+    );
+    let accounts = |db: &Db, name: &str| {
+        rapport_core::people::accounts::find_by_name(db.conn(), name)
+            .unwrap()
+            .len()
+    };
+    assert_eq!(
+        accounts(&db, "Halfway Ltd"),
+        0,
+        "the refused row's company is gone"
+    );
+    assert_eq!(accounts(&db, "Steady Co"), 1);
+    let deals = rapport_core::sales::opportunities::list(db.conn(), &Default::default())
+        .unwrap()
+        .items;
+    let mut names: Vec<_> = deals.iter().map(|d| d.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["First deal", "Second deal"]);
+    changelog::undo(&mut db, report.batch_id.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        accounts(&db, "Steady Co"),
+        0,
+        "one batch, undone as a whole"
+    );
 }

@@ -249,47 +249,83 @@ pub fn import(
         .filter(|(_, m)| matches!(m.as_deref(), Some("phone" | "mobile" | "phone_2")))
         .map(|(i, _)| i)
         .collect();
-    let numbers = table.rows.iter().flat_map(|row| {
-        phone_columns
-            .iter()
-            .filter_map(|&i| row.cells.get(i).map(|c| c.trim()))
-            .filter(|c| !c.is_empty())
-    });
-    let country = crate::store::settings::default_country(db.conn())?;
-    let result = crate::kernel::phone::primed(numbers, country.as_deref(), || {
-        db.write(|w| {
-            if table.rows.len() > CHUNK {
-                // A big import dirties more pages than the default cache holds; spilling them to
-                // the WAL mid-transaction would write them twice.
-                w.expect_many()?;
-            }
-            let mut index = Index::load(w.conn(), options.entity)?;
-            index.day_first = slash_order(table, &mapping);
-            for (i, rows) in table.rows.chunks(CHUNK).enumerate() {
-                if !progress(i * CHUNK, table.rows.len()) {
-                    return Err(Error::Cancelled);
-                }
-                chunk(w, &mut index, rows, table, &mapping, options, &mut report)?;
-            }
-            progress(table.rows.len(), table.rows.len());
-            let noun = match options.entity {
-                ImportEntity::Contacts => ("contact", "contacts"),
-                ImportEntity::Accounts => ("account", "accounts"),
-                ImportEntity::Leads => ("lead", "leads"),
-                ImportEntity::CallList => ("person", "people"),
-                ImportEntity::Opportunities => ("deal", "deals"),
-                ImportEntity::Products => ("product", "products"),
-            };
-            let mut label = format!(
-                "Imported {}",
-                crate::store::changelog::counted(report.created, noun.0, noun.1)
-            );
-            if report.updated > 0 {
-                label.push_str(&format!(", updated {}", report.updated));
-            }
-            w.describe(label);
-            Ok(w.batch_id().to_owned())
+    let parts = table
+        .rows
+        .chunks(CHUNK)
+        .map(|rows| {
+            rows.iter()
+                .flat_map(|row| {
+                    phone_columns
+                        .iter()
+                        .filter_map(|&i| row.cells.get(i).map(|c| c.trim()))
+                        .filter(|c| !c.is_empty())
+                })
+                .collect()
         })
+        .collect();
+    let country = crate::store::settings::default_country(db.conn())?;
+    let result = crate::kernel::phone::primed(parts, country.as_deref(), |parsed| {
+        // First without savepoints (see `write::Mode`); if a row fails after it wrote
+        // something, the whole write is rolled back and made again with them.
+        let mut result = Err(Error::Cancelled);
+        for mode in [Mode::Straight, Mode::Savepoints] {
+            let mut again = false;
+            report.created = 0;
+            report.updated = 0;
+            report.skipped = 0;
+            report.rejected.clear();
+            result = db.write(|w| {
+                if table.rows.len() > CHUNK {
+                    // A big import dirties more pages than the default cache holds; spilling
+                    // them to the WAL mid-transaction would write them twice.
+                    w.expect_many()?;
+                }
+                let mut index = Index::load(w.conn(), options.entity)?;
+                index.day_first = slash_order(table, &mapping);
+                for (i, rows) in table.rows.chunks(CHUNK).enumerate() {
+                    if !progress(i * CHUNK, table.rows.len()) {
+                        return Err(Error::Cancelled);
+                    }
+                    parsed.wait_for(i);
+                    let done = chunk(
+                        w,
+                        mode,
+                        &mut index,
+                        rows,
+                        table,
+                        &mapping,
+                        options,
+                        &mut report,
+                    )?;
+                    if !done {
+                        again = true;
+                        return Err(Error::Internal("an import row failed half-written".into()));
+                    }
+                }
+                progress(table.rows.len(), table.rows.len());
+                let noun = match options.entity {
+                    ImportEntity::Contacts => ("contact", "contacts"),
+                    ImportEntity::Accounts => ("account", "accounts"),
+                    ImportEntity::Leads => ("lead", "leads"),
+                    ImportEntity::CallList => ("person", "people"),
+                    ImportEntity::Opportunities => ("deal", "deals"),
+                    ImportEntity::Products => ("product", "products"),
+                };
+                let mut label = format!(
+                    "Imported {}",
+                    crate::store::changelog::counted(report.created, noun.0, noun.1)
+                );
+                if report.updated > 0 {
+                    label.push_str(&format!(", updated {}", report.updated));
+                }
+                w.describe(label);
+                Ok(w.batch_id().to_owned())
+            });
+            if !again {
+                break;
+            }
+        }
+        result
     });
     db.set_origin(origin);
     match result {
@@ -571,7 +607,7 @@ impl Index {
     /// company that earlier rows named too. Kept with the row keys, so a rolled-back chunk
     /// forgets the accounts it created.
     fn account(&mut self, w: &Writer<'_>, name: &str) -> Result<String> {
-        let key = format!("a:{}", name.trim().to_ascii_lowercase());
+        let key = account_key(name);
         if let Some(id) = self.keys.get(&key) {
             return Ok(id.clone());
         }
@@ -579,6 +615,11 @@ impl Index {
         self.keys.insert(key.clone(), id.clone());
         self.added.push(key);
         Ok(id)
+    }
+
+    /// Whether [`Index::account`] has already found or created the account named `name`.
+    fn knows_account(&self, name: &str) -> bool {
+        self.keys.contains_key(&account_key(name))
     }
 
     fn mark(&self) -> usize {
@@ -591,6 +632,11 @@ impl Index {
             self.keys.remove(&k);
         }
     }
+}
+
+/// The key of an account's name in [`Index`].
+fn account_key(name: &str) -> String {
+    format!("a:{}", name.trim().to_ascii_lowercase())
 }
 
 /// A rejected row's reason in the file's own words: the column header, then the problem.

@@ -346,6 +346,11 @@ fn check(conn: &Connection, record: Option<&str>, input: &ContactInput) -> Resul
 }
 
 /// Creates a contact inside a larger write; returns its id.
+/// Checks a new contact as [`create_in`] would, writing nothing.
+pub(crate) fn validate(conn: &Connection, input: &ContactInput) -> Result<()> {
+    check(conn, None, input).map(|_| ())
+}
+
 pub fn create_in(w: &Writer<'_>, input: &ContactInput) -> Result<String> {
     let valid = check(w.conn(), None, input)?;
     let id = crate::new_id();
