@@ -9,6 +9,7 @@ use crate::{Stats, report, samples};
 
 /// The operations `--only` can name.
 pub(crate) const OPERATIONS: &[&str] = &[
+    "search",
     "filter",
     "calendar",
     "board",
@@ -26,6 +27,25 @@ pub(crate) fn run(db: &Db, only: &[String]) -> Result<(), Box<dyn std::error::Er
             stats.runs, stats.p50_ms, stats.p99_ms, stats.max_ms
         ));
     };
+    if wanted("search") {
+        let mut rng = fastrand::Rng::with_seed(42);
+        let queries = crate::core_bench::search_queries(&mut rng, 1200);
+        let mut slowest: Vec<(f64, String, usize)> = Vec::new();
+        let ours = samples(&queries, |q| {
+            let started = std::time::Instant::now();
+            assert!(rapport_core::store::search::search(db.conn(), q, 8).is_ok());
+            slowest.push((
+                started.elapsed().as_secs_f64() * 1000.0,
+                q.clone(),
+                slowest.len(),
+            ));
+        });
+        show("search as you type", Stats::of(ours));
+        slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (ms, q, i) in slowest.iter().take(12) {
+            report(&format!("  {ms:.1} ms: {q:?} (query {i})"));
+        }
+    }
     if wanted("filter") {
         let mut rng = fastrand::Rng::with_seed(42);
         let queries: Vec<String> = crate::core_bench::search_queries(&mut rng, 1200)
