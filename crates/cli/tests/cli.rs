@@ -2344,3 +2344,60 @@ fn history_shows_actions_in_words_and_undo_last_walks_back() {
     // Nothing left: a plain refusal.
     assert!(s.fails(2, &["undo", "--last"]).contains("Nothing to undo"));
 }
+
+/// A data file in a folder the user may not write to (a read-only stick, a colleague's
+/// folder) is refused with what to do, and left as it was. As root, the command runs as
+/// `nobody` (root may write anywhere).
+#[cfg(unix)]
+#[test]
+fn a_folder_that_cannot_be_written_is_named_with_what_to_do() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Sandbox::new();
+    s.ok(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Ada",
+        "--last-name",
+        "Lovelace",
+    ]);
+    let folder = s.db.parent().unwrap().to_owned();
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path != s.db {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let before = std::fs::read(&s.db).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let out = if root {
+        let rapport = assert_cmd::cargo::cargo_bin("rapport");
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(rapport)
+            .arg("--db")
+            .arg(&s.db)
+            .args(["check"])
+            .env_remove("RAPPORT_DB")
+            .output()
+            .unwrap()
+    } else {
+        s.cmd(&["check"]).output().unwrap()
+    };
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "Could not write in the folder {}",
+            folder.display()
+        )) && stderr.contains("Copy crm.db to a folder you can write to")
+            && stderr.contains("Nothing was changed"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&s.db).unwrap(), before);
+}

@@ -56,11 +56,47 @@ fn open_lock_file(path: &Path) -> Result<File> {
         .create(true)
         .truncate(false)
         .open(path)
-        .map_err(|source| Error::Io {
-            action: "open the lock file",
-            path: path.to_owned(),
-            source,
-        })
+        .map_err(|source| lock_file_error(path, source))
+}
+
+/// Why a lock file could not be opened, in words: a folder the user cannot write to (a
+/// read-only stick, a shared folder, another user's files) says what to do about it.
+fn lock_file_error(path: &Path, source: std::io::Error) -> Error {
+    use std::io::ErrorKind;
+    let reason = match source.kind() {
+        ErrorKind::PermissionDenied => "you may not write there",
+        ErrorKind::ReadOnlyFilesystem => "the disk is read-only",
+        _ => {
+            return Error::Io {
+                action: "open the lock file",
+                path: path.to_owned(),
+                source,
+            };
+        }
+    };
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let data = file
+        .strip_suffix("-lock")
+        .or_else(|| file.strip_suffix("-turn"))
+        .unwrap_or(&file)
+        .to_owned();
+    Error::Io {
+        action: "write in the folder",
+        path: folder.to_owned(),
+        source: std::io::Error::new(
+            source.kind(),
+            format!(
+                "{reason}. Even to read {data}, Rapport keeps two small lock files beside it, so \
+                 that two programs never change it at once. Copy {data} to a folder you can \
+                 write to and open the copy, or give yourself write access here. Nothing was \
+                 changed"
+            ),
+        ),
+    }
 }
 
 /// Tries `attempt` until it gives a value or `wait` has passed (at least once).
@@ -574,5 +610,31 @@ mod tests {
         assert_eq!(err.code(), crate::ErrorCode::Busy);
         drop(sole);
         Presence::join(&db, Duration::ZERO).unwrap();
+    }
+
+    /// A folder the user may not write to (a read-only stick, another user's files) is
+    /// named with what to do, not as a bare "permission denied" on a file they never made.
+    #[test]
+    fn a_folder_that_cannot_be_written_says_what_to_do() {
+        let lock = Path::new("/media/stick/rapport.db-lock");
+        for kind in [
+            std::io::ErrorKind::PermissionDenied,
+            std::io::ErrorKind::ReadOnlyFilesystem,
+        ] {
+            let message = lock_file_error(lock, std::io::Error::from(kind)).to_string();
+            assert!(
+                message.starts_with("Could not write in the folder /media/stick: ")
+                    && message.contains("Copy rapport.db to a folder you can write to")
+                    && message.ends_with("Nothing was changed"),
+                "{message}"
+            );
+        }
+        let other = lock_file_error(lock, std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert!(
+            other
+                .to_string()
+                .starts_with("Could not open the lock file /media/stick/rapport.db-lock"),
+            "{other}"
+        );
     }
 }
