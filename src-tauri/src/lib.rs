@@ -44,6 +44,7 @@ pub fn run() {
                 let state = handle.state::<state::AppState>();
                 // A file from an earlier version is updated first (the window says so).
                 state.finish_opening();
+                yield_to_the_window();
                 // SQLite's quick check over the whole file; problems are shown in the window.
                 state.check_health();
                 let _ = state.auto_backup(AutoReason::Daily);
@@ -62,6 +63,7 @@ pub fn run() {
             // outbox is sent, at start and every minute, on a connection of its own.
             let mail = app.handle().clone();
             std::thread::spawn(move || {
+                yield_to_the_window();
                 while mail.state::<state::AppState>().is_updating() {
                     std::thread::sleep(std::time::Duration::from_millis(500));
                 }
@@ -80,4 +82,16 @@ pub fn run() {
                 let _ = app.state::<state::AppState>().auto_backup(AutoReason::Quit);
             }
         });
+}
+
+/// Lowers this thread's priority (and that of the threads it starts, such as the backup's
+/// compression): the file's health check at start reads the whole file, and the mail worker
+/// goes through the outbox; on a two-core laptop they otherwise compete with drawing the
+/// first screen. They still run at once, on what the window leaves free.
+fn yield_to_the_window() {
+    #[cfg(target_os = "linux")]
+    {
+        // Niceness 10 of 19; failing leaves the thread as it was.
+        let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
+    }
 }
