@@ -62,3 +62,48 @@ test("the palette finds a contact; two duplicates are merged, then the merge is 
     await app.deleteSession().catch(() => {});
   }
 });
+
+test("two companies found twice are merged with everyone at them, then the merge is undone", async () => {
+  const db = freshDb();
+  cli(db, "accounts", "add", "--name", "Acme Ltd", "--phone", "020 0000 0000");
+  cli(db, "accounts", "add", "--name", "ACME Ltd.", "--industry", "Engineering", "--phone", "+44 20 7946 0958");
+  cli(db, "contacts", "add", "--first-name", "Ada", "--last-name", "Lovelace", "--account", "Acme Ltd");
+  cli(db, "contacts", "add", "--first-name", "Bob", "--last-name", "Stone", "--account", "ACME Ltd.");
+  const app = await launch(db, "#/duplicates");
+  try {
+    await step(app, "the duplicates screen pairs the two companies and offers to merge them", async () => {
+      const group = await app.$(`${byTest("duplicate-group")}*=Companies`);
+      await group.waitForDisplayed({ timeout: 10000 });
+      assert.match(await group.getText(), /same name/);
+      await (await group.$(byTest("merge-link"))).click();
+      await (await app.$(byTest("merge-table"))).waitForDisplayed({ timeout: 10000 });
+    });
+
+    await step(app, "merge, taking the other's phone number", async () => {
+      await click(app, "pick-phone-other");
+      await shot(app, "13-merge-companies");
+      await click(app, "merge");
+      await (await app.$(byTest("undo-merge"))).waitForDisplayed({ timeout: 10000 });
+      const accounts = JSON.parse(cli(db, "accounts", "list", "--format", "json"));
+      assert.equal(accounts.length, 1);
+      const [acme] = accounts;
+      const full = JSON.parse(cli(db, "accounts", "get", acme.id, "--format", "json"));
+      assert.equal(full.name, "Acme Ltd");
+      assert.equal(full.phone, "+44 20 7946 0958");
+      assert.equal(full.industry, "Engineering");
+      assert.equal(full.contact_count, 2, "Bob moved over with his company");
+    });
+
+    await step(app, "undo brings both companies back, each with its contact", async () => {
+      await click(app, "undo-merge");
+      await app.waitUntil(() => JSON.parse(cli(db, "accounts", "list", "--format", "json")).length === 2, {
+        timeout: 10000,
+        timeoutMsg: "both companies are back",
+      });
+      const accounts = JSON.parse(cli(db, "accounts", "list", "--format", "json"));
+      assert.deepEqual(accounts.map((a) => a.contact_count), [1, 1]);
+    });
+  } finally {
+    await app.deleteSession().catch(() => {});
+  }
+});

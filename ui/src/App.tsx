@@ -33,6 +33,7 @@ import { ContactFormPage } from "./features/people/ContactForm";
 import { ContactsList } from "./features/people/ContactsList";
 import { Duplicates } from "./features/people/Duplicates";
 import { Merge } from "./features/people/Merge";
+import { MergeAccounts } from "./features/people/MergeAccounts";
 import { Data } from "./features/data/Data";
 import { History } from "./features/history/History";
 import { useUndoShortcut } from "./features/history/useUndoShortcut";
@@ -359,6 +360,9 @@ function Shell() {
           <Route path="/history" component={History} />
           <Route path="/settings" component={Settings} />
           <Route path="/settings/pipelines" component={PipelineSettings} />
+          <Route path="/merge-accounts/:survivor/:other">
+            {(p) => <MergeAccounts key={`${p.survivor}-${p.other}`} survivorId={p.survivor} otherId={p.other} />}
+          </Route>
           <Route path="/merge/:survivor/:other">
             {(p) => <Merge key={`${p.survivor}-${p.other}`} survivorId={p.survivor} otherId={p.other} />}
           </Route>

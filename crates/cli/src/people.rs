@@ -65,6 +65,20 @@ pub(crate) enum AccountsCmd {
     /// Delete an account; its contacts, deals, tickets, quotes and orders are kept, unlinked.
     /// Refused (exit 2, with the reason) while it has issued invoices or a service agreement.
     Delete { id: String },
+    /// Merge account OTHER into SURVIVOR: OTHER's contacts, sub-accounts, deals, tickets,
+    /// documents, activities and tags move over, then OTHER is deleted. Prints the batch id
+    /// that `rapport undo` takes.
+    Merge {
+        survivor: String,
+        other: String,
+        /// Take this field from OTHER instead (name, industry, website, phone, address,
+        /// annual_revenue, employee_count, type, turnover_band, employee_band, parent_id,
+        /// owner_id, notes); repeat for several.
+        #[arg(long = "take", value_name = "FIELD")]
+        take: Vec<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
 }
 
 /// Filters both lists share.
@@ -466,6 +480,21 @@ pub(crate) fn run_accounts(db: &mut Db, cmd: AccountsCmd) -> rapport_core::Resul
             Ok(())
         }
         AccountsCmd::Delete { id } => accounts::delete(db, &id),
+        AccountsCmd::Merge {
+            survivor,
+            other,
+            take,
+            format,
+        } => {
+            let choices = MergeChoices {
+                fields: take
+                    .iter()
+                    .map(|f| (f.replace('-', "_"), MergeSide::Other))
+                    .collect(),
+            };
+            let result = accounts::merge(db, &survivor, &other, &choices)?;
+            emit(format, &result, || output::line(&result.batch_id))
+        }
     }
 }
 

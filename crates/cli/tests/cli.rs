@@ -2401,3 +2401,50 @@ fn a_folder_that_cannot_be_written_is_named_with_what_to_do() {
     );
     assert_eq!(std::fs::read(&s.db).unwrap(), before);
 }
+
+#[test]
+fn two_accounts_merge_from_the_command_line_and_undo() {
+    let s = Sandbox::new();
+    let keep = s.ok(&["accounts", "add", "--name", "Acme Ltd"]);
+    let keep = keep.trim();
+    let other = s.ok(&[
+        "accounts",
+        "add",
+        "--name",
+        "ACME Ltd.",
+        "--industry",
+        "Engineering",
+    ]);
+    let other = other.trim();
+    s.ok(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Bob",
+        "--account",
+        "ACME Ltd.",
+    ]);
+    let err = s.fails(2, &["accounts", "merge", keep, other, "--take", "colour"]);
+    assert!(
+        err.contains("--take") && err.contains("\"colour\" is not a field a merge can take"),
+        "{err}"
+    );
+    let merged = s.json(&[
+        "accounts", "merge", keep, other, "--take", "name", "--format", "json",
+    ]);
+    assert_eq!(merged["survivor"]["id"], keep);
+    assert_eq!(
+        merged["survivor"]["name"], "ACME Ltd.",
+        "taken from the other"
+    );
+    assert_eq!(merged["survivor"]["industry"], "Engineering");
+    assert_eq!(merged["survivor"]["contact_count"], 1, "Bob moved over");
+    assert_eq!(merged["merged_id"], other);
+    let listed = s.json(&["accounts", "list", "--format", "json"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    s.ok(&["undo", merged["batch_id"].as_str().unwrap()]);
+    let listed = s.json(&["accounts", "list", "--format", "json"]);
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    let back = s.json(&["accounts", "get", other, "--format", "json"]);
+    assert_eq!(back["contact_count"], 1, "Bob back at his first company");
+}

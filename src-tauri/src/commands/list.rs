@@ -23,6 +23,7 @@ macro_rules! commands {
             people::accounts_create,
             people::accounts_update,
             people::accounts_delete,
+            people::accounts_merge,
             people::contacts_list,
             people::contacts_get,
             people::contacts_create,

@@ -1,6 +1,8 @@
 //! Accounts and contacts, and finding and merging duplicates.
 
-use rapport_core::people::accounts::{self, Account, AccountInput, AccountQuery, AccountSummary};
+use rapport_core::people::accounts::{
+    self, Account, AccountInput, AccountMergeResult, AccountQuery, AccountSummary,
+};
 use rapport_core::people::contacts::{
     self, Contact, ContactInput, ContactQuery, ContactSummary, MergeChoices, MergeResult,
 };
@@ -42,6 +44,16 @@ pub fn accounts_update(
 #[tauri::command(async)]
 pub fn accounts_delete(state: State<'_, AppState>, id: String) -> CommandResult<()> {
     state.with(|db| accounts::delete(db, &id))
+}
+
+#[tauri::command(async)]
+pub fn accounts_merge(
+    state: State<'_, AppState>,
+    survivor: String,
+    other: String,
+    choices: MergeChoices,
+) -> CommandResult<AccountMergeResult> {
+    state.with(|db| accounts::merge(db, &survivor, &other, &choices))
 }
 
 #[tauri::command(async)]

@@ -592,3 +592,161 @@ impl crate::records::fields::WithCustom for AccountSummary {
         &mut self.custom
     }
 }
+
+/// The fields a merge of two accounts lets the user take from either side (`address` is the
+/// whole postal address, `annual_revenue` the amount with its currency).
+pub const MERGE_FIELDS: &[&str] = &[
+    "name",
+    "industry",
+    "website",
+    "phone",
+    "address",
+    "annual_revenue",
+    "employee_count",
+    "type",
+    "turnover_band",
+    "employee_band",
+    "parent_id",
+    "owner_id",
+    "notes",
+];
+
+/// What merging two accounts did; `batch_id` undoes it (`changelog::undo`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AccountMergeResult {
+    pub survivor: Account,
+    pub merged_id: String,
+    pub batch_id: String,
+}
+
+/// Merges the account `other` into `survivor` in one transaction: each field of
+/// [`MERGE_FIELDS`] from the side the user picked (unpicked: the survivor's, or the other's
+/// where the survivor has none; notes: both), tags and custom values united (the survivor's
+/// value wins), and everything that pointed at `other` (contacts, sub-accounts, deals,
+/// tickets, quotes, orders, invoices, activities, campaign and list memberships) moved to
+/// `survivor`; then `other` is deleted. Undone as one action.
+pub fn merge(
+    db: &mut Db,
+    survivor_id: &str,
+    other_id: &str,
+    choices: &crate::people::contacts::MergeChoices,
+) -> Result<AccountMergeResult> {
+    use crate::people::contacts::MergeSide;
+    if survivor_id == other_id {
+        return Err(Error::invalid(
+            "other",
+            "an account cannot be merged into itself",
+        ));
+    }
+    if let Some(field) = choices
+        .fields
+        .keys()
+        .find(|f| !MERGE_FIELDS.contains(&f.as_str()))
+    {
+        // Named as the command line's flag; the window only offers the fields above.
+        return Err(Error::invalid(
+            "take",
+            format!(
+                "\"{field}\" is not a field a merge can take; use one of {}",
+                MERGE_FIELDS.join(", ")
+            ),
+        ));
+    }
+    let batch_id = db.write(|w| {
+        let survivor = get(w.conn(), survivor_id)?;
+        let other = get(w.conn(), other_id)?;
+        w.describe(format!("Merged {} into {}", other.name, survivor.name));
+        let from_other = |field: &str, survivor_has: bool| match choices.fields.get(field) {
+            Some(side) => *side == MergeSide::Other,
+            None => !survivor_has,
+        };
+        let s = AccountInput::from(&survivor);
+        let o = AccountInput::from(&other);
+        let pick = |field: &str, s: &Option<String>, o: &Option<String>| {
+            let has = s.as_deref().is_some_and(|v| !v.trim().is_empty());
+            if from_other(field, has) {
+                o.clone()
+            } else {
+                s.clone()
+            }
+        };
+        let address_empty = |a: &Address| {
+            [&a.street, &a.city, &a.region, &a.postal_code, &a.country]
+                .iter()
+                .all(|p| p.as_deref().is_none_or(|v| v.trim().is_empty()))
+        };
+        let notes = match (choices.fields.get("notes"), &s.notes, &o.notes) {
+            (None, Some(a), Some(b)) if a.trim() != b.trim() => Some(format!("{a}\n\n{b}")),
+            _ => pick("notes", &s.notes, &o.notes),
+        };
+        // Neither account can become the merged one's parent: it would be its own.
+        let parent = pick("parent_id", &s.parent_id, &o.parent_id)
+            .filter(|p| p != survivor_id && p != other_id);
+        let mut tags = s.tags.clone();
+        tags.extend(o.tags.iter().filter(|t| !s.tags.contains(t)).cloned());
+        let mut custom = o.custom.clone();
+        custom.extend(s.custom.clone());
+        let input = AccountInput {
+            name: if from_other("name", !s.name.trim().is_empty()) {
+                o.name.clone()
+            } else {
+                s.name.clone()
+            },
+            industry: pick("industry", &s.industry, &o.industry),
+            website: pick("website", &s.website, &o.website),
+            phone: pick("phone", &s.phone, &o.phone),
+            address: if from_other("address", !address_empty(&s.address)) {
+                o.address.clone()
+            } else {
+                s.address.clone()
+            },
+            annual_revenue: if from_other("annual_revenue", s.annual_revenue.is_some()) {
+                o.annual_revenue.clone()
+            } else {
+                s.annual_revenue.clone()
+            },
+            employee_count: if from_other("employee_count", s.employee_count.is_some()) {
+                o.employee_count
+            } else {
+                s.employee_count
+            },
+            account_type: if from_other("type", s.account_type.is_some()) {
+                o.account_type
+            } else {
+                s.account_type
+            },
+            turnover_band: pick("turnover_band", &s.turnover_band, &o.turnover_band),
+            employee_band: pick("employee_band", &s.employee_band, &o.employee_band),
+            parent_id: parent,
+            owner_id: pick("owner_id", &s.owner_id, &o.owner_id),
+            notes,
+            tags,
+            custom,
+        };
+        // Everything that pointed at the other account now points at the survivor; the
+        // survivor itself, if it was the other's subsidiary, is detached from itself.
+        crate::store::links::move_all(w, TABLE, survivor_id, other_id)?;
+        w.emit(&Event::RecordsMerged {
+            kind: TABLE,
+            from: other_id.to_owned(),
+            into: survivor_id.to_owned(),
+        })?;
+        if get(w.conn(), survivor_id)?.parent_id.as_deref() == Some(survivor_id) {
+            w.update(TABLE, survivor_id, &[("parent_id", Value::Null)])?;
+        }
+        w.delete(TABLE, other_id)?;
+        search::remove(w.conn(), TABLE, other_id)?;
+        update_in(w, survivor_id, &input)?;
+        // Its contacts show its name in search: those that came from the other account too.
+        for contact_id in contact_ids(w.conn(), survivor_id)? {
+            w.reindex_later(crate::people::contacts::TABLE, &contact_id);
+        }
+        Ok(w.batch_id().to_owned())
+    })?;
+    Ok(AccountMergeResult {
+        survivor: get(db.conn(), survivor_id)?,
+        merged_id: other_id.to_owned(),
+        batch_id,
+    })
+}

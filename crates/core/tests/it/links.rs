@@ -1,6 +1,6 @@
 //! Linked records can always be deleted and merged. Derived from the schema itself: every
 //! foreign key (`PRAGMA foreign_key_list` over every table) pointing at a kind of record that
-//! can be deleted gets one child row, then the parent is deleted (and a contact merged), and
+//! can be deleted gets one child row, then the parent is deleted (and a contact or an account merged), and
 //! the action undone. No raw database error may reach the caller, nothing may be left
 //! pointing at a deleted row, issued invoices survive, and undo puts everything back.
 //!
@@ -775,54 +775,68 @@ fn a_contact_with_everything_at_once_is_deleted_and_undone() {
     assert_eq!(dump(&db), before);
 }
 
+/// Merges `other` into `survivor`, records of `kind`; returns the batch.
+fn merge(db: &mut Db, kind: &str, survivor: &str, other: &str) -> Result<String, Error> {
+    let choices = MergeChoices::default();
+    match kind {
+        "contacts" => contacts::merge(db, survivor, other, &choices).map(|m| m.batch_id),
+        "accounts" => accounts::merge(db, survivor, other, &choices).map(|m| m.batch_id),
+        _ => panic!("{kind} has no merge"),
+    }
+}
+
 #[test]
-fn merging_contacts_moves_every_link_and_undo_restores_them() {
+fn merging_contacts_or_accounts_moves_every_link_and_undo_restores_them() {
     let fresh = Db::open_in_memory().unwrap();
     let schema = links::schema_foreign_keys(fresh.conn()).unwrap();
-    for (table, column, _) in schema.iter().filter(|(_, _, p)| p == "contacts") {
-        for variant in variants(table) {
-            let case = format!("merging a contact pointed at by {table}.{column} ({variant})");
-            let mut db = Db::open_in_memory().unwrap();
-            let survivor = contact(&mut db, "Ann", "Lee");
-            let other = contact(&mut db, "Ann", "Lee");
-            let child = make_child(&mut db, table, column, &other, variant);
-            let before = dump(&db);
-            let invoices = issued_invoices(&db);
-            let merged = contacts::merge(&mut db, &survivor, &other, &MergeChoices::default())
-                .unwrap_or_else(|e| panic!("{case}: {e}"));
-            assert_eq!(orphans(&db), Vec::<String>::new(), "{case}: orphans left");
-            assert_eq!(issued_invoices(&db), invoices, "{case}: an invoice went");
-            let now: Option<Option<String>> = db
-                .conn()
-                .query_row(
-                    &format!("SELECT {column} FROM {table} WHERE id = ?1"),
-                    [&child],
-                    |r| r.get(0),
-                )
-                .map(Some)
-                .or_else(|e| match e {
-                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                    e => Err(e),
-                })
-                .unwrap();
-            match rule(table, column, "contacts") {
-                // The contact's own e-mails, phones and addresses are united by the merge.
-                OnDelete::Module(_) => {}
-                _ => assert_eq!(
-                    now,
-                    Some(Some(survivor.clone())),
-                    "{case}: the row did not move to the survivor"
-                ),
+    for kind in ["contacts", "accounts"] {
+        for (table, column, _) in schema.iter().filter(|(_, _, p)| p == kind) {
+            for variant in variants(table) {
+                merge_one(kind, table, column, variant);
             }
-            changelog::undo(&mut db, &merged.batch_id)
-                .unwrap_or_else(|e| panic!("{case}: undo failed: {e}"));
-            assert_eq!(
-                dump(&db),
-                before,
-                "{case}: undo did not put everything back"
-            );
         }
     }
+}
+
+fn merge_one(kind: &str, table: &str, column: &str, variant: &str) {
+    let case = format!("merging {kind} pointed at by {table}.{column} ({variant})");
+    let mut db = Db::open_in_memory().unwrap();
+    let survivor = make_parent(&mut db, kind);
+    let other = make_parent(&mut db, kind);
+    let child = make_child(&mut db, table, column, &other, variant);
+    let before = dump(&db);
+    let invoices = issued_invoices(&db);
+    let batch = merge(&mut db, kind, &survivor, &other).unwrap_or_else(|e| panic!("{case}: {e}"));
+    assert_eq!(orphans(&db), Vec::<String>::new(), "{case}: orphans left");
+    assert_eq!(issued_invoices(&db), invoices, "{case}: an invoice went");
+    let now: Option<Option<String>> = db
+        .conn()
+        .query_row(
+            &format!("SELECT {column} FROM {table} WHERE id = ?1"),
+            [&child],
+            |r| r.get(0),
+        )
+        .map(Some)
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })
+        .unwrap();
+    match rule(table, column, kind) {
+        // The contact's own e-mails, phones and addresses are united by the merge.
+        OnDelete::Module(_) => {}
+        _ => assert_eq!(
+            now,
+            Some(Some(survivor.clone())),
+            "{case}: the row did not move to the survivor"
+        ),
+    }
+    changelog::undo(&mut db, &batch).unwrap_or_else(|e| panic!("{case}: undo failed: {e}"));
+    assert_eq!(
+        dump(&db),
+        before,
+        "{case}: undo did not put everything back"
+    );
 }
 
 #[test]

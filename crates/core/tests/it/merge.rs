@@ -417,3 +417,191 @@ fn undo_brings_the_search_index_back_too() {
     );
     assert_eq!(search::search(db.conn(), "lovelace", 5).unwrap().len(), 1);
 }
+
+#[test]
+fn two_accounts_merge_with_everything_that_pointed_at_the_other_and_undo_as_one() {
+    use rapport_core::activities::activity::{self, ActivityInput, ActivityKind, RecordRef};
+    use rapport_core::sales::opportunities::{self, OpportunityInput};
+    let mut db = Db::open_in_memory().unwrap();
+    let other = accounts::create(
+        &mut db,
+        &AccountInput {
+            name: "ACME Ltd.".into(),
+            industry: Some("Engineering".into()),
+            phone: Some("+44 20 7946 0958".into()),
+            notes: Some("Met at the fair".into()),
+            tags: vec!["Partner".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // The survivor was entered as a subsidiary of its own duplicate.
+    let survivor = accounts::create(
+        &mut db,
+        &AccountInput {
+            name: "Acme Ltd".into(),
+            website: Some("https://acme.example".into()),
+            phone: Some("020 0000 0000".into()),
+            notes: Some("Pays late".into()),
+            parent_id: Some(other.id.clone()),
+            tags: vec!["VIP".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let branch = accounts::create(
+        &mut db,
+        &AccountInput {
+            name: "Acme North".into(),
+            parent_id: Some(other.id.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let bob = contacts::create(
+        &mut db,
+        &person("Bob", "Stone", None, None, Some(&other.id)),
+    )
+    .unwrap();
+    let deal = opportunities::create(
+        &mut db,
+        &OpportunityInput {
+            name: "Spare parts".into(),
+            account_id: Some(other.id.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let call = activity::create(
+        &mut db,
+        &ActivityInput {
+            kind: Some(ActivityKind::Call),
+            subject: "Called the front desk".into(),
+            links: vec![RecordRef {
+                entity: "accounts".into(),
+                id: other.id.clone(),
+            }],
+            ..Default::default()
+        },
+        chrono_tz::Tz::UTC,
+    )
+    .unwrap();
+    let groups = duplicates::scan(db.conn()).unwrap();
+    assert!(
+        groups.iter().any(|g| g.entity == "accounts"),
+        "the scan pairs the two: {groups:?}"
+    );
+
+    let mut choices = MergeChoices::default();
+    choices.fields.insert("phone".into(), MergeSide::Other);
+    let result = accounts::merge(&mut db, &survivor.id, &other.id, &choices).unwrap();
+    let merged = result.survivor;
+    assert_eq!(merged.name, "Acme Ltd", "the survivor's name, not picked");
+    assert_eq!(merged.phone.as_deref(), Some("+44 20 7946 0958"), "picked");
+    assert_eq!(
+        merged.industry.as_deref(),
+        Some("Engineering"),
+        "the survivor had none"
+    );
+    assert_eq!(merged.website.as_deref(), Some("https://acme.example"));
+    assert_eq!(
+        merged.notes.as_deref(),
+        Some("Pays late\n\nMet at the fair")
+    );
+    assert_eq!(merged.parent_id, None, "not its own parent");
+    let mut tags = merged.tags;
+    tags.sort();
+    assert_eq!(tags, ["Partner", "VIP"]);
+    assert_eq!(
+        contacts::get(db.conn(), &bob.id)
+            .unwrap()
+            .account_id
+            .as_deref(),
+        Some(survivor.id.as_str())
+    );
+    assert_eq!(
+        opportunities::get(db.conn(), &deal.id)
+            .unwrap()
+            .account_id
+            .as_deref(),
+        Some(survivor.id.as_str())
+    );
+    assert_eq!(
+        accounts::get(db.conn(), &branch.id)
+            .unwrap()
+            .parent_id
+            .as_deref(),
+        Some(survivor.id.as_str())
+    );
+    let linked = activity::get(db.conn(), &call.id).unwrap().links;
+    assert!(
+        linked
+            .iter()
+            .any(|l| l.entity == "accounts" && l.id == survivor.id),
+        "{linked:?}"
+    );
+    assert_eq!(
+        accounts::get(db.conn(), &other.id).unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+    assert!(
+        !duplicates::scan(db.conn())
+            .unwrap()
+            .iter()
+            .any(|g| g.entity == "accounts"),
+        "nothing left to merge"
+    );
+    // Bob is found under the survivor's name.
+    let found = search::search(db.conn(), "Bob", 5).unwrap();
+    let hit = found
+        .iter()
+        .flat_map(|g| &g.hits)
+        .find(|h| h.id == bob.id)
+        .unwrap();
+    assert!(
+        hit.subtitle
+            .as_deref()
+            .is_some_and(|s| s.contains("Acme Ltd")),
+        "{hit:?}"
+    );
+
+    changelog::undo(&mut db, &result.batch_id).unwrap();
+    let back = accounts::get(db.conn(), &other.id).unwrap();
+    assert_eq!(back.name, "ACME Ltd.");
+    let kept = accounts::get(db.conn(), &survivor.id).unwrap();
+    assert_eq!(kept.phone.as_deref(), Some("020 0000 0000"));
+    assert_eq!(kept.parent_id.as_deref(), Some(other.id.as_str()));
+    assert_eq!(kept.tags, ["VIP"]);
+    assert_eq!(
+        contacts::get(db.conn(), &bob.id)
+            .unwrap()
+            .account_id
+            .as_deref(),
+        Some(other.id.as_str())
+    );
+    assert_eq!(
+        accounts::get(db.conn(), &branch.id)
+            .unwrap()
+            .parent_id
+            .as_deref(),
+        Some(other.id.as_str())
+    );
+}
+
+#[test]
+fn an_account_merge_names_a_field_it_cannot_take_and_changes_nothing() {
+    let mut db = Db::open_in_memory().unwrap();
+    let a = account(&mut db, "Acme", None);
+    let b = account(&mut db, "ACME", None);
+    let mut choices = MergeChoices::default();
+    choices.fields.insert("colour".into(), MergeSide::Other);
+    let err = accounts::merge(&mut db, &a, &b, &choices).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation);
+    assert!(
+        err.to_string().contains("\"colour\" is not a field"),
+        "{err}"
+    );
+    let err = accounts::merge(&mut db, &a, &a, &MergeChoices::default()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation);
+    assert_eq!(accounts::get(db.conn(), &b).unwrap().name, "ACME");
+}

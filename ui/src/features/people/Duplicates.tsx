@@ -48,13 +48,13 @@ export function Duplicates() {
                     </li>
                   ))}
                 </ul>
-                {g.entity === "contacts" && first && (
+                {first && (
                   <div className="dup-actions">
                     {rest.map((other) => (
                       <Link
                         key={other.id}
                         className="btn"
-                        href={`/merge/${first.id}/${other.id}`}
+                        href={`/${g.entity === "contacts" ? "merge" : "merge-accounts"}/${first.id}/${other.id}`}
                         data-testid="merge-link"
                       >
                         Merge {other.title} into {first.title}…

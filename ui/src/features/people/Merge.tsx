@@ -8,7 +8,10 @@ import { api, type Contact, type MergeSide } from "../../lib/api";
 import { fullName } from "../../lib/format";
 import { qk } from "../../lib/queryKeys";
 
-type Field = { key: string; label: string; value: (c: Contact) => string | null };
+/** A field of a merge: the user picks which record's value the survivor keeps. */
+export type PickField<T> = { key: string; label: string; value: (r: T) => string | null };
+
+type Field = PickField<Contact>;
 
 const FIELDS: Field[] = [
   { key: "first_name", label: "First name", value: (c) => c.first_name || null },
@@ -19,7 +22,7 @@ const FIELDS: Field[] = [
 ];
 
 /** The side a field takes when the user has not picked: the survivor's, unless it is empty. */
-function defaultSide(f: Field, survivor: Contact, other: Contact): MergeSide {
+export function defaultSide<T>(f: PickField<T>, survivor: T, other: T): MergeSide {
   return f.value(survivor) || !f.value(other) ? "survivor" : "other";
 }
 
@@ -69,61 +72,99 @@ function MergeForm({ survivor, other }: { survivor: Contact; other: Contact }) {
       </PageHead>
       <div className="page-body">
         <ErrorBanner error={merge.error} />
-        <div className="table-card merge-table">
-          <table className="list" data-testid="merge-table">
-            <thead>
-              <tr>
-                <th style={{ width: "20%" }}>
-                  <button disabled>Field</button>
-                </th>
-                <th style={{ width: "40%" }}>
-                  <button disabled>Keep · {fullName(survivor)}</button>
-                </th>
-                <th style={{ width: "40%" }}>
-                  <button disabled>Merge in · {fullName(other)}</button>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {FIELDS.map((f) => (
-                <tr key={f.key}>
-                  <td className="muted">{f.label}</td>
-                  {(["survivor", "other"] as const).map((s) => {
-                    const value = f.value(s === "survivor" ? survivor : other);
-                    return (
-                      <td key={s}>
-                        <label className="pick">
-                          <input
-                            type="radio"
-                            name={f.key}
-                            value={s}
-                            data-testid={`pick-${f.key}-${s}`}
-                            checked={side(f) === s}
-                            onChange={() => setPicks((p) => ({ ...p, [f.key]: s }))}
-                          />
-                          {value ?? <span className="muted">empty</span>}
-                        </label>
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-              <tr>
-                <td className="muted">E-mail</td>
-                <td colSpan={2}>{emails.join(", ") || <span className="muted">none</span>} <span className="tag">all kept</span></td>
-              </tr>
-              <tr>
-                <td className="muted">Phone</td>
-                <td colSpan={2}>{phones.join(", ") || <span className="muted">none</span>} <span className="tag">all kept</span></td>
-              </tr>
-            </tbody>
-          </table>
-        </div>
+        <PickTable
+          fields={FIELDS}
+          survivor={survivor}
+          other={other}
+          survivorName={fullName(survivor)}
+          otherName={fullName(other)}
+          side={side}
+          onPick={(key, s) => setPicks((p) => ({ ...p, [key]: s }))}
+        >
+          <tr>
+            <td className="muted">E-mail</td>
+            <td colSpan={2}>{emails.join(", ") || <span className="muted">none</span>} <span className="tag">all kept</span></td>
+          </tr>
+          <tr>
+            <td className="muted">Phone</td>
+            <td colSpan={2}>{phones.join(", ") || <span className="muted">none</span>} <span className="tag">all kept</span></td>
+          </tr>
+        </PickTable>
         <p className="muted merge-note">
           Tags and everything linked to {fullName(other)} move to {fullName(survivor)}. The merge can be undone from the
           contact's page right after, and is kept in the change log.
         </p>
       </div>
     </>
+  );
+}
+
+/** Two records side by side, a radio per field for the value to keep (fields empty on both
+ * sides left out); `children` adds rows. */
+export function PickTable<T>({
+  fields,
+  survivor,
+  other,
+  survivorName,
+  otherName,
+  side,
+  onPick,
+  children,
+}: {
+  fields: PickField<T>[];
+  survivor: T;
+  other: T;
+  survivorName: string;
+  otherName: string;
+  /** `null`: neither value alone (both are kept, as notes are). */
+  side: (f: PickField<T>) => MergeSide | null;
+  onPick: (key: string, side: MergeSide) => void;
+  children?: React.ReactNode;
+}) {
+  return (
+    <div className="table-card merge-table">
+      <table className="list" data-testid="merge-table">
+        <thead>
+          <tr>
+            <th style={{ width: "20%" }}>
+              <button disabled>Field</button>
+            </th>
+            <th style={{ width: "40%" }}>
+              <button disabled>Keep · {survivorName}</button>
+            </th>
+            <th style={{ width: "40%" }}>
+              <button disabled>Merge in · {otherName}</button>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {/* A field empty on both sides has nothing to pick. */}
+          {fields.filter((f) => f.value(survivor) !== null || f.value(other) !== null).map((f) => (
+            <tr key={f.key}>
+              <td className="muted">{f.label}</td>
+              {(["survivor", "other"] as const).map((s) => {
+                const value = f.value(s === "survivor" ? survivor : other);
+                return (
+                  <td key={s}>
+                    <label className="pick">
+                      <input
+                        type="radio"
+                        name={f.key}
+                        value={s}
+                        data-testid={`pick-${f.key}-${s}`}
+                        checked={side(f) === s}
+                        onChange={() => onPick(f.key, s)}
+                      />
+                      {value ?? <span className="muted">empty</span>}
+                    </label>
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+          {children}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -4,6 +4,7 @@
 import { call } from "./call";
 import type { Account } from "./bindings/Account";
 import type { AccountInput } from "./bindings/AccountInput";
+import type { AccountMergeResult } from "./bindings/AccountMergeResult";
 import type { AccountMoney } from "./bindings/AccountMoney";
 import type { AccountQuery } from "./bindings/AccountQuery";
 import type { AccountSummary } from "./bindings/AccountSummary";
@@ -173,6 +174,7 @@ export const commands = {
   accountsCreate: (input: AccountInput) => call<Account>("accounts_create", { input }),
   accountsUpdate: (id: string, input: AccountInput) => call<Account>("accounts_update", { id, input }),
   accountsDelete: (id: string) => call<null>("accounts_delete", { id }),
+  accountsMerge: (survivor: string, other: string, choices: MergeChoices) => call<AccountMergeResult>("accounts_merge", { survivor, other, choices }),
   contactsList: (query: Partial<ContactQuery>) => call<Page<ContactSummary>>("contacts_list", { query }),
   contactsGet: (id: string) => call<Contact>("contacts_get", { id }),
   contactsCreate: (input: ContactInput) => call<Contact>("contacts_create", { input }),

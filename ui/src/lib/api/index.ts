@@ -132,6 +132,10 @@ export const api = {
     create: (input: AccountInput) => commands.accountsCreate(input),
     update: (id: string, input: AccountInput) => commands.accountsUpdate(id, input),
     remove: (id: string) => commands.accountsDelete(id),
+    /** Merges `other` into `survivor`; `choices` names only the fields taken from `other`
+     * or kept explicitly (unnamed: the survivor's, else the other's; notes: both). */
+    merge: (survivor: string, other: string, choices: MergeChoices) =>
+      commands.accountsMerge(survivor, other, choices),
   },
   contacts: {
     list: (query: Partial<ContactQuery> = {}) =>

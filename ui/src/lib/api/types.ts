@@ -1,5 +1,6 @@
 // Re-exports of the generated bindings, so screens import every type from "lib/api".
 export type { Account } from "./bindings/Account";
+export type { AccountMergeResult } from "./bindings/AccountMergeResult";
 export type { Action } from "./bindings/Action";
 export type { AccountInput } from "./bindings/AccountInput";
 export type { AccountQuery } from "./bindings/AccountQuery";
