@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useLocation } from "wouter";
 
@@ -30,6 +30,19 @@ export function defaultSide<T>(f: PickField<T>, survivor: T, other: T): MergeSid
 export function Merge({ survivorId, otherId }: { survivorId: string; otherId: string }) {
   const survivor = useQuery({ queryKey: qk.contacts.detail(survivorId), queryFn: () => api.contacts.get(survivorId) });
   const other = useQuery({ queryKey: qk.contacts.detail(otherId), queryFn: () => api.contacts.get(otherId) });
+  return <BothLoaded survivor={survivor} other={other} form={(s, o) => <MergeForm survivor={s} other={o} />} />;
+}
+
+/** The merge form once both records are read; the error, with the way back, if one cannot be. */
+export function BothLoaded<T>({
+  survivor,
+  other,
+  form,
+}: {
+  survivor: UseQueryResult<T>;
+  other: UseQueryResult<T>;
+  form: (survivor: T, other: T) => React.ReactNode;
+}) {
   const error = survivor.error ?? other.error;
   if (error) {
     return (
@@ -40,7 +53,7 @@ export function Merge({ survivorId, otherId }: { survivorId: string; otherId: st
     );
   }
   if (!survivor.data || !other.data) return <div className="page-body muted">Loading…</div>;
-  return <MergeForm survivor={survivor.data} other={other.data} />;
+  return form(survivor.data, other.data);
 }
 
 function MergeForm({ survivor, other }: { survivor: Contact; other: Contact }) {

@@ -7,7 +7,7 @@ import { useNotify } from "../../components/Toasts";
 import { api, type Account, type MergeSide } from "../../lib/api";
 import { formatMoney, formatNumber } from "../../lib/format";
 import { qk } from "../../lib/queryKeys";
-import { PickTable, defaultSide, type PickField } from "./Merge";
+import { BothLoaded, PickTable, defaultSide, type PickField } from "./Merge";
 
 const address = (a: Account) =>
   [a.address.street, a.address.postal_code, a.address.city, a.address.region, a.address.country]
@@ -35,17 +35,7 @@ export const ACCOUNT_FIELDS: PickField<Account>[] = [
 export function MergeAccounts({ survivorId, otherId }: { survivorId: string; otherId: string }) {
   const survivor = useQuery({ queryKey: qk.accounts.detail(survivorId), queryFn: () => api.accounts.get(survivorId) });
   const other = useQuery({ queryKey: qk.accounts.detail(otherId), queryFn: () => api.accounts.get(otherId) });
-  const error = survivor.error ?? other.error;
-  if (error) {
-    return (
-      <div className="page-body">
-        <ErrorBanner error={error} />
-        <Link href="/duplicates">← Back to duplicates</Link>
-      </div>
-    );
-  }
-  if (!survivor.data || !other.data) return <div className="page-body muted">Loading…</div>;
-  return <MergeAccountsForm survivor={survivor.data} other={other.data} />;
+  return <BothLoaded survivor={survivor} other={other} form={(s, o) => <MergeAccountsForm survivor={s} other={o} />} />;
 }
 
 function MergeAccountsForm({ survivor, other }: { survivor: Account; other: Account }) {
