@@ -737,11 +737,9 @@ pub fn merge(
         }
         w.delete(TABLE, other_id)?;
         search::remove(w.conn(), TABLE, other_id)?;
+        // Moved contacts were marked for the search index by `move_all`; the survivor's own
+        // follow a change of its name in `update_in`.
         update_in(w, survivor_id, &input)?;
-        // Its contacts show its name in search: those that came from the other account too.
-        for contact_id in contact_ids(w.conn(), survivor_id)? {
-            w.reindex_later(crate::people::contacts::TABLE, &contact_id);
-        }
         Ok(w.batch_id().to_owned())
     })?;
     Ok(AccountMergeResult {

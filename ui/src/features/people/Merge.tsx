@@ -76,12 +76,7 @@ function MergeForm({ survivor, other }: { survivor: Contact; other: Contact }) {
   return (
     <>
       <PageHead title="Merge contacts" sub={`${fullName(other)} will be merged into ${fullName(survivor)}`}>
-        <Link className="btn" href="/duplicates">
-          Cancel
-        </Link>
-        <button className="btn primary" onClick={() => merge.mutate()} disabled={merge.isPending} data-testid="merge">
-          {merge.isPending ? "Merging…" : "Merge"}
-        </button>
+        <MergeActions merge={() => merge.mutate()} pending={merge.isPending} />
       </PageHead>
       <div className="page-body">
         <ErrorBanner error={merge.error} />
@@ -179,5 +174,19 @@ export function PickTable<T>({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Cancel (back to the duplicates) and Merge, in a merge page's header. */
+export function MergeActions({ merge, pending }: { merge: () => void; pending: boolean }) {
+  return (
+    <>
+      <Link className="btn" href="/duplicates">
+        Cancel
+      </Link>
+      <button className="btn primary" onClick={merge} disabled={pending} data-testid="merge">
+        {pending ? "Merging…" : "Merge"}
+      </button>
+    </>
   );
 }

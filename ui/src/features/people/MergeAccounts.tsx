@@ -1,13 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Link, useLocation } from "wouter";
+import { useLocation } from "wouter";
 
 import { ErrorBanner, PageHead } from "../../components/PageHead";
 import { useNotify } from "../../components/Toasts";
 import { api, type Account, type MergeSide } from "../../lib/api";
 import { formatMoney, formatNumber } from "../../lib/format";
 import { qk } from "../../lib/queryKeys";
-import { BothLoaded, PickTable, defaultSide, type PickField } from "./Merge";
+import { BothLoaded, MergeActions, PickTable, defaultSide, type PickField } from "./Merge";
 
 const address = (a: Account) =>
   [a.address.street, a.address.postal_code, a.address.city, a.address.region, a.address.country]
@@ -71,12 +71,7 @@ function MergeAccountsForm({ survivor, other }: { survivor: Account; other: Acco
   return (
     <>
       <PageHead title="Merge companies" sub={`${other.name} will be merged into ${survivor.name}`}>
-        <Link className="btn" href="/duplicates">
-          Cancel
-        </Link>
-        <button className="btn primary" onClick={() => merge.mutate()} disabled={merge.isPending} data-testid="merge">
-          {merge.isPending ? "Merging…" : "Merge"}
-        </button>
+        <MergeActions merge={() => merge.mutate()} pending={merge.isPending} />
       </PageHead>
       <div className="page-body">
         <ErrorBanner error={merge.error} />
