@@ -20,7 +20,8 @@ endif
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev \
 	libssl-dev libayatana-appindicator3-dev librsvg2-dev
-TEST_PKGS := xvfb xauth webkit2gtk-driver python3 python3-venv poppler-utils xdotool imagemagick
+TEST_PKGS := xvfb xauth webkit2gtk-driver python3 python3-venv poppler-utils xdotool imagemagick \
+	dovecot-imapd
 NODE_MIN := 20.19
 TAURI := ../ui/node_modules/.bin/tauri
 DEB := target/release/bundle/deb/Rapport_0.1.0_amd64.deb
@@ -135,7 +136,7 @@ run: app-release
 
 # ---------------------------------------------------------------- testing
 
-.PHONY: test check-fmt clippy test-rust bindings-check test-ics test-smtp test-ui test-newcomer test-package test-e2e
+.PHONY: test check-fmt clippy test-rust bindings-check test-ics test-smtp test-imap test-ui test-newcomer test-package test-e2e
 test: check-disk deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver deps-python
 	@$(MAKE) check-fmt
 	@$(MAKE) ui
@@ -144,6 +145,7 @@ test: check-disk deps-test-system deps-rust deps-ui deps-e2e deps-tauri-driver d
 	@$(MAKE) bindings-check
 	@$(MAKE) test-ics
 	@$(MAKE) test-smtp
+	@$(MAKE) test-imap
 	@$(MAKE) test-ui
 	@$(MAKE) test-newcomer
 	@$(MAKE) free-debug-build
@@ -230,6 +232,12 @@ test-ics: deps-python
 test-smtp: deps-python
 	cargo build --locked -p rapport-cli
 	RAPPORT_CLI=target/debug/rapport $(PYENV)/bin/python -m unittest -v tests/smtp/test_smtp.py
+
+# Mail read by the CLI from a real IMAP server (Dovecot, from the system packages) that each
+# test starts on loopback with its own configuration; replies go through aiosmtpd first.
+test-imap: deps-python
+	cargo build --locked -p rapport-cli
+	RAPPORT_CLI=target/debug/rapport $(PYENV)/bin/python -m unittest -v tests/imap/test_imap.py
 
 test-ui: deps-ui
 	cd ui && npm run --silent typecheck

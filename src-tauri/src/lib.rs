@@ -60,15 +60,20 @@ pub fn run() {
                 }
             });
             // Mail: due sequence steps are queued (days the app was closed caught up) and the
-            // outbox is sent, at start and every minute, on a connection of its own.
+            // outbox is sent, at start and every minute, on a connection of its own; the
+            // mailbox is read at start and every five minutes.
             let mail = app.handle().clone();
             std::thread::spawn(move || {
                 yield_to_the_window();
                 while mail.state::<state::AppState>().is_updating() {
                     std::thread::sleep(std::time::Duration::from_millis(500));
                 }
-                loop {
-                    commands::marketing::work_once(&mail.state::<state::AppState>().path());
+                for minute in 0_u64.. {
+                    let path = mail.state::<state::AppState>().path();
+                    if minute % 5 == 0 {
+                        commands::mailbox::sync_once(&path);
+                    }
+                    commands::marketing::work_once(&path);
                     std::thread::sleep(std::time::Duration::from_secs(60));
                 }
             });

@@ -2,6 +2,8 @@
 //! settings; the sending itself is rapport-mail's.
 
 use clap::{Args, Subcommand, ValueEnum};
+use rapport_core::activities::activity::RecordRef;
+use rapport_core::data::inbox::{self, MailQuery, MailboxSettings};
 use rapport_core::marketing::mailer::{self, SmtpSecurity, SmtpSettings};
 use rapport_core::marketing::outbox::{self, OutboxQuery, OutboxStatus};
 use rapport_core::marketing::promotions::{self, PromotionInput};
@@ -294,11 +296,7 @@ pub fn run_outbox(db: &mut Db, cmd: OutboxCmd) -> Result<()> {
                 &SmtpSettings {
                     host,
                     port,
-                    security: match security {
-                        SecurityArg::Tls => SmtpSecurity::Tls,
-                        SecurityArg::Starttls => SmtpSecurity::Starttls,
-                        SecurityArg::None => SmtpSecurity::None,
-                    },
+                    security: security.into(),
                     username: user,
                     from_address: from,
                     from_name,
@@ -306,15 +304,7 @@ pub fn run_outbox(db: &mut Db, cmd: OutboxCmd) -> Result<()> {
                 },
             )?;
             if password_stdin {
-                let mut password = String::new();
-                std::io::stdin()
-                    .read_line(&mut password)
-                    .map_err(|source| Error::Io {
-                        action: "read",
-                        path: "standard input".into(),
-                        source,
-                    })?;
-                rapport_mail::set_password(db.conn(), password.trim_end_matches(['\r', '\n']))?;
+                rapport_mail::set_password(db.conn(), &read_password()?)?;
             }
             Ok(())
         }
@@ -323,4 +313,243 @@ pub fn run_outbox(db: &mut Db, cmd: OutboxCmd) -> Result<()> {
             emit(format, &s, || output::record(&s))
         }
     }
+}
+
+// ------------------------------------------------------------------ mailbox (IMAP)
+
+#[derive(Debug, Subcommand)]
+pub enum MailCmd {
+    /// Set the mailbox to read (IMAP). The password is read from standard input with
+    /// --password-stdin and kept in the system keyring, never in the database.
+    Setup {
+        #[arg(long)]
+        host: String,
+        #[arg(long, default_value_t = 993)]
+        port: u16,
+        #[arg(long, value_enum, default_value = "tls")]
+        security: SecurityArg,
+        #[arg(long)]
+        user: String,
+        /// A folder to read (repeat for more); none: the inbox and the Sent folder.
+        #[arg(long = "folder")]
+        folders: Vec<String>,
+        /// Mail to this address opens a ticket.
+        #[arg(long, default_value = "")]
+        support_address: String,
+        /// Mail to this address becomes a lead.
+        #[arg(long, default_value = "")]
+        capture_address: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Connect, log in and list the folders; exits 1 naming the step that failed.
+    Test {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Read what is new in the mailbox and keep what concerns your records.
+    Sync {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Stored messages, newest first (of one record, or one conversation).
+    Messages {
+        #[arg(long, conflicts_with_all = ["lead", "account"])]
+        contact: Option<String>,
+        #[arg(long, conflicts_with = "account")]
+        lead: Option<String>,
+        #[arg(long)]
+        account: Option<String>,
+        /// Only this conversation (a thread_id).
+        #[arg(long)]
+        thread: Option<String>,
+        #[arg(long, default_value_t = 200)]
+        limit: u32,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// One stored message whole (text and sanitised HTML), by its activity's id.
+    Get {
+        activity_id: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// The mailbox settings, whether a password is stored, and how far each folder was read.
+    Status {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+}
+
+/// Whether the command talks to the mail server: it then takes the file's turn only for its
+/// database work, never while waiting for the network.
+pub fn talks_to_server(cmd: &MailCmd) -> bool {
+    matches!(cmd, MailCmd::Sync { .. } | MailCmd::Test { .. })
+}
+
+pub fn run_mail(db: &mut Db, cmd: MailCmd) -> Result<()> {
+    match cmd {
+        MailCmd::Setup {
+            host,
+            port,
+            security,
+            user,
+            folders,
+            support_address,
+            capture_address,
+            password_stdin,
+        } => {
+            inbox::save_settings(
+                db,
+                &MailboxSettings {
+                    host,
+                    port,
+                    security: security.into(),
+                    username: user,
+                    folders,
+                    support_address,
+                    capture_address,
+                },
+            )?;
+            if password_stdin {
+                rapport_mail::set_mailbox_password(db.conn(), &read_password()?)?;
+            }
+            Ok(())
+        }
+        MailCmd::Test { format } => {
+            let t = rapport_mail::ImapServer::test(db.conn());
+            // A failure is said once, on standard error (with the JSON on standard output).
+            emit(format, &t, || {
+                if t.ok {
+                    output::line(&t.message)
+                } else {
+                    Ok(())
+                }
+            })?;
+            if t.ok {
+                Ok(())
+            } else {
+                Err(Error::Mailbox(t.message))
+            }
+        }
+        MailCmd::Sync { format } => {
+            let mut server = rapport_mail::ImapServer::open(db.conn())?;
+            let report = inbox::sync(db, &mut server)?;
+            server.close();
+            emit(format, &report, || {
+                output::table(
+                    &[
+                        "FOLDER",
+                        "NEW",
+                        "KEPT",
+                        "KNOWN",
+                        "SEQUENCES STOPPED",
+                        "PROBLEMS",
+                    ],
+                    report.folders.iter().map(|f| {
+                        vec![
+                            f.folder.clone(),
+                            f.seen.to_string(),
+                            f.stored.to_string(),
+                            f.known.to_string(),
+                            f.sequences_stopped.to_string(),
+                            f.problems.join("; "),
+                        ]
+                    }),
+                )
+            })?;
+            if report.complete {
+                Ok(())
+            } else {
+                let problems: Vec<String> = report
+                    .folders
+                    .iter()
+                    .flat_map(|f| f.problems.iter().map(move |p| format!("{}: {p}", f.folder)))
+                    .collect();
+                Err(Error::Mailbox(format!(
+                    "the mailbox was not read to its end ({}); what was read is kept, and the next sync goes on from there",
+                    problems.join("; ")
+                )))
+            }
+        }
+        MailCmd::Messages {
+            contact,
+            lead,
+            account,
+            thread,
+            limit,
+            format,
+        } => {
+            let record = [
+                ("contacts", contact),
+                ("leads", lead),
+                ("accounts", account),
+            ]
+            .into_iter()
+            .find_map(|(entity, id)| {
+                id.map(|id| RecordRef {
+                    entity: entity.to_owned(),
+                    id,
+                })
+            });
+            let list = inbox::messages(
+                db.conn(),
+                &MailQuery {
+                    record,
+                    thread_id: thread,
+                    limit: Some(limit),
+                },
+            )?;
+            emit(format, &list, || {
+                output::table(
+                    &["ACTIVITY", "WHEN", "DIRECTION", "FROM", "SUBJECT", "THREAD"],
+                    list.iter().map(|m| {
+                        vec![
+                            m.activity_id.clone(),
+                            m.at.clone(),
+                            m.direction.clone(),
+                            m.from_address.clone().unwrap_or_default(),
+                            m.subject.clone(),
+                            m.thread_id.clone(),
+                        ]
+                    }),
+                )
+            })
+        }
+        MailCmd::Get {
+            activity_id,
+            format,
+        } => {
+            let m = inbox::message(db.conn(), &activity_id)?
+                .ok_or_else(|| Error::not_found("stored message", &activity_id))?;
+            emit(format, &m, || output::record(&m))
+        }
+        MailCmd::Status { format } => {
+            let s = rapport_mail::mailbox_status(db.conn())?;
+            emit(format, &s, || output::record(&s))
+        }
+    }
+}
+
+impl From<SecurityArg> for SmtpSecurity {
+    fn from(s: SecurityArg) -> SmtpSecurity {
+        match s {
+            SecurityArg::Tls => SmtpSecurity::Tls,
+            SecurityArg::Starttls => SmtpSecurity::Starttls,
+            SecurityArg::None => SmtpSecurity::None,
+        }
+    }
+}
+
+/// A password from the first line of standard input.
+fn read_password() -> Result<String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .map_err(|source| Error::Io {
+            action: "read",
+            path: "standard input".into(),
+            source,
+        })?;
+    Ok(password.trim_end_matches(['\r', '\n']).to_owned())
 }

@@ -175,6 +175,9 @@ enum Command {
     /// The outbox: list, send what is due through your SMTP server, retry, cancel; setup.
     #[command(subcommand)]
     Outbox(mail::OutboxCmd),
+    /// Your mailbox (IMAP): setup, test the connection, sync what is new, status.
+    #[command(subcommand)]
+    Mail(mail::MailCmd),
     /// A report for a period as a table, JSON or CSV (`rapport report --help` lists them).
     Report(analytics::ReportArgs),
     /// The dashboard's figures for a period; --records FIGURE lists the records behind one.
@@ -399,7 +402,11 @@ fn main() -> ExitCode {
     // The command runs in this process's turn on the file (see rapport_core::store::owner): the
     // desktop app, with the same file open, waits for it, and it waits for the app. Sending
     // mail takes its turns around the database work only, never while talking to the server.
-    let sends_mail = matches!(cli.command, Command::Outbox(mail::OutboxCmd::Send { .. }));
+    let sends_mail = match &cli.command {
+        Command::Outbox(mail::OutboxCmd::Send { .. }) => true,
+        Command::Mail(cmd) => mail::talks_to_server(cmd),
+        _ => false,
+    };
     let result = Db::open_waiting(&db_path, TURN_WAIT).and_then(|db| {
         let turn = if sends_mail { None } else { Some(db.turn()?) };
         let done = run(db.with_origin("cli"), cli.command);
@@ -602,6 +609,7 @@ fn run(mut db: Db, command: Command) -> rapport_core::Result<()> {
         Command::Sequences(cmd) => marketing::run_sequences(&mut db, cmd),
         Command::Promotions(cmd) => mail::run_promotions(&mut db, cmd),
         Command::Outbox(cmd) => mail::run_outbox(&mut db, cmd),
+        Command::Mail(cmd) => mail::run_mail(&mut db, cmd),
         Command::Report(a) => analytics::run_report(&mut db, a),
         Command::Dashboard(a) => analytics::run_dashboard(&mut db, a),
         Command::Churn(a) => analytics::run_churn(&mut db, a),

@@ -224,6 +224,7 @@ fn flag_name(field: &str) -> String {
         ["starts_on"] => "--start".into(),
         ["ends_on"] => "--end".into(),
         ["username"] => "--user".into(),
+        ["folders"] => "--folder".into(),
         _ => format!("--{}", field.replace('_', "-")),
     }
 }

@@ -200,6 +200,15 @@ macro_rules! commands {
             marketing::smtp_status,
             marketing::smtp_save,
             marketing::smtp_set_password,
+            // the mailbox (IMAP): settings, test, sync, stored messages
+            mailbox::mailbox_status,
+            mailbox::mailbox_save,
+            mailbox::mailbox_set_password,
+            mailbox::mailbox_test,
+            mailbox::mailbox_sync_now,
+            mailbox::mailbox_problem,
+            mailbox::mail_messages,
+            mailbox::mail_message,
             // data: import, export, backups
             data::import_inspect,
             data::import_file,

@@ -11,6 +11,7 @@ pub mod data;
 pub mod documents;
 pub mod insight;
 mod list;
+pub mod mailbox;
 pub mod marketing;
 pub mod people;
 pub mod records;
@@ -92,6 +93,7 @@ mod tests {
             data::signatures(&cfg),
             documents::signatures(&cfg),
             insight::signatures(&cfg),
+            mailbox::signatures(&cfg),
             marketing::signatures(&cfg),
             people::signatures(&cfg),
             records::signatures(&cfg),

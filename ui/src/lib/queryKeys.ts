@@ -136,6 +136,12 @@ export const qk = {
     policies: ["sla", "policies"] as const,
   },
 
+  mailbox: {
+    all: ["mailbox"] as const,
+    status: ["mailbox", "status"] as const,
+    problem: ["mailbox", "problem"] as const,
+    message: (activityId: string) => ["mailbox", "message", activityId] as const,
+  },
   marketing: {
     all: ["marketing"] as const,
     smtp: ["marketing", "smtp"] as const,

@@ -60,6 +60,8 @@ const TABLES: &[&str] = &[
     "sequence_enrolments",
     "promotions",
     "outbox",
+    "mail_folders",
+    "mail_messages",
     "holidays",
     "sla_policies",
     "tickets",

@@ -6,4 +6,5 @@ pub mod bulk;
 pub mod export;
 pub mod ics;
 pub mod import;
+pub mod inbox;
 pub mod vcard;

@@ -53,6 +53,9 @@ pub enum ErrorCode {
     Busy,
     /// The mail server could not be reached or refused a message; the message keeps the reason.
     Delivery,
+    /// The mailbox (IMAP) could not be read: the server could not be reached, refused the
+    /// login, or the connection broke. What was read before it is kept.
+    Mailbox,
     /// Another Rapport program has the data file open, so it cannot be replaced (restored)
     /// now; the message names that program. Nothing was changed.
     FileInUse,
@@ -170,6 +173,10 @@ pub enum Error {
     /// Mail that did not go: the server's (or the network's) reason.
     #[error("{0}")]
     Delivery(String),
+
+    /// The mailbox could not be read: the server's (or the network's) reason, and what to do.
+    #[error("{0}")]
+    Mailbox(String),
 
     /// The company's name or address is not set, and `action` must name the seller.
     #[error(
@@ -290,6 +297,7 @@ impl Error {
             Error::Busy | Error::TurnBusy { .. } | Error::BeingReplaced { .. } => ErrorCode::Busy,
             Error::FileInUse { .. } => ErrorCode::FileInUse,
             Error::Delivery(_) => ErrorCode::Delivery,
+            Error::Mailbox(_) => ErrorCode::Mailbox,
             Error::CompanyProfileMissing { .. } => ErrorCode::CompanyProfileMissing,
             Error::Damaged { .. } => ErrorCode::CorruptDatabase,
             Error::TotalTooLarge(_) => ErrorCode::TotalTooLarge,

@@ -407,7 +407,7 @@ fn claim(db: &mut Db, id: &str, report: &mut SendReport) -> Result<Option<Outgoi
                         subject: r.get("subject")?,
                         text: r.get("body_text")?,
                         html: r.get("body_html")?,
-                        message_id: format!("{id}@rapport.invalid"),
+                        message_id: message_id(id),
                     },
                 ))
             })
@@ -688,4 +688,24 @@ pub fn work(
         sent,
         waiting: counts(db.conn(), None)?.queued,
     })
+}
+
+/// The domain of the Message-ID the outbox gives each message: `<outbox id>@rapport.invalid`.
+const MESSAGE_ID_DOMAIN: &str = "@rapport.invalid";
+
+/// The `Message-ID` (without angle brackets) of the outbox message `id`.
+pub fn message_id(id: &str) -> String {
+    format!("{id}{MESSAGE_ID_DOMAIN}")
+}
+
+/// The recipient (kind and id) of the sent outbox message with this `Message-ID`, if it is
+/// one: how an answer finds the mail it answers.
+pub fn sent_to(conn: &Connection, message_id: &str) -> Result<Option<(String, String)>> {
+    let Some(id) = message_id.strip_suffix(MESSAGE_ID_DOMAIN) else {
+        return Ok(None);
+    };
+    Ok(conn
+        .prepare_cached("SELECT entity, entity_id FROM outbox WHERE id = ?1 AND status = 'sent'")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
 }

@@ -455,9 +455,15 @@ pub fn record_reply(db: &mut Db, entity: &str, id: &str, subject: &str) -> Resul
             },
             tz,
         )?;
-        crate::marketing::campaigns::mark_responded(w, entity, id)?;
-        stop_all_in(w, entity, id, StopReason::Replied)
+        replied_in(w, entity, id)
     })
+}
+
+/// A reply from a contact or lead, within a write: it counts as a response in their campaigns
+/// and stops their sequences (reason `replied`). Returns how many enrolments it stopped.
+pub(crate) fn replied_in(w: &Writer<'_>, entity: &str, id: &str) -> Result<usize> {
+    crate::marketing::campaigns::mark_responded(w, entity, id)?;
+    stop_all_in(w, entity, id, StopReason::Replied)
 }
 
 /// Marks a contact or lead unsubscribed (from today) and stops their sequences; queued
@@ -497,12 +503,16 @@ fn must_stop(conn: &Connection, e: &Enrolment, created_at: &str) -> Result<Optio
         Err(Error::NotFound { .. }) => return Ok(Some(StopReason::Removed)),
         Err(err) => return Err(err),
     };
-    // A reply is an inbound e-mail logged on them since they were enrolled.
+    // A reply is an inbound e-mail logged on them since they were enrolled; one their mailbox
+    // sent by itself (an out-of-office, a bounce: marked `automatic` when the mailbox sync
+    // kept it, see data::inbox) is not.
     let replied: bool = conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM activity_links l JOIN activities a ON a.id = l.activity_id
                  WHERE l.entity = ?1 AND l.entity_id = ?2 AND a.kind = 'email'
-                   AND a.direction = 'inbound' AND a.created_at >= ?3)",
+                   AND a.direction = 'inbound' AND a.created_at >= ?3
+                   AND NOT EXISTS (SELECT 1 FROM mail_messages m
+                                    WHERE m.activity_id = a.id AND m.automatic = 1))",
         )?
         .query_row((&e.entity, &e.entity_id, created_at), |r| r.get(0))?;
     Ok(if replied {

@@ -154,6 +154,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0015_calendar_index.sql"),
         then: None,
     },
+    Migration {
+        version: 16,
+        name: "mailbox",
+        sql: include_str!("../../migrations/0016_mailbox.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock (or another process's turn,
@@ -796,6 +802,7 @@ mod tests {
             (13, 0x7722_ed81_9d7b_985a),
             (14, 0x420f_f211_8e30_c2d8),
             (15, 0x2953_4d01_ea27_7cb5),
+            (16, 0xeed9_843d_6e8f_bf4c),
         ];
         assert_eq!(
             SHIPPED.len(),

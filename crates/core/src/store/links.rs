@@ -140,6 +140,7 @@ pub const LINKS: &[Link] = &[
     link("activity_links", "activity_id", "activities", Delete),
     link("activity_participants", "activity_id", "activities", Delete),
     link("outbox", "activity_id", "activities", Detach),
+    link("mail_messages", "activity_id", "activities", Delete),
     link("activities", "series_id", "activity_series", ParentKept),
     // Deals and pipelines.
     link(

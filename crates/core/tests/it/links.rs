@@ -300,6 +300,17 @@ fn make_child(db: &mut Db, table: &str, column: &str, parent: &str, variant: &st
                 ],
             )
         }
+        ("mail_messages", "activity_id") => raw(
+            db,
+            table,
+            &[
+                (column, parent),
+                ("message_id", "m1@bakery.example"),
+                ("thread_id", "m1@bakery.example"),
+                ("folder", "INBOX"),
+                ("uid", "1"),
+            ],
+        ),
         ("activity_participants", "activity_id") => raw(
             db,
             table,

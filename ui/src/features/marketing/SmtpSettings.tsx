@@ -58,7 +58,7 @@ export function SmtpSettings() {
             </div>
           )}
           <SmtpForm key={JSON.stringify(status.data.settings)} initial={status.data.settings} />
-          <PasswordRow status={status.data} />
+          <PasswordRow status={status.data} prefix="smtp" queryKey={qk.marketing.smtp} store={api.marketing.smtp.setPassword} />
         </>
       ) : (
         !status.error && <span className="muted">Loading…</span>
@@ -85,48 +85,11 @@ function SmtpForm({ initial }: { initial: Settings }) {
     e.preventDefault();
     if (!save.isPending) save.mutate();
   };
-  const changeSecurity = (security: SmtpSecurity) =>
-    setS((x) => ({
-      ...x,
-      security,
-      // Follow the usual port, unless a special one was typed.
-      port: Object.values(PORTS).map(String).includes(x.port) || !x.port ? String(PORTS[security]) : x.port,
-    }));
   return (
     <form onSubmit={submit} noValidate data-testid="smtp-form">
       {err && err.code !== "validation" && <Problem error={err} />}
       <div className="grid-2">
-        <TextField
-          label="SMTP server"
-          name="smtp.host"
-          placeholder="smtp.example.com"
-          data-testid="smtp-host"
-          value={s.host}
-          error={fe("host")}
-          onChange={(v) => set("host", v)}
-        />
-        <div className="grid-2">
-          <Field label="Connection" error={fe("security")}>
-            {(a11y) => (
-              <select {...a11y} className="input" data-testid="smtp-security" value={s.security} onChange={(e) => changeSecurity(e.target.value as SmtpSecurity)}>
-                <option value="starttls">STARTTLS (587)</option>
-                <option value="tls">TLS (465)</option>
-                <option value="none">None</option>
-              </select>
-            )}
-          </Field>
-          <TextField
-            label="Port"
-            name="smtp.port"
-            type="number"
-            min={1}
-            max={65535}
-            data-testid="smtp-port"
-            value={s.port}
-            error={fe("port")}
-            onChange={(v) => set("port", v)}
-          />
-        </div>
+        <ServerFields prefix="smtp" label="SMTP server" ports={PORTS} order={["starttls", "tls", "none"]} value={s} onChange={setS} error={fe} />
         <TextField
           label="User name (blank when the server needs no login)"
           name="smtp.username"
@@ -180,14 +143,93 @@ function SmtpForm({ initial }: { initial: Settings }) {
   );
 }
 
-function PasswordRow({ status }: { status: SmtpStatus }) {
+type Server = { host: string; security: SmtpSecurity; port: string };
+
+/** A mail server's name, kind of connection and port (the usual one following the connection,
+ * unless a special one was typed); `prefix` names the fields (`smtp.host`, `mailbox-port`). */
+export function ServerFields<S extends Server>({
+  prefix,
+  label,
+  ports,
+  order,
+  value: s,
+  onChange,
+  error,
+}: {
+  prefix: string;
+  label: string;
+  ports: Record<SmtpSecurity, number>;
+  order: SmtpSecurity[];
+  value: S;
+  onChange: (update: (s: S) => S) => void;
+  error: (field: string) => string | undefined;
+}) {
+  const names: Record<SmtpSecurity, string> = { starttls: "STARTTLS", tls: "TLS", none: "None" };
+  const changeSecurity = (security: SmtpSecurity) =>
+    onChange((x) => ({
+      ...x,
+      security,
+      port: Object.values(ports).map(String).includes(x.port) || !x.port ? String(ports[security]) : x.port,
+    }));
+  return (
+    <>
+      <TextField
+        label={label}
+        name={`${prefix}.host`}
+        placeholder={`${prefix === "smtp" ? "smtp" : "imap"}.example.com`}
+        data-testid={`${prefix}-host`}
+        value={s.host}
+        error={error("host")}
+        onChange={(v) => onChange((x) => ({ ...x, host: v }))}
+      />
+      <div className="grid-2">
+        <Field label="Connection" error={error("security")}>
+          {(a11y) => (
+            <select {...a11y} className="input" data-testid={`${prefix}-security`} value={s.security} onChange={(e) => changeSecurity(e.target.value as SmtpSecurity)}>
+              {order.map((k) => (
+                <option key={k} value={k}>
+                  {k === "none" ? names[k] : `${names[k]} (${ports[k]})`}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <TextField
+          label="Port"
+          name={`${prefix}.port`}
+          type="number"
+          min={1}
+          max={65535}
+          data-testid={`${prefix}-port`}
+          value={s.port}
+          error={error("port")}
+          onChange={(v) => onChange((x) => ({ ...x, port: v }))}
+        />
+      </div>
+    </>
+  );
+}
+
+/** A server's password: stored in the system keyring, replaced or removed; `prefix` names its
+ * test ids (`smtp-password`, `mailbox-password`). */
+export function PasswordRow<S extends { has_password: boolean }>({
+  status,
+  prefix,
+  queryKey,
+  store: save,
+}: {
+  status: S;
+  prefix: string;
+  queryKey: readonly string[];
+  store: (password: string) => Promise<S>;
+}) {
   const client = useQueryClient();
   const notify = useNotify();
   const [password, setPassword] = useState("");
   const store = useMutation({
-    mutationFn: (value: string) => api.marketing.smtp.setPassword(value),
+    mutationFn: (value: string) => save(value),
     onSuccess: (saved, value) => {
-      client.setQueryData(qk.marketing.smtp, saved);
+      client.setQueryData(queryKey, saved);
       setPassword("");
       notify(value ? "Stored the password in the system keyring" : "Removed the password from the system keyring");
     },
@@ -198,19 +240,19 @@ function PasswordRow({ status }: { status: SmtpStatus }) {
     if (password && !store.isPending) store.mutate(password);
   };
   return (
-    <form onSubmit={submit} noValidate data-testid="smtp-password-form">
+    <form onSubmit={submit} noValidate data-testid={`${prefix}-password-form`}>
       <div className="mk-stored">
         {status.has_password ? (
           <>
-            <span className="badge mk-outbox-sent" data-testid="smtp-has-password">
+            <span className="badge mk-outbox-sent" data-testid={`${prefix}-has-password`}>
               A password is stored
             </span>
-            <button type="button" className="linklike small" onClick={() => store.mutate("")} disabled={store.isPending} data-testid="smtp-password-remove">
+            <button type="button" className="linklike small" onClick={() => store.mutate("")} disabled={store.isPending} data-testid={`${prefix}-password-remove`}>
               Remove it
             </button>
           </>
         ) : (
-          <span className="badge subtle" data-testid="smtp-no-password">
+          <span className="badge subtle" data-testid={`${prefix}-no-password`}>
             No password stored
           </span>
         )}
@@ -218,14 +260,14 @@ function PasswordRow({ status }: { status: SmtpStatus }) {
       <div className="mk-password">
         <TextField
           label={status.has_password ? "New password" : "Password"}
-          name="smtp.password"
+          name={`${prefix}.password`}
           type="password"
           autoComplete="new-password"
-          data-testid="smtp-password"
+          data-testid={`${prefix}-password`}
           value={password}
           onChange={setPassword}
         />
-        <button type="submit" className="btn" disabled={!password || store.isPending} data-testid="smtp-password-save">
+        <button type="submit" className="btn" disabled={!password || store.isPending} data-testid={`${prefix}-password-save`}>
           {store.isPending ? "Storing…" : "Store password"}
         </button>
       </div>

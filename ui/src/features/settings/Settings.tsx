@@ -8,6 +8,7 @@ import { LeadSources } from "../people/LeadSources";
 import { CompanySettings, NumberingSettings } from "../sales/SalesSettings";
 import { ServiceSettings } from "../service/ServiceSettings";
 import { SmtpSettings } from "../marketing/SmtpSettings";
+import { MailboxSettings } from "../marketing/MailboxSettings";
 import { ErrorBanner, PageHead } from "../../components/PageHead";
 import { useNotify } from "../../components/Toasts";
 import { api, ApiError } from "../../lib/api";
@@ -72,6 +73,7 @@ export function Settings() {
         <LeadSources />
         <ServiceSettings />
         <SmtpSettings />
+        <MailboxSettings />
         <FieldsEditor entity="contacts" title="Contact fields" />
         <FieldsEditor entity="accounts" title="Account fields" />
         <FieldsEditor entity="opportunities" title="Deal fields" />

@@ -84,6 +84,11 @@ import type { LeadStatus } from "./bindings/LeadStatus";
 import type { LeadSummary } from "./bindings/LeadSummary";
 import type { Logged } from "./bindings/Logged";
 import type { LostReason } from "./bindings/LostReason";
+import type { MailMessage } from "./bindings/MailMessage";
+import type { MailQuery } from "./bindings/MailQuery";
+import type { MailboxSettings } from "./bindings/MailboxSettings";
+import type { MailboxStatus } from "./bindings/MailboxStatus";
+import type { MailboxTest } from "./bindings/MailboxTest";
 import type { MergeChoices } from "./bindings/MergeChoices";
 import type { MergeField } from "./bindings/MergeField";
 import type { MergeResult } from "./bindings/MergeResult";
@@ -136,6 +141,7 @@ import type { SmtpSettings } from "./bindings/SmtpSettings";
 import type { SmtpStatus } from "./bindings/SmtpStatus";
 import type { StageInput } from "./bindings/StageInput";
 import type { StageVisit } from "./bindings/StageVisit";
+import type { SyncReport } from "./bindings/SyncReport";
 import type { TeamMember } from "./bindings/TeamMember";
 import type { TeamMemberInput } from "./bindings/TeamMemberInput";
 import type { Ticket } from "./bindings/Ticket";
@@ -388,6 +394,19 @@ export const commands = {
   smtpSave: (settings: SmtpSettings) => call<SmtpStatus>("smtp_save", { settings }),
   /** Keeps the password in the system keyring (an empty one removes it). */
   smtpSetPassword: (password: string) => call<SmtpStatus>("smtp_set_password", { password }),
+  mailboxStatus: () => call<MailboxStatus>("mailbox_status"),
+  mailboxSave: (settings: MailboxSettings) => call<MailboxStatus>("mailbox_save", { settings }),
+  /** Keeps the password in the system keyring (an empty one removes it). */
+  mailboxSetPassword: (password: string) => call<MailboxStatus>("mailbox_set_password", { password }),
+  /** Connects, logs in and lists the folders, on a connection of its own (never holding the window's while waiting for the server). */
+  mailboxTest: () => call<MailboxTest>("mailbox_test"),
+  /** Reads what is new now; waits for a sync already running. */
+  mailboxSyncNow: () => call<SyncReport>("mailbox_sync_now"),
+  /** Why the background sync's last round could not run or finish, if it could not. */
+  mailboxProblem: () => call<string | null>("mailbox_problem"),
+  mailMessages: (query: Partial<MailQuery>) => call<Array<MailMessage>>("mail_messages", { query }),
+  /** The message an e-mail activity is, whole; `None` for one typed in or sent by the outbox. */
+  mailMessage: (activityId: string) => call<MailMessage | null>("mail_message", { activityId }),
   /** Reads a file the user picked and guesses its columns, for the import screens. */
   importInspect: (path: string, entity: ImportEntity) => call<Inspection>("import_inspect", { path, entity }),
   /** Imports a CSV or JSON file of contacts, accounts or leads. */

@@ -19,6 +19,8 @@ import type { SegmentFilter } from "./bindings/SegmentFilter";
 import type { SegmentInput } from "./bindings/SegmentInput";
 import type { SequenceInput } from "./bindings/SequenceInput";
 import type { SmtpSettings } from "./bindings/SmtpSettings";
+import type { MailboxSettings } from "./bindings/MailboxSettings";
+import type { MailQuery } from "./bindings/MailQuery";
 import type { AccountInput } from "./bindings/AccountInput";
 import type { AccountQuery } from "./bindings/AccountQuery";
 import type { ContactInput } from "./bindings/ContactInput";
@@ -357,6 +359,21 @@ export const api = {
       /** Kept in the system keyring, never in the file; "" removes it. */
       setPassword: (password: string) => commands.smtpSetPassword(password),
     },
+  },
+  /** The mailbox Rapport reads (IMAP): only mail concerning a record is kept. */
+  mailbox: {
+    status: () => commands.mailboxStatus(),
+    save: (settings: MailboxSettings) => commands.mailboxSave(settings),
+    /** Kept in the system keyring, never in the file; "" removes it. */
+    setPassword: (password: string) => commands.mailboxSetPassword(password),
+    /** Connects, logs in and lists the folders; `stage` names the step that failed. */
+    test: () => commands.mailboxTest(),
+    syncNow: () => commands.mailboxSyncNow(),
+    /** Why the background sync's last round could not run or finish. */
+    problem: () => commands.mailboxProblem(),
+    messages: (query: Partial<MailQuery> = {}) => commands.mailMessages(query),
+    /** The stored message an e-mail activity is (null for one typed in or sent by the outbox). */
+    message: (activityId: string) => commands.mailMessage(activityId),
   },
   leads: {
     /** Empty `statuses`: every lead but converted ones. */

@@ -3,4 +3,4 @@
 /**
  * Stable codes the UI and scripts branch on. Adding a code is fine; renaming one breaks clients.
  */
-export type ErrorCode = "validation" | "not_found" | "conflict" | "not_a_database" | "corrupt_database" | "schema_too_new" | "updating" | "migration_failed" | "io" | "database" | "internal" | "cancelled" | "busy" | "delivery" | "file_in_use" | "total_too_large" | "company_profile_missing";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "not_a_database" | "corrupt_database" | "schema_too_new" | "updating" | "migration_failed" | "io" | "database" | "internal" | "cancelled" | "busy" | "delivery" | "mailbox" | "file_in_use" | "total_too_large" | "company_profile_missing";

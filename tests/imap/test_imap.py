@@ -1,0 +1,321 @@
+"""Mail read by `rapport mail` from a real IMAP server on loopback.
+
+The server is Dovecot from the system packages (not ours, not a mock), started by each test
+with a configuration in a temporary folder (see dovecot.py); mail "arrives" by IMAP APPEND.
+Replies to mail Rapport sent go through a real SMTP server (aiosmtpd) first. Every `rapport`
+call is a new process on the same file. Run by `make test` as
+`RAPPORT_CLI=target/debug/rapport python -m unittest tests/imap/test_imap.py`.
+"""
+
+import email
+import email.policy
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dovecot import PASSWORD, USER, Dovecot, free_port  # noqa: E402
+
+CLI = os.environ.get("RAPPORT_CLI", "target/debug/rapport")
+
+
+def mail(sender, to, subject, body="Hello.", message_id=None, date="Thu, 03 Dec 2026 10:00:00 +0000",
+         extra=""):
+    headers = ["From: %s" % sender, "To: %s" % to, "Subject: %s" % subject]
+    if date:
+        headers.append("Date: %s" % date)
+    if message_id:
+        headers.append("Message-ID: <%s>" % message_id)
+    return "\n".join(headers) + "\n" + extra + "\n" + body + "\n"
+
+
+class Mailbox(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.db = os.path.join(self.dir.name, "crm.db")
+        self.server = Dovecot()
+        self.addCleanup(self.server.stop)
+        self.setup_mailbox()
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def setup_mailbox(self, *extra, port=None, security="none"):
+        self.rapport(
+            "mail", "setup", "--host", "127.0.0.1", "--port", str(port or self.server.port),
+            "--security", security, "--user", USER, *extra,
+        )
+
+    def run_cli(self, *args, password=PASSWORD):
+        return subprocess.run(
+            [CLI, "--db", self.db, *args], capture_output=True, text=True, check=False,
+            env={**os.environ, "TZ": "Europe/Berlin", "RAPPORT_IMAP_PASSWORD": password},
+        )
+
+    def rapport(self, *args):
+        out = self.run_cli(*args)
+        if out.returncode != 0:
+            raise AssertionError(f"rapport {' '.join(args)} failed: {out.stderr}")
+        return out.stdout.strip()
+
+    def json(self, *args):
+        return json.loads(self.rapport(*args, "--format", "json"))
+
+    def sync(self):
+        report = self.json("mail", "sync")
+        return {f["folder"]: (f["seen"], f["stored"], f["known"]) for f in report["folders"]}
+
+    def test_mail_from_and_to_known_people_is_kept_on_their_timelines_and_nothing_else(self):
+        account = self.rapport("accounts", "add", "--name", "Bakery Ltd", "--website",
+                               "https://www.bakery.example")
+        marta = self.rapport("contacts", "add", "--first-name", "Marta", "--last-name", "Baker",
+                             "--email", "Marta@Bakery.example", "--account", account)
+        lead = self.rapport("leads", "add", "--name", "Otto Lead", "--email", "otto@lead.example")
+        d = self.server
+        d.deliver(mail("Marta Baker <marta@bakery.example>", USER, "Order for Friday",
+                       "Can you deliver 40 rolls?", "m1@bakery.example"))
+        d.deliver(mail("Newsletter <news@shop.example>", USER, "Black Friday!", "Buy now",
+                       "n1@shop.example"))
+        d.deliver(mail("Otto <otto@lead.example>", USER, "Your offer", "Interested.", "o1@lead.example"))
+        # A colleague at the customer's company, not in Rapport yet: the company's domain.
+        d.deliver(mail("Jan <jan@bakery.example>", USER, "Invoice question", "Which invoice?",
+                       "j1@bakery.example"))
+        # Mail the user sent, in the Sent folder: outbound, on Marta's timeline.
+        d.deliver(mail(USER, "marta@bakery.example", "Re: Order for Friday", "Yes, we can.",
+                       "s1@crumb.example", extra="In-Reply-To: <m1@bakery.example>\n"), folder="Sent")
+        flags_before = d.flags()
+
+        self.assertEqual(self.sync(), {"INBOX": (4, 3, 0), "Sent": (1, 1, 0)})
+
+        on_marta = self.json("mail", "messages", "--contact", marta)
+        self.assertEqual([m["subject"] for m in on_marta], ["Re: Order for Friday", "Order for Friday"])
+        reply, order = on_marta
+        self.assertEqual((order["direction"], order["from_address"]), ("inbound", "marta@bakery.example"))
+        self.assertEqual(reply["direction"], "outbound")
+        self.assertEqual(reply["thread_id"], "m1@bakery.example", "the reply is in Marta's thread")
+        self.assertEqual(order["at"], "2026-12-03T10:00:00.000Z")
+        # The contact's company has the whole conversation, and Jan's mail by its domain.
+        on_account = [m["subject"] for m in self.json("mail", "messages", "--account", account)]
+        self.assertEqual(sorted(on_account), ["Invoice question", "Order for Friday", "Re: Order for Friday"])
+        self.assertEqual([m["subject"] for m in self.json("mail", "messages", "--lead", lead)], ["Your offer"])
+        # The text is the activity's notes, on the timeline like any e-mail.
+        activities = self.json("activities", "list", "--contact", marta)
+        self.assertIn("Can you deliver 40 rolls?", [a["notes"] for a in activities])
+        # The newsletter was never stored.
+        self.assertNotIn("Black Friday!", self.rapport("mail", "messages"))
+        self.assertEqual(self.json("mail", "status")["messages"], 4)
+        # Read only: not even the "seen" flag changed on the server.
+        self.assertEqual(d.flags(), flags_before)
+
+        # Nothing is read twice; new mail is read from where the last sync stopped.
+        self.assertEqual(self.sync(), {"INBOX": (0, 0, 0), "Sent": (0, 0, 0)})
+        d.deliver(mail("marta@bakery.example", USER, "Thanks", "Great.", "m2@bakery.example",
+                       extra="References: <m1@bakery.example> <s1@crumb.example>\n"))
+        self.assertEqual(self.sync(), {"INBOX": (1, 1, 0), "Sent": (0, 0, 0)})
+        thanks = self.json("mail", "messages", "--contact", marta)[0]
+        self.assertEqual((thanks["subject"], thanks["thread_id"]), ("Thanks", "m1@bakery.example"))
+        thread = self.json("mail", "messages", "--thread", "m1@bakery.example")
+        self.assertEqual(len(thread), 3)
+
+    def test_the_same_message_in_two_folders_and_a_renumbered_folder_are_kept_once(self):
+        self.rapport("contacts", "add", "--first-name", "Ada", "--last-name", "Lee",
+                     "--email", "ada@lee.example")
+        c = self.server.client()
+        c.create("Archive")
+        c.logout()
+        self.setup_mailbox("--folder", "INBOX", "--folder", "Archive")
+        message = mail("ada@lee.example", USER, "Contract", "Signed.", "a1@lee.example")
+        self.server.deliver(message)
+        self.server.deliver(message, folder="Archive")
+        self.assertEqual(self.sync(), {"INBOX": (1, 1, 0), "Archive": (1, 0, 1)})
+
+        # The server renumbers the folder (it was deleted and made again): everything in it is
+        # read again, and what was kept already is recognised.
+        c = self.server.client()
+        c.delete("Archive")
+        c.create("Archive")
+        c.logout()
+        self.server.deliver(message, folder="Archive")
+        self.server.deliver(mail("ada@lee.example", USER, "Second", "More.", "a2@lee.example"),
+                            folder="Archive")
+        self.assertEqual(self.sync(), {"INBOX": (0, 0, 0), "Archive": (2, 1, 1)})
+        self.assertEqual(self.json("mail", "status")["messages"], 2)
+
+    def test_every_failure_to_connect_is_named_with_what_to_do(self):
+        ok = self.json("mail", "test")
+        self.assertTrue(ok["ok"])
+        self.assertEqual(ok["reading"], ["INBOX", "Sent"], "the inbox and the folder marked Sent")
+
+        def failure(*args, password=PASSWORD):
+            out = self.run_cli("mail", "test", "--format", "json", *args, password=password)
+            self.assertEqual(out.returncode, 1, out.stderr)
+            report = json.loads(out.stdout)
+            self.assertFalse(report["ok"])
+            self.assertIn(report["message"], out.stderr)
+            return report["stage"], report["message"]
+
+        stage, message = failure(password="wrong")
+        self.assertEqual(stage, "login")
+        self.assertIn("refused the login for " + USER, message)
+        self.assertIn("app password", message)
+
+        self.setup_mailbox(security="tls")
+        stage, message = failure()
+        self.assertEqual(stage, "tls")
+        self.assertIn("STARTTLS on port 143", message)
+
+        self.setup_mailbox(port=free_port())
+        stage, message = failure()
+        self.assertEqual(stage, "connect")
+        self.assertIn("check the port", message)
+
+        self.rapport("mail", "setup", "--host", "no-such-host.invalid", "--user", USER)
+        stage, message = failure()
+        self.assertEqual(stage, "dns")
+        self.assertIn("no-such-host.invalid was not found", message)
+
+        self.setup_mailbox("--folder", "INBOX", "--folder", "Customers")
+        stage, message = failure()
+        self.assertEqual(stage, "folder")
+        self.assertIn('no folder named "Customers"', message)
+        self.assertIn("INBOX", message)
+        # A sync reads the folders that exist and says which one it could not.
+        out = self.run_cli("mail", "sync", "--format", "json")
+        self.assertEqual(out.returncode, 1)
+        report = json.loads(out.stdout)
+        self.assertEqual([f["complete"] for f in report["folders"]], [True, False])
+        self.assertIn("Customers", out.stderr)
+
+        # No password anywhere: said before connecting.
+        out = subprocess.run([CLI, "--db", self.db, "mail", "sync"], capture_output=True, text=True,
+                             env={k: v for k, v in os.environ.items() if k != "RAPPORT_IMAP_PASSWORD"})
+        self.assertNotEqual(out.returncode, 0)
+        self.assertTrue("no password is stored" in out.stderr or "keyring" in out.stderr, out.stderr)
+
+    def test_broken_and_unusual_messages_are_kept_with_what_could_be_read(self):
+        self.rapport("contacts", "add", "--first-name", "Zoë", "--last-name", "Kowalska",
+                     "--email", "zoe@kowalska.example")
+        raw = [
+            # No date, no Message-ID.
+            b"From: zoe@kowalska.example\r\nTo: ann@crumb.example\r\nSubject: No date\r\n\r\nHi\r\n",
+            # A legacy charset and an encoded subject.
+            "From: =?iso-8859-2?Q?Zo=EB?= <zoe@kowalska.example>\r\nTo: ann@crumb.example\r\n"
+            "Subject: =?iso-8859-2?Q?Za=BF=F3=B3=E6_g=EA=B6l=B1_ja=BC=F1?=\r\n"
+            "Message-ID: <pl@kowalska.example>\r\nDate: Thu, 03 Dec 2026 11:00:00 +0100\r\n"
+            "Content-Type: text/plain; charset=iso-8859-2\r\nContent-Transfer-Encoding: 8bit\r\n\r\n".encode()
+            + "Zażółć gęślą jaźń".encode("iso-8859-2") + b"\r\n",
+            # 8-bit bytes in a header, an unknown charset, HTML with a script and a tracking pixel.
+            b"From: zoe@kowalska.example\r\nTo: ann@crumb.example\r\nSubject: Caf\xc3\xa9 \xff\r\n"
+            b"Message-ID: <html@kowalska.example>\r\nDate: Thu, 03 Dec 2026 12:00:00 +0000\r\n"
+            b"Content-Type: text/html; charset=x-no-such-charset\r\n\r\n"
+            b"<p onclick=\"steal()\">Price list</p><script>alert(1)</script>"
+            b"<img src=\"https://track.example/pixel.gif\">\r\n",
+            # A multipart that never closes, with an attachment.
+            b"From: zoe@kowalska.example\r\nTo: ann@crumb.example\r\nSubject: Broken\r\n"
+            b"Message-ID: <broken@kowalska.example>\r\nDate: Thu, 03 Dec 2026 13:00:00 +0000\r\n"
+            b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XYZ\r\n\r\n"
+            b"--XYZ\r\nContent-Type: text/plain\r\n\r\nSee the file.\r\n"
+            b"--XYZ\r\nContent-Type: application/pdf; name=offer.pdf\r\n"
+            b"Content-Disposition: attachment; filename=offer.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            b"JVBERi0xLjQK\r\n",
+            # An out-of-office answer.
+            b"From: zoe@kowalska.example\r\nTo: ann@crumb.example\r\nSubject: Out of office\r\n"
+            b"Auto-Submitted: auto-replied\r\nMessage-ID: <ooo@kowalska.example>\r\n"
+            b"Date: Thu, 03 Dec 2026 14:00:00 +0000\r\n\r\nBack Monday.\r\n",
+        ]
+        for r in raw:
+            self.server.deliver(r)
+        self.assertEqual(self.sync(), {"INBOX": (5, 5, 0), "Sent": (0, 0, 0)})
+        by_subject = {m["subject"]: m for m in self.json("mail", "messages")}
+        self.assertIn("no readable date", by_subject["No date"]["problems"])
+        self.assertTrue(by_subject["No date"]["message_id"].endswith("@no-message-id.rapport"))
+        polish = self.json("mail", "get", by_subject["Zażółć gęślą jaźń"]["activity_id"])
+        self.assertEqual(polish["text"], "Zażółć gęślą jaźń")
+        self.assertEqual(polish["from_name"], "Zoë")
+        html = self.json("mail", "get", by_subject[next(s for s in by_subject if s.startswith("Caf"))]["activity_id"])
+        self.assertIn("Price list", html["html"])
+        for gone in ("<script", "onclick", "alert(1)"):
+            self.assertNotIn(gone, html["html"])
+        self.assertIn("Price list", html["text"])
+        broken = self.json("mail", "get", by_subject["Broken"]["activity_id"])
+        self.assertIn("See the file.", broken["text"])
+        self.assertEqual([(a["name"], a["type"]) for a in broken["attachments"]],
+                         [("offer.pdf", "application/pdf")])
+        self.assertTrue(by_subject["Out of office"]["automatic"])
+        self.assertFalse(by_subject["Broken"]["automatic"])
+
+
+class Replies(unittest.TestCase):
+    """A customer's answer to mail the outbox sent (through a real SMTP server)."""
+
+    def setUp(self):
+        from aiosmtpd.controller import Controller
+
+        class Keep:
+            def __init__(self):
+                self.messages = []
+
+            async def handle_DATA(self, server, session, envelope):
+                self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+                return "250 OK"
+
+        self.dir = tempfile.TemporaryDirectory()
+        self.addCleanup(self.dir.cleanup)
+        self.db = os.path.join(self.dir.name, "crm.db")
+        self.server = Dovecot()
+        self.addCleanup(self.server.stop)
+        self.smtp_port = free_port()
+        self.sent = Keep()
+        self.smtp = Controller(self.sent, hostname="127.0.0.1", port=self.smtp_port)
+        self.smtp.start()
+        self.addCleanup(self.smtp.stop)
+        Mailbox.rapport(self, "outbox", "setup", "--host", "127.0.0.1", "--port", str(self.smtp_port),
+                        "--security", "none", "--from", USER, "--from-name", "Ann from Crumb")
+        Mailbox.setup_mailbox(self)
+
+    run_cli = Mailbox.run_cli
+    rapport = Mailbox.rapport
+    json = Mailbox.json
+    sync = Mailbox.sync
+
+    def test_a_reply_stops_the_sequence_and_an_out_of_office_does_not(self):
+        for name in ("Welcome", "Offer"):
+            self.rapport("templates", "add", "--name", name, "--subject", name + " for {{first_name}}",
+                         "--body", "Dear {{first_name}}.")
+        self.rapport("sequences", "add", "--name", "Follow-up", "--step", "Welcome:0", "--step", "Offer:3")
+        bob = self.rapport("contacts", "add", "--first-name", "Bob", "--last-name", "Two",
+                           "--email", "bob@two.example")
+        cy = self.rapport("contacts", "add", "--first-name", "Cy", "--last-name", "Three",
+                          "--email", "cy@three.example")
+        for who in (bob, cy):
+            self.rapport("sequences", "enroll", "Follow-up", "--contact", who, "--today", "2026-11-02")
+        self.rapport("outbox", "send", "--today", "2026-11-02")
+        welcome = {str(m["To"]).split("<")[-1].rstrip(">"): m for m in self.sent.messages}
+        self.assertEqual(sorted(welcome), ["bob@two.example", "cy@three.example"])
+
+        # Bob answers the welcome; Cy's mailbox answers by itself.
+        self.server.deliver(mail("bob@two.example", USER, "Re: Welcome for Bob", "Call me.",
+                                 "r1@two.example", extra="In-Reply-To: %s\n" % welcome["bob@two.example"]["Message-ID"]))
+        self.server.deliver(mail("cy@three.example", USER, "Out of office", "Away.", "r2@three.example",
+                                 extra="In-Reply-To: %s\nAuto-Submitted: auto-replied\n"
+                                 % welcome["cy@three.example"]["Message-ID"]))
+        report = self.json("mail", "sync")
+        self.assertEqual(report["folders"][0]["sequences_stopped"], 1)
+        enrolments = {e["entity_id"]: e for e in self.json("sequences", "enrolments", "Follow-up")}
+        self.assertEqual(enrolments[bob]["stop_reason"], "replied")
+        self.assertEqual(enrolments[cy]["status"], "active")
+        # Bob's answer is in the thread the welcome opened.
+        answer = self.json("mail", "messages", "--contact", bob)[0]
+        self.assertEqual(answer["thread_id"], welcome["bob@two.example"]["Message-ID"].strip("<>"))
+
+        self.rapport("outbox", "send", "--today", "2026-11-05")
+        offers = [str(m["To"]) for m in self.sent.messages[2:]]
+        self.assertEqual(len(offers), 1)
+        self.assertIn("cy@three.example", offers[0])
+
+
+if __name__ == "__main__":
+    unittest.main()
