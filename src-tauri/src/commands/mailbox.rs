@@ -46,15 +46,19 @@ pub fn mailbox_set_password(
 /// window's while waiting for the server).
 #[tauri::command(async)]
 pub fn mailbox_test(state: State<'_, AppState>) -> CommandResult<MailboxTest> {
-    let db = rapport_core::Db::open(state.path())?;
-    Ok(rapport_mail::ImapServer::test(db.conn()))
+    let path = state.path();
+    Ok(off_runtime(move || {
+        let db = rapport_core::Db::open(path)?;
+        Ok(rapport_mail::ImapServer::test(db.conn()))
+    })?)
 }
 
 /// Reads what is new now; waits for a sync already running.
 #[tauri::command(async)]
 pub fn mailbox_sync_now(state: State<'_, AppState>) -> CommandResult<SyncReport> {
     let _one_at_a_time = SYNCING.lock().unwrap_or_else(|p| p.into_inner());
-    let outcome = sync(&state.path());
+    let path = state.path();
+    let outcome = off_runtime(move || sync(&path));
     *PROBLEM.lock().unwrap_or_else(|p| p.into_inner()) =
         outcome.as_ref().err().map(ToString::to_string);
     Ok(outcome?)
@@ -81,6 +85,16 @@ pub fn mail_message(
     activity_id: String,
 ) -> CommandResult<Option<MailMessage>> {
     state.with(|db| inbox::message(db.conn(), &activity_id))
+}
+
+/// Runs `f` on a thread of its own: the IMAP client drives its own small runtime, which
+/// cannot be started from a thread of Tauri's.
+fn off_runtime<T: Send + 'static>(
+    f: impl FnOnce() -> rapport_core::Result<T> + Send + 'static,
+) -> rapport_core::Result<T> {
+    std::thread::spawn(f)
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// One sync at a time, whoever starts it.
