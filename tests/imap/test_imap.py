@@ -248,6 +248,84 @@ class Mailbox(unittest.TestCase):
         self.assertFalse(by_subject["Broken"]["automatic"])
 
 
+class SupportAndLeads(unittest.TestCase):
+    """Mail to the support address opens and continues tickets; to the capture address, leads."""
+
+    setUp = Mailbox.setUp
+    tearDown = Mailbox.tearDown
+    run_cli = Mailbox.run_cli
+    rapport = Mailbox.rapport
+    json = Mailbox.json
+    sync = Mailbox.sync
+
+    def setup_mailbox(self, *extra):
+        Mailbox.setup_mailbox(self, "--support-address", "support@crumb.example",
+                              "--capture-address", "hello@crumb.example", *extra)
+
+    def test_a_mail_to_support_opens_a_ticket_and_the_customers_answers_join_it(self):
+        d = self.server
+        d.deliver(mail("Jan Nowak <jan@nowak.example>", "Crumb Support <support@crumb.example>",
+                       "Oven broken", "The oven does not heat.", "t1@nowak.example",
+                       date="Thu, 03 Dec 2026 08:30:00 +0000"))
+        # An out-of-office to support opens nothing.
+        d.deliver(mail("bot@away.example", "support@crumb.example", "Out of office", "Away.",
+                       "ooo@away.example", extra="Auto-Submitted: auto-replied\n"))
+        self.sync()
+        tickets = self.json("tickets", "list", "--queue", "all")
+        self.assertEqual(len(tickets), 1, tickets)
+        ticket = self.json("tickets", "get", tickets[0]["id"])
+        self.assertEqual((ticket["subject"], ticket["channel"], ticket["status"]),
+                         ("Oven broken", "email", "new"))
+        self.assertEqual(ticket["description"], "The oven does not heat.")
+        # The sender was unknown: a contact is made for them, the ticket is theirs.
+        self.assertEqual(ticket["contact_name"], "Jan Nowak")
+        contact = self.json("contacts", "get", ticket["contact_id"])
+        self.assertEqual([e["address"] for e in contact["emails"]], ["jan@nowak.example"])
+        # The SLA clock counts from the mail's arrival, not from when Rapport read it.
+        self.assertEqual(ticket["created_at"], "2026-12-03T08:30:00.000Z")
+        number = ticket["number"]
+
+        self.rapport("tickets", "update", ticket["id"], "--status", "waiting")
+        # An answer in the thread, and another naming the ticket in its subject only.
+        d.deliver(mail("jan@nowak.example", "support@crumb.example", "Re: Oven broken",
+                       "It is model X200.", "t2@nowak.example", extra="In-Reply-To: <t1@nowak.example>\n"))
+        d.deliver(mail("jan@nowak.example", "support@crumb.example", "Re: [#%d] photo" % number,
+                       "Photo attached.", "t3@nowak.example"))
+        self.sync()
+        self.assertEqual(len(self.json("tickets", "list", "--queue", "all")), 1, "no second ticket")
+        ticket = self.json("tickets", "get", ticket["id"])
+        customer = [m["body"] for m in ticket["messages"] if m["kind"] == "customer"]
+        self.assertEqual(customer, ["It is model X200.", "Photo attached."])
+        self.assertEqual(ticket["status"], "open", "the customer's answer ends the wait")
+        # Every mail of the conversation is on the ticket's and the contact's timelines.
+        self.assertEqual(len(self.json("mail", "messages", "--contact", ticket["contact_id"])), 3)
+
+    def test_a_mail_to_the_capture_address_becomes_a_lead_once(self):
+        d = self.server
+        d.deliver(mail("Ola Berg <ola@berg.example>", "hello@crumb.example", "Catering for 40?",
+                       "Do you cater weddings?", "l1@berg.example"))
+        d.deliver(mail("Ola Berg <ola@berg.example>", "hello@crumb.example", "Re: Catering for 40?",
+                       "Also in June?", "l2@berg.example"))
+        form = ("New form submission\n\nName: Piet de Vries\nE-mail: piet@vries.example\n"
+                "Company: Vries Bakkerij\nPhone: +31 20 123 4567\nMessage: Please send prices,\n"
+                "for 200 loaves a week.\n")
+        d.deliver(mail("Website <forms@crumb.example>", "hello@crumb.example", "New contact form entry",
+                       form, "f1@crumb.example"))
+        self.sync()
+        leads = {l["name"]: l for l in self.json("leads", "list")}
+        self.assertEqual(sorted(leads), ["Ola Berg", "Piet de Vries"])
+        ola = self.json("leads", "get", leads["Ola Berg"]["id"])
+        self.assertEqual((ola["email"], ola["source"]), ("ola@berg.example", "E-mail"))
+        self.assertIn("Do you cater weddings?", ola["notes"])
+        self.assertEqual(len(self.json("mail", "messages", "--lead", ola["id"])), 2,
+                         "the second mail is on the lead, not another lead")
+        piet = self.json("leads", "get", leads["Piet de Vries"]["id"])
+        self.assertEqual((piet["email"], piet["company"], piet["source"]),
+                         ("piet@vries.example", "Vries Bakkerij", "Web form"))
+        self.assertEqual(piet["phone"], "+31 20 123 4567")
+        self.assertIn("for 200 loaves a week.", piet["notes"])
+
+
 class Replies(unittest.TestCase):
     """A customer's answer to mail the outbox sent (through a real SMTP server)."""
 

@@ -542,6 +542,51 @@ struct Index {
     day_first: Option<bool>,
 }
 
+/// A lead from a web form's notification: its `Field: value` lines read by the same mapping as
+/// the leads import (lines no field takes go to the notes, as `Field: value`). `None` when no
+/// line gives a name or an e-mail address.
+pub(crate) fn lead_from_form(
+    conn: &Connection,
+    lines: &[(String, String)],
+) -> Result<Option<LeadInput>> {
+    let headers: Vec<String> = lines.iter().map(|(k, _)| k.clone()).collect();
+    let mapping = mapping::guess(conn, ImportEntity::Leads, &headers)?;
+    let row = TableRow {
+        line: 1,
+        cells: lines.iter().map(|(_, v)| v.clone()).collect(),
+        problem: None,
+    };
+    let index = Index {
+        keys: HashMap::new(),
+        added: Vec::new(),
+        default_country: crate::store::settings::default_country(conn)?,
+        day_first: None,
+    };
+    let Some(mut lead) = prepare::prepare(conn, &index, &row, &mapping, ImportEntity::Leads)?.lead
+    else {
+        return Ok(None);
+    };
+    if lead.name.trim().is_empty() && lead.email.is_none() {
+        return Ok(None);
+    }
+    let rest: Vec<String> = lines
+        .iter()
+        .zip(&mapping)
+        .filter(|(_, m)| m.is_none())
+        .map(|((k, v), _)| format!("{k}: {v}"))
+        .collect();
+    if !rest.is_empty() {
+        let notes = lead
+            .notes
+            .take()
+            .into_iter()
+            .chain(rest)
+            .collect::<Vec<_>>();
+        lead.notes = Some(notes.join("\n"));
+    }
+    Ok(Some(lead))
+}
+
 impl Index {
     fn load(conn: &Connection, entity: ImportEntity) -> Result<Index> {
         let mut keys = HashMap::new();

@@ -12,6 +12,7 @@
 
 mod parse;
 mod read;
+mod route;
 mod sync;
 
 use rusqlite::Connection;

@@ -91,7 +91,7 @@ pub fn parse(raw: &[u8]) -> Incoming {
     };
     let date = m.date().and_then(|d| {
         chrono::DateTime::from_timestamp(d.to_timestamp(), 0)
-            .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
     });
     if date.is_none() {
         problems

@@ -226,11 +226,20 @@ fn store_in(
     if is_stored(w.conn(), &m.message_id)? {
         return Ok(0);
     }
-    let links = directory.concerns(w.conn(), m)?;
+    let mut links = directory.concerns(w.conn(), m)?;
     let outbound = m
         .from
         .as_ref()
         .is_some_and(|(a, _)| directory.own.contains(a));
+    if !outbound {
+        super::route::route_in(
+            w,
+            m,
+            directory.support.as_deref(),
+            directory.capture.as_deref(),
+            &mut links,
+        )?;
+    }
     let subject = if m.subject.trim().is_empty() {
         "(no subject)".to_owned()
     } else {
@@ -320,6 +329,8 @@ fn store_in(
 struct Directory {
     own: HashSet<String>,
     listening: HashSet<String>,
+    support: Option<String>,
+    capture: Option<String>,
     domains: HashMap<String, Vec<String>>,
 }
 
@@ -388,16 +399,19 @@ impl Directory {
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {
             let (id, website) = row?;
-            if let Some(d) = web_domain(&website)
+            if let Some(d) = crate::people::duplicates::domain(&website)
                 && !SHARED_DOMAINS.contains(&d.as_str())
                 && !own_domains.contains(d.as_str())
             {
                 domains.entry(d).or_default().push(id);
             }
         }
+        let address = |a: &str| Some(a.to_lowercase()).filter(|a| !a.is_empty());
         Ok(Directory {
             own,
             listening,
+            support: address(&s.support_address),
+            capture: address(&s.capture_address),
             domains,
         })
     }
@@ -460,35 +474,4 @@ fn domain_of(address: &str) -> Option<&str> {
         .rsplit_once('@')
         .map(|(_, d)| d)
         .filter(|d| !d.is_empty())
-}
-
-/// `https://www.crumb.example/about` → `crumb.example`.
-fn web_domain(website: &str) -> Option<String> {
-    let w = website.trim().to_lowercase();
-    let w = w.split_once("://").map_or(w.as_str(), |(_, rest)| rest);
-    let host = w.split(['/', '?', '#']).next()?.rsplit('@').next()?;
-    let host = host.split(':').next()?.trim_start_matches("www.");
-    (host.contains('.') && !host.contains(char::is_whitespace)).then(|| host.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::web_domain;
-
-    #[test]
-    fn a_website_gives_its_domain() {
-        assert_eq!(
-            web_domain("https://www.crumb.example/about").as_deref(),
-            Some("crumb.example")
-        );
-        assert_eq!(
-            web_domain("crumb.example").as_deref(),
-            Some("crumb.example")
-        );
-        assert_eq!(
-            web_domain("HTTP://Shop.Crumb.Example:8080").as_deref(),
-            Some("shop.crumb.example")
-        );
-        assert_eq!(web_domain("not a site"), None);
-    }
 }

@@ -393,6 +393,35 @@ pub fn create_in(w: &Writer<'_>, input: &TicketInput) -> Result<String> {
     Ok(id)
 }
 
+/// Dates the opening of a ticket made from something that arrived earlier (a mail read some
+/// minutes, or a weekend, after it came in): its SLA clocks count from `at` (UTC, as stored),
+/// not from when Rapport read it. A time after now is left alone.
+pub(crate) fn opened_at_in(w: &Writer<'_>, id: &str, at: &str) -> Result<()> {
+    if at >= w.now() {
+        return Ok(());
+    }
+    let first: String = w.conn().query_row(
+        "SELECT id FROM ticket_status_history WHERE ticket_id = ?1 ORDER BY entered_at, id LIMIT 1",
+        [id],
+        |r| r.get(0),
+    )?;
+    w.update(
+        HISTORY,
+        &first,
+        &[("entered_at", Value::Text(at.to_owned()))],
+    )?;
+    w.update(TABLE, id, &[("created_at", Value::Text(at.to_owned()))])?;
+    recount(w, id, parse_stamp(w.now())?)
+}
+
+/// The ticket numbered `number`, if there is one.
+pub(crate) fn by_number(conn: &Connection, number: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM tickets WHERE number = ?1")?
+        .query_row([number], |r| r.get(0))
+        .optional()?)
+}
+
 pub fn create(db: &mut Db, input: &TicketInput) -> Result<Ticket> {
     let id = db.write(|w| create_in(w, input))?;
     get(db.conn(), &id, Utc::now())
