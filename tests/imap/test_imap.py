@@ -359,6 +359,52 @@ class Replies(unittest.TestCase):
     json = Mailbox.json
     sync = Mailbox.sync
 
+    def test_a_ticket_opened_by_mail_is_answered_by_mail_in_the_customers_thread(self):
+        Mailbox.setup_mailbox(self, "--support-address", "support@crumb.example")
+        self.server.deliver(mail("Jan Nowak <jan@nowak.example>", "support@crumb.example", "Oven broken",
+                                 "The oven does not heat.", "t1@nowak.example",
+                                 date="Thu, 03 Dec 2026 08:30:00 +0000"))
+        self.sync()
+        ticket = self.json("tickets", "list", "--queue", "all")[0]
+        number = ticket["number"]
+        ticket = self.rapport("tickets", "get", ticket["id"], "--format", "json")
+        ticket = json.loads(ticket)
+        self.assertIsNone(ticket["first_responded_at"])
+
+        # The reply waits in the outbox until it leaves; the first response is met only then.
+        replied = self.json("tickets", "reply", ticket["id"], "--body", "A technician comes Monday.",
+                            "--status", "waiting")
+        reply = [m for m in replied["messages"] if m["kind"] == "reply"][0]
+        self.assertEqual(reply["mail_status"], "queued")
+        self.assertIsNone(replied["first_responded_at"])
+        self.rapport("outbox", "send")
+        self.assertEqual(len(self.sent.messages), 1)
+        sent = self.sent.messages[0]
+        self.assertEqual(sent["Subject"], "Re: [#%d] Oven broken" % number)
+        self.assertIn("jan@nowak.example", str(sent["To"]))
+        self.assertEqual(sent["In-Reply-To"], "<t1@nowak.example>")
+        self.assertIn("<t1@nowak.example>", sent["References"])
+        self.assertIsNone(sent["List-Unsubscribe"], "a reply to a customer is not bulk mail")
+        self.assertIn("A technician comes Monday.", sent.get_body(("plain",)).get_content())
+        ticket = self.json("tickets", "get", ticket["id"])
+        self.assertIsNotNone(ticket["first_responded_at"], "answered when the reply left")
+        self.assertEqual([m["mail_status"] for m in ticket["messages"] if m["kind"] == "reply"], ["sent"])
+
+        # The customer answers the reply: it joins the ticket, which stops waiting.
+        self.server.deliver(mail("jan@nowak.example", "support@crumb.example", "Re: Oven broken",
+                                 "Monday is fine.", "t4@nowak.example",
+                                 extra="In-Reply-To: %s\n" % sent["Message-ID"]))
+        self.sync()
+        ticket = self.json("tickets", "get", ticket["id"])
+        self.assertEqual([m["body"] for m in ticket["messages"] if m["kind"] == "customer"], ["Monday is fine."])
+        self.assertEqual(ticket["status"], "open")
+        self.assertEqual(len(self.json("tickets", "list", "--queue", "all")), 1)
+
+        # A reply given on the phone is recorded, not e-mailed.
+        self.rapport("tickets", "reply", ticket["id"], "--body", "Called him.", "--no-email")
+        self.rapport("outbox", "send")
+        self.assertEqual(len(self.sent.messages), 1)
+
     def test_a_reply_stops_the_sequence_and_an_out_of_office_does_not(self):
         for name in ("Welcome", "Offer"):
             self.rapport("templates", "add", "--name", name, "--subject", name + " for {{first_name}}",

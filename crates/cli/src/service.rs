@@ -47,12 +47,16 @@ pub enum TicketsCmd {
     /// Tickets of a queue (default: open), with SLA time left and breach flags.
     List(Box<ListArgs>),
     /// Reply to the customer (the default), log the customer's message (--customer) or add an
-    /// internal note (--note). A reply is saved on the ticket, not e-mailed: Rapport does not
-    /// send ticket replies yet, so send it to the customer yourself.
+    /// internal note (--note). A reply is e-mailed to the ticket's contact through the outbox
+    /// (in the thread of their mail, "[#N]" in the subject) when they have an address;
+    /// `outbox send` or the app sends it, and the first-response clock stops when it leaves.
     Reply {
         id: String,
         #[arg(long)]
         body: String,
+        /// Record the reply without e-mailing it (an answer given on the phone).
+        #[arg(long, conflicts_with_all = ["note", "customer"])]
+        no_email: bool,
         #[arg(long, conflicts_with = "customer")]
         note: bool,
         #[arg(long)]
@@ -324,6 +328,7 @@ pub fn run(db: &mut Db, cmd: TicketsCmd) -> rapport_core::Result<()> {
             body,
             note,
             customer,
+            no_email,
             author,
             status,
             format,
@@ -345,6 +350,7 @@ pub fn run(db: &mut Db, cmd: TicketsCmd) -> rapport_core::Result<()> {
                     body,
                     author_id,
                     status,
+                    email: no_email.then_some(false),
                 },
             )?;
             emit(format, &ticket, || {

@@ -26,6 +26,9 @@
 //! - `ActivityCompleted { id, links }` (activities::activity: complete, a call list's call)
 //!   -> service::tickets resolves the ticket whose callback this was (if it asked to be);
 //!   -> service::agreements marks the agreement visit whose task this was delivered.
+//! - `MailSent { id, activity_id }` (marketing::outbox: a message sent)
+//!   -> service::tickets: a ticket reply that left meets the first-response target and its
+//!   e-mail is put on the ticket's timeline.
 //! - `LeadConverted { lead_id, account_id, contact_id, opportunity_id }`
 //!   (sales::leads: convert) -> no subscriber yet.
 //!
@@ -110,10 +113,12 @@ fn sequence_enrolments(w: &Writer<'_>, event: &Event) -> Result<()> {
     }
 }
 
-/// Completing a ticket's callback resolves the ticket.
+/// Completing a ticket's callback resolves the ticket; a ticket reply leaving the outbox
+/// answers the ticket (its first-response clock stops) and is on its timeline.
 fn ticket_callbacks(w: &Writer<'_>, event: &Event) -> Result<()> {
     match event {
         Event::ActivityCompleted { id, .. } => tickets::activity_completed(w, id),
+        Event::MailSent { id, activity_id } => tickets::reply_sent(w, id, activity_id),
         _ => Ok(()),
     }
 }

@@ -115,8 +115,17 @@ impl Sender for SmtpSender {
                 to,
             ))
             .subject(&m.subject)
-            .message_id(Some(format!("<{}>", m.message_id)))
-            .raw_header(self.unsubscribe.clone());
+            .message_id(Some(format!("<{}>", m.message_id)));
+        if m.bulk {
+            builder = builder.raw_header(self.unsubscribe.clone());
+        }
+        if let Some(answered) = &m.in_reply_to {
+            builder = builder.in_reply_to(format!("<{answered}>"));
+        }
+        if !m.references.is_empty() {
+            let ids: Vec<String> = m.references.iter().map(|r| format!("<{r}>")).collect();
+            builder = builder.references(ids.join(" "));
+        }
         if let Some(r) = &self.reply_to {
             builder = builder.reply_to(r.clone());
         }

@@ -67,7 +67,16 @@ pub fn ticket_message(
     id: String,
     input: MessageInput,
 ) -> CommandResult<Ticket> {
-    state.with(|db| tickets::add_message(db, &id, &input))
+    let ticket = state.with(|db| tickets::add_message(db, &id, &input))?;
+    // A reply queued for the customer goes now, not at the mail worker's next minute.
+    if ticket
+        .messages
+        .iter()
+        .any(|m| m.mail_status == Some(rapport_core::marketing::outbox::OutboxStatus::Queued))
+    {
+        super::marketing::start_sending(state.path());
+    }
+    Ok(ticket)
 }
 
 #[tauri::command(async)]

@@ -160,6 +160,12 @@ pub struct Outgoing {
     pub html: String,
     /// The `Message-ID` (without angle brackets), fixed when queued.
     pub message_id: String,
+    /// The message answered (`In-Reply-To`) and the conversation (`References`), without
+    /// angle brackets: a ticket reply lands in the customer's thread.
+    pub in_reply_to: Option<String>,
+    pub references: Vec<String>,
+    /// Marketing mail (sequences, promotions), which carries `List-Unsubscribe`.
+    pub bulk: bool,
 }
 
 /// Why a message did not go.

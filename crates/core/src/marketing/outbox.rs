@@ -189,6 +189,87 @@ pub(crate) fn queue(
     Ok(id)
 }
 
+/// A service message: a reply on a ticket, to the customer who wrote, in their thread.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ServiceMail<'a> {
+    /// The contact written to.
+    pub contact_id: &'a str,
+    pub to_address: &'a str,
+    pub to_name: &'a str,
+    pub subject: &'a str,
+    pub text: &'a str,
+    /// The ticket message the mail carries.
+    pub ticket_message_id: &'a str,
+    /// The Message-ID answered, and the conversation's ids (oldest first).
+    pub in_reply_to: Option<&'a str>,
+    pub references: &'a [String],
+}
+
+/// Queues a service message (sent, unlike marketing mail, to someone who unsubscribed from
+/// newsletters, but never to someone marked do not e-mail). Returns the message's id.
+pub(crate) fn queue_service(w: &Writer<'_>, m: &ServiceMail<'_>) -> Result<String> {
+    let id = crate::new_id();
+    let opt = |v: Option<&str>| v.map_or(Value::Null, |s| Value::Text(s.to_owned()));
+    w.insert(
+        TABLE,
+        &id,
+        &[
+            ("entity", Value::Text("contacts".into())),
+            ("entity_id", Value::Text(m.contact_id.to_owned())),
+            ("to_address", Value::Text(m.to_address.to_owned())),
+            ("to_name", Value::Text(m.to_name.to_owned())),
+            ("subject", Value::Text(m.subject.to_owned())),
+            ("body_text", Value::Text(m.text.to_owned())),
+            (
+                "body_html",
+                Value::Text(crate::marketing::templates::text_to_html(m.text)),
+            ),
+            ("status", Value::Text(OutboxStatus::Queued.as_str().into())),
+            (
+                "ticket_message_id",
+                Value::Text(m.ticket_message_id.to_owned()),
+            ),
+            ("in_reply_to", opt(m.in_reply_to)),
+            (
+                "refs",
+                opt(Some(m.references.join(" ").as_str()).filter(|r| !r.is_empty())),
+            ),
+        ],
+    )?;
+    Ok(id)
+}
+
+/// What became of the mail carrying a ticket message: its status and, when it failed or
+/// waits, why.
+pub(crate) fn service_mail_state(
+    conn: &Connection,
+    ticket_message_id: &str,
+) -> Result<Option<(OutboxStatus, Option<String>)>> {
+    let state: Option<(OutboxStatus, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT status, coalesce(skip_reason, last_error) FROM outbox
+              WHERE ticket_message_id = ?1 ORDER BY created_at DESC LIMIT 1",
+        )?
+        .query_row([ticket_message_id], |r| {
+            Ok((
+                OutboxStatus::parse(&r.get::<_, String>(0)?).unwrap_or(OutboxStatus::Failed),
+                r.get(1)?,
+            ))
+        })
+        .optional()?;
+    Ok(match state {
+        Some((OutboxStatus::Queued, None))
+            if !crate::marketing::mailer::settings(conn)?.is_set() =>
+        {
+            Some((
+                OutboxStatus::Queued,
+                Some("e-mail is not set up: it waits in the outbox until you enter your SMTP server in Settings → E-mail".into()),
+            ))
+        }
+        other => other,
+    })
+}
+
 const SELECT: &str = "SELECT o.id, o.entity, o.entity_id, o.to_name, o.to_address, o.subject,
         o.body_text, o.status, o.skip_reason, o.attempts, o.next_attempt_at, o.last_error,
         o.sent_at, o.activity_id, e.sequence_id, o.step_position, o.promotion_id, o.campaign_id,
@@ -394,13 +475,15 @@ fn claim(db: &mut Db, id: &str, report: &mut SendReport) -> Result<Option<Outgoi
         let row = w
             .conn()
             .prepare_cached(
-                "SELECT entity, entity_id, to_address, to_name, subject, body_text, body_html
+                "SELECT entity, entity_id, to_address, to_name, subject, body_text, body_html,
+                        in_reply_to, refs, ticket_message_id IS NOT NULL AS service
                    FROM outbox WHERE id = ?1 AND status = 'queued'",
             )?
             .query_row([id], |r| {
                 Ok((
                     r.get::<_, String>("entity")?,
                     r.get::<_, String>("entity_id")?,
+                    r.get::<_, bool>("service")?,
                     Outgoing {
                         to_address: r.get::<_, Option<String>>("to_address")?.unwrap_or_default(),
                         to_name: r.get("to_name")?,
@@ -408,13 +491,21 @@ fn claim(db: &mut Db, id: &str, report: &mut SendReport) -> Result<Option<Outgoi
                         text: r.get("body_text")?,
                         html: r.get("body_html")?,
                         message_id: message_id(id),
+                        in_reply_to: r.get("in_reply_to")?,
+                        references: r
+                            .get::<_, Option<String>>("refs")?
+                            .map(|x| x.split_whitespace().map(str::to_owned).collect())
+                            .unwrap_or_default(),
+                        bulk: false,
                     },
                 ))
             })
             .optional()?;
-        let Some((entity, entity_id, outgoing)) = row else {
+        let Some((entity, entity_id, service, mut outgoing)) = row else {
             return Ok(None);
         };
+        // Marketing mail carries an unsubscribe header; a reply to a customer does not.
+        outgoing.bulk = !service;
         // A sequence step whose enrolment stopped since it was queued (a reply, a
         // conversion) is not sent.
         let stopped: Option<String> = w
@@ -430,6 +521,10 @@ fn claim(db: &mut Db, id: &str, report: &mut SendReport) -> Result<Option<Outgoi
             return Ok(None);
         }
         let skip = match Recipient::load(w.conn(), &entity, &entity_id) {
+            // A reply the customer asked for goes, unless they asked for no e-mail at all.
+            Ok(r) if service => r
+                .do_not_email
+                .then(|| "marked do not e-mail".to_owned()),
             Ok(r) => r.skip_reason(),
             Err(Error::NotFound { .. }) => Some("the recipient was deleted".into()),
             Err(e) => return Err(e),
@@ -514,9 +609,13 @@ fn mark_sent(w: &Writer<'_>, id: &str, tz: chrono_tz::Tz) -> Result<()> {
             ("attempts", Value::Integer(attempts + 1)),
             ("last_error", Value::Null),
             ("next_attempt_at", Value::Null),
-            ("activity_id", Value::Text(activity)),
+            ("activity_id", Value::Text(activity.clone())),
         ],
     )?;
+    w.emit(&crate::store::events::Event::MailSent {
+        id: id.to_owned(),
+        activity_id: activity,
+    })?;
     if let Some(campaign) = campaign {
         crate::marketing::campaigns::mark_reached(w, &campaign, &entity, &entity_id)?;
     }
@@ -698,10 +797,15 @@ pub fn message_id(id: &str) -> String {
     format!("{id}{MESSAGE_ID_DOMAIN}")
 }
 
+/// The outbox message a `Message-ID` the outbox gave names, if it is one of those.
+pub fn outbox_id(message_id: &str) -> Option<&str> {
+    message_id.strip_suffix(MESSAGE_ID_DOMAIN)
+}
+
 /// The recipient (kind and id) of the sent outbox message with this `Message-ID`, if it is
 /// one: how an answer finds the mail it answers.
 pub fn sent_to(conn: &Connection, message_id: &str) -> Result<Option<(String, String)>> {
-    let Some(id) = message_id.strip_suffix(MESSAGE_ID_DOMAIN) else {
+    let Some(id) = outbox_id(message_id) else {
         return Ok(None);
     };
     Ok(conn

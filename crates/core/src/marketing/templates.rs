@@ -264,6 +264,11 @@ fn html_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Plain text as the HTML part of a message (escaped, paragraphs, links).
+pub(crate) fn text_to_html(text: &str) -> String {
+    to_html(&html_escape(text))
+}
+
 /// The HTML part: paragraphs from blank lines, line breaks, and web addresses as links.
 fn to_html(escaped_text: &str) -> String {
     let paragraphs: Vec<String> = escaped_text

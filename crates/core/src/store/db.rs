@@ -160,6 +160,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0016_mailbox.sql"),
         then: None,
     },
+    Migration {
+        version: 17,
+        name: "ticket mail",
+        sql: include_str!("../../migrations/0017_ticket_mail.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock (or another process's turn,
@@ -803,6 +809,7 @@ mod tests {
             (14, 0x420f_f211_8e30_c2d8),
             (15, 0x2953_4d01_ea27_7cb5),
             (16, 0xeed9_843d_6e8f_bf4c),
+            (17, 0x2b15_ef03_ca67_a714),
         ];
         assert_eq!(
             SHIPPED.len(),

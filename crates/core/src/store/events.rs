@@ -46,6 +46,13 @@ pub enum Event {
         /// The records it is on, as (kind, id): `("contacts", "…")`.
         links: Vec<(String, String)>,
     },
+    /// The outbox handed a message to the mail server, right after marking it sent and
+    /// logging its e-mail activity.
+    MailSent {
+        /// The outbox message.
+        id: String,
+        activity_id: String,
+    },
     /// A lead was converted into a contact (and perhaps an account and a deal), after the
     /// lead was marked converted.
     LeadConverted {

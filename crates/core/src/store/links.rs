@@ -218,6 +218,7 @@ pub const LINKS: &[Link] = &[
     // Marketing.
     link("campaign_members", "campaign_id", "campaigns", Delete),
     link("outbox", "campaign_id", "campaigns", Detach),
+    link("outbox", "ticket_message_id", "ticket_messages", Detach),
     link("promotions", "campaign_id", "campaigns", Detach),
     link(
         "sequences",

@@ -45,6 +45,8 @@ const DELETED_BY_MODULE: &[&str] = &[
     "call_list_entries",
     "pipeline_stages",
     "sales_documents",
+    // Deleted with their ticket; a reply's mail in the outbox is kept, detached.
+    "ticket_messages",
 ];
 
 fn id() -> String {

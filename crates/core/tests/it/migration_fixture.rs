@@ -306,10 +306,14 @@ fn migration_13_keeps_every_link_and_activities_made_before_it_still_undo() {
              CREATE INDEX activity_links_by_record ON activity_links (entity, entity_id, activity_id);
              CREATE INDEX activities_by_created ON activities (created_at, id);
              -- and none of the later ones (0014 rebuilds the change log again, harmlessly;
-             -- 0015's calendar index and 0016's mail tables go, to be made again).
+             -- 0015's calendar index, 0016's mail tables and 0017's outbox columns go, to be made again).
              DROP INDEX activities_on_calendar;
              DROP TABLE mail_messages;
              DROP TABLE mail_folders;
+             DROP INDEX outbox_by_ticket_message;
+             ALTER TABLE outbox DROP COLUMN ticket_message_id;
+             ALTER TABLE outbox DROP COLUMN in_reply_to;
+             ALTER TABLE outbox DROP COLUMN refs;
              DELETE FROM schema_migrations WHERE version >= 13;
              COMMIT;",
         )

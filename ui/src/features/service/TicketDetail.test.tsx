@@ -8,6 +8,7 @@ import { ToastProvider } from "../../components/Toasts";
 import { api } from "../../lib/api";
 import { clock, ticket } from "../../test/fixtures";
 import { TicketDetail } from "./TicketDetail";
+import { replyToast } from "./tickets";
 
 vi.mock("../../lib/api", async (importOriginal) => {
   const real = await importOriginal<typeof import("../../lib/api")>();
@@ -55,7 +56,7 @@ describe("the ticket page", () => {
       current = ticket({
         messages: [
           ...ticket().messages,
-          { id: "m2", kind: "reply", body: input.body, author_id: "tm1", author_name: "Grace Hopper", created_at: "2026-11-23T10:00:00Z" },
+          { id: "m2", kind: "reply", body: input.body, author_id: "tm1", author_name: "Grace Hopper", created_at: "2026-11-23T10:00:00Z", mail_status: null, mail_problem: null },
         ],
       });
       return current;
@@ -74,15 +75,58 @@ describe("the ticket page", () => {
         body: "We are sending a technician.",
         author_id: "tm1",
         status: null,
+        email: false,
       }),
     );
     const thread = screen.getByTestId("ticket-thread");
     expect(await within(thread).findByText("We are sending a technician.")).toBeInTheDocument();
     await waitFor(() => expect(body).toHaveValue(""));
-    // Ticket replies are not e-mailed: the toast says it was saved, never "sent".
-    expect(await screen.findByText("Reply saved (not e-mailed: Rapport does not send ticket replies yet)")).toBeInTheDocument();
+    // Ada has no e-mail address: the toast says it was saved, never "sent".
+    expect(await screen.findByText("Reply saved (not e-mailed)")).toBeInTheDocument();
     expect(screen.queryByText(/Reply sent/)).not.toBeInTheDocument();
     expect(send).toHaveTextContent("Save reply");
+  });
+
+  it("e-mails a reply to a contact with an address and says it is queued", async () => {
+    let current = ticket({ contact_email: "ada@acme.example" });
+    vi.mocked(api.tickets.get).mockImplementation(async () => current);
+    vi.mocked(api.tickets.message).mockImplementation(async (_id, input) => {
+      current = ticket({
+        contact_email: "ada@acme.example",
+        messages: [
+          ...ticket().messages,
+          { id: "m2", kind: "reply", body: input.body, author_id: "tm1", author_name: "Grace Hopper", created_at: "2026-11-23T10:00:00Z", mail_status: "queued", mail_problem: null },
+        ],
+      });
+      return current;
+    });
+    renderIt();
+    await waitFor(() => expect(api.tickets.counts).toHaveBeenCalled());
+    expect(await screen.findByTestId("ticket-reply-email")).toHaveTextContent("E-mail it to ada@acme.example");
+    await userEvent.type(screen.getByTestId("ticket-reply-body"), "A technician comes Monday.");
+    expect(screen.getByTestId("ticket-send")).toHaveTextContent("Send reply");
+    await userEvent.click(screen.getByTestId("ticket-send"));
+    await waitFor(() =>
+      expect(api.tickets.message).toHaveBeenCalledWith("t12", {
+        kind: "reply",
+        body: "A technician comes Monday.",
+        author_id: "tm1",
+        status: null,
+        email: true,
+      }),
+    );
+    expect(await screen.findByText("Reply queued: it goes out to ada@acme.example within a minute")).toBeInTheDocument();
+    expect(await screen.findByTestId("ticket-mail-status")).toHaveTextContent("E-mail queued");
+  });
+
+  it("says when a reply waits because e-mail is not set up", () => {
+    const saved = ticket({
+      contact_email: "ada@acme.example",
+      messages: [
+        { id: "m2", kind: "reply", body: "x", author_id: null, author_name: null, created_at: "2026-11-23T10:00:00Z", mail_status: "queued", mail_problem: "e-mail is not set up: it waits in the outbox" },
+      ],
+    });
+    expect(replyToast(saved, true)).toBe("Reply saved, waiting on the customer. It is not e-mailed yet: e-mail is not set up: it waits in the outbox");
   });
 
   it("sends and waits on the customer in one save", async () => {
@@ -99,10 +143,11 @@ describe("the ticket page", () => {
         body: "Could you send a photo?",
         author_id: "tm1",
         status: "waiting",
+        email: false,
       }),
     );
     expect(await screen.findByTestId("ticket-status")).toHaveTextContent("Waiting on customer");
-    expect(await screen.findByText("Reply saved, waiting on the customer (not e-mailed: Rapport does not send ticket replies yet)")).toBeInTheDocument();
+    expect(await screen.findByText("Reply saved, waiting on the customer (not e-mailed)")).toBeInTheDocument();
     expect(screen.queryByText(/Reply sent/)).not.toBeInTheDocument();
   });
 
@@ -114,7 +159,7 @@ describe("the ticket page", () => {
     await userEvent.type(screen.getByTestId("ticket-reply-body"), "Check the warranty");
     await userEvent.click(screen.getByTestId("ticket-send"));
     await waitFor(() =>
-      expect(api.tickets.message).toHaveBeenLastCalledWith("t12", { kind: "note", body: "Check the warranty", author_id: "tm1", status: null }),
+      expect(api.tickets.message).toHaveBeenLastCalledWith("t12", { kind: "note", body: "Check the warranty", author_id: "tm1", status: null, email: null }),
     );
 
     await userEvent.click(screen.getByTestId("ticket-kind-customer"));
@@ -123,7 +168,7 @@ describe("the ticket page", () => {
     await userEvent.type(screen.getByTestId("ticket-reply-body"), "It stopped smoking");
     await userEvent.click(screen.getByTestId("ticket-send"));
     await waitFor(() =>
-      expect(api.tickets.message).toHaveBeenLastCalledWith("t12", { kind: "customer", body: "It stopped smoking", author_id: null, status: null }),
+      expect(api.tickets.message).toHaveBeenLastCalledWith("t12", { kind: "customer", body: "It stopped smoking", author_id: null, status: null, email: null }),
     );
   });
 
@@ -132,7 +177,7 @@ describe("the ticket page", () => {
       ticket({
         messages: [
           ...ticket().messages,
-          { id: "n1", kind: "note", body: "VIP customer", author_id: "tm1", author_name: "Grace Hopper", created_at: "2026-11-23T09:30:00Z" },
+          { id: "n1", kind: "note", body: "VIP customer", author_id: "tm1", author_name: "Grace Hopper", created_at: "2026-11-23T09:30:00Z", mail_status: null, mail_problem: null },
         ],
       }),
     );

@@ -9,7 +9,7 @@ import { TagList } from "../../components/Pickers";
 import { RecordNav } from "../../components/RecordNav";
 import { Timeline } from "../activities/Timeline";
 import { useNotify } from "../../components/Toasts";
-import { api, ApiError, type MessageKind, type SlaClock, type Ticket, type TicketStatus } from "../../lib/api";
+import { api, ApiError, type MessageKind, type OutboxStatus, type SlaClock, type Ticket, type TicketStatus } from "../../lib/api";
 import { formatDateTime, formatRelative } from "../../lib/format";
 import { invalidateTickets } from "../../lib/invalidate";
 import {
@@ -21,6 +21,7 @@ import {
   formatSpan,
   formatTarget,
   messageInput,
+  replyToast,
   threadEntries,
   usedWidth,
 } from "./tickets";
@@ -294,6 +295,15 @@ function Thread({ ticket }: { ticket: Ticket }) {
               )}
               {e.message.kind === "note" && e.message.author_name && <strong>{e.message.author_name}</strong>}
               <span>{e.message.kind === "customer" ? "wrote" : e.message.kind === "reply" ? "replied" : ""}</span>
+              {e.message.mail_status && (
+                <span
+                  className={`badge ${e.message.mail_status === "sent" ? "mk-outbox-sent" : "subtle"}`}
+                  title={e.message.mail_problem ?? undefined}
+                  data-testid="ticket-mail-status"
+                >
+                  {MAIL_STATUS_LABELS[e.message.mail_status]}
+                </span>
+              )}
               <span className="spacer" />
               <span title={formatDateTime(e.message.created_at)}>{formatRelative(e.message.created_at)}</span>
             </div>
@@ -320,23 +330,32 @@ const PLACEHOLDERS: Record<MessageKind, string> = {
   note: "A note for the team; the customer never sees it…",
 };
 
-/** Ticket replies are kept on the ticket; nothing e-mails them to the customer (yet). */
-const NOT_MAILED = "(not e-mailed: Rapport does not send ticket replies yet)";
+/** Where a reply's e-mail stands, as its badge says it. */
+const MAIL_STATUS_LABELS: Record<OutboxStatus, string> = {
+  queued: "E-mail queued",
+  sending: "E-mail sending",
+  sent: "E-mailed",
+  failed: "E-mail failed",
+  skipped: "Not e-mailed",
+  cancelled: "E-mail cancelled",
+  unsure: "E-mail may have gone",
+};
 
 /** Reply, record the customer's message, or add an internal note. Ctrl+Enter saves. */
 export function Composer({ ticket, onSaved }: { ticket: Ticket; onSaved: (t: Ticket) => Promise<void> }) {
   const notify = useNotify();
   const [kind, setKind] = useState<MessageKind>("reply");
   const [body, setBody] = useState("");
+  const [email, setEmail] = useState(true);
+  const mailable = kind === "reply" && Boolean(ticket.contact_email);
   const counts = useQuery({ queryKey: qk.tickets.counts, queryFn: api.tickets.counts });
   const send = useMutation({
-    mutationFn: (wait: boolean) => api.tickets.message(ticket.id, messageInput(kind, body, counts.data?.me ?? null, wait)),
+    mutationFn: (wait: boolean) =>
+      api.tickets.message(ticket.id, messageInput(kind, body, counts.data?.me ?? null, wait, mailable && email)),
     onSuccess: async (saved, wait) => {
       setBody("");
       await onSaved(saved);
-      notify(
-        kind === "note" ? "Note added" : kind === "customer" ? "Customer message added" : `${wait ? "Reply saved, waiting on the customer" : "Reply saved"} ${NOT_MAILED}`,
-      );
+      notify(kind === "note" ? "Note added" : kind === "customer" ? "Customer message added" : replyToast(saved, wait));
     },
   });
   const err = send.error instanceof ApiError ? send.error : undefined;
@@ -381,9 +400,20 @@ export function Composer({ ticket, onSaved }: { ticket: Ticket; onSaved: (t: Tic
       )}
       {err && !bodyError && <ErrorBanner error={err} />}
       <div className="composer-actions">
-        <span className="muted small">
-          {kind === "note" ? "Only the team sees internal notes." : kind === "reply" ? "Saved on the ticket, not e-mailed · Ctrl+Enter saves" : "Ctrl+Enter saves"}
-        </span>
+        {mailable ? (
+          <label className="check small" data-testid="ticket-reply-email">
+            <input type="checkbox" checked={email} onChange={(e) => setEmail(e.target.checked)} /> E-mail it to {ticket.contact_email} · Ctrl+Enter
+            saves
+          </label>
+        ) : (
+          <span className="muted small">
+            {kind === "note"
+              ? "Only the team sees internal notes."
+              : kind === "reply"
+                ? "Saved on the ticket; the contact has no e-mail address to send it to · Ctrl+Enter saves"
+                : "Ctrl+Enter saves"}
+          </span>
+        )}
         <span className="spacer" />
         {kind !== "customer" && (
           <button
@@ -393,7 +423,7 @@ export function Composer({ ticket, onSaved }: { ticket: Ticket; onSaved: (t: Tic
             data-testid="ticket-send-wait"
             onClick={() => send.mutate(true)}
           >
-            {kind === "note" ? "Add and wait on customer" : "Save and wait on customer"}
+            {kind === "note" ? "Add and wait on customer" : mailable && email ? "Send and wait on customer" : "Save and wait on customer"}
           </button>
         )}
         <button
@@ -403,7 +433,7 @@ export function Composer({ ticket, onSaved }: { ticket: Ticket; onSaved: (t: Tic
           data-testid="ticket-send"
           onClick={() => send.mutate(false)}
         >
-          {kind === "note" ? "Add note" : kind === "customer" ? "Add message" : "Save reply"}
+          {kind === "note" ? "Add note" : kind === "customer" ? "Add message" : mailable && email ? "Send reply" : "Save reply"}
         </button>
       </div>
     </div>

@@ -79,12 +79,13 @@ describe("the SLA cell of a list", () => {
 
 describe("the reply composer's message", () => {
   it("sends a reply as the current user, waiting on the customer when asked", () => {
-    expect(messageInput("reply", "  On it!  ", "tm1", true)).toEqual({ kind: "reply", body: "On it!", author_id: "tm1", status: "waiting" });
-    expect(messageInput("note", "internal", "tm1", false)).toEqual({ kind: "note", body: "internal", author_id: "tm1", status: null });
+    expect(messageInput("reply", "  On it!  ", "tm1", true)).toEqual({ kind: "reply", body: "On it!", author_id: "tm1", status: "waiting", email: false });
+    expect(messageInput("reply", "Sent", "tm1", false, true)).toEqual({ kind: "reply", body: "Sent", author_id: "tm1", status: null, email: true });
+    expect(messageInput("note", "internal", "tm1", false, true)).toEqual({ kind: "note", body: "internal", author_id: "tm1", status: null, email: null });
   });
 
   it("sends the customer's message without a team author", () => {
-    expect(messageInput("customer", "thanks", "tm1", false)).toEqual({ kind: "customer", body: "thanks", author_id: null, status: null });
+    expect(messageInput("customer", "thanks", "tm1", false)).toEqual({ kind: "customer", body: "thanks", author_id: null, status: null, email: null });
   });
 });
 

@@ -4,6 +4,7 @@ import type {
   MessageKind,
   Sla,
   SlaClock,
+  Ticket,
   TicketCategory,
   TicketChannel,
   TicketPriority,
@@ -126,14 +127,34 @@ export function usedWidth(clock: SlaClock): number {
 }
 
 /** What the composer sends: the kind, the trimmed text, and "waiting" for "Send and wait". */
-export function messageInput(kind: MessageKind, body: string, me: string | null, wait: boolean): MessageInput {
+export function messageInput(kind: MessageKind, body: string, me: string | null, wait: boolean, email = false): MessageInput {
   return {
     kind,
     body: body.trim(),
     // The customer's own message has no team author.
     author_id: kind === "customer" ? null : me,
     status: wait ? "waiting" : null,
+    // A reply is e-mailed to the contact only when asked; otherwise it is recorded.
+    email: kind === "reply" ? email : null,
   };
+}
+
+/** What became of a reply just saved, in words: e-mailed, queued, waiting for set-up, or kept. */
+export function replyToast(saved: Ticket, wait: boolean): string {
+  const reply = [...saved.messages].reverse().find((m) => m.kind === "reply");
+  const then = wait ? ", waiting on the customer" : "";
+  switch (reply?.mail_status ?? null) {
+    case null:
+      return `Reply saved${then} (not e-mailed)`;
+    case "sent":
+      return `Reply sent${then}`;
+    case "queued":
+      return reply?.mail_problem
+        ? `Reply saved${then}. It is not e-mailed yet: ${reply.mail_problem}`
+        : `Reply queued${then}: it goes out to ${saved.contact_email ?? "the customer"} within a minute`;
+    default:
+      return `Reply saved${then}; its e-mail: ${reply?.mail_status}${reply?.mail_problem ? ` (${reply.mail_problem})` : ""}`;
+  }
 }
 
 /** Hours and minutes of a number of minutes, for the SLA policy inputs. */

@@ -564,27 +564,33 @@ pub(crate) fn relink(w: &Writer<'_>, from: &RecordRef, to: &[RecordRef]) -> Resu
     for (row, activity) in &rows {
         w.delete(LINKS, row)?;
         for target in to {
-            let linked: bool = w
-                .conn()
-                .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM activity_links
-                      WHERE activity_id = ?1 AND entity = ?2 AND entity_id = ?3)",
-                )?
-                .query_row((activity, &target.entity, &target.id), |r| r.get(0))?;
-            if !linked {
-                w.insert(
-                    LINKS,
-                    &crate::new_id(),
-                    &[
-                        ("activity_id", Value::Text(activity.clone())),
-                        ("entity", Value::Text(target.entity.clone())),
-                        ("entity_id", Value::Text(target.id.clone())),
-                    ],
-                )?;
-            }
+            link_in(w, activity, target)?;
         }
     }
     Ok(rows.len())
+}
+
+/// Puts an activity on one more record's timeline (once).
+pub(crate) fn link_in(w: &Writer<'_>, activity: &str, target: &RecordRef) -> Result<()> {
+    let linked: bool = w
+        .conn()
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM activity_links
+              WHERE activity_id = ?1 AND entity = ?2 AND entity_id = ?3)",
+        )?
+        .query_row((activity, &target.entity, &target.id), |r| r.get(0))?;
+    if !linked {
+        w.insert(
+            LINKS,
+            &crate::new_id(),
+            &[
+                ("activity_id", Value::Text(activity.to_owned())),
+                ("entity", Value::Text(target.entity.clone())),
+                ("entity_id", Value::Text(target.id.clone())),
+            ],
+        )?;
+    }
+    Ok(())
 }
 
 /// Marks an open activity done now, with a call outcome and notes added to its own.

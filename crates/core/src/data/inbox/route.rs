@@ -120,8 +120,8 @@ fn ticket_in(w: &Writer<'_>, m: &Incoming, links: &mut Vec<RecordRef>) -> Result
     Ok(ticket)
 }
 
-/// The ticket a message answers (a mail of its conversation was kept on it) or names in its
-/// subject (`[#123]`).
+/// The ticket a message answers (a mail of its conversation was kept on it, or it answers a
+/// reply sent from it) or names in its subject (`[#123]`).
 fn continued_ticket(w: &Writer<'_>, m: &Incoming) -> Result<Option<String>> {
     for id in m.answers() {
         let found: Option<String> = w
@@ -135,6 +135,20 @@ fn continued_ticket(w: &Writer<'_>, m: &Incoming) -> Result<Option<String>> {
             .optional()?;
         if found.is_some() {
             return Ok(found);
+        }
+        // An answer to a reply the outbox sent from the ticket.
+        if let Some(outbox) = crate::marketing::outbox::outbox_id(&id) {
+            let found: Option<String> = w
+                .conn()
+                .prepare_cached(
+                    "SELECT m.ticket_id FROM outbox o
+                       JOIN ticket_messages m ON m.id = o.ticket_message_id WHERE o.id = ?1",
+                )?
+                .query_row([outbox], |r| r.get(0))
+                .optional()?;
+            if found.is_some() {
+                return Ok(found);
+            }
         }
     }
     match ticket_number(&m.subject) {

@@ -167,6 +167,11 @@ pub struct TicketMessage {
     pub author_id: Option<String>,
     pub author_name: Option<String>,
     pub created_at: String,
+    /// A reply e-mailed to the customer: where its mail stands in the outbox (`queued`,
+    /// `sending`, `sent`, `failed`, `skipped`...); `None` for one not e-mailed.
+    pub mail_status: Option<crate::marketing::outbox::OutboxStatus>,
+    /// Why it failed, was skipped or waits, in words.
+    pub mail_problem: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -188,6 +193,8 @@ pub struct Ticket {
     pub account_name: Option<String>,
     pub contact_id: Option<String>,
     pub contact_name: Option<String>,
+    /// The address a reply is e-mailed to (the contact's first), if they have one.
+    pub contact_email: Option<String>,
     pub product: Option<String>,
     pub channel: TicketChannel,
     pub category: TicketCategory,
@@ -251,6 +258,9 @@ pub struct MessageInput {
     pub body: String,
     pub author_id: Option<String>,
     pub status: Option<TicketStatus>,
+    /// A reply: e-mail it to the ticket's contact, in the thread of their mail (default: when
+    /// the contact has an address). `false` only records it (an answer given on the phone).
+    pub email: Option<bool>,
 }
 
 struct Valid {
@@ -586,17 +596,22 @@ pub fn add_message_in(w: &Writer<'_>, id: &str, input: &MessageInput) -> Result<
     let author = crate::records::team::check_owner(&mut c, w.conn(), &input.author_id)?;
     c.finish()?;
     let kind = input.kind.unwrap_or(MessageKind::Reply);
+    let message = crate::new_id();
     w.insert(
         MESSAGES,
-        &crate::new_id(),
+        &message,
         &[
             ("ticket_id", Value::Text(id.to_owned())),
             ("kind", Value::Text(kind.as_str().to_owned())),
-            ("body", Value::Text(body)),
+            ("body", Value::Text(body.clone())),
             ("author_id", text(&author)),
         ],
     )?;
-    if kind == MessageKind::Reply {
+    // A reply e-mailed answers the customer when it leaves (see `reply_sent`), not now.
+    let mailed = kind == MessageKind::Reply
+        && input.email != Some(false)
+        && mail_reply(w, id, &message, &body, input.email == Some(true))?;
+    if kind == MessageKind::Reply && !mailed {
         let answered: bool = w
             .conn()
             .prepare_cached("SELECT first_responded_at IS NOT NULL FROM tickets WHERE id = ?1")?
@@ -619,6 +634,119 @@ pub fn add_message_in(w: &Writer<'_>, id: &str, input: &MessageInput) -> Result<
     }
     recount(w, id, parse_stamp(w.now())?)?;
     Ok(())
+}
+
+/// Queues a reply to the ticket's contact in the outbox, in the thread of the ticket's mail,
+/// its subject carrying the ticket's number; `false` when the contact has no address (an
+/// error instead when the user asked for e-mail).
+fn mail_reply(w: &Writer<'_>, id: &str, message: &str, body: &str, asked: bool) -> Result<bool> {
+    let (number, subject, contact): (i64, String, Option<String>) = w.conn().query_row(
+        "SELECT number, subject, contact_id FROM tickets WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let to: Option<(String, String, String)> = match &contact {
+        Some(c) => w
+            .conn()
+            .prepare_cached(
+                "SELECT c.id, trim(c.first_name || ' ' || c.last_name), e.address
+                   FROM contacts c JOIN contact_emails e ON e.contact_id = c.id
+                  WHERE c.id = ?1 ORDER BY e.position LIMIT 1",
+            )?
+            .query_row([c], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?,
+        None => None,
+    };
+    let Some((contact, name, address)) = to else {
+        if asked {
+            return Err(Error::invalid(
+                "email",
+                "the ticket's contact has no e-mail address: add one to the contact, or record the reply without e-mailing it",
+            ));
+        }
+        return Ok(false);
+    };
+    // The newest mail of the ticket's conversation is the one answered.
+    let thread: Option<(String, Option<String>)> = w
+        .conn()
+        .prepare_cached(
+            "SELECT mm.message_id, mm.refs FROM mail_messages mm
+               JOIN activity_links l ON l.activity_id = mm.activity_id
+               JOIN activities a ON a.id = mm.activity_id
+              WHERE l.entity = 'tickets' AND l.entity_id = ?1
+              ORDER BY coalesce(a.starts_at, a.created_at) DESC LIMIT 1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (in_reply_to, references) = match thread {
+        Some((answered, refs)) => {
+            let mut all: Vec<String> = refs
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect();
+            all.push(answered.clone());
+            (Some(answered), all)
+        }
+        None => (None, Vec::new()),
+    };
+    let tag = format!("[#{number}]");
+    let subject = if subject.contains(&tag) {
+        format!("Re: {subject}")
+    } else {
+        format!("Re: {tag} {subject}")
+    };
+    crate::marketing::outbox::queue_service(
+        w,
+        &crate::marketing::outbox::ServiceMail {
+            contact_id: &contact,
+            to_address: &address,
+            to_name: &name,
+            subject: &subject,
+            text: body,
+            ticket_message_id: message,
+            in_reply_to: in_reply_to.as_deref(),
+            references: &references,
+        },
+    )?;
+    Ok(true)
+}
+
+/// The outbox sent message `outbox_id` (its e-mail logged as `activity_id`): when it carried a
+/// ticket reply, the ticket is answered now (the first-response clock stops) and the e-mail
+/// is on the ticket's timeline.
+pub(crate) fn reply_sent(w: &Writer<'_>, outbox_id: &str, activity_id: &str) -> Result<()> {
+    let ticket: Option<String> = w
+        .conn()
+        .prepare_cached(
+            "SELECT m.ticket_id FROM outbox o JOIN ticket_messages m ON m.id = o.ticket_message_id
+              WHERE o.id = ?1",
+        )?
+        .query_row([outbox_id], |r| r.get(0))
+        .optional()?;
+    let Some(ticket) = ticket else {
+        return Ok(());
+    };
+    let answered: bool = w
+        .conn()
+        .prepare_cached("SELECT first_responded_at IS NOT NULL FROM tickets WHERE id = ?1")?
+        .query_row([&ticket], |r| r.get(0))?;
+    if !answered {
+        w.update(
+            TABLE,
+            &ticket,
+            &[("first_responded_at", Value::Text(w.now().to_owned()))],
+        )?;
+        recount(w, &ticket, parse_stamp(w.now())?)?;
+    }
+    crate::activities::activity::link_in(
+        w,
+        activity_id,
+        &RecordRef {
+            entity: TABLE.to_owned(),
+            id: ticket,
+        },
+    )
 }
 
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {

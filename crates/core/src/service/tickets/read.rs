@@ -20,6 +20,7 @@ pub(super) fn ticket_from_row(
         account_name: row.get("account_name")?,
         contact_id: row.get("contact_id")?,
         contact_name: row.get("contact_name")?,
+        contact_email: None,
         product: row.get("product")?,
         channel: parse_or(
             row.get("channel")?,
@@ -81,6 +82,15 @@ pub fn get(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<Ticket> {
         .query_row([id], |r| ticket_from_row(r, &cal, now))
         .optional()?
         .ok_or_else(|| Error::not_found("ticket", id))?;
+    ticket.contact_email = match &ticket.contact_id {
+        Some(c) => conn
+            .prepare_cached(
+                "SELECT address FROM contact_emails WHERE contact_id = ?1 ORDER BY position LIMIT 1",
+            )?
+            .query_row([c], |r| r.get(0))
+            .optional()?,
+        None => None,
+    };
     ticket.tags = crate::records::tags::of(conn, TABLE, id)?;
     ticket.custom = crate::records::fields::values_of(conn, TABLE, id)?;
     ticket.messages = conn
@@ -98,9 +108,18 @@ pub fn get(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<Ticket> {
                 author_id: r.get("author_id")?,
                 author_name: r.get("author_name")?,
                 created_at: r.get("created_at")?,
+                mail_status: None,
+                mail_problem: None,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    for m in &mut ticket.messages {
+        if let Some((status, problem)) = crate::marketing::outbox::service_mail_state(conn, &m.id)?
+        {
+            m.mail_status = Some(status);
+            m.mail_problem = problem;
+        }
+    }
     ticket.history = conn
         .prepare_cached(
             "SELECT status, entered_at FROM ticket_status_history WHERE ticket_id = ?1

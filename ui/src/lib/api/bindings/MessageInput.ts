@@ -6,4 +6,9 @@ import type { TicketStatus } from "./TicketStatus";
  * A reply, a customer's message or an internal note; optionally a new status in the same save
  * ("reply and wait on the customer").
  */
-export type MessageInput = { kind: MessageKind | null, body: string, author_id: string | null, status: TicketStatus | null, };
+export type MessageInput = { kind: MessageKind | null, body: string, author_id: string | null, status: TicketStatus | null, 
+/**
+ * A reply: e-mail it to the ticket's contact, in the thread of their mail (default: when
+ * the contact has an address). `false` only records it (an answer given on the phone).
+ */
+email: boolean | null, };

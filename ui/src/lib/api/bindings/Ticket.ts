@@ -8,7 +8,11 @@ import type { TicketPriority } from "./TicketPriority";
 import type { TicketStatus } from "./TicketStatus";
 import type { JsonValue } from "./serde_json/JsonValue";
 
-export type Ticket = { id: string, number: number, subject: string, description: string | null, account_id: string | null, account_name: string | null, contact_id: string | null, contact_name: string | null, product: string | null, channel: TicketChannel, category: TicketCategory, priority: TicketPriority, status: TicketStatus, owner_id: string | null, owner_name: string | null, 
+export type Ticket = { id: string, number: number, subject: string, description: string | null, account_id: string | null, account_name: string | null, contact_id: string | null, contact_name: string | null, 
+/**
+ * The address a reply is e-mailed to (the contact's first), if they have one.
+ */
+contact_email: string | null, product: string | null, channel: TicketChannel, category: TicketCategory, priority: TicketPriority, status: TicketStatus, owner_id: string | null, owner_name: string | null, 
 /**
  * A callback request's scheduled call, and whether completing it resolves the ticket.
  */
