@@ -405,6 +405,89 @@ class Replies(unittest.TestCase):
         self.rapport("outbox", "send")
         self.assertEqual(len(self.sent.messages), 1)
 
+    def welcome(self, *people):
+        """A one-step sequence's welcome sent to each (first, last, address); their ids and the
+        welcome each got, by address."""
+        self.rapport("templates", "add", "--name", "Welcome", "--subject", "Welcome {{first_name}}",
+                     "--body", "Dear {{first_name}}.")
+        self.rapport("templates", "add", "--name", "Offer", "--subject", "Offer for {{first_name}}",
+                     "--body", "Our offer.")
+        self.rapport("sequences", "add", "--name", "Follow-up", "--step", "Welcome:0", "--step", "Offer:3")
+        ids = {}
+        for first, last, address in people:
+            ids[address] = self.rapport("contacts", "add", "--first-name", first, "--last-name", last,
+                                        "--email", address)
+            self.rapport("sequences", "enroll", "Follow-up", "--contact", ids[address], "--today", "2026-11-02")
+        self.rapport("outbox", "send", "--today", "2026-11-02")
+        sent = {str(m["To"]).split("<")[-1].rstrip(">"): m for m in self.sent.messages}
+        return ids, sent
+
+    def test_a_hard_bounce_marks_the_address_and_the_outbox_stops_writing_to_it(self):
+        ids, sent = self.welcome(("Bob", "Two", "bob@two.example"), ("Cy", "Three", "cy@three.example"))
+        report = (
+            "From: Mail Delivery System <MAILER-DAEMON@mx.two.example>\n"
+            "To: %s\nSubject: Undelivered Mail Returned to Sender\nMessage-ID: <dsn1@mx.two.example>\n"
+            "Date: Mon, 02 Nov 2026 10:00:00 +0000\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+            "--B\nContent-Type: text/plain\n\nYour message could not be delivered.\n"
+            "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.two.example\n\n"
+            "Final-Recipient: rfc822; %s\nAction: failed\nStatus: %s\n"
+            "Diagnostic-Code: smtp; 550 5.1.1 <%s>: Recipient address rejected: User unknown\n"
+            "--B\nContent-Type: text/rfc822-headers\n\nMessage-ID: %s\nSubject: Welcome\n--B--\n"
+        )
+        # Bob's address does not exist; Cy's server only reports a delay.
+        self.server.deliver(report % (USER, "bob@two.example", "5.1.1", "bob@two.example",
+                                      sent["bob@two.example"]["Message-ID"]))
+        self.server.deliver((report % (USER, "cy@three.example", "4.4.1", "cy@three.example",
+                                       sent["cy@three.example"]["Message-ID"]))
+                            .replace("dsn1@", "dsn2@").replace("Action: failed", "Action: delayed"))
+        self.sync()
+        kept = self.json("mail", "messages")
+        self.assertEqual([m["subject"] for m in kept], ["Undelivered Mail Returned to Sender"],
+                         "the delay notice is not kept")
+        self.assertEqual(kept[0]["links"], [{"entity": "contacts", "id": ids["bob@two.example"]}])
+        self.assertTrue(kept[0]["automatic"])
+
+        self.rapport("outbox", "send", "--today", "2026-11-05")
+        offers = [str(m["To"]) for m in self.sent.messages[2:]]
+        self.assertEqual(len(offers), 1)
+        self.assertIn("cy@three.example", offers[0], "nothing more goes to the bouncing address")
+        skipped = self.json("outbox", "list", "--status", "skipped")
+        self.assertEqual(len(skipped), 1)
+        self.assertIn("the address bounced (5.1.1", skipped[0]["skip_reason"])
+        self.assertIn("User unknown", skipped[0]["skip_reason"])
+        # A bounce is no reply: Bob's sequence was not stopped as "replied".
+        enrolments = {e["entity_id"]: e for e in self.json("sequences", "enrolments", "Follow-up")}
+        self.assertNotEqual(enrolments[ids["bob@two.example"]]["stop_reason"], "replied")
+
+    def test_an_unsubscribe_mail_and_an_answer_from_an_unknown_address(self):
+        ids, sent = self.welcome(("Bob", "Two", "bob@two.example"), ("Cy", "Three", "cy@three.example"))
+        # Cy presses the mail client's Unsubscribe button (a mail to the List-Unsubscribe address).
+        self.assertEqual(sent["cy@three.example"]["List-Unsubscribe"], "<mailto:%s?subject=unsubscribe>" % USER)
+        self.server.deliver(mail("cy@three.example", USER, "unsubscribe", "", "u1@three.example"))
+        # Bob answers from his private address, which Rapport does not know.
+        self.server.deliver(mail("Robert Two <robert@home.example>", USER, "Re: Welcome Bob", "Call me at home.",
+                                 "r1@home.example", extra="In-Reply-To: %s\n" % sent["bob@two.example"]["Message-ID"]))
+        # An unknown sender who answers nothing of ours is not kept at all.
+        self.server.deliver(mail("spam@junk.example", USER, "Cheap pills", "", "s1@junk.example"))
+        self.sync()
+        cy = self.json("contacts", "get", ids["cy@three.example"])
+        self.assertIsNotNone(cy["unsubscribed_since"])
+        enrolments = {e["entity_id"]: e for e in self.json("sequences", "enrolments", "Follow-up")}
+        self.assertEqual(enrolments[ids["cy@three.example"]]["stop_reason"], "unsubscribed")
+
+        unmatched = self.json("mail", "unmatched")
+        self.assertEqual([(m["from_address"], m["subject"]) for m in unmatched],
+                         [("robert@home.example", "Re: Welcome Bob")])
+        self.assertEqual(unmatched[0]["links"], [])
+        made = self.rapport("mail", "resolve", unmatched[0]["activity_id"], "--as", "contact")
+        robert = self.json("contacts", "get", made)
+        self.assertEqual((robert["first_name"], robert["last_name"]), ("Robert", "Two"))
+        self.assertEqual([m["subject"] for m in self.json("mail", "messages", "--contact", made)],
+                         ["Re: Welcome Bob"])
+        self.assertEqual(self.json("mail", "unmatched"), [])
+        self.assertNotIn("Cheap pills", self.rapport("mail", "messages"))
+
     def test_a_reply_stops_the_sequence_and_an_out_of_office_does_not(self):
         for name in ("Welcome", "Offer"):
             self.rapport("templates", "add", "--name", name, "--subject", name + " for {{first_name}}",

@@ -3,7 +3,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use rapport_core::activities::activity::RecordRef;
-use rapport_core::data::inbox::{self, MailQuery, MailboxSettings};
+use rapport_core::data::inbox::{self, MailQuery, MailboxSettings, UnmatchedAction};
 use rapport_core::marketing::mailer::{self, SmtpSecurity, SmtpSettings};
 use rapport_core::marketing::outbox::{self, OutboxQuery, OutboxStatus};
 use rapport_core::marketing::promotions::{self, PromotionInput};
@@ -368,6 +368,19 @@ pub enum MailCmd {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Answers to campaign or sequence mail from addresses Rapport does not know, waiting to
+    /// be made a contact or a lead, or ignored (`mail resolve`).
+    Unmatched {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Settle an unmatched reply: its sender becomes a contact or a lead, or it is ignored
+    /// (the stored copy deleted; the mail stays on the server). Prints the new record's id.
+    Resolve {
+        activity_id: String,
+        #[arg(long = "as", value_enum)]
+        action: ResolveArg,
+    },
     /// One stored message whole (text and sanitised HTML), by its activity's id.
     Get {
         activity_id: String,
@@ -379,6 +392,13 @@ pub enum MailCmd {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ResolveArg {
+    Contact,
+    Lead,
+    Ignore,
 }
 
 /// Whether the command talks to the mail server: it then takes the file's turn only for its
@@ -498,6 +518,7 @@ pub fn run_mail(db: &mut Db, cmd: MailCmd) -> Result<()> {
                     record,
                     thread_id: thread,
                     limit: Some(limit),
+                    unmatched: false,
                 },
             )?;
             emit(format, &list, || {
@@ -515,6 +536,46 @@ pub fn run_mail(db: &mut Db, cmd: MailCmd) -> Result<()> {
                     }),
                 )
             })
+        }
+        MailCmd::Unmatched { format } => {
+            let list = inbox::messages(
+                db.conn(),
+                &MailQuery {
+                    unmatched: true,
+                    ..MailQuery::default()
+                },
+            )?;
+            emit(format, &list, || {
+                output::table(
+                    &["ACTIVITY", "WHEN", "FROM", "SUBJECT"],
+                    list.iter().map(|m| {
+                        vec![
+                            m.activity_id.clone(),
+                            m.at.clone(),
+                            m.from_address.clone().unwrap_or_default(),
+                            m.subject.clone(),
+                        ]
+                    }),
+                )
+            })
+        }
+        MailCmd::Resolve {
+            activity_id,
+            action,
+        } => {
+            let made = inbox::resolve_unmatched(
+                db,
+                &activity_id,
+                match action {
+                    ResolveArg::Contact => UnmatchedAction::Contact,
+                    ResolveArg::Lead => UnmatchedAction::Lead,
+                    ResolveArg::Ignore => UnmatchedAction::Ignore,
+                },
+            )?;
+            match made {
+                Some(r) => output::line(&r.id),
+                None => Ok(()),
+            }
         }
         MailCmd::Get {
             activity_id,

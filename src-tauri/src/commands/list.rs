@@ -209,6 +209,7 @@ macro_rules! commands {
             mailbox::mailbox_problem,
             mailbox::mail_messages,
             mailbox::mail_message,
+            mailbox::mail_resolve,
             // data: import, export, backups
             data::import_inspect,
             data::import_file,

@@ -4,8 +4,10 @@
 
 use std::sync::Mutex;
 
+use rapport_core::activities::activity::RecordRef;
 use rapport_core::data::inbox::{
     self, MailMessage, MailQuery, MailboxSettings, MailboxStatus, MailboxTest, SyncReport,
+    UnmatchedAction,
 };
 use tauri::State;
 
@@ -95,6 +97,16 @@ fn off_runtime<T: Send + 'static>(
     std::thread::spawn(f)
         .join()
         .unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
+/// Settles an unmatched reply: its sender made a contact or a lead, or the reply ignored.
+#[tauri::command(async)]
+pub fn mail_resolve(
+    state: State<'_, AppState>,
+    activity_id: String,
+    action: UnmatchedAction,
+) -> CommandResult<Option<RecordRef>> {
+    state.with(|db| inbox::resolve_unmatched(db, &activity_id, action))
 }
 
 /// One sync at a time, whoever starts it.

@@ -140,6 +140,7 @@ export const qk = {
     all: ["mailbox"] as const,
     status: ["mailbox", "status"] as const,
     problem: ["mailbox", "problem"] as const,
+    unmatched: ["mailbox", "unmatched"] as const,
     message: (activityId: string) => ["mailbox", "message", activityId] as const,
   },
   marketing: {

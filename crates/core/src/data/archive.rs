@@ -61,6 +61,7 @@ const TABLES: &[&str] = &[
     "promotions",
     "mail_folders",
     "mail_messages",
+    "mail_bounces",
     "holidays",
     "sla_policies",
     "tickets",

@@ -522,9 +522,13 @@ fn claim(db: &mut Db, id: &str, report: &mut SendReport) -> Result<Option<Outgoi
         }
         let skip = match Recipient::load(w.conn(), &entity, &entity_id) {
             // A reply the customer asked for goes, unless they asked for no e-mail at all.
-            Ok(r) if service => r
-                .do_not_email
-                .then(|| "marked do not e-mail".to_owned()),
+            Ok(r) if service => {
+                if r.do_not_email {
+                    Some("marked do not e-mail".to_owned())
+                } else {
+                    r.bounced.map(|why| format!("the address bounced ({why})"))
+                }
+            }
             Ok(r) => r.skip_reason(),
             Err(Error::NotFound { .. }) => Some("the recipient was deleted".into()),
             Err(e) => return Err(e),

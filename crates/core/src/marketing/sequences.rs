@@ -470,7 +470,12 @@ pub(crate) fn replied_in(w: &Writer<'_>, entity: &str, id: &str) -> Result<usize
 /// messages to them are skipped when their turn comes.
 pub fn unsubscribe(db: &mut Db, entity: &str, id: &str) -> Result<usize> {
     Recipient::load(db.conn(), entity, id)?;
-    db.write(|w| {
+    db.write(|w| unsubscribe_in(w, entity, id))
+}
+
+/// [`unsubscribe`] within a write (a mail asking to be taken off, read from the mailbox).
+pub(crate) fn unsubscribe_in(w: &Writer<'_>, entity: &str, id: &str) -> Result<usize> {
+    {
         let since: Option<String> = w
             .conn()
             .query_row(
@@ -493,7 +498,7 @@ pub fn unsubscribe(db: &mut Db, entity: &str, id: &str) -> Result<usize> {
             )?;
         }
         stop_all_in(w, entity, id, StopReason::Unsubscribed)
-    })
+    }
 }
 
 /// Why a running enrolment must stop now, if it must.

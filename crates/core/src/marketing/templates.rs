@@ -102,6 +102,8 @@ pub struct Recipient {
     pub owner: Option<String>,
     pub do_not_email: bool,
     pub unsubscribed: bool,
+    /// The address bounced for good (the report's words), as the mailbox told.
+    pub bounced: Option<String>,
     /// A lead converted into a contact.
     pub converted: bool,
 }
@@ -124,7 +126,9 @@ impl Recipient {
         } else if self.email.is_none() {
             Some("has no e-mail address".into())
         } else {
-            None
+            self.bounced
+                .as_ref()
+                .map(|reason| format!("the address bounced ({reason})"))
         }
     }
 
@@ -181,11 +185,20 @@ impl Recipient {
                     do_not_email: r.get("do_not_email")?,
                     unsubscribed: r.get("unsubscribed")?,
                     converted: r.get("converted")?,
+                    bounced: None,
                 })
             })
             .optional()?;
-        found
-            .ok_or_else(|| Error::not_found(if entity == "leads" { "lead" } else { "contact" }, id))
+        let mut found = found.ok_or_else(|| {
+            Error::not_found(if entity == "leads" { "lead" } else { "contact" }, id)
+        })?;
+        if let Some(email) = &found.email {
+            found.bounced = conn
+                .prepare_cached("SELECT reason FROM mail_bounces WHERE address = ?1")?
+                .query_row([email], |r| r.get(0))
+                .optional()?;
+        }
+        Ok(found)
     }
 }
 

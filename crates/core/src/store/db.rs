@@ -166,6 +166,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0017_ticket_mail.sql"),
         then: None,
     },
+    Migration {
+        version: 18,
+        name: "bounces and unmatched replies",
+        sql: include_str!("../../migrations/0018_bounces_and_unmatched.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock (or another process's turn,
@@ -810,6 +816,7 @@ mod tests {
             (15, 0x2953_4d01_ea27_7cb5),
             (16, 0xeed9_843d_6e8f_bf4c),
             (17, 0x2b15_ef03_ca67_a714),
+            (18, 0x60a2_d0b1_bd1e_d39d),
         ];
         assert_eq!(
             SHIPPED.len(),

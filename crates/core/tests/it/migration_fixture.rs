@@ -306,7 +306,7 @@ fn migration_13_keeps_every_link_and_activities_made_before_it_still_undo() {
              CREATE INDEX activity_links_by_record ON activity_links (entity, entity_id, activity_id);
              CREATE INDEX activities_by_created ON activities (created_at, id);
              -- and none of the later ones (0014 rebuilds the change log again, harmlessly;
-             -- 0015's calendar index, 0016's mail tables and 0017's outbox columns go, to be made again).
+             -- 0015's calendar index, 0016's mail tables, 0017's outbox columns and 0018's bounces go, to be made again).
              DROP INDEX activities_on_calendar;
              DROP TABLE mail_messages;
              DROP TABLE mail_folders;
@@ -314,6 +314,7 @@ fn migration_13_keeps_every_link_and_activities_made_before_it_still_undo() {
              ALTER TABLE outbox DROP COLUMN ticket_message_id;
              ALTER TABLE outbox DROP COLUMN in_reply_to;
              ALTER TABLE outbox DROP COLUMN refs;
+             DROP TABLE mail_bounces;
              DELETE FROM schema_migrations WHERE version >= 13;
              COMMIT;",
         )

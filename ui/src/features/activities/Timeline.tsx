@@ -15,6 +15,7 @@ import { formatDateTime, formatRelative } from "../../lib/format";
 import { useActivityDialog } from "./ActivityDialog";
 import { KindIcon } from "../../components/Icon";
 import { useCompleteActivity } from "./useCompleteActivity";
+import { MailView } from "./MailView";
 import { qk } from "../../lib/queryKeys";
 
 const ORIGINS: Record<string, string> = { cli: "from the command line", import: "by an import", app: "" };
@@ -242,6 +243,7 @@ function ActivityEntry({ activity: a, entity, id }: { activity: Activity; entity
             )}
           </div>
         )}
+        {a.kind === "email" && a.direction === "inbound" && <MailView activityId={a.id} />}
       </div>
     </li>
   );

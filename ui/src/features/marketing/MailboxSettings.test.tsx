@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import { api, type MailboxSettings as Settings, type MailboxStatus, type SyncReport } from "../../lib/api";
+import { api, type MailboxSettings as Settings, type MailboxStatus, type MailMessage, type SyncReport } from "../../lib/api";
 import { MailboxSettings, syncSummary } from "./MailboxSettings";
 import { ToastProvider } from "../../components/Toasts";
 
@@ -11,7 +11,16 @@ vi.mock("../../lib/api", async (importOriginal) => {
   return {
     ...real,
     api: {
-      mailbox: { status: vi.fn(), save: vi.fn(), setPassword: vi.fn(), test: vi.fn(), syncNow: vi.fn(), problem: vi.fn() },
+      mailbox: {
+        status: vi.fn(),
+        save: vi.fn(),
+        setPassword: vi.fn(),
+        test: vi.fn(),
+        syncNow: vi.fn(),
+        problem: vi.fn(),
+        unmatched: vi.fn(),
+        resolve: vi.fn(),
+      },
     },
   };
 });
@@ -51,6 +60,41 @@ describe("settings → mailbox", () => {
       .mockImplementation(async (password) => status({ settings: set, has_password: password !== "" }));
     vi.mocked(mailbox.test).mockReset();
     vi.mocked(mailbox.syncNow).mockReset();
+    vi.mocked(mailbox.unmatched).mockReset().mockResolvedValue([]);
+    vi.mocked(mailbox.resolve).mockReset().mockResolvedValue({ entity: "contacts", id: "c9" });
+  });
+
+  it("lists replies from unknown addresses and makes one a contact", async () => {
+    vi.mocked(mailbox.status).mockResolvedValue(status({ settings: set, has_password: true }));
+    const reply: MailMessage = {
+      activity_id: "a1",
+      message_id: "r1@home.example",
+      thread_id: "w1@rapport.invalid",
+      in_reply_to: "w1@rapport.invalid",
+      direction: "inbound",
+      from_address: "robert@home.example",
+      from_name: "Robert Two",
+      to: ["ann@example.com"],
+      cc: [],
+      subject: "Re: Welcome Bob",
+      at: "2026-12-03T10:00:00.000Z",
+      text: "",
+      html: null,
+      attachments: [],
+      automatic: false,
+      unmatched: true,
+      problems: null,
+      folder: "INBOX",
+      links: [],
+    };
+    vi.mocked(mailbox.unmatched).mockResolvedValueOnce([reply]).mockResolvedValue([]);
+    renderIt();
+    const row = await screen.findByTestId("unmatched-reply");
+    expect(row).toHaveTextContent("Robert Two <robert@home.example> · Re: Welcome Bob");
+    await userEvent.click(screen.getByTestId("unmatched-contact"));
+    await waitFor(() => expect(mailbox.resolve).toHaveBeenCalledWith("a1", "contact"));
+    expect(await screen.findByText("Reply from robert@home.example made a contact")).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByTestId("mailbox-unmatched")).not.toBeInTheDocument());
   });
 
   it("saves the server, the folders as a list and the addresses, never the password", async () => {

@@ -12,6 +12,7 @@ import {
   type MailboxTest,
   type SmtpSecurity,
   type SyncReport,
+  type UnmatchedAction,
 } from "../../lib/api";
 import { TextField } from "../../components/Field";
 import { Problem } from "./MarketingPage";
@@ -71,6 +72,7 @@ export function MailboxSettings() {
           <MailboxForm key={JSON.stringify(status.data.settings)} initial={status.data.settings} />
           <PasswordRow status={status.data} prefix="mailbox" queryKey={qk.mailbox.status} store={api.mailbox.setPassword} />
           {status.data.settings.host && <SyncPanel status={status.data} problem={problem.data ?? null} />}
+          {status.data.settings.host && <UnmatchedReplies />}
         </>
       ) : (
         !status.error && <span className="muted">Loading…</span>
@@ -206,6 +208,59 @@ function SyncPanel({ status, problem }: { status: MailboxStatus; problem: string
               .join(" · ")}
         . Rapport reads new mail at start and every five minutes.
       </p>
+    </div>
+  );
+}
+
+const ACTION_DONE: Record<UnmatchedAction, string> = {
+  contact: "made a contact",
+  lead: "made a lead",
+  ignore: "ignored",
+};
+
+/** Answers to campaign or sequence mail from addresses Rapport does not know: each can become
+ * a contact or a lead (the mail then on their timeline), or be ignored. */
+export function UnmatchedReplies() {
+  const client = useQueryClient();
+  const notify = useNotify();
+  const list = useQuery({ queryKey: qk.mailbox.unmatched, queryFn: api.mailbox.unmatched });
+  const resolve = useMutation({
+    mutationFn: ({ id, action }: { id: string; action: UnmatchedAction; from: string }) => api.mailbox.resolve(id, action),
+    onSuccess: (_made, { action, from }) => {
+      notify(`Reply from ${from} ${ACTION_DONE[action]}`);
+      void client.invalidateQueries({ queryKey: qk.mailbox.all });
+      void client.invalidateQueries({ queryKey: qk.activities.all });
+    },
+    onError: (e) => notify(problemText(e), "error"),
+  });
+  if (!list.data || list.data.length === 0) return null;
+  return (
+    <div data-testid="mailbox-unmatched">
+      <h3>Unmatched replies</h3>
+      <p className="muted small">Answers to your campaigns and sequences from addresses that are not in Rapport yet.</p>
+      <ul style={{ listStyle: "none", padding: 0 }}>
+        {list.data.map((m) => {
+          const from = m.from_name ? `${m.from_name} <${m.from_address}>` : (m.from_address ?? "");
+          const act = (action: UnmatchedAction) => resolve.mutate({ id: m.activity_id, action, from: m.from_address ?? "" });
+          return (
+            <li key={m.activity_id} className="row-actions" data-testid="unmatched-reply">
+              <span>
+                <strong>{from}</strong> · {m.subject} · <span className="muted">{formatDateTime(m.at)}</span>
+              </span>
+              <span className="spacer" />
+              <button type="button" className="btn small" disabled={resolve.isPending} onClick={() => act("contact")} data-testid="unmatched-contact">
+                Create contact
+              </button>
+              <button type="button" className="btn small" disabled={resolve.isPending} onClick={() => act("lead")} data-testid="unmatched-lead">
+                Create lead
+              </button>
+              <button type="button" className="btn small" disabled={resolve.isPending} onClick={() => act("ignore")} data-testid="unmatched-ignore">
+                Ignore
+              </button>
+            </li>
+          );
+        })}
+      </ul>
     </div>
   );
 }

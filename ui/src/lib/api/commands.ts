@@ -119,6 +119,7 @@ import type { PromotionPreview } from "./bindings/PromotionPreview";
 import type { QueueCounts } from "./bindings/QueueCounts";
 import type { QueueItem } from "./bindings/QueueItem";
 import type { QuoteInput } from "./bindings/QuoteInput";
+import type { RecordRef } from "./bindings/RecordRef";
 import type { Reminder } from "./bindings/Reminder";
 import type { RenderedEmail } from "./bindings/RenderedEmail";
 import type { Report } from "./bindings/Report";
@@ -152,6 +153,7 @@ import type { TicketSummary } from "./bindings/TicketSummary";
 import type { TimelineFilter } from "./bindings/TimelineFilter";
 import type { TimelineItem } from "./bindings/TimelineItem";
 import type { Undone } from "./bindings/Undone";
+import type { UnmatchedAction } from "./bindings/UnmatchedAction";
 import type { VcardReport } from "./bindings/VcardReport";
 import type { VcardVersion } from "./bindings/VcardVersion";
 import type { WorkReport } from "./bindings/WorkReport";
@@ -407,6 +409,8 @@ export const commands = {
   mailMessages: (query: Partial<MailQuery>) => call<Array<MailMessage>>("mail_messages", { query }),
   /** The message an e-mail activity is, whole; `None` for one typed in or sent by the outbox. */
   mailMessage: (activityId: string) => call<MailMessage | null>("mail_message", { activityId }),
+  /** Settles an unmatched reply: its sender made a contact or a lead, or the reply ignored. */
+  mailResolve: (activityId: string, action: UnmatchedAction) => call<RecordRef | null>("mail_resolve", { activityId, action }),
   /** Reads a file the user picked and guesses its columns, for the import screens. */
   importInspect: (path: string, entity: ImportEntity) => call<Inspection>("import_inspect", { path, entity }),
   /** Imports a CSV or JSON file of contacts, accounts or leads. */

@@ -21,6 +21,7 @@ import type { SequenceInput } from "./bindings/SequenceInput";
 import type { SmtpSettings } from "./bindings/SmtpSettings";
 import type { MailboxSettings } from "./bindings/MailboxSettings";
 import type { MailQuery } from "./bindings/MailQuery";
+import type { UnmatchedAction } from "./bindings/UnmatchedAction";
 import type { AccountInput } from "./bindings/AccountInput";
 import type { AccountQuery } from "./bindings/AccountQuery";
 import type { ContactInput } from "./bindings/ContactInput";
@@ -374,6 +375,10 @@ export const api = {
     messages: (query: Partial<MailQuery> = {}) => commands.mailMessages(query),
     /** The stored message an e-mail activity is (null for one typed in or sent by the outbox). */
     message: (activityId: string) => commands.mailMessage(activityId),
+    /** Answers to campaign or sequence mail from unknown addresses. */
+    unmatched: () => commands.mailMessages({ unmatched: true }),
+    /** Makes an unmatched reply's sender a contact or a lead (returns it), or ignores it. */
+    resolve: (activityId: string, action: UnmatchedAction) => commands.mailResolve(activityId, action),
   },
   leads: {
     /** Empty `statuses`: every lead but converted ones. */

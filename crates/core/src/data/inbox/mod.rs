@@ -24,8 +24,9 @@ use crate::kernel::validate::{Checker, SHORT_TEXT_MAX};
 use crate::marketing::mailer::SmtpSecurity;
 use crate::store::db::Db;
 
-pub use parse::{Incoming, MailAttachment, parse};
+pub use parse::{Bounce, Incoming, MailAttachment, parse};
 pub use read::{MailMessage, MailQuery, message, messages};
+pub use route::{UnmatchedAction, resolve_unmatched};
 pub use sync::{FolderReport, SyncReport, sync};
 
 const SETTINGS_KEY: &str = "imap";

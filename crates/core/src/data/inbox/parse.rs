@@ -43,6 +43,10 @@ pub struct Incoming {
     pub attachments: Vec<MailAttachment>,
     /// An automatic reply (RFC 3834 `Auto-Submitted`, an out-of-office) or a delivery report.
     pub automatic: bool,
+    /// A delivery report (`multipart/report`), as its headers already say.
+    pub report: bool,
+    /// What a delivery report says failed for good, when it says so.
+    pub bounce: Option<Bounce>,
     pub problems: Vec<String>,
 }
 
@@ -70,6 +74,63 @@ impl Incoming {
         ids.retain(|a| seen.insert(a.clone()));
         ids
     }
+}
+
+/// A hard bounce: an address a delivery report says mail cannot reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bounce {
+    /// Lower-case.
+    pub address: String,
+    /// The report's words: its status code and diagnostic.
+    pub reason: String,
+}
+
+/// The failed recipient of a delivery status notification (RFC 3464), when its status is a
+/// permanent failure (5.x.x); a delay or a temporary failure (4.x.x) is no bounce.
+fn bounce_of(m: &mail_parser::Message<'_>) -> Option<Bounce> {
+    let status_part = m.parts.iter().find(|p| {
+        p.content_type().is_some_and(|c| {
+            c.ctype().eq_ignore_ascii_case("message")
+                && c.subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("delivery-status"))
+        })
+    })?;
+    let text = String::from_utf8_lossy(status_part.contents()).into_owned();
+    let field = |name: &str| {
+        text.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_owned())
+        })
+    };
+    let status = field("Status")?;
+    let failed = field("Action").is_none_or(|a| a.eq_ignore_ascii_case("failed"));
+    if !status.starts_with('5') || !failed {
+        return None;
+    }
+    let recipient = field("Final-Recipient").or_else(|| field("Original-Recipient"))?;
+    // "rfc822; jan@x.example"
+    let address = recipient
+        .rsplit(';')
+        .next()?
+        .trim()
+        .trim_matches(['<', '>'])
+        .to_lowercase();
+    if !address.contains('@') {
+        return None;
+    }
+    let diagnostic = field("Diagnostic-Code")
+        .map(|d| {
+            d.split_once(';')
+                .map_or(d.clone(), |(_, t)| t.trim().to_owned())
+        })
+        .unwrap_or_default();
+    let reason = strip_controls(format!("{status} {diagnostic}").trim());
+    Some(Bounce {
+        address: strip_controls(&address),
+        reason,
+    })
 }
 
 /// Reads a message (or only its headers: the body is then empty).
@@ -169,6 +230,8 @@ pub fn parse(raw: &[u8]) -> Incoming {
         html,
         attachments,
         automatic: auto_submitted || report || daemon || autoreply_header,
+        report,
+        bounce: if report { bounce_of(&m) } else { None },
         problems,
     }
 }

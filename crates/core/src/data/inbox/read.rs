@@ -33,6 +33,9 @@ pub struct MailMessage {
     pub attachments: Vec<MailAttachment>,
     /// An automatic reply or a delivery report, not a person's answer.
     pub automatic: bool,
+    /// An answer to campaign or sequence mail from an address Rapport does not know, waiting
+    /// in "Unmatched replies" to be made a contact or a lead, or ignored.
+    pub unmatched: bool,
     /// What could not be read, in words.
     pub problems: Option<String>,
     pub folder: String,
@@ -49,12 +52,15 @@ pub struct MailQuery {
     pub record: Option<RecordRef>,
     /// Only this conversation.
     pub thread_id: Option<String>,
+    /// Only the unmatched replies.
+    pub unmatched: bool,
     pub limit: Option<u32>,
 }
 
 const COLUMNS: &str = "m.activity_id, m.message_id, m.thread_id, m.in_reply_to, a.direction,
     m.from_address, m.from_name, m.to_addresses, m.cc_addresses, a.subject,
-    coalesce(a.starts_at, a.created_at) AS at, m.attachments, m.automatic, m.problems, m.folder";
+    coalesce(a.starts_at, a.created_at) AS at, m.attachments, m.automatic, m.problems, m.folder,
+    m.unmatched";
 
 /// Stored messages, newest first.
 pub fn messages(conn: &Connection, q: &MailQuery) -> Result<Vec<MailMessage>> {
@@ -68,11 +74,15 @@ pub fn messages(conn: &Connection, q: &MailQuery) -> Result<Vec<MailMessage>> {
                                         WHERE l.activity_id = m.activity_id
                                           AND l.entity = ?1 AND l.entity_id = ?2))
             AND (?3 IS NULL OR m.thread_id = ?3)
+            AND (NOT ?5 OR m.unmatched = 1)
           ORDER BY at DESC, m.activity_id DESC LIMIT ?4"
     );
     let mut list: Vec<MailMessage> = conn
         .prepare_cached(&sql)?
-        .query_map((entity, id, q.thread_id.as_deref(), limit), from_row)?
+        .query_map(
+            (entity, id, q.thread_id.as_deref(), limit, q.unmatched),
+            from_row,
+        )?
         .collect::<rusqlite::Result<_>>()?;
     for m in &mut list {
         m.links = links(conn, &m.activity_id)?;
@@ -134,6 +144,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<MailMessage> {
         html: None,
         attachments,
         automatic: r.get("automatic")?,
+        unmatched: r.get("unmatched")?,
         problems: r.get("problems")?,
         folder: r.get("folder")?,
         links: Vec::new(),

@@ -13,6 +13,8 @@
 //! same address is on that lead's timeline (the sender is a lead now), not another lead.
 
 use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::activities::activity::RecordRef;
 use crate::kernel::error::Result;
@@ -272,6 +274,97 @@ fn form_fields(text: &str) -> Vec<(String, String)> {
         }
     }
     fields
+}
+
+text_enum!(
+    /// What to make of an unmatched reply: a new contact, a new lead, or nothing.
+    UnmatchedAction {
+        Contact = "contact",
+        Lead = "lead",
+        Ignore = "ignore",
+    }
+);
+
+/// Settles an unmatched reply: its sender becomes a contact or a lead (the mail on their
+/// timeline), or it is ignored (the stored mail is deleted; it stays on the server). Returns
+/// the record made. One write, undone as one.
+pub fn resolve_unmatched(
+    db: &mut crate::store::db::Db,
+    activity_id: &str,
+    action: UnmatchedAction,
+) -> Result<Option<RecordRef>> {
+    let sender: Option<(String, Option<String>, String)> = db
+        .conn()
+        .prepare_cached(
+            "SELECT from_address, from_name, a.subject FROM mail_messages m
+               JOIN activities a ON a.id = m.activity_id
+              WHERE m.activity_id = ?1 AND m.unmatched = 1 AND from_address IS NOT NULL",
+        )?
+        .query_row([activity_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((address, name, subject)) = sender else {
+        return Err(crate::kernel::error::Error::not_found(
+            "unmatched reply",
+            activity_id,
+        ));
+    };
+    let name = name.unwrap_or_default();
+    db.write(|w| {
+        w.describe(match action {
+            UnmatchedAction::Contact => format!("Reply from {address} made a contact"),
+            UnmatchedAction::Lead => format!("Reply from {address} made a lead"),
+            UnmatchedAction::Ignore => format!("Reply from {address} ignored"),
+        });
+        let record = match action {
+            UnmatchedAction::Ignore => {
+                crate::activities::activity::delete_in(w, activity_id)?;
+                return Ok(None);
+            }
+            UnmatchedAction::Contact => {
+                let m = Incoming {
+                    from: Some((address.clone(), name.clone())),
+                    ..Incoming::default()
+                };
+                RecordRef {
+                    entity: "contacts".into(),
+                    id: sender_contact_in(w, &m)?,
+                }
+            }
+            UnmatchedAction::Lead => {
+                let (first, last) = split_name(&name, &address);
+                let lead = leads::create_in(
+                    w,
+                    &LeadInput {
+                        name: [first, last]
+                            .into_iter()
+                            .filter(|s| !s.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        email: Some(address.clone()),
+                        source: Some("E-mail".to_owned()),
+                        notes: Some(format!("Answered: {subject}")),
+                        ..Default::default()
+                    },
+                )?;
+                RecordRef {
+                    entity: "leads".into(),
+                    id: lead,
+                }
+            }
+        };
+        crate::activities::activity::link_in(w, activity_id, &record)?;
+        let row: String = w.conn().query_row(
+            "SELECT id FROM mail_messages WHERE activity_id = ?1",
+            [activity_id],
+            |r| r.get(0),
+        )?;
+        w.update(
+            "mail_messages",
+            &row,
+            &[("unmatched", rusqlite::types::Value::Integer(0))],
+        )?;
+        Ok(Some(record))
+    })
 }
 
 #[cfg(test)]

@@ -104,7 +104,13 @@ fn read_folder(
         let mut wanted = Vec::new();
         for h in &heads {
             let m = parse(&h.bytes);
-            if directory.concerns(db.conn(), &m)?.is_empty() && !directory.listens(&m) {
+            // A delivery report and an answer to the outbox's mail are read whole to learn
+            // whom they concern.
+            if directory.concerns(db.conn(), &m)?.is_empty()
+                && !directory.listens(&m)
+                && !m.report
+                && answered_outbox(db.conn(), &m)?.is_empty()
+            {
                 continue;
             }
             if is_stored(db.conn(), &m.message_id)? {
@@ -231,7 +237,18 @@ fn store_in(
         .from
         .as_ref()
         .is_some_and(|(a, _)| directory.own.contains(a));
-    if !outbound {
+    if let Some(b) = &m.bounce {
+        // A report is about the address it failed to reach, not about who sent it.
+        links = directory.records_of(w.conn(), &b.address)?;
+        if links.is_empty() && !known_recipient(w.conn(), &b.address)? {
+            return Ok(0);
+        }
+        bounced_in(w, b, m.date.as_deref().unwrap_or(w.now()))?;
+    } else if m.report && links.is_empty() {
+        // A delay notice, or a report about no one Rapport knows.
+        return Ok(0);
+    }
+    if !outbound && !m.automatic {
         super::route::route_in(
             w,
             m,
@@ -239,6 +256,15 @@ fn store_in(
             directory.capture.as_deref(),
             &mut links,
         )?;
+        if let Some((from, _)) = &m.from {
+            // Mail from an address shows it works again.
+            unbounce_in(w, from)?;
+        }
+    }
+    let answered = answered_outbox(w.conn(), m)?;
+    let unmatched = links.is_empty() && !outbound && !m.automatic && !answered.is_empty();
+    if links.is_empty() && !unmatched && m.bounce.is_none() {
+        return Ok(0);
     }
     let subject = if m.subject.trim().is_empty() {
         "(no subject)".to_owned()
@@ -259,7 +285,7 @@ fn store_in(
             }),
             starts_at: m.date.clone(),
             done: true,
-            links,
+            links: links.clone(),
             ..Default::default()
         },
         crate::kernel::time::local_zone(),
@@ -267,23 +293,19 @@ fn store_in(
     // The conversation: the thread of the nearest message this one answers that is known
     // (kept from the mailbox, or sent by the outbox), else a new one.
     let mut thread = None;
-    let mut answered_outbox = Vec::new();
     for id in m.answers() {
-        if thread.is_none() {
-            thread = w
-                .conn()
-                .prepare_cached(
-                    "SELECT thread_id FROM mail_messages WHERE message_id = ?1 LIMIT 1",
-                )?
-                .query_row([&id], |r| r.get::<_, String>(0))
-                .optional()?;
-        }
-        if let Some(s) = crate::marketing::outbox::sent_to(w.conn(), &id)? {
-            thread.get_or_insert_with(|| id.clone());
-            answered_outbox.push(s);
+        thread = w
+            .conn()
+            .prepare_cached("SELECT thread_id FROM mail_messages WHERE message_id = ?1 LIMIT 1")?
+            .query_row([&id], |r| r.get::<_, String>(0))
+            .optional()?;
+        if thread.is_some() {
+            break;
         }
     }
-    let thread = thread.unwrap_or_else(|| m.message_id.clone());
+    let thread = thread
+        .or_else(|| answered.first().map(|(id, _)| id.clone()))
+        .unwrap_or_else(|| m.message_id.clone());
     let attachments = (!m.attachments.is_empty())
         .then(|| serde_json::to_string(&m.attachments).unwrap_or_else(|_| "[]".into()));
     let clean = |s: &str| strip_controls(s);
@@ -307,22 +329,86 @@ fn store_in(
             ("problems", text(Some(m.problems.join("; ")))),
             ("folder", Value::Text(clean(folder))),
             ("uid", Value::Integer(i64::from(uid))),
+            ("unmatched", Value::Integer(i64::from(unmatched))),
         ],
     )?;
-    // A person's own answer to mail the outbox sent them (not an out-of-office, not a bounce)
-    // stops their sequences and counts as a response in their campaigns.
     let mut stopped = 0;
-    if !outbound && !m.automatic {
+    if !outbound && !m.automatic && !unmatched {
+        // A person's own answer to mail the outbox sent them (not an out-of-office, not a
+        // bounce) stops their sequences and counts as a response in their campaigns.
         let mut done = HashSet::new();
-        for (entity, id) in answered_outbox {
+        for (_, (entity, id)) in answered {
             if done.insert((entity.clone(), id.clone()))
                 && crate::store::writer::exists(w.conn(), &entity, &id)?
             {
                 stopped += crate::marketing::sequences::replied_in(w, &entity, &id)?;
             }
         }
+        // A mail asking to be taken off (the List-Unsubscribe answer) unsubscribes its sender.
+        if m.subject.trim().eq_ignore_ascii_case("unsubscribe") {
+            for r in links
+                .iter()
+                .filter(|r| r.entity == "contacts" || r.entity == "leads")
+            {
+                stopped += crate::marketing::sequences::unsubscribe_in(w, &r.entity, &r.id)?;
+            }
+        }
     }
     Ok(u32::try_from(stopped).unwrap_or(u32::MAX))
+}
+
+/// The outbox messages this one answers, as (Message-ID, the recipient's kind and id).
+fn answered_outbox(conn: &Connection, m: &Incoming) -> Result<Vec<(String, (String, String))>> {
+    let mut found = Vec::new();
+    for id in m.answers() {
+        if let Some(r) = crate::marketing::outbox::sent_to(conn, &id)? {
+            found.push((id, r));
+        }
+    }
+    Ok(found)
+}
+
+/// Whether the outbox ever wrote to `address`.
+fn known_recipient(conn: &Connection, address: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE to_address = ?1 COLLATE NOCASE)",
+        )?
+        .query_row([address], |r| r.get(0))?)
+}
+
+/// Marks an address bouncing: the outbox writes to it no more, whoever holds it.
+fn bounced_in(w: &Writer<'_>, b: &super::Bounce, at: &str) -> Result<()> {
+    let old: Option<String> = w
+        .conn()
+        .prepare_cached("SELECT id FROM mail_bounces WHERE address = ?1")?
+        .query_row([&b.address], |r| r.get(0))
+        .optional()?;
+    let fields = [
+        ("reason", Value::Text(clip(&b.reason, SHORT_TEXT_MAX))),
+        ("bounced_at", Value::Text(at.to_owned())),
+    ];
+    match old {
+        Some(id) => w.update("mail_bounces", &id, &fields).map(|_| ()),
+        None => {
+            let mut all = vec![("address", Value::Text(b.address.clone()))];
+            all.extend(fields);
+            w.insert("mail_bounces", &crate::new_id(), &all)
+        }
+    }
+}
+
+/// Clears an address's bounce: mail came from it, so it works.
+fn unbounce_in(w: &Writer<'_>, address: &str) -> Result<()> {
+    let old: Option<String> = w
+        .conn()
+        .prepare_cached("SELECT id FROM mail_bounces WHERE address = ?1")?
+        .query_row([address], |r| r.get(0))
+        .optional()?;
+    match old {
+        Some(id) => w.delete("mail_bounces", &id),
+        None => Ok(()),
+    }
 }
 
 /// Who is who: the user's own addresses, and companies by their web domain.
@@ -425,6 +511,23 @@ impl Directory {
     /// the contacts' companies), and the companies whose web domain its addresses are at.
     fn concerns(&self, conn: &Connection, m: &Incoming) -> Result<Vec<RecordRef>> {
         let mut found: Vec<RecordRef> = Vec::new();
+        for address in m.addresses() {
+            if self.own.contains(&address) {
+                continue;
+            }
+            for r in self.records_of(conn, &address)? {
+                if !found.contains(&r) {
+                    found.push(r);
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The records with this address (and the contacts' companies), and the companies at its
+    /// web domain.
+    fn records_of(&self, conn: &Connection, address: &str) -> Result<Vec<RecordRef>> {
+        let mut found: Vec<RecordRef> = Vec::new();
         let mut add = |entity: &str, id: String| {
             if !found.iter().any(|r| r.entity == entity && r.id == id) {
                 found.push(RecordRef {
@@ -433,16 +536,13 @@ impl Directory {
                 });
             }
         };
-        for address in m.addresses() {
-            if self.own.contains(&address) {
-                continue;
-            }
+        {
             let contacts: Vec<(String, Option<String>)> = conn
                 .prepare_cached(
                     "SELECT c.id, c.account_id FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
                       WHERE e.address = ?1 COLLATE NOCASE",
                 )?
-                .query_map([&address], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map([address], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             for (contact, account) in contacts {
                 add("contacts", contact);
@@ -454,12 +554,12 @@ impl Directory {
                 .prepare_cached(
                     "SELECT id FROM leads WHERE email = ?1 COLLATE NOCASE AND status <> 'converted'",
                 )?
-                .query_map([&address], |r| r.get(0))?
+                .query_map([address], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             for lead in leads {
                 add("leads", lead);
             }
-            if let Some(accounts) = domain_of(&address).and_then(|d| self.domains.get(d)) {
+            if let Some(accounts) = domain_of(address).and_then(|d| self.domains.get(d)) {
                 for a in accounts {
                     add("accounts", a.clone());
                 }

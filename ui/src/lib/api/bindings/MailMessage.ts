@@ -31,6 +31,11 @@ html: string | null, attachments: Array<MailAttachment>,
  */
 automatic: boolean, 
 /**
+ * An answer to campaign or sequence mail from an address Rapport does not know, waiting
+ * in "Unmatched replies" to be made a contact or a lead, or ignored.
+ */
+unmatched: boolean, 
+/**
  * What could not be read, in words.
  */
 problems: string | null, folder: string, 

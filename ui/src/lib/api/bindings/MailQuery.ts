@@ -12,4 +12,8 @@ record: RecordRef | null,
 /**
  * Only this conversation.
  */
-thread_id: string | null, limit: number | null, };
+thread_id: string | null, 
+/**
+ * Only the unmatched replies.
+ */
+unmatched: boolean, limit: number | null, };
