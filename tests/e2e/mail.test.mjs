@@ -4,7 +4,7 @@
 // the newsletter stays on the server.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -23,7 +23,10 @@ function startImap(messages) {
     writeFileSync(file, text.replace(/\n/g, "\r\n"));
     return file;
   });
-  server = spawn("python3", [join(ROOT, "tests/imap/serve.py"), ...files], { stdio: ["pipe", "pipe", "inherit"] });
+  // The Python that make test prepared has aiosmtpd for the SMTP side.
+  const venv = join(ROOT, "target/pyenv/bin/python");
+  const python = existsSync(venv) ? venv : "python3";
+  server = spawn(python, [join(ROOT, "tests/imap/serve.py"), "--smtp", ...files], { stdio: ["pipe", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     server.on("exit", (code) => reject(new Error(`the IMAP server stopped (exit ${code})`)));
     createInterface({ input: server.stdout }).once("line", (line) => resolve(JSON.parse(line)));
@@ -37,7 +40,10 @@ before(async () => {
       "Message-ID: <m1@bakery.example>\nDate: Thu, 03 Dec 2026 10:00:00 +0000\n\nCan you deliver 40 rolls on Friday?\n",
     "From: Deals <news@shop.example>\nTo: ann@crumb.example\nSubject: Black Friday deals\n" +
       "Message-ID: <n1@shop.example>\nDate: Thu, 03 Dec 2026 11:00:00 +0000\n\nBuy now.\n",
+    "From: Jan Nowak <jan@nowak.example>\nTo: support@crumb.example\nSubject: Oven broken\n" +
+      "Message-ID: <t1@nowak.example>\nDate: Thu, 03 Dec 2026 12:00:00 +0000\n\nThe oven does not heat.\n",
   ]);
+  process.env.RAPPORT_IMAP_PASSWORD = PASSWORD;
   // The app reads the password from the environment where no keyring runs (as here).
   await startDriver({ env: { RAPPORT_IMAP_PASSWORD: PASSWORD } });
 });
@@ -91,3 +97,54 @@ test("a mailbox is set up, tested and read; a customer's mail lands on their tim
     [["Order for Friday", "inbound"]],
   );
 });
+
+/** The messages the SMTP server received so far, as text. */
+function received() {
+  return readdirSync(imap.smtp_dir)
+    .filter((f) => f.endsWith(".eml"))
+    .sort()
+    .map((f) => readFileSync(join(imap.smtp_dir, f), "utf8"));
+}
+
+test("a ticket opened by mail is answered in the window and the answer leaves in the customer's thread", async () => {
+  const db = freshDb();
+  cli(db, "mail", "setup", "--host", "127.0.0.1", "--port", String(imap.port), "--security", "none", "--user", imap.user,
+    "--support-address", "support@crumb.example");
+  cli(db, "outbox", "setup", "--host", "127.0.0.1", "--port", String(imap.smtp_port), "--security", "none",
+    "--from", "support@crumb.example", "--from-name", "Crumb Support");
+  cli(db, "mail", "sync");
+  const [ticket] = JSON.parse(cli(db, "tickets", "list", "--queue", "all", "--format", "json"));
+  assert.equal(ticket.subject, "Oven broken");
+  const before = received().length;
+  const app = await launch(db, `#/tickets/${ticket.id}`);
+  try {
+    await step(app, "the ticket shows the customer's mail and offers to e-mail the reply", async () => {
+      await waitText(app, "ticket-thread", "The oven does not heat.", 15000);
+      await waitText(app, "ticket-reply-email", "E-mail it to jan@nowak.example");
+    });
+    await step(app, "the reply is sent and the ticket says so", async () => {
+      await click(app, "ticket-kind-reply");
+      const body = await app.$(byTest("ticket-reply-body"));
+      await body.setValue("A technician comes on Monday.");
+      await click(app, "ticket-send");
+      await app.waitUntil(async () => received().length > before, { timeout: 30000, timeoutMsg: "the reply never reached the SMTP server" });
+      // Seen again from the ticket list, the reply's mail is marked sent.
+      await app.execute(() => {
+        window.location.hash = "#/tickets";
+      });
+      await app.execute((id) => {
+        window.location.hash = `#/tickets/${id}`;
+      }, ticket.id);
+      await waitText(app, "ticket-mail-status", "E-mailed", 15000);
+      await shot(app, "99-ticket-mailed");
+    });
+  } finally {
+    await app.deleteSession();
+  }
+  const reply = received().at(-1);
+  assert.match(reply, /^Subject: Re: \[#1\] Oven broken$/m);
+  assert.match(reply, /^In-Reply-To: <t1@nowak\.example>$/m);
+  assert.match(reply, /^To: "?Jan Nowak"? <jan@nowak\.example>$/m);
+  assert.match(reply, /A technician comes on Monday\./);
+});
+

@@ -281,6 +281,58 @@ class Mail(unittest.TestCase):
         self.assertEqual(enrolments[cy]["stop_reason"], "unsubscribed")
         self.assertEqual(len(self.inbox.messages), 7, "3 welcomes, 3 product infos, 1 offer")
 
+    def test_a_quote_and_an_invoice_are_emailed_with_their_pdf_and_the_quote_is_marked_sent(self):
+        self.rapport("company", "--name", "Crumb & Co", "--address", "Mehlweg 1\\n10115 Berlin")
+        self.rapport("accounts", "add", "--name", "Zoë's Café")
+        account = self.json("accounts", "list")[0]["id"]
+        zoe = self.rapport("contacts", "add", "--first-name", "Zoë", "--last-name", "Baker",
+                           "--email", "zoe@cafe.example", "--account-id", account)
+        quote = self.rapport("quotes", "create", "--account-id", account, "--contact-id", zoe,
+                             "--currency", "EUR", "--line", "Sourdough loaf:40@4.50")
+        number = self.json("quotes", "get", quote)["number"]
+
+        # Offline: the quote waits in the outbox and stays a draft until its mail leaves.
+        out = self.run_cli("quotes", "send", quote, "--email", "--format", "json")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(json.loads(out.stdout)["status"], "queued")
+        self.assertEqual(self.json("quotes", "get", quote)["status"], "draft")
+        self.start()
+        self.rapport("outbox", "retry")
+        self.rapport("outbox", "send")
+        self.assertEqual(self.json("quotes", "get", quote)["status"], "sent")
+        rcpts, msg = self.inbox.messages[0]
+        self.assertEqual(rcpts, ["zoe@cafe.example"])
+        self.assertEqual(msg["Subject"], "Quote %s from Crumb & Co" % number)
+        self.assertIn("Dear Zoë,", msg.get_body(("plain",)).get_content())
+        self.assertIsNone(msg["List-Unsubscribe"])
+        files = [p for p in msg.iter_attachments()]
+        self.assertEqual([(f.get_filename(), f.get_content_type()) for f in files],
+                         [("%s.pdf" % number, "application/pdf")])
+        self.assertTrue(files[0].get_content().startswith(b"%PDF-"))
+        # The mail is on the contact's and the account's timelines.
+        self.assertIn("Quote %s" % number, [a["subject"].split(" from")[0] for a in
+                                            self.json("activities", "list", "--account", account)])
+
+        self.rapport("quotes", "accept", quote)
+        invoice = self.rapport("orders", "invoice", quote)
+        inv_number = self.json("invoices", "get", invoice)["number"]
+        self.rapport("templates", "add", "--name", "Invoice letter", "--subject",
+                     "Your invoice, {{first_name}}", "--body", "Hello {{first_name}}, thank you!")
+        sent = self.json("invoices", "send", invoice, "--template", "Invoice letter")
+        self.assertEqual((sent["status"], sent["to_address"]), ("sent", "zoe@cafe.example"))
+        _, msg = self.inbox.messages[1]
+        self.assertEqual(msg["Subject"], "Your invoice, Zoë")
+        self.assertEqual([f.get_filename() for f in msg.iter_attachments()], ["%s.pdf" % inv_number])
+
+        # A contact without an address is said before anything is queued.
+        nina = self.rapport("contacts", "add", "--first-name", "Nina", "--last-name", "Flour",
+                            "--account-id", account)
+        other = self.rapport("quotes", "create", "--account-id", account, "--contact-id", nina,
+                             "--currency", "EUR", "--line", "Rye:1@3")
+        out = self.run_cli("quotes", "send", other, "--email")
+        self.assertEqual(out.returncode, 2)
+        self.assertIn("Nina Flour has no e-mail address", out.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()

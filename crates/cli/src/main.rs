@@ -405,6 +405,8 @@ fn main() -> ExitCode {
     let sends_mail = match &cli.command {
         Command::Outbox(mail::OutboxCmd::Send { .. }) => true,
         Command::Mail(cmd) => mail::talks_to_server(cmd),
+        Command::Quotes(cmd) => sales::sends_mail(Some(cmd), None),
+        Command::Invoices(cmd) => sales::sends_mail(None, Some(cmd)),
         _ => false,
     };
     let result = Db::open_waiting(&db_path, TURN_WAIT).and_then(|db| {

@@ -246,9 +246,18 @@ pub enum QuotesCmd {
         #[command(flatten)]
         fields: Box<QuoteFields>,
     },
-    /// Mark a quote sent to the customer.
+    /// Mark a quote sent to the customer; with --email, e-mail it to the quote's contact
+    /// (the PDF attached, through the outbox: sent now when the SMTP server answers, else
+    /// later) and it is marked sent when the mail leaves.
     Send {
         id: String,
+        #[arg(long)]
+        email: bool,
+        /// An e-mail template's name or id (with --email); none: a short letter.
+        #[arg(long, requires = "email")]
+        template: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
     },
     /// The customer accepted it.
     Accept {
@@ -324,6 +333,16 @@ pub enum InvoicesCmd {
     /// Void an issued invoice without payments (its number stays used), or delete a draft.
     Void {
         id: String,
+    },
+    /// E-mail the invoice (or a credit note, or a quote) to its contact with the PDF
+    /// attached, through the outbox: sent now when the SMTP server answers, else later.
+    Send {
+        id: String,
+        /// An e-mail template's name or id; none: a short letter naming the document.
+        #[arg(long)]
+        template: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
     },
     /// Write the invoice (or a quote or credit note) as a PDF.
     Pdf {
@@ -487,7 +506,13 @@ pub fn run_quotes(db: &mut Db, cmd: QuotesCmd) -> rapport_core::Result<()> {
             let q = documents::revise_quote(db, &id, &input)?;
             output::line(&q.id)
         }
-        QuotesCmd::Send { id } => status(db, &id, DocumentStatus::Sent),
+        QuotesCmd::Send {
+            id,
+            email: true,
+            template,
+            format,
+        } => email_document(db, &id, template, format),
+        QuotesCmd::Send { id, .. } => status(db, &id, DocumentStatus::Sent),
         QuotesCmd::Accept { id } => status(db, &id, DocumentStatus::Accepted),
         QuotesCmd::Reject { id } => status(db, &id, DocumentStatus::Rejected),
         QuotesCmd::Order { id, format } => {
@@ -646,6 +671,11 @@ pub fn run_invoices(db: &mut Db, cmd: InvoicesCmd) -> rapport_core::Result<()> {
             let id = id_of(db, &id)?;
             documents::void_invoice(db, &id)
         }
+        InvoicesCmd::Send {
+            id,
+            template,
+            format,
+        } => email_document(db, &id, template, format),
         InvoicesCmd::Pdf { id, out, format } => {
             let id = id_of(db, &id)?;
             let report = rapport_core::sales::pdf::write(db.conn(), &id, &out)?;
@@ -780,4 +810,60 @@ pub fn run_numbering(db: &mut Db, args: NumberingArgs) -> rapport_core::Result<(
             }),
         )
     })
+}
+
+/// Whether the command talks to the mail server: it then takes the file's turn only for its
+/// database work, never while the server answers.
+pub fn sends_mail(quote: Option<&QuotesCmd>, invoice: Option<&InvoicesCmd>) -> bool {
+    matches!(quote, Some(QuotesCmd::Send { email: true, .. }))
+        || matches!(invoice, Some(InvoicesCmd::Send { .. }))
+}
+
+/// Queues a document for its contact and sends what is due now; prints what became of it.
+fn email_document(
+    db: &mut Db,
+    id: &str,
+    template: Option<String>,
+    format: Format,
+) -> rapport_core::Result<()> {
+    let id = id_of(db, id)?;
+    let queued = documents::email(db, &id, &documents::DocumentMailInput { template })?;
+    let today = rapport_core::kernel::time::today();
+    let _ = rapport_core::marketing::outbox::work(
+        db,
+        chrono::Utc::now(),
+        today,
+        &rapport_mail::connect,
+        &|| true,
+    )?;
+    let mail = documents::mails(db.conn(), &id)?
+        .into_iter()
+        .find(|m| m.id == queued.id)
+        .unwrap_or(queued);
+    use rapport_core::marketing::outbox::OutboxStatus as S;
+    emit(format, &mail, || {
+        output::line(&match mail.status {
+            S::Sent => format!("Sent to {} <{}>", mail.to_name, mail.to_address),
+            S::Queued => format!(
+                "Queued for {}: {}",
+                mail.to_address,
+                mail.problem
+                    .as_deref()
+                    .unwrap_or("it goes with the next send")
+            ),
+            other => format!(
+                "{}: {}",
+                other.as_str(),
+                mail.problem.as_deref().unwrap_or_default()
+            ),
+        })
+    })?;
+    match mail.status {
+        S::Failed | S::Skipped => Err(Error::Delivery(format!(
+            "the mail to {} did not go: {}",
+            mail.to_address,
+            mail.problem.unwrap_or_default()
+        ))),
+        _ => Ok(()),
+    }
 }

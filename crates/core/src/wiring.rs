@@ -28,7 +28,9 @@
 //!   -> service::agreements marks the agreement visit whose task this was delivered.
 //! - `MailSent { id, activity_id }` (marketing::outbox: a message sent)
 //!   -> service::tickets: a ticket reply that left meets the first-response target and its
-//!   e-mail is put on the ticket's timeline.
+//!   e-mail is put on the ticket's timeline;
+//!   -> sales::documents: a draft quote e-mailed is sent, and the e-mail is on the account's
+//!   and the deal's timelines.
 //! - `LeadConverted { lead_id, account_id, contact_id, opportunity_id }`
 //!   (sales::leads: convert) -> no subscriber yet.
 //!
@@ -82,6 +84,7 @@ const SUBSCRIBERS: &[Reaction] = &[
     sequence_enrolments,
     ticket_callbacks,
     agreement_deliveries,
+    document_mail,
 ];
 
 /// Campaign member lists follow the records on them.
@@ -119,6 +122,16 @@ fn ticket_callbacks(w: &Writer<'_>, event: &Event) -> Result<()> {
     match event {
         Event::ActivityCompleted { id, .. } => tickets::activity_completed(w, id),
         Event::MailSent { id, activity_id } => tickets::reply_sent(w, id, activity_id),
+        _ => Ok(()),
+    }
+}
+
+/// A quote, invoice or credit note e-mailed: a draft quote is sent once the mail leaves.
+fn document_mail(w: &Writer<'_>, event: &Event) -> Result<()> {
+    match event {
+        Event::MailSent { id, activity_id } => {
+            crate::sales::documents::mail_sent(w, id, activity_id)
+        }
         _ => Ok(()),
     }
 }

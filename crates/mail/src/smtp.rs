@@ -2,8 +2,9 @@
 //! sorts failures into permanent (the server refused: 5xx) and passing (offline, timed out,
 //! 4xx), which the outbox retries later.
 
+use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
@@ -129,11 +130,21 @@ impl Sender for SmtpSender {
         if let Some(r) = &self.reply_to {
             builder = builder.reply_to(r.clone());
         }
+        let body = MultiPart::alternative_plain_html(m.text.clone(), m.html.clone());
+        let body = match &m.attachment {
+            Some(file) => {
+                let kind = ContentType::parse(&file.mime_type).unwrap_or_else(|_| {
+                    ContentType::parse("application/octet-stream")
+                        .unwrap_or(ContentType::TEXT_PLAIN)
+                });
+                MultiPart::mixed()
+                    .multipart(body)
+                    .singlepart(Attachment::new(file.name.clone()).body(file.bytes.clone(), kind))
+            }
+            None => body,
+        };
         let message = builder
-            .multipart(MultiPart::alternative_plain_html(
-                m.text.clone(),
-                m.html.clone(),
-            ))
+            .multipart(body)
             .map_err(|e| refuse(format!("the message could not be made: {e}")))?;
         self.transport.send(&message).map(|_| ()).map_err(|e| {
             // An address with letters outside ASCII needs a server that speaks SMTPUTF8; lettre

@@ -1,8 +1,8 @@
 //! The product catalogue and sales documents: quotes, orders, invoices, credit notes, payments, numbering, the company profile, PDFs.
 
 use rapport_core::sales::documents::{
-    self, AccountMoney, CompanyProfile, Document, DocumentKind, DocumentQuery, DocumentStatus,
-    DocumentSummary, Numbering, PartInput, PaymentInput, QuoteInput,
+    self, AccountMoney, CompanyProfile, Document, DocumentKind, DocumentMail, DocumentMailInput,
+    DocumentQuery, DocumentStatus, DocumentSummary, Numbering, PartInput, PaymentInput, QuoteInput,
 };
 use rapport_core::sales::pdf::{self, PdfReport};
 use rapport_core::sales::products::{self, Product, ProductInput};
@@ -184,6 +184,25 @@ pub fn document_pdf(
     path: String,
 ) -> CommandResult<PdfReport> {
     state.with(|db| pdf::write(db.conn(), &id, std::path::Path::new(&path)))
+}
+
+/// E-mails a quote, invoice or credit note to its contact, the PDF attached, through the
+/// outbox; sending starts at once.
+#[tauri::command(async)]
+pub fn document_email(
+    state: State<'_, AppState>,
+    id: String,
+    input: DocumentMailInput,
+) -> CommandResult<DocumentMail> {
+    let mail = state.with(|db| documents::email(db, &id, &input))?;
+    super::marketing::start_sending(state.path());
+    Ok(mail)
+}
+
+/// The mails that carried a document, newest first.
+#[tauri::command(async)]
+pub fn document_mails(state: State<'_, AppState>, id: String) -> CommandResult<Vec<DocumentMail>> {
+    state.with(|db| documents::mails(db.conn(), &id))
 }
 
 #[cfg(test)]

@@ -123,6 +123,8 @@ macro_rules! commands {
             documents::company_profile,
             documents::company_profile_set,
             documents::document_pdf,
+            documents::document_email,
+            documents::document_mails,
             // service: tickets, SLA, working hours, agreements
             service::tickets_list,
             service::ticket_counts,

@@ -166,6 +166,16 @@ pub struct Outgoing {
     pub references: Vec<String>,
     /// Marketing mail (sequences, promotions), which carries `List-Unsubscribe`.
     pub bulk: bool,
+    /// A file sent with it (a quote's or an invoice's PDF): its name, type and bytes.
+    pub attachment: Option<OutgoingFile>,
+}
+
+/// A file attached to an outgoing message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingFile {
+    pub name: String,
+    pub mime_type: String,
+    pub bytes: Vec<u8>,
 }
 
 /// Why a message did not go.

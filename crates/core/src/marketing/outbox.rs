@@ -199,14 +199,18 @@ pub(crate) struct ServiceMail<'a> {
     pub subject: &'a str,
     pub text: &'a str,
     /// The ticket message the mail carries.
-    pub ticket_message_id: &'a str,
+    pub ticket_message_id: Option<&'a str>,
+    /// The quote, invoice or credit note it sends, and its PDF (file name, bytes).
+    pub document_id: Option<&'a str>,
+    pub attachment: Option<(&'a str, &'a [u8])>,
     /// The Message-ID answered, and the conversation's ids (oldest first).
     pub in_reply_to: Option<&'a str>,
     pub references: &'a [String],
 }
 
-/// Queues a service message (sent, unlike marketing mail, to someone who unsubscribed from
-/// newsletters, but never to someone marked do not e-mail). Returns the message's id.
+/// Queues a service message: a ticket reply, or a document sent to the customer (sent, unlike
+/// marketing mail, to someone who unsubscribed from newsletters, but never to someone marked
+/// do not e-mail or whose address bounced). Returns the message's id.
 pub(crate) fn queue_service(w: &Writer<'_>, m: &ServiceMail<'_>) -> Result<String> {
     let id = crate::new_id();
     let opt = |v: Option<&str>| v.map_or(Value::Null, |s| Value::Text(s.to_owned()));
@@ -225,9 +229,13 @@ pub(crate) fn queue_service(w: &Writer<'_>, m: &ServiceMail<'_>) -> Result<Strin
                 Value::Text(crate::marketing::templates::text_to_html(m.text)),
             ),
             ("status", Value::Text(OutboxStatus::Queued.as_str().into())),
+            ("ticket_message_id", opt(m.ticket_message_id)),
+            ("document_id", opt(m.document_id)),
+            ("attachment_name", opt(m.attachment.map(|a| a.0))),
             (
-                "ticket_message_id",
-                Value::Text(m.ticket_message_id.to_owned()),
+                "attachment",
+                m.attachment
+                    .map_or(Value::Null, |a| Value::Blob(a.1.to_vec())),
             ),
             ("in_reply_to", opt(m.in_reply_to)),
             (
@@ -476,7 +484,8 @@ fn claim(db: &mut Db, id: &str, report: &mut SendReport) -> Result<Option<Outgoi
             .conn()
             .prepare_cached(
                 "SELECT entity, entity_id, to_address, to_name, subject, body_text, body_html,
-                        in_reply_to, refs, ticket_message_id IS NOT NULL AS service
+                        in_reply_to, refs, attachment_name, attachment,
+                        ticket_message_id IS NOT NULL OR document_id IS NOT NULL AS service
                    FROM outbox WHERE id = ?1 AND status = 'queued'",
             )?
             .query_row([id], |r| {
@@ -497,6 +506,21 @@ fn claim(db: &mut Db, id: &str, report: &mut SendReport) -> Result<Option<Outgoi
                             .map(|x| x.split_whitespace().map(str::to_owned).collect())
                             .unwrap_or_default(),
                         bulk: false,
+                        attachment: match (
+                            r.get::<_, Option<String>>("attachment_name")?,
+                            r.get::<_, Option<Vec<u8>>>("attachment")?,
+                        ) {
+                            (Some(name), Some(bytes)) => Some(crate::marketing::mailer::OutgoingFile {
+                                mime_type: if name.to_lowercase().ends_with(".pdf") {
+                                    "application/pdf".into()
+                                } else {
+                                    "application/octet-stream".into()
+                                },
+                                name,
+                                bytes,
+                            }),
+                            _ => None,
+                        },
                     },
                 ))
             })

@@ -172,6 +172,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0018_bounces_and_unmatched.sql"),
         then: None,
     },
+    Migration {
+        version: 19,
+        name: "document mail",
+        sql: include_str!("../../migrations/0019_document_mail.sql"),
+        then: None,
+    },
 ];
 
 /// How long a writer waits for another connection's write lock (or another process's turn,
@@ -817,6 +823,7 @@ mod tests {
             (16, 0xeed9_843d_6e8f_bf4c),
             (17, 0x2b15_ef03_ca67_a714),
             (18, 0x60a2_d0b1_bd1e_d39d),
+            (19, 0x4f49_84e4_2ef9_622e),
         ];
         assert_eq!(
             SHIPPED.len(),

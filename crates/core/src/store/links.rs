@@ -219,6 +219,7 @@ pub const LINKS: &[Link] = &[
     link("campaign_members", "campaign_id", "campaigns", Delete),
     link("outbox", "campaign_id", "campaigns", Detach),
     link("outbox", "ticket_message_id", "ticket_messages", Detach),
+    link("outbox", "document_id", "sales_documents", Detach),
     link("promotions", "campaign_id", "campaigns", Detach),
     link(
         "sequences",

@@ -315,6 +315,10 @@ fn migration_13_keeps_every_link_and_activities_made_before_it_still_undo() {
              ALTER TABLE outbox DROP COLUMN in_reply_to;
              ALTER TABLE outbox DROP COLUMN refs;
              DROP TABLE mail_bounces;
+             DROP INDEX outbox_by_document;
+             ALTER TABLE outbox DROP COLUMN document_id;
+             ALTER TABLE outbox DROP COLUMN attachment_name;
+             ALTER TABLE outbox DROP COLUMN attachment;
              DELETE FROM schema_migrations WHERE version >= 13;
              COMMIT;",
         )

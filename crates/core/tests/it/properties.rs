@@ -237,3 +237,119 @@ proptest! {
         }
     }
 }
+
+/// A mailbox holding fixed messages: the fuzz harness of the mailbox sync (the real IMAP client
+/// is tested against Dovecot in tests/imap).
+struct FixedMailbox(Vec<Vec<u8>>);
+
+impl rapport_core::data::inbox::MailServer for FixedMailbox {
+    fn folders(&mut self) -> rapport_core::Result<Vec<rapport_core::data::inbox::RemoteFolder>> {
+        Ok(vec![rapport_core::data::inbox::RemoteFolder {
+            name: "INBOX".into(),
+            sent: false,
+        }])
+    }
+    fn examine(
+        &mut self,
+        folder: &str,
+    ) -> rapport_core::Result<Option<rapport_core::data::inbox::FolderInfo>> {
+        Ok(
+            (folder == "INBOX").then_some(rapport_core::data::inbox::FolderInfo {
+                uidvalidity: 1,
+                exists: u32::try_from(self.0.len()).unwrap(),
+            }),
+        )
+    }
+    fn uids_from(&mut self, first: u32) -> rapport_core::Result<Vec<u32>> {
+        Ok((first..=u32::try_from(self.0.len()).unwrap()).collect())
+    }
+    fn headers(
+        &mut self,
+        uids: &[u32],
+    ) -> rapport_core::Result<Vec<rapport_core::data::inbox::Fetched>> {
+        self.messages(uids)
+    }
+    fn messages(
+        &mut self,
+        uids: &[u32],
+    ) -> rapport_core::Result<Vec<rapport_core::data::inbox::Fetched>> {
+        Ok(uids
+            .iter()
+            .map(|u| rapport_core::data::inbox::Fetched {
+                uid: *u,
+                bytes: self.0[*u as usize - 1].clone(),
+            })
+            .collect())
+    }
+}
+
+/// A message from a known contact, with arbitrary header values, charsets and body bytes.
+fn any_mail() -> impl Strategy<Value = Vec<u8>> {
+    (
+        // Any text on one line (a line break would start another header).
+        "[^\r\n]{0,60}",
+        prop::sample::select(vec![
+            "utf-8",
+            "iso-8859-2",
+            "x-unknown",
+            "utf-16",
+            "koi8-r",
+            "",
+        ]),
+        prop::collection::vec(any::<u8>(), 0..400),
+        "[^\r\n<>\",;:@]{0,30}",
+        prop::sample::select(vec![
+            "text/plain",
+            "text/html",
+            "multipart/mixed; boundary=B",
+            "multipart/report; report-type=delivery-status; boundary=B",
+        ]),
+        any::<bool>(),
+    )
+        .prop_map(|(subject, charset, body, name, ctype, with_id)| {
+            let mut m = format!(
+                "From: {name} <ada@lee.example>\r\nTo: ann@crumb.example\r\nSubject: {subject}\r\n\
+                 Content-Type: {ctype}; charset={charset}\r\n"
+            )
+            .into_bytes();
+            if with_id {
+                m.extend_from_slice(
+                    b"Message-ID: <x@lee.example>\r\nDate: Thu, 03 Dec 2026 10:00:00 +0000\r\n",
+                );
+            }
+            m.extend_from_slice(b"\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\n");
+            m.extend_from_slice(&body);
+            m
+        })
+}
+
+proptest! {
+    #![proptest_config(cases())]
+
+    /// Whatever a mailbox holds, the sync reads all of it without a panic, keeps each message
+    /// from a known contact (once per Message-ID) and goes on past the broken ones.
+    #[test]
+    fn any_mail_is_kept_with_what_could_be_read(mails in prop::collection::vec(any_mail(), 1..4)) {
+        let mut db = Db::open_in_memory().unwrap();
+        contacts::create(&mut db, &ContactInput {
+            first_name: "Ada".into(),
+            last_name: "Lee".into(),
+            emails: vec![rapport_core::people::contacts::EmailEntry { label: "work".into(), address: "ada@lee.example".into() }],
+            ..Default::default()
+        }).unwrap();
+        rapport_core::data::inbox::save_settings(&mut db, &rapport_core::data::inbox::MailboxSettings {
+            host: "imap.example".into(),
+            username: "ann@crumb.example".into(),
+            ..Default::default()
+        }).unwrap();
+        let n = mails.len();
+        let report = rapport_core::data::inbox::sync(&mut db, &mut FixedMailbox(mails)).unwrap();
+        prop_assert!(report.complete, "{report:?}");
+        prop_assert_eq!(report.folders[0].seen as usize, n);
+        let kept = rapport_core::data::inbox::stored_messages(db.conn()).unwrap();
+        prop_assert!(kept >= 1 && kept as usize <= n, "{kept} of {n}");
+        // Reading again finds nothing new.
+        let again = rapport_core::data::inbox::sync(&mut db, &mut FixedMailbox(Vec::new())).unwrap();
+        prop_assert_eq!(again.stored, 0);
+    }
+}

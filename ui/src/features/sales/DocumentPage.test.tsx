@@ -16,7 +16,7 @@ vi.mock("../../lib/api", async (importOriginal) => {
   return {
     ...real,
     api: {
-      documents: { get: vi.fn(), list: vi.fn(async () => []), pdf: vi.fn() },
+      documents: { get: vi.fn(), list: vi.fn(async () => []), pdf: vi.fn(), email: vi.fn() },
       quotes: { setStatus: vi.fn(), toOrder: vi.fn() },
       orders: { invoice: vi.fn() },
       invoices: { issue: vi.fn(), pay: vi.fn(), credit: vi.fn(), void: vi.fn() },
@@ -58,6 +58,7 @@ const ACTIONS = [
   "invoice-credit",
   "invoice-void",
   "doc-pdf",
+  "doc-email",
 ];
 
 const quote = (over: Partial<Document>) =>
@@ -74,22 +75,22 @@ describe("the document page", () => {
   });
 
   it.each<[string, Document, string[]]>([
-    ["a draft quote", quote({ status: "draft" }), ["quote-edit", "quote-send", "quote-accept", "doc-pdf"]],
-    ["a sent quote", quote({ status: "sent" }), ["quote-accept", "quote-reject", "quote-revise", "doc-pdf"]],
-    ["an expired quote", quote({ status: "expired" }), ["quote-revise", "doc-pdf"]],
-    ["an accepted quote", quote({ status: "accepted" }), ["quote-to-order", "doc-pdf"]],
+    ["a draft quote", quote({ status: "draft" }), ["quote-edit", "quote-send", "quote-accept", "doc-pdf", "doc-email"]],
+    ["a sent quote", quote({ status: "sent" }), ["quote-accept", "quote-reject", "quote-revise", "doc-pdf", "doc-email"]],
+    ["an expired quote", quote({ status: "expired" }), ["quote-revise", "doc-pdf", "doc-email"]],
+    ["an accepted quote", quote({ status: "accepted" }), ["quote-to-order", "doc-pdf", "doc-email"]],
     [
       "an accepted quote that already has its order",
       quote({
         status: "accepted",
         derived: [{ ...order({}), opportunity_id: "d1" }],
       }),
-      ["doc-pdf"],
+      ["doc-pdf", "doc-email"],
     ],
     ["an open order", order({ status: "open" }), ["order-invoice", "order-invoice-part"]],
     ["a fully invoiced order", order({ status: "invoiced" }), []],
     ["a draft invoice", invoice({ number: null, status: "draft", issued_on: null, due_on: null }), ["invoice-issue", "invoice-delete", "doc-pdf"]],
-    ["an issued invoice", invoice({ status: "issued" }), ["invoice-pay", "invoice-credit", "invoice-void", "doc-pdf"]],
+    ["an issued invoice", invoice({ status: "issued" }), ["invoice-pay", "invoice-credit", "invoice-void", "doc-pdf", "doc-email"]],
     [
       "a partly paid invoice",
       invoice({
@@ -98,18 +99,35 @@ describe("the document page", () => {
         balance_minor: 9278,
         payments: [{ id: "pay1", paid_on: "2026-11-25", amount_minor: 10000, method: "card", reference: null }],
       }),
-      ["invoice-pay", "invoice-credit", "doc-pdf"],
+      ["invoice-pay", "invoice-credit", "doc-pdf", "doc-email"],
     ],
-    ["an overdue invoice", invoice({ status: "overdue" }), ["invoice-pay", "invoice-credit", "invoice-void", "doc-pdf"]],
-    ["a paid invoice", invoice({ status: "paid", paid_minor: 19278, balance_minor: 0 }), ["doc-pdf"]],
+    ["an overdue invoice", invoice({ status: "overdue" }), ["invoice-pay", "invoice-credit", "invoice-void", "doc-pdf", "doc-email"]],
+    ["a paid invoice", invoice({ status: "paid", paid_minor: 19278, balance_minor: 0 }), ["doc-pdf", "doc-email"]],
     ["a void invoice", invoice({ status: "void" }), ["doc-pdf"]],
-    ["a credit note", salesDocument({ id: "cn1", kind: "credit_note", number: "CN-2026-0001", status: "issued", source_id: "inv1", source_number: "INV-2026-0001" }), ["doc-pdf"]],
+    ["a credit note", salesDocument({ id: "cn1", kind: "credit_note", number: "CN-2026-0001", status: "issued", source_id: "inv1", source_number: "INV-2026-0001" }), ["doc-pdf", "doc-email"]],
   ])("offers the right actions for %s", async (_name, doc, expected) => {
     renderIt(doc);
     await screen.findByTestId("document-page");
     expect(screen.getByTestId("doc-status")).toHaveAttribute("data-status", doc.status);
     const shown = ACTIONS.filter((a) => screen.queryByTestId(a) !== null);
     expect(shown).toEqual(expected);
+  });
+
+  it("e-mails an invoice to its contact and says where the mail stands", async () => {
+    vi.mocked(api.documents.email).mockResolvedValue({
+      id: "o1",
+      to_address: "ada@acme.example",
+      to_name: "Ada Lovelace",
+      subject: "Invoice INV-2026-0001 from Rapport",
+      status: "queued",
+      problem: null,
+      sent_at: null,
+      created_at: "2026-12-04T10:00:00.000Z",
+    });
+    renderIt(invoice({ status: "issued" }));
+    await userEvent.click(await screen.findByTestId("doc-email"));
+    await waitFor(() => expect(api.documents.email).toHaveBeenCalledWith("inv1"));
+    expect(await screen.findByText("Queued for ada@acme.example: it goes out within a minute")).toBeInTheDocument();
   });
 
   it("titles the document, lists its lines and totals, and the balance of an invoice", async () => {

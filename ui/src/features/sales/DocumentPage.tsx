@@ -16,6 +16,7 @@ import {
   documentNumber,
   documentTitle,
   leftByLine,
+  mailToast,
   normalizeDecimal,
   parseScaled,
   pdfName,
@@ -68,6 +69,14 @@ export function DocumentPage({ id }: { id: string }) {
         notify(`${d ? documentTitle(d) : "The invoice"} is void; its number stays used`);
       }
     },
+  });
+  const email = useMutation({
+    mutationFn: () => api.documents.email(id),
+    onSuccess: async (m) => {
+      notify(mailToast(m));
+      await invalidateSales(client);
+    },
+    onError: (e) => notify(e instanceof Error ? e.message : String(e), "error"),
   });
   const [pdfBusy, setPdfBusy] = useState(false);
   const savePdf = async (doc: Document) => {
@@ -189,6 +198,14 @@ export function DocumentPage({ id }: { id: string }) {
     actions.push(
       <button key="pdf" className="btn" disabled={pdfBusy} data-testid="doc-pdf" onClick={() => void savePdf(d)}>
         {pdfBusy ? "Saving…" : "Save PDF…"}
+      </button>,
+    );
+  }
+  // A quote at any time, an invoice or credit note once it has its number.
+  if ((d.kind === "quote" || (d.kind !== "order" && d.status !== "draft")) && d.status !== "void" && d.status !== "superseded") {
+    actions.push(
+      <button key="email" className="btn" disabled={email.isPending} data-testid="doc-email" onClick={() => email.mutate()}>
+        {email.isPending ? "Queuing…" : "E-mail to customer"}
       </button>,
     );
   }

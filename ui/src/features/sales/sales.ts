@@ -3,6 +3,7 @@
 import type {
   Document,
   DocumentKind,
+  DocumentMail,
   DocumentStatus,
   DocumentSummary,
   Line,
@@ -254,4 +255,13 @@ export function carriedByLine(later: Pick<Document, "status" | "lines">[]): Map<
 export function leftByLine(source: Pick<Document, "lines">, later: Pick<Document, "status" | "lines">[]): Map<string, number> {
   const carried = carriedByLine(later);
   return new Map(source.lines.map((l) => [l.id, Math.max(0, l.quantity_milli - (carried.get(l.id) ?? 0))]));
+}
+
+/** What became of a document e-mailed, in words. */
+export function mailToast(m: DocumentMail): string {
+  if (m.status === "sent") return `Sent to ${m.to_name} <${m.to_address}>`;
+  if (m.status === "queued") {
+    return m.problem ? `Queued for ${m.to_address}. It is not sent yet: ${m.problem}` : `Queued for ${m.to_address}: it goes out within a minute`;
+  }
+  return `Not sent to ${m.to_address}: ${m.problem ?? m.status}`;
 }

@@ -51,6 +51,8 @@ import type { CustomFieldInput } from "./bindings/CustomFieldInput";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { Document } from "./bindings/Document";
 import type { DocumentKind } from "./bindings/DocumentKind";
+import type { DocumentMail } from "./bindings/DocumentMail";
+import type { DocumentMailInput } from "./bindings/DocumentMailInput";
 import type { DocumentQuery } from "./bindings/DocumentQuery";
 import type { DocumentStatus } from "./bindings/DocumentStatus";
 import type { DocumentSummary } from "./bindings/DocumentSummary";
@@ -299,6 +301,10 @@ export const commands = {
   companyProfileSet: (profile: CompanyProfile) => call<CompanyProfile>("company_profile_set", { profile }),
   /** Writes the quote, invoice or credit note as a PDF file. */
   documentPdf: (id: string, path: string) => call<PdfReport>("document_pdf", { id, path }),
+  /** E-mails a quote, invoice or credit note to its contact, the PDF attached, through the outbox; sending starts at once. */
+  documentEmail: (id: string, input: DocumentMailInput) => call<DocumentMail>("document_email", { id, input }),
+  /** The mails that carried a document, newest first. */
+  documentMails: (id: string) => call<Array<DocumentMail>>("document_mails", { id }),
   /** Tickets of a queue (default: open), with their SLA figures now. */
   ticketsList: (query: Partial<TicketQuery>) => call<Page<TicketSummary>>("tickets_list", { query }),
   /** How many tickets each queue holds (the sidebar). */

@@ -499,6 +499,10 @@ export const api = {
     get: (id: string) => commands.documentGet(id),
     /** Writes the document as a PDF to `path`. */
     pdf: (id: string, path: string) => commands.documentPdf(id, path),
+    /** E-mails it to its contact with the PDF attached (through the outbox; sending starts at once). */
+    email: (id: string, template: string | null = null) => commands.documentEmail(id, { template }),
+    /** The mails that carried it, newest first. */
+    mails: (id: string) => commands.documentMails(id),
   },
   quotes: {
     create: (input: QuoteInput) => commands.quoteCreate(input),

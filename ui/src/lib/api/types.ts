@@ -254,6 +254,7 @@ export type { MailboxTest } from "./bindings/MailboxTest";
 export type { MailMessage } from "./bindings/MailMessage";
 export type { MailQuery } from "./bindings/MailQuery";
 export type { SyncReport } from "./bindings/SyncReport";
+export type { DocumentMail } from "./bindings/DocumentMail";
 export type { UnmatchedAction } from "./bindings/UnmatchedAction";
 export type { StepInput } from "./bindings/StepInput";
 export type { StopReason } from "./bindings/StopReason";

@@ -161,10 +161,20 @@ pub fn parse(raw: &[u8]) -> Incoming {
     let from = m.from().and_then(|a| {
         a.iter().find_map(|x| {
             let address = x.address()?.trim().to_lowercase();
-            (!address.is_empty()).then(|| (address, x.name().map(one_line).unwrap_or_default()))
+            address
+                .contains('@')
+                .then(|| (address, x.name().map(one_line).unwrap_or_default()))
         })
     });
     // A message sent as HTML only has its text made from the HTML by the parser.
+    // A From the parser could not read as an address (an unclosed comment, stray quotes):
+    // the address written in it is still the sender's.
+    let from = from.or_else(|| {
+        let raw = m.header_raw("From")?;
+        let address = loose_address(raw)?;
+        problems.push("the sender's line is malformed; its address was read as it stands".into());
+        Some((address, String::new()))
+    });
     let text = m
         .body_text(0)
         .map(|t| strip_controls(&t).trim().to_owned())
@@ -236,12 +246,29 @@ pub fn parse(raw: &[u8]) -> Incoming {
     }
 }
 
+/// An address written somewhere in a header line: in angle brackets, else a bare word with an
+/// `@`.
+fn loose_address(raw: &str) -> Option<String> {
+    let inside = raw
+        .split('<')
+        .skip(1)
+        .find_map(|part| part.split_once('>').map(|(a, _)| a));
+    let candidate = inside.or_else(|| {
+        raw.split(|c: char| c.is_whitespace() || "()\",;".contains(c))
+            .find(|w| w.contains('@'))
+    })?;
+    let address = candidate.trim().to_lowercase();
+    let (local, domain) = address.split_once('@')?;
+    (!local.is_empty() && domain.contains('.') && !address.contains(char::is_whitespace))
+        .then(|| strip_controls(&address))
+}
+
 fn addresses(a: Option<&Address<'_>>) -> Vec<String> {
     a.map(|a| {
         a.iter()
             .filter_map(|x| x.address())
             .map(|s| s.trim().to_lowercase())
-            .filter(|s| !s.is_empty())
+            .filter(|s| s.contains('@'))
             .collect()
     })
     .unwrap_or_default()
@@ -297,4 +324,27 @@ fn sanitise(html: &str) -> String {
         .link_rel(Some("noopener noreferrer nofollow"))
         .clean(html)
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn a_malformed_sender_line_still_gives_its_address() {
+        for from in [
+            "( <ada@lee.example>",
+            "A( <ada@lee.example>",
+            "\"Ada <ada@lee.example>",
+        ] {
+            let raw = format!("From: {from}\r\nTo: ann@crumb.example\r\nSubject: x\r\n\r\nHi\r\n");
+            let m = parse(raw.as_bytes());
+            assert_eq!(
+                m.from.map(|f| f.0).as_deref(),
+                Some("ada@lee.example"),
+                "{from}: {:?}",
+                m.problems
+            );
+        }
+    }
 }
