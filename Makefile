@@ -34,6 +34,7 @@ help:
 	@echo "make install-launcher  add Rapport to your desktop's app menu (no root needed)"
 	@echo "make bench     time every core operation on 100k generated contacts (release build)"
 	@echo "make bench-app cold start and memory of the release app on the benchmark database"
+	@echo "make bench-mail the first and an incremental mailbox sync against a local Dovecot"
 	@echo "make fuzz      property tests with 20,000 cases each (search input, money, paging, CSV/JSON/vCard import, archive)"
 	@echo "make bindings  regenerate the TypeScript bindings and command wrappers from the Rust side"
 	@echo "make clean     remove build output"
@@ -269,6 +270,13 @@ bench: deps-rust
 .PHONY: bench-app
 bench-app: deps-test-system deps-e2e deps-tauri-driver app-release
 	cd tests/e2e && env -u DISPLAY -u WAYLAND_DISPLAY RAPPORT_APP=../../target/release/rapport-desktop node bench-app.mjs
+
+# The mailbox sync against a private Dovecot: the first sync of a generated 10,000-message
+# inbox (5 % from known contacts) and an incremental one with nothing new (release CLI).
+.PHONY: bench-mail
+bench-mail: deps-test-system deps-python
+	cargo build --release --locked -p rapport-cli
+	$(PYENV)/bin/python tests/imap/bench_mail.py --cli target/release/rapport
 
 # Property tests with many more cases than `make test` runs: the stable-toolchain stand-in
 # for cargo-fuzz (which needs nightly, and no other toolchain can be installed here).

@@ -248,6 +248,113 @@ class Mailbox(unittest.TestCase):
         self.assertFalse(by_subject["Broken"]["automatic"])
 
 
+class CuttingProxy:
+    """A TCP relay to the IMAP server that drops the connection once the server has sent
+    `cut_after` bytes: a laptop going offline in the middle of a sync."""
+
+    def __init__(self, target_port, cut_after):
+        import socket
+        import threading
+
+        self.target_port = target_port
+        self.cut_after = cut_after
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(1)
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        import socket
+        import threading
+
+        client, _ = self.listener.accept()
+        server = socket.create_connection(("127.0.0.1", self.target_port))
+
+        def up():
+            try:
+                while data := client.recv(65536):
+                    server.sendall(data)
+            except OSError:
+                pass
+
+        threading.Thread(target=up, daemon=True).start()
+        sent = 0
+        try:
+            while sent < self.cut_after and (data := server.recv(4096)):
+                client.sendall(data)
+                sent += len(data)
+        except OSError:
+            pass
+        for s in (client, server):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+        self.listener.close()
+
+
+class Resilience(unittest.TestCase):
+    """A connection lost midway, and a very large message."""
+
+    setUp = Mailbox.setUp
+    tearDown = Mailbox.tearDown
+    run_cli = Mailbox.run_cli
+    rapport = Mailbox.rapport
+    json = Mailbox.json
+    sync = Mailbox.sync
+
+    def setup_mailbox(self, *extra, port=None):
+        Mailbox.setup_mailbox(self, "--folder", "INBOX", *extra, port=port)
+
+    def test_a_connection_lost_midway_keeps_what_was_read_and_the_next_sync_goes_on(self):
+        self.rapport("contacts", "add", "--first-name", "Ada", "--last-name", "Lee", "--email", "ada@lee.example")
+        c = self.server.client()
+        for i in range(450):
+            raw = mail("ada@lee.example", USER, "Order %d" % i, "Please send %d rolls." % i, "o%d@lee.example" % i)
+            c.append("INBOX", None, None, raw.replace("\n", "\r\n").encode())
+        c.logout()
+        # Offline after about a third of what the sync downloads.
+        proxy = CuttingProxy(self.server.port, 120_000)
+        self.setup_mailbox(port=proxy.port)
+        out = self.run_cli("mail", "sync", "--format", "json")
+        self.assertNotEqual(out.returncode, 0, "a sync cut short says so")
+        self.assertIn("the next sync goes on from", out.stderr)
+        kept_first = self.json("mail", "status")["messages"]
+        self.assertLess(kept_first, 450)
+
+        # Back online: the rest is read, nothing twice.
+        self.setup_mailbox()
+        report = self.sync()
+        self.assertEqual(report["INBOX"][1] + kept_first, 450, report)
+        self.assertEqual(self.json("mail", "status")["messages"], 450)
+        ids = [m["message_id"] for m in self.json("mail", "messages", "--limit", "1000")]
+        self.assertEqual(len(ids), len(set(ids)))
+
+    def test_a_50_mb_attachment_is_listed_and_the_sync_goes_on(self):
+        self.rapport("contacts", "add", "--first-name", "Ada", "--last-name", "Lee", "--email", "ada@lee.example")
+        import base64
+
+        payload = base64.encodebytes(os.urandom(50 * 1024 * 1024 * 3 // 4)).replace(b"\n", b"\r\n")
+        big = (b"From: ada@lee.example\r\nTo: ann@crumb.example\r\nSubject: The big file\r\n"
+               b"Message-ID: <big@lee.example>\r\nDate: Thu, 03 Dec 2026 10:00:00 +0000\r\n"
+               b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n"
+               b"--B\r\nContent-Type: text/plain\r\n\r\nThe scans.\r\n"
+               b"--B\r\nContent-Type: application/zip; name=scans.zip\r\n"
+               b"Content-Disposition: attachment; filename=scans.zip\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+               + payload + b"--B--\r\n")
+        self.server.deliver(big)
+        self.server.deliver(mail("ada@lee.example", USER, "After the big one", "Small.", "small@lee.example"))
+        self.assertEqual(self.sync(), {"INBOX": (2, 2, 0)})
+        by_subject = {m["subject"]: m for m in self.json("mail", "messages")}
+        files = by_subject["The big file"]["attachments"]
+        self.assertEqual([f["name"] for f in files], ["scans.zip"])
+        self.assertGreater(files[0]["size"], 37 * 1024 * 1024)
+        self.assertIn("After the big one", by_subject)
+
+
 class SupportAndLeads(unittest.TestCase):
     """Mail to the support address opens and continues tickets; to the capture address, leads."""
 
