@@ -281,6 +281,8 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ArchiveReport> {
                 .column_names()
                 .map(str::to_owned)
                 .collect();
+            // Bytes (a PDF kept with the mail that sent it) are hex in the archive.
+            let blobs = crate::store::writer::blob_columns(conn, table)?;
             for (i, row) in rows.iter().enumerate() {
                 let Some(obj) = row.as_object() else {
                     return Err(Error::invalid(
@@ -297,7 +299,11 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ArchiveReport> {
                         .map(|c| c.as_str())
                         .collect::<Vec<_>>()
                         .join(", "),
-                    vec!["?"; present.len()].join(", ")
+                    present
+                        .iter()
+                        .map(|c| if blobs.contains(c) { "unhex(?)" } else { "?" })
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
                 let values: Vec<Value> = present.iter().map(|c| from_json(&obj[*c])).collect();
                 conn.prepare_cached(&sql)?

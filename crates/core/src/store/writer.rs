@@ -288,7 +288,19 @@ impl<'c> Writer<'c> {
     /// included), logged as an insert. Used by undo.
     pub(crate) fn restore(&self, table: &str, id: &str, fields: &[(String, Value)]) -> Result<()> {
         let columns: Vec<&str> = fields.iter().map(|(c, _)| c.as_str()).collect();
-        let marks: Vec<String> = (2..fields.len() + 2).map(|i| format!("?{i}")).collect();
+        // The log keeps bytes as hex (a PDF kept with the mail that sent it).
+        let blobs = blob_columns(&self.tx, table)?;
+        let marks: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if blobs.iter().any(|b| b == c) {
+                    format!("unhex(?{})", i + 2)
+                } else {
+                    format!("?{}", i + 2)
+                }
+            })
+            .collect();
         let sql = format!(
             "INSERT INTO {table} ({}, {}) VALUES (?1, {})",
             key_column(table),
@@ -665,6 +677,15 @@ fn entity_name(table: &str) -> &'static str {
         "call_list_entries" => "person on a call list",
         _ => "record",
     }
+}
+
+/// The columns of `table` declared BLOB: their values are hex text in the change log and the
+/// JSON archive.
+pub(crate) fn blob_columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached("SELECT name FROM pragma_table_info(?1) WHERE type = 'BLOB'")?
+        .query_map([table], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// A logged JSON value back as the SQL value it was.

@@ -143,6 +143,42 @@ fn filled(db: &mut Db) {
         Tz::UTC,
     )
     .unwrap();
+    // A quote e-mailed to Ada: its PDF is kept, as bytes, with the mail in the outbox.
+    use rapport_core::sales::documents;
+    documents::set_company(
+        db,
+        &documents::CompanyProfile {
+            name: "Crumb & Co".into(),
+            address: "Mehlweg 1\n10115 Berlin".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let (ada_id, acme_id): (String, String) = db
+        .conn()
+        .query_row(
+            "SELECT id, account_id FROM contacts WHERE first_name = 'Ada'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let quote = documents::create_quote(
+        db,
+        &documents::QuoteInput {
+            account_id: Some(acme_id),
+            contact_id: Some(ada_id),
+            currency: Some("EUR".into()),
+            lines: vec![documents::LineInput {
+                description: Some("Sourdough".into()),
+                quantity: "40".into(),
+                unit_price: Some("4.50".into()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    documents::email(db, &quote.id, &Default::default()).unwrap();
 }
 
 fn tables(path: &std::path::Path) -> Value {
@@ -185,6 +221,36 @@ fn an_archive_loads_into_an_empty_database_and_gives_back_the_same_data() {
         .unwrap()
         .progress;
     assert_eq!((progress.total, progress.promoted), (2, 1));
+
+    // The PDF sent with the quote came back byte for byte.
+    let pdf = |db: &Db| -> Vec<u8> {
+        db.conn()
+            .query_row(
+                "SELECT attachment FROM outbox WHERE attachment IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert!(pdf(&copy).starts_with(b"%PDF-"));
+    assert_eq!(pdf(&copy), pdf(&db));
+
+    // Undoing the e-mail takes the queued mail back; undoing that puts it back, bytes and all.
+    let newest = rapport_core::store::changelog::batches(copy.conn(), None, 1).unwrap();
+    let undo = rapport_core::store::changelog::undo(&mut copy, &newest[0].batch_id).unwrap();
+    let queued = |db: &Db| -> i64 {
+        db.conn()
+            .query_row(
+                "SELECT count(*) FROM outbox WHERE attachment IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(queued(&copy), 0);
+    rapport_core::store::changelog::undo(&mut copy, &undo).unwrap();
+    assert_eq!(queued(&copy), 1);
+    assert_eq!(pdf(&copy), pdf(&db));
 
     // Loading twice is refused, leaving the data as it is.
     let err = archive::import(&mut copy, &first).unwrap_err();
