@@ -35,7 +35,7 @@ help:
 	@echo "make bench     time every core operation on 100k generated contacts (release build)"
 	@echo "make bench-app cold start and memory of the release app on the benchmark database"
 	@echo "make bench-mail the first and an incremental mailbox sync against a local Dovecot"
-	@echo "make fuzz      property tests with 20,000 cases each (search input, money, paging, CSV/JSON/vCard import, archive)"
+	@echo "make fuzz      property tests with 20,000 cases each (search input, money, paging, CSV/JSON/vCard import, archive, mail)"
 	@echo "make bindings  regenerate the TypeScript bindings and command wrappers from the Rust side"
 	@echo "make clean     remove build output"
 

@@ -648,3 +648,99 @@ fn tickets_take_bulk_owner_tag_and_delete_as_one_undoable_batch() {
     rapport_core::store::changelog::undo(&mut db, &deleted.batch_id).unwrap();
     assert_eq!(queue(&db, TicketQueue::All, Utc::now()), vec![1, 2]);
 }
+
+#[test]
+fn a_reply_waiting_in_the_outbox_answers_when_it_leaves_and_never_keeps_its_ticket_from_being_deleted()
+ {
+    let mut db = db();
+    let ada = contacts::create(
+        &mut db,
+        &ContactInput {
+            first_name: "Ada".into(),
+            last_name: "Lee".into(),
+            emails: vec![rapport_core::people::contacts::EmailEntry {
+                label: "work".into(),
+                address: "ada@lee.example".into(),
+            }],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let t = tickets::create(
+        &mut db,
+        &TicketInput {
+            subject: "Oven broken".into(),
+            contact_id: Some(ada.id.clone()),
+            ..TicketInput::default()
+        },
+    )
+    .unwrap();
+    let replied = tickets::add_message(
+        &mut db,
+        &t.id,
+        &MessageInput {
+            body: "A technician comes Monday.".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // Queued, not sent: the first response is not met yet, and the reply says where it is.
+    assert_eq!(replied.first_responded_at, None);
+    let reply = replied.messages.last().unwrap();
+    assert_eq!(
+        reply.mail_status,
+        Some(rapport_core::marketing::outbox::OutboxStatus::Queued)
+    );
+    assert!(
+        reply
+            .mail_problem
+            .as_deref()
+            .unwrap_or_default()
+            .contains("e-mail is not set up"),
+        "{reply:?}"
+    );
+    // A reply recorded only (a phone call) meets it at once.
+    let other = tickets::create(
+        &mut db,
+        &TicketInput {
+            subject: "Called".into(),
+            contact_id: Some(ada.id.clone()),
+            ..TicketInput::default()
+        },
+    )
+    .unwrap();
+    let phoned = tickets::add_message(
+        &mut db,
+        &other.id,
+        &MessageInput {
+            body: "Explained on the phone.".into(),
+            email: Some(false),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(phoned.first_responded_at.is_some());
+    assert_eq!(phoned.messages.last().unwrap().mail_status, None);
+
+    // The ticket goes; the mail waiting for it stays in the outbox, no longer pointing at it.
+    let outbox = rapport_core::marketing::outbox::list(db.conn(), &Default::default()).unwrap();
+    assert_eq!(outbox.len(), 1);
+    tickets::delete(&mut db, &t.id).unwrap();
+    let dangling: Option<String> = db
+        .conn()
+        .query_row(
+            "SELECT ticket_message_id FROM outbox WHERE id = ?1",
+            [&outbox[0].id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(dangling, None);
+    // Undo brings the ticket, its reply and the link back.
+    let newest = rapport_core::store::changelog::batches(db.conn(), None, 1).unwrap();
+    rapport_core::store::changelog::undo(&mut db, &newest[0].batch_id).unwrap();
+    let back = tickets::get(db.conn(), &t.id, Utc::now()).unwrap();
+    assert_eq!(
+        back.messages.last().unwrap().mail_status,
+        Some(rapport_core::marketing::outbox::OutboxStatus::Queued)
+    );
+}
