@@ -32,7 +32,9 @@ def mail(sender, to, subject, body="Hello.", message_id=None, date="Thu, 03 Dec 
     return "\n".join(headers) + "\n" + extra + "\n" + body + "\n"
 
 
-class Mailbox(unittest.TestCase):
+class Case(unittest.TestCase):
+    """A private Dovecot and a new data file for each test, and the CLI on that file."""
+
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
         self.db = os.path.join(self.dir.name, "crm.db")
@@ -67,6 +69,9 @@ class Mailbox(unittest.TestCase):
     def sync(self):
         report = self.json("mail", "sync")
         return {f["folder"]: (f["seen"], f["stored"], f["known"]) for f in report["folders"]}
+
+
+class Mailbox(Case):
 
     def test_mail_from_and_to_known_people_is_kept_on_their_timelines_and_nothing_else(self):
         account = self.rapport("accounts", "add", "--name", "Bakery Ltd", "--website",
@@ -296,18 +301,12 @@ class CuttingProxy:
         self.listener.close()
 
 
-class Resilience(unittest.TestCase):
+class Resilience(Case):
     """A connection lost midway, and a very large message."""
 
-    setUp = Mailbox.setUp
-    tearDown = Mailbox.tearDown
-    run_cli = Mailbox.run_cli
-    rapport = Mailbox.rapport
-    json = Mailbox.json
-    sync = Mailbox.sync
 
     def setup_mailbox(self, *extra, port=None):
-        Mailbox.setup_mailbox(self, "--folder", "INBOX", *extra, port=port)
+        Case.setup_mailbox(self, "--folder", "INBOX", *extra, port=port)
 
     def test_a_connection_lost_midway_keeps_what_was_read_and_the_next_sync_goes_on(self):
         self.rapport("contacts", "add", "--first-name", "Ada", "--last-name", "Lee", "--email", "ada@lee.example")
@@ -355,18 +354,12 @@ class Resilience(unittest.TestCase):
         self.assertIn("After the big one", by_subject)
 
 
-class SupportAndLeads(unittest.TestCase):
+class SupportAndLeads(Case):
     """Mail to the support address opens and continues tickets; to the capture address, leads."""
 
-    setUp = Mailbox.setUp
-    tearDown = Mailbox.tearDown
-    run_cli = Mailbox.run_cli
-    rapport = Mailbox.rapport
-    json = Mailbox.json
-    sync = Mailbox.sync
 
     def setup_mailbox(self, *extra):
-        Mailbox.setup_mailbox(self, "--support-address", "support@crumb.example",
+        Case.setup_mailbox(self, "--support-address", "support@crumb.example",
                               "--capture-address", "hello@crumb.example", *extra)
 
     def test_a_mail_to_support_opens_a_ticket_and_the_customers_answers_join_it(self):
@@ -433,7 +426,7 @@ class SupportAndLeads(unittest.TestCase):
         self.assertIn("for 200 loaves a week.", piet["notes"])
 
 
-class Replies(unittest.TestCase):
+class Replies(Case):
     """A customer's answer to mail the outbox sent (through a real SMTP server)."""
 
     def setUp(self):
@@ -447,27 +440,17 @@ class Replies(unittest.TestCase):
                 self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
                 return "250 OK"
 
-        self.dir = tempfile.TemporaryDirectory()
-        self.addCleanup(self.dir.cleanup)
-        self.db = os.path.join(self.dir.name, "crm.db")
-        self.server = Dovecot()
-        self.addCleanup(self.server.stop)
+        super().setUp()
         self.smtp_port = free_port()
         self.sent = Keep()
         self.smtp = Controller(self.sent, hostname="127.0.0.1", port=self.smtp_port)
         self.smtp.start()
         self.addCleanup(self.smtp.stop)
-        Mailbox.rapport(self, "outbox", "setup", "--host", "127.0.0.1", "--port", str(self.smtp_port),
-                        "--security", "none", "--from", USER, "--from-name", "Ann from Crumb")
-        Mailbox.setup_mailbox(self)
-
-    run_cli = Mailbox.run_cli
-    rapport = Mailbox.rapport
-    json = Mailbox.json
-    sync = Mailbox.sync
+        self.rapport("outbox", "setup", "--host", "127.0.0.1", "--port", str(self.smtp_port),
+                     "--security", "none", "--from", USER, "--from-name", "Ann from Crumb")
 
     def test_a_ticket_opened_by_mail_is_answered_by_mail_in_the_customers_thread(self):
-        Mailbox.setup_mailbox(self, "--support-address", "support@crumb.example")
+        self.setup_mailbox("--support-address", "support@crumb.example")
         self.server.deliver(mail("Jan Nowak <jan@nowak.example>", "support@crumb.example", "Oven broken",
                                  "The oven does not heat.", "t1@nowak.example",
                                  date="Thu, 03 Dec 2026 08:30:00 +0000"))
