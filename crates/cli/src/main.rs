@@ -338,6 +338,7 @@ fn reads_only(matches: &clap::ArgMatches) -> bool {
     ];
     const VERBS: &[&str] = &[
         "list", "get", "show", "search", "history", "timeline", "count", "members", "preview",
+        "messages", "unmatched", "status", "test",
     ];
     match matches.subcommand() {
         Some((command, _)) if COMMANDS.contains(&command) => true,
