@@ -81,6 +81,7 @@ def main():
         print(json.dumps({
             "messages": args.messages,
             "from_known_contacts": known,
+            "headers_read": sum(f["seen"] for f in first["folders"]),
             "first_sync_s": round(first_s, 2),
             "stored": stored,
             "incremental_sync_nothing_new_s": round(again_s, 2),
