@@ -337,8 +337,19 @@ fn reads_only(matches: &clap::ArgMatches) -> bool {
         "backup",
     ];
     const VERBS: &[&str] = &[
-        "list", "get", "show", "search", "history", "timeline", "count", "members", "preview",
-        "messages", "unmatched", "status", "test",
+        "list",
+        "get",
+        "show",
+        "search",
+        "history",
+        "timeline",
+        "count",
+        "members",
+        "preview",
+        "messages",
+        "unmatched",
+        "status",
+        "test",
     ];
     match matches.subcommand() {
         Some((command, _)) if COMMANDS.contains(&command) => true,
