@@ -704,7 +704,7 @@ fn a_reply_waiting_in_the_outbox_answers_when_it_leaves_and_never_keeps_its_tick
         &mut db,
         &TicketInput {
             subject: "Called".into(),
-            contact_id: Some(ada.id.clone()),
+            contact_id: Some(ada.id),
             ..TicketInput::default()
         },
     )
